@@ -1,0 +1,1 @@
+"""Business services that start agent runs and deliver their results."""

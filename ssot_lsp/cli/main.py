@@ -1,0 +1,94 @@
+"""`ssot-lsp` command line: check, fix, baseline, rule, serve. Thin: parsing arguments, calling the core."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ssot_lsp import __version__
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ssot-lsp", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"ssot-lsp {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("paths", nargs="*", help="files or directories (default: current directory)")
+        p.add_argument("--config", dest="config_file", help="explicit pyproject.toml or ssot-lsp.toml")
+        p.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: all cores)")
+        p.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
+        p.add_argument("--no-prefilter", action="store_true", help="analyse every file (slow; for checking)")
+        p.add_argument("--exit-zero", action="store_true", help="exit 0 even when violations are found")
+        p.add_argument("--select", help="comma-separated rule codes to run")
+        p.add_argument("--ignore", help="comma-separated rule codes to skip")
+
+    check = sub.add_parser("check", help="list violations")
+    common(check)
+    check.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
+    check.add_argument("--output", "-o", help="write the report to a file")
+    check.add_argument("--statistics", action="store_true", help="counts per rule instead of sites")
+    check.add_argument("--stdin-filename", help="check standard input as if it were this file")
+    check.add_argument("--show-settings", action="store_true", help="print the resolved configuration")
+    check.add_argument("--baseline", help="baseline file (default: from configuration)")
+    check.add_argument("--no-baseline", action="store_true", help="report baselined violations too")
+    check.add_argument("--update-baseline", action="store_true", help="drop fixed entries from the baseline")
+    check.add_argument("--no-summary", action="store_true", help="text format: no audit summary")
+
+    fix = sub.add_parser("fix", help="apply verified fixes")
+    common(fix)
+    fix.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes that change behaviour")
+    fix.add_argument("--diff", action="store_true", help="print a unified diff, write nothing")
+    fix.add_argument("--dry-run", action="store_true", help="report what would be fixed, write nothing")
+
+    baseline = sub.add_parser("baseline", help="record current violations in a baseline file")
+    common(baseline)
+    baseline.add_argument("--output", "-o", help="baseline file (default: .ssot-baseline.json at the root)")
+
+    rule = sub.add_parser("rule", help="explain a rule")
+    rule.add_argument("code", nargs="?", help="rule code or name (default: list all)")
+
+    serve = sub.add_parser("serve", help="start the language server")
+    where = serve.add_mutually_exclusive_group()
+    where.add_argument("--stdio", action="store_true", help="stdio transport (default)")
+    where.add_argument("--tcp", metavar="HOST:PORT")
+    where.add_argument("--ws", metavar="HOST:PORT")
+    serve.add_argument("--log-file", help="also write the server log to a file")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "check":
+            from ssot_lsp.cli.check import run_check
+
+            return run_check(args)
+        if args.command == "fix":
+            from ssot_lsp.cli.fix import run_fix
+
+            return run_fix(args)
+        if args.command == "baseline":
+            from ssot_lsp.cli.baseline import run_baseline
+
+            return run_baseline(args)
+        if args.command == "rule":
+            from ssot_lsp.cli.rule import run_rule
+
+            return run_rule(args)
+        if args.command == "serve":
+            from ssot_lsp.cli.serve import run_serve
+
+            return run_serve(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    parser.print_help()
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

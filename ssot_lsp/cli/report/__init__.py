@@ -1,0 +1,22 @@
+"""Output formats of `ssot-lsp check`."""
+
+from __future__ import annotations
+
+
+def render(fmt: str, violations, result, workspace, statistics: bool = False, summary: bool = True,
+           baselined: int = 0) -> str:
+    if fmt == "json":
+        from ssot_lsp.cli.report.json_format import render_json
+
+        return render_json(violations, result, workspace, statistics)
+    if fmt == "sarif":
+        from ssot_lsp.cli.report.sarif import render_sarif
+
+        return render_sarif(violations, result, workspace)
+    if fmt == "github":
+        from ssot_lsp.cli.report.github import render_github
+
+        return render_github(violations, workspace)
+    from ssot_lsp.cli.report.text import render_text
+
+    return render_text(violations, result, workspace, statistics, summary, baselined)

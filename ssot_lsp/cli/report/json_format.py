@@ -1,0 +1,28 @@
+"""JSON report: the structured list editors, scripts and the benchmark consume."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from ssot_lsp import __version__
+from ssot_lsp.cli.report.text import display_path
+
+
+def render_json(violations, result, workspace, statistics: bool = False) -> str:
+    items = []
+    for v in violations:
+        item = v.to_dict()
+        item["path"] = display_path(v.path)
+        item["related"] = [dict(r, path=display_path(r["path"])) for r in item["related"]]
+        items.append(item)
+    document = {
+        "version": __version__,
+        "root": str(workspace.root),
+        "configuration": workspace.config.source,
+        "files": {"total": result.files_total, "analysed": result.files_analysed},
+        "counts": dict(sorted(Counter(v.code for v in violations).items())),
+        "violations": [] if statistics else items,
+        "errors": [{"path": display_path(e.path), "message": e.message} for e in result.errors],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

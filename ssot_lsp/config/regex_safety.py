@@ -1,0 +1,87 @@
+"""Accept only regular expressions that cannot backtrack catastrophically.
+
+Python's `re` has no time limit, and a configuration file may come from an untrusted workspace,
+so patterns are restricted to a subset without nested or alternating repetition and without
+back-references; matching also only ever sees identifiers, capped in length.
+"""
+
+from __future__ import annotations
+
+import re
+
+try:  # Python 3.11+
+    import re._parser as sre_parse  # type: ignore[import-not-found]
+    import re._constants as sre_constants  # type: ignore[import-not-found]
+except ImportError:  # pragma: no cover
+    import sre_constants  # type: ignore[no-redef]
+    import sre_parse  # type: ignore[no-redef]
+
+MAX_SUBJECT = 256
+_REPEATS = {sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT}
+_POSSESSIVE = getattr(sre_constants, "POSSESSIVE_REPEAT", None)
+
+
+class UnsafePattern(ValueError):
+    pass
+
+
+def _check(items, inside_repeat: bool) -> None:
+    for op, arg in items:
+        if op in _REPEATS or (_POSSESSIVE is not None and op == _POSSESSIVE):
+            low, high, body = arg
+            unbounded = high is sre_constants.MAXREPEAT or high > 1
+            if inside_repeat and unbounded:
+                raise UnsafePattern("nested repetition can backtrack catastrophically; simplify the pattern")
+            _check(body, inside_repeat or unbounded)
+        elif op is sre_constants.SUBPATTERN:
+            _check(arg[-1], inside_repeat)
+        elif op is sre_constants.BRANCH:
+            if inside_repeat:
+                raise UnsafePattern("alternation inside a repetition can backtrack catastrophically")
+            for branch in arg[1]:
+                _check(branch, inside_repeat)
+        elif op in (sre_constants.GROUPREF, getattr(sre_constants, "GROUPREF_EXISTS", None)):
+            raise UnsafePattern("back-references are not allowed in patterns")
+        elif op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT):
+            _check(arg[1], inside_repeat)
+
+
+def compile_safe_pattern(pattern: str) -> re.Pattern[str]:
+    compiled = re.compile(pattern)
+    _check(sre_parse.parse(pattern), False)
+    return compiled
+
+
+def search_identifier(pattern: re.Pattern[str], name: str) -> bool:
+    return pattern.search(name[:MAX_SUBJECT]) is not None
+
+
+def required_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """Literal substrings one of which every match must contain, or None when there is none.
+
+    The prefilter may skip a file only if it contains none of them; returning None disables
+    skipping for this pattern, which keeps the prefilter sound.
+    """
+    parsed = sre_parse.parse(pattern.pattern, pattern.flags)
+    if pattern.flags & re.IGNORECASE:
+        return None
+
+    def longest_run(items) -> str:
+        best, run = "", ""
+        for op, arg in items:
+            if op is sre_constants.LITERAL:
+                run += chr(arg)
+                continue
+            if op is sre_constants.SUBPATTERN:
+                inner = longest_run(arg[-1])
+                if len(inner) > len(best):
+                    best = inner
+            best, run = (run if len(run) > len(best) else best), ""
+        return run if len(run) > len(best) else best
+
+    items = list(parsed)
+    if len(items) == 1 and items[0][0] is sre_constants.BRANCH:
+        branches = [longest_run(b) for b in items[0][1][1]]
+        return tuple(branches) if all(len(b) >= 3 for b in branches) else None
+    literal = longest_run(items)
+    return (literal,) if len(literal) >= 3 else None

@@ -1,0 +1,107 @@
+"""Persistent facts cache keyed by file content, configuration and tool version.
+
+An entry is trusted when size and mtime are unchanged; when they changed, the content is hashed
+and compared before re-analysing. Files the prefilter skipped are remembered together with the
+needles they were checked against: they stay skipped only while today's needles are a subset.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import tempfile
+from pathlib import Path
+
+from ssot_lsp import __version__
+from ssot_lsp.core.facts import FileFacts
+from ssot_lsp.core.violations import FileError
+
+CACHE_DIR = ".ssot-cache"
+
+
+class FactsCache:
+    MISS = object()
+
+    def __init__(self, root: Path, key: str) -> None:
+        self.dir = root / CACHE_DIR
+        self.file = self.dir / f"facts-{__version__}-{key}.pickle"
+        self.entries: dict[str, tuple] = {}
+        self.needles: frozenset[str] = frozenset()
+        self.dirty = False
+        self.hits = 0
+        try:
+            with open(self.file, "rb") as handle:
+                stored = pickle.load(handle)
+            self.entries, self.needles = stored["entries"], frozenset(stored["needles"])
+        except (OSError, EOFError, pickle.UnpicklingError, KeyError, TypeError, AttributeError, ValueError,
+                ImportError):
+            self.entries, self.needles = {}, frozenset()
+
+    def lookup(self, path: str, module: str, is_package: bool, needles):
+        entry = self.entries.get(path)
+        if entry is None:
+            return self.MISS
+        size, mtime, digest, facts, skipped_needles = entry
+        try:
+            info = os.stat(path)
+        except OSError:
+            return self.MISS
+        if (info.st_size, info.st_mtime_ns) != (size, mtime):
+            if digest is None or info.st_size != size:
+                return self.MISS
+            from ssot_lsp.core.workspace import content_digest
+
+            try:
+                with open(path, "rb") as handle:
+                    if content_digest(handle.read()) != digest:
+                        return self.MISS
+            except OSError:
+                return self.MISS
+            self.entries[path] = (info.st_size, info.st_mtime_ns, digest, facts, skipped_needles)
+            self.dirty = True
+        if facts is not None:
+            if facts.module != module or facts.is_package != is_package:
+                return self.MISS
+            self.hits += 1
+            return facts
+        if needles is not None and skipped_needles is not None and needles <= skipped_needles:
+            self.hits += 1
+            return None
+        return self.MISS
+
+    def store(self, path: str, outcome, meta, needles) -> None:
+        if meta is None or isinstance(outcome, FileError):
+            self.entries.pop(path, None)
+            return
+        size, mtime, digest = meta
+        if isinstance(outcome, FileFacts):
+            self.entries[path] = (size, mtime, digest, outcome, None)
+        else:
+            self.entries[path] = (size, mtime, None, None, frozenset(needles) if needles is not None else None)
+        self.dirty = True
+
+    def record_needles(self, needles) -> None:
+        """Skipped files were checked against the final needles of this run."""
+        if needles is None:
+            return
+        final = frozenset(needles)
+        for path, entry in self.entries.items():
+            if entry[3] is None and entry[4] is not None and entry[4] != final and entry[4] <= final:
+                pass  # checked against fewer needles: keep as recorded
+        self.needles = final
+
+    def save(self) -> None:
+        if not self.dirty:
+            return
+        try:
+            self.dir.mkdir(exist_ok=True)
+            ignore = self.dir / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# created by ssot-lsp\n*\n")
+            fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump({"entries": self.entries, "needles": sorted(self.needles)}, handle,
+                            protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.file)
+        except OSError:
+            pass

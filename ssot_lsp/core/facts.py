@@ -1,0 +1,600 @@
+"""One `ast` pass per file into small, picklable facts.
+
+Facts are what the cache stores, what worker processes send back and what the workspace index
+and the rules query; nothing downstream looks at the syntax tree again. Only what a rule can use
+is recorded (imports, module-level bindings, classes, calls through imported names, string
+targets of import/patch helpers, suppression comments), which keeps facts small.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import re
+import sys
+import tokenize
+from dataclasses import dataclass, field
+
+from ssot_lsp.core.text import Span, byte_to_cp, split_lines
+
+MODULE_SCOPE = 0
+
+# scope kinds
+K_MODULE, K_FUNCTION, K_ASYNC, K_CLASS, K_LAMBDA, K_COMPREHENSION = range(6)
+
+
+@dataclass(slots=True)
+class ImportFact:
+    module: str  # absolute module imported (from-import: the source module); '' if unresolvable
+    name: str | None  # from-import: the imported name ('*' for star); None for `import a.b`
+    asname: str | None
+    bound: str | None  # the local name bound; None for star imports
+    span: Span  # the offending name
+    stmt_line: int
+    scope: int
+    type_checking: bool = False
+    in_try: bool = False
+    level: int = 0
+    stmt_span: Span | None = None
+
+
+@dataclass(slots=True)
+class AliasFact:
+    """A module-level ``Name = dotted.expr`` (or an annotated one)."""
+
+    name: str
+    target: str
+    span: Span
+    stmt_line: int
+
+
+@dataclass(slots=True)
+class ClassFact:
+    name: str
+    span: Span  # the class name
+    stmt_line: int
+    bases: tuple[str, ...]  # dotted text of each base ('' where not a dotted name)
+    methods: tuple[str, ...]
+    classmethods: tuple[str, ...]
+    scope: int  # scope the class statement lives in
+    stmt_span: Span | None = None
+
+
+@dataclass(slots=True)
+class CallFact:
+    callee: str  # dotted text of the callee
+    span: Span  # the callee's last name
+    call_span: Span
+    stmt_line: int
+    scope: int
+    async_scope: bool  # nearest enclosing scope is an `async def`
+    async_with: bool = False  # the call is an `async with` item's context expression
+    awaited: bool = False
+
+
+@dataclass(slots=True)
+class StringRefFact:
+    kind: str  # 'import_module' | '__import__' | 'patch' | 'patch.object'
+    value: str  # dotted target ('a.b.C'); for patch.object the attribute name
+    span: Span  # the string literal
+    stmt_line: int
+    scope: int
+    target_expr: str | None = None  # patch.object: dotted text of the object
+    package: str | None = None  # import_module(name, package) for relative names
+
+
+@dataclass(slots=True)
+class Suppression:
+    line: int  # 0-based line of the comment
+    codes: frozenset[str] | None  # None: every code
+    span: Span
+    kind: str  # 'ssot' | 'noqa'
+
+
+@dataclass(slots=True)
+class ParseProblem:
+    message: str
+    span: Span
+    newer_syntax: bool = False  # parsed by libcst; analysed with 3.12 f-strings masked
+
+
+@dataclass(slots=True)
+class FileFacts:
+    path: str
+    module: str
+    is_package: bool
+    imports: list[ImportFact] = field(default_factory=list)
+    aliases: list[AliasFact] = field(default_factory=list)
+    classes: list[ClassFact] = field(default_factory=list)
+    calls: list[CallFact] = field(default_factory=list)
+    string_refs: list[StringRefFact] = field(default_factory=list)
+    scopes: list[tuple[int, int]] = field(default_factory=lambda: [(-1, K_MODULE)])  # (parent, kind)
+    # module-level bindings in source order: name -> ('class'|'def'|'import'|'alias'|'other', payload)
+    bindings: dict[str, tuple[str, object]] = field(default_factory=dict)
+    all_names: tuple[str, ...] | None = None
+    all_spans: tuple[Span, ...] = ()
+    star_imports: tuple[str, ...] = ()
+    suppressions: list[Suppression] = field(default_factory=list)
+    ignore_file: bool = False
+    problem: ParseProblem | None = None
+    parsed: bool = True
+
+    def scope_chain(self, scope: int):
+        """Scopes a name in ``scope`` can see: itself, enclosing functions, the module (not class bodies)."""
+        first = True
+        while scope >= 0:
+            parent, kind = self.scopes[scope]
+            if first or kind != K_CLASS:
+                yield scope
+            first = False
+            scope = parent
+
+
+_SUPPRESS = re.compile(r"#\s*(?:ssot:\s*(ignore-file|ignore)(?:\[([^\]]*)\])?|noqa(?::\s*([\w, ]+))?)", re.I)
+_IGNORE_FILE_WINDOW = 30
+
+
+def resolve_relative(module: str, is_package: bool, level: int, target: str | None) -> str:
+    """Absolute module for a relative import, or '' when it climbs above the top package."""
+    if level == 0:
+        return target or ""
+    parts = module.split(".") if module else []
+    if not is_package:
+        parts = parts[:-1]
+    if level - 1 > len(parts):
+        return ""
+    if level > 1:
+        parts = parts[: len(parts) - (level - 1)]
+    base = ".".join(parts)
+    if target:
+        return f"{base}.{target}" if base else target
+    return base
+
+
+def dotted(node: ast.AST) -> str | None:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+class _Extractor:
+    def __init__(self, text: str, facts: FileFacts) -> None:
+        self.text = text
+        self.facts = facts
+        self._lines: list[str] | None = None
+        self.bound_roots: set[str] = set()
+        self.record_all_calls = False
+
+    # -- positions ---------------------------------------------------------------------------
+    @property
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = split_lines(self.text)
+        return self._lines
+
+    def col(self, line1: int, byte_col: int) -> int:
+        lines = self.lines
+        index = line1 - 1
+        return byte_to_cp(lines[index], byte_col) if 0 <= index < len(lines) else byte_col
+
+    def span(self, node: ast.AST) -> Span:
+        end_line = getattr(node, "end_lineno", None) or node.lineno
+        end_col = getattr(node, "end_col_offset", None)
+        if end_col is None:
+            end_col = node.col_offset
+        return Span(node.lineno - 1, self.col(node.lineno, node.col_offset), end_line - 1, self.col(end_line, end_col))
+
+    def name_span_in_line(self, line1: int, start_byte: int, name: str) -> Span:
+        """Span of ``name`` at or after a byte column on a line (class names, import names)."""
+        lines = self.lines
+        text = lines[line1 - 1] if 0 < line1 <= len(lines) else ""
+        start_cp = byte_to_cp(text, start_byte)
+        found = text.find(name, start_cp)
+        if found < 0:
+            found = start_cp
+        return Span(line1 - 1, found, line1 - 1, found + len(name))
+
+    # -- walk --------------------------------------------------------------------------------
+    def new_scope(self, parent: int, kind: int) -> int:
+        self.facts.scopes.append((parent, kind))
+        return len(self.facts.scopes) - 1
+
+    def run(self, tree: ast.Module) -> None:
+        # names an interesting call can start with: imported names, module-level aliases/classes
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    self.bound_roots.add(alias.asname or alias.name.partition(".")[0])
+            elif isinstance(node, ast.ImportFrom):
+                for alias in node.names:
+                    if alias.name == "*":
+                        self.record_all_calls = True
+                    else:
+                        self.bound_roots.add(alias.asname or alias.name)
+        for stmt in tree.body:
+            if isinstance(stmt, ast.ClassDef):
+                self.bound_roots.add(stmt.name)
+            elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                for target in targets:
+                    if isinstance(target, ast.Name):
+                        self.bound_roots.add(target.id)
+        self.bound_roots.update(("patch", "mock", "importlib", "import_module", "__import__", "mocker",
+                                 "monkeypatch", "unittest"))
+        self.body(tree.body, MODULE_SCOPE, top=True, tc=False, in_try=False)
+
+    def body(self, stmts, scope: int, top: bool, tc: bool, in_try: bool) -> None:
+        for stmt in stmts:
+            self.stmt(stmt, scope, top, tc, in_try)
+
+    def stmt(self, node: ast.stmt, scope: int, top: bool, tc: bool, in_try: bool) -> None:
+        facts = self.facts
+        line = node.lineno - 1
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                bound = alias.asname or alias.name.partition(".")[0]
+                facts.imports.append(ImportFact(
+                    module=alias.name, name=None, asname=alias.asname, bound=bound,
+                    span=self.name_span_in_line(alias.lineno, alias.col_offset, alias.name.split(".")[0])
+                    if "." not in alias.name else self._dotted_span(alias),
+                    stmt_line=line, scope=scope, type_checking=tc, in_try=in_try, stmt_span=self.span(node)))
+                if top:
+                    facts.bindings[bound] = ("import", (alias.asname is not None, alias.name, None))
+            return
+        if isinstance(node, ast.ImportFrom):
+            module = resolve_relative(facts.module, facts.is_package, node.level or 0, node.module)
+            for alias in node.names:
+                if alias.name == "*":
+                    facts.imports.append(ImportFact(
+                        module=module, name="*", asname=None, bound=None,
+                        span=self.name_span_in_line(alias.lineno, alias.col_offset, "*"),
+                        stmt_line=line, scope=scope, type_checking=tc, in_try=in_try, level=node.level or 0,
+                        stmt_span=self.span(node)))
+                    if top and module:
+                        facts.star_imports = (*facts.star_imports, module)
+                    continue
+                bound = alias.asname or alias.name
+                facts.imports.append(ImportFact(
+                    module=module, name=alias.name, asname=alias.asname, bound=bound,
+                    span=self.name_span_in_line(alias.lineno, alias.col_offset, alias.name),
+                    stmt_line=line, scope=scope, type_checking=tc, in_try=in_try, level=node.level or 0,
+                    stmt_span=self.span(node)))
+                if top:
+                    facts.bindings[bound] = ("import", (True, module, alias.name))
+            return
+        if isinstance(node, ast.ClassDef):
+            self.classdef(node, scope, top, tc, in_try)
+            return
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for expr in (*node.decorator_list, *node.args.defaults, *node.args.kw_defaults):
+                if expr is not None:
+                    self.expr(expr, scope, line)
+            if top:
+                facts.bindings[node.name] = ("def", None)
+            inner = self.new_scope(scope, K_ASYNC if isinstance(node, ast.AsyncFunctionDef) else K_FUNCTION)
+            self.body(node.body, inner, top=False, tc=tc, in_try=False)
+            return
+        if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            self.assignment(node, scope, top, line)
+            return
+        if isinstance(node, ast.If):
+            is_tc = tc or _is_type_checking(node.test)
+            self.expr(node.test, scope, line)
+            self.body(node.body, scope, top, is_tc, in_try)
+            self.body(node.orelse, scope, top, tc, in_try)
+            return
+        if isinstance(node, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+            self.body(node.body, scope, top, tc, True)
+            for handler in node.handlers:
+                if handler.type is not None:
+                    self.expr(handler.type, scope, handler.lineno - 1)
+                self.body(handler.body, scope, top, tc, True)
+            self.body(node.orelse, scope, top, tc, in_try)
+            self.body(node.finalbody, scope, top, tc, in_try)
+            return
+        if isinstance(node, (ast.With, ast.AsyncWith)):
+            is_async = isinstance(node, ast.AsyncWith)
+            for item in node.items:
+                if is_async and isinstance(item.context_expr, ast.Call):
+                    self.call(item.context_expr, scope, line, async_with=True)
+                else:
+                    self.expr(item.context_expr, scope, line)
+            self.body(node.body, scope, top, tc, in_try)
+            return
+        if isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
+            self.expr(node.iter if not isinstance(node, ast.While) else node.test, scope, line)
+            self.body(node.body, scope, top, tc, in_try)
+            self.body(node.orelse, scope, top, tc, in_try)
+            return
+        if isinstance(node, getattr(ast, "Match", ())):
+            self.expr(node.subject, scope, line)
+            for case in node.cases:
+                self.body(case.body, scope, top, tc, in_try)
+            return
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.expr):
+                self.expr(child, scope, line)
+            elif isinstance(child, ast.stmt):
+                self.stmt(child, scope, top, tc, in_try)
+
+    def _dotted_span(self, alias: ast.alias) -> Span:
+        return self.name_span_in_line(alias.lineno, alias.col_offset, alias.name)
+
+    def classdef(self, node: ast.ClassDef, scope: int, top: bool, tc: bool, in_try: bool) -> None:
+        line = node.lineno - 1
+        for expr in (*node.decorator_list, *node.bases, *(k.value for k in node.keywords)):
+            self.expr(expr, scope, line)
+        methods, classmethods = [], []
+        for item in node.body:
+            if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                methods.append(item.name)
+                if any(dotted(d) in ("classmethod", "staticmethod") for d in item.decorator_list):
+                    classmethods.append(item.name)
+        self.facts.classes.append(ClassFact(
+            name=node.name,
+            span=self.name_span_in_line(node.lineno, node.col_offset + 5, node.name),
+            stmt_line=line,
+            bases=tuple(dotted(b) or "" for b in node.bases),
+            methods=tuple(methods),
+            classmethods=tuple(classmethods),
+            scope=scope,
+            stmt_span=self.span(node),
+        ))
+        if top:
+            self.facts.bindings[node.name] = ("class", None)
+        inner = self.new_scope(scope, K_CLASS)
+        self.body(node.body, inner, top=False, tc=tc, in_try=False)
+
+    def assignment(self, node, scope: int, top: bool, line: int) -> None:
+        facts = self.facts
+        value = node.value
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        if top:
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    name = target.id
+                    if name == "__all__" and value is not None:
+                        self._record_all(value, isinstance(node, ast.AugAssign))
+                        continue
+                    target_dotted = dotted(value) if value is not None and not isinstance(node, ast.AugAssign) else None
+                    if target_dotted:
+                        facts.aliases.append(AliasFact(name, target_dotted, self.span(target), line))
+                        facts.bindings[name] = ("alias", target_dotted)
+                    elif not isinstance(node, ast.AugAssign):
+                        facts.bindings[name] = ("other", None)
+        if value is not None:
+            self.expr(value, scope, line)
+
+    def _record_all(self, value: ast.expr, augment: bool) -> None:
+        if not isinstance(value, (ast.List, ast.Tuple)):
+            return
+        names, spans = [], []
+        for element in value.elts:
+            if isinstance(element, ast.Constant) and isinstance(element.value, str):
+                names.append(element.value)
+                spans.append(self.span(element))
+        if augment and self.facts.all_names is not None:
+            self.facts.all_names = (*self.facts.all_names, *names)
+            self.facts.all_spans = (*self.facts.all_spans, *spans)
+        else:
+            self.facts.all_names = tuple(names)
+            self.facts.all_spans = tuple(spans)
+
+    # -- expressions -------------------------------------------------------------------------
+    def expr(self, node: ast.expr, scope: int, line: int, awaited: bool = False) -> None:
+        stack = [(node, scope, False)]
+        while stack:
+            current, current_scope, is_awaited = stack.pop()
+            if isinstance(current, ast.Call):
+                self.call(current, current_scope, line, awaited=is_awaited, recurse=False)
+                for child in reversed([current.func, *current.args, *(k.value for k in current.keywords)]):
+                    stack.append((child, current_scope, False))
+                continue
+            if isinstance(current, ast.Await):
+                stack.append((current.value, current_scope, True))
+                continue
+            if isinstance(current, ast.Lambda):
+                inner = self.new_scope(current_scope, K_LAMBDA)
+                stack.append((current.body, inner, False))
+                continue
+            if isinstance(current, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+                inner = self.new_scope(current_scope, K_COMPREHENSION)
+                for child in ast.iter_child_nodes(current):
+                    if isinstance(child, ast.expr):
+                        stack.append((child, inner, False))
+                    elif isinstance(child, ast.comprehension):
+                        for sub in (child.iter, child.target, *child.ifs):
+                            stack.append((sub, inner, False))
+                continue
+            if isinstance(current, (ast.Name, ast.Constant, ast.Attribute)):
+                continue
+            for child in ast.iter_child_nodes(current):
+                if isinstance(child, ast.expr):
+                    stack.append((child, current_scope, False))
+                elif isinstance(child, ast.comprehension):
+                    stack.append((child.iter, current_scope, False))
+                elif isinstance(child, ast.keyword):
+                    stack.append((child.value, current_scope, False))
+                elif isinstance(child, (ast.arguments,)):
+                    continue
+
+    def call(self, node: ast.Call, scope: int, line: int, async_with: bool = False, awaited: bool = False,
+             recurse: bool = True) -> None:
+        callee = dotted(node.func)
+        if callee is not None:
+            root = callee.partition(".")[0]
+            if self.record_all_calls or root in self.bound_roots:
+                self._record_call(node, callee, scope, line, async_with, awaited)
+        if recurse:
+            for child in (node.func, *node.args, *(k.value for k in node.keywords)):
+                self.expr(child, scope, line)
+
+    def _record_call(self, node: ast.Call, callee: str, scope: int, line: int, async_with: bool,
+                     awaited: bool) -> None:
+        facts = self.facts
+        func = node.func
+        if isinstance(func, ast.Attribute):
+            end_line = func.end_lineno or func.lineno
+            end_byte = func.end_col_offset or 0
+            start_byte = end_byte - len(func.attr.encode("utf-8"))
+            span = Span(end_line - 1, self.col(end_line, start_byte), end_line - 1, self.col(end_line, end_byte))
+        else:
+            span = self.span(func)
+        kind = facts.scopes[scope][1]
+        facts.calls.append(CallFact(
+            callee=callee, span=span, call_span=self.span(node), stmt_line=line, scope=scope,
+            async_scope=kind == K_ASYNC, async_with=async_with, awaited=awaited))
+        last = callee.rpartition(".")[2]
+        args = node.args
+        if last in ("patch", "import_module", "__import__", "multiple") or callee.endswith(
+                ("patch.object", "monkeypatch.setattr", "monkeypatch.delattr")):
+            if callee.endswith("patch.object") or callee.endswith(("monkeypatch.setattr", "monkeypatch.delattr")) \
+                    and len(args) >= 2 and not _is_str(args[0]):
+                if len(args) >= 2 and _is_str(args[1]):
+                    target = dotted(args[0])
+                    if target:
+                        facts.string_refs.append(StringRefFact(
+                            "patch.object", args[1].value, self.span(args[1]), line, scope, target_expr=target))
+                return
+            target_node = args[0] if args else None
+            if target_node is None:
+                for keyword in node.keywords:
+                    if keyword.arg in ("target", "name"):
+                        target_node = keyword.value
+            if _is_str(target_node):
+                kind_name = "patch" if last in ("patch", "multiple", "setattr", "delattr") else last
+                package = None
+                for keyword in node.keywords:
+                    if keyword.arg == "package" and _is_str(keyword.value):
+                        package = keyword.value.value
+                if package is None and kind_name == "import_module" and len(args) >= 2 and _is_str(args[1]):
+                    package = args[1].value
+                facts.string_refs.append(StringRefFact(
+                    kind_name, target_node.value, self.span(target_node), line, scope, package=package))
+
+
+def _is_str(node) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    name = dotted(test)
+    return name is not None and name.rpartition(".")[2] == "TYPE_CHECKING"
+
+
+def _suppressions(text: str, facts: FileFacts) -> None:
+    if "ssot" not in text and "noqa" not in text.lower():
+        return
+    lines = None
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+        comments = [(t.start[0] - 1, t.start[1], t.string) for t in tokens if t.type == tokenize.COMMENT]
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        lines = split_lines(text)
+        comments = [(i, line.find("#"), line[line.find("#"):]) for i, line in enumerate(lines) if "#" in line]
+    for line, col, comment in comments:
+        for match in _SUPPRESS.finditer(comment):
+            span = Span(line, col + match.start(), line, col + match.end())
+            if match.group(1):
+                if match.group(1).lower() == "ignore-file":
+                    if line < _IGNORE_FILE_WINDOW:
+                        facts.ignore_file = True
+                    continue
+                codes = match.group(2)
+                parsed = frozenset(c.strip().upper() for c in codes.split(",") if c.strip()) if codes else None
+                facts.suppressions.append(Suppression(line, parsed, span, "ssot"))
+            elif match.group(3):
+                codes = frozenset(c.strip().upper() for c in match.group(3).split(",")
+                                  if c.strip().upper().startswith("SSOT"))
+                if codes:
+                    facts.suppressions.append(Suppression(line, codes, span, "noqa"))
+
+
+def _mask_new_fstrings(text: str) -> str | None:
+    """Replace f-strings with same-shaped plain strings so an older `ast` can parse the rest.
+
+    Python 3.12 (PEP 701) allows quotes reused inside f-string replacement fields; libcst parses
+    that. Masking keeps every other token at its exact line and column, so facts and positions
+    from the masked text are true for the original.
+    """
+    try:
+        import libcst as cst
+    except ImportError:  # pragma: no cover
+        return None
+    try:
+        module = cst.parse_module(text)
+    except Exception:
+        return None
+
+    class Masker(cst.CSTTransformer):
+        def leave_FormattedString(self, original, updated):
+            code = module.code_for_node(original)
+            lines = split_lines(code)
+            if len(lines) == 1:
+                replacement = '"' + " " * max(len(code) - 2, 0) + '"'
+            else:
+                first, last = lines[0], lines[-1]
+                if len(first) < 3 or len(last) < 3:
+                    return updated
+                middle = [" " * len(line) for line in lines[1:-1]]
+                newline = "\r\n" if "\r\n" in code else ("\r" if "\r" in code and "\n" not in code else "\n")
+                replacement = newline.join(['"""' + " " * (len(first) - 3), *middle, " " * (len(last) - 3) + '"""'])
+            return cst.SimpleString(replacement)
+
+    try:
+        return module.visit(Masker()).code
+    except Exception:
+        return None
+
+
+def extract_facts(text: str, path: str, module: str, is_package: bool = False) -> FileFacts:
+    """Facts of one file. Never raises for bad source: a parse failure becomes ``facts.problem``."""
+    facts = FileFacts(path=path, module=module, is_package=is_package)
+    tree = None
+    try:
+        tree = ast.parse(text, filename=path, type_comments=False)
+    except SyntaxError as exc:
+        masked = _mask_new_fstrings(text) if ("f'" in text or 'f"' in text or "F'" in text or 'F"' in text) else None
+        if masked is not None:
+            try:
+                tree = ast.parse(masked, filename=path)
+                version = ".".join(map(str, sys.version_info[:2]))
+                facts.problem = ParseProblem(
+                    f"uses syntax newer than Python {version} (PEP 701 f-strings); analysed through libcst",
+                    _error_span(text, exc), newer_syntax=True)
+                text = masked
+            except SyntaxError:
+                tree = None
+        if tree is None:
+            facts.problem = ParseProblem(f"syntax error: {exc.msg}", _error_span(text, exc))
+            facts.parsed = False
+    except (ValueError, RecursionError, MemoryError) as exc:
+        reason = "source contains NUL bytes" if "null" in str(exc).lower() else f"{type(exc).__name__}: {exc}"
+        facts.problem = ParseProblem(f"cannot parse: {reason}", Span(0, 0, 0, 0))
+        facts.parsed = False
+    if tree is not None:
+        try:
+            _Extractor(text, facts).run(tree)
+        except RecursionError:
+            facts.problem = ParseProblem("cannot analyse: nesting too deep", Span(0, 0, 0, 0))
+            facts.parsed = False
+    if "\x00" not in text:
+        _suppressions(text, facts)
+    return facts
+
+
+def _error_span(text: str, exc: SyntaxError) -> Span:
+    lines = split_lines(text)
+    line = max((exc.lineno or 1) - 1, 0)
+    if line >= len(lines):
+        line = len(lines) - 1
+    content = lines[line] if lines else ""
+    col = max((exc.offset or 1) - 1, 0)
+    col = min(col, len(content))
+    end = col + 1 if col < len(content) else col
+    return Span(line, col, line, end)

@@ -1,0 +1,47 @@
+"""What every rule receives: one file's facts, the index, the classifier and a way to report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ssot_lsp.config.model import Config, Group
+from ssot_lsp.core.classify import Classifier
+from ssot_lsp.core.facts import FileFacts
+from ssot_lsp.core.index import WorkspaceIndex
+from ssot_lsp.core.text import Span
+from ssot_lsp.core.violations import Related, Violation
+
+
+@dataclass
+class RuleContext:
+    facts: FileFacts
+    index: WorkspaceIndex
+    config: Config
+    classifier: Classifier
+    found: list[Violation] = field(default_factory=list)
+
+    @property
+    def in_legacy_module(self) -> Group | None:
+        return self.classifier.legacy_module_group(self.facts.module)
+
+    def report(self, code: str, span: Span, message: str, *, group: Group | None, stmt_line: int,
+               symbol: str = "", related: tuple[Related, ...] = (), data: dict | None = None) -> None:
+        self.found.append(Violation(
+            code=code, message=message, path=self.facts.path, span=span, severity="",
+            group=group.name if group else None, stmt_line=stmt_line, symbol=symbol,
+            related=related, data=data or {}))
+
+    def location_of(self, module: str) -> str:
+        return self.index.known_modules.get(module, module)
+
+
+def short(symbol: str) -> str:
+    """``pkg.mod:Name`` -> ``Name``; modules keep their last component."""
+    return symbol.rpartition(":")[2] if ":" in symbol else symbol.rpartition(".")[2]
+
+
+def canonical_hint(group: Group) -> str:
+    name, module = group.canonical_name, group.canonical_module
+    if group.factory is not None:
+        return f"use {name} from {module}, created through {group.factory.create.replace('{context}', 'context')}"
+    return f"use {name} from {module}"

@@ -1,0 +1,71 @@
+"""Violations: the one result type the CLI, the server and the fixes share."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from ssot_lsp.core.codes import RULES
+from ssot_lsp.core.text import Span
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    path: str
+    span: Span
+    message: str
+
+
+@dataclass(slots=True)
+class Violation:
+    code: str
+    message: str
+    path: str
+    span: Span
+    severity: str
+    group: str | None = None
+    stmt_line: int = 0
+    symbol: str = ""  # what is offending (qualified), for fingerprints and hover
+    related: tuple[Related, ...] = ()
+    # what a fix needs, so that code actions never re-analyse: kind plus names involved
+    data: dict = field(default_factory=dict)
+
+    @property
+    def rule(self) -> str:
+        return RULES[self.code].name
+
+    def sort_key(self):
+        return (self.path, self.span.line, self.span.col, self.code)
+
+    def fingerprint(self, line_text: str) -> str:
+        """Stable across edits elsewhere in the file: no line numbers, only what and where-in-code."""
+        basis = "\x1f".join((self.code, self.symbol, " ".join(line_text.split())))
+        return hashlib.sha1(basis.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+
+    def to_dict(self) -> dict:
+        return {
+            "code": self.code,
+            "rule": self.rule,
+            "message": self.message,
+            "path": self.path,
+            "line": self.span.line + 1,
+            "column": self.span.col + 1,
+            "end_line": self.span.end_line + 1,
+            "end_column": self.span.end_col + 1,
+            "severity": self.severity,
+            "group": self.group,
+            "symbol": self.symbol,
+            "related": [
+                {"path": r.path, "line": r.span.line + 1, "column": r.span.col + 1, "message": r.message}
+                for r in self.related
+            ],
+            "data": self.data,
+        }
+
+
+@dataclass(slots=True)
+class FileError:
+    """Input that could not be read or decoded: reported and skipped, never fatal."""
+
+    path: str
+    message: str

@@ -1,0 +1,371 @@
+"""A workspace on disk: which files, which module names, and a fast, sound scan of all of them.
+
+Scanning reads bytes, skips files that contain none of the prefilter needles, extracts facts from
+the rest (in worker processes for large trees), then widens the needles with every name the
+index found bound to a group's symbols and rescans skipped files until nothing new appears.
+Modules the prefilter skipped are still loaded on demand when resolution reaches them.
+"""
+
+from __future__ import annotations
+
+import os
+import stat as stat_module
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ssot_lsp.config.model import Config
+from ssot_lsp.config.regex_safety import required_literals
+from ssot_lsp.core.classify import Classifier
+from ssot_lsp.core.engine import analyze, matches_any
+from ssot_lsp.core.facts import FileFacts, extract_facts
+from ssot_lsp.core.index import WorkspaceIndex
+from ssot_lsp.core.text import UndecodableSource, decode_source
+from ssot_lsp.core.violations import FileError, Violation
+
+ALWAYS_SKIPPED_DIRS = {".git", "__pycache__", "node_modules", ".ssot-cache", ".hg", ".svn", ".tox", ".nox",
+                       ".mypy_cache", ".ruff_cache", ".pytest_cache"}
+PARALLEL_THRESHOLD = 400
+
+
+@dataclass
+class ScanResult:
+    violations: list[Violation] = field(default_factory=list)
+    errors: list[FileError] = field(default_factory=list)
+    files_total: int = 0
+    files_analysed: int = 0
+    index: WorkspaceIndex | None = None
+    facts: dict[str, FileFacts] = field(default_factory=dict)
+    skipped_large: list[str] = field(default_factory=list)
+
+
+class Workspace:
+    def __init__(self, config: Config, max_file_size_kb: int | None = None) -> None:
+        self.config = config
+        self.root = config.root
+        self.max_bytes = (max_file_size_kb or config.max_file_size_kb) * 1024
+        roots = [self.root / r for r in config.source_roots] if config.source_roots else [self.root]
+        if not config.source_roots and (self.root / "src").is_dir():
+            roots.append(self.root / "src")
+        self.source_roots = sorted({r.resolve() for r in roots}, key=lambda p: len(p.parts), reverse=True)
+
+    # -- files and modules -------------------------------------------------------------------
+    def relpath(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def module_name(self, path: Path) -> tuple[str, bool]:
+        resolved = path.resolve() if not path.is_absolute() else path
+        for root in self.source_roots:
+            try:
+                rel = resolved.relative_to(root)
+            except ValueError:
+                continue
+            parts = list(rel.parts)
+            if not parts:
+                break
+            parts[-1] = parts[-1].rsplit(".", 1)[0]
+            is_package = parts[-1] == "__init__"
+            if is_package:
+                parts.pop()
+            return ".".join(parts), is_package
+        return path.stem, path.stem == "__init__"
+
+    def is_included(self, relpath: str) -> bool:
+        config = self.config
+        return matches_any(relpath, config.include) and not matches_any(relpath, config.exclude)
+
+    def discover(self, paths: Iterable[Path] | None = None, errors: list[FileError] | None = None) -> list[Path]:
+        """Python files under ``paths`` (default: the root), honouring include/exclude and .gitignore."""
+        found: list[Path] = []
+        seen_dirs: set[tuple[int, int]] = set()
+        for start in paths or [self.root]:
+            start = Path(start)
+            if start.is_file():
+                found.append(start.absolute())
+                continue
+            if not start.is_dir():
+                if errors is not None:
+                    errors.append(FileError(str(start), "no such file or directory"))
+                continue
+            top_specs: list[tuple[Path, object]] = []
+            if self.config.respect_gitignore:
+                top_specs = self._gitignores_above(start.resolve())
+            specs_by_dir: dict[str, list] = {}
+            for directory, dirnames, filenames in os.walk(start, followlinks=False):
+                dir_path = Path(directory)
+                try:
+                    info = dir_path.stat()
+                except OSError:
+                    dirnames[:] = []
+                    continue
+                key = (info.st_dev, info.st_ino)
+                if key in seen_dirs:
+                    dirnames[:] = []
+                    continue
+                seen_dirs.add(key)
+                local = specs_by_dir.pop(directory, top_specs)
+                if self.config.respect_gitignore and ".gitignore" in filenames:
+                    spec = _load_gitignore(dir_path / ".gitignore")
+                    if spec is not None:
+                        local = [*local, (dir_path.resolve(), spec)]
+                dirnames[:] = sorted(d for d in dirnames if d not in ALWAYS_SKIPPED_DIRS
+                                     and not self._ignored(dir_path / d, local, True))
+                for d in dirnames:
+                    specs_by_dir[os.path.join(directory, d)] = local
+                for name in sorted(filenames):
+                    if not name.endswith((".py", ".pyi")):
+                        continue
+                    file_path = dir_path / name
+                    rel = self.relpath(file_path)
+                    if not self.is_included(rel) or self._ignored(file_path, local, False):
+                        continue
+                    found.append(file_path.absolute())
+        return found
+
+    def _gitignores_above(self, start: Path) -> list[tuple[Path, object]]:
+        specs = []
+        for directory in [start, *start.parents]:
+            if directory != start:
+                spec = _load_gitignore(directory / ".gitignore")
+                if spec is not None:
+                    specs.append((directory, spec))
+            if (directory / ".git").exists() or directory == self.root:
+                break
+        return specs
+
+    def _ignored(self, path: Path, specs, is_dir: bool) -> bool:
+        if matches_any(self.relpath(path), self.config.exclude) or (
+                is_dir and matches_any(self.relpath(path) + "/", self.config.exclude)):
+            return True
+        for base, spec in specs:
+            try:
+                rel = path.resolve().relative_to(base).as_posix() if not path.is_symlink() else \
+                    path.absolute().relative_to(base).as_posix()
+            except ValueError:
+                continue
+            if spec.match_file(rel + ("/" if is_dir else "")):
+                return True
+        return False
+
+    # -- prefilter ---------------------------------------------------------------------------
+    def base_needles(self) -> set[str] | None:
+        """Literals one of which every violating file must contain; None disables the prefilter."""
+        needles: set[str] = set()
+        for group in self.config.groups:
+            needles.add(group.canonical_name)
+            needles.update(m.rpartition(".")[2] for m in group.legacy_modules)
+            needles.update(s.rpartition(":")[2].rpartition(".")[2] for s in group.legacy_symbols)
+            needles.update(group.compat_constructors)
+            needles.update(group.needles)
+            for pattern in (group.class_pattern, group.method_pattern):
+                if pattern is not None:
+                    literals = required_literals(pattern)
+                    if literals is None and not group.needles:
+                        return None
+                    needles.update(literals or ())
+        needles.add("ssot:")  # suppression comments must be seen to be reported unused
+        return needles
+
+    # -- scanning ----------------------------------------------------------------------------
+    def scan(self, paths: Iterable[Path] | None = None, jobs: int | None = None, cache=None,
+             progress: Callable[[int, int], None] | None = None, prefilter: bool = True,
+             severity_overrides: dict[str, str] | None = None) -> ScanResult:
+        result = ScanResult()
+        all_files = self.discover(None, result.errors)
+        requested = None
+        if paths:
+            requested = {p.resolve() for p in self.discover(paths, result.errors)}
+        modules: dict[str, str] = {}
+        module_of: dict[str, tuple[str, bool]] = {}
+        for path in all_files:
+            module, is_package = self.module_name(path)
+            module_of[str(path)] = (module, is_package)
+            modules.setdefault(module, str(path))
+        if requested:
+            for path in requested:
+                if str(path) not in module_of:
+                    module_of[str(path)] = self.module_name(path)
+        result.files_total = len(module_of) if requested is None else len(requested)
+
+        needles = self.base_needles() if prefilter else None
+        loaded: dict[str, FileFacts] = {}
+        skipped: set[str] = set()
+        pending = list(module_of)
+        jobs = jobs or os.cpu_count() or 1
+        done = 0
+        while pending:
+            outcomes = _run_batch(pending, module_of, needles, self.max_bytes, jobs, cache)
+            pending = []
+            for path, outcome in outcomes:
+                done += 1
+                if progress:
+                    progress(done, len(module_of))
+                if isinstance(outcome, FileError):
+                    if outcome.message.startswith("skipped: larger"):
+                        result.skipped_large.append(path)
+                    result.errors.append(outcome)
+                elif outcome is None:
+                    skipped.add(path)
+                else:
+                    loaded[path] = outcome
+            if needles is None:
+                break
+            index = self._index(loaded, modules, module_of)
+            new = _discovered_needles(index, Classifier(self.config, index), loaded.values()) - needles
+            new = {n for n in new if not any(old in n for old in needles)}
+            if not new:
+                break
+            needles |= new
+            pending = sorted(skipped)
+            skipped.clear()
+            done -= len(pending)
+        if cache is not None:
+            cache.record_needles(needles)
+        index = self._index(loaded, modules, module_of)
+        classifier = Classifier(self.config, index)
+        for path, facts in loaded.items():
+            if requested is not None and Path(path).resolve() not in requested:
+                continue
+            result.violations.extend(analyze(facts, index, self.config, classifier, severity_overrides))
+        result.violations.sort(key=Violation.sort_key)
+        result.files_analysed = len(loaded)
+        result.index = index
+        result.facts = loaded
+        return result
+
+    def _index(self, loaded: dict[str, FileFacts], modules: dict[str, str], module_of) -> WorkspaceIndex:
+        def load(module: str) -> FileFacts | None:
+            path = modules.get(module)
+            if path is None:
+                return None
+            name, is_package = module_of[path]
+            return read_facts(Path(path), name, is_package, self.max_bytes)[1]
+
+        index = WorkspaceIndex(known_modules=modules, loader=load)
+        for facts in loaded.values():
+            if facts.module in modules and modules[facts.module] != facts.path:
+                continue  # a shadowed duplicate module (e.g. both root and src/): first wins
+            index.facts_by_module[facts.module] = facts
+        return index
+
+
+def _discovered_needles(index: WorkspaceIndex, classifier: Classifier, all_facts) -> set[str]:
+    """Names the analysed files bind to group symbols: aliases and re-exports can hide the originals."""
+    names: set[str] = set()
+    for facts in all_facts:
+        for name in facts.bindings:
+            if name in names or name.startswith("__"):
+                continue
+            ref = index.resolve_name(facts.module, name)
+            if classifier.role(ref) is not None:
+                names.add(name)
+        for cls in facts.classes:
+            if classifier.discover(facts.module, cls):
+                names.add(cls.name)
+    return names
+
+
+# -- reading files (also runs in worker processes) ---------------------------------------------
+
+def read_facts(path: Path, module: str, is_package: bool, max_bytes: int,
+               needles: set[str] | None = None) -> tuple[tuple | None, FileFacts | FileError | None]:
+    """(meta, facts | error | None when the prefilter says the file cannot matter).
+
+    ``meta`` is (size, mtime_ns, digest-or-None) for the cache; the digest is only computed for
+    files that were analysed, where it costs little next to parsing.
+    """
+    try:
+        info = path.stat()
+        if not stat_module.S_ISREG(info.st_mode):
+            return None, FileError(str(path), "not a regular file")
+        if info.st_size > max_bytes:
+            return None, FileError(str(path), f"skipped: larger than {max_bytes // 1024} KB")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None, FileError(str(path), "vanished during the run")
+    except PermissionError:
+        return None, FileError(str(path), "permission denied")
+    except OSError as exc:
+        return None, FileError(str(path), f"cannot read: {exc.strerror or exc}")
+    if needles is not None and not any(n in data for n in _encoded(needles)):
+        return (info.st_size, info.st_mtime_ns, None), None
+    meta = (info.st_size, info.st_mtime_ns, content_digest(data))
+    try:
+        text, _ = decode_source(data)
+    except UndecodableSource as exc:
+        return meta, FileError(str(path), str(exc))
+    return meta, extract_facts(text, str(path), module, is_package)
+
+
+def content_digest(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+_ENCODED: dict[frozenset, tuple[bytes, ...]] = {}
+
+
+def _encoded(needles: set[str]) -> tuple[bytes, ...]:
+    key = frozenset(needles)
+    found = _ENCODED.get(key)
+    if found is None:
+        found = tuple(sorted((n.encode() for n in needles), key=len))
+        _ENCODED.clear()
+        _ENCODED[key] = found
+    return found
+
+
+def _worker(batch):
+    needles, max_bytes, items = batch
+    out = []
+    for path, module, is_package, _ in items:
+        meta, outcome = read_facts(Path(path), module, is_package, max_bytes, needles)
+        out.append((path, outcome, meta))
+    return out
+
+
+def _run_batch(paths: list[str], module_of, needles, max_bytes: int, jobs: int, cache):
+    items = []
+    results = []
+    for path in paths:
+        module, is_package = module_of[path]
+        if cache is not None:
+            hit = cache.lookup(path, module, is_package, needles)
+            if hit is not cache.MISS:
+                results.append((path, hit))
+                continue
+        items.append((path, module, is_package, None))
+    if len(items) < PARALLEL_THRESHOLD or jobs <= 1:
+        fresh = _worker((needles, max_bytes, items))
+    else:
+        chunk = max(16, len(items) // (jobs * 8))
+        batches = [(needles, max_bytes, items[i:i + chunk]) for i in range(0, len(items), chunk)]
+        fresh = []
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            for part in pool.map(_worker, batches):
+                fresh.extend(part)
+    for path, outcome, meta in fresh:
+        if cache is not None:
+            cache.store(path, outcome, meta, needles)
+        results.append((path, outcome))
+    return results
+
+
+def _load_gitignore(path: Path):
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    try:
+        import pathspec
+    except ImportError:  # pragma: no cover
+        return None
+    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    if not lines:
+        return None
+    return pathspec.GitIgnoreSpec.from_lines(lines)

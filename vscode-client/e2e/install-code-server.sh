@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Install code-server 4.100.3 (the last line that runs on Node 20) plus playwright-core into a
+# cache folder, without any download other than the npm registry (and apt, when root).
+#
+# Env:
+#   SSOT_E2E_CACHE   cache folder (default: $HOME/.cache/ssot-lsp-e2e)
+#   SSOT_E2E_NO_APT  set to 1 to skip the apt-get step even when running as root
+#
+# Needs (apt): libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config ripgrep chromium
+# Idempotent: a finished install leaves $SSOT_E2E_CACHE/.installed-4.100.3 and is skipped next time.
+# Prints the code-server executable path as its last line.
+set -euo pipefail
+
+CODE_SERVER_VERSION=4.100.3
+PLAYWRIGHT_VERSION=1.52.0
+CACHE="${SSOT_E2E_CACHE:-$HOME/.cache/ssot-lsp-e2e}"
+STAMP="$CACHE/.installed-$CODE_SERVER_VERSION"
+CS="$CACHE/node_modules/code-server"
+APT_PACKAGES="libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config ripgrep chromium"
+
+log() { echo "[install-code-server] $*" >&2; }
+
+if [ -f "$STAMP" ] && [ -x "$CS/out/node/entry.js" -o -f "$CS/out/node/entry.js" ]; then
+  log "already installed in $CACHE"
+  echo "$CS/bin/code-server"
+  exit 0
+fi
+
+missing=""
+for p in $APT_PACKAGES; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  if [ "$(id -u)" = 0 ] && [ "${SSOT_E2E_NO_APT:-0}" != 1 ]; then
+    log "apt-get install -y$missing"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y $missing >&2 || { apt-get update >&2 && apt-get install -y $missing >&2; }
+  else
+    log "missing apt packages:$missing (install them as root first)"
+    exit 1
+  fi
+fi
+
+mkdir -p "$CACHE"
+cd "$CACHE"
+[ -f package.json ] || echo '{"name":"ssot-lsp-e2e-cache","private":true}' > package.json
+
+log "npm install --ignore-scripts code-server@$CODE_SERVER_VERSION playwright-core@$PLAYWRIGHT_VERSION"
+npm install --no-audit --no-fund --ignore-scripts \
+  "code-server@$CODE_SERVER_VERSION" "playwright-core@$PLAYWRIGHT_VERSION" >&2
+
+# What code-server's postinstall.sh does, minus the ripgrep download.
+cd "$CS/lib/vscode"
+log "lib/vscode: npm install --omit=dev --ignore-scripts"
+npm install --no-audit --no-fund --unsafe-perm --omit=dev --ignore-scripts >&2
+mkdir -p node_modules/@vscode/ripgrep/bin
+cp -f "$(command -v rg)" node_modules/@vscode/ripgrep/bin/rg
+for gyp in node_modules/*/binding.gyp node_modules/@*/*/binding.gyp; do
+  [ -f "$gyp" ] || continue
+  d="$(dirname "$gyp")"
+  log "node-gyp rebuild in $d"
+  (cd "$d" && npx --yes node-gyp rebuild >&2)
+done
+[ -e node_modules.asar ] || ln -s node_modules node_modules.asar
+(cd bin/remote-cli && ln -sf code-linux.sh code-server)
+(cd bin/helpers && ln -sf browser-linux.sh browser.sh)
+log "lib/vscode/extensions: npm install --omit=dev --ignore-scripts"
+(cd extensions && npm install --no-audit --no-fund --unsafe-perm --omit=dev --ignore-scripts >&2)
+
+cd "$CS"
+if [ -d node_modules/argon2 ]; then
+  log "argon2: node-pre-gyp rebuild --build-from-source"
+  (cd node_modules/argon2 && npx --yes node-pre-gyp rebuild --build-from-source >&2)
+fi
+
+touch "$STAMP"
+log "done"
+echo "$CS/bin/code-server"

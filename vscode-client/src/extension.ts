@@ -1,0 +1,542 @@
+/**
+ * VS Code client for ssot-lsp (contract: docs/protocol.md).
+ */
+import { execFile } from 'node:child_process';
+import * as os from 'node:os';
+import * as vscode from 'vscode';
+import {
+  CloseAction,
+  ErrorAction,
+  ErrorHandler,
+  ExecuteCommandRequest,
+  LanguageClient,
+  LanguageClientOptions,
+  ServerOptions,
+  State,
+  TransportKind,
+} from 'vscode-languageclient/node';
+
+import {
+  classifyProbe,
+  interpreterFromPythonExtension,
+  probeCommand,
+  PythonExtensionLike,
+  ResolvedInterpreter,
+  resolveInterpreter,
+  serverCommand,
+  startFailureMessage,
+  ProbeFailure,
+} from './interpreter';
+import { needsRestart, normaliseSettings, readSettings, SECTION, ServerSettings } from './settings';
+import { formatFixAllResult, formatStatus, IndexingTracker, ServerState } from './status';
+import { buildTree, childrenOf, summary, TreeModel, TreeNode } from './tree';
+
+const CLIENT_ID = 'ssotLsp';
+const CLIENT_NAME = 'SSOT LSP';
+const DIAGNOSTIC_SOURCE = 'ssot';
+const TREE_REFRESH_DEBOUNCE_MS = 500;
+const PROBE_TIMEOUT_MS = 20_000;
+
+/** LanguageClient whose forced error popups are routed to our single start-failure notification. */
+class SsotLanguageClient extends LanguageClient {
+  onForcedError?: (message: string) => void;
+
+  override error(message: string, data?: unknown, showNotification?: boolean | 'force'): void {
+    if (showNotification === 'force') {
+      super.error(message, data, false);
+      this.onForcedError?.(message);
+      return;
+    }
+    super.error(message, data, showNotification);
+  }
+}
+
+class ViolationsProvider implements vscode.TreeDataProvider<TreeNode> {
+  private readonly emitter = new vscode.EventEmitter<TreeNode | undefined | void>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  model: TreeModel = { roots: [], total: 0, files: 0, invalid: 0 };
+  loaded = false;
+
+  set(model: TreeModel): void {
+    this.model = model;
+    this.loaded = true;
+    this.emitter.fire();
+  }
+
+  getChildren(element?: TreeNode): TreeNode[] {
+    return childrenOf(element, this.model);
+  }
+
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'rule': {
+        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
+        item.id = node.id;
+        item.description = node.description;
+        item.tooltip = `${node.label}: ${node.description}`;
+        item.contextValue = 'ssotRule';
+        item.iconPath = severityIcon(node.severity);
+        return item;
+      }
+      case 'file': {
+        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
+        item.id = node.id;
+        item.resourceUri = vscode.Uri.parse(node.uri);
+        item.description = node.description;
+        item.tooltip = node.path;
+        item.iconPath = vscode.ThemeIcon.File;
+        item.contextValue = 'ssotFile';
+        return item;
+      }
+      case 'site': {
+        const v = node.violation;
+        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+        item.id = node.id;
+        item.description = node.description;
+        item.tooltip = node.tooltip;
+        item.contextValue = 'ssotSite';
+        // LSP ranges are 0-based; VS Code negotiates UTF-16 so characters map 1:1.
+        const range = new vscode.Range(v.range.start.line, v.range.start.character, v.range.end.line, v.range.end.character);
+        item.command = {
+          command: 'vscode.open',
+          title: 'Open',
+          arguments: [vscode.Uri.parse(v.uri), { selection: range, preserveFocus: false } as vscode.TextDocumentShowOptions],
+        };
+        return item;
+      }
+    }
+  }
+}
+
+function severityIcon(severity: string): vscode.ThemeIcon {
+  switch (severity) {
+    case 'error':
+      return new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'));
+    case 'warning':
+      return new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+    case 'hint':
+      return new vscode.ThemeIcon('lightbulb');
+    default:
+      return new vscode.ThemeIcon('info');
+  }
+}
+
+class Controller implements vscode.Disposable {
+  private client: SsotLanguageClient | undefined;
+  private interpreter: ResolvedInterpreter | undefined;
+  private state: ServerState = 'stopped';
+  private diagnosticCount = 0;
+  private readonly indexing = new IndexingTracker();
+  private readonly output: vscode.OutputChannel;
+  private readonly status: vscode.StatusBarItem;
+  private readonly provider = new ViolationsProvider();
+  private readonly view: vscode.TreeView<TreeNode>;
+  private readonly disposables: vscode.Disposable[] = [];
+  private lifecycle: Promise<void> = Promise.resolve();
+  private failureShown = false;
+  private treeTimer: NodeJS.Timeout | undefined;
+  private countTimer: NodeJS.Timeout | undefined;
+  private clientDisposables: vscode.Disposable[] = [];
+  private settings: ServerSettings;
+
+  constructor(private readonly context: vscode.ExtensionContext) {
+    this.output = vscode.window.createOutputChannel(CLIENT_NAME);
+    this.status = vscode.window.createStatusBarItem('ssotLsp.status', vscode.StatusBarAlignment.Left, 50);
+    this.status.name = 'SSOT';
+    this.status.command = 'ssotLsp.showViolations';
+    this.view = vscode.window.createTreeView('ssotLsp.violations', {
+      treeDataProvider: this.provider,
+      showCollapseAll: true,
+    });
+    this.settings = this.readSettings();
+    this.disposables.push(this.output, this.status, this.view);
+    this.disposables.push(
+      vscode.commands.registerCommand('ssotLsp.showViolations', () => this.showViolations()),
+      vscode.commands.registerCommand('ssotLsp.refreshViolations', () => this.refreshTree(true)),
+      vscode.commands.registerCommand('ssotLsp.fixAll', () => this.fixAll()),
+      vscode.commands.registerCommand('ssotLsp.restart', () => this.restart('command')),
+      vscode.workspace.onDidChangeConfiguration((e) => this.onConfigurationChanged(e)),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.restart('workspace trusted')),
+      vscode.languages.onDidChangeDiagnostics(() => this.onDiagnosticsChanged()),
+      this.view.onDidChangeVisibility((e) => {
+        if (e.visible && !this.provider.loaded) this.refreshTree(false);
+      }),
+    );
+    this.updateStatus();
+    this.status.show();
+  }
+
+  log(message: string): void {
+    this.output.appendLine(`[ssot-lsp client ${new Date().toLocaleTimeString()}] ${message}`);
+  }
+
+  private readSettings(): ServerSettings {
+    const { settings, problems } = readSettings(vscode.workspace.getConfiguration(SECTION));
+    for (const p of problems) this.log(`settings: ${p}`);
+    return settings;
+  }
+
+  // ---- lifecycle -------------------------------------------------------------------------
+
+  start(): Promise<void> {
+    this.lifecycle = this.lifecycle.then(() => this.doStart()).catch((err) => this.log(`start failed: ${String(err)}`));
+    return this.lifecycle;
+  }
+
+  restart(reason: string): Promise<void> {
+    this.lifecycle = this.lifecycle
+      .then(async () => {
+        this.log(`restarting the server (${reason})`);
+        await this.doStop();
+        await this.doStart();
+      })
+      .catch((err) => this.log(`restart failed: ${String(err)}`));
+    return this.lifecycle;
+  }
+
+  private async resolve(): Promise<ResolvedInterpreter> {
+    const trusted = vscode.workspace.isTrusted;
+    return resolveInterpreter({
+      inspect: () => vscode.workspace.getConfiguration(SECTION).inspect<unknown>('interpreter'),
+      isTrusted: trusted,
+      pythonExtensionInterpreter: async () => {
+        const ext = vscode.extensions.getExtension('ms-python.python');
+        if (!ext) return undefined;
+        this.watchPythonExtension(ext);
+        return interpreterFromPythonExtension(ext as PythonExtensionLike, vscode.workspace.workspaceFolders?.[0]?.uri);
+      },
+      log: (m) => this.log(m),
+    });
+  }
+
+  private pythonWatch: vscode.Disposable | undefined;
+  private watchPythonExtension(ext: vscode.Extension<unknown>): void {
+    if (this.pythonWatch || !ext.isActive) return;
+    const envs = (ext.exports as { environments?: { onDidChangeActiveEnvironmentPath?: vscode.Event<unknown> } })
+      ?.environments;
+    if (envs?.onDidChangeActiveEnvironmentPath) {
+      this.pythonWatch = envs.onDidChangeActiveEnvironmentPath(() => {
+        if (this.interpreter?.source === 'python-extension') void this.restart('Python interpreter changed');
+      });
+      this.disposables.push(this.pythonWatch);
+    }
+  }
+
+  private probe(interpreter: string[]): Promise<ProbeFailure | undefined> {
+    const { command, args } = probeCommand(interpreter);
+    return new Promise((resolve) => {
+      execFile(command, args, { cwd: this.serverCwd(), timeout: PROBE_TIMEOUT_MS }, (err, _stdout, stderr) => {
+        if (!err) return resolve(undefined);
+        const e = err as NodeJS.ErrnoException & { code?: string | number; killed?: boolean };
+        if (e.killed) {
+          this.log(`probe "${command} ${args.join(' ')}" timed out; trying to start the server anyway`);
+          return resolve(undefined);
+        }
+        resolve(
+          classifyProbe({
+            errorCode: typeof e.code === 'string' ? e.code : undefined,
+            exitCode: typeof e.code === 'number' ? e.code : null,
+            stderr: String(stderr ?? ''),
+          }),
+        );
+      });
+    });
+  }
+
+  private serverCwd(): string {
+    // Outside the workspace, so a module named ssot_lsp in the workspace can never shadow ours.
+    return this.context.extensionPath || os.tmpdir();
+  }
+
+  private async doStart(): Promise<void> {
+    this.failureShown = false;
+    this.indexing.reset();
+    this.settings = this.readSettings();
+    this.interpreter = await this.resolve();
+    const interp = this.interpreter.command;
+    const { command, args } = serverCommand(interp);
+    this.log(`interpreter (${this.interpreter.source}): ${JSON.stringify(interp)}`);
+    this.log(`launching: ${command} ${args.join(' ')} (cwd ${this.serverCwd()})`);
+    this.setState('starting');
+
+    const failure = await this.probe(interp);
+    if (failure) {
+      this.log(`cannot start: ${failure.kind}: ${failure.detail}`);
+      this.notifyStartFailure(failure);
+      return;
+    }
+
+    const serverOptions: ServerOptions = {
+      command,
+      args,
+      transport: TransportKind.stdio,
+      options: { cwd: this.serverCwd() },
+    };
+    const client = new SsotLanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, this.clientOptions());
+    client.onForcedError = (message) => this.notifyStartFailure({ kind: 'other', detail: message });
+    this.client = client;
+    this.clientDisposables.push(
+      client.onDidChangeState((e) => {
+        if (this.client !== client) return;
+        if (e.newState === State.Running) this.setState('running');
+        else if (e.newState === State.Starting) this.setState('starting');
+        else if (e.newState === State.Stopped && this.state !== 'failed') this.setState('stopped');
+      }),
+    );
+    try {
+      await client.start();
+      this.log('server started');
+      this.setState('running');
+      if (this.view.visible || this.provider.loaded) this.refreshTree(false);
+    } catch (err) {
+      this.log(`client start failed: ${String(err)}`);
+      this.notifyStartFailure({ kind: 'other', detail: String((err as Error)?.message ?? err) });
+    }
+  }
+
+  private async doStop(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    for (const d of this.clientDisposables.splice(0)) d.dispose();
+    this.indexing.reset();
+    if (client) {
+      try {
+        if (client.needsStop()) await client.stop(5000);
+      } catch (err) {
+        this.log(`stop failed: ${String(err)}`);
+      }
+      try {
+        await client.dispose(2000);
+      } catch {
+        // already stopped
+      }
+    }
+    this.setState('stopped');
+  }
+
+  private clientOptions(): LanguageClientOptions {
+    const restarts: number[] = [];
+    const errorHandler: ErrorHandler = {
+      error: (_error, _message, count) =>
+        (count ?? 0) <= 3 ? { action: ErrorAction.Continue, handled: true } : { action: ErrorAction.Shutdown, handled: true },
+      closed: () => {
+        const now = Date.now();
+        restarts.push(now);
+        while (restarts.length && now - restarts[0] > 3 * 60_000) restarts.shift();
+        if (restarts.length > 4) {
+          this.log('the server crashed 5 times in 3 minutes; not restarting it (SSOT: Restart Server to try again)');
+          this.notifyStartFailure({ kind: 'other', detail: 'the server process keeps exiting' });
+          return { action: CloseAction.DoNotRestart, handled: true };
+        }
+        this.log('the server process exited; restarting it');
+        return { action: CloseAction.Restart, handled: true };
+      },
+    };
+    return {
+      documentSelector: [
+        { scheme: 'file', language: 'python' },
+        { scheme: 'untitled', language: 'python' },
+      ],
+      initializationOptions: { [SECTION]: this.settings },
+      synchronize: {
+        configurationSection: SECTION,
+        fileEvents: vscode.workspace.createFileSystemWatcher('**/{*.py,pyproject.toml,ssot-lsp.toml}'),
+      },
+      outputChannel: this.output,
+      revealOutputChannelOn: 4 /* RevealOutputChannelOn.Never */,
+      errorHandler,
+      initializationFailedHandler: (error) => {
+        this.log(`initialization failed: ${String(error)}`);
+        return false;
+      },
+      middleware: {
+        handleWorkDoneProgress: (token, params, next) => {
+          const ev = this.indexing.handle(token, params);
+          if (ev) {
+            this.updateStatus();
+            if (ev.type === 'end') this.refreshTree(false);
+          }
+          next(token, params);
+        },
+        workspace: {
+          configuration: async (params, token, next) => {
+            const result = await next(params, token);
+            if (!Array.isArray(result)) return result;
+            // Normalise our own section so the server always gets well-typed values.
+            return result.map((value, i) => {
+              const section = params.items[i]?.section;
+              if (section === SECTION && value && typeof value === 'object') {
+                return { ...(value as object), ...normaliseSettings(value).settings };
+              }
+              return value;
+            });
+          },
+        },
+      },
+    };
+  }
+
+  private notifyStartFailure(failure: ProbeFailure): void {
+    this.setState('failed');
+    if (this.failureShown) return;
+    this.failureShown = true;
+    const interp = this.interpreter?.command ?? ['python3'];
+    const message = startFailureMessage(interp, failure);
+    this.log(message);
+    void vscode.window.showErrorMessage(message, 'Open Output').then((choice) => {
+      if (choice === 'Open Output') this.output.show(true);
+    });
+  }
+
+  private onConfigurationChanged(e: vscode.ConfigurationChangeEvent): void {
+    if (!e.affectsConfiguration(SECTION)) return;
+    if (needsRestart((s) => e.affectsConfiguration(s))) {
+      void this.restart('ssotLsp.interpreter changed');
+      return;
+    }
+    // The other keys reach the server through didChangeConfiguration (synchronize.configurationSection).
+    this.settings = this.readSettings();
+    this.updateStatus();
+  }
+
+  dispose(): void {
+    if (this.treeTimer) clearTimeout(this.treeTimer);
+    if (this.countTimer) clearTimeout(this.countTimer);
+    for (const d of this.disposables) d.dispose();
+  }
+
+  async stop(): Promise<void> {
+    await this.lifecycle;
+    await this.doStop();
+  }
+
+  // ---- status ----------------------------------------------------------------------------
+
+  private setState(state: ServerState): void {
+    this.state = state;
+    this.updateStatus();
+  }
+
+  private updateStatus(): void {
+    let state = this.state;
+    if (state === 'running' && !this.settings.enable) state = 'disabled';
+    const view = formatStatus({
+      state,
+      count: this.diagnosticCount,
+      indexing: this.indexing.active ? { percentage: this.indexing.percentage } : undefined,
+    });
+    this.status.text = view.text;
+    this.status.tooltip = view.tooltip;
+    this.status.backgroundColor = view.background
+      ? new vscode.ThemeColor(view.background === 'error' ? 'statusBarItem.errorBackground' : 'statusBarItem.warningBackground')
+      : undefined;
+  }
+
+  private onDiagnosticsChanged(): void {
+    if (this.countTimer) clearTimeout(this.countTimer);
+    this.countTimer = setTimeout(() => {
+      let n = 0;
+      for (const [, diags] of vscode.languages.getDiagnostics()) {
+        for (const d of diags) if (d.source === DIAGNOSTIC_SOURCE) n++;
+      }
+      this.diagnosticCount = n;
+      this.updateStatus();
+    }, 100);
+    if (this.provider.loaded || this.view.visible) this.refreshTree(false);
+  }
+
+  // ---- tree ------------------------------------------------------------------------------
+
+  private refreshTree(now: boolean): void {
+    if (this.treeTimer) clearTimeout(this.treeTimer);
+    if (now) {
+      void this.loadTree();
+      return;
+    }
+    this.treeTimer = setTimeout(() => void this.loadTree(), TREE_REFRESH_DEBOUNCE_MS);
+  }
+
+  private async listViolations(): Promise<unknown> {
+    const client = this.client;
+    if (!client || !client.isRunning()) {
+      throw new Error('the SSOT language server is not running');
+    }
+    return client.sendRequest(ExecuteCommandRequest.type, { command: 'ssot.listViolations', arguments: [] });
+  }
+
+  private async loadTree(): Promise<TreeModel | undefined> {
+    try {
+      const list = await this.listViolations();
+      const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+      const model = buildTree(list, roots);
+      if (model.invalid) this.log(`ssot.listViolations: ${model.invalid} malformed entries ignored`);
+      this.provider.set(model);
+      this.view.message = model.total === 0 ? summary(model) : undefined;
+      this.view.description = model.total === 0 ? undefined : summary(model);
+      this.view.badge = model.total ? { value: model.total, tooltip: summary(model) } : undefined;
+      return model;
+    } catch (err) {
+      this.log(`listing violations failed: ${String((err as Error)?.message ?? err)}`);
+      this.view.message = `Could not list violations: ${String((err as Error)?.message ?? err)}`;
+      return undefined;
+    }
+  }
+
+  private async showViolations(): Promise<void> {
+    await this.lifecycle;
+    if (!this.client && this.state !== 'failed') await this.start();
+    await vscode.commands.executeCommand('ssotLsp.violations.focus');
+    await this.loadTree();
+  }
+
+  // ---- fix all ---------------------------------------------------------------------------
+
+  private async fixAll(): Promise<void> {
+    await this.lifecycle;
+    const client = this.client;
+    if (!client || !client.isRunning()) {
+      void vscode.window.showErrorMessage('SSOT: the language server is not running.', 'Open Output').then((c) => {
+        if (c) this.output.show(true);
+      });
+      return;
+    }
+    const go = await vscode.window.showWarningMessage(
+      'Apply all safe SSOT fixes in the workspace?',
+      { modal: true, detail: 'Every verified fix is applied to the files of the workspace. Unsafe fixes are skipped.' },
+      'Fix All',
+    );
+    if (go !== 'Fix All') return;
+    try {
+      const result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'SSOT: fixing the workspace', cancellable: false },
+        () => client.sendRequest(ExecuteCommandRequest.type, { command: 'ssot.fixAll', arguments: [] }),
+      );
+      const text = formatFixAllResult(result);
+      this.log(`fixAll: ${JSON.stringify(result)}`);
+      void vscode.window.showInformationMessage(text);
+      this.refreshTree(false);
+    } catch (err) {
+      const msg = String((err as Error)?.message ?? err);
+      this.log(`fixAll failed: ${msg}`);
+      void vscode.window.showErrorMessage(`SSOT: fix all failed: ${msg}`, 'Open Output').then((c) => {
+        if (c) this.output.show(true);
+      });
+    }
+  }
+}
+
+let controller: Controller | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  controller = new Controller(context);
+  context.subscriptions.push(controller);
+  controller.log(`activated (VS Code ${vscode.version}, trusted workspace: ${String(vscode.workspace.isTrusted)})`);
+  void controller.start();
+}
+
+export async function deactivate(): Promise<void> {
+  if (controller) {
+    await controller.stop();
+    controller = undefined;
+  }
+}
