@@ -277,7 +277,6 @@ class Gen:
                 continue
             elif k == 3 and is_async:
                 exc = r.choice(EXCEPTIONS)
-                call = f"self._{r.choice(self.funcs)}" if in_method else r.choice(self.funcs)
                 out.extend((
                     f"{ind}try:",
                     f"{ind}    {v} = await asyncio.wait_for(_noop({src}), timeout={r.randint(1, 30)})",
@@ -285,7 +284,6 @@ class Gen:
                     f"{ind}    logger.warning(\"{r.choice(self.msgs)} failed: %s\", exc)",
                     f"{ind}    raise",
                 ))
-                del call
             elif k == 4:
                 out.append(f"{ind}{v} = {{\"{r.choice(self.keys)}\": {src}, \"{r.choice(self.keys)}\": {r.randint(0, 999)}}}")
             elif k == 5:
@@ -406,7 +404,7 @@ class Gen:
                 "", "",
                 "@contextmanager",
                 "def _timer(label: str):",
-                "    started = time.monotonic()" if False else "    started = 0.0",
+                "    started = 0.0",
                 "    try:",
                 "        yield",
                 "    finally:",
@@ -445,12 +443,14 @@ class Gen:
         buf.add(f"\"\"\"Tests: {r.choice(self.sentences)}\"\"\"", "",
                 "from __future__ import annotations", "",
                 "import asyncio", "import logging")
-        buf.add("from typing import Any", "", "import pytest", "from unittest import mock", "")
+        buf.add("from contextlib import contextmanager", "from typing import Any", "",
+                "import pytest", "from unittest import mock", "")
 
     def test_fill(self, r: random.Random, buf: FileBuf, target: int, specials: list,
                   imported: list[str]) -> None:
         buf.add("", "logger = logging.getLogger(__name__)", "", "",
                 "async def _noop(value: Any) -> Any:", "    return value", "", "",
+                "@contextmanager", "def _timer(label: str):", "    yield label", "", "",
                 "@pytest.fixture", f"def {r.choice(self.keys)}_fixture() -> dict[str, Any]:",
                 f"    return {{\"{r.choice(self.keys)}\": {r.randint(0, 99)}}}", "", "")
         specials = list(specials)
@@ -888,7 +888,7 @@ def violation_plan(r: random.Random, g: Gen, pattern: str, relpath: str) -> tupl
         else:
             blocks.append([f"def {r.choice(g.funcs)}(engine: ExecutionEngine) -> Any:", "    return engine"])
     elif pattern == "relative":
-        rel = relative_from(relpath, mod)
+        rel = relative_from(relpath, mod) if relpath.startswith("netra_backend/") else mod
         imports.append((f"from {rel} import {cls}", "SSOT001"))
         if r.random() < 0.6:
             blocks.append(legacy_fn(r, g, [(f"    engine = {cls}({call_args(tpl)})", "SSOT002")]))
@@ -902,7 +902,7 @@ def violation_plan(r: random.Random, g: Gen, pattern: str, relpath: str) -> tupl
         imports.append(f"from {CANONICAL_MOD} import UserExecutionEngine")
         blocks.append(legacy_fn(r, g, [("    engine = await UserExecutionEngine.create_from_legacy(registry, bridge, user_context=ctx)", "SSOT002")]))
     elif pattern == "star":
-        imports.append((f"from {LEGACY_EE_MOD} import *  # noqa: F403", "SSOT001"))
+        imports.append((f"from {LEGACY_EE_MOD} import *", "SSOT001"))
         blocks.append(legacy_fn(r, g, [("    engine = ExecutionEngine(registry, bridge, user_context=ctx)", "SSOT002")]))
     elif pattern == "factory_bypass":
         imports.append(f"from {CANONICAL_MOD} import UserExecutionEngine")
@@ -1050,6 +1050,13 @@ def generate(out: str, n_files: int, n_lines: int, seed: int, verify: bool = Fal
             for i, m in enumerate(members):
                 role[m] = ("chain", i, members, aliases, mod, cls, tpl)
             violating += depth
+        elif pat == "relative":
+            prefix = ("netra_backend/app/agents/supervisor/" if r.random() < 0.4
+                      else "netra_backend/app/")
+            pick = next((i for i in range(len(pool_app) - 1, -1, -1)
+                         if pool_app[i].startswith(prefix)), len(pool_app) - 1)
+            role[pool_app.pop(pick)] = ("viol", pat)
+            violating += 1
         else:
             role[pool_app.pop()] = ("viol", pat)
             violating += 1
