@@ -990,12 +990,12 @@ def sizes_for(r: random.Random, n: int, total: int) -> list[int]:
     lo, hi = 0.0, 100000.0
     for _ in range(60):
         k = (lo + hi) / 2
-        s = sum(min(5000, max(12, int(x * k))) for x in raw)
+        s = sum(min(4960, max(12, int(x * k))) for x in raw)
         if s < total:
             lo = k
         else:
             hi = k
-    return [min(5000, max(12, int(x * hi))) for x in raw]
+    return [min(4960, max(12, int(x * hi))) for x in raw]
 
 
 def generate(out: str, n_files: int, n_lines: int, seed: int, verify: bool = False) -> dict:

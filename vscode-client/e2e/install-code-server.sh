@@ -20,9 +20,9 @@ APT_PACKAGES="libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config r
 
 log() { echo "[install-code-server] $*" >&2; }
 
-if [ -f "$STAMP" ] && [ -x "$CS/out/node/entry.js" -o -f "$CS/out/node/entry.js" ]; then
+if [ -f "$STAMP" ] && [ -f "$CS/out/node/entry.js" ] && [ -e "$CACHE/node_modules/.bin/code-server" ]; then
   log "already installed in $CACHE"
-  echo "$CS/bin/code-server"
+  echo "$CACHE/node_modules/.bin/code-server"
   exit 0
 fi
 
@@ -58,6 +58,7 @@ cp -f "$(command -v rg)" node_modules/@vscode/ripgrep/bin/rg
 for gyp in node_modules/*/binding.gyp node_modules/@*/*/binding.gyp; do
   [ -f "$gyp" ] || continue
   d="$(dirname "$gyp")"
+  if ls "$d"/build/Release/*.node >/dev/null 2>&1; then continue; fi
   log "node-gyp rebuild in $d"
   (cd "$d" && npx --yes node-gyp rebuild >&2)
 done
@@ -67,12 +68,16 @@ done
 log "lib/vscode/extensions: npm install --omit=dev --ignore-scripts"
 (cd extensions && npm install --no-audit --no-fund --unsafe-perm --omit=dev --ignore-scripts >&2)
 
-cd "$CS"
-if [ -d node_modules/argon2 ]; then
-  log "argon2: node-pre-gyp rebuild --build-from-source"
-  (cd node_modules/argon2 && npx --yes node-pre-gyp rebuild --build-from-source >&2)
-fi
+# argon2 is hoisted to the cache's node_modules (or nested under code-server's): build it where it is.
+for a in "$CACHE/node_modules/argon2" "$CS/node_modules/argon2"; do
+  [ -f "$a/binding.gyp" ] || continue
+  if ! (cd "$CACHE" && node -e "require('$a')" 2>/dev/null); then
+    log "argon2: node-pre-gyp rebuild --build-from-source in $a"
+    (cd "$a" && npx --yes node-pre-gyp rebuild --build-from-source >&2)
+  fi
+done
+(cd "$CACHE" && node -e "require(require.resolve('argon2', {paths: ['$CS']}))") || { log "argon2 does not load"; exit 1; }
 
 touch "$STAMP"
 log "done"
-echo "$CS/bin/code-server"
+echo "$CACHE/node_modules/.bin/code-server"

@@ -272,14 +272,18 @@ class Controller implements vscode.Disposable {
       transport: TransportKind.stdio,
       options: { cwd: this.serverCwd() },
     };
-    const client = new SsotLanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, this.clientOptions());
-    client.onForcedError = (message) => this.notifyStartFailure({ kind: 'other', detail: message });
+    const life = { running: false };
+    const client = new SsotLanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, this.clientOptions(life));
+    client.onForcedError = (message) =>
+      this.notifyStartFailure({ kind: 'other', detail: life.running ? message : 'the server exited during start-up; see the output' });
     this.client = client;
     this.clientDisposables.push(
       client.onDidChangeState((e) => {
         if (this.client !== client) return;
-        if (e.newState === State.Running) this.setState('running');
-        else if (e.newState === State.Starting) this.setState('starting');
+        if (e.newState === State.Running) {
+          life.running = true;
+          this.setState('running');
+        } else if (e.newState === State.Starting && this.state !== 'failed') this.setState('starting');
         else if (e.newState === State.Stopped && this.state !== 'failed') this.setState('stopped');
       }),
     );
@@ -314,12 +318,18 @@ class Controller implements vscode.Disposable {
     this.setState('stopped');
   }
 
-  private clientOptions(): LanguageClientOptions {
+  private clientOptions(life: { running: boolean }): LanguageClientOptions {
     const restarts: number[] = [];
     const errorHandler: ErrorHandler = {
       error: (_error, _message, count) =>
         (count ?? 0) <= 3 ? { action: ErrorAction.Continue, handled: true } : { action: ErrorAction.Shutdown, handled: true },
       closed: () => {
+        if (!life.running) {
+          // It never came up: restarting would fail the same way. One notification, no loop.
+          this.log('the server process exited during start-up (its output is above)');
+          this.notifyStartFailure({ kind: 'other', detail: 'the server exited during start-up; see the output' });
+          return { action: CloseAction.DoNotRestart, handled: true };
+        }
         const now = Date.now();
         restarts.push(now);
         while (restarts.length && now - restarts[0] > 3 * 60_000) restarts.shift();

@@ -1,0 +1,436 @@
+#!/usr/bin/env python3
+"""Time `ssot-lsp check` against `ruff check` (TID251) on the synthetic corpus and score its findings.
+
+    python benchmarks/bench_check.py [--corpus DIR] [--runs 3] [--generate]
+
+Steps (all in one run, so the numbers are comparable):
+
+1. generate the corpus with ``benchmarks/generate_corpus.py`` if DIR has no ``ground_truth.json``
+   (or always with ``--generate``), then read every file once (page cache, untimed);
+2. ``ssot-lsp check --no-cache --exit-zero --format json DIR``            cold, --runs times;
+3. ``ssot-lsp check --exit-zero --format json DIR``                       once to fill the cache,
+   then --runs times warm;
+4. ``ruff check --no-cache --config DIR/ruff.toml DIR --exit-zero``        cold, --runs times;
+5. ``ruff check --config DIR/ruff.toml --cache-dir TMP DIR --exit-zero``   fill, then --runs warm;
+6. table of median wall-clock seconds, ratios, peak RSS, targets (PASS/MISS);
+7. the JSON findings of the first cold run against ``ground_truth.json``.
+
+Peak RSS: every timed command is started with Popen and reaped with ``os.wait4`` (its
+``ru_maxrss`` is the largest single process of the tree), and a sampler sums the RSS of the
+process tree (``/proc``) every few milliseconds, which catches worker pools; the larger of the two
+is reported.  ``--findings-json FILE`` only scores a saved JSON output; ``--skip-ssot`` only
+times ruff.  Stdlib only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DEFAULT_CORPUS = os.path.join(tempfile.gettempdir(), "ssot-lsp-bench-corpus")
+
+TARGET_COLD = 1.0    # ssot cold <= 1.0 x ruff cold
+TARGET_WARM = 0.25   # ssot warm <= 0.25 x ruff cold
+TARGET_RSS_MB = 500  # peak RSS of ssot-lsp
+
+
+# --------------------------------------------------------------------------------------
+# Running one command: wall clock + peak RSS
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    cmd: list[str]
+    seconds: float
+    rc: int
+    maxrss_mb: float          # ru_maxrss from wait4 (largest single process)
+    tree_peak_mb: float       # sampled sum over the process tree
+    stdout_path: str
+    stderr_tail: str = ""
+
+    @property
+    def peak_mb(self) -> float:
+        return max(self.maxrss_mb, self.tree_peak_mb)
+
+
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+def _children(pid: int) -> list[int]:
+    kids: list[int] = []
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            try:
+                with open(f"/proc/{pid}/task/{tid}/children") as fh:
+                    kids.extend(int(x) for x in fh.read().split())
+            except OSError:
+                pass
+    except OSError:
+        pass
+    return kids
+
+
+def _tree_rss(root: int) -> int:
+    total = 0
+    stack = [root]
+    seen = set()
+    while stack:
+        pid = stack.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        try:
+            with open(f"/proc/{pid}/statm") as fh:
+                total += int(fh.read().split()[1]) * _PAGE
+        except (OSError, ValueError, IndexError):
+            continue
+        stack.extend(_children(pid))
+    return total
+
+
+def run_timed(cmd: list[str], stdout_path: str, interval: float, cwd: str | None = None) -> Run:
+    sample = os.path.exists("/proc/self/statm") and interval > 0
+    peak = [0]
+    done = threading.Event()
+    with open(stdout_path, "wb") as out, tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=cwd)
+
+        def sampler() -> None:
+            while not done.is_set():
+                peak[0] = max(peak[0], _tree_rss(proc.pid))
+                done.wait(interval)
+
+        th = threading.Thread(target=sampler, daemon=True)
+        if sample:
+            th.start()
+        _, status, ru = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - t0
+        done.set()
+        if sample:
+            th.join()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        tail = err.read()[-3000:].decode("utf-8", "replace")
+    return Run(cmd, seconds, proc.returncode, ru.ru_maxrss / 1024.0, peak[0] / 2**20,
+               stdout_path, tail)
+
+
+def fail(msg: str, code: int = 2) -> None:
+    print(f"bench_check: error: {msg}", file=sys.stderr)
+    raise SystemExit(code)
+
+
+def check_ok(run: Run, what: str) -> None:
+    if run.rc != 0:
+        fail(f"{what} exited with {run.rc}: {shlex.join(run.cmd)}\n--- stderr (tail) ---\n{run.stderr_tail}")
+
+
+# --------------------------------------------------------------------------------------
+# Findings
+# --------------------------------------------------------------------------------------
+
+
+def load_findings(path: str, corpus: str, cwd: str) -> list[tuple[str, int, str]]:
+    """Parse `ssot-lsp check --format json` output into (corpus-relative path, line, code)."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+    except (OSError, json.JSONDecodeError) as exc:
+        fail(f"cannot read the JSON findings in {path}: {exc}")
+    if isinstance(data, dict):
+        if "violations" not in data:
+            fail(f"{path}: JSON object without a \"violations\" key (keys: {sorted(data)[:10]})")
+        items = data["violations"]
+    elif isinstance(data, list):
+        items = data
+    else:
+        fail(f"{path}: unexpected JSON top level {type(data).__name__}")
+    root = os.path.realpath(corpus)
+    out = []
+    for i, v in enumerate(items):
+        try:
+            p, line, code = v["path"], int(v["line"]), str(v["code"])
+        except (KeyError, TypeError, ValueError):
+            fail(f"{path}: violation #{i} lacks path/line/code: {v!r:.200}")
+        if p.startswith("file://"):
+            from urllib.parse import unquote, urlparse
+            p = unquote(urlparse(p).path)
+        full = p if os.path.isabs(p) else os.path.join(cwd, p)
+        full = os.path.realpath(full)
+        rel = os.path.relpath(full, root)
+        if rel.startswith(".."):
+            # maybe relative to the corpus rather than the current directory
+            alt = os.path.realpath(os.path.join(root, p))
+            if not os.path.isabs(p) and os.path.exists(alt):
+                rel = os.path.relpath(alt, root)
+        out.append((rel.replace(os.sep, "/"), line, code))
+    return out
+
+
+def source_line(corpus: str, rel: str, line: int) -> str:
+    try:
+        with open(os.path.join(corpus, rel), encoding="utf-8") as fh:
+            for i, text in enumerate(fh, 1):
+                if i == line:
+                    return text.strip()[:100]
+    except OSError:
+        pass
+    return ""
+
+
+def compare(found: list[tuple[str, int, str]], truth: dict, corpus: str, limit: int = 20) -> dict:
+    exp = Counter((p, int(ln), c) for p, ln, c in truth["findings"])
+    got = Counter(found)
+    missing = exp - got
+    unexpected = got - exp
+    codes = sorted(set(c for _, _, c in exp) | set(c for _, _, c in got))
+    rows = []
+    for c in codes:
+        e = sum(n for k, n in exp.items() if k[2] == c)
+        f = sum(n for k, n in got.items() if k[2] == c)
+        m = sum(n for k, n in missing.items() if k[2] == c)
+        u = sum(n for k, n in unexpected.items() if k[2] == c)
+        rows.append((c, e, f, e - m, m, u))
+    # a missing and an unexpected finding with the same file and code: likely just another line
+    miss_fc = Counter((p, c) for (p, _, c), n in missing.items() for _ in range(n))
+    unexp_fc = Counter((p, c) for (p, _, c), n in unexpected.items() for _ in range(n))
+    line_only = sum((miss_fc & unexp_fc).values())
+
+    print()
+    print("Findings vs ground truth")
+    print(f"  {'code':<8} {'expected':>8} {'found':>8} {'matched':>8} {'missing':>8} {'unexpected':>10}")
+    for c, e, f, tp, m, u in rows:
+        print(f"  {c:<8} {e:>8} {f:>8} {tp:>8} {m:>8} {u:>10}")
+    te, tf = sum(exp.values()), sum(got.values())
+    tm, tu = sum(missing.values()), sum(unexpected.values())
+    print(f"  {'total':<8} {te:>8} {tf:>8} {te - tm:>8} {tm:>8} {tu:>10}")
+    recall = (te - tm) / te if te else 1.0
+    precision = (tf - tu) / tf if tf else 1.0
+    print(f"  recall {recall:.3f}  precision {precision:.3f}"
+          + (f"  ({line_only} missing/unexpected pairs differ only in the line)" if line_only else ""))
+    for title, bag in (("missing", missing), ("unexpected", unexpected)):
+        if not bag:
+            continue
+        items = sorted(bag.elements())
+        print(f"\n  {title} ({len(items)}{', first ' + str(limit) if len(items) > limit else ''}):")
+        for p, ln, c in items[:limit]:
+            print(f"    {c} {p}:{ln}: {source_line(corpus, p, ln)}")
+    return {"rows": rows, "missing": tm, "unexpected": tu, "recall": recall,
+            "precision": precision, "line_only": line_only}
+
+
+# --------------------------------------------------------------------------------------
+# Main
+# --------------------------------------------------------------------------------------
+
+
+def prime(corpus: str) -> int:
+    n = 0
+    for d, dirs, files in os.walk(corpus):
+        dirs[:] = [x for x in dirs if not x.startswith(".")]
+        for f in files:
+            if f.endswith(".py"):
+                with open(os.path.join(d, f), "rb") as fh:
+                    fh.read()
+                n += 1
+    return n
+
+
+def med(runs: list[Run]) -> float:
+    return statistics.median(r.seconds for r in runs)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="Benchmark ssot-lsp check against ruff on the synthetic corpus.")
+    ap.add_argument("--corpus", default=DEFAULT_CORPUS, help=f"corpus directory (default {DEFAULT_CORPUS})")
+    ap.add_argument("--runs", type=int, default=3, help="timed runs per measurement; the median is reported")
+    ap.add_argument("--generate", action="store_true", help="(re)generate the corpus even if it exists")
+    ap.add_argument("--files", type=int, default=20000, help="corpus size when generating")
+    ap.add_argument("--lines", type=int, default=8_000_000, help="corpus lines when generating")
+    ap.add_argument("--seed", type=int, default=1, help="corpus seed when generating")
+    ap.add_argument("--ssot-cmd", default="ssot-lsp",
+                    help="how to start the CLI, e.g. 'python -m ssot_lsp' (default: ssot-lsp)")
+    ap.add_argument("--ruff-cmd", default="ruff", help="ruff executable (default: ruff)")
+    ap.add_argument("--skip-ssot", action="store_true", help="time ruff only (no ssot-lsp needed)")
+    ap.add_argument("--skip-ruff", action="store_true", help="time ssot-lsp only (ratios are not computed)")
+    ap.add_argument("--findings-json", metavar="FILE",
+                    help="do not run anything: score this saved `ssot-lsp check --format json` output")
+    ap.add_argument("--rss-interval", type=float, default=0.02,
+                    help="seconds between process-tree RSS samples (0: wait4 ru_maxrss only)")
+    ap.add_argument("--json-out", metavar="FILE", help="also write the measurements as JSON")
+    ap.add_argument("--strict", action="store_true", help="exit 1 on a missed target or a findings mismatch")
+    args = ap.parse_args(argv)
+    if args.runs < 1:
+        ap.error("--runs must be >= 1")
+
+    corpus = os.path.abspath(args.corpus)
+    truth_path = os.path.join(corpus, "ground_truth.json")
+    cwd = os.getcwd()
+
+    if args.findings_json:
+        if not os.path.exists(truth_path):
+            fail(f"no corpus at {corpus} (ground_truth.json missing)")
+        with open(truth_path, encoding="utf-8") as fh:
+            truth = json.load(fh)
+        res = compare(load_findings(args.findings_json, corpus, cwd), truth, corpus)
+        return 1 if args.strict and (res["missing"] or res["unexpected"]) else 0
+
+    ssot = shlex.split(args.ssot_cmd)
+    ruff = shlex.split(args.ruff_cmd)
+    if not args.skip_ssot and shutil.which(ssot[0]) is None:
+        fail(f"`{ssot[0]}` not found on PATH. Install the project (`pip install -e .` in the repo root) "
+             "or pass --ssot-cmd 'python -m ssot_lsp' (or --skip-ssot to time ruff only).")
+    if not args.skip_ruff and shutil.which(ruff[0]) is None:
+        fail(f"`{ruff[0]}` not found on PATH (pip install ruff, or --ruff-cmd, or --skip-ruff)")
+
+    if args.generate or not os.path.exists(truth_path):
+        sys.path.insert(0, HERE)
+        import generate_corpus
+
+        print(f"generating corpus in {corpus} ({args.files} files, {args.lines:,} lines, seed {args.seed}) ...",
+              flush=True)
+        if args.generate and os.path.isdir(corpus) and os.path.exists(truth_path):
+            shutil.rmtree(corpus)
+        t = generate_corpus.generate(corpus, args.files, args.lines, args.seed)
+        print(f"  generated in {t['seconds']:.1f}s", flush=True)
+    with open(truth_path, encoding="utf-8") as fh:
+        truth = json.load(fh)
+    n_files, n_lines = truth["files"], truth["lines"]
+    print(f"corpus {corpus}: {n_files} files, {n_lines:,} lines, "
+          f"{truth['mentioning_files']} mentioning ({100 * truth['mentioning_files'] / n_files:.1f}%), "
+          f"{truth['violating_files']} violating ({100 * truth['violating_files'] / n_files:.2f}%), "
+          f"{len(truth['findings'])} expected findings")
+    primed = prime(corpus)
+    print(f"read {primed} files once (page cache); {args.runs} timed run(s) per measurement", flush=True)
+
+    work = tempfile.mkdtemp(prefix="ssot-bench-")
+    results: dict[str, list[Run]] = {}
+    fills: dict[str, Run] = {}
+
+    def measure(key: str, cmd: list[str], n: int) -> list[Run]:
+        runs = []
+        for i in range(n):
+            r = run_timed(cmd, os.path.join(work, f"{key}-{i}.out"), args.rss_interval)
+            check_ok(r, key)
+            print(f"  {key:<10} run {i + 1}/{n}: {r.seconds:7.2f}s  peak {r.peak_mb:7.1f} MB", flush=True)
+            runs.append(r)
+        results[key] = runs
+        return runs
+
+    try:
+        if not args.skip_ssot:
+            print(f"$ {shlex.join(ssot + ['check', '--no-cache', '--exit-zero', '--format', 'json', corpus])}")
+            measure("ssot cold", ssot + ["check", "--no-cache", "--exit-zero", "--format", "json", corpus], args.runs)
+            warm_cmd = ssot + ["check", "--exit-zero", "--format", "json", corpus]
+            print(f"$ {shlex.join(warm_cmd)}")
+            fill = run_timed(warm_cmd, os.path.join(work, "ssot-fill.out"), args.rss_interval)
+            check_ok(fill, "ssot fill")
+            fills["ssot"] = fill
+            print(f"  {'ssot fill':<10}      : {fill.seconds:7.2f}s  peak {fill.peak_mb:7.1f} MB", flush=True)
+            measure("ssot warm", warm_cmd, args.runs)
+        if not args.skip_ruff:
+            cfg = os.path.join(corpus, "ruff.toml")
+            if not os.path.exists(cfg):
+                fail(f"{cfg} missing: regenerate the corpus (--generate)")
+            cold_cmd = ruff + ["check", "--no-cache", "--config", cfg, corpus, "--exit-zero",
+                               "--output-format", "concise"]
+            print(f"$ {shlex.join(cold_cmd)}")
+            measure("ruff cold", cold_cmd, args.runs)
+            cache_dir = os.path.join(work, "ruff_cache")
+            warm_cmd = ruff + ["check", "--config", cfg, "--cache-dir", cache_dir, corpus, "--exit-zero",
+                               "--output-format", "concise"]
+            print(f"$ {shlex.join(warm_cmd)}")
+            fill = run_timed(warm_cmd, os.path.join(work, "ruff-fill.out"), args.rss_interval)
+            check_ok(fill, "ruff fill")
+            fills["ruff"] = fill
+            print(f"  {'ruff fill':<10}      : {fill.seconds:7.2f}s  peak {fill.peak_mb:7.1f} MB", flush=True)
+            measure("ruff warm", warm_cmd, args.runs)
+            with open(results["ruff cold"][0].stdout_path, encoding="utf-8", errors="replace") as fh:
+                ruff_hits = sum(1 for line in fh if " TID251 " in line)
+            print(f"  ruff TID251 hits: {ruff_hits}")
+            if ruff_hits == 0:
+                print("  WARNING: ruff found no TID251 hits: check DIR/ruff.toml", file=sys.stderr)
+        else:
+            ruff_hits = None
+
+        # ---- table ------------------------------------------------------------------
+        print()
+        print(f"Timings (median of {args.runs}, wall clock)   {n_files} files, {n_lines:,} lines")
+        print(f"  {'measurement':<12} {'median s':>9} {'min s':>7} {'max s':>7} {'peak RSS MB':>12}")
+        for key, runs in results.items():
+            print(f"  {key:<12} {med(runs):>9.2f} {min(r.seconds for r in runs):>7.2f} "
+                  f"{max(r.seconds for r in runs):>7.2f} {max(r.peak_mb for r in runs):>12.1f}")
+        for key, r in fills.items():
+            print(f"  {key + ' fill':<12} {r.seconds:>9.2f} {'':>7} {'':>7} {r.peak_mb:>12.1f}")
+
+        verdicts: list[tuple[str, str, str, bool | None]] = []
+        if "ssot cold" in results:
+            sc, sw = med(results["ssot cold"]), med(results["ssot warm"])
+            peak = max(r.peak_mb for k in ("ssot cold", "ssot warm") for r in results[k])
+            peak = max(peak, fills["ssot"].peak_mb)
+            if "ruff cold" in results:
+                rc, rw = med(results["ruff cold"]), med(results["ruff warm"])
+                verdicts.append(("ssot cold / ruff cold", f"{sc / rc:.2f}x", f"<= {TARGET_COLD:.2f}x",
+                                 sc / rc <= TARGET_COLD))
+                verdicts.append(("ssot warm / ruff cold", f"{sw / rc:.2f}x", f"<= {TARGET_WARM:.2f}x",
+                                 sw / rc <= TARGET_WARM))
+                verdicts.append(("ssot warm / ruff warm", f"{sw / rw:.2f}x", "(info)", None))
+            verdicts.append(("ssot peak RSS", f"{peak:.0f} MB", f"<= {TARGET_RSS_MB} MB", peak <= TARGET_RSS_MB))
+        elif "ruff cold" in results:
+            verdicts.append(("ruff warm / ruff cold",
+                             f"{med(results['ruff warm']) / med(results['ruff cold']):.2f}x", "(info)", None))
+        print()
+        print(f"  {'ratio / target':<24} {'value':>9}  {'target':<12} result")
+        for name, val, tgt, ok in verdicts:
+            print(f"  {name:<24} {val:>9}  {tgt:<12} {'' if ok is None else ('PASS' if ok else 'MISS')}")
+
+        # ---- findings ---------------------------------------------------------------
+        cmp = None
+        if "ssot cold" in results:
+            cold = load_findings(results["ssot cold"][0].stdout_path, corpus, cwd)
+            warm = load_findings(results["ssot warm"][-1].stdout_path, corpus, cwd)
+            if Counter(cold) != Counter(warm):
+                d = sum((Counter(cold) - Counter(warm)).values()) + sum((Counter(warm) - Counter(cold)).values())
+                print(f"\nWARNING: warm (cached) findings differ from cold findings ({d} differences)")
+            else:
+                print(f"\nwarm (cached) findings identical to cold findings ({len(cold)})")
+            cmp = compare(cold, truth, corpus)
+
+        if args.json_out:
+            payload = {
+                "corpus": corpus, "files": n_files, "lines": n_lines, "runs": args.runs,
+                "measurements": {k: {"median_s": med(v), "seconds": [r.seconds for r in v],
+                                     "peak_rss_mb": max(r.peak_mb for r in v),
+                                     "cmd": v[0].cmd} for k, v in results.items()},
+                "fills": {k: {"seconds": r.seconds, "peak_rss_mb": r.peak_mb} for k, r in fills.items()},
+                "verdicts": [{"name": n, "value": v, "target": t, "pass": ok} for n, v, t, ok in verdicts],
+                "ruff_tid251_hits": ruff_hits,
+                "findings": None if cmp is None else {k: cmp[k] for k in
+                                                      ("missing", "unexpected", "recall", "precision")},
+            }
+            with open(args.json_out, "w", encoding="utf-8") as fh:
+                json.dump(payload, fh, indent=1)
+        if args.strict:
+            if any(ok is False for *_, ok in verdicts) or (cmp and (cmp["missing"] or cmp["unexpected"])):
+                return 1
+        return 0
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
