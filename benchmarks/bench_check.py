@@ -8,8 +8,8 @@ Steps (all in one run, so the numbers are comparable):
 1. generate the corpus with ``benchmarks/generate_corpus.py`` if DIR has no ``ground_truth.json``
    (or always with ``--generate``), then read every file once (page cache, untimed);
 2. ``ssot-lsp check --no-cache --exit-zero --format json DIR``            cold, --runs times;
-3. ``ssot-lsp check --exit-zero --format json DIR``                       once to fill the cache,
-   then --runs times warm;
+3. ``ssot-lsp check --exit-zero --format json DIR``                       once to fill the cache
+   (``DIR/.ssot-cache`` is removed first), then --runs times warm;
 4. ``ruff check --no-cache --config DIR/ruff.toml DIR --exit-zero``        cold, --runs times;
 5. ``ruff check --config DIR/ruff.toml --cache-dir TMP DIR --exit-zero``   fill, then --runs warm;
 6. table of median wall-clock seconds, ratios, peak RSS, targets (PASS/MISS);
@@ -264,6 +264,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1, help="corpus seed when generating")
     ap.add_argument("--ssot-cmd", default="ssot-lsp",
                     help="how to start the CLI, e.g. 'python -m ssot_lsp' (default: ssot-lsp)")
+    ap.add_argument("--ssot-cache", default=".ssot-cache",
+                    help="cache directory of the CLI inside the corpus, removed before the fill run "
+                         "(default .ssot-cache)")
     ap.add_argument("--ruff-cmd", default="ruff", help="ruff executable (default: ruff)")
     ap.add_argument("--skip-ssot", action="store_true", help="time ruff only (no ssot-lsp needed)")
     ap.add_argument("--skip-ruff", action="store_true", help="time ssot-lsp only (ratios are not computed)")
@@ -336,6 +339,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"$ {shlex.join(ssot + ['check', '--no-cache', '--exit-zero', '--format', 'json', corpus])}")
             measure("ssot cold", ssot + ["check", "--no-cache", "--exit-zero", "--format", "json", corpus], args.runs)
             warm_cmd = ssot + ["check", "--exit-zero", "--format", "json", corpus]
+            # start the fill from an empty cache (the CLI keeps it in DIR/.ssot-cache)
+            shutil.rmtree(os.path.join(corpus, args.ssot_cache), ignore_errors=True)
             print(f"$ {shlex.join(warm_cmd)}")
             fill = run_timed(warm_cmd, os.path.join(work, "ssot-fill.out"), args.rss_interval)
             check_ok(fill, "ssot fill")

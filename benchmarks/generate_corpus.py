@@ -1267,8 +1267,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.files < 300:
         ap.error("--files must be at least 300")
     if os.path.exists(os.path.join(args.out, "ground_truth.json")):
-        print(f"note: {args.out} already holds a corpus; files are overwritten (stale extra files are not removed)",
-              file=sys.stderr)
+        import shutil
+
+        print(f"removing the previous corpus in {args.out}", file=sys.stderr)
+        shutil.rmtree(args.out)
+    elif os.path.isdir(args.out) and os.listdir(args.out):
+        ap.error(f"{args.out} is not empty and holds no generated corpus (no ground_truth.json)")
     truth = generate(args.out, args.files, args.lines, args.seed, args.verify)
     n = truth["files"]
     print(f"wrote {n} files, {truth['lines']:,} lines to {args.out} in {truth['seconds']:.1f}s")

@@ -54,7 +54,8 @@ def run_check(args) -> int:
     from ssot_lsp.cli.baseline import apply_baseline
 
     try:
-        violations, baselined = apply_baseline(args, workspace, violations, full_scan=not paths)
+        violations, baselined = apply_baseline(args, workspace, violations, full_scan=not paths,
+                                               errors=result.errors)
     except ConfigError as exc:
         return config_error(exc)
     for note in notes:
@@ -71,6 +72,8 @@ def run_check(args) -> int:
 
 
 def _check_stdin(args, workspace) -> int:
+    if args.update_baseline:
+        return config_error(ConfigError("--update-baseline", "", "cannot be combined with --stdin-filename"))
     path = Path(args.stdin_filename).absolute()
     data = sys.stdin.buffer.read()
     try:
@@ -86,7 +89,15 @@ def _check_stdin(args, workspace) -> int:
     violations = analyze(facts, index, workspace.config)
     result.violations = violations
     result.errors = []
-    output = render(args.format, violations, result, workspace, statistics=args.statistics, summary=False)
+    from ssot_lsp.cli.baseline import apply_baseline
+
+    try:
+        violations, baselined = apply_baseline(args, workspace, violations, full_scan=False,
+                                               texts={str(path): text})
+    except ConfigError as exc:
+        return config_error(exc)
+    output = render(args.format, violations, result, workspace, statistics=args.statistics, summary=False,
+                    baselined=baselined)
     sys.stdout.write(output)
     return 0 if args.exit_zero else exit_code_for(violations)
 

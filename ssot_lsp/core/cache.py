@@ -17,6 +17,7 @@ from ssot_lsp.core.facts import FileFacts
 from ssot_lsp.core.violations import FileError
 
 CACHE_DIR = ".ssot-cache"
+FACTS_FORMAT = 2  # bump whenever FileFacts (or a fact class) changes shape: old pickles are not read
 
 
 class FactsCache:
@@ -24,7 +25,7 @@ class FactsCache:
 
     def __init__(self, root: Path, key: str) -> None:
         self.dir = root / CACHE_DIR
-        self.file = self.dir / f"facts-{__version__}-{key}.pickle"
+        self.file = self.dir / f"facts-{__version__}-f{FACTS_FORMAT}-{key}.pickle"
         self.entries: dict[str, tuple] = {}
         self.needles: frozenset[str] = frozenset()
         self.dirty = False

@@ -37,6 +37,7 @@ class Classifier:
         self.index = index
         self._discoveries: dict[tuple[str, str, int], list[Discovery]] = {}
         self._generation = index.generation
+        self._legacy_groups: dict[str, Group | None] = {}
 
     def _fresh(self) -> None:
         if self._generation != self.index.generation:
@@ -44,6 +45,15 @@ class Classifier:
             self._generation = self.index.generation
 
     def legacy_module_group(self, module: str) -> Group | None:
+        try:
+            return self._legacy_groups[module]
+        except KeyError:
+            pass
+        group = self._find_legacy_group(module)
+        self._legacy_groups[module] = group
+        return group
+
+    def _find_legacy_group(self, module: str) -> Group | None:
         for group in self.config.groups:
             for legacy in group.legacy_modules:
                 if module == legacy or module.startswith(legacy + "."):

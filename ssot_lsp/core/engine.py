@@ -67,8 +67,8 @@ def rule_enabled(config: Config, code: str, relpath: str = "") -> bool:
 
 
 def severity_for(config: Config, code: str, group_name: str | None, relpath: str,
-                 overrides: dict[str, str] | None = None) -> str:
-    severity = RULES[code].default_severity
+                 overrides: dict[str, str] | None = None, default: str | None = None) -> str:
+    severity = default or RULES[code].default_severity
     group = config.group(group_name) if group_name else None
     if group is not None and code in group.severity:
         severity = group.severity[code]
@@ -98,7 +98,8 @@ def analyze(facts: FileFacts, index: WorkspaceIndex, config: Config, classifier:
     for suppression in facts.suppressions:
         by_line.setdefault(suppression.line, []).append(suppression)
     for violation in ctx.found:
-        severity = severity_for(config, violation.code, violation.group, relpath, severity_overrides)
+        severity = severity_for(config, violation.code, violation.group, relpath, severity_overrides,
+                                default=_default_severity(violation))
         if severity == "off":
             continue
         violation.severity = severity
@@ -109,6 +110,13 @@ def analyze(facts: FileFacts, index: WorkspaceIndex, config: Config, classifier:
         kept.extend(_unused_suppressions(facts, used, config, relpath, severity_overrides))
     kept.sort(key=Violation.sort_key)
     return kept
+
+
+def _default_severity(violation: Violation) -> str | None:
+    """A file that only needs a newer Python was analysed completely: that is information, not an error."""
+    if violation.code == "SSOT009" and violation.data.get("newerSyntax"):
+        return "information"
+    return None
 
 
 def _suppressed(violation: Violation, by_line, used) -> bool:

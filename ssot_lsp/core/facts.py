@@ -9,15 +9,17 @@ targets of import/patch helpers, suppression comments), which keeps facts small.
 from __future__ import annotations
 
 import ast
+import bisect
 import io
 import re
 import sys
 import tokenize
 from dataclasses import dataclass, field
 
-from ssot_lsp.core.text import Span, byte_to_cp, split_lines
+from ssot_lsp.core.text import Span, byte_to_cp, line_offsets, split_lines
 
 MODULE_SCOPE = 0
+_HELPER_ROOTS = ("patch", "mock", "importlib", "import_module", "__import__", "mocker", "monkeypatch", "unittest")
 
 # scope kinds
 K_MODULE, K_FUNCTION, K_ASYNC, K_CLASS, K_LAMBDA, K_COMPREHENSION = range(6)
@@ -111,6 +113,9 @@ class FileFacts:
     scopes: list[tuple[int, int]] = field(default_factory=lambda: [(-1, K_MODULE)])  # (parent, kind)
     # module-level bindings in source order: name -> ('class'|'def'|'import'|'alias'|'other', payload)
     bindings: dict[str, tuple[str, object]] = field(default_factory=dict)
+    # names a function scope binds itself (parameters, assignments, loop/with targets): scope -> names;
+    # they hide module-level bindings of the same name inside that function
+    local_names: dict[int, frozenset[str]] = field(default_factory=dict)
     all_names: tuple[str, ...] | None = None
     all_spans: tuple[Span, ...] = ()
     star_imports: tuple[str, ...] = ()
@@ -169,6 +174,7 @@ class _Extractor:
         self._lines: list[str] | None = None
         self.bound_roots: set[str] = set()
         self.record_all_calls = False
+        self.deferred: list = []
 
     # -- positions ---------------------------------------------------------------------------
     @property
@@ -205,28 +211,43 @@ class _Extractor:
         return len(self.facts.scopes) - 1
 
     def run(self, tree: ast.Module) -> None:
-        # names an interesting call can start with: imported names, module-level aliases/classes
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                for alias in node.names:
-                    self.bound_roots.add(alias.asname or alias.name.partition(".")[0])
-            elif isinstance(node, ast.ImportFrom):
-                for alias in node.names:
-                    if alias.name == "*":
-                        self.record_all_calls = True
-                    else:
-                        self.bound_roots.add(alias.asname or alias.name)
-        for stmt in tree.body:
-            if isinstance(stmt, ast.ClassDef):
-                self.bound_roots.add(stmt.name)
-            elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
-                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-                for target in targets:
-                    if isinstance(target, ast.Name):
-                        self.bound_roots.add(target.id)
-        self.bound_roots.update(("patch", "mock", "importlib", "import_module", "__import__", "mocker",
-                                 "monkeypatch", "unittest"))
+        """Statements first; then expressions, but only of statements whose lines mention a name
+        an interesting call could start with (imported names, module-level aliases and classes).
+
+        Expression walking is most of the cost of extraction, and most statements of a file
+        never touch an imported name, so this keeps facts extraction close to `ast.parse`.
+        """
         self.body(tree.body, MODULE_SCOPE, top=True, tc=False, in_try=False)
+        facts = self.facts
+        roots = {imp.bound for imp in facts.imports if imp.bound}
+        roots.update(name for name, (kind, _) in facts.bindings.items() if kind in ("class", "alias"))
+        roots.update(_HELPER_ROOTS)
+        self.bound_roots = roots
+        self.record_all_calls = any(imp.name == "*" for imp in facts.imports)
+        deferred, self.deferred = self.deferred, []
+        if not deferred:
+            return
+        if self.record_all_calls:
+            wanted = None
+        else:
+            wanted = set()
+            pattern = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, roots), key=len, reverse=True)) + r")\b")
+            starts = self.line_starts
+            for match in pattern.finditer(self.text):
+                wanted.add(bisect.bisect_right(starts, match.start()))  # 1-based line number
+        for node, scope, line, async_with in deferred:
+            if wanted is not None:
+                end = getattr(node, "end_lineno", None) or node.lineno
+                if not any(number in wanted for number in range(node.lineno, end + 1)):
+                    continue
+            if async_with:
+                self.call(node, scope, line, async_with=True)
+            else:
+                self.walk_expr(node, scope, line)
+
+    @property
+    def line_starts(self) -> list[int]:
+        return line_offsets(self.text)
 
     def body(self, stmts, scope: int, top: bool, tc: bool, in_try: bool) -> None:
         for stmt in stmts:
@@ -276,7 +297,13 @@ class _Extractor:
                     self.expr(expr, scope, line)
             if top:
                 facts.bindings[node.name] = ("def", None)
+            else:
+                self.bind_local(scope, node.name)
             inner = self.new_scope(scope, K_ASYNC if isinstance(node, ast.AsyncFunctionDef) else K_FUNCTION)
+            args = node.args
+            for arg in (*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg):
+                if arg is not None:
+                    self.bind_local(inner, arg.arg)
             self.body(node.body, inner, top=False, tc=tc, in_try=False)
             return
         if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
@@ -300,12 +327,16 @@ class _Extractor:
         if isinstance(node, (ast.With, ast.AsyncWith)):
             is_async = isinstance(node, ast.AsyncWith)
             for item in node.items:
+                if item.optional_vars is not None and not top:
+                    self.bind_target(scope, item.optional_vars)
                 if is_async and isinstance(item.context_expr, ast.Call):
-                    self.call(item.context_expr, scope, line, async_with=True)
+                    self.deferred.append((item.context_expr, scope, line, True))
                 else:
                     self.expr(item.context_expr, scope, line)
             self.body(node.body, scope, top, tc, in_try)
             return
+        if isinstance(node, (ast.For, ast.AsyncFor)) and not top:
+            self.bind_target(scope, node.target)
         if isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
             self.expr(node.iter if not isinstance(node, ast.While) else node.test, scope, line)
             self.body(node.body, scope, top, tc, in_try)
@@ -321,6 +352,23 @@ class _Extractor:
                 self.expr(child, scope, line)
             elif isinstance(child, ast.stmt):
                 self.stmt(child, scope, top, tc, in_try)
+
+    def bind_local(self, scope: int, name: str) -> None:
+        """Record a name bound by a function scope itself (not by an import)."""
+        if self.facts.scopes[scope][1] not in (K_FUNCTION, K_ASYNC, K_LAMBDA):
+            return
+        names = self.facts.local_names.get(scope, frozenset())
+        if name not in names:
+            self.facts.local_names[scope] = names | {name}
+
+    def bind_target(self, scope: int, target: ast.expr) -> None:
+        if isinstance(target, ast.Name):
+            self.bind_local(scope, target.id)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for element in target.elts:
+                self.bind_target(scope, element)
+        elif isinstance(target, ast.Starred):
+            self.bind_target(scope, target.value)
 
     def _dotted_span(self, alias: ast.alias) -> Span:
         return self.name_span_in_line(alias.lineno, alias.col_offset, alias.name)
@@ -354,6 +402,9 @@ class _Extractor:
         facts = self.facts
         value = node.value
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        if not top:
+            for target in targets:
+                self.bind_target(scope, target)
         if top:
             for target in targets:
                 if isinstance(target, ast.Name):
@@ -386,7 +437,10 @@ class _Extractor:
             self.facts.all_spans = tuple(spans)
 
     # -- expressions -------------------------------------------------------------------------
-    def expr(self, node: ast.expr, scope: int, line: int, awaited: bool = False) -> None:
+    def expr(self, node: ast.expr, scope: int, line: int) -> None:
+        self.deferred.append((node, scope, line, False))
+
+    def walk_expr(self, node: ast.expr, scope: int, line: int) -> None:
         stack = [(node, scope, False)]
         while stack:
             current, current_scope, is_awaited = stack.pop()
@@ -400,6 +454,10 @@ class _Extractor:
                 continue
             if isinstance(current, ast.Lambda):
                 inner = self.new_scope(current_scope, K_LAMBDA)
+                for arg in (*current.args.posonlyargs, *current.args.args, current.args.vararg,
+                            *current.args.kwonlyargs, current.args.kwarg):
+                    if arg is not None:
+                        self.bind_local(inner, arg.arg)
                 stack.append((current.body, inner, False))
                 continue
             if isinstance(current, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
@@ -432,7 +490,7 @@ class _Extractor:
                 self._record_call(node, callee, scope, line, async_with, awaited)
         if recurse:
             for child in (node.func, *node.args, *(k.value for k in node.keywords)):
-                self.expr(child, scope, line)
+                self.walk_expr(child, scope, line)
 
     def _record_call(self, node: ast.Call, callee: str, scope: int, line: int, async_with: bool,
                      awaited: bool) -> None:
@@ -487,12 +545,15 @@ def _is_type_checking(test: ast.expr) -> bool:
     return name is not None and name.rpartition(".")[2] == "TYPE_CHECKING"
 
 
+_SUPPRESS_CANDIDATE = re.compile(r"#[^\r\n]*(?:ssot:|noqa[^\r\n]*SSOT)", re.I)
+
+
 def _suppressions(text: str, facts: FileFacts) -> None:
-    if "ssot" not in text and "noqa" not in text.lower():
+    if not _SUPPRESS_CANDIDATE.search(text):
         return
     lines = None
     try:
-        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+        tokens = list(tokenize.generate_tokens(io.StringIO(text, newline=None).readline))
         comments = [(t.start[0] - 1, t.start[1], t.string) for t in tokens if t.type == tokenize.COMMENT]
     except (tokenize.TokenError, SyntaxError, IndentationError):
         lines = split_lines(text)
@@ -552,12 +613,17 @@ def _mask_new_fstrings(text: str) -> str | None:
         return None
 
 
-def extract_facts(text: str, path: str, module: str, is_package: bool = False) -> FileFacts:
-    """Facts of one file. Never raises for bad source: a parse failure becomes ``facts.problem``."""
+def extract_facts(text: str, path: str, module: str, is_package: bool = False,
+                  tree: ast.Module | None = None) -> FileFacts:
+    """Facts of one file. Never raises for bad source: a parse failure becomes ``facts.problem``.
+
+    ``tree``: an ``ast.parse`` result of ``text`` the caller already has (fix verification), to
+    avoid parsing twice.
+    """
     facts = FileFacts(path=path, module=module, is_package=is_package)
-    tree = None
     try:
-        tree = ast.parse(text, filename=path, type_comments=False)
+        if tree is None:
+            tree = ast.parse(text, filename=path, type_comments=False)
     except SyntaxError as exc:
         masked = _mask_new_fstrings(text) if ("f'" in text or 'f"' in text or "F'" in text or 'F"' in text) else None
         if masked is not None:

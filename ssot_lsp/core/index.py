@@ -157,6 +157,19 @@ class WorkspaceIndex:
                 return found
         return None
 
+    def exported_names(self, module: str, _seen: frozenset[str] = frozenset()) -> list[str]:
+        """Names ``from module import *`` binds: ``__all__``, else public module-level bindings and
+        (transitively) what the module's own star imports bring in; empty when the module is unknown."""
+        facts = self.get(module)
+        if facts is None or module in _seen:
+            return []
+        if facts.all_names is not None:
+            return list(dict.fromkeys(facts.all_names))
+        names = [n for n in facts.bindings if not n.startswith("_")]
+        for star in facts.star_imports:
+            names.extend(n for n in self.exported_names(star, _seen | {module}) if n not in facts.bindings)
+        return list(dict.fromkeys(names))
+
     def resolve_dotted_in_module(self, facts: FileFacts, text: str, depth: int = 0) -> Ref | None:
         return self.resolve_expr(facts, 0, text, depth)
 
@@ -179,6 +192,8 @@ class WorkspaceIndex:
             for imp in reversed(facts.imports):
                 if imp.scope == scope_id and imp.bound == root:
                     return self._import_ref(imp.module, imp.name, imp.asname, depth)
+            if root in facts.local_names.get(scope_id, ()):
+                return None  # a parameter or local variable hides the module-level binding
         if root in facts.bindings:
             return self.resolve_name(facts.module, root, depth + 1)
         for star in facts.star_imports:

@@ -9,6 +9,7 @@ Modules the prefilter skipped are still loaded on demand when resolution reaches
 from __future__ import annotations
 
 import os
+import re
 import stat as stat_module
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -168,7 +169,7 @@ class Workspace:
                         return None
                     needles.update(literals or ())
         needles.add("ssot:")  # suppression comments must be seen to be reported unused
-        return needles
+        return reduce_needles(needles)
 
     # -- scanning ----------------------------------------------------------------------------
     def scan(self, paths: Iterable[Path] | None = None, jobs: int | None = None, cache=None,
@@ -192,13 +193,14 @@ class Workspace:
         result.files_total = len(module_of) if requested is None else len(requested)
 
         needles = self.base_needles() if prefilter else None
+        search = needles
         loaded: dict[str, FileFacts] = {}
         skipped: set[str] = set()
         pending = list(module_of)
         jobs = jobs or os.cpu_count() or 1
         done = 0
         while pending:
-            outcomes = _run_batch(pending, module_of, needles, self.max_bytes, jobs, cache)
+            outcomes = _run_batch(pending, module_of, search, needles, self.max_bytes, jobs, cache)
             pending = []
             for path, outcome in outcomes:
                 done += 1
@@ -216,10 +218,11 @@ class Workspace:
                 break
             index = self._index(loaded, modules, module_of)
             new = _discovered_needles(index, Classifier(self.config, index), loaded.values()) - needles
-            new = {n for n in new if not any(old in n for old in needles)}
+            new = reduce_needles({n for n in new if not any(old in n for old in needles)})
             if not new:
                 break
             needles |= new
+            search = new  # skipped files already lack every older needle
             pending = sorted(skipped)
             skipped.clear()
             done -= len(pending)
@@ -238,14 +241,13 @@ class Workspace:
         return result
 
     def _index(self, loaded: dict[str, FileFacts], modules: dict[str, str], module_of) -> WorkspaceIndex:
-        def load(module: str) -> FileFacts | None:
-            path = modules.get(module)
-            if path is None:
-                return None
-            name, is_package = module_of[path]
-            return read_facts(Path(path), name, is_package, self.max_bytes)[1]
+        """An index over the analysed files only.
 
-        index = WorkspaceIndex(known_modules=modules, loader=load)
+        No lazy loading: by the prefilter's induction (see ``_discovered_needles``) a module the
+        prefilter skipped cannot bind a name to a group symbol, so resolution never needs it;
+        loading it anyway would parse every module any analysed file imports.
+        """
+        index = WorkspaceIndex(known_modules=modules)
         for facts in loaded.values():
             if facts.module in modules and modules[facts.module] != facts.path:
                 continue  # a shadowed duplicate module (e.g. both root and src/): first wins
@@ -253,18 +255,36 @@ class Workspace:
         return index
 
 
+def reduce_needles(needles: set[str]) -> set[str]:
+    """Drop needles that contain another: a file holding the longer one holds the shorter too."""
+    ordered = sorted(needles, key=len)
+    kept: list[str] = []
+    for needle in ordered:
+        if not any(shorter in needle for shorter in kept):
+            kept.append(needle)
+    return set(kept)
+
+
 def _discovered_needles(index: WorkspaceIndex, classifier: Classifier, all_facts) -> set[str]:
-    """Names the analysed files bind to group symbols: aliases and re-exports can hide the originals."""
+    """Names that can reach a group symbol without spelling any configured needle.
+
+    Sound because a file that uses a legacy symbol must name it: either by a configured needle
+    (its class name or its module's name), or through a name some non-legacy module binds to it
+    (re-export, alias, star import) — those names are collected here — or through a subclass
+    discovered as a duplicate, whose class name is collected too. Names bound inside legacy
+    modules are reached through the legacy module's own name, already a needle.
+    """
     names: set[str] = set()
     for facts in all_facts:
-        for name in facts.bindings:
-            if name in names or name.startswith("__"):
-                continue
-            ref = index.resolve_name(facts.module, name)
-            if classifier.role(ref) is not None:
-                names.add(name)
+        if classifier.legacy_module_group(facts.module) is None:
+            for name in facts.bindings:
+                if name in names or name.startswith("__"):
+                    continue
+                ref = index.resolve_name(facts.module, name)
+                if classifier.role(ref) is not None:
+                    names.add(name)
         for cls in facts.classes:
-            if classifier.discover(facts.module, cls):
+            if any(d.code in ("SSOT004", "SSOT005") for d in classifier.discover(facts.module, cls)):
                 names.add(cls.name)
     return names
 
@@ -291,7 +311,7 @@ def read_facts(path: Path, module: str, is_package: bool, max_bytes: int,
         return None, FileError(str(path), "permission denied")
     except OSError as exc:
         return None, FileError(str(path), f"cannot read: {exc.strerror or exc}")
-    if needles is not None and not any(n in data for n in _encoded(needles)):
+    if needles is not None and not any(n in data for n in _encoded(needles)) and not _STAR_IMPORT.search(data):
         return (info.st_size, info.st_mtime_ns, None), None
     meta = (info.st_size, info.st_mtime_ns, content_digest(data))
     try:
@@ -308,6 +328,8 @@ def content_digest(data: bytes) -> str:
 
 
 _ENCODED: dict[frozenset, tuple[bytes, ...]] = {}
+# star imports bind names without spelling them, so such files always pass the prefilter
+_STAR_IMPORT = re.compile(rb"import[ \t\\\r\n(]*\*")
 
 
 def _encoded(needles: set[str]) -> tuple[bytes, ...]:
@@ -329,13 +351,15 @@ def _worker(batch):
     return out
 
 
-def _run_batch(paths: list[str], module_of, needles, max_bytes: int, jobs: int, cache):
+def _run_batch(paths: list[str], module_of, needles, checked, max_bytes: int, jobs: int, cache):
+    """Read and analyse ``paths``, searching for ``needles``; ``checked`` is every needle a skipped
+    file is known to lack after this batch (what the cache records)."""
     items = []
     results = []
     for path in paths:
         module, is_package = module_of[path]
         if cache is not None:
-            hit = cache.lookup(path, module, is_package, needles)
+            hit = cache.lookup(path, module, is_package, checked)
             if hit is not cache.MISS:
                 results.append((path, hit))
                 continue
@@ -351,7 +375,7 @@ def _run_batch(paths: list[str], module_of, needles, max_bytes: int, jobs: int, 
                 fresh.extend(part)
     for path, outcome, meta in fresh:
         if cache is not None:
-            cache.store(path, outcome, meta, needles)
+            cache.store(path, outcome, meta, checked)
         results.append((path, outcome))
     return results
 

@@ -375,6 +375,11 @@ async function main() {
   log('extension activated; output channel:\n' + indent(launched.split('\n').slice(0, 12).join('\n')));
 
   if (STAGE === 'activation') {
+    await sleep(3000);
+    const toasts = await page.locator('.notifications-toasts .notification-list-item').allInnerTexts();
+    log(`notifications: ${JSON.stringify(toasts.map((t) => t.replace(/\s+/g, ' ').trim()))}`);
+    const status = await page.locator('.statusbar-item', { hasText: 'SSOT' }).allInnerTexts();
+    log(`status bar: ${JSON.stringify(status)}`);
     await page.screenshot({ path: path.join(SHOTS, 'activation.png') });
     return;
   }
@@ -420,7 +425,20 @@ async function main() {
   }
   if (!choice) fail('no quick fix starting with "Replace" or mentioning "factory" was offered');
   log(`choosing quick fix: ${choice.title.trim()}`);
-  await actionRows.nth(choice.idx).click();
+  // The action widget sits under a pointer-blocking overlay: choose with the keyboard.
+  const wanted = choice.title.trim();
+  let chosen = false;
+  for (let i = 0; i < 20 && !chosen; i++) {
+    const focused = (await page.locator('.action-widget .monaco-list-row.focused').first().getAttribute('aria-label').catch(() => null)) ?? '';
+    if (focused.trim() === wanted) {
+      await page.keyboard.press('Enter');
+      chosen = true;
+    } else {
+      await page.keyboard.press('ArrowDown');
+      await sleep(100);
+    }
+  }
+  if (!chosen) fail(`could not focus the quick fix "${wanted}" in the action widget`);
   const fixed = await poll(
     `the editor to contain ${EXPECTED_FIX}`,
     async () => ((await editorText(page)).includes(EXPECTED_FIX) ? true : undefined),

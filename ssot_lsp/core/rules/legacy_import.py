@@ -18,6 +18,8 @@ def check(ctx: RuleContext) -> None:
         if imp.name is None or imp.name == "*":
             group = classifier.legacy_module_group(imp.module)
             if group is None:
+                if imp.name == "*":
+                    _star_reexports(ctx, imp)
                 continue
             what = f"import of legacy module {imp.module}" if imp.name is None else f"star import from legacy module {imp.module}"
             ctx.report(CODE, imp.span, f"{what}; {canonical_hint(group)}", group=group, stmt_line=imp.stmt_line,
@@ -49,6 +51,31 @@ def check(ctx: RuleContext) -> None:
         ctx.report(CODE, imp.span, message, group=group, stmt_line=imp.stmt_line,
                    symbol=ref.qualname if ref is not None else f"{imp.module}:{imp.name}",
                    data=_data(imp, ref.qualname if ref is not None else f"{imp.module}:{imp.name}", group))
+
+
+def _star_reexports(ctx: RuleContext, imp) -> None:
+    """``from pkg import *`` where ``pkg`` exports legacy names: one finding naming all of them."""
+    legacy: list[tuple[str, object]] = []
+    for name in ctx.index.exported_names(imp.module):
+        ref = ctx.index.resolve_name(imp.module, name)
+        if ref is None or (ref.kind == "external" and ctx.index.is_module(f"{imp.module}.{name}")):
+            continue
+        role = ctx.classifier.role(ref)
+        if role is not None and role.role == LEGACY:
+            legacy.append((name, ref, role.group))
+    if not legacy:
+        return
+    groups = []
+    for _, _, group in legacy:
+        if not any(group is seen for seen in groups):
+            groups.append(group)
+    names = ", ".join(name for name, _, _ in legacy)
+    first_ref = legacy[0][1]
+    for group in groups:
+        ctx.report(CODE, imp.span,
+                   f"star import from {imp.module} brings in legacy {names}; {canonical_hint(group)}",
+                   group=group, stmt_line=imp.stmt_line, symbol=f"{imp.module}:*",
+                   data=_data(imp, first_ref.qualname, group))
 
 
 def _data(imp, legacy: str, group) -> dict:

@@ -13,8 +13,11 @@ def legacy_target(ctx: RuleContext, dotted: str):
     """(group, canonical replacement string or None) when a dotted string names something legacy."""
     classifier, index = ctx.classifier, ctx.index
     parts = dotted.split(".")
+    configured = {m for g in ctx.config.groups for m in g.legacy_modules}
     for cut in range(len(parts), 0, -1):
         module = ".".join(parts[:cut])
+        if cut > 1 and not (index.is_module(module) or module in configured):
+            continue  # 'pkg.mod.Class' is a symbol of pkg.mod, not a module below it
         group = classifier.legacy_module_group(module)
         rest = parts[cut:]
         if group is not None:

@@ -1,0 +1,452 @@
+"""Shared machinery of the fixes: the per-document context, regions, libcst on the smallest statement.
+
+A fix never parses the whole document with libcst (~10x the cost of ``ast``). It finds the
+statement that contains its target, parses only that text (``if 1:`` wraps an indented statement
+so that its own indentation, multi-line strings and comments stay byte-identical), transforms the
+nodes at the target positions and splices the result back. ``transform_module`` does the same on
+the whole document; the tests show both give the same result.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from ssot_lsp.config.model import Config, Group
+from ssot_lsp.core.index import WorkspaceIndex
+from ssot_lsp.core.text import line_offsets, split_lines, byte_to_cp
+from ssot_lsp.core.violations import Violation
+
+
+class NotFixable(Exception):
+    """Raised inside a fix: the message is the reason shown to the user."""
+
+
+# -- documents ---------------------------------------------------------------------------------
+
+_TREES: OrderedDict[int, tuple[str, ast.Module]] = OrderedDict()
+
+
+def parse_cached(text: str) -> ast.Module:
+    """``ast.parse`` with a small cache: verification parses the result, the next round reuses it."""
+    key = hash(text)
+    hit = _TREES.get(key)
+    if hit is not None and hit[0] == text:
+        _TREES.move_to_end(key)
+        return hit[1]
+    tree = ast.parse(text)
+    remember_tree(text, tree)
+    return tree
+
+
+def remember_tree(text: str, tree: ast.Module) -> None:
+    _TREES[hash(text)] = (text, tree)
+    while len(_TREES) > 6:
+        _TREES.popitem(last=False)
+
+
+def newline_of(text: str) -> str:
+    index = text.find("\n")
+    if index > 0 and text[index - 1] == "\r":
+        return "\r\n"
+    if index < 0 and "\r" in text:
+        return "\r"
+    return "\n"
+
+
+@dataclass
+class Doc:
+    """One document being fixed, with everything derived from it computed lazily."""
+
+    text: str
+    path: str
+    module: str
+    is_package: bool
+    index: WorkspaceIndex
+    config: Config
+    violations: list[Violation]
+    _lines: list[str] | None = None
+    _offsets: list[int] | None = None
+    _tree: ast.Module | None = None
+
+    @property
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = split_lines(self.text)
+        return self._lines
+
+    @property
+    def offsets(self) -> list[int]:
+        if self._offsets is None:
+            self._offsets = line_offsets(self.text)
+        return self._offsets
+
+    @property
+    def tree(self) -> ast.Module:
+        if self._tree is None:
+            self._tree = parse_cached(self.text)
+        return self._tree
+
+    @property
+    def newline(self) -> str:
+        return newline_of(self.text)
+
+    def offset(self, line: int, col: int) -> int:
+        return self.offsets[line] + col
+
+    def line_end(self, line: int) -> int:
+        """Offset of the end of a line's content (before its terminator)."""
+        return self.offsets[line] + len(self.lines[line])
+
+    def node_range(self, node: ast.AST) -> tuple[int, int, int, int]:
+        """(line, col, end_line, end_col): 0-based lines, code-point columns."""
+        lines = self.lines
+        line, end_line = node.lineno - 1, node.end_lineno - 1
+        return (line, byte_to_cp(lines[line], node.col_offset), end_line, byte_to_cp(lines[end_line], node.end_col_offset))
+
+
+def group_of(config: Config, violation: Violation) -> Group:
+    group = config.group(violation.group) if violation.group else None
+    if group is None:
+        raise NotFixable("the violation belongs to no configured group")
+    return group
+
+
+def module_of(index: WorkspaceIndex, path: str) -> tuple[str, bool]:
+    """The module name the index knows for a path (cached reverse map), else the file stem."""
+    cache = getattr(index, "_ssot_fix_paths", None)
+    if cache is None or cache[0] != len(index.known_modules):
+        mapping = {}
+        for module, known in index.known_modules.items():
+            mapping.setdefault(str(known), module)
+            try:
+                mapping.setdefault(str(Path(known).resolve()), module)
+            except OSError:
+                pass
+        cache = (len(index.known_modules), mapping)
+        try:
+            index._ssot_fix_paths = cache  # type: ignore[attr-defined]
+        except AttributeError:  # pragma: no cover
+            pass
+    is_package = Path(path).name in ("__init__.py", "__init__.pyi")
+    module = cache[1].get(str(path))
+    if module is None:
+        try:
+            module = cache[1].get(str(Path(path).resolve()))
+        except OSError:
+            module = None
+    if module is None:
+        module = Path(path).parent.name if is_package else Path(path).stem
+    return module, is_package
+
+
+# -- edits -------------------------------------------------------------------------------------
+
+@dataclass
+class Target:
+    """A node to change, by position in the document (0-based line, code-point columns)."""
+
+    kind: str  # 'rename' | 'call' | 'await' | 'string' | 'import' | 'replace-stmt' | 'extend-import'
+    start: tuple[int, int]
+    end: tuple[int, int]
+    payload: object = None
+
+
+@dataclass
+class Plan:
+    """Everything one fix does: targets for libcst, raw text inserts, and what verification checks."""
+
+    targets: list[Target] = field(default_factory=list)
+    inserts: list[tuple[int, str]] = field(default_factory=list)  # (line before which to insert, text)
+    removed_bindings: set[str] = field(default_factory=set)
+    introduced_names: set[str] = field(default_factory=set)
+
+
+def apply_plan(doc: Doc, plan: Plan, whole_module: bool = False) -> str:
+    """New text: each region transformed once (bottom-up), then the line inserts."""
+    text = doc.text
+    if whole_module:
+        text = transform_module(text, plan.targets)
+    else:
+        regions = _regions(doc, plan.targets)
+        for first, last, targets in sorted(regions, key=lambda r: r[0], reverse=True):
+            start, end = doc.offsets[first], doc.line_end(last)
+            new_region = transform_region(text[start:end], first, targets, doc.newline)
+            text = text[:start] + new_region + text[end:]
+    if plan.inserts:
+        offsets = line_offsets(text)
+        for line, insert in sorted(plan.inserts, key=lambda i: i[0], reverse=True):
+            at = offsets[line] if line < len(offsets) else len(text)
+            if line >= len(offsets) and text and not text.endswith(("\n", "\r")):
+                insert = doc.newline + insert
+            text = text[:at] + insert + text[at:]
+    return text
+
+
+def _regions(doc: Doc, targets: list[Target]) -> list[tuple[int, int, list[Target]]]:
+    spans = []
+    for target in targets:
+        first, last = statement_lines(doc, target.start[0], target.end[0], target.payload
+                                      if target.kind == "stmt-hint" else None)
+        spans.append([first, last, [target]])
+    spans.sort(key=lambda s: (s[0], -s[1]))
+    merged: list[list] = []
+    for span in spans:
+        if merged and span[0] <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], span[1])
+            merged[-1][2].extend(span[2])
+        else:
+            merged.append(span)
+    return [(a, b, t) for a, b, t in merged]
+
+
+_STMT_START = re.compile(r"[ \t\f]*(?:@|[A-Za-z_]|\w)")
+
+
+def statement_lines(doc: Doc, line: int, end_line: int, hint=None) -> tuple[int, int]:
+    """Lines of the innermost statement around (line..end_line), found from the ast tree if it is
+    already parsed, else by growing a line range until it parses on its own."""
+    if doc._tree is not None:
+        found = _innermost_stmt(doc._tree.body, line, end_line)
+        if found is not None:
+            return found
+    lines = doc.lines
+    for first in range(line, max(line - 40, -1), -1):
+        head = lines[first]
+        stripped = head.lstrip(" \t\f")
+        if not stripped or stripped.startswith("#") or not _STMT_START.match(head):
+            continue
+        for last in range(end_line, min(end_line + 400, len(lines))):
+            chunk = "\n".join(lines[first:last + 1])
+            if _parses(chunk):
+                return first, last
+    raise NotFixable("could not isolate the statement to edit")
+
+
+def _innermost_stmt(body, line: int, end_line: int):
+    for stmt in body:
+        first, last = stmt.lineno - 1, stmt.end_lineno - 1
+        if first <= line and end_line <= last:
+            for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+                inner = getattr(stmt, name, None)
+                if inner:
+                    children = []
+                    for child in inner:
+                        children.extend(child.body if isinstance(child, (ast.ExceptHandler,)) or
+                                        type(child).__name__ == "match_case" else [child])
+                    found = _innermost_stmt(children, line, end_line)
+                    if found is not None:
+                        return found
+            deco = getattr(stmt, "decorator_list", None)
+            if deco:
+                first = min(first, deco[0].lineno - 1)
+            return first, last
+        deco = getattr(stmt, "decorator_list", None)
+        if deco and deco[0].lineno - 1 <= line and end_line <= last:
+            return deco[0].lineno - 1, last
+    return None
+
+
+def _parses(chunk: str) -> bool:
+    if chunk[:1] in (" ", "\t", "\f"):
+        chunk = "if 1:\n" + chunk
+    try:
+        ast.parse(chunk)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
+
+
+def transform_region(region: str, first_line: int, targets: list[Target], newline: str) -> str:
+    """libcst on one statement's text; ``first_line`` is its 0-based line in the document."""
+    wrapped = region[:1] in (" ", "\t", "\f")
+    code = ("if 1:" + newline + region) if wrapped else region
+    if not code.endswith(("\n", "\r")):
+        code += newline
+        added = True
+    else:
+        added = False
+    line_shift = first_line - (1 if wrapped else 0)
+    result = _run(code, targets, line_shift)
+    if added:
+        result = result[: -len(newline)] if result.endswith(newline) else result
+    if wrapped:
+        head = "if 1:" + newline
+        if not result.startswith(head):
+            raise NotFixable("the edited statement changed shape")
+        result = result[len(head):]
+    return result
+
+
+def transform_module(text: str, targets: list[Target]) -> str:
+    return _run(text, targets, 0)
+
+
+def _run(code: str, targets: list[Target], line_shift: int) -> str:
+    module = cst.parse_module(code)
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    transformer = TargetTransformer(targets, line_shift, module)
+    new = wrapper.visit(transformer)
+    missing = [t for t in targets if id(t) not in transformer.done]
+    if missing:
+        raise NotFixable(f"could not find the {missing[0].kind} target at line {missing[0].start[0] + 1}")
+    return new.code
+
+
+# -- the transformer ---------------------------------------------------------------------------
+
+_SAFE_PARENTS = (cst.Assign, cst.AnnAssign, cst.AugAssign, cst.Return, cst.Expr, cst.Arg, cst.Element,
+                 cst.DictElement, cst.StarredElement, cst.WithItem, cst.NamedExpr, cst.Yield, cst.Lambda,
+                 cst.IfExp, cst.Index, cst.SimpleStatementLine)
+
+
+class TargetTransformer(cst.CSTTransformer):
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, targets: list[Target], line_shift: int, module: cst.Module) -> None:
+        super().__init__()
+        self.by_start: dict[tuple[int, int], list[Target]] = {}
+        for target in targets:
+            key = (target.start[0] - line_shift + 1, target.start[1])
+            self.by_start.setdefault(key, []).append(target)
+        self.shift = line_shift
+        self.done: set[int] = set()
+        self.stack: list[cst.CSTNode] = []
+        self.module = module
+
+    def _pos(self, node):
+        rng = self.get_metadata(PositionProvider, node)
+        return (rng.start.line, rng.start.column), (rng.end.line - 1 + self.shift, rng.end.column)
+
+    def _match(self, node, kinds, end_of=None):
+        try:
+            start, end = self._pos(node)
+        except KeyError:
+            return None
+        for target in self.by_start.get(start, ()):
+            if target.kind in kinds and id(target) not in self.done:
+                if end_of is not None:
+                    _, end = self._pos(end_of)
+                if tuple(target.end) == end:
+                    self.done.add(id(target))
+                    return target
+        return None
+
+    def on_visit(self, node) -> bool:
+        self.stack.append(node)
+        return super().on_visit(node)
+
+    def on_leave(self, original, updated):
+        self.stack.pop()
+        return super().on_leave(original, updated)
+
+    def parent(self):
+        return self.stack[-1] if self.stack else None
+
+    # names and attributes
+    def leave_Name(self, original, updated):
+        target = self._match(original, ("rename",))
+        if target is not None:
+            return updated.with_changes(value=target.payload)
+        return updated
+
+    def leave_Attribute(self, original, updated):
+        target = self._match(original, ("rename",))
+        if target is not None:
+            return cst.Name(target.payload, lpar=updated.lpar, rpar=updated.rpar)
+        return updated
+
+    # strings
+    def leave_SimpleString(self, original, updated):
+        return self._string(original, updated)
+
+    def leave_ConcatenatedString(self, original, updated):
+        return self._string(original, updated)
+
+    def _string(self, original, updated):
+        target = self._match(original, ("string",))
+        if target is None:
+            return updated
+        new = target.payload(self.module.code_for_node(original)) if callable(target.payload) else target.payload
+        return cst.SimpleString(new, lpar=updated.lpar, rpar=updated.rpar)
+
+    # calls
+    def leave_Call(self, original, updated):
+        target = self._match(original, ("call",))
+        if target is None:
+            return updated
+        return self._replace_expr(original, updated, target)
+
+    def leave_Await(self, original, updated):
+        target = self._match(original, ("await",))
+        if target is None:
+            return updated
+        return self._replace_expr(original, updated, target)
+
+    def _replace_expr(self, original, updated, target):
+        build = target.payload
+        new = build(self.module, original, updated)
+        parent = self.parent()
+        needs_parens = not isinstance(parent, _SAFE_PARENTS) and not isinstance(new, (cst.Call, cst.Name, cst.Attribute))
+        if isinstance(parent, cst.Expr) or parent is None:
+            needs_parens = False
+        lpar, rpar = list(updated.lpar), list(updated.rpar)
+        if needs_parens and not lpar:
+            lpar, rpar = [cst.LeftParen()], [cst.RightParen()]
+        return new.with_changes(lpar=lpar, rpar=rpar)
+
+    # statements
+    def leave_ImportFrom(self, original, updated):
+        return self._statement(original, updated)
+
+    def leave_Import(self, original, updated):
+        return self._statement(original, updated)
+
+    def leave_Assign(self, original, updated):
+        return self._statement(original, updated)
+
+    def _statement(self, original, updated):
+        start, _ = self._pos(original)
+        for target in self.by_start.get(start, ()):
+            if target.kind in ("import", "extend-import", "replace-stmt") and id(target) not in self.done:
+                self.done.add(id(target))
+                return target.payload(updated)
+        return updated
+
+    def leave_SimpleStatementLine(self, original, updated):
+        return _flatten(original, updated)
+
+    def leave_SimpleStatementSuite(self, original, updated):
+        return _flatten(original, updated)
+
+    def leave_IndentedBlock(self, original, updated):
+        if not updated.body:
+            return updated.with_changes(body=[cst.SimpleStatementLine([cst.Pass()])])
+        return updated
+
+    def leave_Module(self, original, updated):
+        return updated
+
+
+def _flatten(original, updated):
+    """A statement whose small statement a payload removed or expanded into several (one per line)."""
+    body = list(updated.body)
+    if not body:
+        if isinstance(updated, cst.SimpleStatementSuite):
+            return updated.with_changes(body=[cst.Pass()])
+        return cst.RemovalSentinel.REMOVE
+    if len(original.body) == 1 and len(body) > 1 and isinstance(updated, cst.SimpleStatementLine):
+        last = len(body) - 1
+        return cst.FlattenSentinel([
+            cst.SimpleStatementLine(
+                [stmt.with_changes(semicolon=cst.MaybeSentinel.DEFAULT)],
+                leading_lines=updated.leading_lines if i == 0 else (),
+                trailing_whitespace=updated.trailing_whitespace if i == last else cst.TrailingWhitespace())
+            for i, stmt in enumerate(body)])
+    return updated

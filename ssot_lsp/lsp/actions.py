@@ -1,0 +1,206 @@
+"""Code actions: verified quick fixes, fix-all for the file, and suppression comments.
+
+Fixes come from ``ssot_lsp.fixes.api`` (imported lazily: without it there are simply no fix
+actions). They are computed only when the client asks for actions in a range, never on
+didChange. Fix-all and suppressions defer their edits to ``codeAction/resolve`` when the client
+can resolve edits.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lsprotocol import types
+
+from ssot_lsp.core.facts import extract_facts
+from ssot_lsp.core.text import Span
+from ssot_lsp.core.violations import Violation
+from ssot_lsp.lsp.convert import SOURCE, simple_edits, text_edits, to_diagnostic, violation_from_data
+from ssot_lsp.lsp.diagnostics import LinesCache
+from ssot_lsp.lsp.documents import Document, LineIndex
+
+FIX_ALL_KIND = "source.fixAll.ssot"
+_EXISTING = re.compile(r"#\s*ssot:\s*ignore\[([^\]]*)\]", re.I)
+
+
+def fixes_api():
+    try:
+        from ssot_lsp.fixes import api
+    except Exception:  # noqa: BLE001 - the fixes package is optional / in progress
+        return None
+    if not hasattr(api, "fixes_for"):
+        return None
+    return api
+
+
+def _wants(only, kind: str) -> bool:
+    if not only:
+        return True
+    return any(kind == k or kind.startswith(f"{k}.") for k in only)
+
+
+def code_actions(server, doc: Document, params: types.CodeActionParams) -> list[types.CodeAction]:
+    context = params.context
+    ours = [d for d in context.diagnostics if d.source == SOURCE]
+    # a request about a stale version answers nothing
+    for diagnostic in ours:
+        data = diagnostic.data if isinstance(diagnostic.data, dict) else {}
+        if data.get("version") != doc.version:
+            return []
+    if doc.dirty or doc.analysed_version != doc.version:
+        if ours:
+            return []
+        from ssot_lsp.lsp.diagnostics import ensure_current
+
+        ensure_current(server, doc)
+    violations = _violations_for(server, doc, params.range, ours)
+    only = [str(getattr(k, "value", k)) for k in context.only] if context.only else None
+    actions: list[types.CodeAction] = []
+    state = server.state_for(doc.path)
+    can_resolve = "edit" in (server.cap("text_document.code_action.resolve_support.properties", []) or [])
+    if violations and _wants(only, "quickfix"):
+        api = fixes_api()
+        if api is not None:
+            fixable = [v for v in violations if v.code != "SSOT009"]
+            try:
+                outcomes = api.fixes_for(doc.text, doc.path, fixable, state.index, state.config) if fixable else []
+            except Exception as exc:  # noqa: BLE001
+                server.log(f"fixes_for failed: {exc}", "error")
+                outcomes = []
+            for outcome in outcomes:
+                if not outcome.new_text:
+                    continue
+                edit = document_edit(server, doc, edits_between(doc.text, outcome.new_text, doc.lines, server.encoding))
+                actions.append(types.CodeAction(
+                    title=outcome.title, kind=types.CodeActionKind.QuickFix,
+                    diagnostics=[_diagnostic(server, doc, outcome.violation, ours)],
+                    is_preferred=bool(outcome.safe) or None, edit=edit))
+        for violation in violations:
+            if violation.code == "SSOT009":
+                continue
+            data = {"kind": "suppress", "uri": doc.uri, "version": doc.version, "code": violation.code,
+                    "span": [violation.span.line, violation.span.col, violation.span.end_line, violation.span.end_col],
+                    "stmtLine": violation.stmt_line}
+            action = types.CodeAction(title=f"Suppress {violation.code} on this line", kind=types.CodeActionKind.QuickFix,
+                                      diagnostics=[_diagnostic(server, doc, violation, ours)], data=data)
+            if not can_resolve:
+                action = resolve(server, action)
+            actions.append(action)
+    if _wants(only, FIX_ALL_KIND) and (only is not None or doc.violations) and fixes_api() is not None:
+        if any(v.code != "SSOT009" for v in doc.violations):
+            action = types.CodeAction(title="SSOT: fix all safe issues in this file", kind=FIX_ALL_KIND,
+                                      data={"kind": "fixAll", "uri": doc.uri, "version": doc.version})
+            if not can_resolve:
+                action = resolve(server, action)
+                if action.edit is None:
+                    action = None
+            if action is not None:
+                actions.append(action)
+    return actions
+
+
+def _violations_for(server, doc: Document, rng: types.Range, ours) -> list[Violation]:
+    enc = server.encoding
+    lines = doc.lines
+    start = (rng.start.line, lines.to_cp_col(rng.start.line, rng.start.character, enc))
+    end = (rng.end.line, lines.to_cp_col(rng.end.line, rng.end.character, enc))
+    fingerprints = {d.data.get("fingerprint") for d in ours if isinstance(d.data, dict)}
+    found = []
+    for violation in doc.violations:
+        fp = violation.fingerprint(lines.line(violation.span.line))
+        overlaps = (violation.span.line, violation.span.col) <= end and start <= (violation.span.end_line,
+                                                                                  violation.span.end_col)
+        if fp in fingerprints or (not ours and overlaps):
+            found.append(violation)
+    if not found and ours:  # rebuild from the diagnostics' data (no re-analysis)
+        for diagnostic in ours:
+            violation = violation_from_data(diagnostic, doc.path)
+            if violation is not None:
+                found.append(violation)
+    return found
+
+
+def _diagnostic(server, doc: Document, violation: Violation, ours) -> types.Diagnostic:
+    fp = violation.fingerprint(doc.lines.line(violation.span.line))
+    for diagnostic in ours:
+        if isinstance(diagnostic.data, dict) and diagnostic.data.get("fingerprint") == fp:
+            return diagnostic
+    return to_diagnostic(violation, doc.lines, server.encoding, doc.version, LinesCache(server))
+
+
+def edits_between(old: str, new: str, lines: LineIndex, encoding: str) -> list[types.TextEdit]:
+    api = fixes_api()
+    raw = None
+    if api is not None and hasattr(api, "minimal_edits"):
+        try:
+            raw = api.minimal_edits(old, new)
+        except Exception:  # noqa: BLE001
+            raw = None
+    if raw is None:
+        raw = simple_edits(old, new)
+    return text_edits(lines, list(raw), encoding)
+
+
+def document_edit(server, doc: Document, edits: list[types.TextEdit]) -> types.WorkspaceEdit:
+    if server.cap("workspace.workspace_edit.document_changes", False):
+        return types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(
+            text_document=types.OptionalVersionedTextDocumentIdentifier(uri=doc.uri, version=doc.version),
+            edits=edits)])
+    return types.WorkspaceEdit(changes={doc.uri: edits})
+
+
+# -- resolve -----------------------------------------------------------------------------------------
+
+def resolve(server, action: types.CodeAction) -> types.CodeAction:
+    data = action.data if isinstance(action.data, dict) else {}
+    doc = server.document(data.get("uri", ""))
+    if doc is None or data.get("version") != doc.version:
+        return action
+    if data.get("kind") == "fixAll":
+        api = fixes_api()
+        if api is None:
+            return action
+        state = server.state_for(doc.path)
+        result = api.fix_all(doc.text, doc.path, state.index, state.config)
+        if result.new_text and result.new_text != doc.text:
+            action.edit = document_edit(server, doc, edits_between(doc.text, result.new_text, doc.lines,
+                                                                     server.encoding))
+    elif data.get("kind") == "suppress":
+        new_text = suppressed_text(server, doc, data["code"], Span(*data["span"]), int(data.get("stmtLine", 0)))
+        if new_text is not None:
+            action.edit = document_edit(server, doc, edits_between(doc.text, new_text, doc.lines, server.encoding))
+    return action
+
+
+def suppressed_text(server, doc: Document, code: str, span: Span, stmt_line: int) -> str | None:
+    """The text with a ``# ssot: ignore[CODE]`` that really suppresses the violation (verified)."""
+    state = server.state_for(doc.path)
+    module, is_package = state.module_of(doc.path)
+    for line in dict.fromkeys((stmt_line, span.line)):
+        candidate = _with_comment(doc.lines, line, code)
+        if candidate is None:
+            continue
+        facts = extract_facts(candidate, doc.path, module, is_package)
+        if facts.parsed and any(s.line == line and (s.codes is None or code in s.codes) for s in facts.suppressions):
+            return candidate
+    return None
+
+
+def _with_comment(lines: LineIndex, line: int, code: str) -> str | None:
+    if line >= lines.line_count():
+        return None
+    content = lines.line(line)
+    start = lines.offsets[line]
+    existing = _EXISTING.search(content)
+    if existing is not None:
+        codes = [c.strip() for c in existing.group(1).split(",") if c.strip()]
+        if code in codes:
+            return None
+        codes.append(code)
+        replacement = f"# ssot: ignore[{', '.join(codes)}]"
+        new_line = content[:existing.start()] + replacement + content[existing.end():]
+    else:
+        stripped = content.rstrip()
+        new_line = f"{stripped}  # ssot: ignore[{code}]" + content[len(stripped):]
+    text = lines.text
+    return text[:start] + new_line + text[start + len(content):]

@@ -1,0 +1,45 @@
+"""Protocol tweaks over pygls' LanguageServerProtocol.
+
+- Document sync goes to our own text store only: pygls' ``TextDocument`` mis-applies incremental
+  edits after form feeds / ``\\u2028`` (it splits with ``str.splitlines``), and a failure there
+  would keep our handler from running at all.
+- ``$/cancelRequest`` for long requests that cancel cooperatively (``server.cancellable``) only
+  sets a flag the handler checks, so it can answer ``RequestCancelled`` itself.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from lsprotocol import types
+from pygls.protocol import LanguageServerProtocol, lsp_method
+
+logger = logging.getLogger(__name__)
+
+
+class SsotProtocol(LanguageServerProtocol):
+    @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
+    def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams):
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_OPEN)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams):
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
+    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams):
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CLOSE)) is not None:
+            yield handler, (params,), None
+
+    def _handle_cancel_notification(self, msg_id):
+        server = self._server
+        cooperative = getattr(server, "cancellable", None)
+        if cooperative is not None and msg_id in cooperative:
+            cooperative[msg_id] = True
+            return
+        try:
+            super()._handle_cancel_notification(msg_id)
+        except Exception:  # noqa: BLE001
+            logger.debug("cancel of %s failed", msg_id, exc_info=True)

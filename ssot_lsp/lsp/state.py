@@ -1,0 +1,219 @@
+"""Per workspace-folder state: configuration, the index, and disk facts of files not open.
+
+All methods run on the event loop thread except ``scan`` (run in an executor), which builds a
+fresh index of its own; ``install_scan`` swaps it in on the loop. Open buffers override disk
+facts in the index, and a buffer that does not parse never replaces the last good facts.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ssot_lsp.config.loader import DEFAULT_SOURCE, ConfigError, load_config, parse_config_table
+from ssot_lsp.config.model import Config
+from ssot_lsp.core.engine import analyze
+from ssot_lsp.core.facts import FileFacts, extract_facts
+from ssot_lsp.core.index import WorkspaceIndex
+from ssot_lsp.core.text import UndecodableSource, decode_source
+from ssot_lsp.core.violations import Violation
+from ssot_lsp.core.workspace import ScanResult, Workspace
+from ssot_lsp.lsp.settings import DEFAULTS, Settings
+
+
+def facts_signature(facts: FileFacts | None):
+    """What other files can see of a file: a change means cross-file results may change."""
+    if facts is None:
+        return None
+    return (
+        tuple(sorted((name, repr(value)) for name, value in facts.bindings.items())),
+        facts.all_names,
+        facts.star_imports,
+        tuple((c.name, c.bases, c.methods, c.classmethods, c.scope, c.span.line, c.span.col)
+              for c in facts.classes),
+    )
+
+
+@dataclass
+class AnalysisResult:
+    facts: FileFacts
+    violations: list[Violation]
+    parsed: bool
+    cross_file_changed: bool = False
+    skipped: str | None = None  # why the file was not analysed
+
+
+@dataclass
+class FolderState:
+    uri: str
+    root: Path
+    settings: Settings = DEFAULTS
+    scannable: bool = True  # False for the ad-hoc state of a file outside every folder
+    config: Config | None = None
+    config_error: str | None = None
+    workspace: Workspace | None = None
+    index: WorkspaceIndex = field(default_factory=WorkspaceIndex)
+    disk_facts: dict[str, FileFacts] = field(default_factory=dict)
+    indexed: bool = False
+    scan_generation: int = 0
+    config_files: set[str] = field(default_factory=set)
+    pending_disk: set[str] = field(default_factory=set)  # disk changes seen while a scan runs
+    _violations_cache: dict[str, tuple[int, list[Violation]]] = field(default_factory=dict)
+
+    # -- configuration -----------------------------------------------------------------------
+    def load_config(self) -> str | None:
+        """(Re)load the configuration; returns an error message and keeps the last good one on failure."""
+        explicit = Path(self.settings.config_file).expanduser() if self.settings.config_file else None
+        if explicit is not None and not explicit.is_absolute():
+            explicit = self.root / explicit
+        try:
+            config = load_config(self.root, explicit)
+        except ConfigError as exc:
+            if self.config is None:
+                from ssot_lsp.config.defaults import DEFAULT_PROFILE
+
+                self._set_config(parse_config_table(copy.deepcopy(DEFAULT_PROFILE), DEFAULT_SOURCE, self.root,
+                                                    is_default=True))
+            self.config_error = str(exc)
+            return f"SSOT: invalid configuration: {exc}; " + (
+                "using the last good configuration" if self.config.source != DEFAULT_SOURCE or self.indexed
+                else "using the built-in profile")
+        except Exception as exc:  # noqa: BLE001 - never let a config problem take the server down
+            if self.config is None:
+                raise
+            return f"SSOT: cannot load configuration: {exc}"
+        self.config_error = None
+        self._set_config(config)
+        return None
+
+    def _set_config(self, config: Config) -> None:
+        self.config = config
+        self.workspace = Workspace(config, max_file_size_kb=self.settings.max_file_size_kb)
+        files = {str(self.root / "pyproject.toml"), str(self.root / "ssot-lsp.toml")}
+        if config.source != DEFAULT_SOURCE:
+            files.add(str(Path(config.source)))
+        self.config_files = files
+        self._violations_cache.clear()
+
+    @property
+    def baseline_path(self) -> str | None:
+        if self.config is None or not self.config.baseline:
+            return None
+        return str(self.config.root / self.config.baseline)
+
+    # -- files ------------------------------------------------------------------------------------
+    def contains(self, path: str) -> bool:
+        try:
+            Path(path).resolve().relative_to(self.root.resolve())
+        except ValueError:
+            return False
+        return True
+
+    def module_of(self, path: str) -> tuple[str, bool]:
+        return self.workspace.module_name(Path(path))
+
+    def is_workspace_file(self, path: str) -> bool:
+        if not path.endswith((".py", ".pyi")) or not self.contains(path):
+            return False
+        return self.workspace.is_included(self.workspace.relpath(Path(path)))
+
+    # -- scanning -----------------------------------------------------------------------------
+    def scan(self, progress=None) -> ScanResult:
+        """Runs in an executor thread: touches nothing shared."""
+        workspace = Workspace(self.config, max_file_size_kb=self.settings.max_file_size_kb)
+        cache = None
+        try:
+            from ssot_lsp.core.cache import FactsCache
+
+            cache = FactsCache(workspace.root, self.config.fingerprint() + _roots_key(workspace))
+        except Exception:  # noqa: BLE001 - the cache is an optimisation only
+            cache = None
+        result = workspace.scan(None, jobs=1, cache=cache, progress=progress,
+                                severity_overrides=self.settings.severity or None)
+        if cache is not None:
+            try:
+                cache.save()
+            except Exception:  # noqa: BLE001
+                pass
+        return result
+
+    def install_scan(self, result: ScanResult, open_facts: list[FileFacts]) -> None:
+        self.index = result.index or WorkspaceIndex()
+        self.disk_facts = dict(result.facts)
+        for facts in open_facts:
+            self.index.add(facts)
+        self.indexed = True
+        self.scan_generation += 1
+        self._violations_cache.clear()
+
+    # -- analysis ------------------------------------------------------------------------------
+    def analyze_text(self, path: str, text: str, previous: FileFacts | None = None) -> AnalysisResult:
+        module, is_package = self.module_of(path)
+        facts = extract_facts(text, path, module, is_package)
+        if not self.settings.enable:
+            return AnalysisResult(facts, [], facts.parsed)
+        cross = False
+        in_workspace = self.is_workspace_file(path)
+        if facts.parsed and in_workspace:
+            old = self.index.facts_by_module.get(module)
+            self.index.add(facts)
+            cross = facts_signature(old) != facts_signature(facts)
+        violations = analyze(facts, self.index, self.config, severity_overrides=self.settings.severity or None)
+        if not facts.parsed:
+            violations = [v for v in violations if v.code == "SSOT009"]
+        return AnalysisResult(facts, violations, facts.parsed, cross)
+
+    def restore_disk(self, path: str) -> bool:
+        """A document closed: the index goes back to what is on disk. Returns whether facts changed."""
+        if not self.is_workspace_file(path):
+            return False
+        module, _ = self.module_of(path)
+        old = self.index.facts_by_module.get(module)
+        return self.refresh_disk_file(path, old_facts=old)
+
+    def refresh_disk_file(self, path: str, old_facts: FileFacts | None = None) -> bool:
+        """Re-read one file from disk into the index (or drop it when gone). Returns cross-file change."""
+        if not path.endswith((".py", ".pyi")) or not self.contains(path):
+            return False
+        module, is_package = self.module_of(path)
+        old = old_facts if old_facts is not None else self.index.facts_by_module.get(module)
+        new = None
+        if os.path.isfile(path) and self.is_workspace_file(path):
+            try:
+                if os.path.getsize(path) <= self.settings.max_file_size_kb * 1024:
+                    text, _ = decode_source(Path(path).read_bytes())
+                    new = extract_facts(text, path, module, is_package)
+            except (OSError, UndecodableSource):
+                new = None
+        if new is None:
+            self.disk_facts.pop(path, None)
+            if old is not None:
+                self.index.remove(module)
+            self._violations_cache.pop(path, None)
+            return old is not None
+        self.disk_facts[path] = new
+        if new.parsed or old is None:
+            self.index.add(new)
+        return facts_signature(old) != facts_signature(new)
+
+    def disk_violations(self, path: str) -> list[Violation]:
+        facts = self.disk_facts.get(path)
+        if facts is None or not self.settings.enable:
+            return []
+        cached = self._violations_cache.get(path)
+        if cached is not None and cached[0] == self.index.generation:
+            return cached[1]
+        violations = analyze(facts, self.index, self.config, severity_overrides=self.settings.severity or None)
+        self._violations_cache[path] = (self.index.generation, violations)
+        return violations
+
+    def workspace_files(self) -> list[str]:
+        return sorted(self.disk_facts)
+
+
+def _roots_key(workspace: Workspace) -> str:
+    import hashlib
+
+    return hashlib.sha1("|".join(map(str, workspace.source_roots)).encode()).hexdigest()[:6]

@@ -1,0 +1,106 @@
+"""Fixtures for the CLI tests: they run the INSTALLED `ssot-lsp` console script in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+DEMO = REPO / "examples" / "migration-demo"
+
+# A small configured workspace: one group, a legacy module, a caller that imports and constructs.
+SMALL_CONFIG = """\
+[tool.ssot-lsp]
+
+[[tool.ssot-lsp.groups]]
+name = "engine"
+canonical = "app.engine:Engine"
+factory-modules = ["app.factory"]
+legacy-modules = ["app.old_engine"]
+legacy-symbols = ["app.old_engine:OldEngine"]
+"""
+
+SMALL_FILES = {
+    "app/__init__.py": "",
+    "app/engine.py": "class Engine:\n    pass\n",
+    "app/factory.py": "from app.engine import Engine\n\n\ndef make():\n    return Engine()\n",
+    "app/old_engine.py": "class OldEngine:  # ssot: ignore[SSOT004]\n    pass\n",
+    "app/clean.py": "from app.factory import make\n\nengine = make()\n",
+}
+
+LEGACY_CALLER = "from app.old_engine import OldEngine\n\n\ndef run():\n    return OldEngine()\n"
+
+
+@dataclass
+class Run:
+    returncode: int
+    stdout: str
+    stderr: str
+
+    @property
+    def lines(self) -> list[str]:
+        return self.stdout.splitlines()
+
+
+def ssot_executable() -> str:
+    exe = shutil.which("ssot-lsp")
+    if exe is None:
+        pytest.fail("the ssot-lsp console script is not installed (pip install -e .)")
+    return exe
+
+
+def base_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SSOT_", "PYTEST_"))}
+    env.update(extra)
+    return env
+
+
+def run_ssot(*args: str, cwd: Path, input: str | bytes | None = None, env: dict | None = None,
+             timeout: float = 60) -> Run:
+    data = input.encode() if isinstance(input, str) else input
+    proc = subprocess.run([ssot_executable(), *args], cwd=cwd, input=data, capture_output=True,
+                          env=env or base_env(), timeout=timeout, stdin=None if data is not None else subprocess.DEVNULL)
+    return Run(proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace"))
+
+
+def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def ssot():
+    return run_ssot
+
+
+@pytest.fixture
+def small(tmp_path: Path):
+    """``small(extra_files=None, config=SMALL_CONFIG) -> root``: the small configured workspace."""
+
+    def make(extra: dict[str, str | bytes] | None = None, config: str = SMALL_CONFIG) -> Path:
+        root = tmp_path / "ws"
+        root.mkdir(exist_ok=True)
+        write_tree(root, {"pyproject.toml": config, **SMALL_FILES, **(extra or {})})
+        return root
+
+    return make
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Path:
+    """A private copy of examples/migration-demo (no cache, no baseline)."""
+    target = tmp_path / "demo"
+    shutil.copytree(DEMO, target, ignore=shutil.ignore_patterns(".ssot-cache", ".ssot-baseline.json", "__pycache__"))
+    return target

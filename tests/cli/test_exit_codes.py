@@ -1,0 +1,109 @@
+"""Exit codes (0 clean, 1 warning+, 2 usage or configuration error), configuration errors, the default profile."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.cli.conftest import LEGACY_CALLER, SMALL_CONFIG
+
+
+def test_clean_workspace_exits_0(ssot, small):
+    root = small()
+    run = ssot("check", cwd=root)
+    assert run.returncode == 0, run.stderr
+    assert "Found 0 violations" in run.stdout
+
+
+def test_violations_exit_1_and_exit_zero(ssot, small):
+    root = small({"app/user.py": LEGACY_CALLER})
+    run = ssot("check", cwd=root)
+    assert run.returncode == 1
+    assert "SSOT001" in run.stdout and "SSOT002" in run.stdout
+    run = ssot("check", "--exit-zero", cwd=root)
+    assert run.returncode == 0
+    assert "SSOT002" in run.stdout
+
+
+def test_information_only_findings_exit_0(ssot, small):
+    config = SMALL_CONFIG + '\n[[tool.ssot-lsp.per-path]]\npaths = ["**"]\nseverity = { "*" = "information" }\n'
+    root = small({"app/user.py": LEGACY_CALLER}, config=config)
+    run = ssot("check", "--format", "json", cwd=root)
+    assert run.returncode == 0, run.stdout
+    import json
+
+    document = json.loads(run.stdout)
+    assert document["violations"], "the findings are still reported"
+    assert {v["severity"] for v in document["violations"]} == {"information"}
+
+
+def test_warning_only_exits_1(ssot, small):
+    root = small({"app/user.py": "from app.old_engine import OldEngine\n"})
+    run = ssot("check", "--no-summary", cwd=root)
+    assert run.returncode == 1
+    assert run.lines[0].startswith("app/user.py:1:28: SSOT001 ")
+
+
+@pytest.mark.parametrize("argv", [
+    ["check", "--format", "xml"],
+    ["check", "--no-such-option"],
+    ["frobnicate"],
+    [],
+])
+def test_usage_errors_exit_2(ssot, small, argv):
+    run = ssot(*argv, cwd=small())
+    assert run.returncode == 2
+    assert "usage" in (run.stderr + run.stdout).lower()
+
+
+def test_missing_path_exits_2(ssot, small):
+    run = ssot("check", "does/not/exist", cwd=small())
+    assert run.returncode == 2
+    assert "does/not/exist" in run.stderr and "no such file" in run.stderr
+
+
+BAD_CONFIGS = {
+    "invalid-toml": ("[tool.ssot-lsp]\ngroups = [\n", "invalid TOML", None),
+    "unknown-key": ("[tool.ssot-lsp]\nsevrity = {}\n", "unknown key", "sevrity"),
+    "unknown-group-key": (SMALL_CONFIG + "canonical-modul = 'x'\n", "unknown key", "groups[0].canonical-modul"),
+    "wrong-type": ("[tool.ssot-lsp]\nmax-file-size-kb = 'big'\n", "must be int", "max-file-size-kb"),
+    "wrong-type-list": ("[tool.ssot-lsp]\nexclude = 'tests'\n", "must be list", "exclude"),
+    "bad-severity": ("[tool.ssot-lsp]\nseverity = { SSOT001 = 'fatal' }\n", "severity must be one of", "severity.SSOT001"),
+    "bad-regex": (SMALL_CONFIG + "class-pattern = 'Engine('\n", "invalid regular expression", "groups[0].class-pattern"),
+    "catastrophic-regex": (SMALL_CONFIG + "class-pattern = '(a+)+$'\n", "catastrophic", "groups[0].class-pattern"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_CONFIGS))
+def test_bad_configuration_exits_2_naming_file_and_key(ssot, small, name):
+    config, problem, key = BAD_CONFIGS[name]
+    root = small(config=config)
+    for command in ("check", "baseline"):
+        run = ssot(command, cwd=root)
+        assert run.returncode == 2, (command, run.stdout, run.stderr)
+        assert "pyproject.toml" in run.stderr, run.stderr
+        assert problem in run.stderr, run.stderr
+        if key:
+            assert f": {key}: " in run.stderr, run.stderr
+        assert "Traceback" not in run.stderr
+    assert not (root / ".ssot-baseline.json").exists()
+
+
+def test_explicit_missing_config_exits_2(ssot, small):
+    run = ssot("check", "--config", "nope.toml", cwd=small())
+    assert run.returncode == 2
+    assert "nope.toml" in run.stderr
+
+
+def test_default_profile_without_its_modules_says_so_once(ssot, tmp_path):
+    (tmp_path / "proj").mkdir()
+    (tmp_path / "proj" / "main.py").write_text("import os\nprint(os.getcwd())\n")
+    run = ssot("check", cwd=tmp_path / "proj")
+    assert run.returncode == 0
+    assert run.stderr.count("none of the built-in profile's modules") == 1, run.stderr
+    assert run.stdout == ""
+
+
+def test_default_profile_on_the_demo_finds_violations(ssot, demo):
+    run = ssot("check", "--no-summary", cwd=demo)
+    assert run.returncode == 1
+    assert "built-in profile" not in run.stderr

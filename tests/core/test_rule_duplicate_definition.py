@@ -1,0 +1,124 @@
+"""SSOT004 duplicate-definition: classes that discovery puts in a group, outside the canonical module."""
+
+from __future__ import annotations
+
+from .conftest import APP
+
+SVC = APP + "services/engines.py"
+LEGACY_MOD = "netra_backend.app.agents.supervisor.execution_engine"
+CANONICAL_MOD = "netra_backend.app.agents.supervisor.user_execution_engine"
+
+
+def test_class_matching_the_name_pattern_is_reported(project):
+    assert project.check(SVC, "class LocalExecutionEngine:\n    pass\n") == [(1, "SSOT004")]
+
+
+def test_finding_sits_on_the_class_name(project):
+    project.check(SVC, "class LocalExecutionEngine:\n    pass\n")
+    (finding,) = project.findings(SVC)
+    assert finding.col == len("class ") + 1
+
+
+def test_decorated_class_is_reported_on_its_class_line(project):
+    assert project.check(SVC, "import dataclasses\n\n@dataclasses.dataclass\nclass LocalExecutionEngine:\n    x: int = 0\n") \
+        == [(4, "SSOT004")]
+
+
+def test_factory_and_registry_classes_do_not_match_the_pattern(project):
+    assert project.check(SVC, "class ExecutionEngineFactory:\n    pass\nclass ExecutionEngineRegistry:\n    pass\n") == []
+
+
+def test_the_canonical_class_is_not_a_duplicate(project):
+    project.scan()
+    assert project.codes(APP + "agents/supervisor/user_execution_engine.py") == []
+
+
+def test_allowed_interface_classes_are_not_duplicates(project):
+    project.scan()
+    names = [f.message.split()[0] for f in project.findings(APP + "agents/execution_engine_interface.py")]
+    assert names == ["GenericExecutionEngineAdapter"]
+
+
+def test_legacy_symbol_listed_in_the_configuration_is_reported(project):
+    project.scan()
+    assert project.codes(APP + "agents/supervisor/request_scoped_execution_engine.py") == [(1, "SSOT004")]
+
+
+def test_subclass_of_legacy_class_is_reported(project):
+    assert project.check(SVC, f"from {LEGACY_MOD} import ExecutionEngine\n\n\nclass Worker(ExecutionEngine):\n    pass\n") \
+        == [(1, "SSOT001"), (4, "SSOT004")]
+
+
+def test_subclass_of_legacy_class_through_alias_is_reported(project):
+    project.write({APP + "compat.py": f"from {LEGACY_MOD} import ExecutionEngine\nOld = ExecutionEngine\n"})
+    assert project.check(SVC, "from netra_backend.app import compat\n\n\nclass Worker(compat.Old):\n    pass\n") \
+        == [(4, "SSOT004")]
+
+
+def test_transitive_subclass_of_legacy_class_is_reported(project):
+    project.write({APP + "services/base.py": f"from {LEGACY_MOD} import ExecutionEngine\n\n"
+                                              "class Middle(ExecutionEngine):\n    pass\n"})
+    assert project.check(SVC, "from netra_backend.app.services.base import Middle\n\n\nclass Worker(Middle):\n    pass\n") \
+        == [(4, "SSOT004")]
+
+
+def test_transitive_subclass_in_the_same_module_is_reported(project):
+    assert project.check(SVC, f"""\
+        from {LEGACY_MOD} import ExecutionEngine
+        class A(ExecutionEngine):
+            pass
+        class B(A):
+            pass
+        """) == [(1, "SSOT001"), (2, "SSOT004"), (4, "SSOT004")]
+
+
+def test_name_pattern_and_legacy_base_give_one_finding(project):
+    assert project.check(SVC, f"from {LEGACY_MOD} import ExecutionEngine\nclass MyExecutionEngine(ExecutionEngine):\n"
+                              "    pass\n") == [(1, "SSOT001"), (2, "SSOT004")]
+
+
+def test_subclass_of_canonical_class_is_not_reported_by_default(project):
+    assert project.check(SVC, f"from {CANONICAL_MOD} import UserExecutionEngine\nclass Tenant(UserExecutionEngine):\n"
+                              "    pass\n") == []
+
+
+def test_subclass_of_canonical_class_matching_the_pattern_is_not_reported_by_default(project):
+    assert project.check(SVC, f"from {CANONICAL_MOD} import UserExecutionEngine\n"
+                              "class TenantExecutionEngine(UserExecutionEngine):\n    pass\n") == []
+
+
+def test_subclass_of_canonical_is_reported_when_configured(bare):
+    from ssot_lsp.config.defaults import DEFAULT_PROFILE
+    from .test_profile_independence import pyproject_for
+    import copy
+
+    profile = copy.deepcopy(DEFAULT_PROFILE)
+    profile["groups"][0]["canonical-subclasses-are-duplicates"] = True
+    from .conftest import BASE_FILES
+    bare.write(BASE_FILES).write({"pyproject.toml": pyproject_for(profile)})
+    assert bare.check(SVC, f"from {CANONICAL_MOD} import UserExecutionEngine\nclass Tenant(UserExecutionEngine):\n"
+                           "    pass\n") == [(2, "SSOT004")]
+
+
+def test_subclasses_of_legacy_can_be_switched_off(bare):
+    from ssot_lsp.config.defaults import DEFAULT_PROFILE
+    from .test_profile_independence import pyproject_for
+    import copy
+
+    profile = copy.deepcopy(DEFAULT_PROFILE)
+    profile["groups"][0]["subclasses-of-legacy"] = False
+    from .conftest import BASE_FILES
+    bare.write(BASE_FILES).write({"pyproject.toml": pyproject_for(profile)})
+    assert bare.check(SVC, f"from {LEGACY_MOD} import ExecutionEngine\nclass Worker(ExecutionEngine):\n    pass\n") \
+        == [(1, "SSOT001")]
+
+
+def test_nested_class_matching_the_pattern_is_reported(project):
+    assert project.check(SVC, "def make():\n    class InnerExecutionEngine:\n        pass\n    return InnerExecutionEngine\n") \
+        == [(2, "SSOT004")]
+
+
+def test_finding_points_to_the_canonical_definition(project):
+    project.check(SVC, "class LocalExecutionEngine:\n    pass\n")
+    (violation,) = project.violations(SVC)
+    assert [r.message for r in violation.related] == ["canonical UserExecutionEngine"]

@@ -1,0 +1,182 @@
+"""SSOT002 legacy-construction: creating a legacy instance through any binding; uses are not constructions."""
+
+from __future__ import annotations
+
+from .conftest import APP
+
+SVC = APP + "services/caller.py"
+LEGACY_MOD = "netra_backend.app.agents.supervisor.execution_engine"
+IMPORT = f"from {LEGACY_MOD} import ExecutionEngine\n"
+
+
+def constructions(project, rel=SVC):
+    return [line for line, code in project.codes(rel) if code == "SSOT002"]
+
+
+def test_direct_name_construction_is_reported(project):
+    project.check(SVC, IMPORT + "async def f(ctx):\n    return ExecutionEngine(None, None, user_context=ctx)\n")
+    assert constructions(project) == [3]
+
+
+def test_finding_sits_on_the_callee_name(project):
+    project.check(SVC, IMPORT + "async def f(ctx):\n    return ExecutionEngine(None, None, user_context=ctx)\n")
+    (violation,) = [v for v in project.violations(SVC) if v.code == "SSOT002"]
+    assert (violation.span.col, violation.span.end_col) == (11, 11 + len("ExecutionEngine"))
+
+
+def test_construction_through_import_alias_is_reported(project):
+    project.check(SVC, f"from {LEGACY_MOD} import ExecutionEngine as Old\n"
+                       "async def f(ctx):\n    return Old(None, None, ctx)\n")
+    assert constructions(project) == [3]
+
+
+def test_construction_through_module_attribute_is_reported(project):
+    project.check(SVC, f"import {LEGACY_MOD} as m\nasync def f(ctx):\n    return m.ExecutionEngine(None, None, ctx)\n")
+    assert constructions(project) == [3]
+
+
+def test_construction_through_full_dotted_module_path_is_reported(project):
+    project.check(SVC, f"import {LEGACY_MOD}\nasync def f(ctx):\n    return {LEGACY_MOD}.ExecutionEngine(None, None, ctx)\n")
+    assert constructions(project) == [3]
+
+
+def test_construction_through_module_level_alias_assignment_is_reported(project):
+    project.check(SVC, IMPORT + "Engine = ExecutionEngine\ndef f():\n    return Engine(None, None)\n")
+    assert constructions(project) == [4]
+
+
+def test_construction_through_alias_chain_in_other_modules_is_reported(project):
+    project.write({
+        APP + "compat1.py": IMPORT + "A = ExecutionEngine\n",
+        APP + "compat2.py": "from netra_backend.app.compat1 import A\nB = A\n",
+    })
+    project.check(SVC, "from netra_backend.app.compat2 import B\nasync def f(ctx):\n    return B(None, None, ctx)\n")
+    assert constructions(project) == [3]
+
+
+def test_async_with_construction_is_reported_and_marked(project):
+    project.check(SVC, IMPORT + "async def f(ctx):\n    async with ExecutionEngine(None, None, ctx) as e:\n        pass\n")
+    (violation,) = [v for v in project.violations(SVC) if v.code == "SSOT002"]
+    assert violation.span.line + 1 == 3 and violation.data["asyncWith"] is True
+
+
+def test_classmethod_constructor_is_reported(project):
+    project.check(SVC, IMPORT + "def f(ctx):\n    return ExecutionEngine.create_for_request(None, None, ctx)\n")
+    assert constructions(project) == [3]
+
+
+def test_ordinary_method_through_the_class_is_not_a_construction(project):
+    project.check(SVC, IMPORT + "def f(engine):\n    return ExecutionEngine.run(engine)\n")
+    assert constructions(project) == []
+
+
+def test_canonical_compat_constructor_is_reported(project):
+    project.check(SVC, "from netra_backend.app.agents.supervisor.user_execution_engine import UserExecutionEngine\n"
+                       "async def f(r, b, ctx):\n"
+                       "    return await UserExecutionEngine.create_from_legacy(r, b, user_context=ctx)\n")
+    (violation,) = project.violations(SVC)
+    assert (violation.code, violation.span.line + 1, violation.data["compat"]) == ("SSOT002", 3, True)
+
+
+def test_function_local_import_binding_is_followed(project):
+    project.check(SVC, f"async def f(ctx):\n    from {LEGACY_MOD} import ExecutionEngine\n"
+                       "    return ExecutionEngine(None, None, ctx)\n")
+    assert project.codes(SVC) == [(2, "SSOT001"), (3, "SSOT002")]
+
+
+def test_function_local_import_does_not_leak_into_other_functions(project):
+    project.check(SVC, f"""\
+        from netra_backend.app.agents.supervisor.user_execution_engine import UserExecutionEngine as ExecutionEngine
+
+        def a():
+            from {LEGACY_MOD} import ExecutionEngine
+            return ExecutionEngine
+
+        def b(factory):
+            return factory.ExecutionEngine(None)
+        """)
+    assert constructions(project) == []
+
+
+def test_construction_in_star_import_scope_is_reported(project):
+    project.write({APP + "agents/__init__.py": "from .supervisor.execution_engine import ExecutionEngine\n"})
+    project.check(SVC, "from netra_backend.app.agents import *\ndef f():\n    return ExecutionEngine(None, None)\n")
+    assert constructions(project) == [3]
+
+
+def test_names_in_strings_and_comments_are_not_constructions(project):
+    project.check(SVC, '''\
+        """ExecutionEngine(registry) used to be built here."""
+        # engine = ExecutionEngine(registry, bridge)
+        MESSAGE = "ExecutionEngine(registry, bridge) is deprecated"
+        def f(log):
+            log.info("creating ExecutionEngine(%s)", 1)
+        ''')
+    assert project.codes(SVC) == []
+
+
+def test_isinstance_and_annotations_are_uses_not_constructions(project):
+    project.check(SVC, IMPORT + "def f(e: ExecutionEngine) -> bool:\n    return isinstance(e, ExecutionEngine)\n")
+    assert constructions(project) == []
+
+
+def test_local_variable_named_like_a_legacy_class_without_legacy_binding_is_not_reported(project):
+    # Decision: only bindings that resolve to a legacy symbol count; a local name that merely
+    # looks like a legacy class is not a construction.
+    project.check(SVC, "def f(make):\n    ExecutionEngine = make()\n    return ExecutionEngine()\n")
+    assert project.codes(SVC) == []
+
+
+def test_parameter_named_like_a_legacy_class_is_not_reported(project):
+    project.check(SVC, "def f(ExecutionEngine):\n    return ExecutionEngine(1)\n")
+    assert project.codes(SVC) == []
+
+
+def test_parameter_shadowing_an_imported_legacy_class_is_not_reported(project):
+    # Decision (see docs/rules/SSOT002.md): a parameter or local assignment in the function hides
+    # the module-level import, so the call creates whatever the caller passed in.
+    project.check(SVC, IMPORT + "def f(ExecutionEngine):\n    return ExecutionEngine(1)\n")
+    assert constructions(project) == []
+
+
+def test_constructions_inside_legacy_modules_are_not_reported(project):
+    assert constructions(project, APP + "agents/supervisor/execution_engine.py") == []
+
+
+def test_construction_of_allowed_interface_class_is_not_reported(project):
+    project.check(SVC, "from netra_backend.app.agents.execution_engine_interface import ExecutionEngineCapabilities\n"
+                       "CAPS = ExecutionEngineCapabilities()\n")
+    assert project.codes(SVC) == []
+
+
+def test_construction_of_non_allowed_class_of_an_interface_module_is_reported(project):
+    project.check(SVC, "from netra_backend.app.agents.execution_engine_interface import GenericExecutionEngineAdapter\n"
+                       "X = GenericExecutionEngineAdapter()\n")
+    assert project.codes(SVC) == [(1, "SSOT001"), (2, "SSOT002")]
+
+
+def test_construction_of_a_function_from_a_legacy_module_is_not_reported(project):
+    project.write({APP + "agents/supervisor/execution_engine.py":
+                   "class ExecutionEngine:\n    pass\n\ndef helper():\n    return 1\n"})
+    project.check(SVC, f"from {LEGACY_MOD} import helper\nX = helper()\n")
+    assert constructions(project) == []
+
+
+def test_fix_data_marks_plain_def_as_not_fixable(project):
+    project.check(SVC, IMPORT + "def f(ctx):\n    return ExecutionEngine(None, None, user_context=ctx)\n")
+    (violation,) = [v for v in project.violations(SVC) if v.code == "SSOT002"]
+    assert violation.data["fixable"] is False and "not inside an async def" in violation.data["manual"]
+
+
+def test_fix_data_in_async_def_with_configured_context_is_fixable(project):
+    project.check(SVC, IMPORT + "async def f(ctx):\n    return ExecutionEngine(None, None, user_context=ctx)\n")
+    (violation,) = [v for v in project.violations(SVC) if v.code == "SSOT002"]
+    assert violation.data["fixable"] is True
+    assert violation.data["context"] == {"position": 2, "keyword": "user_context"}
+
+
+def test_construction_of_supervisor_duplicate_is_reported_in_its_group(project):
+    project.check(SVC, "from netra_backend.app.agents.supervisor_consolidated import SupervisorAgent\n"
+                       "AGENT = SupervisorAgent()\n")
+    groups = [(v.code, v.group) for v in project.violations(SVC)]
+    assert groups == [("SSOT001", "supervisor"), ("SSOT002", "supervisor")]

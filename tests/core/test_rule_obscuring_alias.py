@@ -1,0 +1,59 @@
+"""SSOT008 obscuring-alias: a legacy symbol under the canonical name, or the canonical under a legacy name."""
+
+from __future__ import annotations
+
+from .conftest import APP
+
+SVC = APP + "services/streaming.py"
+LEGACY_MOD = "netra_backend.app.agents.supervisor.execution_engine"
+CANONICAL_MOD = "netra_backend.app.agents.supervisor.user_execution_engine"
+
+
+def aliases(project, text):
+    return [line for line, code in project.check(SVC, text) if code == "SSOT008"]
+
+
+def test_legacy_imported_as_canonical_name_is_reported(project):
+    assert aliases(project, f"from {LEGACY_MOD} import ExecutionEngine as UserExecutionEngine\n") == [1]
+
+
+def test_canonical_imported_as_legacy_name_is_reported(project):
+    assert aliases(project, f"from {CANONICAL_MOD} import UserExecutionEngine as ExecutionEngine\n") == [1]
+
+
+def test_canonical_imported_as_name_matching_the_pattern_is_reported(project):
+    assert aliases(project, f"from {CANONICAL_MOD} import UserExecutionEngine as SomeExecutionEngine\n") == [1]
+
+
+def test_module_level_assignment_of_legacy_to_canonical_name_is_reported(project):
+    assert aliases(project, f"from {LEGACY_MOD} import ExecutionEngine\nUserExecutionEngine = ExecutionEngine\n") == [2]
+
+
+def test_module_level_assignment_of_canonical_to_legacy_name_is_reported(project):
+    assert aliases(project, f"from {CANONICAL_MOD} import UserExecutionEngine\nExecutionEngine = UserExecutionEngine\n") \
+        == [2]
+
+
+def test_honest_legacy_alias_is_not_reported(project):
+    assert aliases(project, f"from {LEGACY_MOD} import ExecutionEngine as LegacyEngine\nOld = ExecutionEngine\n") == []
+
+
+def test_canonical_under_a_neutral_name_is_not_reported(project):
+    assert aliases(project, f"from {CANONICAL_MOD} import UserExecutionEngine as Engine\n") == []
+
+
+def test_obscuring_import_is_also_a_legacy_import(project):
+    assert project.check(SVC, f"from {LEGACY_MOD} import ExecutionEngine as UserExecutionEngine\n") \
+        == [(1, "SSOT001"), (1, "SSOT008")]
+
+
+def test_call_through_obscuring_alias_is_construction_not_bypass(project):
+    codes = project.check(SVC, f"from {LEGACY_MOD} import ExecutionEngine as UserExecutionEngine\n"
+                               "E = UserExecutionEngine(1, 2)\n")
+    assert (2, "SSOT002") in codes and (2, "SSOT003") not in codes
+
+
+def test_fix_data_names_the_honest_name(project):
+    aliases(project, f"from {LEGACY_MOD} import ExecutionEngine as UserExecutionEngine\n")
+    (violation,) = [v for v in project.violations(SVC) if v.code == "SSOT008"]
+    assert violation.data["honest"] == "ExecutionEngine"

@@ -1,0 +1,143 @@
+"""Suppression comments: which ones apply, where, and which are reported unused (SSOT010)."""
+
+from __future__ import annotations
+
+from .conftest import APP
+
+SVC = APP + "services/caller.py"
+IMPORT = "from netra_backend.app.agents.supervisor.execution_engine import ExecutionEngine"
+
+
+def test_ssot_ignore_with_matching_code_suppresses(project):
+    assert project.check(SVC, IMPORT + "  # ssot: ignore[SSOT001]\n") == []
+
+
+def test_ssot_ignore_with_several_codes_suppresses_each(project):
+    assert project.check(SVC, IMPORT + " as UserExecutionEngine  # ssot: ignore[SSOT001, SSOT008]\n") == []
+
+
+def test_ssot_ignore_with_other_code_does_not_suppress(project):
+    assert project.check(SVC, IMPORT + "  # ssot: ignore[SSOT002]\n") == [(1, "SSOT001"), (1, "SSOT010")]
+
+
+def test_bare_ssot_ignore_suppresses_every_code(project):
+    assert project.check(SVC, IMPORT + " as UserExecutionEngine  # ssot: ignore\n") == []
+
+
+def test_noqa_with_ssot_code_suppresses(project):
+    assert project.check(SVC, IMPORT + "  # noqa: SSOT001\n") == []
+
+
+def test_noqa_with_other_tools_codes_only_does_not_suppress(project):
+    assert project.check(SVC, IMPORT + "  # noqa: F401\n") == [(1, "SSOT001")]
+
+
+def test_bare_noqa_does_not_suppress(project):
+    assert project.check(SVC, IMPORT + "  # noqa\n") == [(1, "SSOT001")]
+
+
+def test_noqa_mixing_codes_suppresses_the_ssot_one(project):
+    assert project.check(SVC, IMPORT + "  # noqa: F401, SSOT001\n") == []
+
+
+def test_suppression_is_case_insensitive(project):
+    assert project.check(SVC, IMPORT + "  # SSOT: Ignore[ssot001]\n") == []
+
+
+def test_suppression_on_first_line_of_multiline_statement_applies(project):
+    assert project.check(SVC, """\
+        from netra_backend.app.agents.supervisor.execution_engine import (  # ssot: ignore[SSOT001]
+            ExecutionEngine,
+        )
+        """) == []
+
+
+def test_suppression_on_the_offending_line_of_multiline_statement_applies(project):
+    assert project.check(SVC, """\
+        from netra_backend.app.agents.supervisor.execution_engine import (
+            ExecutionEngine,  # ssot: ignore[SSOT001]
+        )
+        """) == []
+
+
+def test_suppression_on_multiline_call_first_line_applies(project):
+    assert project.check(SVC, IMPORT + "  # ssot: ignore[SSOT001]\n" + """\
+        async def f(ctx):
+            return ExecutionEngine(  # ssot: ignore[SSOT002]
+                None,
+                None,
+            )
+        """) == []
+
+
+def test_suppression_on_a_line_in_between_does_not_apply(project):
+    assert project.check(SVC, """\
+        from netra_backend.app.agents.supervisor.execution_engine import (
+            ExecutionEngine,
+        )  # ssot: ignore[SSOT001]
+        """) == [(2, "SSOT001"), (3, "SSOT010")]
+
+
+def test_ignore_file_near_the_top_silences_the_file(project):
+    assert project.check(SVC, '"""Doc."""\n# ssot: ignore-file\n' + IMPORT + "\nX = ExecutionEngine(1, 2)\n") == []
+
+
+def test_ignore_file_far_below_the_top_is_not_honoured(project):
+    filler = "x = 1\n" * 40
+    assert project.check(SVC, IMPORT + "\n" + filler + "# ssot: ignore-file\n") == [(1, "SSOT001")]
+
+
+def test_suppression_text_inside_a_string_is_not_honoured(project):
+    assert project.check(SVC, IMPORT + '; NOTE = "# ssot: ignore[SSOT001]"\n') == [(1, "SSOT001")]
+
+
+def test_suppression_text_inside_a_docstring_is_not_honoured(project):
+    assert project.check(SVC, '"""Use\n# ssot: ignore-file\nto silence."""\n' + IMPORT + "\n") == [(4, "SSOT001")]
+
+
+def test_unused_coded_suppression_is_reported(project):
+    assert project.check(SVC, "import os  # ssot: ignore[SSOT001]\n") == [(1, "SSOT010")]
+
+
+def test_unused_bare_suppression_is_reported(project):
+    project.check(SVC, "import os  # ssot: ignore\n")
+    (finding,) = project.findings(SVC)
+    assert finding.code == "SSOT010" and "all codes" in finding.message
+
+
+def test_unused_noqa_ssot_code_is_reported(project):
+    assert project.check(SVC, "import os  # noqa: SSOT002\n") == [(1, "SSOT010")]
+
+
+def test_partly_used_suppression_reports_the_unused_code(project):
+    project.check(SVC, IMPORT + "  # ssot: ignore[SSOT001,SSOT007]\n")
+    (finding,) = project.findings(SVC)
+    assert finding.code == "SSOT010" and "SSOT007" in finding.message and "SSOT001" not in finding.message
+
+
+def test_unknown_code_in_suppression_is_reported(project):
+    project.check(SVC, "import os  # ssot: ignore[SSOT999]\n")
+    (finding,) = project.findings(SVC)
+    assert "unknown code SSOT999" in finding.message
+
+
+def test_suppression_of_a_disabled_rule_is_not_reported_unused(bare):
+    bare.write({"pyproject.toml": "[tool.ssot-lsp]\nignore = [\"SSOT002\"]\n",
+                "a.py": "import os  # ssot: ignore[SSOT002]\n"})
+    bare.scan()
+    assert bare.codes("a.py") == []
+
+
+def test_unused_suppression_rule_can_be_ignored(bare):
+    bare.write({"pyproject.toml": "[tool.ssot-lsp]\nignore = [\"SSOT010\"]\n",
+                "a.py": "import os  # ssot: ignore[SSOT001]\n"})
+    bare.scan()
+    assert bare.codes("a.py") == []
+
+
+def test_suppressed_finding_of_an_offed_severity_is_reported_unused(bare):
+    # severity "off" means the rule reports nothing, so there is nothing left to suppress
+    bare.write({"pyproject.toml": "[tool.ssot-lsp]\nseverity = { SSOT009 = \"off\" }\n",
+                "a.py": "x = (  # ssot: ignore[SSOT009]\n"})
+    bare.scan()
+    assert bare.codes("a.py") == []

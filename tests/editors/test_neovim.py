@@ -1,0 +1,352 @@
+"""End-to-end: the Neovim module (editors/nvim) against the real server, in Neovim 0.7 and 0.11.
+
+Each run copies examples/migration-demo, starts headless Neovim with a generated Lua driver that
+loads editors/nvim, opens routes/agent_routes.py, waits for diagnostics, applies the "use the
+factory" code action at the first ``ExecutionEngine(...)`` inside ``async def``, writes the file,
+runs :SsotViolations and dumps what it saw as JSON. The test then checks the file on disk and
+compares the quickfix list with ``ssot-lsp check --format json`` on the same copy.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.editor
+
+REPO = Path(__file__).parents[2]
+DEMO = REPO / "examples/migration-demo"
+NVIM_RTP = REPO / "editors/nvim"
+TARGET = "netra_backend/app/routes/agent_routes.py"
+CONSTRUCTION = "ExecutionEngine(registry, websocket_bridge, user_context=ctx)"
+REPLACEMENT = "await (await get_execution_engine_factory()).create_for_user(ctx)"
+FACTORY_IMPORT = re.compile(
+    r"^from netra_backend\.app\.agents\.supervisor(\.execution_engine_factory)? import"
+    r" (.*, )?get_execution_engine_factory(,.*)?$"
+)
+WAIT_MS = 30_000       # every wait inside Neovim
+NVIM_TIMEOUT_S = 180   # the whole Neovim run (several bounded waits)
+
+DRIVER = r"""
+local P = vim.fn.json_decode(table.concat(vim.fn.readfile(__PARAMS__), '\n'))
+local out = { steps = {}, nvim = tostring(vim.version().major) .. '.' .. tostring(vim.version().minor) .. '.' .. tostring(vim.version().patch) }
+local function step(name) table.insert(out.steps, name) end
+local function dump()
+  vim.fn.writefile({ vim.fn.json_encode(out) }, P.out)
+end
+local function wait(what, fn)
+  local ok = vim.wait(P.wait_ms, fn, 50)
+  if not ok then error('timed out after ' .. P.wait_ms .. ' ms waiting for ' .. what, 0) end
+end
+
+local function main()
+  vim.opt.runtimepath:prepend(P.rtp)
+  vim.cmd('filetype on')
+  local ssot = require('ssot_lsp')
+  ssot.setup({ cmd = P.cmd, settings = { debounceMs = 50 } })
+  step('setup')
+
+  vim.cmd('edit ' .. vim.fn.fnameescape(P.file))
+  local bufnr = vim.api.nvim_get_current_buf()
+  out.filetype = vim.bo[bufnr].filetype
+  local client
+  wait('the client to attach and initialize', function()
+    client = ssot.client(bufnr)
+    return client ~= nil and client.initialized ~= false and client.offset_encoding ~= nil
+      and vim.lsp.buf_is_attached(bufnr, client.id)
+  end)
+  out.client = client.name
+  out.offset_encoding = client.offset_encoding
+  out.root_dir = client.config.root_dir
+  step('attached')
+
+  wait('diagnostics', function() return #vim.diagnostic.get(bufnr) > 0 end)
+  local function diags()
+    local list = {}
+    for _, d in ipairs(vim.diagnostic.get(bufnr)) do
+      table.insert(list, { lnum = d.lnum, col = d.col, code = d.code, source = d.source, message = d.message })
+    end
+    table.sort(list, function(a, b) return a.lnum < b.lnum or (a.lnum == b.lnum and a.col < b.col) end)
+    return list
+  end
+  out.diagnostics_before = diags()
+  step('diagnostics')
+
+  -- first `ExecutionEngine(` construction inside `async def`
+  local lines = vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)
+  local in_async, lnum, col = false, nil, nil
+  for i, line in ipairs(lines) do
+    if line:match('^%s*async%s+def%s') then
+      in_async = true
+    elseif line:match('^%s*def%s') or line:match('^[%w_@]') then
+      in_async = false
+    end
+    local c = line:find('%f[%w_]ExecutionEngine%(')
+    if in_async and c then
+      lnum, col = i - 1, c - 1
+      break
+    end
+  end
+  if not lnum then error('no ExecutionEngine( construction inside async def', 0) end
+  out.fix_line = lnum
+  local line = lines[lnum + 1]
+  local call_end = line:find(')', col + 1, true) or #line
+  local function character(byte)
+    if client.offset_encoding == 'utf-8' then return byte end
+    local idx32, idx16 = vim.str_utfindex(line, byte)
+    return client.offset_encoding == 'utf-32' and idx32 or idx16
+  end
+
+  local context_diags = {}
+  for _, d in ipairs(vim.diagnostic.get(bufnr, { lnum = lnum })) do
+    local lsp = (d.user_data and d.user_data.lsp) or {}
+    if lsp.range then -- 0.10+: the diagnostic as received
+      table.insert(context_diags, lsp)
+    else -- 0.7: user_data.lsp holds only code/data/...; rebuild the rest
+      local function pos(l, c)
+        local text = vim.api.nvim_buf_get_lines(bufnr, l, l + 1, false)[1] or ''
+        local idx32, idx16 = vim.str_utfindex(text, math.min(c, #text))
+        local ch = client.offset_encoding == 'utf-8' and c or (client.offset_encoding == 'utf-32' and idx32 or idx16)
+        return { line = l, character = ch }
+      end
+      table.insert(context_diags, vim.tbl_extend('force', lsp, {
+        range = { start = pos(d.lnum, d.col), ['end'] = pos(d.end_lnum or d.lnum, d.end_col or d.col) },
+        message = d.message, severity = d.severity, source = d.source, code = d.code or lsp.code,
+      }))
+    end
+  end
+  out.context_diagnostics = #context_diags
+  local params = {
+    textDocument = { uri = vim.uri_from_bufnr(bufnr) },
+    range = { start = { line = lnum, character = character(col) }, ['end'] = { line = lnum, character = character(call_end) } },
+    context = { diagnostics = context_diags, only = { 'quickfix' } },
+  }
+  local resp, err = ssot.request_sync(client, 'textDocument/codeAction', params, P.wait_ms, bufnr)
+  if not resp then error('codeAction request failed: ' .. tostring(err), 0) end
+  if resp.err then error('codeAction error: ' .. vim.inspect(resp.err), 0) end
+  out.actions = {}
+  local chosen
+  for _, a in ipairs(resp.result or {}) do
+    table.insert(out.actions, { title = a.title, kind = a.kind, isPreferred = a.isPreferred,
+      has_edit = a.edit ~= nil, has_data = a.data ~= nil, has_command = a.command ~= nil })
+    local t = (a.title or ''):lower()
+    if not chosen and (t:find('create_for_user', 1, true) or t:find('factory', 1, true)) then chosen = a end
+  end
+  if not chosen then error('no code action mentioning the factory / create_for_user', 0) end
+  out.action = chosen.title
+  step('code action')
+
+  if not chosen.edit and chosen.data ~= nil then
+    local r = ssot.request_sync(client, 'codeAction/resolve', chosen, P.wait_ms, bufnr)
+    if not r or r.err or not r.result then error('codeAction/resolve failed: ' .. vim.inspect(r), 0) end
+    chosen = r.result
+    out.resolved = true
+  end
+  local tick = vim.api.nvim_buf_get_changedtick(bufnr)
+  if chosen.edit then
+    vim.lsp.util.apply_workspace_edit(chosen.edit, client.offset_encoding)
+  end
+  local command = chosen.command
+  if type(command) == 'string' then command = chosen end
+  if type(command) == 'table' then
+    local r = ssot.request_sync(client, 'workspace/executeCommand',
+      { command = command.command, arguments = command.arguments }, P.wait_ms, bufnr)
+    out.command_result = r and r.result
+    if not r or r.err then error('executeCommand ' .. command.command .. ' failed: ' .. vim.inspect(r), 0) end
+  end
+  wait('the edit to reach the buffer', function() return vim.api.nvim_buf_get_changedtick(bufnr) ~= tick end)
+  vim.cmd('write')
+  step('written')
+
+  -- the server re-analyses the changed buffer: the diagnostic on the fixed line goes away
+  local fixed_line = vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)
+  local new_lnum
+  for i, l in ipairs(fixed_line) do
+    if l:find('create_for_user', 1, true) then new_lnum = i - 1 break end
+  end
+  out.diagnostics_cleared = vim.wait(P.wait_ms, function()
+    for _, d in ipairs(vim.diagnostic.get(bufnr)) do
+      if d.code == 'SSOT002' and d.lnum == new_lnum then return false end
+    end
+    return true
+  end, 50)
+  out.diagnostics_after = diags()
+  -- the workspace index must be complete before listing the whole workspace
+  wait('indexing to end', function() return not ssot.is_indexing(client.id) end)
+  out.indexed = ssot.is_indexed(client.id)
+  step('reanalysed')
+
+  ssot.last_violations = nil
+  vim.cmd('SsotViolations')
+  wait(':SsotViolations', function() return ssot.last_violations ~= nil end)
+  if ssot.last_violations.error then error('ssot.listViolations: ' .. vim.inspect(ssot.last_violations.error), 0) end
+  local qf = vim.fn.getqflist({ title = 1, items = 1, size = 1 })
+  out.qf_title = qf.title
+  out.qf_size = qf.size
+  out.qf = {}
+  for _, item in ipairs(qf.items) do
+    table.insert(out.qf, { filename = vim.fn.bufname(item.bufnr), lnum = item.lnum, col = item.col,
+      text = item.text, type = item.type })
+  end
+  step('violations')
+end
+
+local ok, err = xpcall(main, debug.traceback)
+if not ok then out.error = tostring(err) end
+dump()
+vim.cmd('qa!')
+"""
+
+
+def run_neovim(neovim, workspace: Path, tmp_path: Path) -> tuple[dict, str]:
+    """Run the driver; returns (what it reported, Neovim's stdout+stderr)."""
+    out = tmp_path / "result.json"
+    params = tmp_path / "params.json"
+    params.write_text(json.dumps({
+        "rtp": str(NVIM_RTP),
+        "cmd": [sys.executable, "-I", "-m", "ssot_lsp", "serve"],
+        "file": str(workspace / TARGET),
+        "out": str(out),
+        "wait_ms": WAIT_MS,
+    }), encoding="utf-8")
+    script = tmp_path / "driver.lua"
+    script.write_text(DRIVER.replace("__PARAMS__", json.dumps(str(params))), encoding="utf-8")
+    home = tmp_path / "home"
+    env = dict(os.environ)
+    for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+        env[var] = str(home / var.lower())
+    env.pop("VIMINIT", None)
+    env.pop("NVIM_LISTEN_ADDRESS", None)
+    cmd = [neovim.path, "--headless", "-u", "NONE", "-i", "NONE", "-n", "-c", f"luafile {script}"]
+    proc = subprocess.Popen(cmd, cwd=workspace, env=env, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    try:
+        stdout, stderr = proc.communicate(timeout=NVIM_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        stdout, stderr = proc.communicate()
+        pytest.fail(f"Neovim {neovim.version} did not finish in {NVIM_TIMEOUT_S} s\n"
+                    f"--- stdout ---\n{stdout}\n--- stderr ---\n{stderr}\n"
+                    f"--- partial result ---\n{out.read_text() if out.exists() else '(none)'}")
+    log = f"--- nvim exit {proc.returncode} stdout ---\n{stdout}\n--- stderr ---\n{stderr}"
+    lsp_logs = list(home.rglob("lsp.log"))
+    if lsp_logs:
+        log += "\n--- lsp.log (tail) ---\n" + lsp_logs[0].read_text(errors="replace")[-4000:]
+    if not out.exists():
+        pytest.fail(f"Neovim {neovim.version} wrote no result\n{log}")
+    return json.loads(out.read_text(encoding="utf-8")), log
+
+
+def cli_check(workspace: Path) -> dict:
+    proc = subprocess.run(
+        [sys.executable, "-m", "ssot_lsp", "check", "--format", "json", "--no-cache", "--exit-zero", "."],
+        cwd=workspace, capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def byte_column(workspace: Path, rel: str, line: int, column: int) -> int:
+    """1-based code-point column (CLI) -> 1-based byte column (quickfix)."""
+    text = (workspace / rel).read_text(encoding="utf-8")
+    lines = re.split(r"\r\n|\r|\n", text)
+    return len(lines[line - 1][: column - 1].encode("utf-8")) + 1
+
+
+SEVERITY_TYPE = {"error": "E", "warning": "W", "information": "I", "hint": "I"}
+
+
+def expected_file(original: str) -> str:
+    assert original.count(CONSTRUCTION) == 2  # run_agent (plain call) and run_scoped (async with)
+    return original.replace(f"engine = {CONSTRUCTION}", f"engine = {REPLACEMENT}", 1)
+
+
+def test_fix_and_list_violations(neovim, tmp_path):
+    workspace = tmp_path / "migration-demo"
+    shutil.copytree(DEMO, workspace, ignore=shutil.ignore_patterns(".ssot-cache", "__pycache__"))
+    original = (workspace / TARGET).read_text(encoding="utf-8")
+
+    started = time.monotonic()
+    result, log = run_neovim(neovim, workspace, tmp_path)
+    elapsed = time.monotonic() - started
+    print(f"Neovim {result.get('nvim')} ({neovim.path}): {elapsed:.1f} s, steps {result.get('steps')}, "
+          f"encoding {result.get('offset_encoding')}")
+    context = f"\nNeovim reported:\n{json.dumps(result, indent=1)[:6000]}\n{log}"
+
+    assert "error" not in result, f"driver failed: {result['error']}{context}"
+    assert result["nvim"] == neovim.version, context
+    assert result["filetype"] == "python", context
+    assert Path(result["root_dir"]).resolve() == workspace.resolve(), context
+    assert result["fix_line"] == original.splitlines().index(f"    engine = {CONSTRUCTION}"), context
+    assert any(d["code"] == "SSOT002" and d["lnum"] == result["fix_line"] and d["source"] == "ssot"
+               for d in result["diagnostics_before"]), context
+    assert "create_for_user" in result["action"] or "factory" in result["action"].lower(), context
+
+    # 1. the file on disk: the construction replaced, the factory imported, nothing else changed
+    after = (workspace / TARGET).read_text(encoding="utf-8")
+    expected = expected_file(original)
+    after_lines, expected_lines = after.splitlines(), expected.splitlines()
+    added = [line for line in after_lines if FACTORY_IMPORT.match(line)]
+    assert len(added) == 1, f"factory import missing or repeated:\n{after}{context}"
+    import_at = after_lines.index(added[0])
+    first_code = next(i for i, line in enumerate(after_lines) if line.startswith(("logger", "router", "def ", "@")))
+    assert import_at < first_code, f"factory import is not in the import block:\n{after}"
+    without_import = after_lines[:import_at] + after_lines[import_at + 1:]
+    assert without_import == expected_lines, "unexpected edit:\n" + "\n".join(
+        difflib.unified_diff(expected_lines, after_lines, "expected", "after", lineterm=""))
+    assert after.endswith("\n")
+    assert result["diagnostics_cleared"], f"the SSOT002 diagnostic stayed after the fix{context}"
+
+    # 2. :SsotViolations == `ssot-lsp check` on the same (edited) copy
+    report = cli_check(workspace)
+    cli = report["violations"]
+    qf = result["qf"]
+    assert result["qf_title"] == "SSOT violations", context
+    assert result["qf_size"] == len(qf) == len(cli), (
+        f"quickfix {len(qf)} entries, CLI {len(cli)}: qf codes {Counter(q['text'].split()[0] for q in qf)}, "
+        f"CLI {report['counts']}{context}")
+
+    def qf_key(item):
+        rel = Path(item["filename"])
+        rel = rel.resolve().relative_to(workspace.resolve()) if rel.is_absolute() else rel
+        code, _, message = item["text"].partition(" ")
+        return (rel.as_posix(), item["lnum"], item["col"], code, message, item["type"])
+
+    def cli_key(v):
+        col = byte_column(workspace, v["path"], v["line"], v["column"])
+        return (v["path"], v["line"], col, v["code"], v["message"], SEVERITY_TYPE[v["severity"]])
+
+    qf_keys = sorted(qf_key(q) for q in qf)
+    cli_keys = sorted(cli_key(v) for v in cli)
+    # every site (file, line, code) agrees
+    assert Counter(k[:2] + k[3:4] for k in qf_keys) == Counter(k[:2] + k[3:4] for k in cli_keys), (
+        "\n".join(difflib.unified_diff([repr(k[:4]) for k in cli_keys], [repr(k[:4]) for k in qf_keys],
+                                       "cli", "quickfix", lineterm="")))
+    # a few exact entries: position (byte column), message, type
+    def line_of(needle: str) -> int:
+        return next(i for i, text in enumerate(after_lines, 1) if needle in text)
+
+    for path, line in [(TARGET, line_of("    ExecutionEngine,  # v1")),
+                       (TARGET, line_of("import RequestScopedExecutionEngine")),
+                       (TARGET, line_of("RequestScopedExecutionEngine(ctx")),
+                       (TARGET, line_of("async with ExecutionEngine(")),
+                       ("netra_backend/app/agents/broken_agent.py", 18),
+                       ("tests/test_agent_routes.py", 22)]:
+        want = [k for k in cli_keys if k[0] == path and k[1] == line]
+        got = [k for k in qf_keys if k[0] == path and k[1] == line]
+        assert want and got == want, f"{path}:{line}: CLI {want} quickfix {got}"
+    # the fixed construction is gone from both
+    fixed_line = after_lines.index(f"    engine = {REPLACEMENT}") + 1
+    assert not [k for k in qf_keys if k[0] == TARGET and k[1] == fixed_line and k[3] == "SSOT002"]
