@@ -36,7 +36,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_CORPUS = os.path.join(tempfile.gettempdir(), "ssot-lsp-bench-corpus")
@@ -197,7 +197,7 @@ def compare(found: list[tuple[str, int, str]], truth: dict, corpus: str, limit: 
     got = Counter(found)
     missing = exp - got
     unexpected = got - exp
-    codes = sorted(set(c for _, _, c in exp) | set(c for _, _, c in got))
+    codes = sorted({c for _, _, c in exp} | {c for _, _, c in got})
     rows = []
     for c in codes:
         e = sum(n for k, n in exp.items() if k[2] == c)
@@ -429,9 +429,9 @@ def main(argv: list[str] | None = None) -> int:
             }
             with open(args.json_out, "w", encoding="utf-8") as fh:
                 json.dump(payload, fh, indent=1)
-        if args.strict:
-            if any(ok is False for *_, ok in verdicts) or (cmp and (cmp["missing"] or cmp["unexpected"])):
-                return 1
+        mismatch = bool(cmp and (cmp["missing"] or cmp["unexpected"]))
+        if args.strict and (any(ok is False for *_, ok in verdicts) or mismatch):
+            return 1
         return 0
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import random
 import sys
@@ -101,7 +100,7 @@ setting shard signal snapshot source span spec stage state status step storage s
 subject summary survey tag target task template tenant thread threshold ticket timeline
 token topic trace tracker transfer trigger upload usage user validator value variant
 vault vendor version view voucher widget window worker workspace
-""".split()
+""".split()  # noqa: SIM905
 
 VERBS = """
 apply build check collect compute convert create decode delete dispatch encode ensure
@@ -110,13 +109,13 @@ import index ingest inspect load lookup merge normalize parse persist prepare pr
 publish purge rank read rebuild record refresh register release render reset resolve
 restore route sample save schedule score serialize split store summarize sync transform
 update upsert validate verify write
-""".split()
+""".split()  # noqa: SIM905
 
 ADJ = """
 active async base cached cold composite default durable dynamic external fast global
 hybrid inbound internal lazy local managed outbound partial pending primary remote
 scoped secure shared simple stable static streaming tenant warm weighted
-""".split()
+""".split()  # noqa: SIM905
 
 SUFFIXES = ["Manager", "Service", "Handler", "Repository", "Client", "Store", "Builder",
             "Resolver", "Registry", "Validator", "Processor", "Controller", "Provider",
@@ -201,7 +200,7 @@ def _build_pools(seed: int):
 class FileBuf:
     """Lines of one file plus the findings marked on them."""
 
-    __slots__ = ("lines", "findings")
+    __slots__ = ("findings", "lines")
 
     def __init__(self) -> None:
         self.lines: list[str] = []
@@ -483,10 +482,7 @@ class Gen:
 
 
 def dotted(relpath: str) -> str:
-    mod = relpath[:-3].replace("/", ".")
-    if mod.endswith(".__init__"):
-        mod = mod[: -len(".__init__")]
-    return mod
+    return relpath[:-3].replace("/", ".").removesuffix(".__init__")
 
 
 def relative_from(importer: str, target_mod: str) -> str:
@@ -765,7 +761,7 @@ def harmless(g: Gen, r: random.Random, is_test: bool, n: int):
                 f"async def {fn}(ctx: Any) -> Any:",
                 "    \"\"\"Run one request on the user's own engine.\"\"\"",
                 "    execution_engine = await (await get_execution_engine_factory()).create_for_user(ctx)",
-                f"    logger.info(\"engine ready for %s\", ctx)",
+                "    logger.info(\"engine ready for %s\", ctx)",
                 "    return execution_engine",
             ])
         elif k == 2:
@@ -1002,7 +998,7 @@ def generate(out: str, n_files: int, n_lines: int, seed: int, verify: bool = Fal
     t0 = time.perf_counter()
     r = random.Random(seed)
     g = Gen(seed)
-    pkgs, files = build_layout(r, n_files)
+    _pkgs, files = build_layout(r, n_files)
 
     modules = [f for f in files if not f.endswith("__init__.py") and f not in FIXED_MODULES]
     is_test = {f: ("/tests/" in "/" + f or f.rsplit("/", 1)[-1].startswith("test_")) for f in files}
@@ -1021,7 +1017,7 @@ def generate(out: str, n_files: int, n_lines: int, seed: int, verify: bool = Fal
     app_names = list(APP_PATTERNS)
     app_w = [APP_PATTERNS[k] for k in app_names]
     test_share = len(test_modules) / max(1, len(modules))
-    must = list(APP_PATTERNS) + list(TEST_PATTERNS)  # every pattern at least once
+    must = list(TEST_PATTERNS) + list(APP_PATTERNS)  # every pattern at least once
     while violating < n_violating_target and pool_app:
         if must:
             pat = must.pop(0)
@@ -1082,7 +1078,7 @@ def generate(out: str, n_files: int, n_lines: int, seed: int, verify: bool = Fal
         export_mods_by_pkg.setdefault(f.rsplit("/", 1)[0], []).append(f)
 
     sizes = sizes_for(r, len(modules), max(0, n_lines - 4000 - 25 * (len(files) - len(modules))))
-    size_of = dict(zip(modules, sizes))
+    size_of = dict(zip(modules, sizes, strict=True))
     # a few big fixed modules, like the real ones
     fixed_sizes = {"canonical": 900, "factory": 300, "legacy_ee": 620, "legacy_rs": 619,
                    "legacy_mcp": 400, "legacy_cons": 500, "legacy_tool": 700,

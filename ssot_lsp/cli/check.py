@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 from ssot_lsp.cli.common import (
-    EXIT_CONFIG,
     config_error,
     exit_code_for,
     make_progress,

@@ -46,9 +46,37 @@ def _check(items, inside_repeat: bool) -> None:
             _check(arg[1], inside_repeat)
 
 
+# Without nesting, backtracking is still polynomial: each variable-length repetition (and each
+# alternation) multiplies the ways a subject can be split. Bound that product for subjects of
+# MAX_SUBJECT characters tried at every start position (``\w*\w*\w*\w*y$`` took 80 s per name).
+_MAX_WORK = 1 << 25
+
+
+def _work(items) -> int:
+    total = 1
+    for op, arg in items:
+        if op in _REPEATS or (_POSSESSIVE is not None and op == _POSSESSIVE):
+            low, high, body = arg
+            span = MAX_SUBJECT if high is sre_constants.MAXREPEAT else min(high - low, MAX_SUBJECT)
+            total *= (span + 1) * _work(body)
+        elif op is sre_constants.SUBPATTERN:
+            total *= _work(arg[-1])
+        elif op is sre_constants.BRANCH:
+            total *= sum(_work(branch) for branch in arg[1])
+        elif op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT):
+            total *= _work(arg[1])
+        if total > _MAX_WORK:
+            return total
+    return total
+
+
 def compile_safe_pattern(pattern: str) -> re.Pattern[str]:
     compiled = re.compile(pattern)
-    _check(sre_parse.parse(pattern), False)
+    parsed = sre_parse.parse(pattern)
+    _check(parsed, False)
+    if _work(parsed) * MAX_SUBJECT > _MAX_WORK:
+        raise UnsafePattern("too many variable-length repetitions or alternatives: matching could backtrack "
+                            "for seconds; use fewer `*`, `+`, `?`, `{m,n}` or `|`")
     return compiled
 
 

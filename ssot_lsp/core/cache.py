@@ -20,6 +20,23 @@ CACHE_DIR = ".ssot-cache"
 FACTS_FORMAT = 2  # bump whenever FileFacts (or a fact class) changes shape: old pickles are not read
 
 
+# The cache file lives in the (possibly untrusted) workspace: unpickling may only build our fact types,
+# never call arbitrary globals (a crafted pickle would otherwise run code when a workspace is opened).
+_ALLOWED_GLOBALS = {
+    ("ssot_lsp.core.facts", name) for name in (
+        "FileFacts", "ImportFact", "AliasFact", "ClassFact", "CallFact", "StringRefFact", "Suppression",
+        "ParseProblem")
+} | {("ssot_lsp.core.text", "Span"), ("ssot_lsp.core.violations", "FileError"),
+     ("ssot_lsp.core.violations", "Related"), ("builtins", "frozenset"), ("builtins", "set")}
+
+
+class _SafeUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str):
+        if (module, name) not in _ALLOWED_GLOBALS:
+            raise pickle.UnpicklingError(f"cache refers to {module}.{name}, which is not a fact type")
+        return super().find_class(module, name)
+
+
 class FactsCache:
     MISS = object()
 
@@ -31,11 +48,16 @@ class FactsCache:
         self.dirty = False
         self.hits = 0
         try:
+            if self.dir.is_symlink():
+                raise OSError("cache directory is a symlink")
             with open(self.file, "rb") as handle:
-                stored = pickle.load(handle)
+                stored = _SafeUnpickler(handle).load()
             self.entries, self.needles = stored["entries"], frozenset(stored["needles"])
+            if not isinstance(self.entries, dict) or not all(
+                    isinstance(e, tuple) and len(e) == 5 for e in self.entries.values()):
+                raise ValueError("malformed cache")
         except (OSError, EOFError, pickle.UnpicklingError, KeyError, TypeError, AttributeError, ValueError,
-                ImportError):
+                ImportError, IndexError, MemoryError, RecursionError):
             self.entries, self.needles = {}, frozenset()
 
     def lookup(self, path: str, module: str, is_package: bool, needles):
@@ -95,6 +117,8 @@ class FactsCache:
         if not self.dirty:
             return
         try:
+            if self.dir.is_symlink():  # never write through a link out of the workspace
+                return
             self.dir.mkdir(exist_ok=True)
             ignore = self.dir / ".gitignore"
             if not ignore.exists():

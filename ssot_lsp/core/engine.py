@@ -128,6 +128,11 @@ def _suppressed(violation: Violation, by_line, used) -> bool:
     return False
 
 
+def _runs(config: Config, code: str, relpath: str, overrides) -> bool:
+    """Whether a rule can report here at all: suppressing a disabled or 'off' rule is not an unused suppression."""
+    return rule_enabled(config, code, relpath) and severity_for(config, code, None, relpath, overrides) != "off"
+
+
 def _unused_suppressions(facts, used, config, relpath, overrides) -> list[Violation]:
     severity = severity_for(config, UNUSED, None, relpath, overrides)
     if severity == "off":
@@ -141,7 +146,8 @@ def _unused_suppressions(facts, used, config, relpath, overrides) -> list[Violat
                 continue
         else:
             unused = sorted(c for c in suppression.codes
-                            if (suppression.line, c) not in used and (c not in RULES or rule_enabled(config, c, relpath)))
+                            if (suppression.line, c) not in used and (c not in RULES or _runs(config, c, relpath,
+                                                                                               overrides)))
         if not unused:
             continue
         unknown = [c for c in unused if c != "all codes" and c not in RULES]

@@ -625,6 +625,10 @@ def extract_facts(text: str, path: str, module: str, is_package: bool = False,
         if tree is None:
             tree = ast.parse(text, filename=path, type_comments=False)
     except SyntaxError as exc:
+        if "\x00" in text:  # Python >= 3.11.4 raises SyntaxError (before: ValueError) for NUL bytes
+            facts.problem = ParseProblem("cannot parse: source contains NUL bytes", _nul_span(text))
+            facts.parsed = False
+            return facts
         masked = _mask_new_fstrings(text) if ("f'" in text or 'f"' in text or "F'" in text or 'F"' in text) else None
         if masked is not None:
             try:
@@ -640,8 +644,10 @@ def extract_facts(text: str, path: str, module: str, is_package: bool = False,
             facts.problem = ParseProblem(f"syntax error: {exc.msg}", _error_span(text, exc))
             facts.parsed = False
     except (ValueError, RecursionError, MemoryError) as exc:
-        reason = "source contains NUL bytes" if "null" in str(exc).lower() else f"{type(exc).__name__}: {exc}"
-        facts.problem = ParseProblem(f"cannot parse: {reason}", Span(0, 0, 0, 0))
+        if "\x00" in text:
+            facts.problem = ParseProblem("cannot parse: source contains NUL bytes", _nul_span(text))
+        else:
+            facts.problem = ParseProblem(f"cannot parse: {type(exc).__name__}: {exc}", Span(0, 0, 0, 0))
         facts.parsed = False
     if tree is not None:
         try:
@@ -652,6 +658,13 @@ def extract_facts(text: str, path: str, module: str, is_package: bool = False,
     if "\x00" not in text:
         _suppressions(text, facts)
     return facts
+
+
+def _nul_span(text: str) -> Span:
+    """Position of the first NUL character (the one thing to fix)."""
+    before = split_lines(text[: text.index("\x00")]) or [""]
+    line, col = len(before) - 1, len(before[-1])
+    return Span(line, col, line, col + 1)
 
 
 def _error_span(text: str, exc: SyntaxError) -> Span:

@@ -168,7 +168,8 @@ class Workspace:
                     if literals is None and not group.needles:
                         return None
                     needles.update(literals or ())
-        needles.add("ssot:")  # suppression comments must be seen to be reported unused
+        # suppression comments (`# ssot: ...`, `# SSOT: ...`, `# noqa: SSOT001`) must be seen to be reported unused
+        needles.update(("ssot", "SSOT", "Ssot"))
         return reduce_needles(needles)
 
     # -- scanning ----------------------------------------------------------------------------
@@ -256,13 +257,18 @@ class Workspace:
 
 
 def reduce_needles(needles: set[str]) -> set[str]:
-    """Drop needles that contain another: a file holding the longer one holds the shorter too."""
-    ordered = sorted(needles, key=len)
+    """Drop needles made redundant by another: a file holding the longer one holds the shorter too.
+
+    Word needles (discovered names, marked with ``WORD``) match whole identifiers only, so a plain
+    needle inside one makes it redundant, but a word needle never makes anything else redundant.
+    """
+    plain = sorted((n for n in needles if not n.startswith(WORD)), key=len)
     kept: list[str] = []
-    for needle in ordered:
+    for needle in plain:
         if not any(shorter in needle for shorter in kept):
             kept.append(needle)
-    return set(kept)
+    words = {n for n in needles if n.startswith(WORD) and not any(p in n[len(WORD):] for p in kept)}
+    return set(kept) | words
 
 
 def _discovered_needles(index: WorkspaceIndex, classifier: Classifier, all_facts) -> set[str]:
@@ -282,10 +288,10 @@ def _discovered_needles(index: WorkspaceIndex, classifier: Classifier, all_facts
                     continue
                 ref = index.resolve_name(facts.module, name)
                 if classifier.role(ref) is not None:
-                    names.add(name)
+                    names.add(WORD + name)
         for cls in facts.classes:
             if any(d.code in ("SSOT004", "SSOT005") for d in classifier.discover(facts.module, cls)):
-                names.add(cls.name)
+                names.add(WORD + cls.name)
     return names
 
 
@@ -311,7 +317,7 @@ def read_facts(path: Path, module: str, is_package: bool, max_bytes: int,
         return None, FileError(str(path), "permission denied")
     except OSError as exc:
         return None, FileError(str(path), f"cannot read: {exc.strerror or exc}")
-    if needles is not None and not any(n in data for n in _encoded(needles)) and not _STAR_IMPORT.search(data):
+    if needles is not None and not _mentions(data, needles) and not _STAR_IMPORT.search(data):
         return (info.st_size, info.st_mtime_ns, None), None
     meta = (info.st_size, info.st_mtime_ns, content_digest(data))
     try:
@@ -327,16 +333,30 @@ def content_digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-_ENCODED: dict[frozenset, tuple[bytes, ...]] = {}
+_ENCODED: dict[frozenset, tuple] = {}
+WORD = "\\b"  # marks a needle that must match a whole identifier
 # star imports bind names without spelling them, so such files always pass the prefilter
 _STAR_IMPORT = re.compile(rb"import[ \t\\\r\n(]*\*")
 
 
-def _encoded(needles: set[str]) -> tuple[bytes, ...]:
+def _mentions(data: bytes, needles: set[str]) -> bool:
+    plain, words = _encoded(needles)
+    if any(n in data for n in plain):
+        return True
+    for literal, pattern in words:
+        if literal in data and pattern.search(data):
+            return True
+    return False
+
+
+def _encoded(needles: set[str]):
     key = frozenset(needles)
     found = _ENCODED.get(key)
     if found is None:
-        found = tuple(sorted((n.encode() for n in needles), key=len))
+        plain = tuple(sorted((n.encode() for n in needles if not n.startswith(WORD)), key=len))
+        words = tuple((n[len(WORD):].encode(), re.compile(rb"(?<![\w])" + re.escape(n[len(WORD):].encode()) + rb"(?![\w])"))
+                      for n in sorted(needles) if n.startswith(WORD))
+        found = (plain, words)
         _ENCODED.clear()
         _ENCODED[key] = found
     return found

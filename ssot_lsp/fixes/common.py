@@ -90,7 +90,11 @@ class Doc:
     @property
     def tree(self) -> ast.Module:
         if self._tree is None:
-            self._tree = parse_cached(self.text)
+            try:
+                self._tree = parse_cached(self.text)
+            except (SyntaxError, ValueError) as exc:
+                raise NotFixable(f"the file does not parse with this Python ({exc.__class__.__name__}); "
+                                 "fix it by hand") from None
         return self._tree
 
     @property
@@ -169,24 +173,47 @@ class Plan:
 
 
 def apply_plan(doc: Doc, plan: Plan, whole_module: bool = False) -> str:
-    """New text: each region transformed once (bottom-up), then the line inserts."""
+    """New text: each statement region transformed once and each line insert, as offset edits on the
+    original text applied bottom-up (so no edit shifts another)."""
     text = doc.text
     if whole_module:
         text = transform_module(text, plan.targets)
+        edits = []
     else:
-        regions = _regions(doc, plan.targets)
-        for first, last, targets in sorted(regions, key=lambda r: r[0], reverse=True):
+        edits = []
+        for first, last, targets in _regions(doc, plan.targets):
             start, end = doc.offsets[first], doc.line_end(last)
             new_region = transform_region(text[start:end], first, targets, doc.newline)
-            text = text[:start] + new_region + text[end:]
-    if plan.inserts:
-        offsets = line_offsets(text)
-        for line, insert in sorted(plan.inserts, key=lambda i: i[0], reverse=True):
-            at = offsets[line] if line < len(offsets) else len(text)
-            if line >= len(offsets) and text and not text.endswith(("\n", "\r")):
-                insert = doc.newline + insert
-            text = text[:at] + insert + text[at:]
+            if not new_region.strip():
+                new_region, end = _removed(doc, first, last)
+            edits.append((start, end, new_region))
+    offsets = line_offsets(text) if whole_module else doc.offsets
+    for line, insert in plan.inserts:
+        if line < len(offsets):
+            edits.append((offsets[line], offsets[line], insert))
+        else:
+            prefix = "" if not text or text.endswith(("\n", "\r")) else doc.newline
+            edits.append((len(text), len(text), prefix + insert.rstrip("\r\n")))
+    for start, end, new in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
+        text = text[:start] + new + text[end:]
     return text
+
+
+def _removed(doc: Doc, first: int, last: int) -> tuple[str, int]:
+    """A statement removed whole: drop its lines, or leave ``pass`` when its block would be empty."""
+    lines = doc.lines
+    indent = lines[first][: len(lines[first]) - len(lines[first].lstrip())]
+    before = next((lines[i] for i in range(first - 1, -1, -1)
+                   if lines[i].strip() and not lines[i].lstrip().startswith("#")), "")
+    after = next((lines[i] for i in range(last + 1, len(lines))
+                  if lines[i].strip() and not lines[i].lstrip().startswith("#")), None)
+    opens_block = before.rstrip().endswith(":") and len(before) - len(before.lstrip()) < len(indent)
+    block_continues = after is not None and len(after) - len(after.lstrip()) >= len(indent) and indent
+    if opens_block and not block_continues:
+        return indent + "pass", doc.line_end(last)
+    if last + 1 < len(doc.offsets):
+        return "", doc.offsets[last + 1]
+    return "", doc.line_end(last)
 
 
 def _regions(doc: Doc, targets: list[Target]) -> list[tuple[int, int, list[Target]]]:
@@ -281,6 +308,8 @@ def transform_region(region: str, first_line: int, targets: list[Target], newlin
         if not result.startswith(head):
             raise NotFixable("the edited statement changed shape")
         result = result[len(head):]
+        if result.strip() == "pass" and region.strip() != "pass":
+            return ""
     return result
 
 
@@ -353,6 +382,8 @@ class TargetTransformer(cst.CSTTransformer):
     def leave_Name(self, original, updated):
         target = self._match(original, ("rename",))
         if target is not None:
+            if "." in target.payload:
+                return cst.parse_expression(target.payload).with_changes(lpar=updated.lpar, rpar=updated.rpar)
             return updated.with_changes(value=target.payload)
         return updated
 

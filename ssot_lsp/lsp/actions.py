@@ -15,12 +15,18 @@ from lsprotocol import types
 from ssot_lsp.core.facts import extract_facts
 from ssot_lsp.core.text import Span
 from ssot_lsp.core.violations import Violation
-from ssot_lsp.lsp.convert import SOURCE, simple_edits, text_edits, to_diagnostic, violation_from_data
+from ssot_lsp.lsp.convert import (
+    SOURCE,
+    simple_edits,
+    text_edits,
+    to_diagnostic,
+    violation_from_data,
+)
 from ssot_lsp.lsp.diagnostics import LinesCache
 from ssot_lsp.lsp.documents import Document, LineIndex
 
 FIX_ALL_KIND = "source.fixAll.ssot"
-_EXISTING = re.compile(r"#\s*ssot:\s*ignore\[([^\]]*)\]", re.I)
+_EXISTING = re.compile(r"#\s*ssot:\s*ignore\[([^\]]*)\]", re.IGNORECASE)
 
 
 def fixes_api():
@@ -56,25 +62,17 @@ def code_actions(server, doc: Document, params: types.CodeActionParams) -> list[
     violations = _violations_for(server, doc, params.range, ours)
     only = [str(getattr(k, "value", k)) for k in context.only] if context.only else None
     actions: list[types.CodeAction] = []
-    state = server.state_for(doc.path)
     can_resolve = "edit" in (server.cap("text_document.code_action.resolve_support.properties", []) or [])
     if violations and _wants(only, "quickfix"):
-        api = fixes_api()
-        if api is not None:
-            fixable = [v for v in violations if v.code != "SSOT009"]
-            try:
-                outcomes = api.fixes_for(doc.text, doc.path, fixable, state.index, state.config) if fixable else []
-            except Exception as exc:  # noqa: BLE001
-                server.log(f"fixes_for failed: {exc}", "error")
-                outcomes = []
-            for outcome in outcomes:
-                if not outcome.new_text:
-                    continue
-                edit = document_edit(server, doc, edits_between(doc.text, outcome.new_text, doc.lines, server.encoding))
-                actions.append(types.CodeAction(
-                    title=outcome.title, kind=types.CodeActionKind.QuickFix,
-                    diagnostics=[_diagnostic(server, doc, outcome.violation, ours)],
-                    is_preferred=bool(outcome.safe) or None, edit=edit))
+        wanted = {_key(v) for v in violations}
+        for outcome in file_fixes(server, doc):
+            if not outcome.new_text or _key(outcome.violation) not in wanted:
+                continue
+            edit = document_edit(server, doc, edits_between(doc.text, outcome.new_text, doc.lines, server.encoding))
+            actions.append(types.CodeAction(
+                title=outcome.title, kind=types.CodeActionKind.QuickFix,
+                diagnostics=[_diagnostic(server, doc, outcome.violation, ours)],
+                is_preferred=True if outcome.safe else None, edit=edit))
         for violation in violations:
             if violation.code == "SSOT009":
                 continue
@@ -97,6 +95,29 @@ def code_actions(server, doc: Document, params: types.CodeActionParams) -> list[
             if action is not None:
                 actions.append(action)
     return actions
+
+
+def _key(violation: Violation) -> tuple:
+    return (violation.code, violation.span.line, violation.span.col, violation.symbol)
+
+
+def file_fixes(server, doc: Document) -> list:
+    """Verified fixes of every violation in the document (fixes of one site may need the others),
+    computed once per document version and only when code actions are requested."""
+    cached = getattr(doc, "fix_cache", None)
+    if cached is not None and cached[0] == doc.version and cached[1] is doc.text:
+        return cached[2]
+    api = fixes_api()
+    outcomes = []
+    fixable = [v for v in doc.violations if v.code != "SSOT009"]
+    if api is not None and fixable and doc.facts is not None and doc.facts.parsed:
+        state = server.state_for(doc.path)
+        try:
+            outcomes = list(api.fixes_for(doc.text, doc.path, fixable, state.index, state.config))
+        except Exception as exc:  # noqa: BLE001
+            server.log(f"fixes_for failed for {doc.path}: {exc}", "error")
+    doc.fix_cache = (doc.version, doc.text, outcomes)
+    return outcomes
 
 
 def _violations_for(server, doc: Document, rng: types.Range, ours) -> list[Violation]:

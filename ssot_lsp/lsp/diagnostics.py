@@ -13,10 +13,15 @@ from lsprotocol import types
 
 from ssot_lsp.core.engine import analyze
 from ssot_lsp.core.violations import Violation
-from ssot_lsp.lsp.convert import path_to_uri, read_text, result_id_for, to_diagnostic
+from ssot_lsp.lsp.convert import (
+    diagnostic_dict,
+    path_to_uri,
+    read_text,
+    result_id_for,
+    to_diagnostic,
+)
 from ssot_lsp.lsp.documents import Document, LineIndex
 from ssot_lsp.lsp.state import FolderState
-
 
 # -- scheduling ------------------------------------------------------------------------------------
 
@@ -143,10 +148,16 @@ def disk_diagnostics(server, state: FolderState, path: str, lines_of=None) -> li
 def publish_document(server, doc: Document) -> None:
     if server.pull_mode:
         return
-    diagnostics = document_diagnostics(server, doc)
-    server.text_document_publish_diagnostics(
-        types.PublishDiagnosticsParams(uri=doc.uri, diagnostics=diagnostics, version=doc.version))
-    server.published[doc.uri] = result_id_for(diagnostics)
+    lines_of = LinesCache(server)
+    payload = [diagnostic_dict(v, doc.lines, server.encoding, doc.version, lines_of) for v in doc.violations]
+    params = {"uri": doc.uri, "version": doc.version, "diagnostics": payload}
+    try:
+        server.protocol._send_data({"jsonrpc": "2.0", "method": types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS,
+                                    "params": params})
+    except (AttributeError, TypeError):  # pragma: no cover - a pygls without _send_data
+        server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+            uri=doc.uri, diagnostics=document_diagnostics(server, doc), version=doc.version))
+    server.published[doc.uri] = "open"
     server.note_published(doc.uri, doc.version)
 
 

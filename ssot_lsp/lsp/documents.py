@@ -13,7 +13,14 @@ import os
 from dataclasses import dataclass, field
 
 from ssot_lsp.core.facts import FileFacts
-from ssot_lsp.core.text import Span, cp_to_utf8, cp_to_utf16, line_offsets, utf8_to_cp, utf16_to_cp
+from ssot_lsp.core.text import (
+    Span,
+    cp_to_utf8,
+    cp_to_utf16,
+    line_offsets,
+    utf8_to_cp,
+    utf16_to_cp,
+)
 from ssot_lsp.core.violations import Violation
 
 UTF8, UTF16, UTF32 = "utf-8", "utf-16", "utf-32"
@@ -22,7 +29,7 @@ UTF8, UTF16, UTF32 = "utf-8", "utf-16", "utf-32"
 class LineIndex:
     """Line starts of a text; converts (line, column in an encoding) <-> code-point offsets."""
 
-    __slots__ = ("text", "offsets")
+    __slots__ = ("offsets", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -130,6 +137,7 @@ class Document:
     result_id: str | None = None
     too_large_reported: bool = False
     dirty: bool = True  # edited since the last analysis
+    fix_cache: tuple | None = field(default=None, repr=False)  # (version, text, outcomes)
 
     @property
     def lines(self) -> LineIndex:

@@ -21,6 +21,7 @@ from ssot_lsp.lsp import diagnostics as diag
 from ssot_lsp.lsp.state import FolderState
 
 TITLE = "SSOT: indexing workspace"
+SCAN_DELAY = float(os.environ.get("SSOT_LSP_SCAN_DELAY", "0"))
 POLL_SECONDS = float(os.environ.get("SSOT_LSP_POLL_SECONDS", "2"))
 CONFIG_NAMES = ("pyproject.toml", "ssot-lsp.toml")
 WATCH_GLOBS = ("**/*.py", "**/*.pyi", "**/pyproject.toml", "**/ssot-lsp.toml", "**/.ssot-baseline.json")
@@ -75,6 +76,8 @@ async def _index(server, state: FolderState, generation: int) -> None:
 
     started = time.monotonic()
     try:
+        if SCAN_DELAY:
+            await asyncio.sleep(SCAN_DELAY)  # tests: makes "before the index completes" observable
         result = await loop.run_in_executor(None, state.scan, progress)
     except asyncio.CancelledError:
         _end(server, token, "superseded")

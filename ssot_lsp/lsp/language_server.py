@@ -50,14 +50,12 @@ class SsotLanguageServer(LanguageServer):
         self.timings_path = os.environ.get("SSOT_LSP_TIMINGS") or None
         self.received_at: dict[tuple[str, int | None], float] = {}
         self.shutting_down = False
-        self.settings_problem_reported = False
+        self.negotiated_encoding = UTF16
 
     # -- capabilities ----------------------------------------------------------------------------
     @property
     def encoding(self) -> str:
-        caps = self.server_capabilities if self.protocol.server_capabilities else None
-        value = getattr(caps, "position_encoding", None) if caps else None
-        value = str(getattr(value, "value", value) or UTF16)
+        value = self.negotiated_encoding
         return value if value in (UTF8, UTF16, UTF32) else UTF16
 
     def cap(self, path: str, default=None):

@@ -41,5 +41,5 @@ class SsotProtocol(LanguageServerProtocol):
             return
         try:
             super()._handle_cancel_notification(msg_id)
-        except Exception:  # noqa: BLE001
+        except Exception:
             logger.debug("cancel of %s failed", msg_id, exc_info=True)

@@ -12,7 +12,12 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ssot_lsp.config.loader import DEFAULT_SOURCE, ConfigError, load_config, parse_config_table
+from ssot_lsp.config.loader import (
+    DEFAULT_SOURCE,
+    ConfigError,
+    load_config,
+    parse_config_table,
+)
 from ssot_lsp.config.model import Config
 from ssot_lsp.core.engine import analyze
 from ssot_lsp.core.facts import FileFacts, extract_facts
@@ -80,7 +85,7 @@ class FolderState:
             return f"SSOT: invalid configuration: {exc}; " + (
                 "using the last good configuration" if self.config.source != DEFAULT_SOURCE or self.indexed
                 else "using the built-in profile")
-        except Exception as exc:  # noqa: BLE001 - never let a config problem take the server down
+        except Exception as exc:
             if self.config is None:
                 raise
             return f"SSOT: cannot load configuration: {exc}"

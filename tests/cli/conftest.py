@@ -64,7 +64,7 @@ def base_env(**extra: str) -> dict[str, str]:
 def run_ssot(*args: str, cwd: Path, input: str | bytes | None = None, env: dict | None = None,
              timeout: float = 60) -> Run:
     data = input.encode() if isinstance(input, str) else input
-    proc = subprocess.run([ssot_executable(), *args], cwd=cwd, input=data, capture_output=True,
+    proc = subprocess.run([ssot_executable(), *args], check=False, cwd=cwd, input=data, capture_output=True,
                           env=env or base_env(), timeout=timeout, stdin=None if data is not None else subprocess.DEVNULL)
     return Run(proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace"))
 

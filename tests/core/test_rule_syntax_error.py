@@ -25,15 +25,24 @@ def test_broken_file_reports_nothing_else(project):
 
 
 def test_several_syntax_errors_give_one_item(project):
-    assert [code for _, code in project.check(SVC, "def (:\n  pass\nclass :\n")] == ["SSOT009"]
+    assert [code for _, code in project.check(SVC, LEGACY_IMPORT + "def (:\n  pass\nclass :\n")] == ["SSOT009"]
+
+
+def test_broken_file_mentioning_no_configured_name_is_skipped_by_the_prefilter(project):
+    # Documented: the prefilter skips files that cannot contain a violation without parsing them.
+    project.write({SVC: "def (:\n"})
+    project.scan()
+    assert project.codes(SVC) == []
+    project.scan(prefilter=False)
+    assert project.codes(SVC) == [(1, "SSOT009")]
 
 
 def test_nul_bytes_give_one_item_at_the_start(project):
     project.write({SVC: b"x = 1\x00\n" + LEGACY_IMPORT.encode()})
     project.scan()
     (violation,) = project.violations(SVC)
-    assert (violation.code, violation.span.line, violation.span.col) == ("SSOT009", 0, 0)
-    assert "NUL" in violation.message
+    assert (violation.code, violation.span.line, violation.span.col) == ("SSOT009", 0, 5)  # the first NUL
+    assert violation.message == "cannot parse: source contains NUL bytes"
 
 
 def test_extract_facts_never_raises_on_garbage():
@@ -69,6 +78,6 @@ def test_python_312_fstring_file_is_plain_python_on_312(project):
 
 
 def test_configured_severity_applies_to_syntax_errors(bare):
-    bare.write({"pyproject.toml": "[tool.ssot-lsp]\nseverity = { SSOT009 = \"hint\" }\n", "a.py": "x = (\n"})
+    bare.write({"pyproject.toml": "[tool.ssot-lsp]\nseverity = { SSOT009 = \"hint\" }\n", "a.py": "# ssot demo\nx = (\n"})
     bare.scan()
     assert [f.severity for f in bare.findings("a.py")] == ["hint"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from .conftest import APP
 
 SVC = APP + "services/caller.py"
@@ -61,13 +63,22 @@ def test_suppression_on_the_offending_line_of_multiline_statement_applies(projec
 
 
 def test_suppression_on_multiline_call_first_line_applies(project):
-    assert project.check(SVC, IMPORT + "  # ssot: ignore[SSOT001]\n" + """\
+    assert project.check(SVC, IMPORT + "  # ssot: ignore[SSOT001]\n" + textwrap.dedent("""\
         async def f(ctx):
             return ExecutionEngine(  # ssot: ignore[SSOT002]
                 None,
                 None,
             )
-        """) == []
+        """)) == []
+
+
+def test_suppression_on_a_later_line_of_a_multiline_call_does_not_apply(project):
+    assert project.check(SVC, IMPORT + "  # ssot: ignore[SSOT001]\n" + textwrap.dedent("""\
+        async def f(ctx):
+            return ExecutionEngine(
+                None,  # ssot: ignore[SSOT002]
+            )
+        """)) == [(3, "SSOT002"), (4, "SSOT010")]
 
 
 def test_suppression_on_a_line_in_between_does_not_apply(project):

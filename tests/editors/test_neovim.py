@@ -71,18 +71,6 @@ local function main()
   out.root_dir = client.config.root_dir
   step('attached')
 
-  wait('diagnostics', function() return #vim.diagnostic.get(bufnr) > 0 end)
-  local function diags()
-    local list = {}
-    for _, d in ipairs(vim.diagnostic.get(bufnr)) do
-      table.insert(list, { lnum = d.lnum, col = d.col, code = d.code, source = d.source, message = d.message })
-    end
-    table.sort(list, function(a, b) return a.lnum < b.lnum or (a.lnum == b.lnum and a.col < b.col) end)
-    return list
-  end
-  out.diagnostics_before = diags()
-  step('diagnostics')
-
   -- first `ExecutionEngine(` construction inside `async def`
   local lines = vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)
   local in_async, lnum, col = false, nil, nil
@@ -100,6 +88,26 @@ local function main()
   end
   if not lnum then error('no ExecutionEngine( construction inside async def', 0) end
   out.fix_line = lnum
+  -- the construction resolves through the agents package re-export: its SSOT002 needs the
+  -- workspace index, so wait for that diagnostic (published again when indexing ends)
+  wait('an SSOT002 diagnostic on line ' .. (lnum + 1), function()
+    for _, d in ipairs(vim.diagnostic.get(bufnr, { lnum = lnum })) do
+      if d.code == 'SSOT002' then return true end
+    end
+    return false
+  end)
+  out.indexing_after_diagnostics = ssot.is_indexing(client.id)
+  local function diags()
+    local list = {}
+    for _, d in ipairs(vim.diagnostic.get(bufnr)) do
+      table.insert(list, { lnum = d.lnum, col = d.col, code = d.code, source = d.source, message = d.message })
+    end
+    table.sort(list, function(a, b) return a.lnum < b.lnum or (a.lnum == b.lnum and a.col < b.col) end)
+    return list
+  end
+  out.diagnostics_before = diags()
+  step('diagnostics')
+
   local line = lines[lnum + 1]
   local call_end = line:find(')', col + 1, true) or #line
   local function character(byte)
@@ -209,8 +217,39 @@ vim.cmd('qa!')
 """
 
 
-def run_neovim(neovim, workspace: Path, tmp_path: Path) -> tuple[dict, str]:
-    """Run the driver; returns (what it reported, Neovim's stdout+stderr)."""
+FIX_ALL_DRIVER = r"""
+local P = vim.fn.json_decode(table.concat(vim.fn.readfile(__PARAMS__), '\n'))
+local out = { steps = {} }
+local function wait(what, fn)
+  if not vim.wait(P.wait_ms, fn, 50) then error('timed out after ' .. P.wait_ms .. ' ms waiting for ' .. what, 0) end
+end
+local ok, err = xpcall(function()
+  vim.opt.runtimepath:prepend(P.rtp)
+  vim.cmd('filetype on')
+  local ssot = require('ssot_lsp')
+  ssot.setup({ cmd = P.cmd })  -- default (empty) settings
+  vim.cmd('edit ' .. vim.fn.fnameescape(P.file))
+  local client
+  wait('the client', function() client = ssot.client(0) return client ~= nil and client.offset_encoding ~= nil end)
+  wait('indexing to end', function() return ssot.is_indexed(client.id) end)
+  ssot.last_fix_all = nil
+  vim.cmd('SsotFixAll!')
+  wait(':SsotFixAll!', function() return ssot.last_fix_all ~= nil end)
+  out.summary = ssot.last_fix_all
+  out.modified = {}
+  for _, b in ipairs(vim.api.nvim_list_bufs()) do
+    if vim.bo[b].modified then table.insert(out.modified, vim.api.nvim_buf_get_name(b)) end
+  end
+  vim.cmd('wall')
+end, debug.traceback)
+if not ok then out.error = tostring(err) end
+vim.fn.writefile({ vim.fn.json_encode(out) }, P.out)
+vim.cmd('qa!')
+"""
+
+
+def run_neovim(neovim, workspace: Path, tmp_path: Path, driver: str = DRIVER) -> tuple[dict, str]:
+    """Run a driver; returns (what it reported, Neovim's stdout+stderr)."""
     out = tmp_path / "result.json"
     params = tmp_path / "params.json"
     params.write_text(json.dumps({
@@ -221,7 +260,7 @@ def run_neovim(neovim, workspace: Path, tmp_path: Path) -> tuple[dict, str]:
         "wait_ms": WAIT_MS,
     }), encoding="utf-8")
     script = tmp_path / "driver.lua"
-    script.write_text(DRIVER.replace("__PARAMS__", json.dumps(str(params))), encoding="utf-8")
+    script.write_text(driver.replace("__PARAMS__", json.dumps(str(params))), encoding="utf-8")
     home = tmp_path / "home"
     env = dict(os.environ)
     for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
@@ -252,7 +291,7 @@ def run_neovim(neovim, workspace: Path, tmp_path: Path) -> tuple[dict, str]:
 def cli_check(workspace: Path) -> dict:
     proc = subprocess.run(
         [sys.executable, "-m", "ssot_lsp", "check", "--format", "json", "--no-cache", "--exit-zero", "."],
-        cwd=workspace, capture_output=True, text=True, timeout=120,
+        check=False, cwd=workspace, capture_output=True, text=True, timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
@@ -265,17 +304,30 @@ def byte_column(workspace: Path, rel: str, line: int, column: int) -> int:
     return len(lines[line - 1][: column - 1].encode("utf-8")) + 1
 
 
+# added to the copy: non-ASCII text before the sites, so their columns differ in UTF-8 (0.11),
+# UTF-16 (0.7) and code points (the CLI); the quickfix list must show byte columns
+UNICODE_FILE = "netra_backend/app/services/unicode_caller.py"
+UNICODE_TEXT = '''"""Grüße 😀: non-ASCII before the sites."""
+from netra_backend.app.agents.supervisor.execution_engine import ExecutionEngine  # ünï
+
+
+def build(registry, bridge, ctx):
+    label = "Grüße 😀 日本"; engine = ExecutionEngine(registry, bridge, user_context=ctx)
+    return label, engine
+'''
+
 SEVERITY_TYPE = {"error": "E", "warning": "W", "information": "I", "hint": "I"}
 
 
 def expected_file(original: str) -> str:
-    assert original.count(CONSTRUCTION) == 2  # run_agent (plain call) and run_scoped (async with)
+    assert original.count(f"engine = {CONSTRUCTION}") == 1  # run_agent
     return original.replace(f"engine = {CONSTRUCTION}", f"engine = {REPLACEMENT}", 1)
 
 
 def test_fix_and_list_violations(neovim, tmp_path):
     workspace = tmp_path / "migration-demo"
     shutil.copytree(DEMO, workspace, ignore=shutil.ignore_patterns(".ssot-cache", "__pycache__"))
+    (workspace / UNICODE_FILE).write_text(UNICODE_TEXT, encoding="utf-8")
     original = (workspace / TARGET).read_text(encoding="utf-8")
 
     started = time.monotonic()
@@ -343,10 +395,45 @@ def test_fix_and_list_violations(neovim, tmp_path):
                        (TARGET, line_of("RequestScopedExecutionEngine(ctx")),
                        (TARGET, line_of("async with ExecutionEngine(")),
                        ("netra_backend/app/agents/broken_agent.py", 18),
-                       ("tests/test_agent_routes.py", 22)]:
+                       ("tests/test_agent_routes.py", 22),
+                       (UNICODE_FILE, 6)]:
         want = [k for k in cli_keys if k[0] == path and k[1] == line]
         got = [k for k in qf_keys if k[0] == path and k[1] == line]
         assert want and got == want, f"{path}:{line}: CLI {want} quickfix {got}"
+    # (the non-ASCII site really has different code-point and byte columns)
+    site = next(v for v in cli if v["path"] == UNICODE_FILE and v["code"] == "SSOT002")
+    assert byte_column(workspace, UNICODE_FILE, site["line"], site["column"]) != site["column"]
     # the fixed construction is gone from both
     fixed_line = after_lines.index(f"    engine = {REPLACEMENT}") + 1
     assert not [k for k in qf_keys if k[0] == TARGET and k[1] == fixed_line and k[3] == "SSOT002"]
+
+
+def tree(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): p.read_text(encoding="utf-8")
+            for p in sorted(root.rglob("*.py")) if "__pycache__" not in p.parts}
+
+
+def test_fix_all_matches_cli(neovim, tmp_path):
+    """:SsotFixAll! (server edits applied through workspace/applyEdit, then :wall) == `ssot-lsp fix --unsafe-fixes`."""
+    ignore = shutil.ignore_patterns(".ssot-cache", "__pycache__")
+    workspace = tmp_path / "migration-demo"
+    shutil.copytree(DEMO, workspace, ignore=ignore)
+    by_cli = tmp_path / "by-cli"
+    shutil.copytree(DEMO, by_cli, ignore=ignore)
+    proc = subprocess.run([sys.executable, "-m", "ssot_lsp", "fix", "--no-cache", "--unsafe-fixes", "--exit-zero", "."],
+                          check=False, cwd=by_cli, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+
+    result, log = run_neovim(neovim, workspace, tmp_path, FIX_ALL_DRIVER)
+    context = f"\nNeovim reported:\n{json.dumps(result, indent=1)[:4000]}\n{log}"
+    assert "error" not in result, f"driver failed: {result['error']}{context}"
+    summary = result["summary"]
+    assert summary["fixedSites"] > 0 and summary["skippedFiles"] == [], context
+
+    got, want = tree(workspace), tree(by_cli)
+    changed = sorted(rel for rel in want if want[rel] != (DEMO / rel).read_text(encoding="utf-8"))
+    assert summary["files"] == len(changed), f"summary {summary}, CLI changed {changed}{context}"
+    assert sorted(Path(m).resolve().relative_to(workspace.resolve()).as_posix() for m in result["modified"]) == changed
+    for rel in sorted(want):
+        assert got[rel] == want[rel], f"{rel} differs from `ssot-lsp fix`:\n" + "\n".join(
+            difflib.unified_diff(want[rel].splitlines(), got[rel].splitlines(), "cli", "neovim", lineterm=""))

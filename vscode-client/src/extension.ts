@@ -289,6 +289,12 @@ class Controller implements vscode.Disposable {
     );
     try {
       await client.start();
+      if (!client.isRunning()) {
+        // start() can resolve although the connection closed during initialisation.
+        this.log('the server did not reach the running state');
+        this.notifyStartFailure({ kind: 'other', detail: 'the server exited during start-up; see the output' });
+        return;
+      }
       this.log('server started');
       this.setState('running');
       if (this.view.visible || this.provider.loaded) this.refreshTree(false);

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ssot_lsp.config.regex_safety import search_identifier
 from ssot_lsp.core.classify import CANONICAL, LEGACY
 from ssot_lsp.core.rules.base import RuleContext, short
 
@@ -17,7 +18,7 @@ def _looks_legacy(group, name: str) -> bool:
         return False
     if name in _legacy_names(group):
         return True
-    return group.class_pattern is not None and group.class_pattern.search(name) is not None
+    return group.class_pattern is not None and search_identifier(group.class_pattern, name)
 
 
 def check(ctx: RuleContext) -> None:

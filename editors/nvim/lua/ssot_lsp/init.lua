@@ -143,13 +143,13 @@ function M.find_root(start, markers)
   return nil
 end
 
-local function resolve_root(fname, bufnr)
-  local root = M.config.root_dir
+local function resolve_root(fname, bufnr, markers)
+  local root = not markers and M.config.root_dir or nil
   if type(root) == 'function' then
     root = root(fname, bufnr)
   end
   if root == nil or root == '' then
-    root = M.find_root(fname, M.config.root_markers)
+    root = M.find_root(fname, markers or M.config.root_markers)
   end
   if root == nil or root == '' then
     root = vim.fn.getcwd()
@@ -218,6 +218,29 @@ local function state_of(client_id)
   return s
 end
 
+--- Pull-diagnostics clients (0.10+): ask again for every attached buffer of `client_id`.
+--- The first pull of a buffer may be answered before the workspace index exists (no cross-file
+--- findings yet), and Neovim does not implement `workspace/diagnostic/refresh`, so the module
+--- re-pulls itself when indexing ends.
+function M.refresh_diagnostics(client_id)
+  if not has('nvim-0.10') then
+    return -- 0.7 - 0.9: push diagnostics only; the server publishes again by itself
+  end
+  local client = vim.lsp.get_client_by_id(client_id)
+  if not client or client_is_stopped(client) then
+    return
+  end
+  if not (client.server_capabilities or {}).diagnosticProvider then
+    return
+  end
+  for bufnr in pairs(client.attached_buffers or {}) do
+    if vim.api.nvim_buf_is_loaded(bufnr) then
+      -- nil handler: the default textDocument/diagnostic handler stores the result
+      M.request(client, 'textDocument/diagnostic', { textDocument = { uri = vim.uri_from_bufnr(bufnr) } }, nil, bufnr)
+    end
+  end
+end
+
 local function progress_handler(err, result, ctx, config)
   local global = vim.lsp.handlers['$/progress']
   local ret
@@ -235,6 +258,10 @@ local function progress_handler(err, result, ctx, config)
       if next(s.tokens) == nil then
         s.indexing = false
         s.indexed = true
+        local client_id = ctx.client_id
+        vim.schedule(function()
+          M.refresh_diagnostics(client_id)
+        end)
         local waiters = s.waiters
         s.waiters = {}
         for _, fn in ipairs(waiters) do
@@ -261,9 +288,18 @@ end
 -- client start / attach
 -- ---------------------------------------------------------------------------------------
 
+-- an empty Lua table is encoded as a JSON array; the server wants an object
+local function as_object(t)
+  if t == nil or (type(t) == 'table' and next(t) == nil) then
+    return vim.empty_dict()
+  end
+  return t
+end
+M.as_object = as_object
+
 local function make_config(root)
   local cfg = M.config
-  local settings = cfg.settings or {}
+  local settings = as_object(cfg.settings)
   local handlers = vim.tbl_extend('force', { ['$/progress'] = progress_handler }, cfg.handlers or {})
   return {
     name = cfg.name,
@@ -531,18 +567,28 @@ end
 
 --- config table for vim.lsp.config (0.11+) and lsp/ssot_lsp.lua
 function M.lsp_config(overrides)
-  local settings = (overrides and overrides.settings and overrides.settings.ssotLsp) or {}
+  local settings = as_object(overrides and overrides.settings and overrides.settings.ssotLsp)
   local handlers = { ['$/progress'] = progress_handler }
   return vim.tbl_deep_extend('force', {
     cmd = vim.deepcopy(defaults.cmd),
     cmd_cwd = default_cwd(),
     filetypes = vim.deepcopy(defaults.filetypes),
-    root_markers = vim.deepcopy(defaults.root_markers),
+    -- root_markers upward from the file, else the current directory (a workspace without
+    -- pyproject.toml / .git still gets a root, like with setup())
+    root_dir = function(bufnr, on_dir)
+      local fname = vim.api.nvim_buf_get_name(bufnr)
+      if fname == '' or vim.bo[bufnr].buftype ~= '' then
+        return
+      end
+      on_dir(resolve_root(vim.fn.fnamemodify(fname, ':p'), bufnr, defaults.root_markers))
+    end,
     settings = { ssotLsp = settings },
     handlers = handlers,
     -- settings may be changed later with vim.lsp.config(): send what the client ends up with
     before_init = function(params, config)
-      params.initializationOptions = { ssotLsp = (config.settings or {}).ssotLsp or {} }
+      config.settings = config.settings or {}
+      config.settings.ssotLsp = as_object(config.settings.ssotLsp)
+      params.initializationOptions = { ssotLsp = config.settings.ssotLsp }
     end,
     on_init = function()
       M.create_commands()

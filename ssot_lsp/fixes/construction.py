@@ -1,0 +1,133 @@
+"""SSOT002: a legacy construction becomes the group's factory call (unsafe by design).
+
+``ExecutionEngine(registry, bridge, user_context=ctx)`` inside ``async def`` becomes
+``await (await get_execution_engine_factory()).create_for_user(ctx)``; ``async with Legacy(...)``
+uses the factory's scope template; an awaited compatibility constructor is replaced whole so the
+``await`` is not doubled. The context argument comes from configuration only (never guessed);
+other arguments are dropped only when the factory supplies them and they cannot have side effects.
+"""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from ssot_lsp.core.violations import Violation
+from ssot_lsp.fixes.common import Doc, NotFixable, Plan, Target, group_of
+from ssot_lsp.fixes.imports_util import ensure_import
+
+_AWAIT_BEFORE = re.compile(r"await\s*$")
+
+
+def _simple(expr) -> bool:
+    if isinstance(expr, (cst.Name, cst.SimpleString, cst.Integer, cst.Float, cst.Imaginary, cst.ConcatenatedString)):
+        return True
+    if isinstance(expr, cst.Attribute):
+        return _simple(expr.value) and isinstance(expr.value, (cst.Name, cst.Attribute))
+    if isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, cst.Minus):
+        return isinstance(expr.expression, (cst.Integer, cst.Float))
+    return False
+
+
+def _last_name(expr) -> str | None:
+    if isinstance(expr, cst.Name):
+        return expr.value
+    if isinstance(expr, cst.Attribute):
+        return expr.attr.value
+    return None
+
+
+def construction_target(doc: Doc, violation: Violation, info: dict) -> tuple[Target, list[tuple[str, str]]]:
+    """The libcst target replacing one construction, and the imports the replacement needs.
+
+    ``info`` receives ``dropped`` (argument texts) and ``replacement`` once the transform ran.
+    """
+    data = violation.data
+    group = group_of(doc.config, violation)
+    factory = group.factory
+    if factory is None or not data.get("fixable"):
+        raise NotFixable(data.get("manual") or "no factory is configured for this group")
+    context = data.get("context") or {}
+    if data.get("asyncWith"):
+        template = factory.scope
+        if not template:
+            raise NotFixable("the group's factory has no scope template for `async with`")
+    else:
+        template = factory.create
+    line, col, end_line, end_col = data["callRange"]
+    kind = "call"
+    start = (line, col)
+    if data.get("compat"):
+        if not data.get("awaited"):
+            raise NotFixable("the compatibility constructor is not awaited here; rewrite it by hand")
+        before = doc.lines[line][:col]
+        match = _AWAIT_BEFORE.search(before)
+        if match is None:
+            raise NotFixable("the awaited call has an unusual form (parenthesised); rewrite it by hand")
+        kind, start = "await", (line, match.start())
+    elif data.get("awaited"):
+        raise NotFixable("the legacy constructor is awaited; rewrite it by hand")
+    supplied = set(factory.supplied_args)
+
+    def build(module: cst.Module, original, updated):
+        call = updated.expression if isinstance(updated, cst.Await) else updated
+        if not isinstance(call, cst.Call):
+            raise NotFixable("the construction has an unusual form")
+        ctx_arg = None
+        for arg in call.args:
+            if arg.star:
+                raise NotFixable("the call passes *args or **kwargs; the context argument cannot be located")
+        if context.get("keyword"):
+            ctx_arg = next((a for a in call.args if a.keyword is not None and a.keyword.value == context["keyword"]),
+                           None)
+        if ctx_arg is None and context.get("position") is not None:
+            positional = [a for a in call.args if a.keyword is None]
+            if len(positional) > context["position"]:
+                ctx_arg = positional[context["position"]]
+        if ctx_arg is None:
+            where = " or ".join(filter(None, [
+                f"`{context['keyword']}=`" if context.get("keyword") else "",
+                f"argument {context['position'] + 1}" if context.get("position") is not None else ""]))
+            raise NotFixable(f"the call passes no user context ({where}); pass it by hand")
+        dropped = []
+        for arg in call.args:
+            if arg is ctx_arg:
+                continue
+            code = module.code_for_node(arg.value)
+            if not _simple(arg.value):
+                raise NotFixable(f"argument `{code}` may have side effects; dropping it could lose them")
+            name = arg.keyword.value if arg.keyword is not None else _last_name(arg.value)
+            if name not in supplied:
+                raise NotFixable(f"argument `{code}` is not one the factory supplies; migrate this call by hand")
+            dropped.append(f"{arg.keyword.value}={code}" if arg.keyword is not None else code)
+        ctx_code = module.code_for_node(ctx_arg.value)
+        try:
+            new = cst.parse_expression(template.replace("{context}", ctx_code))
+        except cst.ParserSyntaxError:
+            new = cst.parse_expression(template.replace("{context}", f"({ctx_code})"))
+        info["dropped"] = dropped
+        info["replacement"] = template.replace("{context}", " ".join(ctx_code.split()))
+        return new
+
+    target = Target(kind, start, (end_line, end_col), build)
+    imports = [tuple(spec.split(":", 1)) for spec in factory.imports]
+    return target, imports  # type: ignore[return-value]
+
+
+def fix_construction(doc: Doc, violation: Violation) -> tuple[Plan, dict]:
+    info: dict = {}
+    target, imports = construction_target(doc, violation, info)
+    plan = Plan(targets=[target])
+    for module, name in imports:
+        ensure_import(doc, plan, module, name)
+    return plan, info
+
+
+def construction_title(violation: Violation, info: dict, group) -> str:
+    legacy = violation.data.get("legacy", "").rpartition(":")[2]
+    replacement = info.get("replacement") or (group.factory.create if group.factory else "the factory")
+    dropped = info.get("dropped") or []
+    dropped_note = f"; drops {', '.join(dropped)} (supplied by the factory)" if dropped else ""
+    return (f"Create {group.canonical_name} through the factory instead of {legacy}: {replacement}"
+            f"{dropped_note} (unsafe: changes behaviour — a new per-user engine from the factory)")

@@ -1,0 +1,176 @@
+"""Finding top-level imports and adding one (extend an existing ``from m import ...`` or insert a line)."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+import libcst as cst
+
+from ssot_lsp.fixes.common import Doc, NotFixable, Plan, Target
+
+_IMPORT_LINE = re.compile(r"(?:from|import)[ \t\\(]")
+_DEF_LINE = re.compile(r"(?:async[ \t]+def|def|class)[ \t]+(\w+)|(\w+)[ \t]*(?::[^=]*)?=[^=]")
+
+
+def top_level_imports(doc: Doc) -> list[tuple[int, int, ast.stmt]]:
+    """(first line, last line, node) of every module-level import statement."""
+    found = []
+    if doc._tree is not None:
+        for stmt in doc._tree.body:
+            if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                found.append((stmt.lineno - 1, stmt.end_lineno - 1, stmt))
+        return found
+    lines = doc.lines
+    index, count = 0, len(lines)
+    while index < count:
+        line = lines[index]
+        if _IMPORT_LINE.match(line):
+            for last in range(index, min(index + 200, count)):
+                chunk = "\n".join(lines[index:last + 1])
+                try:
+                    tree = ast.parse(chunk)
+                except SyntaxError:
+                    continue
+                if tree.body and isinstance(tree.body[0], (ast.Import, ast.ImportFrom)):
+                    node = tree.body[0]
+                    found.append((index, last, node))
+                index = last
+                break
+        index += 1
+    return found
+
+
+def module_level_names(doc: Doc) -> set[str]:
+    """Names bound at module level by def/class/assignment (cheap line scan when no tree is parsed)."""
+    names: set[str] = set()
+    if doc._tree is not None:
+        for stmt in doc._tree.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.add(stmt.name)
+            elif isinstance(stmt, ast.Assign):
+                names.update(t.id for t in stmt.targets if isinstance(t, ast.Name))
+            elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+                names.add(stmt.target.id)
+        return names
+    for line in doc.lines:
+        match = _DEF_LINE.match(line)
+        if match:
+            names.add(match.group(1) or match.group(2))
+    return names
+
+
+def ensure_import(doc: Doc, plan: Plan, module: str, name: str, *, extend_ok: bool = True) -> None:
+    """Make ``name`` from ``module`` available at module level; record the edit in ``plan``."""
+    plan.introduced_names.add(name)
+    imports = top_level_imports(doc)
+    existing = None
+    for first, last, node in imports:
+        for alias in node.names:
+            bound = alias.asname or alias.name.partition(".")[0]
+            if bound != name:
+                continue
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module == module and alias.name == name:
+                return  # already there
+            if name not in plan.removed_bindings:
+                raise NotFixable(f"`{name}` is already imported from elsewhere in this file")
+        if (existing is None and isinstance(node, ast.ImportFrom) and node.level == 0 and node.module == module
+                and not any(a.name == "*" for a in node.names)):
+            existing = (first, node)
+    if name in module_level_names(doc) and name not in plan.removed_bindings:
+        raise NotFixable(f"`{name}` is already defined in this file")
+    for target in plan.targets:
+        if target.kind == "extend-import" and getattr(target, "_adds", None) == (module, name):
+            return
+    if existing is not None and extend_ok:
+        first, node = existing
+        line = doc.lines[first]
+        col = len(line) - len(line.lstrip())
+        target = Target("extend-import", (first, col), (first, col), lambda stmt: add_alias(stmt, name))
+        target._adds = (module, name)  # type: ignore[attr-defined]
+        plan.targets.append(target)
+        return
+    for line, text in plan.inserts:
+        if text.strip() == f"from {module} import {name}":
+            return
+    if imports:
+        at = imports[-1][1] + 1
+    else:
+        at = _after_header(doc)
+    plan.inserts.append((at, f"from {module} import {name}{doc.newline}"))
+
+
+def _after_header(doc: Doc) -> int:
+    """First line after the shebang/comments and the module docstring."""
+    lines = doc.lines
+    index = 0
+    while index < len(lines) and (not lines[index].strip() or lines[index].lstrip().startswith("#")):
+        index += 1
+    if index < len(lines) and lines[index].lstrip()[:1] in ("'", '"') or (
+            index < len(lines) and lines[index][:2].lower() in ('r"', "r'", 'u"', "u'")):
+        for last in range(index, min(index + 400, len(lines))):
+            try:
+                tree = ast.parse("\n".join(lines[index:last + 1]))
+            except SyntaxError:
+                continue
+            if tree.body and isinstance(tree.body[0], ast.Expr):
+                return last + 1
+            break
+    return index
+
+
+def add_alias(stmt, name: str):
+    """``from m import a`` -> ``from m import a, name`` keeping parentheses, comments and commas."""
+    if not isinstance(stmt, cst.ImportFrom) or isinstance(stmt.names, cst.ImportStar):
+        raise NotFixable("cannot extend the existing import")
+    names = list(stmt.names)
+    if any(isinstance(a.name, cst.Name) and a.name.value == name and a.asname is None for a in names):
+        return stmt
+    last = names[-1]
+    new_alias = cst.ImportAlias(name=cst.Name(name))
+    if isinstance(last.comma, cst.Comma):  # trailing comma (parenthesised): keep the style
+        between = names[-2].comma if len(names) > 1 and isinstance(names[-2].comma, cst.Comma) else \
+            cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+        names[-1] = last.with_changes(comma=strip_comment(between))
+        new_alias = new_alias.with_changes(comma=last.comma)
+    else:
+        names[-1] = last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+    names.append(new_alias)
+    return stmt.with_changes(names=names)
+
+
+def strip_comment(comma: cst.Comma) -> cst.Comma:
+    ws = comma.whitespace_after
+    if isinstance(ws, cst.ParenthesizedWhitespace) and ws.first_line.comment is not None:
+        ws = ws.with_changes(first_line=cst.TrailingWhitespace())
+    return comma.with_changes(whitespace_after=ws)
+
+
+def remove_aliases(stmt, drop):
+    """Remove the aliases ``drop(alias)`` selects; None when nothing is left."""
+    names = list(stmt.names)
+    kept = [a for a in names if not drop(a)]
+    if len(kept) == len(names):
+        raise NotFixable("the import to rewrite has changed")
+    if not kept:
+        return None
+    parenthesised = isinstance(stmt, cst.ImportFrom) and stmt.lpar is not None
+    if not parenthesised and isinstance(kept[-1].comma, cst.Comma):
+        kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    elif parenthesised and names[-1] not in kept and not isinstance(names[-1].comma, cst.Comma):
+        kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    return stmt.with_changes(names=kept)
+
+
+def alias_name(alias) -> str:
+    node = alias.name
+    parts = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    parts.append(node.value)
+    return ".".join(reversed(parts))
+
+
+def new_from_import(module: str, name: str) -> cst.ImportFrom:
+    return cst.ensure_type(cst.parse_statement(f"from {module} import {name}\n"), cst.SimpleStatementLine).body[0]

@@ -1,0 +1,97 @@
+"""SSOT007: string targets of patch / import helpers -> the canonical target (unsafe by design)."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from ssot_lsp.core.violations import Violation
+from ssot_lsp.fixes.common import Doc, NotFixable, Plan, Target, group_of
+
+
+def _literal(code: str, value: str) -> str:
+    """A string literal for ``value`` in the quote style of ``code``."""
+    prefix = ""
+    while code and code[0] in "rRuUbB":
+        prefix += code[0]
+        code = code[1:]
+    for quote in ('"""', "'''", '"', "'"):
+        if code.startswith(quote) and quote not in value and "\\" not in value:
+            return prefix.replace("u", "").replace("U", "") + quote + value + quote if "b" not in prefix.lower() \
+                else repr(value)
+    return repr(value)
+
+
+def _importers_of(doc: Doc, module: str, name: str) -> list[str]:
+    found = []
+    for other, facts in doc.index.facts_by_module.items():
+        if other == doc.module:
+            continue
+        if any(imp.module == module and imp.name == name for imp in facts.imports):
+            found.append(other)
+    return sorted(found)
+
+
+def fix_string(doc: Doc, violation: Violation) -> tuple[Plan, str]:
+    data = violation.data
+    group = group_of(doc.config, violation)
+    replacement = data.get("replacement")
+    if not replacement:
+        raise NotFixable("no canonical replacement is known for this target")
+    kind = data.get("patchKind")
+    span = violation.span
+    plan = Plan()
+    if kind == "patch.object":
+        # patch.object(module_object, "Legacy") -> patch("canonical.module.Canonical")
+        def build(module: cst.Module, original, updated):
+            call = updated
+            func = call.func
+            args = list(call.args)
+            if len(args) < 2 or args[0].keyword is not None or args[1].keyword is not None or \
+                    not isinstance(args[1].value, (cst.SimpleString,)):
+                raise NotFixable("patch.object call with an unusual argument list")
+            if isinstance(func, cst.Attribute) and func.attr.value == "object":
+                new_func = func.value
+            elif isinstance(func, cst.Attribute) and func.attr.value in ("setattr", "delattr"):
+                new_func = func
+            else:
+                raise NotFixable("unknown patch helper")
+            string = cst.SimpleString(_literal(module.code_for_node(args[1].value), replacement))
+            first = args[1].with_changes(value=string)
+            return call.with_changes(func=new_func, args=[first, *args[2:]])
+
+        call = _enclosing_call(doc, span)
+        plan.targets.append(Target("call", call[:2], call[2:], build))
+        where = _effect(doc, group, replacement)
+        title = (f"Patch {replacement} instead (unsafe: {where})")
+        return plan, title
+    if kind not in ("patch", "import_module", "__import__"):
+        raise NotFixable(f"{kind} targets are not rewritten automatically")
+    plan.targets.append(Target("string", (span.line, span.col), (span.end_line, span.end_col),
+                               lambda code: _literal(code, replacement)))
+    if kind == "patch":
+        title = f"Patch {replacement} instead (unsafe: {_effect(doc, group, replacement)})"
+    else:
+        title = (f"Import {replacement} instead (unsafe: the code now receives the canonical module, "
+                 "whose names differ from the legacy one)")
+    return plan, title
+
+
+def _effect(doc: Doc, group, replacement: str) -> str:
+    module, _, name = replacement.rpartition(".")
+    importers = _importers_of(doc, module, name)
+    shown = ", ".join(importers[:2]) + (" …" if len(importers) > 2 else "")
+    example = shown or (group.factory.module if group.factory else "the factory module")
+    return (f"the patch takes effect in {module} only; a module that already imported {name} "
+            f"(such as {example}) keeps its own binding, so patch the name where it is used if needed")
+
+
+def _enclosing_call(doc: Doc, span) -> tuple[int, int, int, int]:
+    """Range of the call whose second argument is the string at ``span`` (from the ast tree)."""
+    import ast
+
+    for node in ast.walk(doc.tree):
+        if isinstance(node, ast.Call) and len(node.args) >= 2:
+            arg = node.args[1]
+            if arg.lineno - 1 == span.line and doc.node_range(arg)[:2] == (span.line, span.col):
+                return doc.node_range(node)
+    raise NotFixable("the patch.object call was not found")

@@ -1,0 +1,5 @@
+from netra_backend.app.agents.supervisor.execution_engine import ExecutionEngine
+
+
+def is_engine(x):
+    return isinstance(x, (int, ExecutionEngine))

@@ -1,0 +1,5 @@
+from netra_backend.app.agents.supervisor.execution_engine import ExecutionEngine
+
+
+async def run(registry, bridge, ctx):
+    return await ExecutionEngine(registry, bridge, user_context=ctx).execute_agent('a', {})

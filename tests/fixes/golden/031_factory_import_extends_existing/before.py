@@ -1,0 +1,6 @@
+from netra_backend.app.agents.supervisor.execution_engine_factory import ExecutionEngineFactory
+from netra_backend.app.agents.supervisor.execution_engine import ExecutionEngine
+
+
+async def run(registry, bridge, ctx) -> ExecutionEngineFactory:
+    return ExecutionEngine(registry, bridge, user_context=ctx)

@@ -1,0 +1,6 @@
+from netra_backend.app.agents.supervisor.execution_engine import ExecutionEngine
+
+
+async def run(registry, bridge, ctx):
+    label = '🚀🚀'; engine = ExecutionEngine(registry, bridge, user_context=ctx)
+    return label, engine

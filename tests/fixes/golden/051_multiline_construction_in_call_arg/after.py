@@ -1,0 +1,8 @@
+from netra_backend.app.agents.supervisor.execution_engine_factory import get_execution_engine_factory
+
+
+async def run(registry, bridge, ctx, pool):
+    return pool.submit(
+        await (await get_execution_engine_factory()).create_for_user(ctx),
+        priority=1,
+    )

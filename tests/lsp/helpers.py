@@ -1,0 +1,181 @@
+"""Shared helpers for the language-server end-to-end tests (pytest-lsp)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from lsprotocol import types
+from pygls.protocol import default_converter
+from pygls.uris import from_fs_path
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
+
+REPO = Path(__file__).resolve().parents[2]
+DEMO = REPO / "examples" / "migration-demo"
+INDEX_TITLE = "SSOT: indexing workspace"
+
+SERVER_ENV = {**os.environ, "SSOT_LSP_POLL_SECONDS": "0.3", "PYTHONUNBUFFERED": "1"}
+SERVER_ENV.pop("SSOT_LSP_SCAN_DELAY", None)
+
+
+def make_client() -> LanguageClient:
+    """pytest-lsp's client plus: every publishDiagnostics kept in order, registrations, applyEdit."""
+    client = LanguageClient(converter_factory=default_converter)
+    client.publish_log = []
+    client.registrations = []
+    client.applied_edits = []
+    client.apply_edit_result = True
+
+    def publish(ls, params: types.PublishDiagnosticsParams):
+        client.diagnostics[params.uri] = params.diagnostics
+        client.publish_log.append(params)
+
+    def register(ls, params: types.RegistrationParams):
+        client.registrations.extend(params.registrations)
+
+    def apply_edit(ls, params: types.ApplyWorkspaceEditParams):
+        client.applied_edits.append(params)
+        return types.ApplyWorkspaceEditResult(applied=client.apply_edit_result)
+
+    register_lsp_features(client, {**DEFAULT_CLIENT_FEATURES, types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: publish,
+                                   types.CLIENT_REGISTER_CAPABILITY: register,
+                                   types.WORKSPACE_APPLY_EDIT: apply_edit})
+    return client
+
+
+def server_config(**env: str) -> ClientServerConfig:
+    return ClientServerConfig(server_command=[sys.executable, "-m", "ssot_lsp", "serve"],
+                              server_env={**SERVER_ENV, **env}, client_factory=make_client)
+
+
+CONFIG = server_config()
+
+
+def uri(path: Path | str) -> str:
+    return from_fs_path(str(path))
+
+
+def copy_demo(tmp_path: Path) -> Path:
+    target = tmp_path / "demo"
+    shutil.copytree(DEMO, target, ignore=shutil.ignore_patterns("__pycache__", ".ssot-cache"))
+    return target
+
+
+def capabilities(profile: str) -> types.ClientCapabilities:
+    """Recorded client capabilities, optionally adjusted.
+
+    vscode: VS Code 1.65 (push, dynamic file watchers, documentChanges, resolve of edits)
+    vscode-pull: the same plus pull diagnostics with refresh support (VS Code >= 1.67)
+    neovim-0.7: push only, no dynamic registration, no workspace/configuration
+    neovim-0.11: pull diagnostics, utf-8 position encoding
+    """
+    if profile == "vscode":
+        return client_capabilities("visual-studio-code@v1.65.2")
+    if profile == "vscode-pull":
+        caps = client_capabilities("visual-studio-code@v1.65.2")
+        caps.text_document.diagnostic = types.DiagnosticClientCapabilities(
+            dynamic_registration=True, related_document_support=False)
+        caps.workspace.diagnostics = types.DiagnosticWorkspaceClientCapabilities(refresh_support=True)
+        return caps
+    if profile == "neovim-0.7":
+        return client_capabilities("neovim@v0.7.0")
+    if profile == "neovim-0.11":
+        return client_capabilities("neovim@v0.11.0")
+    raise ValueError(profile)
+
+
+async def initialize(client: LanguageClient, root: Path | list[Path] | None, profile: str = "vscode",
+                     options=None, wait_index: bool = True) -> types.InitializeResult:
+    roots = root if isinstance(root, list) else ([root] if root is not None else [])
+    folders = [types.WorkspaceFolder(uri=uri(r), name=r.name) for r in roots]
+    result = await client.initialize_session(types.InitializeParams(
+        capabilities=capabilities(profile),
+        root_uri=folders[0].uri if folders else None,
+        workspace_folders=folders or None,
+        initialization_options=options,
+    ))
+    if wait_index and roots and client.capabilities.window and client.capabilities.window.work_done_progress:
+        await wait_for_index(client, count=len(roots))
+    return result
+
+
+def index_runs(client: LanguageClient) -> list[list]:
+    runs = []
+    for reports in client.progress_reports.values():
+        if reports and isinstance(reports[0], types.WorkDoneProgressBegin) and reports[0].title == INDEX_TITLE:
+            runs.append(reports)
+    return runs
+
+
+async def wait_for_index(client: LanguageClient, count: int = 1, timeout: float = 20) -> None:
+    await wait_until(lambda: sum(1 for r in index_runs(client)
+                                 if isinstance(r[-1], types.WorkDoneProgressEnd)) >= count, timeout,
+                     "indexing did not finish")
+
+
+async def wait_until(predicate, timeout: float = 10, message: str = "condition not met"):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(message)
+        await asyncio.sleep(0.02)
+
+
+def open_doc(client: LanguageClient, path: Path, version: int = 1, text: str | None = None) -> str:
+    doc_uri = uri(path)
+    client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
+        uri=doc_uri, language_id="python", version=version,
+        text=text if text is not None else path.read_text(encoding="utf-8"))))
+    return doc_uri
+
+
+def change_doc(client: LanguageClient, doc_uri: str, version: int, edits) -> None:
+    """edits: list of (start_line, start_char, end_line, end_char, text) or a full text string."""
+    if isinstance(edits, str):
+        changes = [types.TextDocumentContentChangeWholeDocument(text=edits)]
+    else:
+        changes = [types.TextDocumentContentChangePartial(
+            range=types.Range(start=types.Position(line=a, character=b), end=types.Position(line=c, character=d)),
+            text=t) for a, b, c, d, t in edits]
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=doc_uri, version=version), content_changes=changes))
+
+
+async def wait_for_diagnostics(client: LanguageClient, doc_uri: str, predicate=lambda d: True,
+                               timeout: float = 10):
+    def ready():
+        if doc_uri not in client.diagnostics:
+            return None
+        diags = list(client.diagnostics[doc_uri])
+        return (diags,) if predicate(diags) else None
+
+    try:
+        return (await wait_until(ready, timeout))[0]
+    except AssertionError:
+        raise AssertionError(f"diagnostics for {doc_uri} never matched: {client.diagnostics.get(doc_uri)}") from None
+
+
+def codes(diagnostics) -> list[str]:
+    return sorted(str(d.code) for d in diagnostics)
+
+
+def line_of(path: Path, needle: str) -> int:
+    for number, line in enumerate(path.read_text(encoding="utf-8").split("\n")):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in {path}")
+
+
+def expected_count(root: Path) -> int:
+    """How many violations the CLI's scan finds in a workspace (the server must agree)."""
+    from ssot_lsp.core.project import open_workspace
+
+    return len(open_workspace([root]).scan(jobs=1).violations)

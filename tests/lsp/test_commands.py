@@ -1,0 +1,84 @@
+"""workspace/executeCommand: ssot.listViolations, ssot.fixAll; cancellation of long requests."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from lsprotocol import types
+from pygls.exceptions import JsonRpcRequestCancelled
+
+from .helpers import (
+    copy_demo,
+    expected_count,
+    initialize,
+    open_doc,
+    uri,
+    wait_for_diagnostics,
+)
+
+
+def _command(name: str, *args):
+    return types.ExecuteCommandParams(command=name, arguments=list(args) or None)
+
+
+async def test_list_violations_covers_the_whole_workspace(client, tmp_path: Path):
+    root = copy_demo(tmp_path)
+    await initialize(client, root, profile="neovim-0.11")
+    result = await client.workspace_execute_command_async(_command("ssot.listViolations"))
+    assert len(result) == expected_count(root)
+    item = next(i for i in result if i["code"] == "SSOT002")
+    assert set(item) == {"uri", "path", "range", "code", "rule", "message", "group", "severity"}
+    assert item["severity"] in {"error", "warning", "information", "hint"}
+    assert item["rule"] == "legacy-construction" and item["uri"].startswith("file://")
+
+
+async def test_list_violations_for_one_file(client, tmp_path: Path):
+    root = copy_demo(tmp_path)
+    await initialize(client, root)
+    target = root / "netra_backend/app/services/pipeline_runner.py"
+    result = await client.workspace_execute_command_async(_command("ssot.listViolations", {"uri": uri(target)}))
+    assert len(result) == 6 and {i["path"] for i in result} == {str(target)}
+
+
+async def test_list_violations_can_be_cancelled(slow_index_client, tmp_path: Path):
+    client = slow_index_client
+    root = copy_demo(tmp_path)
+    await initialize(client, root, wait_index=False)
+    msg_id = "list-to-cancel"
+    future = asyncio.ensure_future(client.protocol.send_request_async(
+        types.WORKSPACE_EXECUTE_COMMAND, _command("ssot.listViolations"), msg_id=msg_id))
+    await asyncio.sleep(0.2)  # the command is waiting for the index
+    client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id=msg_id))
+    with pytest.raises(JsonRpcRequestCancelled):
+        await asyncio.wait_for(future, 5)
+    result = await client.text_document_hover_async(types.HoverParams(  # the server is still fine
+        text_document=types.TextDocumentIdentifier(uri=uri(root / "x.py")), position=types.Position(line=0, character=0)))
+    assert result is None
+
+
+def _fixes_available() -> bool:
+    try:
+        from ssot_lsp.fixes import api
+    except Exception:  # noqa: BLE001
+        return False
+    return hasattr(api, "fix_all")
+
+
+@pytest.mark.skipif(not _fixes_available(), reason="ssot_lsp.fixes.api not available")
+async def test_fix_all_applies_a_workspace_edit_and_skips_changed_files(client, tmp_path: Path):
+    root = copy_demo(tmp_path)
+    await initialize(client, root)
+    doc = open_doc(client, root / "netra_backend/app/services/streaming_service.py")
+    await wait_for_diagnostics(client, doc)
+    summary = await client.workspace_execute_command_async(_command("ssot.fixAll"))
+    assert set(summary) == {"fixedSites", "files", "skippedFiles", "unfixableSites"}
+    if summary["files"]:
+        edit = client.applied_edits[-1].edit
+        uris = {change.text_document.uri for change in edit.document_changes}
+        assert doc in uris or len(uris) == summary["files"]
+        versions = {c.text_document.uri: c.text_document.version for c in edit.document_changes}
+        assert versions.get(doc, 1) == 1  # open documents carry their version
+    assert any(isinstance(r[0], types.WorkDoneProgressBegin) and r[0].title == "SSOT: fixing workspace"
+               for r in client.progress_reports.values())

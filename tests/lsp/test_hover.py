@@ -1,0 +1,47 @@
+"""Hover at a violation: markdown with what, why, the canonical replacement and a migration snippet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lsprotocol import types
+
+from .helpers import copy_demo, initialize, open_doc, wait_for_diagnostics
+
+
+async def _hover(client, doc, line, character):
+    return await client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=doc), position=types.Position(line=line, character=character)))
+
+
+async def test_hover_on_legacy_construction_explains_and_shows_factory_snippet(client, tmp_path: Path):
+    root = copy_demo(tmp_path)
+    await initialize(client, root)
+    doc = open_doc(client, root / "netra_backend/app/services/pipeline_runner.py")
+    diags = await wait_for_diagnostics(client, doc, lambda d: len(d) == 6)
+    target = next(d for d in diags if d.code == "SSOT002")
+    hover = await _hover(client, doc, target.range.start.line, target.range.start.character + 1)
+    text = hover.contents.value
+    assert hover.contents.kind == types.MarkupKind.Markdown
+    assert "SSOT002" in text and "**Why:**" in text
+    assert "UserExecutionEngine" in text
+    assert "create_for_user(user_context)" in text
+    assert "```python" in text
+
+
+async def test_hover_on_duplicate_class_definition(client, tmp_path: Path):
+    root = copy_demo(tmp_path)
+    await initialize(client, root)
+    doc = open_doc(client, root / "netra_backend/app/agents/supervisor_consolidated.py")
+    diags = await wait_for_diagnostics(client, doc, lambda d: len(d) == 1)
+    start = diags[0].range.start
+    hover = await _hover(client, doc, start.line, start.character)
+    assert "SSOT005" in hover.contents.value and "supervisor_ssot" in hover.contents.value
+
+
+async def test_hover_away_from_violations_is_empty(client, tmp_path: Path):
+    root = copy_demo(tmp_path)
+    await initialize(client, root)
+    doc = open_doc(client, root / "netra_backend/app/services/pipeline_runner.py")
+    await wait_for_diagnostics(client, doc, lambda d: len(d) == 6)
+    assert await _hover(client, doc, 0, 0) is None

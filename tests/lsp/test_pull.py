@@ -1,0 +1,96 @@
+"""Pull diagnostics (clients with textDocument.diagnostic): result ids, workspace reports, refresh."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from lsprotocol import types
+
+from .helpers import (
+    change_doc,
+    copy_demo,
+    expected_count,
+    initialize,
+    open_doc,
+    uri,
+    wait_until,
+)
+
+PIPELINE = "netra_backend/app/services/pipeline_runner.py"
+
+
+def _params(doc: str, previous: str | None = None):
+    return types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=doc),
+                                          previous_result_id=previous)
+
+
+async def test_document_pull_returns_result_id_then_unchanged(client, tmp_path: Path):
+    root = copy_demo(tmp_path)
+    await initialize(client, root, profile="vscode-pull")
+    doc = open_doc(client, root / PIPELINE)
+    full = await client.text_document_diagnostic_async(_params(doc))
+    assert full.kind == "full" and len(full.items) == 6 and full.result_id
+    again = await client.text_document_diagnostic_async(_params(doc, full.result_id))
+    assert again.kind == "unchanged" and again.result_id == full.result_id
+
+
+async def test_pull_client_gets_no_pushed_diagnostics_for_open_documents(client, tmp_path: Path):
+    root = copy_demo(tmp_path)
+    await initialize(client, root, profile="vscode-pull")
+    doc = open_doc(client, root / PIPELINE)
+    report = await client.text_document_diagnostic_async(_params(doc))
+    assert len(report.items) == 6
+    await asyncio.sleep(0.3)
+    assert doc not in client.diagnostics
+
+
+async def test_pull_reflects_unsaved_edits(client, tmp_path: Path):
+    root = copy_demo(tmp_path)
+    await initialize(client, root, profile="vscode-pull", options={"debounceMs": 5000})
+    doc = open_doc(client, root / PIPELINE)
+    change_doc(client, doc, 2, "import os\n")
+    report = await client.text_document_diagnostic_async(_params(doc))
+    assert list(report.items) == []
+
+
+async def test_workspace_pull_reports_every_workspace_file(client, tmp_path: Path):
+    root = copy_demo(tmp_path)
+    await initialize(client, root, profile="vscode-pull")
+    open_doc(client, root / PIPELINE)
+    report = await client.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(previous_result_ids=[]))
+    by_uri = {item.uri: item for item in report.items}
+    total = sum(len(item.items) for item in report.items)
+    assert total == expected_count(root)  # what `ssot-lsp check` finds: open and unopened files alike
+    unopened = by_uri[uri(root / "netra_backend/app/routes/agent_routes.py")]
+    assert unopened.version is None and len(unopened.items) == 6
+    assert by_uri[uri(root / PIPELINE)].version == 1
+    previous = [types.PreviousResultId(uri=i.uri, value=i.result_id) for i in report.items]
+    second = await client.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(previous_result_ids=previous))
+    assert {i.kind for i in second.items} == {"unchanged"}
+
+
+async def test_workspace_refresh_requested_when_cross_file_facts_change(client, tmp_path: Path):
+    root = copy_demo(tmp_path)
+    await initialize(client, root, profile="vscode-pull", options={"debounceMs": 0})
+    await wait_until(lambda: client.diagnostic_refresh_count >= 1, 5)  # the index completed
+    before = client.diagnostic_refresh_count
+    compat = root / "netra_backend/app/compat.py"
+    doc = open_doc(client, compat)
+    await client.text_document_diagnostic_async(_params(doc))
+    text = compat.read_text()
+    change_doc(client, doc, 2, text.replace("LegacyEngine = ExecutionEngine\n", ""))
+    await wait_until(lambda: client.diagnostic_refresh_count > before, 5)
+    runner = open_doc(client, root / PIPELINE)
+    report = await client.text_document_diagnostic_async(_params(runner))
+    assert len(report.items) == 2  # LegacyEngine/OldEngine no longer resolve to the legacy engine
+
+
+async def test_neovim_011_pulls_with_utf8(client, tmp_path: Path):
+    root = copy_demo(tmp_path)
+    result = await initialize(client, root, profile="neovim-0.11")
+    assert result.capabilities.diagnostic_provider.workspace_diagnostics is True
+    doc = open_doc(client, root / PIPELINE)
+    report = await client.text_document_diagnostic_async(_params(doc))
+    assert len(report.items) == 6
+    assert doc not in client.diagnostics
