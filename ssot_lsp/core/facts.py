@@ -469,7 +469,10 @@ class _Extractor:
                         for sub in (child.iter, child.target, *child.ifs):
                             stack.append((sub, inner, False))
                 continue
-            if isinstance(current, (ast.Name, ast.Constant, ast.Attribute)):
+            if isinstance(current, (ast.Name, ast.Constant)):
+                continue
+            if isinstance(current, ast.Attribute):
+                stack.append((current.value, current_scope, False))
                 continue
             for child in ast.iter_child_nodes(current):
                 if isinstance(child, ast.expr):

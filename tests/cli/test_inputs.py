@@ -94,9 +94,6 @@ def test_directory_symlink_loop_is_not_followed(ssot, small):
     assert {v["path"] for v in document["violations"]} == {"app/user.py"}
 
 
-@pytest.mark.xfail(strict=True, reason="KNOWN BUG: Workspace.relpath calls Path.resolve(), which raises "
-                   "RuntimeError on a symlink loop (Python < 3.13) and crashes discovery; fix in "
-                   "ssot_lsp/core/workspace.py (catch OSError/RuntimeError there), then remove this marker")
 def test_file_symlink_loop_is_skipped(ssot, small):
     root = small({"app/user.py": LEGACY_CALLER})
     (root / "app" / "loop.py").symlink_to("loop.py")
