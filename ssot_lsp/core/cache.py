@@ -17,7 +17,7 @@ from ssot_lsp.core.facts import FileFacts
 from ssot_lsp.core.violations import FileError
 
 CACHE_DIR = ".ssot-cache"
-FACTS_FORMAT = 2  # bump whenever FileFacts (or a fact class) changes shape: old pickles are not read
+FACTS_FORMAT = 3  # bump whenever FileFacts (or a fact class) changes shape: old pickles are not read
 
 
 # The cache file lives in the (possibly untrusted) workspace: unpickling may only build our fact types,
@@ -54,7 +54,7 @@ class FactsCache:
                 stored = _SafeUnpickler(handle).load()
             self.entries, self.needles = stored["entries"], frozenset(stored["needles"])
             if not isinstance(self.entries, dict) or not all(
-                    isinstance(e, tuple) and len(e) == 5 for e in self.entries.values()):
+                    isinstance(e, tuple) and len(e) == 6 for e in self.entries.values()):
                 raise ValueError("malformed cache")
         except (OSError, EOFError, pickle.UnpicklingError, KeyError, TypeError, AttributeError, ValueError,
                 ImportError, IndexError, MemoryError, RecursionError):
@@ -64,7 +64,7 @@ class FactsCache:
         entry = self.entries.get(path)
         if entry is None:
             return self.MISS
-        size, mtime, digest, facts, skipped_needles = entry
+        size, mtime, digest, facts, skipped_needles, words = entry
         try:
             info = os.stat(path)
         except OSError:
@@ -80,16 +80,19 @@ class FactsCache:
                         return self.MISS
             except OSError:
                 return self.MISS
-            self.entries[path] = (info.st_size, info.st_mtime_ns, digest, facts, skipped_needles)
+            self.entries[path] = (info.st_size, info.st_mtime_ns, digest, facts, skipped_needles, words)
             self.dirty = True
         if facts is not None:
             if facts.module != module or facts.is_package != is_package:
                 return self.MISS
+            partial = getattr(facts, "partial_needles", None)
+            if partial is not None and (needles is None or not needles <= partial):
+                return self.MISS  # parsed for fewer needles than this run looks for
             self.hits += 1
             return facts
-        if needles is not None and skipped_needles is not None and needles <= skipped_needles:
+        if needles is not None and skipped_needles is not None and needles <= skipped_needles and words is not None:
             self.hits += 1
-            return None
+            return words
         return self.MISS
 
     def store(self, path: str, outcome, meta, needles) -> None:
@@ -98,19 +101,24 @@ class FactsCache:
             return
         size, mtime, digest = meta
         if isinstance(outcome, FileFacts):
-            self.entries[path] = (size, mtime, digest, outcome, None)
+            self.entries[path] = (size, mtime, digest, outcome, None, None)
+        elif isinstance(outcome, frozenset):
+            self.entries[path] = (size, mtime, None, None, frozenset(needles) if needles is not None else None, outcome)
         else:
-            self.entries[path] = (size, mtime, None, None, frozenset(needles) if needles is not None else None)
+            self.entries.pop(path, None)
         self.dirty = True
 
-    def record_needles(self, needles) -> None:
-        """Skipped files were checked against the final needles of this run."""
+    def record_needles(self, needles, skipped_paths=()) -> None:
+        """Files still skipped at the end of a scan were shown unable to use any of ``needles``:
+        they lack the older ones and do not import the names behind the newer ones."""
         if needles is None:
             return
         final = frozenset(needles)
-        for path, entry in self.entries.items():
-            if entry[3] is None and entry[4] is not None and entry[4] != final and entry[4] <= final:
-                pass  # checked against fewer needles: keep as recorded
+        for path in skipped_paths:
+            entry = self.entries.get(path)
+            if entry is not None and entry[3] is None and entry[4] is not None and entry[4] != final:
+                self.entries[path] = (*entry[:4], final, entry[5])
+                self.dirty = True
         self.needles = final
 
     def save(self) -> None:

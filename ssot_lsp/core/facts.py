@@ -123,6 +123,8 @@ class FileFacts:
     ignore_file: bool = False
     problem: ParseProblem | None = None
     parsed: bool = True
+    # set when only the statements that matter were parsed (workspace scans): the needles used
+    partial_needles: frozenset[str] | None = None
 
     def scope_chain(self, scope: int):
         """Scopes a name in ``scope`` can see: itself, enclosing functions, the module (not class bodies)."""

@@ -166,6 +166,16 @@ class Workspace:
                 return True
         return False
 
+    def whole_modules(self) -> frozenset[str]:
+        """Modules a group names: every definition in them matters, so they are parsed whole."""
+        names: set[str] = set()
+        for group in self.config.groups:
+            names.add(group.canonical_module)
+            names.update(group.factory_modules)
+            names.update(group.legacy_modules)
+            names.update(symbol.partition(":")[0] for symbol in group.legacy_symbols)
+        return frozenset(names)
+
     # -- prefilter ---------------------------------------------------------------------------
     def base_needles(self) -> set[str] | None:
         """Literals one of which every violating file must contain; None disables the prefilter."""
@@ -210,12 +220,13 @@ class Workspace:
         needles = self.base_needles() if prefilter else None
         search = needles
         loaded: dict[str, FileFacts] = {}
-        skipped: set[str] = set()
+        skipped: dict[str, frozenset[str]] = {}  # path -> words of its import statements
         pending = list(module_of)
         jobs = jobs or os.cpu_count() or 1
         done = 0
         while pending:
-            outcomes = _run_batch(pending, module_of, search, needles, self.max_bytes, jobs, cache)
+            outcomes = _run_batch(pending, module_of, search, needles, self.max_bytes, jobs, cache,
+                                  self.whole_modules())
             pending = []
             for path, outcome in outcomes:
                 done += 1
@@ -225,24 +236,30 @@ class Workspace:
                     if outcome.message.startswith("skipped: larger"):
                         result.skipped_large.append(path)
                     result.errors.append(outcome)
-                elif outcome is None:
-                    skipped.add(path)
+                elif isinstance(outcome, frozenset):
+                    skipped[path] = outcome
                 else:
                     loaded[path] = outcome
             if needles is None:
                 break
             index = self._index(loaded, modules, module_of)
-            new = _discovered_needles(index, Classifier(self.config, index), loaded.values()) - needles
-            new = reduce_needles({n for n in new if not any(old in n for old in needles)})
+            discovered, importers = _discovered_needles(index, Classifier(self.config, index), loaded.values())
+            new = reduce_needles({n for n in discovered - needles if not any(old in n for old in needles)})
             if not new:
                 break
             needles |= new
             search = new  # skipped files already lack every older needle
-            pending = sorted(skipped)
-            skipped.clear()
+            # a file can only use a new name by importing it, or the module that binds it
+            keys = {n[len(WORD):] for n in new if n.startswith(WORD)}
+            keys |= {tail for n in keys for tail in importers.get(n, ())}
+            plain_new = [n for n in new if not n.startswith(WORD)]
+            pending = sorted(p for p, words in skipped.items()
+                             if plain_new or not words.isdisjoint(keys))
+            for path in pending:
+                del skipped[path]
             done -= len(pending)
         if cache is not None:
-            cache.record_needles(needles)
+            cache.record_needles(needles, skipped)
         index = self._index(loaded, modules, module_of)
         classifier = Classifier(self.config, index)
         for path, facts in loaded.items():
@@ -285,7 +302,7 @@ def reduce_needles(needles: set[str]) -> set[str]:
     return set(kept) | words
 
 
-def _discovered_needles(index: WorkspaceIndex, classifier: Classifier, all_facts) -> set[str]:
+def _discovered_needles(index: WorkspaceIndex, classifier: Classifier, all_facts):
     """Names that can reach a group symbol without spelling any configured needle.
 
     Sound because a file that uses a legacy symbol must name it: either by a configured needle
@@ -293,26 +310,34 @@ def _discovered_needles(index: WorkspaceIndex, classifier: Classifier, all_facts
     (re-export, alias, star import) — those names are collected here — or through a subclass
     discovered as a duplicate, whose class name is collected too. Names bound inside legacy
     modules are reached through the legacy module's own name, already a needle.
+
+    Returns the needles and, per name, the last components of the modules binding it: a file
+    can only use the name by importing it or one of those modules.
     """
     names: set[str] = set()
+    importers: dict[str, set[str]] = {}
     for facts in all_facts:
+        tail = facts.module.rpartition(".")[2]
         if classifier.legacy_module_group(facts.module) is None:
             for name in facts.bindings:
-                if name in names or name.startswith("__"):
+                if name.startswith("__"):
                     continue
                 ref = index.resolve_name(facts.module, name)
                 if classifier.role(ref) is not None:
                     names.add(WORD + name)
+                    importers.setdefault(name, set()).add(tail)
         for cls in facts.classes:
             if any(d.code in ("SSOT004", "SSOT005") for d in classifier.discover(facts.module, cls)):
                 names.add(WORD + cls.name)
-    return names
+                importers.setdefault(cls.name, set()).add(tail)
+    return names, importers
 
 
 # -- reading files (also runs in worker processes) ---------------------------------------------
 
 def read_facts(path: Path, module: str, is_package: bool, max_bytes: int,
-               needles: set[str] | None = None) -> tuple[tuple | None, FileFacts | FileError | None]:
+               needles: set[str] | None = None, checked: set[str] | None = None,
+               whole_modules: frozenset[str] = frozenset()) -> tuple[tuple | None, FileFacts | FileError | None]:
     """(meta, facts | error | None when the prefilter says the file cannot matter).
 
     ``meta`` is (size, mtime_ns, digest-or-None) for the cache; the digest is only computed for
@@ -332,13 +357,39 @@ def read_facts(path: Path, module: str, is_package: bool, max_bytes: int,
     except OSError as exc:
         return None, FileError(str(path), f"cannot read: {exc.strerror or exc}")
     if needles is not None and not _mentions(data, needles) and not _STAR_IMPORT.search(data):
-        return (info.st_size, info.st_mtime_ns, None), None
+        return (info.st_size, info.st_mtime_ns, None), import_words(data)
     meta = (info.st_size, info.st_mtime_ns, content_digest(data))
     try:
         text, _ = decode_source(data)
     except UndecodableSource as exc:
         return meta, FileError(str(path), str(exc))
+    if checked is not None and module not in whole_modules:
+        from ssot_lsp.core.chunks import partial_facts
+
+        facts = partial_facts(text, str(path), module, is_package, checked)
+        if facts is not None:
+            return meta, facts
     return meta, extract_facts(text, str(path), module, is_package)
+
+
+_IMPORT_STATEMENT = re.compile(
+    rb"^[ \t]*(?:from[ \t]+([.\w]+)[ \t]+)?import[ \t]+(\([^)]*\)|(?:[^\r\n\\]|\\(?:\r?\n|.))*)", re.M)
+_IDENTIFIER = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
+_WORDS_CACHE: dict[bytes, str] = {}
+
+
+def import_words(data: bytes) -> frozenset[str]:
+    """Every identifier in the file's import statements (module path parts, names, aliases)."""
+    words = set()
+    for match in _IMPORT_STATEMENT.finditer(data):
+        for part in match.groups():
+            if part:
+                for word in _IDENTIFIER.findall(part):
+                    text = _WORDS_CACHE.get(word)
+                    if text is None:
+                        text = _WORDS_CACHE.setdefault(word, word.decode("ascii"))
+                    words.add(text)
+    return frozenset(words)
 
 
 def content_digest(data: bytes) -> str:
@@ -349,43 +400,61 @@ def content_digest(data: bytes) -> str:
 
 _ENCODED: dict[frozenset, tuple] = {}
 WORD = "\\b"  # marks a needle that must match a whole identifier
+_IDENT_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") | frozenset(range(128, 256))
 # star imports bind names without spelling them, so such files always pass the prefilter
 _STAR_IMPORT = re.compile(rb"import[ \t\\\r\n(]*\*")
 
 
 def _mentions(data: bytes, needles: set[str]) -> bool:
-    plain, words = _encoded(needles)
+    """Whether ``data`` holds a plain needle, or a word needle as a whole identifier."""
+    automaton, plain, words = _encoded(needles)
+    if automaton is not None:
+        n_plain = len(plain)
+        size = len(data)
+        for index, start, end in automaton.find_matches_as_indexes(data, overlapping=True):
+            if index < n_plain:
+                return True
+            if (start == 0 or data[start - 1] not in _IDENT_BYTES) and (end == size or data[end] not in _IDENT_BYTES):
+                return True
+        return False
     if any(n in data for n in plain):
         return True
-    for literal, pattern in words:
-        if literal in data and pattern.search(data):
-            return True
-    return False
+    return any(literal in data and pattern.search(data) for literal, pattern in words)
 
 
 def _encoded(needles: set[str]):
+    """Needles compiled once per set: one Aho-Corasick automaton (ahocorasick-rs) scans a file
+    for all of them in a single pass; without the package, one substring search per needle."""
     key = frozenset(needles)
     found = _ENCODED.get(key)
     if found is None:
         plain = tuple(sorted((n.encode() for n in needles if not n.startswith(WORD)), key=len))
-        words = tuple((n[len(WORD):].encode(), re.compile(rb"(?<![\w])" + re.escape(n[len(WORD):].encode()) + rb"(?![\w])"))
+        words = tuple((n[len(WORD):].encode(),
+                       re.compile(rb"(?<![\w])" + re.escape(n[len(WORD):].encode()) + rb"(?![\w])"))
                       for n in sorted(needles) if n.startswith(WORD))
-        found = (plain, words)
+        try:
+            import ahocorasick_rs
+
+            automaton = ahocorasick_rs.BytesAhoCorasick([*plain, *(w for w, _ in words)]) if plain or words else None
+        except ImportError:  # pragma: no cover - the dependency is declared; keep working without it
+            automaton = None
+        found = (automaton, plain, words)
         _ENCODED.clear()
         _ENCODED[key] = found
     return found
 
 
 def _worker(batch):
-    needles, max_bytes, items = batch
+    needles, checked, whole_modules, max_bytes, items = batch
     out = []
     for path, module, is_package, _ in items:
-        meta, outcome = read_facts(Path(path), module, is_package, max_bytes, needles)
+        meta, outcome = read_facts(Path(path), module, is_package, max_bytes, needles, checked, whole_modules)
         out.append((path, outcome, meta))
     return out
 
 
-def _run_batch(paths: list[str], module_of, needles, checked, max_bytes: int, jobs: int, cache):
+def _run_batch(paths: list[str], module_of, needles, checked, max_bytes: int, jobs: int, cache,
+               whole_modules: frozenset[str] = frozenset()):
     """Read and analyse ``paths``, searching for ``needles``; ``checked`` is every needle a skipped
     file is known to lack after this batch (what the cache records)."""
     items = []
@@ -399,10 +468,11 @@ def _run_batch(paths: list[str], module_of, needles, checked, max_bytes: int, jo
                 continue
         items.append((path, module, is_package, None))
     if len(items) < PARALLEL_THRESHOLD or jobs <= 1:
-        fresh = _worker((needles, max_bytes, items))
+        fresh = _worker((needles, checked, whole_modules, max_bytes, items))
     else:
         chunk = max(16, len(items) // (jobs * 8))
-        batches = [(needles, max_bytes, items[i:i + chunk]) for i in range(0, len(items), chunk)]
+        batches = [(needles, checked, whole_modules, max_bytes, items[i:i + chunk])
+                   for i in range(0, len(items), chunk)]
         fresh = []
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             for part in pool.map(_worker, batches):

@@ -22,7 +22,7 @@ from ssot_lsp.core.engine import analyze
 from ssot_lsp.core.facts import extract_facts
 from ssot_lsp.core.index import WorkspaceIndex
 from ssot_lsp.core.violations import Violation
-from ssot_lsp.fixes.common import Doc, NotFixable, apply_plan, group_of, module_of, remember_tree
+from ssot_lsp.fixes.common import Doc, NotFixable, apply_plan, group_of, module_of, prepare_tree, remember_tree
 
 log = logging.getLogger("ssot_lsp.fixes")
 
@@ -52,6 +52,7 @@ def _key(v: Violation) -> tuple:
 def compute_fix(doc: Doc, violation: Violation) -> tuple[str, bool, str]:
     """(new text, safe, title) or NotFixable. Not yet verified."""
     code = violation.code
+    prepare_tree(doc, _words(doc, violation))
     if code == "SSOT001":
         from ssot_lsp.fixes.imports import fix_legacy_import, import_title
 
@@ -75,6 +76,25 @@ def compute_fix(doc: Doc, violation: Violation) -> tuple[str, bool, str]:
         plan, replacement = fix_alias(doc, violation)
         return apply_plan(doc, plan), True, f"Rename {violation.data['bound']} to its honest name {replacement}", plan
     raise NotFixable(f"{code} has no automatic fix")
+
+
+def _words(doc: Doc, violation: Violation) -> set[str] | None:
+    """The names a fix of ``violation`` looks for in the document's tree (see ``prepare_tree``):
+    the bound and canonical names and the factory's imported names. None: it needs the whole tree."""
+    if violation.code not in ("SSOT001", "SSOT002", "SSOT008"):
+        return None
+    data = violation.data or {}
+    words = {w for w in (data.get("bound"), data.get("honest")) if w}
+    group = doc.config.group(violation.group) if violation.group else None
+    if group is not None:
+        words.add(group.canonical_name)
+        if group.factory is not None:
+            words.update(spec.split(":", 1)[-1] for spec in group.factory.imports)
+    if violation.code == "SSOT001" and not data.get("bound"):
+        return None
+    if violation.code == "SSOT008" and not (data.get("bound") and data.get("honest")):
+        return None
+    return {w for w in words if w.isidentifier()}
 
 
 def verify(doc: Doc, violation: Violation, new_text: str, plan, baseline: list[Violation]) -> str | None:

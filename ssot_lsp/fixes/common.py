@@ -45,6 +45,46 @@ def parse_cached(text: str) -> ast.Module:
     return tree
 
 
+def cached_tree(text: str) -> ast.Module | None:
+    hit = _TREES.get(hash(text))
+    return hit[1] if hit is not None and hit[0] == text else None
+
+
+# Off: fixes parse the whole document (the reference behaviour the tests compare the fast path with).
+FAST_PATH = True
+
+
+def prepare_tree(doc: "Doc", words: set[str] | None) -> None:
+    """Give ``doc`` a tree that holds every module-level statement mentioning ``words`` or ``import``:
+    the whole tree when it is cached, else a partial one (``chunks.partial_tree``), else the whole
+    tree parsed now. Code that reads ``doc.tree`` after this must only look for those words.
+    ``words=None``: the whole tree."""
+    if doc._tree is not None and (doc._partial_words is None or (words is not None and words <= doc._partial_words)):
+        return
+    tree = cached_tree(doc.text)
+    if tree is not None:
+        if FAST_PATH and words is not None:
+            from ssot_lsp.fixes.chunks import filter_tree
+
+            wanted = set(words) | (doc._partial_words or set())
+            filtered = filter_tree(tree, doc.text, doc.offsets, wanted)
+            if filtered is not None:
+                doc._tree, doc._partial_words = filtered, frozenset(wanted)
+                return
+        doc._tree, doc._partial_words = tree, None
+        return
+    if FAST_PATH and words is not None:
+        from ssot_lsp.fixes.chunks import partial_tree
+
+        wanted = set(words) | (doc._partial_words or set())
+        tree = partial_tree(doc.text, doc.offsets, wanted)
+        if tree is not None:
+            doc._tree, doc._partial_words = tree, frozenset(wanted)
+            return
+    doc._tree, doc._partial_words = None, None
+    doc.tree  # noqa: B018 - parse the whole document
+
+
 def remember_tree(text: str, tree: ast.Module) -> None:
     _TREES[hash(text)] = (text, tree)
     while len(_TREES) > 6:
@@ -74,6 +114,7 @@ class Doc:
     _lines: list[str] | None = None
     _offsets: list[int] | None = None
     _tree: ast.Module | None = None
+    _partial_words: frozenset[str] | None = None  # set: _tree holds only the statements naming these
 
     @property
     def lines(self) -> list[str]:

@@ -22,7 +22,7 @@ from ssot_lsp.lsp.convert import (
     to_diagnostic,
     violation_from_data,
 )
-from ssot_lsp.lsp.diagnostics import LinesCache
+from ssot_lsp.lsp.diagnostics import LinesCache, visible_violations
 from ssot_lsp.lsp.documents import Document, LineIndex
 
 FIX_ALL_KIND = "source.fixAll.ssot"
@@ -127,7 +127,7 @@ def _violations_for(server, doc: Document, rng: types.Range, ours) -> list[Viola
     end = (rng.end.line, lines.to_cp_col(rng.end.line, rng.end.character, enc))
     fingerprints = {d.data.get("fingerprint") for d in ours if isinstance(d.data, dict)}
     found = []
-    for violation in doc.violations:
+    for violation in visible_violations(server, doc):
         fp = violation.fingerprint(lines.line(violation.span.line))
         overlaps = (violation.span.line, violation.span.col) <= end and start <= (violation.span.end_line,
                                                                                   violation.span.end_col)

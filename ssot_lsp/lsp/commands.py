@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import uuid
 
 from lsprotocol import types
@@ -52,12 +53,15 @@ def _violations(server, state, path):
     doc = server.documents.by_path(path)
     if doc is not None:
         diag.ensure_current(server, doc)
-        return doc.violations, doc.lines
+        return diag.visible_violations(server, doc), doc.lines
     violations = state.disk_violations(path)
     if not violations:
         return [], None
     text = read_text(path)
-    return violations, LineIndex(text) if text is not None else None
+    if text is None:
+        return [], None
+    lines = LineIndex(text)
+    return state.visible(path, violations, lines), lines
 
 
 async def list_violations(server, args) -> list[dict]:
@@ -98,6 +102,73 @@ async def reindex(server, args) -> dict:
         server.end_cancellable(msg_id)
 
 
+# -- fix all: edits in flight ---------------------------------------------------------------------
+#
+# ``workspace/applyEdit`` changes the client's buffers at once, but the client tells us only later
+# (Neovim debounces didChange by 150 ms, and files it loads to apply the edit are attached, i.e.
+# opened, with their disk text first). Until then our text is the text the edit was computed from;
+# computing again from it (a second fixAll) would send the same edits again and corrupt the
+# buffers. So every file an applied fixAll edited is marked until the client reports the edited
+# buffer (a didChange after the edit, a didOpen with other text, a close) or the file on disk
+# changes (saved); fixAll waits briefly for marks to clear and skips files still marked.
+
+EDIT_SYNC_WAIT = 3.0
+
+
+def _key(path: str) -> str:
+    return os.path.normcase(os.path.abspath(path))
+
+
+def _mark_edited(server, entries) -> None:
+    for entry in entries:
+        server.edits_in_flight[_key(entry["path"])] = {"path": entry["path"], "version": entry["version"],
+                                                       "text": entry["text"], "open": entry["doc"] is not None}
+
+
+def note_opened(server, path: str, text: str) -> None:
+    mark = server.edits_in_flight.get(_key(path))
+    if mark is None:
+        return
+    if not mark["open"] and text == mark["text"]:
+        mark.update(open=True, version=None)  # attached with the disk text: the edit follows
+    else:
+        server.edits_in_flight.pop(_key(path), None)
+
+
+def note_changed(server, path: str, version) -> None:
+    mark = server.edits_in_flight.get(_key(path))
+    if mark is None:
+        return
+    if mark["version"] is None or version is None or version > mark["version"]:
+        server.edits_in_flight.pop(_key(path), None)
+
+
+def note_closed(server, path: str) -> None:
+    server.edits_in_flight.pop(_key(path), None)
+
+
+def _still_in_flight(server, key: str) -> bool:
+    mark = server.edits_in_flight.get(key)
+    if mark is None:
+        return False
+    if not mark["open"] and read_text(mark["path"]) != mark["text"]:
+        server.edits_in_flight.pop(key, None)  # saved (or changed) on disk since
+        return False
+    return True
+
+
+async def wait_for_edit_sync(server, msg_id, token=None, timeout: float = EDIT_SYNC_WAIT) -> set[str]:
+    """Wait (bounded) until the client reported every buffer a previous fixAll edited; returns the
+    keys of files still in flight (to be skipped)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        pending = {key for key in list(server.edits_in_flight) if _still_in_flight(server, key)}
+        if not pending or asyncio.get_running_loop().time() >= deadline:
+            return pending
+        server.check_cancelled(msg_id, token)
+        await asyncio.sleep(0.02)
+
+
 async def fix_all(server, args, work_done_token=None) -> dict:
     msg_id = server.begin_cancellable()
     summary = {"fixedSites": 0, "files": 0, "skippedFiles": [], "unfixableSites": 0}
@@ -118,8 +189,15 @@ async def fix_all(server, args, work_done_token=None) -> dict:
         if token is not None:
             server.work_done_progress.begin(token, types.WorkDoneProgressBegin(
                 title="SSOT: fixing workspace", percentage=0, cancellable=True))
+        in_flight = await wait_for_edit_sync(server, msg_id, token)
+        if in_flight:
+            server.log(f"fix all: {len(in_flight)} file(s) edited by the last fix all are not synchronised "
+                       "yet; skipped", "warning")
         targets = []
         for state, path in _selected(server, None):
+            if _key(path) in in_flight:
+                summary["skippedFiles"].append(path_to_uri(path))
+                continue
             doc = server.documents.by_path(path)
             if doc is not None:
                 diag.ensure_current(server, doc)
@@ -127,16 +205,18 @@ async def fix_all(server, args, work_done_token=None) -> dict:
                     targets.append((state, path, doc))
             elif state.disk_violations(path):
                 targets.append((state, path, None))
-        changes: list = []
-        plain: dict[str, list] = {}
-        versioned = server.cap("workspace.workspace_edit.document_changes", False)
+        entries: list[dict] = []
         for number, (state, path, doc) in enumerate(targets):
             server.check_cancelled(msg_id, token)
             if token is not None:
                 server.work_done_progress.report(token, types.WorkDoneProgressReport(
                     message=path.rsplit("/", 1)[-1], percentage=int(100 * number / max(len(targets), 1))))
             await asyncio.sleep(0)
+            # open documents: the server's current text (unsaved edits included), never the disk
+            if doc is not None and server.document(doc.uri) is not doc:
+                doc = server.documents.by_path(path)
             text = doc.text if doc is not None else read_text(path)
+            version = doc.version if doc is not None else None
             if text is None:
                 summary["skippedFiles"].append(path_to_uri(path))
                 continue
@@ -149,36 +229,46 @@ async def fix_all(server, args, work_done_token=None) -> dict:
             summary["unfixableSites"] += len(result.unfixable)
             if not result.new_text or result.new_text == text or not result.applied:
                 continue
-            uri = path_to_uri(path)
-            if doc is None:
-                # re-read and re-verify just before the edit: skip files changed since analysis
-                if read_text(path) != text:
-                    summary["skippedFiles"].append(uri)
-                    continue
-                version = None
-            else:
-                if doc.text != text:
-                    summary["skippedFiles"].append(uri)
-                    continue
-                version = doc.version
-            edits = edits_between(text, result.new_text, LineIndex(text), server.encoding)
-            if versioned:
-                changes.append(types.TextDocumentEdit(
-                    text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version),
-                    edits=edits))
-            else:
-                plain[uri] = edits
-            summary["fixedSites"] += len(result.applied)
-            summary["files"] += 1
+            entries.append({"path": path, "uri": doc.uri if doc is not None else path_to_uri(path), "doc": doc,
+                            "version": version, "text": text, "new_text": result.new_text,
+                            "sites": len(result.applied)})
         server.check_cancelled(msg_id, token)
-        if changes or plain:
-            edit = types.WorkspaceEdit(document_changes=changes) if versioned else types.WorkspaceEdit(changes=plain)
+        # re-verify just before the edit: skip anything that changed since it was analysed
+        current = []
+        for entry in entries:
+            doc = server.documents.by_path(entry["path"])
+            if entry["doc"] is not None:
+                unchanged = doc is entry["doc"] and doc.version == entry["version"] and doc.text == entry["text"]
+            else:
+                unchanged = doc is None and read_text(entry["path"]) == entry["text"]
+            if unchanged:
+                current.append(entry)
+            else:
+                summary["skippedFiles"].append(entry["uri"])
+        if current:
+            versioned = server.cap("workspace.workspace_edit.document_changes", False)
+            document_changes: list = []
+            plain: dict[str, list] = {}
+            for entry in current:
+                edits = edits_between(entry["text"], entry["new_text"], LineIndex(entry["text"]), server.encoding)
+                if versioned:
+                    document_changes.append(types.TextDocumentEdit(
+                        text_document=types.OptionalVersionedTextDocumentIdentifier(uri=entry["uri"],
+                                                                                    version=entry["version"]),
+                        edits=edits))
+                else:
+                    plain[entry["uri"]] = edits
+            edit = (types.WorkspaceEdit(document_changes=document_changes) if versioned
+                    else types.WorkspaceEdit(changes=plain))
             response = await server.workspace_apply_edit_async(
                 types.ApplyWorkspaceEditParams(edit=edit, label="SSOT: fix all"))
-            if not getattr(response, "applied", False):
+            if getattr(response, "applied", False):
+                _mark_edited(server, current)
+                summary["fixedSites"] = sum(entry["sites"] for entry in current)
+                summary["files"] = len(current)
+            else:
                 reason = getattr(response, "failure_reason", None) or "the client did not apply the edit"
                 server.show_once(f"SSOT: fix all was not applied: {reason}", types.MessageType.Warning)
-                summary.update(fixedSites=0, files=0)
         return summary
     finally:
         if token is not None:

@@ -46,8 +46,9 @@ def add_folder(server, uri: str, settings: Settings) -> FolderState | None:
         return None
     state = FolderState(uri=uri, root=Path(path), settings=settings)
     message = state.load_config()
-    if message:
-        server.show_once(message, types.MessageType.Error)
+    for text in (message, state.baseline_message):
+        if text:
+            server.show_once(text, types.MessageType.Error)
     server.folders[uri] = state
     server.index_ready.setdefault(uri, asyncio.Event())  # set when its first index is installed
     return state

@@ -127,9 +127,15 @@ class LinesCache:
         return self.cache[path]
 
 
+def visible_violations(server, doc: Document) -> list[Violation]:
+    """The document's violations that are reported: those the workspace baseline does not accept."""
+    return server.state_for(doc.path).visible(doc.path, doc.violations, doc.lines)
+
+
 def document_diagnostics(server, doc: Document) -> list[types.Diagnostic]:
     lines_of = LinesCache(server)
-    return [to_diagnostic(v, doc.lines, server.encoding, doc.version, lines_of) for v in doc.violations]
+    return [to_diagnostic(v, doc.lines, server.encoding, doc.version, lines_of)
+            for v in visible_violations(server, doc)]
 
 
 def disk_diagnostics(server, state: FolderState, path: str, lines_of=None) -> list[types.Diagnostic]:
@@ -140,7 +146,7 @@ def disk_diagnostics(server, state: FolderState, path: str, lines_of=None) -> li
     lines = lines_of(path)
     if lines is None:
         return []
-    return [to_diagnostic(v, lines, server.encoding, None, lines_of) for v in violations]
+    return [to_diagnostic(v, lines, server.encoding, None, lines_of) for v in state.visible(path, violations, lines)]
 
 
 # -- push -------------------------------------------------------------------------------------------
@@ -149,7 +155,8 @@ def publish_document(server, doc: Document) -> None:
     if server.pull_mode:
         return
     lines_of = LinesCache(server)
-    payload = [diagnostic_dict(v, doc.lines, server.encoding, doc.version, lines_of) for v in doc.violations]
+    payload = [diagnostic_dict(v, doc.lines, server.encoding, doc.version, lines_of)
+               for v in visible_violations(server, doc)]
     params = {"uri": doc.uri, "version": doc.version, "diagnostics": payload}
     try:
         server.protocol._send_data({"jsonrpc": "2.0", "method": types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS,
@@ -229,6 +236,30 @@ def refresh_all_open(server, state: FolderState | None = None) -> None:
 
 
 # -- pull -------------------------------------------------------------------------------------------
+
+FIRST_INDEX_WAIT = float(os.environ.get("SSOT_LSP_FIRST_INDEX_WAIT", "20"))
+
+
+async def wait_for_first_index(server, uri: str) -> None:
+    """A pull client that cannot be asked to pull again (no ``refreshSupport``, e.g. Neovim 0.11)
+    keeps its first answer until the next edit, so answer it only once the folder's first index
+    is installed (bounded by ``FIRST_INDEX_WAIT`` seconds; then with what there is). Clients with
+    refresh support, and later pulls (the previous index stays in place during a re-index), are
+    answered at once."""
+    if server.cap("workspace.diagnostics.refresh_support", False):
+        return
+    path = server.path_of(uri)
+    state = server.folder_for_path(path) if path else None
+    if state is None or state.indexed:
+        return
+    event = server.index_ready.get(state.uri)
+    if event is None or event.is_set():
+        return
+    try:
+        await asyncio.wait_for(event.wait(), FIRST_INDEX_WAIT)
+    except asyncio.TimeoutError:
+        server.log(f"answering diagnostics for {uri} before the index of {state.root} is complete", "info")
+
 
 def document_report(server, uri: str, previous_result_id: str | None):
     doc = server.document(uri)

@@ -10,7 +10,7 @@ from ssot_lsp.config.model import Group
 from ssot_lsp.core.codes import RULES
 from ssot_lsp.core.violations import Violation
 from ssot_lsp.lsp.convert import to_range
-from ssot_lsp.lsp.diagnostics import ensure_current
+from ssot_lsp.lsp.diagnostics import ensure_current, visible_violations
 from ssot_lsp.lsp.documents import Document
 
 WHY = {
@@ -40,7 +40,7 @@ def hover(server, doc: Document, position: types.Position) -> types.Hover | None
     lines = doc.lines
     col = lines.to_cp_col(position.line, position.character, server.encoding)
     here = (position.line, col)
-    found = [v for v in doc.violations if (v.span.line, v.span.col) <= here <= (v.span.end_line, v.span.end_col)]
+    found = [v for v in visible_violations(server, doc) if (v.span.line, v.span.col) <= here <= (v.span.end_line, v.span.end_col)]
     if not found:
         return None
     state = server.state_for(doc.path)

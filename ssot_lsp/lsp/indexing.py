@@ -30,6 +30,23 @@ POLL_SKIPPED = ALWAYS_SKIPPED_DIRS | {".venv", "venv", "site-packages", ".eggs",
 
 # -- indexing -------------------------------------------------------------------------------------
 
+def configure_worker_processes() -> None:
+    """The scan runs in an executor thread of a process with other threads (the event loop, the
+    stdin reader); forking such a process is unsafe (locks held by other threads stay locked in
+    the child; Python 3.12 warns about it). ``Workspace.scan`` creates its ``ProcessPoolExecutor``
+    with the default context, so make that default "forkserver" for the server process: workers
+    fork from a clean single-threaded server that has the core preloaded. Call once, before the
+    first scan, in the serving process only."""
+    import multiprocessing
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return  # Windows: "spawn" is the default (and only) method anyway
+    if multiprocessing.get_start_method(allow_none=True) not in (None, "fork"):
+        return
+    multiprocessing.set_start_method("forkserver", force=True)
+    multiprocessing.set_forkserver_preload(["ssot_lsp.core.workspace"])
+
+
 def start_indexing(server, state: FolderState) -> asyncio.Task:
     """(Re)build one folder's index in the background; a newer request supersedes an older one."""
     if not state.scannable:
@@ -78,7 +95,7 @@ async def _index(server, state: FolderState, generation: int) -> None:
     try:
         if SCAN_DELAY:
             await asyncio.sleep(SCAN_DELAY)  # tests: makes "before the index completes" observable
-        result = await loop.run_in_executor(None, state.scan, progress)
+        result, cache = await loop.run_in_executor(None, state.scan, progress)
     except asyncio.CancelledError:
         _end(server, token, "superseded")
         raise
@@ -111,6 +128,8 @@ async def _index(server, state: FolderState, generation: int) -> None:
     diag.refresh_all_open(server, state)
     diag.publish_workspace(server, state)
     diag.request_refresh(server)
+    if cache is not None:
+        await loop.run_in_executor(None, state.save_cache, cache)
 
 
 def _end(server, token, message: str) -> None:
@@ -128,13 +147,20 @@ def reload_config(server, state: FolderState) -> bool:
     """Re-read the folder's configuration; on error keep the last good one. Returns success."""
     before = state.config.fingerprint() if state.config else None
     source_before = state.config.source if state.config else None
+    baseline_before = state.baseline_stamp
     message = state.load_config()
     if message:
         server.show_once(message, types.MessageType.Error)
         return False
+    if state.baseline_message:
+        server.show_once(state.baseline_message, types.MessageType.Error)
     if state.config.fingerprint() != before or state.config.source != source_before:
         server.log(f"configuration of {state.root}: {state.config.source}", "info")
         start_indexing(server, state)
+    elif state.baseline_stamp != baseline_before:
+        diag.refresh_all_open(server, state)
+        diag.publish_workspace(server, state)
+        diag.request_refresh(server)
     return True
 
 
@@ -144,14 +170,19 @@ def on_disk_changes(server, paths: list[str]) -> None:
     by_state: dict[str, tuple[FolderState, list[str]]] = {}
     for path in paths:
         for state in server.all_states():
-            if state.contains(path) or path in state.config_files:
+            if state.contains(path) or path in state.config_files or path == state.baseline_path:
                 by_state.setdefault(state.uri, (state, []))[1].append(path)
     for state, changed in by_state.values():
+        if state.baseline_path and state.baseline_path in changed:
+            state.baseline_message = state.load_baseline()
+            if state.baseline_message:
+                server.show_once(state.baseline_message, types.MessageType.Error)
+            diag.refresh_all_open(server, state)
+            diag.publish_workspace(server, state)
+            diag.request_refresh(server)
         if any(os.path.basename(p) in CONFIG_NAMES or p in state.config_files for p in changed):
             if reload_config(server, state):
                 continue
-        if state.baseline_path and state.baseline_path in changed:
-            diag.refresh_all_open(server, state)
         python = [p for p in changed if p.endswith((".py", ".pyi"))]
         if not python:
             continue

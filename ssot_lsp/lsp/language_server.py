@@ -46,6 +46,7 @@ class SsotLanguageServer(LanguageServer):
         self.index_ready: dict[str, asyncio.Event] = {}
         self.published: dict[str, str] = {}  # uri -> result id of what was last pushed (workspace mode)
         self.pull_result_ids: dict[str, str] = {}
+        self.edits_in_flight: dict[str, dict] = {}  # files an applied fixAll edited, until the client syncs
         self.poll_task: asyncio.Task | None = None
         self.timings_path = os.environ.get("SSOT_LSP_TIMINGS") or None
         self.received_at: dict[tuple[str, int | None], float] = {}
@@ -86,8 +87,9 @@ class SsotLanguageServer(LanguageServer):
         if state is None:
             state = FolderState(uri=path_to_uri(key), root=root, settings=self.settings, scannable=False)
             message = state.load_config()
-            if message:
-                self.show_once(message, types.MessageType.Warning)
+            for text in (message, state.baseline_message):
+                if text:
+                    self.show_once(text, types.MessageType.Warning)
             state.indexed = True
             self.loose[key] = state
         return state

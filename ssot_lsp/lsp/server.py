@@ -13,6 +13,7 @@ from ssot_lsp.lsp.language_server import SsotLanguageServer, safe
 
 
 def create_server() -> SsotLanguageServer:
+    indexing.configure_worker_processes()
     server = SsotLanguageServer()
 
     @server.feature(types.INITIALIZE)
@@ -44,6 +45,7 @@ def create_server() -> SsotLanguageServer:
         if path is None or not _is_python(item.language_id, path):
             return
         doc = ls.documents.open(item.uri, path, item.text, item.version, item.language_id)
+        commands.note_opened(ls, path, item.text)
         ls.note_received(item.uri, item.version)
         diag.cancel_pending(ls, doc.uri)
         diag.refresh_document(ls, doc)
@@ -55,6 +57,7 @@ def create_server() -> SsotLanguageServer:
         if doc is None:
             return
         ls.note_received(doc.uri, params.text_document.version)
+        commands.note_changed(ls, doc.path, params.text_document.version)
         for change in params.content_changes:
             doc.apply_change(change, ls.encoding)
         doc.version = params.text_document.version
@@ -80,6 +83,7 @@ def create_server() -> SsotLanguageServer:
         doc = ls.documents.close(uri)
         if doc is None:
             return
+        commands.note_closed(ls, doc.path)
         diag.clear_document(ls, uri)
         state = ls.state_for(doc.path)
         if state.restore_disk(doc.path):
@@ -92,7 +96,8 @@ def create_server() -> SsotLanguageServer:
                     types.DiagnosticOptions(identifier="ssot", inter_file_dependencies=True,
                                             workspace_diagnostics=True))
     @safe(lambda: types.RelatedFullDocumentDiagnosticReport(items=[]))
-    def document_diagnostic(ls: SsotLanguageServer, params: types.DocumentDiagnosticParams):
+    async def document_diagnostic(ls: SsotLanguageServer, params: types.DocumentDiagnosticParams):
+        await diag.wait_for_first_index(ls, params.text_document.uri)
         return diag.document_report(ls, params.text_document.uri, params.previous_result_id)
 
     @server.feature(types.WORKSPACE_DIAGNOSTIC)

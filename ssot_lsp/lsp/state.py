@@ -19,6 +19,8 @@ from ssot_lsp.config.loader import (
     parse_config_table,
 )
 from ssot_lsp.config.model import Config
+from ssot_lsp.core import baseline as baseline_core
+from ssot_lsp.core.baseline import Baseline
 from ssot_lsp.core.engine import analyze
 from ssot_lsp.core.facts import FileFacts, extract_facts
 from ssot_lsp.core.index import WorkspaceIndex
@@ -65,6 +67,9 @@ class FolderState:
     scan_generation: int = 0
     config_files: set[str] = field(default_factory=set)
     pending_disk: set[str] = field(default_factory=set)  # disk changes seen while a scan runs
+    baseline: Baseline | None = None  # accepted violations (``ssot-lsp baseline``): not reported
+    baseline_stamp: tuple | None = None  # (path, mtime_ns, size) of the loaded baseline file
+    baseline_message: str | None = None  # why the baseline file could not be used (shown once)
     _violations_cache: dict[str, tuple[int, list[Violation]]] = field(default_factory=dict)
 
     # -- configuration -----------------------------------------------------------------------
@@ -91,6 +96,7 @@ class FolderState:
             return f"SSOT: cannot load configuration: {exc}"
         self.config_error = None
         self._set_config(config)
+        self.baseline_message = self.load_baseline()
         return None
 
     def _set_config(self, config: Config) -> None:
@@ -102,11 +108,49 @@ class FolderState:
         self.config_files = files
         self._violations_cache.clear()
 
+    # -- baseline -------------------------------------------------------------------------------
     @property
     def baseline_path(self) -> str | None:
-        if self.config is None or not self.config.baseline:
+        """The baseline file ``ssot-lsp check`` uses: configured, else ``.ssot-baseline.json`` at the root."""
+        if self.config is None:
             return None
-        return str(self.config.root / self.config.baseline)
+        name = self.config.baseline or baseline_core.DEFAULT_FILE_NAME
+        return os.path.abspath(self.config.root / Path(name).expanduser())
+
+    def load_baseline(self) -> str | None:
+        """(Re)read the baseline file; no file means no baseline. An unreadable or invalid file keeps
+        the last good baseline and returns a message."""
+        path = self.baseline_path
+        try:
+            info = os.stat(path) if path else None
+        except OSError:
+            info = None
+        if info is None:
+            self.baseline, self.baseline_stamp = None, None
+            return None
+        stamp = (path, info.st_mtime_ns, info.st_size)
+        if stamp == self.baseline_stamp:
+            return None
+        try:
+            self.baseline = baseline_core.load(Path(path))
+        except baseline_core.BaselineError as exc:
+            return f"SSOT: invalid baseline: {exc}; " + (
+                "keeping the last good baseline" if self.baseline is not None else "reporting every violation")
+        self.baseline_stamp = stamp
+        return None
+
+    def visible(self, path: str, violations: list[Violation], lines) -> list[Violation]:
+        """The violations not accepted by the baseline (``lines.line(n)`` gives the text of line n),
+        matched the way ``ssot-lsp check`` matches them: per (file, code, fingerprint) with counts,
+        the last ones in file order being the new ones."""
+        if self.baseline is None or not violations or lines is None:
+            return violations
+        relpath = self.workspace.relpath(Path(path))
+        ordered = sorted(violations, key=Violation.sort_key)
+        items = [baseline_core.Keyed(v, baseline_core.key_for(v, relpath, lines.line(v.span.line)))
+                 for v in ordered]
+        new, _ = baseline_core.filter_new(self.baseline, items)
+        return new
 
     # -- files ------------------------------------------------------------------------------------
     def contains(self, path: str) -> bool:
@@ -125,8 +169,9 @@ class FolderState:
         return self.workspace.is_included(self.workspace.relpath(Path(path)))
 
     # -- scanning -----------------------------------------------------------------------------
-    def scan(self, progress=None) -> ScanResult:
-        """Runs in an executor thread: touches nothing shared."""
+    def scan(self, progress=None) -> tuple[ScanResult, object]:
+        """Runs in an executor thread: touches nothing shared. Returns the result and the facts cache
+        to save (by ``save_cache``, after the index is installed: writing it is not on the way)."""
         workspace = Workspace(self.config, max_file_size_kb=self.settings.max_file_size_kb)
         cache = None
         try:
@@ -135,14 +180,19 @@ class FolderState:
             cache = FactsCache(workspace.root, self.config.fingerprint() + _roots_key(workspace))
         except Exception:  # noqa: BLE001 - the cache is an optimisation only
             cache = None
-        result = workspace.scan(None, jobs=1, cache=cache, progress=progress,
+        result = workspace.scan(None, jobs=scan_jobs(), cache=cache, progress=progress,
                                 severity_overrides=self.settings.severity or None)
-        if cache is not None:
-            try:
-                cache.save()
-            except Exception:  # noqa: BLE001
-                pass
-        return result
+        return result, cache
+
+    @staticmethod
+    def save_cache(cache) -> None:
+        """Runs in an executor thread."""
+        if cache is None:
+            return
+        try:
+            cache.save()
+        except Exception:  # noqa: BLE001 - the cache is an optimisation only
+            pass
 
     def install_scan(self, result: ScanResult, open_facts: list[FileFacts]) -> None:
         self.index = result.index or WorkspaceIndex()
@@ -216,6 +266,14 @@ class FolderState:
 
     def workspace_files(self) -> list[str]:
         return sorted(self.disk_facts)
+
+
+def scan_jobs() -> int:
+    """Worker processes for a scan: like the CLI, every core (``SSOT_LSP_JOBS`` overrides)."""
+    value = os.environ.get("SSOT_LSP_JOBS")
+    if value and value.isdigit() and int(value) > 0:
+        return int(value)
+    return os.cpu_count() or 1
 
 
 def _roots_key(workspace: Workspace) -> str:

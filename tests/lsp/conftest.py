@@ -24,3 +24,10 @@ async def slow_index_client(lsp_client: LanguageClient):
     """A server whose first index takes at least 1.5 s (to observe work before it completes)."""
     yield
     await _shutdown(lsp_client)
+
+
+@pytest_lsp.fixture(config=server_config(SSOT_LSP_JOBS="2"))
+async def parallel_client(lsp_client: LanguageClient):
+    """A server that scans with two worker processes (workspaces above the core's parallel threshold)."""
+    yield
+    await _shutdown(lsp_client)

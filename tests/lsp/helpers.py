@@ -11,7 +11,7 @@ from pathlib import Path
 
 from lsprotocol import types
 from pygls.protocol import default_converter
-from pygls.uris import from_fs_path
+from pygls.uris import from_fs_path, to_fs_path
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
@@ -30,6 +30,7 @@ def make_client() -> LanguageClient:
     client.registrations = []
     client.applied_edits = []
     client.apply_edit_result = True
+    client.editor = None  # an Editor applies workspace edits to its buffers
 
     def publish(ls, params: types.PublishDiagnosticsParams):
         client.diagnostics[params.uri] = params.diagnostics
@@ -40,6 +41,8 @@ def make_client() -> LanguageClient:
 
     def apply_edit(ls, params: types.ApplyWorkspaceEditParams):
         client.applied_edits.append(params)
+        if client.editor is not None:
+            return client.editor.apply(params)
         return types.ApplyWorkspaceEditResult(applied=client.apply_edit_result)
 
     register_lsp_features(client, {**DEFAULT_CLIENT_FEATURES, types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: publish,
@@ -179,3 +182,70 @@ def expected_count(root: Path) -> int:
     from ssot_lsp.core.project import open_workspace
 
     return len(open_workspace([root]).scan(jobs=1).violations)
+
+
+class Editor:
+    """Buffers the way Neovim keeps them: ``workspace/applyEdit`` changes a buffer at once (loading
+    and attaching files that are not open yet), ``didChange`` follows after a debounce (150 ms in
+    Neovim). Versioned document edits for a buffer that is newer are skipped, as Neovim does."""
+
+    def __init__(self, client: LanguageClient, encoding: str = "utf-16", debounce: float = 0.15) -> None:
+        self.client = client
+        self.encoding = encoding
+        self.debounce = debounce
+        self.buffers: dict[str, list] = {}  # uri -> [text, version]
+        self.flushes: list[asyncio.TimerHandle] = []
+        self.skipped_stale: list[str] = []
+        client.editor = self
+
+    def open(self, path: Path) -> str:
+        doc_uri = uri(path)
+        text = path.read_text(encoding="utf-8")
+        self.buffers[doc_uri] = [text, 1]
+        open_doc(self.client, path, 1, text)
+        return doc_uri
+
+    def text(self, doc_uri: str) -> str:
+        return self.buffers[doc_uri][0]
+
+    def apply(self, params: types.ApplyWorkspaceEditParams) -> types.ApplyWorkspaceEditResult:
+        edit = params.edit
+        per_doc: list[tuple[str, int | None, list]] = []
+        for change in edit.document_changes or ():
+            per_doc.append((change.text_document.uri, change.text_document.version, list(change.edits)))
+        for doc_uri, edits in (edit.changes or {}).items():
+            per_doc.append((doc_uri, None, list(edits)))
+        for doc_uri, version, edits in per_doc:
+            if doc_uri not in self.buffers:  # Neovim loads the file and attaches the client
+                self.open(Path(to_fs_path(doc_uri)))
+            text, current = self.buffers[doc_uri]
+            if version is not None and version < current:
+                self.skipped_stale.append(doc_uri)
+                continue
+            self.buffers[doc_uri] = [apply_text_edits(text, edits, self.encoding), current + 1]
+            self._schedule_change(doc_uri)
+        return types.ApplyWorkspaceEditResult(applied=True)
+
+    def _schedule_change(self, doc_uri: str) -> None:
+        def flush():
+            text, version = self.buffers[doc_uri]
+            change_doc(self.client, doc_uri, version, text)
+
+        self.flushes.append(asyncio.get_running_loop().call_later(self.debounce, flush))
+
+    async def settle(self) -> None:
+        await asyncio.sleep(self.debounce + 0.1)
+
+
+def apply_text_edits(text: str, edits, encoding: str) -> str:
+    from ssot_lsp.lsp.documents import LineIndex
+
+    lines = LineIndex(text)
+    spans = []
+    for edit in edits:
+        start = lines.offset(edit.range.start.line, edit.range.start.character, encoding)
+        end = lines.offset(edit.range.end.line, edit.range.end.character, encoding)
+        spans.append((start, end, edit.new_text))
+    for start, end, new_text in sorted(spans, key=lambda s: (s[0], s[1]), reverse=True):
+        text = text[:start] + new_text + text[end:]
+    return text

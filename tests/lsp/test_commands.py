@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import asyncio
 from pathlib import Path
 
@@ -10,6 +11,8 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcRequestCancelled
 
 from .helpers import (
+    Editor,
+    change_doc,
     copy_demo,
     expected_count,
     initialize,
@@ -82,3 +85,61 @@ async def test_fix_all_applies_a_workspace_edit_and_skips_changed_files(client, 
         assert versions.get(doc, 1) == 1  # open documents carry their version
     assert any(isinstance(r[0], types.WorkDoneProgressBegin) and r[0].title == "SSOT: fixing workspace"
                for r in client.progress_reports.values())
+
+
+def _parses(text: str) -> bool:
+    try:
+        ast.parse(text)
+    except SyntaxError:
+        return False
+    return True
+
+
+# streaming_service.py and tool_service.py have safe fixes; tool_service.py is not open (the editor
+# loads it when the edit arrives), pipeline_runner.py has only unfixable sites
+FIX_OPEN = ("netra_backend/app/services/streaming_service.py", "netra_backend/app/services/pipeline_runner.py")
+
+
+@pytest.mark.skipif(not _fixes_available(), reason="ssot_lsp.fixes.api not available")
+async def test_fix_all_twice_without_saving_keeps_buffers_intact(client, tmp_path: Path):
+    """Neovim 0.11 (no documentChanges): the second fixAll runs before the editor's debounced
+    didChange of the first edit arrived; it must not re-send the first run's edits."""
+    root = copy_demo(tmp_path)
+    result = await initialize(client, root, profile="neovim-0.11")
+    editor = Editor(client, encoding=result.capabilities.position_encoding)
+    for rel in FIX_OPEN:
+        editor.open(root / rel)
+    first = await client.workspace_execute_command_async(_command("ssot.fixAll"))
+    assert first["files"] == 2 and uri(root / "netra_backend/app/services/tool_service.py") in editor.buffers
+    once = {u: editor.text(u) for u in editor.buffers}
+    assert all(_parses(text) for text in once.values())
+    second = await client.workspace_execute_command_async(_command("ssot.fixAll"))  # nothing saved
+    await editor.settle()
+    assert second["fixedSites"] == 0 and second["skippedFiles"] == []
+    twice = {u: editor.text(u) for u in editor.buffers}
+    assert twice == once
+
+
+@pytest.mark.skipif(not _fixes_available(), reason="ssot_lsp.fixes.api not available")
+async def test_fix_all_edits_open_buffers_not_the_disk(client, tmp_path: Path):
+    """VS Code (documentChanges): an open document's edit is computed from its unsaved text and
+    carries its current version."""
+    from ssot_lsp.core.project import open_workspace
+    from ssot_lsp.fixes import api
+
+    root = copy_demo(tmp_path)
+    result = await initialize(client, root, profile="vscode")
+    editor = Editor(client, encoding=result.capabilities.position_encoding or "utf-16")
+    path = root / "netra_backend/app/services/streaming_service.py"
+    doc = editor.open(path)
+    unsaved = "# unsaved line one\n# unsaved line two\n" + editor.text(doc)
+    editor.buffers[doc] = [unsaved, 2]
+    change_doc(client, doc, 2, unsaved)
+    summary = await client.workspace_execute_command_async(_command("ssot.fixAll"))
+    assert summary["files"] >= 1
+    (change,) = [c for c in client.applied_edits[-1].edit.document_changes if c.text_document.uri == doc]
+    assert change.text_document.version == 2
+    workspace = open_workspace([root])
+    expected = api.fix_all(unsaved, str(path), workspace.scan(jobs=1).index, workspace.config).new_text
+    assert editor.text(doc) == expected and _parses(expected)
+    assert path.read_text(encoding="utf-8") != expected  # nothing was saved

@@ -12,6 +12,7 @@ from .helpers import (
     change_doc,
     codes,
     copy_demo,
+    expected_count,
     index_runs,
     initialize,
     open_doc,
@@ -112,3 +113,22 @@ async def test_reindex_command_rebuilds_the_index(client, tmp_path: Path):
     result = await client.workspace_execute_command_async(types.ExecuteCommandParams(command="ssot.reindex"))
     assert result["files"] >= 30
     assert len(index_runs(client)) == 2
+
+
+async def test_large_workspace_is_indexed_by_worker_processes(parallel_client, tmp_path: Path):
+    """Above the core's parallel threshold (400 files) the index is built by a process pool started
+    from the server's scan thread (forkserver); it must complete and agree with `ssot-lsp check`."""
+    client = parallel_client
+    root = copy_demo(tmp_path)
+    filler = root / "netra_backend" / "app" / "filler"
+    filler.mkdir()
+    (filler / "__init__.py").write_text("")
+    for n in range(450):
+        body = f"def job_{n}(value):\n    return value * {n}\n"
+        if n % 90 == 0:
+            body = "from netra_backend.app.agents.supervisor.execution_engine import ExecutionEngine\n\n" + body
+        (filler / f"mod_{n}.py").write_text(body)
+    await initialize(client, root)
+    listed = await client.workspace_execute_command_async(types.ExecuteCommandParams(command="ssot.listViolations"))
+    assert len(listed) == expected_count(root)
+    assert sum(1 for item in listed if "/filler/" in item["path"]) == 5

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 from lsprotocol import types
@@ -18,6 +21,7 @@ from .helpers import (
 )
 
 PIPELINE = "netra_backend/app/services/pipeline_runner.py"
+ROUTES = "netra_backend/app/routes/agent_routes.py"
 
 
 def _params(doc: str, previous: str | None = None):
@@ -94,3 +98,27 @@ async def test_neovim_011_pulls_with_utf8(client, tmp_path: Path):
     report = await client.text_document_diagnostic_async(_params(doc))
     assert len(report.items) == 6
     assert doc not in client.diagnostics
+
+
+def _cli_items(root: Path, rel: str) -> list[tuple[str, int, int]]:
+    """What `ssot-lsp check --format json` reports for one file: (code, line, column), 0-based."""
+    out = subprocess.run([sys.executable, "-m", "ssot_lsp", "check", "--format", "json", "--no-cache",
+                          "--exit-zero", str(root)], capture_output=True, text=True, check=True, cwd=root)
+    report = json.loads(out.stdout)
+    target = (root / rel).resolve()
+    return sorted((v["code"], v["line"] - 1, v["column"] - 1) for v in report["violations"]
+                  if (root / v["path"]).resolve() == target or Path(v["path"]).resolve() == target)
+
+
+async def test_pull_without_refresh_support_waits_for_the_index(slow_index_client, tmp_path: Path):
+    """Neovim 0.11 pulls but cannot be asked to pull again: its first pull must see the full index."""
+    client = slow_index_client
+    root = copy_demo(tmp_path)
+    await initialize(client, root, profile="neovim-0.11", wait_index=False)
+    assert client.capabilities.workspace.diagnostics is None  # no refreshSupport
+    doc = open_doc(client, root / ROUTES)
+    report = await asyncio.wait_for(client.text_document_diagnostic_async(_params(doc)), 25)
+    got = sorted((str(d.code), d.range.start.line, d.range.start.character) for d in report.items)
+    expected = _cli_items(root, ROUTES)
+    assert len(expected) == 6 and got == expected
+    assert client.diagnostic_refresh_count == 0

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Install code-server 4.100.3 (the last line that runs on Node 20) plus playwright-core into a
 # cache folder, without any download other than the npm registry (and apt, when root).
+# The top-level packages come from code-server-deps/package-lock.json (npm ci); native modules
+# are built against the local Node headers (npm_config_nodedir), never downloaded ones.
 #
 # Env:
 #   SSOT_E2E_CACHE   cache folder (default: $HOME/.cache/ssot-lsp-e2e)
 #   SSOT_E2E_NO_APT  set to 1 to skip the apt-get step even when running as root
 #
-# Needs (apt): libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config ripgrep chromium
-# Idempotent: a finished install leaves $SSOT_E2E_CACHE/.installed-4.100.3 and is skipped next time.
+# Needs (apt): libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config ripgrep chromium build-essential
+# Idempotent: a finished install leaves $SSOT_E2E_CACHE/.installed-4.100.3 and is skipped next time
+# (a fraction of a second); a changed code-server-deps/package-lock.json reinstalls.
 # Prints the code-server executable path as its last line.
 set -euo pipefail
 
@@ -16,11 +19,14 @@ PLAYWRIGHT_VERSION=1.52.0
 CACHE="${SSOT_E2E_CACHE:-$HOME/.cache/ssot-lsp-e2e}"
 STAMP="$CACHE/.installed-$CODE_SERVER_VERSION"
 CS="$CACHE/node_modules/code-server"
-APT_PACKAGES="libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config ripgrep chromium"
+DEPS="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/code-server-deps"
+APT_PACKAGES="libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config ripgrep chromium build-essential"
 
 log() { echo "[install-code-server] $*" >&2; }
 
-if [ -f "$STAMP" ] && [ -f "$CS/out/node/entry.js" ] && [ -e "$CACHE/node_modules/.bin/code-server" ]; then
+if [ -f "$STAMP" ] && [ -f "$CS/out/node/entry.js" ] && [ -e "$CACHE/node_modules/.bin/code-server" ] \
+  && [ -f "$CACHE/node_modules/playwright-core/package.json" ] \
+  && cmp -s "$DEPS/package-lock.json" "$CACHE/package-lock.json"; then
   log "already installed in $CACHE"
   echo "$CACHE/node_modules/.bin/code-server"
   exit 0
@@ -41,13 +47,24 @@ if [ -n "$missing" ]; then
   fi
 fi
 
+# node-gyp downloads the Node headers from the Node.js site unless told where local ones are.
+if [ -z "${npm_config_nodedir:-}" ]; then
+  nodedir="$(cd "$(dirname "$(readlink -f "$(command -v node)")")/.." && pwd)"
+  if [ -f "$nodedir/include/node/node.h" ]; then
+    export npm_config_nodedir="$nodedir"
+  else
+    log "no Node headers under $nodedir/include/node: node-gyp would try to download them"
+  fi
+fi
+
+rm -f "$STAMP"
 mkdir -p "$CACHE"
 cd "$CACHE"
-[ -f package.json ] || echo '{"name":"ssot-lsp-e2e-cache","private":true}' > package.json
+cp -f "$DEPS/package.json" "$DEPS/package-lock.json" .
 
-log "npm install --ignore-scripts code-server@$CODE_SERVER_VERSION playwright-core@$PLAYWRIGHT_VERSION"
-npm install --no-audit --no-fund --ignore-scripts \
-  "code-server@$CODE_SERVER_VERSION" "playwright-core@$PLAYWRIGHT_VERSION" >&2
+log "npm ci --ignore-scripts (code-server@$CODE_SERVER_VERSION playwright-core@$PLAYWRIGHT_VERSION, from code-server-deps/package-lock.json)"
+npm ci --no-audit --no-fund --ignore-scripts >&2
+grep -q "\"version\": \"$CODE_SERVER_VERSION\"" "$CS/package.json" || { log "code-server is not $CODE_SERVER_VERSION"; exit 1; }
 
 # What code-server's postinstall.sh does, minus the ripgrep download.
 cd "$CS/lib/vscode"

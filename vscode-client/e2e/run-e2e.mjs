@@ -50,6 +50,10 @@ const SHOTS = path.resolve(env.SSOT_E2E_SCREENSHOTS || path.join(HERE, 'screensh
 const DEADLINE_S = Number(env.SSOT_E2E_DEADLINE_S || 360);
 const WAIT = 60_000;
 const EXPECTED_FIX = 'get_execution_engine_factory()).create_for_user(ctx)';
+const CONSTRUCTION = 'ExecutionEngine(registry, websocket_bridge, user_context=ctx)';
+const REPLACEMENT = 'await (await get_execution_engine_factory()).create_for_user(ctx)';
+const FACTORY_IMPORT =
+  /^from netra_backend\.app\.agents\.supervisor(\.execution_engine_factory)? import (.*, )?get_execution_engine_factory(,.*)?$/;
 const T0 = Date.now();
 
 let codeServer; // ChildProcess
@@ -405,14 +409,30 @@ async function main() {
   // A failure here is recorded and the tree is still checked, so one run reports both.
   const problems = [];
   try {
-    const lines = fs.readFileSync(path.join(ws, REL_FILE), 'utf8').split('\n');
-    const lineIdx = lines.findIndex((l) => /ExecutionEngine\(registry, websocket_bridge, user_context=ctx\)/.test(l));
-    if (lineIdx < 0) fail(`fixture has no "ExecutionEngine(registry, websocket_bridge, user_context=ctx)" line`);
-    const col = lines[lineIdx].search(/ExecutionEngine\(/) + 1;
+    const original = fs.readFileSync(path.join(ws, REL_FILE), 'utf8');
+    const lines = original.split('\n');
+    const lineIdx = lines.findIndex((l) => l.includes(CONSTRUCTION));
+    if (lineIdx < 0) fail(`fixture has no "${CONSTRUCTION}" line`);
+    const col = lines[lineIdx].indexOf(CONSTRUCTION) + 1;
     await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
     await quickInput(page, 'Control+G', `:${lineIdx + 1}:${col + 2}`);
     await page.keyboard.press('Enter');
     await sleep(300);
+
+    // The diagnostic's hover over the construction, for the squiggle screenshot (best effort).
+    try {
+      await page.keyboard.press('Control+K');
+      await page.keyboard.press('Control+I');
+      const hover = page.locator('.monaco-hover:visible', { hasText: /SSOT0\d\d/ }).first();
+      await hover.waitFor({ state: 'visible', timeout: 10_000 });
+      await sleep(400);
+      await page.screenshot({ path: path.join(SHOTS, 'squiggle.png') });
+      log(`hover: ${(await hover.innerText()).replace(/\s+/g, ' ').trim().slice(0, 200)}; screenshot squiggle.png`);
+    } catch (e) {
+      log(`no hover for the screenshot (${String(e.message || e).split('\n')[0]})`);
+    }
+    await page.keyboard.press('Escape');
+    await sleep(200);
 
     const actionRows = page.locator('.action-widget .monaco-list-row');
     let choice;
@@ -457,6 +477,32 @@ async function main() {
       throw e;
     });
     if (fixed) log('quick fix applied: editor text contains the factory call');
+
+    // Save and check the file on disk: the construction replaced, the factory imported once,
+    // nothing else changed.
+    await page.keyboard.press('Control+S');
+    const want = original.replace(`engine = ${CONSTRUCTION}`, `engine = ${REPLACEMENT}`).split('\n');
+    const after = await poll(
+      `${REL_FILE} to be saved with the fix`,
+      () => {
+        const text = fs.readFileSync(path.join(ws, REL_FILE), 'utf8');
+        return text.includes(REPLACEMENT) ? text : undefined;
+      },
+      30_000,
+    );
+    const afterLines = after.split('\n');
+    const imports = afterLines.filter((l) => FACTORY_IMPORT.test(l));
+    if (imports.length !== 1) fail(`expected one factory import after the fix, found ${imports.length}:\n${after}`);
+    const withoutImport = afterLines.filter((l) => l !== imports[0]);
+    if (withoutImport.join('\n') !== want.join('\n')) {
+      const diff = [];
+      for (let i = 0; i < Math.max(want.length, withoutImport.length) && diff.length < 12; i++) {
+        if (want[i] !== withoutImport[i]) diff.push(`line ${i + 1}: want ${JSON.stringify(want[i])} got ${JSON.stringify(withoutImport[i])}`);
+      }
+      fail(`unexpected edit besides the construction and the import:\n${diff.join('\n')}`);
+    }
+    if (after.includes(`engine = ${CONSTRUCTION}`)) fail('the construction is still in the saved file');
+    log(`saved file: construction replaced by "${REPLACEMENT}", import "${imports[0]}"`);
   } catch (err) {
     if (!(err instanceof E2EError)) throw err;
     problems.push(`quick fix: ${err.message}`);
@@ -464,18 +510,71 @@ async function main() {
     await page.keyboard.press('Escape');
   }
 
-  // 3. the violations tree
+  // 3. the violations tree: one row per rule code, with the counts of `ssot_lsp check` on the
+  // same (saved) workspace.
   await runCommand(page, 'SSOT: Show Workspace Violations');
-  const treeRow = page.locator('.monaco-list-row', { hasText: /SSOT0\d\d/ }).first();
+  const PANE = 'xpath=ancestor::div[contains(concat(" ", normalize-space(@class), " "), " pane ")][1]';
+  const paneHeader = page.locator('.pane-header', { hasText: /^\s*SSOT Violations/i }).first();
+  const pane = paneHeader.locator(PANE);
+  const treeRow = pane.locator('.monaco-list-row', { hasText: /SSOT0\d\d/ }).first();
   try {
     await treeRow.waitFor({ state: 'visible', timeout: WAIT });
   } catch {
     await page.screenshot({ path: path.join(SHOTS, 'tree-failed.png') });
     fail(`the violations tree shows no row with a rule code. Output channel:\n${indent(outputChannelLog(userData))}`);
   }
+  // Room for the tree: collapse the folders section and the tree's nodes (best effort).
+  try {
+    const folders = page.locator('.explorer-folders-view').first().locator(PANE).locator('.pane-header').first();
+    if ((await folders.getAttribute('aria-expanded')) === 'true') await folders.click();
+    await paneHeader.hover();
+    await paneHeader.locator('.action-label[aria-label*="Collapse All"]').click({ timeout: 5000 });
+  } catch (e) {
+    log(`could not make room for the tree (${String(e.message || e).split('\n')[0]})`);
+  }
+  const check = spawnSync(python, ['-I', '-m', 'ssot_lsp', 'check', '--format', 'json', '--no-cache', '--exit-zero', '.'], {
+    cwd: ws,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  if (check.status !== 0) fail(`ssot_lsp check failed (exit ${check.status}):\n${check.stderr}`);
+  const cliCounts = {};
+  for (const v of JSON.parse(check.stdout).violations) cliCounts[v.code] = (cliCounts[v.code] || 0) + 1;
+  const codeRows = pane.locator('.monaco-list-row[aria-level="1"]');
+  const treeCounts = await poll(
+    `the tree's rule rows to match ssot_lsp check ${JSON.stringify(cliCounts)}`,
+    async () => {
+      const counts = {};
+      for (const t of await codeRows.allInnerTexts()) {
+        const m = /^\s*(SSOT\d{3})\b[\s\S]*?(\d+) sites?\b/.exec(t);
+        if (m) counts[m[1]] = Number(m[2]);
+      }
+      const same = JSON.stringify(Object.entries(counts).sort()) === JSON.stringify(Object.entries(cliCounts).sort());
+      return same ? counts : undefined;
+    },
+    30_000,
+  ).catch(async (e) => {
+    const rowsNow = (await codeRows.allInnerTexts()).map((r) => r.replace(/\s+/g, ' ').trim());
+    await page.screenshot({ path: path.join(SHOTS, 'tree-failed.png') });
+    fail(`${e.message}; tree rows: ${JSON.stringify(rowsNow)}`);
+  });
+  // For the screenshot: a wider side bar (best effort).
+  try {
+    const sidebar = await page.locator('.part.sidebar').boundingBox();
+    if (sidebar) {
+      const y = sidebar.y + sidebar.height / 2;
+      await page.mouse.move(sidebar.x + sidebar.width - 1, y);
+      await page.mouse.down();
+      await page.mouse.move(sidebar.x + sidebar.width + 260, y, { steps: 10 });
+      await page.mouse.up();
+    }
+  } catch (e) {
+    log(`could not widen the side bar (${String(e.message || e).split('\n')[0]})`);
+  }
   await sleep(700);
-  const rows = await page.locator('.monaco-list-row', { hasText: /SSOT0\d\d/ }).allInnerTexts();
-  log(`tree rows: ${JSON.stringify(rows.map((r) => r.replace(/\s+/g, ' ').trim()).slice(0, 12))}`);
+  const rows = await codeRows.allInnerTexts();
+  log(`tree rows: ${JSON.stringify(rows.map((r) => r.replace(/\s+/g, ' ').trim()))}`);
+  log(`tree counts match ssot_lsp check: ${JSON.stringify(treeCounts)}`);
   await page.screenshot({ path: path.join(SHOTS, 'tree.png') });
   log(`screenshot ${path.join(SHOTS, 'tree.png')}`);
   const status = await page.locator('.statusbar-item', { hasText: 'SSOT' }).allInnerTexts();

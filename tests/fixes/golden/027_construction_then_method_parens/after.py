@@ -1,5 +1,5 @@
-from netra_backend.app.agents.supervisor.execution_engine import ExecutionEngine
+from netra_backend.app.agents.supervisor.execution_engine_factory import get_execution_engine_factory
 
 
 async def run(registry, bridge, ctx):
-    return await ExecutionEngine(registry, bridge, user_context=ctx).execute_agent('a', {})
+    return await (await (await get_execution_engine_factory()).create_for_user(ctx)).execute_agent('a', {})

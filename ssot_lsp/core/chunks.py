@@ -1,0 +1,164 @@
+"""Facts from only the top-level statements that can matter, for workspace scans.
+
+Parsing is most of the cost of a cold scan, and a file that mentions an engine name usually does
+so in two or three statements out of hundreds. The file is cut into top-level statements (lines
+that start at column 0 outside string literals), and only these are parsed: imports, ``__all__``,
+and statements that mention a prefilter needle or a name the file binds to something already
+parsed — repeated until no new statement qualifies. The parsed statements are handed to the
+normal extractor as one module, with their real line numbers, so facts are identical in every
+position they record.
+
+Why this is sound: a statement can only produce a fact a rule uses if it mentions a group name
+(a needle) or a name bound by an import, alias or class in the same file; those statements are
+exactly the ones selected. Files where that reasoning does not hold are parsed whole: modules a
+group names (their every definition matters), files with star imports (names bound invisibly),
+and any file where a selected statement does not parse on its own.
+"""
+
+from __future__ import annotations
+
+import ast
+import bisect
+import re
+
+from ssot_lsp.core.facts import FileFacts, extract_facts
+
+# strings and comments; a chunk boundary never lies inside one
+_LEXEME = re.compile(
+    r"#[^\r\n]*"
+    r'|"""(?:[^"\\]|\\.|"(?!""))*(?:"""|\Z)'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*(?:'''|\Z)"
+    r'|"(?:[^"\\\r\n]|\\.)*"'
+    r"|'(?:[^'\\\r\n]|\\.)*'",
+    re.S,
+)
+_STATEMENT_START = re.compile(r"^[^\s#)\]}]", re.M)
+_CONTINUATION = re.compile(r"(?:else|elif|except|finally)\b")
+_IMPORT_OR_ALL = re.compile(r"(?:import|from|__all__)\b")
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+MIN_LINES_FOR_CHUNKING = 150
+MAX_MERGES = 3
+
+
+def _chunk_starts(text: str) -> list[int]:
+    """Offsets where top-level statements start: column 0, outside strings, not a continuation."""
+    spans_start, spans_end = [], []
+    for match in _LEXEME.finditer(text):
+        if match.end() - match.start() > 1 and text.find("\n", match.start(), match.end()) >= 0:
+            spans_start.append(match.start())
+            spans_end.append(match.end())
+    starts = []
+    for match in _STATEMENT_START.finditer(text):
+        offset = match.start()
+        index = bisect.bisect_right(spans_start, offset) - 1
+        if index >= 0 and spans_end[index] > offset:
+            continue  # inside a multi-line string
+        if _CONTINUATION.match(text, offset):
+            continue
+        if offset >= 2 and text[offset - 2] == "\\" or (offset >= 3 and text[offset - 3:offset - 1] == "\\\r"):
+            continue  # a backslash continuation
+        starts.append(offset)
+    return starts
+
+
+def partial_facts(text: str, path: str, module: str, is_package: bool, needles) -> FileFacts | None:
+    """Facts from the statements that matter, or None when the file must be parsed whole."""
+    if text.count("\n") < MIN_LINES_FOR_CHUNKING or "\x00" in text:
+        return None
+    starts = _chunk_starts(text)
+    if len(starts) < 8:
+        return None
+    starts.append(len(text))
+    chunks = [(starts[i], starts[i + 1]) for i in range(len(starts) - 1)]
+    # a decorator belongs to the definition below it
+    merged: list[list[int]] = []
+    pending_decorator = False
+    for start, end in chunks:
+        if pending_decorator:
+            merged[-1][1] = end
+        else:
+            merged.append([start, end])
+        pending_decorator = text.startswith("@", start)
+    chunks = [(s, e) for s, e in merged]
+    if starts[0] > 0 and text[: starts[0]].strip() and not text[: starts[0]].lstrip().startswith(("#", '"', "'")):
+        return None  # code before the first top-level statement start: unusual layout
+
+    plain = [n for n in needles if not n.startswith("\\b")]
+    words = {n[2:] for n in needles if n.startswith("\\b")}
+    selected: set[int] = set()
+    for index, (start, end) in enumerate(chunks):
+        segment = text[start:end]
+        if _IMPORT_OR_ALL.match(text, start) or any(n in segment for n in plain) or (
+                words and words.intersection(_WORD.findall(segment))):
+            selected.add(index)
+
+    parsed: dict[int, list[ast.stmt]] = {}
+    bound: set[str] = set()
+    while True:
+        for index in sorted(selected - parsed.keys()):
+            body = _parse_chunk(text, chunks, index)
+            if body is None:
+                return None
+            parsed[index] = body
+        new_bound = _bindings(parsed.values(), plain, words) - bound
+        if not new_bound:
+            break
+        bound |= new_bound
+        pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(new_bound, key=len, reverse=True))) + r")\b")
+        grown = False
+        for index, (start, end) in enumerate(chunks):
+            if index not in selected and pattern.search(text, start, end):
+                selected.add(index)
+                grown = True
+        if not grown:
+            break
+    if any(isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names)
+           for body in parsed.values() for node in ast.walk(ast.Module(body=body, type_ignores=[]))):
+        return None
+    tree = ast.Module(body=[stmt for index in sorted(parsed) for stmt in parsed[index]], type_ignores=[])
+    facts = extract_facts(text, path, module, is_package, tree=tree)
+    facts.partial_needles = frozenset(needles)
+    return facts
+
+
+def _parse_chunk(text: str, chunks, index: int) -> list[ast.stmt] | None:
+    start, end = chunks[index]
+    line = text.count("\n", 0, start)
+    try:
+        return ast.parse("\n" * line + text[start:end]).body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+def _mentions(name: str, plain, words) -> bool:
+    return any(n in name for n in plain) or any(part in words for part in name.split("."))
+
+
+def _import_names(node, plain, words) -> set[str]:
+    """Names an import binds that can reach a group symbol: the import must mention a needle."""
+    if isinstance(node, ast.Import):
+        return {a.asname or a.name.partition(".")[0] for a in node.names if _mentions(a.name, plain, words)}
+    whole = _mentions(node.module or "", plain, words)
+    return {a.asname or a.name for a in node.names
+            if a.name != "*" and (whole or _mentions(a.name, plain, words) or (a.asname and _mentions(a.asname, plain, words)))}
+
+
+def _bindings(bodies, plain, words) -> set[str]:
+    """Names the parsed statements bind to something a rule may care about."""
+    names: set[str] = set()
+    for body in bodies:
+        for node in body:
+            if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef, ast.If, ast.Try)):
+                candidates = ast.walk(node)
+            else:
+                candidates = (node,)
+            for sub in candidates:
+                if isinstance(sub, (ast.Import, ast.ImportFrom)):
+                    names |= _import_names(sub, plain, words)
+                elif isinstance(sub, ast.ClassDef) and sub in body:
+                    names.add(sub.name)
+                elif isinstance(sub, (ast.Assign, ast.AnnAssign)) and sub in body:
+                    targets = sub.targets if isinstance(sub, ast.Assign) else [sub.target]
+                    names.update(t.id for t in targets if isinstance(t, ast.Name))
+    names.discard("__all__")
+    return names
