@@ -108,7 +108,7 @@ async def server_index(corpus: Path, jobs: int | None) -> tuple[float, dict[str,
         pass
 
     await client.start_io(sys.executable, "-I", "-m", "ssot_lsp", "serve", env=env, cwd=tempfile.gettempdir())
-    pid = client._server.pid  # noqa: SLF001 - the server process pygls started
+    pid = client._server.pid  # the server process pygls started
     folder = from_fs_path(str(corpus))
     await client.initialize_async(types.InitializeParams(
         capabilities=types.ClientCapabilities(

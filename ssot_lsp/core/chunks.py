@@ -22,6 +22,7 @@ import bisect
 import re
 
 from ssot_lsp.core.facts import FileFacts, extract_facts
+from ssot_lsp.core.wordsearch import find_all
 
 # strings and comments; a chunk boundary never lies inside one
 _LEXEME = re.compile(
@@ -35,7 +36,7 @@ _LEXEME = re.compile(
 _STATEMENT_START = re.compile(r"^[^\s#)\]}]", re.M)
 _CONTINUATION = re.compile(r"(?:else|elif|except|finally)\b")
 _IMPORT_OR_ALL = re.compile(r"(?:import|from|__all__)\b")
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_STAR_IMPORT = re.compile(r"import[ \t\\\r\n(]*\*")  # star imports bind names invisibly: parse whole
 MIN_LINES_FOR_CHUNKING = 150
 MAX_MERGES = 3
 
@@ -63,7 +64,7 @@ def _chunk_starts(text: str) -> list[int]:
 
 def partial_facts(text: str, path: str, module: str, is_package: bool, needles) -> FileFacts | None:
     """Facts from the statements that matter, or None when the file must be parsed whole."""
-    if text.count("\n") < MIN_LINES_FOR_CHUNKING or "\x00" in text:
+    if text.count("\n") < MIN_LINES_FOR_CHUNKING or "\x00" in text or _STAR_IMPORT.search(text):
         return None
     starts = _chunk_starts(text)
     if len(starts) < 8:
@@ -85,12 +86,15 @@ def partial_facts(text: str, path: str, module: str, is_package: bool, needles) 
 
     plain = [n for n in needles if not n.startswith("\\b")]
     words = {n[2:] for n in needles if n.startswith("\\b")}
-    selected: set[int] = set()
-    for index, (start, end) in enumerate(chunks):
-        segment = text[start:end]
-        if _IMPORT_OR_ALL.match(text, start) or any(n in segment for n in plain) or (
-                words and words.intersection(_WORD.findall(segment))):
-            selected.add(index)
+    chunk_starts = [start for start, _ in chunks]
+
+    def chunks_at(offsets) -> set[int]:
+        return {bisect.bisect_right(chunk_starts, offset) - 1 for offset in offsets}
+
+    selected = {index for index, (start, _) in enumerate(chunks) if _IMPORT_OR_ALL.match(text, start)}
+    selected |= chunks_at(find_all(text, plain, whole_words=False))
+    selected |= chunks_at(find_all(text, words, whole_words=True))
+    selected.discard(-1)
 
     parsed: dict[int, list[ast.stmt]] = {}
     bound: set[str] = set()
@@ -104,19 +108,12 @@ def partial_facts(text: str, path: str, module: str, is_package: bool, needles) 
         if not new_bound:
             break
         bound |= new_bound
-        pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(new_bound, key=len, reverse=True))) + r")\b")
-        grown = False
-        for index, (start, end) in enumerate(chunks):
-            if index not in selected and pattern.search(text, start, end):
-                selected.add(index)
-                grown = True
-        if not grown:
+        more = chunks_at(find_all(text, new_bound, whole_words=True)) - selected - {-1}
+        if not more:
             break
-    if any(isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names)
-           for body in parsed.values() for node in ast.walk(ast.Module(body=body, type_ignores=[]))):
-        return None
+        selected |= more
     tree = ast.Module(body=[stmt for index in sorted(parsed) for stmt in parsed[index]], type_ignores=[])
-    facts = extract_facts(text, path, module, is_package, tree=tree)
+    facts = extract_facts(text, path, module, is_package, tree=tree, call_roots=bound | words)
     facts.partial_needles = frozenset(needles)
     return facts
 
@@ -143,12 +140,28 @@ def _import_names(node, plain, words) -> set[str]:
             if a.name != "*" and (whole or _mentions(a.name, plain, words) or (a.asname and _mentions(a.asname, plain, words)))}
 
 
+def _has_nested_import(node) -> bool:
+    """Cheap pre-check before walking a compound statement for imports: any statement list item
+    at any depth that is an import. Iterative over statement lists only (expressions skipped)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        for field in ("body", "orelse", "finalbody", "handlers"):
+            for child in getattr(current, field, ()) or ():
+                if isinstance(child, (ast.Import, ast.ImportFrom)):
+                    return True
+                if isinstance(child, (ast.stmt, ast.excepthandler)):
+                    stack.append(child)
+    return False
+
+
 def _bindings(bodies, plain, words) -> set[str]:
     """Names the parsed statements bind to something a rule may care about."""
     names: set[str] = set()
     for body in bodies:
         for node in body:
-            if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef, ast.If, ast.Try)):
+            if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef, ast.If, ast.Try)) \
+                    and _has_nested_import(node):
                 candidates = ast.walk(node)
             else:
                 candidates = (node,)

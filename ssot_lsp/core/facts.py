@@ -17,6 +17,7 @@ import tokenize
 from dataclasses import dataclass, field
 
 from ssot_lsp.core.text import Span, byte_to_cp, line_offsets, split_lines
+from ssot_lsp.core.wordsearch import find_all, line_numbers
 
 MODULE_SCOPE = 0
 _HELPER_ROOTS = ("patch", "mock", "importlib", "import_module", "__import__", "mocker", "monkeypatch", "unittest")
@@ -170,7 +171,8 @@ def dotted(node: ast.AST) -> str | None:
 
 
 class _Extractor:
-    def __init__(self, text: str, facts: FileFacts) -> None:
+    def __init__(self, text: str, facts: FileFacts, call_roots: set[str] | None = None) -> None:
+        self.call_roots = call_roots
         self.text = text
         self.facts = facts
         self._lines: list[str] | None = None
@@ -221,8 +223,11 @@ class _Extractor:
         """
         self.body(tree.body, MODULE_SCOPE, top=True, tc=False, in_try=False)
         facts = self.facts
-        roots = {imp.bound for imp in facts.imports if imp.bound}
-        roots.update(name for name, (kind, _) in facts.bindings.items() if kind in ("class", "alias"))
+        if self.call_roots is not None:  # the caller knows which names can matter (statement selection)
+            roots = set(self.call_roots)
+        else:
+            roots = {imp.bound for imp in facts.imports if imp.bound}
+            roots.update(name for name, (kind, _) in facts.bindings.items() if kind in ("class", "alias"))
         roots.update(_HELPER_ROOTS)
         self.bound_roots = roots
         self.record_all_calls = any(imp.name == "*" for imp in facts.imports)
@@ -232,11 +237,7 @@ class _Extractor:
         if self.record_all_calls:
             wanted = None
         else:
-            wanted = set()
-            pattern = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, roots), key=len, reverse=True)) + r")\b")
-            starts = self.line_starts
-            for match in pattern.finditer(self.text):
-                wanted.add(bisect.bisect_right(starts, match.start()))  # 1-based line number
+            wanted = line_numbers(self.text, find_all(self.text, roots, whole_words=True))
         for node, scope, line, async_with in deferred:
             if wanted is not None:
                 end = getattr(node, "end_lineno", None) or node.lineno
@@ -619,7 +620,7 @@ def _mask_new_fstrings(text: str) -> str | None:
 
 
 def extract_facts(text: str, path: str, module: str, is_package: bool = False,
-                  tree: ast.Module | None = None) -> FileFacts:
+                  tree: ast.Module | None = None, call_roots: set[str] | None = None) -> FileFacts:
     """Facts of one file. Never raises for bad source: a parse failure becomes ``facts.problem``.
 
     ``tree``: an ``ast.parse`` result of ``text`` the caller already has (fix verification), to
@@ -656,7 +657,7 @@ def extract_facts(text: str, path: str, module: str, is_package: bool = False,
         facts.parsed = False
     if tree is not None:
         try:
-            _Extractor(text, facts).run(tree)
+            _Extractor(text, facts, call_roots).run(tree)
         except RecursionError:
             facts.problem = ParseProblem("cannot analyse: nesting too deep", Span(0, 0, 0, 0))
             facts.parsed = False

@@ -319,8 +319,10 @@ def _discovered_needles(index: WorkspaceIndex, classifier: Classifier, all_facts
     for facts in all_facts:
         tail = facts.module.rpartition(".")[2]
         if classifier.legacy_module_group(facts.module) is None:
-            for name in facts.bindings:
-                if name.startswith("__"):
+            for name, (kind, _) in facts.bindings.items():
+                # a class, def or plain value binds itself; only the listed ones (already
+                # configured needles) have a role, so only imports and aliases need resolving
+                if name.startswith("__") or kind not in ("import", "alias"):
                     continue
                 ref = index.resolve_name(facts.module, name)
                 if classifier.role(ref) is not None:
@@ -372,23 +374,38 @@ def read_facts(path: Path, module: str, is_package: bool, max_bytes: int,
     return meta, extract_facts(text, str(path), module, is_package)
 
 
-_IMPORT_STATEMENT = re.compile(
-    rb"^[ \t]*(?:from[ \t]+([.\w]+)[ \t]+)?import[ \t]+(\([^)]*\)|(?:[^\r\n\\]|\\(?:\r?\n|.))*)", re.M)
 _IDENTIFIER = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
 _WORDS_CACHE: dict[bytes, str] = {}
 
 
 def import_words(data: bytes) -> frozenset[str]:
-    """Every identifier in the file's import statements (module path parts, names, aliases)."""
-    words = set()
-    for match in _IMPORT_STATEMENT.finditer(data):
-        for part in match.groups():
-            if part:
-                for word in _IDENTIFIER.findall(part):
-                    text = _WORDS_CACHE.get(word)
-                    if text is None:
-                        text = _WORDS_CACHE.setdefault(word, word.decode("ascii"))
-                    words.add(text)
+    """Every identifier on the lines of the file's import statements (module path parts, names,
+    aliases; parenthesised and backslash-continued imports followed to their end).
+
+    Over-inclusive on purpose (a line mentioning "import" in a string counts too): the words only
+    decide which skipped files are read again when new names are discovered.
+    """
+    words: set[str] = set()
+    position = data.find(b"import")
+    while position >= 0:
+        start = data.rfind(b"\n", 0, position) + 1
+        end = data.find(b"\n", position)
+        if end < 0:
+            end = len(data)
+        line = data[start:end]
+        if b"(" in line and b")" not in line:
+            close = data.find(b")", end)
+            end = close if close >= 0 else len(data)
+        else:
+            while data[start:end].rstrip(b"\r").endswith(b"\\") and end < len(data):
+                following = data.find(b"\n", end + 1)
+                end = following if following >= 0 else len(data)
+        for word in _IDENTIFIER.findall(data, start, end):
+            text = _WORDS_CACHE.get(word)
+            if text is None:
+                text = _WORDS_CACHE.setdefault(word, word.decode("ascii"))
+            words.add(text)
+        position = data.find(b"import", end)
     return frozenset(words)
 
 

@@ -39,7 +39,7 @@ _LEX = re.compile(
     r'|"(?:[^"\\\r\n]|\\(?:\r\n|.))*"'
     r"|#[^\r\n]*"
     r"|\\(?:\r\n|\r|\n)",
-    re.S,
+    re.DOTALL,
 )
 _BRACKETS_ONLY = re.compile(r"[^()\[\]{}\r\n]+")
 _ONE_KIND = str.maketrans("[{]}", "(())")

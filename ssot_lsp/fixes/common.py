@@ -54,7 +54,7 @@ def cached_tree(text: str) -> ast.Module | None:
 FAST_PATH = True
 
 
-def prepare_tree(doc: "Doc", words: set[str] | None) -> None:
+def prepare_tree(doc: Doc, words: set[str] | None) -> None:
     """Give ``doc`` a tree that holds every module-level statement mentioning ``words`` or ``import``:
     the whole tree when it is cached, else a partial one (``chunks.partial_tree``), else the whole
     tree parsed now. Code that reads ``doc.tree`` after this must only look for those words.

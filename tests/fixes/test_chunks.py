@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import GOLDEN, REPO
+
 from ssot_lsp.core.text import decode_source
 from ssot_lsp.fixes import chunks, common
 from ssot_lsp.fixes.api import fixes_for

@@ -1,0 +1,59 @@
+"""Find many literals in one text at once: where names occur, as substrings or whole identifiers.
+
+Fact extraction and statement selection ask "which lines mention any of these 20-80 names?" for
+every file; a regular expression built per file costs more to compile than to run, so this uses
+an Aho-Corasick automaton (ahocorasick-rs) and falls back to `str.find` without it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+try:
+    import ahocorasick_rs
+except ImportError:  # pragma: no cover - declared dependency; the fallback keeps working
+    ahocorasick_rs = None
+
+
+def _is_ident(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def find_all(text: str, literals: Iterable[str], whole_words: bool) -> list[int]:
+    """Sorted start offsets of every occurrence (of a whole identifier when ``whole_words``)."""
+    literals = [w for w in set(literals) if w]
+    if not literals:
+        return []
+    size = len(text)
+    found = []
+    if ahocorasick_rs is not None:
+        automaton = ahocorasick_rs.AhoCorasick(literals)
+        for _, start, end in automaton.find_matches_as_indexes(text, overlapping=True):
+            if whole_words and ((start > 0 and _is_ident(text[start - 1])) or (end < size and _is_ident(text[end]))):
+                continue
+            found.append(start)
+    else:
+        for literal in literals:
+            position = text.find(literal)
+            while position >= 0:
+                end = position + len(literal)
+                if not whole_words or not ((position > 0 and _is_ident(text[position - 1]))
+                                           or (end < size and _is_ident(text[end]))):
+                    found.append(position)
+                position = text.find(literal, position + 1)
+    found.sort()
+    return found
+
+
+def line_numbers(text: str, offsets: list[int]) -> set[int]:
+    """1-based line numbers (``\\r\\n``, ``\\r``, ``\\n`` breaks) of sorted offsets."""
+    numbers: set[int] = set()
+    line, previous = 1, 0
+    for offset in offsets:
+        segment = text[previous:offset]
+        line += segment.count("\n") + segment.count("\r") - segment.count("\r\n")
+        if segment.endswith("\r") and text.startswith("\n", offset):
+            line -= 0  # the \r\n pair straddles the boundary: counted once, by the \r
+        previous = offset
+        numbers.add(line)
+    return numbers
