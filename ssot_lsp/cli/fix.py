@@ -14,11 +14,11 @@ import difflib
 import os
 import signal
 import sys
-import tempfile
 import threading
 from collections import Counter
 from pathlib import Path
 
+from ssot_lsp.core.atomic import write_atomic
 from ssot_lsp.cli.common import config_error, exit_code_for, make_progress, open_cache, prepare
 from ssot_lsp.config.loader import ConfigError
 from ssot_lsp.core.engine import analyze
@@ -83,24 +83,6 @@ def _lexical_root(path: str, root: Path) -> Path:
         except Exception:  # noqa: BLE001 - be strict when unsure
             _LEXICAL[directory] = Path(directory).resolve()
     return _LEXICAL[directory]
-
-
-def write_atomic(target: Path, data: bytes) -> None:
-    mode = target.stat().st_mode & 0o7777
-    fd, tmp = tempfile.mkstemp(dir=str(target.parent), prefix=f".{target.name}.", suffix=".ssot-tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 def run_fix(args) -> int:

@@ -11,9 +11,9 @@ Pure logic: the only I/O is :func:`load` and :func:`save`. The CLI supplies the 
 
 from __future__ import annotations
 
+from ssot_lsp.core.atomic import write_atomic
+
 import json
-import os
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -185,14 +185,4 @@ def save(baseline: Baseline, path: Path) -> None:
     """Write atomically, so an interrupted run never leaves half a baseline behind."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".ssot-baseline-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(dumps(baseline))
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    write_atomic(path, dumps(baseline).encode("utf-8"))

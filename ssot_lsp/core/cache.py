@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import os
 import pickle
-import tempfile
 from pathlib import Path
 
 from ssot_lsp import __version__
+from ssot_lsp.core.atomic import write_atomic
 from ssot_lsp.core.facts import FileFacts
 from ssot_lsp.core.violations import FileError
 
@@ -131,10 +131,8 @@ class FactsCache:
             ignore = self.dir / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("# created by ssot-lsp\n*\n")
-            fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump({"entries": self.entries, "needles": sorted(self.needles)}, handle,
-                            protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.file)
+            data = pickle.dumps({"entries": self.entries, "needles": sorted(self.needles)},
+                                protocol=pickle.HIGHEST_PROTOCOL)
+            write_atomic(self.file, data, mode=0o600)
         except OSError:
             pass

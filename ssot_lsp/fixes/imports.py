@@ -9,6 +9,8 @@ reason names the use. A module-level name other modules import from this file is
 
 from __future__ import annotations
 
+from ssot_lsp.core.facts import dotted as _dotted
+
 import ast
 import re
 from dataclasses import dataclass, field
@@ -91,17 +93,6 @@ def walk(tree: ast.AST, names: set[str], within: ast.AST | None = None) -> Walk:
         for child in ast.iter_child_nodes(node):
             stack.append((child, chain, ann or id(child) in annotation_children))
     return out
-
-
-def _dotted(node) -> str | None:
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return ".".join(reversed(parts))
-    return None
 
 
 def _find_import(doc: Doc, violation: Violation) -> tuple[ast.stmt, ast.AST | None, bool]:
