@@ -95,15 +95,23 @@ class LineIndex:
                 span.end_line, self.from_cp_col(span.end_line, span.end_col, encoding))
 
 
-def shift_span(span: Span, start: tuple[int, int], end: tuple[int, int], new_text: str) -> Span | None:
+def shift_span(span: Span, start: tuple[int, int], end: tuple[int, int], new_text: str,
+               joins_line_break: bool | None = None) -> Span | None:
     """Move a code-point span through one edit that replaced [start, end) by ``new_text``.
 
     Spans before the edit stay, spans after it move; spans overlapping the edit are dropped.
+    An edit can also join a lone ``\r`` before it with a ``\n`` (``\r\n`` is one line break),
+    which removes a line the arithmetic below does not see: ``joins_line_break`` says whether it
+    does (the caller knows the text); when unknown, an edit that could do so drops later spans.
     """
     s, e = (span.line, span.col), (span.end_line, span.end_col)
     if e <= start:
         return span
     if s < end:
+        return None
+    if joins_line_break is None:
+        joins_line_break = start[1] == 0 and start[0] > 0 and (new_text.startswith("\n") or not new_text)
+    if joins_line_break:
         return None
     lines = new_text.count("\n") + new_text.count("\r") - new_text.count("\r\n")
     last = len(new_text) - max(new_text.rfind("\n"), new_text.rfind("\r")) - 1 if lines else len(new_text)
@@ -160,13 +168,18 @@ class Document:
         if end < start:
             start, end = end, start
         start_pos, end_pos = index.cp_position(start), index.cp_position(end)
-        self.text = self.text[:start] + change.text + self.text[end:]
+        before = self.text
+        self.text = before[:start] + change.text + before[end:]
+        # a lone CR before the edit meeting an LF after it (or typed) becomes one line break
+        joins = start > 0 and before[start - 1] == "\r" and (
+            (change.text or before[end:end + 1]).startswith("\n"))
+        joins = joins or (change.text.endswith("\r") and before[end:end + 1] == "\n")
         self._index = None
         self.dirty = True
         if self.last_good:
             moved = []
             for violation in self.last_good:
-                span = shift_span(violation.span, start_pos, end_pos, change.text)
+                span = shift_span(violation.span, start_pos, end_pos, change.text, joins)
                 if span is not None:
                     moved.append(_with_span(violation, span))
             self.last_good = moved

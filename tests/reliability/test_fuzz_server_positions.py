@@ -162,8 +162,6 @@ def test_edits_inside_characters_do_not_break_the_store(text, encoding, data):
             assert index.line(number) == split_lines(doc.text)[number]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG (server): shift_span ignores a CR before the edit merging with an LF "
-                                        "inserted at the next line's start, so moved diagnostics land past the end")
 def test_moved_span_when_cr_and_lf_merge():
     text = "a\rbc"  # line 0 'a' ended by a lone CR, line 1 'bc'
     new = "a\r\nbc"  # the user types LF at (1, 0): CR LF is now one line break, 2 lines in total
