@@ -30,7 +30,8 @@ def _check(items, inside_repeat: bool) -> None:
         if op in _REPEATS or (_POSSESSIVE is not None and op == _POSSESSIVE):
             low, high, body = arg
             unbounded = high is sre_constants.MAXREPEAT or high > 1
-            if inside_repeat and unbounded:
+            # inside a repetition even `?` or `{1,2}` is ambiguous: `(a?a)+` backtracks like `(a|aa)+`
+            if inside_repeat and (unbounded or low != high):
                 raise UnsafePattern("nested repetition can backtrack catastrophically; simplify the pattern")
             _check(body, inside_repeat or unbounded)
         elif op is sre_constants.SUBPATTERN:

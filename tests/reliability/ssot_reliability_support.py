@@ -160,3 +160,58 @@ def booby_trapped_workspace(root: Path, marker: Path) -> Path:
             script.write_text(f"#!/bin/sh\necho {venv}-python >> {marker}\n")
             script.chmod(0o755)
     return ws
+
+
+# -- a language client ---------------------------------------------------------------------------
+
+import contextlib  # noqa: E402
+
+
+@contextlib.asynccontextmanager
+async def lsp_session(root: Path, init_options: dict | None = None, env: dict | None = None,
+                      capabilities=None, command: list[str] | None = None, settings: dict | None = None):
+    """A pytest-lsp client talking to ``python -I -m ssot_lsp serve`` (cwd: the test process's, outside ``root``)."""
+    from lsprotocol import types
+    from pytest_lsp import make_test_lsp_client
+
+    client = make_test_lsp_client()
+    if settings is not None:
+        client.set_configuration(settings, section="ssotLsp")
+    proc_env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    proc_env.update(env or {})
+    await client.start_io(*(command or server_command()), env=proc_env)
+    caps = capabilities or types.ClientCapabilities(
+        general=types.GeneralClientCapabilities(position_encodings=[types.PositionEncodingKind.Utf16]),
+        text_document=types.TextDocumentClientCapabilities(
+            diagnostic=types.DiagnosticClientCapabilities(),
+            publish_diagnostics=types.PublishDiagnosticsClientCapabilities(version_support=True),
+            code_action=types.CodeActionClientCapabilities(
+                code_action_literal_support=types.ClientCodeActionLiteralOptions(
+                    code_action_kind=types.ClientCodeActionKindOptions(value_set=["quickfix", "source"]))),
+            hover=types.HoverClientCapabilities()),
+        workspace=types.WorkspaceClientCapabilities(configuration=True, workspace_folders=True,
+                                                    apply_edit=True))
+    uri = root.as_uri()
+    await client.initialize_session(types.InitializeParams(
+        capabilities=caps, root_uri=uri, process_id=os.getpid(),
+        workspace_folders=[types.WorkspaceFolder(uri=uri, name=root.name)],
+        initialization_options=init_options or {"ssotLsp": {"debounceMs": 0}}))
+    try:
+        yield client
+    finally:
+        try:
+            await asyncio.wait_for(client.shutdown_session(), 20)
+        except Exception:  # noqa: BLE001 - the test already failed or the server is gone
+            await client.stop()
+
+
+import asyncio  # noqa: E402
+
+
+async def wait_for(predicate, timeout: float = 30.0, interval: float = 0.05):
+    deadline = asyncio.get_running_loop().time() + timeout
+    while asyncio.get_running_loop().time() < deadline:
+        if predicate():
+            return True
+        await asyncio.sleep(interval)
+    return bool(predicate())

@@ -170,7 +170,8 @@ def test_config_schema_has_no_command_like_key():
 
 @pytest.mark.parametrize("pattern", ["(a+)+$", "(a*)*b", "(a|aa)+$", "(.*a){20}", "(\\w+\\s?)+$", "(a|a?)+",
                                      "^(([a-z])+.)+[A-Z]([a-z])+$", "(x+x+)+y", "(a)\\1", "(?P<n>a)(?P=n)",
-                                     "\\w*\\w*\\w*\\w*y$", "\\w*\\d+\\w*x$", "a?" * 20 + "a" * 20, "^.*.*.*.*=$"])
+                                     "\\w*\\w*\\w*\\w*y$", "\\w*\\d+\\w*x$", "a?" * 20 + "a" * 20, "^.*.*.*.*=$",
+                                     "(a?a)+!", "(\\d?a?a\\w)+!", "(ab{1,2})+$"])
 def test_catastrophic_patterns_rejected_with_clear_message(tmp_path, pattern):
     table = {"groups": [{**_MIN_GROUP, "class-pattern": pattern}]}
     with pytest.raises(ConfigError) as info:
