@@ -126,6 +126,7 @@ class FileFacts:
     parsed: bool = True
     # set when only the statements that matter were parsed (workspace scans): the needles used
     partial_needles: frozenset[str] | None = None
+    import_words: frozenset[str] = frozenset()  # with partial_needles: words of every import statement
 
     def scope_chain(self, scope: int):
         """Scopes a name in ``scope`` can see: itself, enclosing functions, the module (not class bodies)."""

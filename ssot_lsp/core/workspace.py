@@ -218,6 +218,10 @@ class Workspace:
         result.files_total = len(module_of) if requested is None else len(requested)
 
         needles = self.base_needles() if prefilter else None
+        if needles is not None and cache is not None and cache.needles:
+            # names discovered by the last run: more needles only ever analyse more, so starting
+            # from them is sound, and an unchanged workspace then needs a single round
+            needles = reduce_needles(needles | set(cache.needles))
         search = needles
         loaded: dict[str, FileFacts] = {}
         skipped: dict[str, frozenset[str]] = {}  # path -> words of its import statements
@@ -258,6 +262,26 @@ class Workspace:
             for path in pending:
                 del skipped[path]
             done -= len(pending)
+            # files parsed only in part, for fewer needles, whose imports reach the new names:
+            # the statements using those names were not selected, so parse them again
+            stale = sorted(p for p, f in loaded.items() if f.partial_needles is not None
+                           and (plain_new or not f.import_words.isdisjoint(keys)))
+            if stale:
+                for path, outcome in _run_batch(stale, module_of, None, needles, self.max_bytes, jobs, cache,
+                                                self.whole_modules()):
+                    if isinstance(outcome, FileFacts):
+                        loaded[path] = outcome
+                    else:
+                        loaded.pop(path, None)
+        if needles is not None:
+            # every partial parse is now valid for the final needles: files whose imports reached
+            # a later round's names were parsed again above
+            final = frozenset(needles)
+            for facts in loaded.values():
+                if facts.partial_needles is not None and facts.partial_needles != final:
+                    facts.partial_needles = final
+                    if cache is not None:
+                        cache.dirty = True
         if cache is not None:
             cache.record_needles(needles, skipped)
         index = self._index(loaded, modules, module_of)
@@ -370,6 +394,7 @@ def read_facts(path: Path, module: str, is_package: bool, max_bytes: int,
 
         facts = partial_facts(text, str(path), module, is_package, checked)
         if facts is not None:
+            facts.import_words = import_words(data)
             return meta, facts
     return meta, extract_facts(text, str(path), module, is_package)
 

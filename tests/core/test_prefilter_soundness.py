@@ -74,3 +74,35 @@ def test_parallel_and_cached_scans_match_the_serial_scan(corpus, tmp_path):
     assert warm.hits >= result.files_total - 5
     assert Counter((Path(v.path).relative_to(corpus).as_posix(), v.span.line + 1, v.span.col, v.code)
                    for v in result.violations) == serial
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+def test_a_file_parsed_in_part_sees_aliases_discovered_in_a_later_round(tmp_path):
+    """A long file mentioning a configured name elsewhere is parsed in part in the first round;
+    the alias it imports is only discovered in a later round and must still be followed."""
+    legacy = "netra_backend/app/agents/supervisor/execution_engine.py"
+    filler = "".join(f"def helper_{i}(x):\n    return x + {i}\n\n\n" for i in range(120))
+    _write(tmp_path, {
+        "netra_backend/__init__.py": "", "netra_backend/app/__init__.py": "",
+        "netra_backend/app/agents/__init__.py": "", "netra_backend/app/agents/supervisor/__init__.py": "",
+        legacy: "class ExecutionEngine:\n    pass\n",
+        "netra_backend/app/agents/supervisor/user_execution_engine.py": "class UserExecutionEngine:\n    pass\n",
+        # round 1 finds this alias; nothing in it but the alias name reaches the user below
+        "pkg/__init__.py": "",
+        "pkg/aliases.py": "from netra_backend.app.agents.supervisor.execution_engine import ExecutionEngine\n"
+                          "Runner = ExecutionEngine\n",
+        # mentions a configured needle (a docstring), so round 1 parses it in part
+        "pkg/user.py": '"""Replaces the old ExecutionEngine wiring."""\n'
+                       "from pkg.aliases import Runner\n\n\n" + filler +
+                       "async def handle(registry, bridge, ctx):\n"
+                       "    return Runner(registry, bridge, user_context=ctx)\n",
+    })
+    fast = _findings(tmp_path, jobs=1)
+    assert fast == _findings(tmp_path, jobs=1, prefilter=False)
+    assert any(path == "pkg/user.py" and code == "SSOT002" for path, _, _, code in fast)
