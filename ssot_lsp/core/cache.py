@@ -17,7 +17,7 @@ from ssot_lsp.core.facts import FileFacts
 from ssot_lsp.core.violations import FileError
 
 CACHE_DIR = ".ssot-cache"
-FACTS_FORMAT = 4  # bump whenever FileFacts (or a fact class) changes shape: old pickles are not read
+FACTS_FORMAT = 6  # bump whenever FileFacts (or a fact class) changes shape: old pickles are not read
 
 
 # The cache file lives in the (possibly untrusted) workspace: unpickling may only build our fact types,
@@ -102,7 +102,7 @@ class FactsCache:
         size, mtime, digest = meta
         if isinstance(outcome, FileFacts):
             self.entries[path] = (size, mtime, digest, outcome, None, None)
-        elif isinstance(outcome, frozenset):
+        elif isinstance(outcome, str):
             self.entries[path] = (size, mtime, None, None, frozenset(needles) if needles is not None else None, outcome)
         else:
             self.entries.pop(path, None)

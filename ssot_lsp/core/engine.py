@@ -5,6 +5,7 @@ Pure: no I/O. The CLI, the server and fix verification all call ``analyze``.
 
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -49,9 +50,14 @@ def matches_any(relpath: str, patterns) -> bool:
 
 
 def relpath_of(config: Config, path: str) -> str:
+    """``path`` relative to the configuration root, '/'-separated (string arithmetic first:
+    resolving every path costs a system call per component)."""
+    root = str(config.root).rstrip(os.sep) + os.sep
+    if path.startswith(root):
+        return path[len(root):].replace(os.sep, "/")
     try:
         return Path(path).resolve().relative_to(config.root).as_posix()
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):
         return Path(path).as_posix()
 
 

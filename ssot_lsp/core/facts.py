@@ -1,5 +1,9 @@
 """One `ast` pass per file into small, picklable facts.
 
+Fact classes are plain dataclasses without ``__slots__``: slotted dataclasses unpickle through a
+Python-level ``__setstate__``, which made loading the cache the largest part of a warm run.
+
+
 Facts are what the cache stores, what worker processes send back and what the workspace index
 and the rules query; nothing downstream looks at the syntax tree again. Only what a rule can use
 is recorded (imports, module-level bindings, classes, calls through imported names, string
@@ -26,7 +30,7 @@ _HELPER_ROOTS = ("patch", "mock", "importlib", "import_module", "__import__", "m
 K_MODULE, K_FUNCTION, K_ASYNC, K_CLASS, K_LAMBDA, K_COMPREHENSION = range(6)
 
 
-@dataclass(slots=True)
+@dataclass
 class ImportFact:
     module: str  # absolute module imported (from-import: the source module); '' if unresolvable
     name: str | None  # from-import: the imported name ('*' for star); None for `import a.b`
@@ -41,7 +45,7 @@ class ImportFact:
     stmt_span: Span | None = None
 
 
-@dataclass(slots=True)
+@dataclass
 class AliasFact:
     """A module-level ``Name = dotted.expr`` (or an annotated one)."""
 
@@ -51,7 +55,7 @@ class AliasFact:
     stmt_line: int
 
 
-@dataclass(slots=True)
+@dataclass
 class ClassFact:
     name: str
     span: Span  # the class name
@@ -63,7 +67,7 @@ class ClassFact:
     stmt_span: Span | None = None
 
 
-@dataclass(slots=True)
+@dataclass
 class CallFact:
     callee: str  # dotted text of the callee
     span: Span  # the callee's last name
@@ -75,7 +79,7 @@ class CallFact:
     awaited: bool = False
 
 
-@dataclass(slots=True)
+@dataclass
 class StringRefFact:
     kind: str  # 'import_module' | '__import__' | 'patch' | 'patch.object'
     value: str  # dotted target ('a.b.C'); for patch.object the attribute name
@@ -86,7 +90,7 @@ class StringRefFact:
     package: str | None = None  # import_module(name, package) for relative names
 
 
-@dataclass(slots=True)
+@dataclass
 class Suppression:
     line: int  # 0-based line of the comment
     codes: frozenset[str] | None  # None: every code
@@ -94,14 +98,14 @@ class Suppression:
     kind: str  # 'ssot' | 'noqa'
 
 
-@dataclass(slots=True)
+@dataclass
 class ParseProblem:
     message: str
     span: Span
     newer_syntax: bool = False  # parsed by libcst; analysed with 3.12 f-strings masked
 
 
-@dataclass(slots=True)
+@dataclass
 class FileFacts:
     path: str
     module: str

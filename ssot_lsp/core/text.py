@@ -15,7 +15,7 @@ LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Span:
     """A range: 0-based lines, 0-based code-point columns, end exclusive."""
 

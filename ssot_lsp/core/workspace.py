@@ -50,6 +50,7 @@ class Workspace:
         if not config.source_roots and (self.root / "src").is_dir():
             roots.append(self.root / "src")
         self.source_roots = sorted({r.resolve() for r in roots}, key=lambda p: len(p.parts), reverse=True)
+        self._root_prefixes = [str(root).rstrip(os.sep) + os.sep for root in self.source_roots]
 
     # -- files and modules -------------------------------------------------------------------
     def relpath(self, path: Path) -> str:
@@ -75,9 +76,6 @@ class Workspace:
             return self.module_name(path.resolve())
         return path.stem, path.stem == "__init__"
 
-    @property
-    def _root_prefixes(self) -> list[str]:
-        return [str(root).rstrip(os.sep) + os.sep for root in self.source_roots]
 
     def is_included(self, relpath: str) -> bool:
         config = self.config
@@ -224,7 +222,7 @@ class Workspace:
             needles = reduce_needles(needles | set(cache.needles))
         search = needles
         loaded: dict[str, FileFacts] = {}
-        skipped: dict[str, frozenset[str]] = {}  # path -> words of its import statements
+        skipped: dict[str, str] = {}  # path -> words of its import statements, space-separated
         pending = list(module_of)
         jobs = jobs or os.cpu_count() or 1
         done = 0
@@ -240,7 +238,7 @@ class Workspace:
                     if outcome.message.startswith("skipped: larger"):
                         result.skipped_large.append(path)
                     result.errors.append(outcome)
-                elif isinstance(outcome, frozenset):
+                elif isinstance(outcome, str):
                     skipped[path] = outcome
                 else:
                     loaded[path] = outcome
@@ -258,7 +256,7 @@ class Workspace:
             keys |= {tail for n in keys for tail in importers.get(n, ())}
             plain_new = [n for n in new if not n.startswith(WORD)]
             pending = sorted(p for p, words in skipped.items()
-                             if plain_new or not words.isdisjoint(keys))
+                             if plain_new or not keys.isdisjoint(words.split()))
             for path in pending:
                 del skipped[path]
             done -= len(pending)
@@ -364,7 +362,7 @@ def _discovered_needles(index: WorkspaceIndex, classifier: Classifier, all_facts
 def read_facts(path: Path, module: str, is_package: bool, max_bytes: int,
                needles: set[str] | None = None, checked: set[str] | None = None,
                whole_modules: frozenset[str] = frozenset()) -> tuple[tuple | None, FileFacts | FileError | None]:
-    """(meta, facts | error | None when the prefilter says the file cannot matter).
+    """(meta, facts | error | the import words (a str) when the prefilter says the file cannot matter).
 
     ``meta`` is (size, mtime_ns, digest-or-None) for the cache; the digest is only computed for
     files that were analysed, where it costs little next to parsing.
@@ -383,7 +381,8 @@ def read_facts(path: Path, module: str, is_package: bool, max_bytes: int,
     except OSError as exc:
         return None, FileError(str(path), f"cannot read: {exc.strerror or exc}")
     if needles is not None and not _mentions(data, needles) and not _STAR_IMPORT.search(data):
-        return (info.st_size, info.st_mtime_ns, None), import_words(data)
+        # a skipped file is summarised by its import words, one string (cheap to cache and load)
+        return (info.st_size, info.st_mtime_ns, None), " ".join(import_words(data))
     meta = (info.st_size, info.st_mtime_ns, content_digest(data))
     try:
         text, _ = decode_source(data)
