@@ -7,6 +7,7 @@ from pygls.capabilities import ServerCapabilitiesBuilder
 
 from ssot_lsp.lsp import actions, commands, configuration, indexing
 from ssot_lsp.lsp import diagnostics as diag
+from ssot_lsp.lsp import definition as definition_mod
 from ssot_lsp.lsp import hover as hover_mod
 from ssot_lsp.lsp.convert import uri_to_path
 from ssot_lsp.lsp.language_server import SsotLanguageServer, safe
@@ -115,6 +116,12 @@ def create_server() -> SsotLanguageServer:
     def hover(ls: SsotLanguageServer, params: types.HoverParams):
         doc = ls.document(params.text_document.uri)
         return hover_mod.hover(ls, doc, params.position) if doc is not None else None
+
+    @server.feature(types.TEXT_DOCUMENT_DEFINITION)
+    @safe(list)
+    def definition(ls: SsotLanguageServer, params: types.DefinitionParams):
+        doc = ls.document(params.text_document.uri)
+        return definition_mod.definition(ls, doc, params.position) if doc is not None else []
 
     @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(
         code_action_kinds=[types.CodeActionKind.QuickFix, actions.FIX_ALL_KIND], resolve_provider=True))
