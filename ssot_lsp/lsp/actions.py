@@ -59,6 +59,8 @@ def code_actions(server, doc: Document, params: types.CodeActionParams) -> list[
         from ssot_lsp.lsp.diagnostics import ensure_current
 
         ensure_current(server, doc)
+    if not server.state_for(doc.path).may_write(doc.path):
+        return []  # a symlink to a file outside the workspace: no edit may be offered
     violations = _violations_for(server, doc, params.range, ours)
     only = [str(getattr(k, "value", k)) for k in context.only] if context.only else None
     actions: list[types.CodeAction] = []

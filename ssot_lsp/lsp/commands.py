@@ -198,6 +198,10 @@ async def fix_all(server, args, work_done_token=None) -> dict:
             if _key(path) in in_flight:
                 summary["skippedFiles"].append(path_to_uri(path))
                 continue
+            if not state.may_write(path):
+                server.log(f"fix all: {path} resolves outside the workspace folder; not edited", "warning")
+                summary["skippedFiles"].append(path_to_uri(path))
+                continue
             doc = server.documents.by_path(path)
             if doc is not None:
                 diag.ensure_current(server, doc)

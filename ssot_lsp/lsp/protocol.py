@@ -3,6 +3,8 @@
 - Document sync goes to our own text store only: pygls' ``TextDocument`` mis-applies incremental
   edits after form feeds / ``\\u2028`` (it splits with ``str.splitlines``), and a failure there
   would keep our handler from running at all.
+- A request whose params do not match the protocol still gets an answer: pygls logs and drops
+  it, which leaves the client waiting forever; here it is answered with the JSON-RPC error.
 - ``$/cancelRequest`` for long requests that cancel cooperatively (``server.cancellable``) only
   sets a flag the handler checks, so it can answer ``RequestCancelled`` itself.
 """
@@ -12,12 +14,24 @@ from __future__ import annotations
 import logging
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
 logger = logging.getLogger(__name__)
 
 
 class SsotProtocol(LanguageServerProtocol):
+    def structure_message(self, data):
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as exc:
+            msg_id = data.get("id") if isinstance(data, dict) else None
+            if msg_id is not None and isinstance(data.get("method"), str):
+                # answer the request instead of leaving the client waiting, then drop it
+                self._send_response(msg_id, error=exc.to_response_error())
+                return _Answered()
+            raise
+
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
     def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams):
         if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_OPEN)) is not None:
@@ -43,3 +57,9 @@ class SsotProtocol(LanguageServerProtocol):
             super()._handle_cancel_notification(msg_id)
         except Exception:
             logger.debug("cancel of %s failed", msg_id, exc_info=True)
+
+
+class _Answered:
+    """A request already answered with an error: nothing more to do for it."""
+
+    jsonrpc = None  # handle_message ignores messages that are not JSON-RPC 2.0

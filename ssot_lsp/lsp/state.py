@@ -72,6 +72,18 @@ class FolderState:
     baseline_message: str | None = None  # why the baseline file could not be used (shown once)
     _violations_cache: dict[str, tuple[int, list[Violation]]] = field(default_factory=dict)
 
+    def may_write(self, path: str) -> bool:
+        """Edits may only land inside this folder: a symlink whose target is outside is refused
+        (applying the edit would write through the link)."""
+        import os
+
+        root = os.path.realpath(self.root)
+        try:
+            target = os.path.realpath(path)
+        except (OSError, RuntimeError):
+            return False
+        return target == root or target.startswith(root.rstrip(os.sep) + os.sep)
+
     # -- configuration -----------------------------------------------------------------------
     def load_config(self) -> str | None:
         """(Re)load the configuration; returns an error message and keeps the last good one on failure."""

@@ -70,8 +70,6 @@ def test_cli_fix_does_not_write_through_symlinks_out_of_the_workspace(tmp_path):
 
 
 @needs_server
-@pytest.mark.xfail(strict=True, reason="BUG (server): ssot.fixAll sends workspace/applyEdit for a workspace path "
-                                        "that is a symlink to a file outside the workspace roots")
 async def test_server_fix_all_does_not_edit_files_outside_the_workspace(tmp_path):
     ws, victim, link = _outside_fixture(tmp_path)
     edits: list = []
