@@ -30,6 +30,7 @@ def run_serve(args) -> int:
     from ssot_lsp.lsp.server import create_server
 
     server = create_server()
+    _memory_diagnostics()
     try:
         if getattr(args, "tcp", None):
             host, port = _address(args.tcp)
@@ -48,3 +49,35 @@ def run_serve(args) -> int:
             pass
     # Do not wait for background scans or the stdin reader thread: the client is gone.
     os._exit(0)
+
+
+def _memory_diagnostics() -> None:
+    """With SSOT_LSP_TRACEMALLOC=FILE, SIGUSR1 appends the allocations grown since the first
+    signal to FILE (for the load benchmark's memory investigation; off by default)."""
+    target = os.environ.get("SSOT_LSP_TRACEMALLOC")
+    if not target:
+        return
+    import signal
+    import tracemalloc
+
+    tracemalloc.start(8)
+    state = {}
+
+    def dump(*_):
+        import linecache
+
+        snapshot = tracemalloc.take_snapshot().filter_traces([
+            tracemalloc.Filter(False, tracemalloc.__file__), tracemalloc.Filter(False, linecache.__file__),
+            tracemalloc.Filter(False, __file__)])
+        with open(target, "a", encoding="utf-8") as handle:
+            if "first" not in state:
+                state["first"] = snapshot
+                handle.write("baseline taken\n")
+                return
+            for stat in snapshot.compare_to(state["first"], "traceback")[:8]:
+                handle.write(f"{stat}\n")
+                for line in stat.traceback.format()[-8:]:
+                    handle.write(f"    {line}\n")
+            handle.write("----\n")
+
+    signal.signal(signal.SIGUSR1, dump)
