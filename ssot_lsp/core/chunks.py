@@ -1,8 +1,8 @@
 """Facts from only the top-level statements that can matter, for workspace scans.
 
 Parsing is most of the cost of a cold scan, and a file that mentions an engine name usually does
-so in two or three statements out of hundreds. The file is cut into top-level statements (lines
-that start at column 0 outside string literals), and only these are parsed: imports, ``__all__``,
+so in two or three statements out of hundreds. The file is cut into top-level statements
+(``ssot_lsp.core.statements``), and only these are parsed: imports, ``__all__``,
 and statements that mention a prefilter needle or a name the file binds to something already
 parsed — repeated until no new statement qualifies. The parsed statements are handed to the
 normal extractor as one module, with their real line numbers, so facts are identical in every
@@ -22,67 +22,30 @@ import bisect
 import re
 
 from ssot_lsp.core.facts import FileFacts, extract_facts
+from ssot_lsp.core.statements import ENABLED, ChunkError, top_level_chunks
+from ssot_lsp.core.text import line_offsets
 from ssot_lsp.core.wordsearch import find_all
 
-# strings and comments; a chunk boundary never lies inside one
-_LEXEME = re.compile(
-    r"#[^\r\n]*"
-    r'|"""(?:[^"\\]|\\.|"(?!""))*(?:"""|\Z)'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*(?:'''|\Z)"
-    r'|"(?:[^"\\\r\n]|\\.)*"'
-    r"|'(?:[^'\\\r\n]|\\.)*'",
-    re.S,
-)
-_STATEMENT_START = re.compile(r"^[^\s#)\]}]", re.M)
-_CONTINUATION = re.compile(r"(?:else|elif|except|finally)\b")
 _IMPORT_OR_ALL = re.compile(r"(?:import|from|__all__)\b")
 _STAR_IMPORT = re.compile(r"import[ \t\\\r\n(]*\*")  # star imports bind names invisibly: parse whole
 MIN_LINES_FOR_CHUNKING = 150
-MAX_MERGES = 3
-
-
-def _chunk_starts(text: str) -> list[int]:
-    """Offsets where top-level statements start: column 0, outside strings, not a continuation."""
-    spans_start, spans_end = [], []
-    for match in _LEXEME.finditer(text):
-        if match.end() - match.start() > 1 and text.find("\n", match.start(), match.end()) >= 0:
-            spans_start.append(match.start())
-            spans_end.append(match.end())
-    starts = []
-    for match in _STATEMENT_START.finditer(text):
-        offset = match.start()
-        index = bisect.bisect_right(spans_start, offset) - 1
-        if index >= 0 and spans_end[index] > offset:
-            continue  # inside a multi-line string
-        if _CONTINUATION.match(text, offset):
-            continue
-        if offset >= 2 and text[offset - 2] == "\\" or (offset >= 3 and text[offset - 3:offset - 1] == "\\\r"):
-            continue  # a backslash continuation
-        starts.append(offset)
-    return starts
 
 
 def partial_facts(text: str, path: str, module: str, is_package: bool, needles) -> FileFacts | None:
     """Facts from the statements that matter, or None when the file must be parsed whole."""
     if text.count("\n") < MIN_LINES_FOR_CHUNKING or "\x00" in text or _STAR_IMPORT.search(text):
         return None
-    starts = _chunk_starts(text)
-    if len(starts) < 8:
+    if not ENABLED:
         return None
-    starts.append(len(text))
+    try:
+        first_lines = top_level_chunks(text)  # decorators and else/except already joined
+    except ChunkError:
+        return None  # unbalanced brackets, or non-ASCII identifiers a text search could miss
+    if len(first_lines) < 8:
+        return None
+    offsets = line_offsets(text)
+    starts = [offsets[line] for line in first_lines] + [len(text)]
     chunks = [(starts[i], starts[i + 1]) for i in range(len(starts) - 1)]
-    # a decorator belongs to the definition below it
-    merged: list[list[int]] = []
-    pending_decorator = False
-    for start, end in chunks:
-        if pending_decorator:
-            merged[-1][1] = end
-        else:
-            merged.append([start, end])
-        pending_decorator = text.startswith("@", start)
-    chunks = [(s, e) for s, e in merged]
-    if starts[0] > 0 and text[: starts[0]].strip() and not text[: starts[0]].lstrip().startswith(("#", '"', "'")):
-        return None  # code before the first top-level statement start: unusual layout
 
     plain = [n for n in needles if not n.startswith("\\b")]
     words = {n[2:] for n in needles if n.startswith("\\b")}

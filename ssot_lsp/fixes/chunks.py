@@ -1,99 +1,21 @@
-"""Top-level statements of a document without parsing all of it, and a partial ``ast`` tree.
+"""A partial ``ast`` tree for quick fixes: only the module-level statements a fix touches.
 
 A quick fix looks at a handful of statements of a file; ``ast.parse`` of a 4,000-line file costs
-30-60 ms (more under load) and a Python walk of the tree as much again. ``top_level_chunks`` finds
-the line ranges of the module-level statements with a regular-expression lexer that only knows
-what can hide a line start (strings, comments, brackets, backslash continuations), and
-``partial_tree`` parses only the chunks that contain given words (plus every chunk that mentions
-``import``). The partial ``ast.Module`` has the original line numbers and columns, so the fixes
-use it unchanged.
-
-Why the result is the same as with the whole tree: module-level statements are independent
-subtrees of ``ast.Module``; a fix only needs the subtrees that mention its names (every use or
-binding of a name contains the name as a word; every import contains the word ``import``), and a
-chunk of complete top-level lines parsed alone gives the same subtree (same line numbers after
-``increment_lineno``, same byte columns since the lines are not re-indented). Each chunk parsed
-must parse on its own, or the caller falls back to the whole tree. ``tests/fixes/test_chunks.py``
-compares the chunks with the real top-level statements on every Python file it can find, and the
-fast path with the slow one on the golden cases.
-
-Python 3.12+ f-strings may nest the same quote (PEP 701), which this lexer does not follow, so
-there the fast path is off.
+30-60 ms (more under load) and a Python walk of the tree as much again. ``partial_tree`` parses
+only the statements (found by ``ssot_lsp.core.statements``) that contain given words, plus every
+statement that mentions ``import``. The partial ``ast.Module`` has the original line numbers and
+columns, so the fixes use it unchanged: a fix only needs the subtrees that mention its names
+(every use or binding of a name contains the name as a word; every import contains ``import``).
 """
 
 from __future__ import annotations
 
 import ast
 import re
-import sys
 
-from ssot_lsp.core.text import LINE_BREAK
+from ssot_lsp.core.statements import ENABLED, ChunkError, top_level_chunks
 
-ENABLED = sys.version_info < (3, 12)
-
-# strings (any prefix: the extent does not depend on it), comments, backslash continuations
-_LEX = re.compile(
-    r"'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'(?:[^'\\\r\n]|\\(?:\r\n|.))*'"
-    r'|"(?:[^"\\\r\n]|\\(?:\r\n|.))*"'
-    r"|#[^\r\n]*"
-    r"|\\(?:\r\n|\r|\n)",
-    re.DOTALL,
-)
-_BRACKETS_ONLY = re.compile(r"[^()\[\]{}\r\n]+")
-_ONE_KIND = str.maketrans("[{]}", "(())")
-_CONTINUES = re.compile(r"(?:else|elif|except|finally)\b")
-
-
-def _mask(match: re.Match) -> str:
-    token = match.group()
-    first = token[0]
-    if first == "#":
-        return ""
-    if first == "\\":
-        return " \n\x01"  # the next line continues this one
-    breaks = LINE_BREAK.findall(token)
-    if not breaks:
-        return "S"
-    return "S" + "\n\x01" * len(breaks)
-
-
-class ChunkError(Exception):
-    pass
-
-
-def top_level_chunks(text: str) -> list[int]:
-    """0-based first lines of the module-level statements (a decorated definition starts at its first
-    decorator; ``else``/``elif``/``except``/``finally`` stay with their statement). Raises ChunkError
-    when brackets do not balance (the text is not valid Python)."""
-    masked = _LEX.sub(_mask, text)
-    if not masked.isascii():
-        # identifiers are NFKC-normalised by the parser: a word search could miss one
-        raise ChunkError("non-ASCII code outside strings and comments")
-    starts: list[int] = []
-    depth = 0
-    pending_decorator = False
-    # one bracket kind per side: the depth changes by (count of "(") - (count of ")") on a line
-    # (other characters become "." so that a lone "\r" and a later "\n" never become one "\r\n")
-    brackets = LINE_BREAK.split(_BRACKETS_ONLY.sub(".", masked).translate(_ONE_KIND))
-    for number, line in enumerate(LINE_BREAK.split(masked)):
-        at_start = depth == 0
-        kept = brackets[number]
-        if kept.strip("."):
-            depth += kept.count("(") - kept.count(")")
-            if depth < 0:
-                raise ChunkError("unbalanced brackets")
-        if not at_start or not line or line[0] in " \t\f\x01" or not line.strip(" \t\f\x01"):
-            continue
-        if _CONTINUES.match(line) or pending_decorator:
-            pending_decorator = line[0] == "@"
-            continue
-        pending_decorator = line[0] == "@"
-        starts.append(number)
-    if depth:
-        raise ChunkError("unbalanced brackets")
-    return starts
+__all__ = ["ENABLED", "ChunkError", "filter_tree", "partial_tree", "top_level_chunks"]
 
 
 def partial_tree(text: str, offsets: list[int], words: set[str]) -> ast.Module | None:
