@@ -86,7 +86,7 @@ def analyze_document(server, doc: Document, reuse_facts: bool = False) -> bool:
             doc.last_good = list(doc.violations)
         doc.analysed_version = doc.version
         return False
-    result = state.analyze_text(doc.path, doc.text)
+    result = state.analyze_text(doc.path, doc.text, statements=doc.statements)
     if result.parsed:
         doc.facts = result.facts
         doc.violations = result.violations

@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass, field
 
 from ssot_lsp.core.facts import FileFacts
+from ssot_lsp.core.incremental import StatementCache
 from ssot_lsp.core.text import (
     Span,
     cp_to_utf8,
@@ -146,6 +147,8 @@ class Document:
     too_large_reported: bool = False
     dirty: bool = True  # edited since the last analysis
     fix_cache: tuple | None = field(default=None, repr=False)  # (version, text, outcomes)
+    # parsed top-level statements of the last analysed text: an edit re-parses only what it touched
+    statements: StatementCache = field(default_factory=StatementCache, repr=False)
 
     @property
     def lines(self) -> LineIndex:

@@ -216,9 +216,12 @@ class FolderState:
         self._violations_cache.clear()
 
     # -- analysis ------------------------------------------------------------------------------
-    def analyze_text(self, path: str, text: str, previous: FileFacts | None = None) -> AnalysisResult:
+    def analyze_text(self, path: str, text: str, previous: FileFacts | None = None,
+                     statements=None) -> AnalysisResult:
+        """``statements``: the document's ``StatementCache``, so only edited statements are parsed."""
         module, is_package = self.module_of(path)
-        facts = extract_facts(text, path, module, is_package)
+        tree = statements.tree(text) if statements is not None else None
+        facts = extract_facts(text, path, module, is_package, tree=tree)
         if not self.settings.enable:
             return AnalysisResult(facts, [], facts.parsed)
         cross = False
