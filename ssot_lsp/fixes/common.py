@@ -358,7 +358,30 @@ def transform_module(text: str, targets: list[Target]) -> str:
     return _run(text, targets, 0)
 
 
+# libcst's parser can take seconds, or crash the process, on deep nesting and huge statements
+# (upstream issues #980 and #1000); such statements are refused before libcst sees them, which
+# bounds the time of every fix in the server too (the CLI additionally has a per-file alarm).
+MAX_FIX_REGION_CHARS = 200_000
+MAX_FIX_NESTING = 60
+
+
+def check_fixable_size(code: str) -> None:
+    if len(code) > MAX_FIX_REGION_CHARS:
+        raise NotFixable(f"the statement is too large to rewrite safely ({len(code)} characters)")
+    depth = deepest = 0
+    for char in code:
+        if char in "([{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+        elif char in ")]}":
+            depth -= 1
+    if deepest > MAX_FIX_NESTING:
+        raise NotFixable(f"the statement nests {deepest} brackets deep; too complex to rewrite safely")
+
+
 def _run(code: str, targets: list[Target], line_shift: int) -> str:
+    check_fixable_size(code)
     module = cst.parse_module(code)
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     transformer = TargetTransformer(targets, line_shift, module)

@@ -168,3 +168,13 @@ def test_deep_expression_does_not_crash(bench):
             "    return ExecutionEngine(registry, bridge, user_context=ctx)\n")
     result = bench.fix(text, unsafe=True, name="deep")
     assert "get_execution_engine_factory" in result.new_text
+
+
+def test_deeply_nested_statements_are_refused_before_libcst_sees_them():
+    from ssot_lsp.fixes.common import MAX_FIX_NESTING, NotFixable, check_fixable_size
+
+    check_fixable_size("x = " + "(" * MAX_FIX_NESTING + "1" + ")" * MAX_FIX_NESTING)
+    with pytest.raises(NotFixable, match="too complex"):
+        check_fixable_size("x = " + "(" * (MAX_FIX_NESTING + 1) + "1" + ")" * (MAX_FIX_NESTING + 1))
+    with pytest.raises(NotFixable, match="too large"):
+        check_fixable_size("x = '" + "a" * 200_001 + "'")
