@@ -23,16 +23,6 @@ def _arg(args, key: str, default=None):
     return default
 
 
-async def wait_for_index(server, msg_id) -> None:
-    for event in list(server.index_ready.values()):
-        while not event.is_set():
-            server.check_cancelled(msg_id)
-            try:
-                await asyncio.wait_for(event.wait(), 0.05)
-            except asyncio.TimeoutError:
-                pass
-
-
 def _selected(server, scope_uri: str | None):
     """(state, path) of every workspace file within the scope, open documents included."""
     scope = server.path_of(scope_uri) if scope_uri else None
@@ -67,7 +57,7 @@ def _violations(server, state, path):
 async def list_violations(server, args) -> list[dict]:
     msg_id = server.begin_cancellable()
     try:
-        await wait_for_index(server, msg_id)
+        await diag.wait_for_index(server, msg_id)
         out = []
         for count, (state, path) in enumerate(_selected(server, _arg(args, "uri"))):
             if count % 50 == 49:
@@ -179,7 +169,7 @@ async def fix_all(server, args, work_done_token=None) -> dict:
             server.show_once("SSOT: fixes are not available in this version", types.MessageType.Warning)
             return summary
         unsafe = bool(_arg(args, "unsafe", False))
-        await wait_for_index(server, msg_id)
+        await diag.wait_for_index(server, msg_id)
         if token is None and server.cap("window.work_done_progress", False):
             token = f"ssot-fix-{uuid.uuid4().hex[:12]}"
             try:

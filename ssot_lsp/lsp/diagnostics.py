@@ -280,16 +280,21 @@ def document_report(server, uri: str, previous_result_id: str | None):
     return types.RelatedFullDocumentDiagnosticReport(items=diagnostics, result_id=rid)
 
 
-async def workspace_report(server, params: types.WorkspaceDiagnosticParams, msg_id):
-    previous = {p.uri: p.value for p in params.previous_result_ids or ()}
-    items: list = []
-    for key, event in list(server.index_ready.items()):
+async def wait_for_index(server, msg_id) -> None:
+    """Wait until every folder's index is built, honouring ``$/cancelRequest`` of ``msg_id``."""
+    for event in list(server.index_ready.values()):
         while not event.is_set():
             server.check_cancelled(msg_id)
             try:
                 await asyncio.wait_for(event.wait(), 0.05)
             except asyncio.TimeoutError:
                 pass
+
+
+async def workspace_report(server, params: types.WorkspaceDiagnosticParams, msg_id):
+    previous = {p.uri: p.value for p in params.previous_result_ids or ()}
+    items: list = []
+    await wait_for_index(server, msg_id)
     lines_of = LinesCache(server)
     seen: set[str] = set()
     for doc in server.documents:
