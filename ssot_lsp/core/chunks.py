@@ -22,7 +22,7 @@ import bisect
 import re
 
 from ssot_lsp.core.facts import FileFacts, extract_facts
-from ssot_lsp.core.statements import ENABLED, ChunkError, top_level_chunks
+from ssot_lsp.core.statements import ENABLED, ChunkError, leading_text_is_inert, top_level_chunks
 from ssot_lsp.core.text import line_offsets
 from ssot_lsp.core.wordsearch import find_all
 
@@ -45,6 +45,8 @@ def partial_facts(text: str, path: str, module: str, is_package: bool, needles) 
         return None
     offsets = line_offsets(text)
     starts = [offsets[line] for line in first_lines] + [len(text)]
+    if not leading_text_is_inert(text, starts[0]):
+        return None
     chunks = [(starts[i], starts[i + 1]) for i in range(len(starts) - 1)]
 
     plain = [n for n in needles if not n.startswith("\\b")]

@@ -19,7 +19,7 @@ from __future__ import annotations
 import ast
 import bisect
 
-from ssot_lsp.core.statements import ENABLED, ChunkError, top_level_chunks
+from ssot_lsp.core.statements import ENABLED, ChunkError, leading_text_is_inert, top_level_chunks
 from ssot_lsp.core.text import line_offsets
 
 _FULL_PARSE_SHARE = 0.25  # more misses than this: one whole parse is cheaper
@@ -43,6 +43,8 @@ class StatementCache:
             return None
         offsets = line_offsets(text)
         bounds = [offsets[line] for line in first_lines] + [len(text)]
+        if not leading_text_is_inert(text, bounds[0]):
+            return None
         keys = [(line, text[bounds[i]:bounds[i + 1]]) for i, line in enumerate(first_lines)]
         misses = [i for i, key in enumerate(keys) if key not in self.entries]
         if len(misses) > max(2, _FULL_PARSE_SHARE * len(keys)):

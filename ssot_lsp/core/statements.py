@@ -17,6 +17,7 @@ there the fast path is off.
 
 from __future__ import annotations
 
+import ast
 import re
 import sys
 
@@ -88,3 +89,18 @@ def top_level_chunks(text: str) -> list[int]:
     if depth:
         raise ChunkError("unbalanced brackets")
     return starts
+
+
+def leading_text_is_inert(text: str, first_line_offset: int) -> bool:
+    """Whether the text before the first statement start holds no code (blank lines, comments).
+
+    The scanner never starts a statement on an indented line, so stray indented code at the top
+    (``" x = 1"``) lies before the first start; whoever skips that prefix must check it.
+    """
+    prefix = text[:first_line_offset]
+    if not prefix.strip():
+        return True
+    try:
+        return not ast.parse(prefix).body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
