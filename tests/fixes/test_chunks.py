@@ -14,7 +14,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import GOLDEN, REPO
+GOLDEN = Path(__file__).parent / "golden"
+REPO = Path(__file__).resolve().parents[2]  # not imported from conftest: another conftest can shadow it
 
 from ssot_lsp.core.text import decode_source
 from ssot_lsp.fixes import chunks, common

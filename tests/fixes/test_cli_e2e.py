@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DEMO
+DEMO = Path(__file__).resolve().parents[2] / "examples" / "migration-demo"  # not imported from conftest: another conftest can shadow it
 
 EXE = shutil.which("ssot-lsp") or pytest.skip("ssot-lsp console script not installed", allow_module_level=True)
 

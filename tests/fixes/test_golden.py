@@ -5,11 +5,13 @@ Names ending in ``_safe`` run with safe fixes only; the others with ``unsafe=Tru
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import ast
 
 import pytest
 
-from conftest import GOLDEN
+GOLDEN = Path(__file__).parent / "golden"  # not imported from conftest: another conftest can shadow it
 
 CASES = sorted(p for p in GOLDEN.iterdir() if (p / "before.py").exists())
 
