@@ -46,7 +46,15 @@ def glob_regex(pattern: str) -> re.Pattern[str]:
 
 
 def matches_any(relpath: str, patterns) -> bool:
-    return any(glob_regex(p).match(relpath) for p in patterns)
+    if not patterns:
+        return False
+    return _combined(tuple(patterns)).match(relpath) is not None
+
+
+@lru_cache(maxsize=128)
+def _combined(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One regular expression for a set of globs: a scan matches every file against them."""
+    return re.compile("|".join(f"(?:{glob_regex(p).pattern})" for p in patterns))
 
 
 def relpath_of(config: Config, path: str) -> str:

@@ -226,9 +226,16 @@ class Workspace:
         pending = list(module_of)
         jobs = jobs or os.cpu_count() or 1
         done = 0
+        first_round = True
         while pending:
+            hits_before = cache.hits if cache is not None else 0
             outcomes = _run_batch(pending, module_of, search, needles, self.max_bytes, jobs, cache,
                                   self.whole_modules())
+            # nothing read afresh: the analysed files are exactly those of the run that recorded
+            # these needles, so a discovery round could not find a new name
+            unchanged = (first_round and cache is not None and bool(cache.needles)
+                         and cache.hits - hits_before == len(pending))
+            first_round = False
             pending = []
             for path, outcome in outcomes:
                 done += 1
@@ -242,7 +249,7 @@ class Workspace:
                     skipped[path] = outcome
                 else:
                     loaded[path] = outcome
-            if needles is None:
+            if needles is None or unchanged:
                 break
             index = self._index(loaded, modules, module_of)
             discovered, importers = _discovered_needles(index, Classifier(self.config, index), loaded.values())
