@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,30 +68,19 @@ def run_ssot(*args: str, cwd: Path, input: str | bytes | None = None, env: dict 
     return Run(proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace"))
 
 
-def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
-    for rel, content in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(textwrap.dedent(content), encoding="utf-8")
-    return root
-
-
 @pytest.fixture
 def ssot():
     return run_ssot
 
 
 @pytest.fixture
-def small(tmp_path: Path):
+def small(tmp_path: Path, write_files):
     """``small(extra_files=None, config=SMALL_CONFIG) -> root``: the small configured workspace."""
 
     def make(extra: dict[str, str | bytes] | None = None, config: str = SMALL_CONFIG) -> Path:
         root = tmp_path / "ws"
         root.mkdir(exist_ok=True)
-        write_tree(root, {"pyproject.toml": config, **SMALL_FILES, **(extra or {})})
+        write_files({"pyproject.toml": config, **SMALL_FILES, **(extra or {})}, root)
         return root
 
     return make
