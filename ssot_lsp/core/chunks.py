@@ -28,7 +28,7 @@ from ssot_lsp.core.wordsearch import find_all
 
 _IMPORT_OR_ALL = re.compile(r"(?:import|from|__all__)\b")
 _STAR_IMPORT = re.compile(r"import[ \t\\\r\n(]*\*")  # star imports bind names invisibly: parse whole
-MIN_LINES_FOR_CHUNKING = 150
+MIN_LINES_FOR_CHUNKING = 60
 
 
 def partial_facts(text: str, path: str, module: str, is_package: bool, needles) -> FileFacts | None:

@@ -66,6 +66,45 @@ def top_level_chunks(text: str) -> list[int]:
     if not masked.isascii():
         # identifiers are NFKC-normalised by the parser: a word search could miss one
         raise ChunkError("non-ASCII code outside strings and comments")
+    if "\r" in masked:
+        return _chunks_line_by_line(masked)
+    # only lines that start in column 0 can start a statement: visit just those, and get the bracket
+    # depth before each from the brackets counted (in C) since the previous one
+    starts: list[int] = []
+    depth = line = previous = 0
+    pending_decorator = False
+    for match in _COLUMN_ZERO.finditer(masked):
+        position = match.start()
+        depth += _depth_change(masked, previous, position)
+        line += masked.count("\n", previous, position)
+        previous = position
+        if depth:
+            if depth < 0:
+                raise ChunkError("unbalanced brackets")
+            continue
+        first = match.group()
+        if _CONTINUES.match(masked, position) or pending_decorator:
+            pending_decorator = first == "@"
+            continue
+        pending_decorator = first == "@"
+        starts.append(line)
+    if depth + _depth_change(masked, previous, len(masked)):
+        raise ChunkError("unbalanced brackets")
+    return starts
+
+
+# a line starting in column 0 with code (masked continuation lines start with "\x01")
+_COLUMN_ZERO = re.compile(r"^[^ \t\f\x01\n]", re.MULTILINE)
+
+
+def _depth_change(masked: str, start: int, end: int) -> int:
+    segment = masked[start:end]
+    return (segment.count("(") + segment.count("[") + segment.count("{")
+            - segment.count(")") - segment.count("]") - segment.count("}"))
+
+
+def _chunks_line_by_line(masked: str) -> list[int]:
+    """The same for text with ``\\r`` line breaks, which ``^`` in a regular expression does not know."""
     starts: list[int] = []
     depth = 0
     pending_decorator = False

@@ -60,6 +60,8 @@ def decode_source(data: bytes) -> tuple[str, str]:
 
 def split_lines(text: str) -> list[str]:
     """Lines without their terminators, split exactly where LSP and Python's tokenizer split."""
+    if "\r" not in text:
+        return text.split("\n")  # the same lines, several times faster than the regular expression
     return LINE_BREAK.split(text)
 
 
@@ -69,8 +71,14 @@ _LINE_BREAK_KEPT = re.compile(r"(\r\n|\r|\n)")
 def line_offsets(text: str) -> list[int]:
     """Code-point offset of the start of every line (lengths summed in C: this runs for every
     analysed file of a workspace scan)."""
+    if "\r" not in text:
+        # each line is its length plus one "\n" after it
+        return [0, *accumulate(map(_PLUS_ONE, map(len, text.split("\n")[:-1])))]
     ends = list(accumulate(map(len, _LINE_BREAK_KEPT.split(text))))
     return [0, *ends[1::2]]
+
+
+_PLUS_ONE = (1).__add__
 
 
 def byte_to_cp(line: str, byte_col: int) -> int:

@@ -27,7 +27,7 @@ def find_all(text: str, literals: Iterable[str], whole_words: bool) -> list[int]
     size = len(text)
     found = []
     if ahocorasick_rs is not None:
-        automaton = ahocorasick_rs.AhoCorasick(literals)
+        automaton = _automaton(literals)
         for _, start, end in automaton.find_matches_as_indexes(text, overlapping=True):
             if whole_words and ((start > 0 and _is_ident(text[start - 1])) or (end < size and _is_ident(text[end]))):
                 continue
@@ -43,6 +43,21 @@ def find_all(text: str, literals: Iterable[str], whole_words: bool) -> list[int]
                 position = text.find(literal, position + 1)
     found.sort()
     return found
+
+
+_AUTOMATA: dict[frozenset[str], object] = {}
+
+
+def _automaton(literals: list[str]):
+    """One automaton per set of literals: a scan asks about the same needles in every file, and
+    building the automaton costs more than running it over one file."""
+    key = frozenset(literals)
+    automaton = _AUTOMATA.get(key)
+    if automaton is None:
+        if len(_AUTOMATA) >= 64:
+            _AUTOMATA.clear()
+        automaton = _AUTOMATA[key] = ahocorasick_rs.AhoCorasick(literals)
+    return automaton
 
 
 def line_numbers(text: str, offsets: list[int]) -> set[int]:
