@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from ssot_lsp import __version__
+from ssot_lsp.runtime import tune_garbage_collector
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    tune_garbage_collector()
     try:
         if args.command == "check":
             from ssot_lsp.cli.check import run_check

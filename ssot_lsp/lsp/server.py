@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import gc
-
 from lsprotocol import types
 from pygls.capabilities import ServerCapabilitiesBuilder
 
@@ -13,15 +11,12 @@ from ssot_lsp.lsp import definition as definition_mod
 from ssot_lsp.lsp import hover as hover_mod
 from ssot_lsp.lsp.convert import uri_to_path
 from ssot_lsp.lsp.language_server import SsotLanguageServer, safe
+from ssot_lsp.runtime import tune_garbage_collector
 
 
 def create_server() -> SsotLanguageServer:
     indexing.configure_worker_processes()
-    # syntax trees of open documents stay alive between edits (only edited statements are
-    # re-parsed); with the default thresholds the cyclic collector traverses them every few
-    # edits, which was the slow tail of keystroke latency. Parsing allocates many objects and
-    # creates no cycles worth collecting often.
-    gc.set_threshold(50_000, 20, 100)
+    tune_garbage_collector()
     server = SsotLanguageServer()
 
     @server.feature(types.INITIALIZE)
