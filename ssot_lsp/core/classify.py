@@ -38,6 +38,7 @@ class Classifier:
         self._discoveries: dict[tuple[str, str, int], list[Discovery]] = {}
         self._generation = index.generation
         self._legacy_groups: dict[str, Group | None] = {}
+        self._roles: dict[Ref, Role | None] = {}
 
     def _fresh(self) -> None:
         if self._generation != self.index.generation:
@@ -61,8 +62,18 @@ class Classifier:
         return None
 
     def role(self, ref: Ref | None) -> Role | None:
+        """The part a reference plays in a group; depends on the configuration only, so memoised
+        (a workspace scan asks about the same few thousand references again and again)."""
         if ref is None:
             return None
+        try:
+            return self._roles[ref]
+        except KeyError:
+            pass
+        role = self._roles[ref] = self._role(ref)
+        return role
+
+    def _role(self, ref: Ref) -> Role | None:
         if ref.is_module:
             group = self.legacy_module_group(ref.module)
             return Role(group, LEGACY) if group else None

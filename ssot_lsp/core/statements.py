@@ -26,12 +26,15 @@ from ssot_lsp.core.text import LINE_BREAK
 # Python 3.12+ f-strings may nest the same quote (PEP 701), which the lexer does not follow
 ENABLED = sys.version_info < (3, 12)
 
-# strings (any prefix: the extent does not depend on it), comments, backslash continuations
+# strings (any prefix: the extent does not depend on it), comments, backslash continuations;
+# each string body is written "unrolled" (a run of ordinary characters, then escapes each followed
+# by another run), which the regular-expression engine matches twice as fast as one alternation
+# per character
 _LEX = re.compile(
-    r"'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'(?:[^'\\\r\n]|\\(?:\r\n|.))*'"
-    r'|"(?:[^"\\\r\n]|\\(?:\r\n|.))*"'
+    r"'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''"
+    r'|"""[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*"""'
+    r"|'[^'\\\r\n]*(?:\\(?:\r\n|.)[^'\\\r\n]*)*'"
+    r'|"[^"\\\r\n]*(?:\\(?:\r\n|.)[^"\\\r\n]*)*"'
     r"|#[^\r\n]*"
     r"|\\(?:\r\n|\r|\n)",
     re.DOTALL,
@@ -48,6 +51,8 @@ def _mask(match: re.Match) -> str:
         return ""
     if first == "\\":
         return " \n\x01"  # the next line continues this one
+    if "\n" not in token and "\r" not in token:
+        return "S"
     breaks = LINE_BREAK.findall(token)
     if not breaks:
         return "S"
