@@ -242,7 +242,11 @@ class _Extractor:
         if self.record_all_calls:
             wanted = None
         else:
-            wanted = line_numbers(self.text, find_all(self.text, roots, whole_words=True))
+            # the helper names are the same in every file (an automaton built once), the file's own
+            # names are few (one substring search each): two searches beat one over both sets
+            found = find_all(self.text, _HELPER_ROOTS, whole_words=True)
+            found += find_all(self.text, roots.difference(_HELPER_ROOTS), whole_words=True)
+            wanted = line_numbers(self.text, sorted(found))
         for node, scope, line, async_with in deferred:
             if wanted is not None:
                 end = getattr(node, "end_lineno", None) or node.lineno

@@ -20,15 +20,25 @@ def _is_ident(ch: str) -> bool:
 
 
 def find_all(text: str, literals: Iterable[str], whole_words: bool) -> list[int]:
-    """Sorted start offsets of every occurrence (of a whole identifier when ``whole_words``)."""
+    """Sorted start offsets of occurrences (of whole identifiers when ``whole_words``), enough to
+    know every line that holds one.
+
+    Matching is non-overlapping (leftmost-longest), three times faster than reporting overlapping
+    matches: an occurrence hidden inside an earlier match starts on that match's line (literals
+    hold no line break), and a whole-identifier occurrence of an identifier literal is never hidden
+    (an earlier-starting match would contain the character before it, a longer one starting with
+    it the character after). Literals that are not plain ASCII identifiers keep overlapping matching
+    when whole words are asked for.
+    """
     literals = [w for w in set(literals) if w]
     if not literals:
         return []
     size = len(text)
     found = []
-    if ahocorasick_rs is not None:
-        automaton = _automaton(literals)
-        for _, start, end in automaton.find_matches_as_indexes(text, overlapping=True):
+    if ahocorasick_rs is not None and len(literals) > FEW:
+        overlapping = whole_words and not all(w.isascii() and w.isidentifier() for w in literals)
+        automaton = _automaton(literals, overlapping)
+        for _, start, end in automaton.find_matches_as_indexes(text, overlapping=overlapping):
             if whole_words and ((start > 0 and _is_ident(text[start - 1])) or (end < size and _is_ident(text[end]))):
                 continue
             found.append(start)
@@ -45,18 +55,22 @@ def find_all(text: str, literals: Iterable[str], whole_words: bool) -> list[int]
     return found
 
 
-_AUTOMATA: dict[frozenset[str], object] = {}
+# up to this many literals, one fast substring search each beats building an automaton (most calls
+# ask for the handful of names a file binds, a different set in nearly every file)
+FEW = 4
+_AUTOMATA: dict[tuple[frozenset[str], bool], object] = {}
 
 
-def _automaton(literals: list[str]):
+def _automaton(literals: list[str], overlapping: bool):
     """One automaton per set of literals: a scan asks about the same needles in every file, and
     building the automaton costs more than running it over one file."""
-    key = frozenset(literals)
+    key = (frozenset(literals), overlapping)
     automaton = _AUTOMATA.get(key)
     if automaton is None:
         if len(_AUTOMATA) >= 64:
             _AUTOMATA.clear()
-        automaton = _AUTOMATA[key] = ahocorasick_rs.AhoCorasick(literals)
+        kind = ahocorasick_rs.MatchKind.Standard if overlapping else ahocorasick_rs.MatchKind.LeftmostLongest
+        automaton = _AUTOMATA[key] = ahocorasick_rs.AhoCorasick(literals, matchkind=kind)
     return automaton
 
 
