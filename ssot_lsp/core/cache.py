@@ -17,7 +17,7 @@ from ssot_lsp.core.facts import FileFacts
 from ssot_lsp.core.violations import FileError
 
 CACHE_DIR = ".ssot-cache"
-FACTS_FORMAT = 6  # bump whenever FileFacts (or a fact class) changes shape: old pickles are not read
+FACTS_FORMAT = 7  # bump whenever FileFacts (or a fact class) changes shape: old pickles are not read
 
 
 # The cache file lives in the (possibly untrusted) workspace: unpickling may only build our fact types,

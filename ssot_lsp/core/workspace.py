@@ -222,7 +222,7 @@ class Workspace:
             needles = reduce_needles(needles | set(cache.needles))
         search = needles
         loaded: dict[str, FileFacts] = {}
-        skipped: dict[str, str] = {}  # path -> words of its import statements, space-separated
+        skipped: dict[str, str] = {}  # path -> its import lines (``import_lines``)
         pending = list(module_of)
         jobs = jobs or os.cpu_count() or 1
         done = 0
@@ -262,8 +262,7 @@ class Workspace:
             keys = {n[len(WORD):] for n in new if n.startswith(WORD)}
             keys |= {tail for n in keys for tail in importers.get(n, ())}
             plain_new = [n for n in new if not n.startswith(WORD)]
-            pending = sorted(p for p, words in skipped.items()
-                             if plain_new or not keys.isdisjoint(words.split()))
+            pending = sorted(p for p, lines in skipped.items() if plain_new or uses_any(lines, keys))
             for path in pending:
                 del skipped[path]
             done -= len(pending)
@@ -387,8 +386,8 @@ def read_facts(path: Path, module: str, is_package: bool, max_bytes: int,
             return None, FileError(str(path), "not a regular file")
         return None, FileError(str(path), f"skipped: larger than {max_bytes // 1024} KB")
     if needles is not None and not _mentions(data, needles) and not _STAR_IMPORT.search(data):
-        # a skipped file is summarised by its import words, one string (cheap to cache and load)
-        return (info.st_size, info.st_mtime_ns, None), " ".join(import_words(data))
+        # a skipped file is summarised by its import lines, one string (cheap to cache and load)
+        return (info.st_size, info.st_mtime_ns, None), import_lines(data)
     meta = (info.st_size, info.st_mtime_ns, content_digest(data))
     try:
         text, _ = decode_source(data)
@@ -426,39 +425,58 @@ def _read_regular_file(path: str, max_bytes: int):
         os.close(fd)
 
 
-_IDENTIFIER = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
-_WORDS_CACHE: dict[bytes, str] = {}
+def import_lines(data: bytes) -> str:
+    """The lines of the file's import statements (parenthesised and backslash-continued imports
+    followed to their end), one text: what decides, when a later round discovers new names, whether
+    a skipped file could use them.
 
-
-def import_words(data: bytes) -> frozenset[str]:
-    """Every identifier on the lines of the file's import statements (module path parts, names,
-    aliases; parenthesised and backslash-continued imports followed to their end).
-
-    Over-inclusive on purpose (a line mentioning "import" in a string counts too): the words only
-    decide which skipped files are read again when new names are discovered.
+    Over-inclusive on purpose (a line mentioning "import" in a string counts too). Kept as text and
+    searched only when a round needs it: splitting every skipped file into words up front cost
+    twice as much.
     """
-    words: set[str] = set()
+    parts = []
+    size = len(data)
     position = data.find(b"import")
     while position >= 0:
         start = data.rfind(b"\n", 0, position) + 1
         end = data.find(b"\n", position)
         if end < 0:
-            end = len(data)
-        line = data[start:end]
-        if b"(" in line and b")" not in line:
+            end = size
+        if data.find(b"(", start, end) >= 0 and data.find(b")", start, end) < 0:
             close = data.find(b")", end)
-            end = close if close >= 0 else len(data)
+            end = close if close >= 0 else size
         else:
-            while data[start:end].rstrip(b"\r").endswith(b"\\") and end < len(data):
+            while end < size and data[start:end].rstrip(b"\r").endswith(b"\\"):
                 following = data.find(b"\n", end + 1)
-                end = following if following >= 0 else len(data)
-        for word in _IDENTIFIER.findall(data, start, end):
-            text = _WORDS_CACHE.get(word)
-            if text is None:
-                text = _WORDS_CACHE.setdefault(word, word.decode("ascii"))
-            words.add(text)
+                end = following if following >= 0 else size
+        parts.append(data[start:end])
         position = data.find(b"import", end)
-    return frozenset(words)
+    return b"\n".join(parts).decode("utf-8", "replace")
+
+
+_IDENTIFIER = re.compile(r"[^\W\d]\w*")
+
+
+def import_words(data: bytes) -> frozenset[str]:
+    """Every identifier in the file's import lines (see ``import_lines``)."""
+    return frozenset(_IDENTIFIER.findall(import_lines(data)))
+
+
+def uses_any(lines: str, names: set[str]) -> bool:
+    """Whether import lines (``import_lines``) name one of ``names`` as a whole identifier."""
+    return _names_pattern(frozenset(names)).search(lines) is not None
+
+
+_NAME_PATTERNS: dict[frozenset[str], re.Pattern] = {}
+
+
+def _names_pattern(names: frozenset[str]) -> re.Pattern:
+    pattern = _NAME_PATTERNS.get(names)
+    if pattern is None:
+        _NAME_PATTERNS.clear()
+        alternatives = "|".join(sorted(map(re.escape, names), key=len, reverse=True)) or "(?!)"
+        pattern = _NAME_PATTERNS[names] = re.compile(r"(?<!\w)(?:" + alternatives + r")(?!\w)")
+    return pattern
 
 
 def content_digest(data: bytes) -> str:
