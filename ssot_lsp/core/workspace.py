@@ -227,6 +227,7 @@ class Workspace:
         jobs = jobs or os.cpu_count() or 1
         done = 0
         first_round = True
+        settled: set[tuple[str, str]] = set()  # see _discovered_needles
         while pending:
             hits_before = cache.hits if cache is not None else 0
             outcomes = _run_batch(pending, module_of, search, needles, self.max_bytes, jobs, cache,
@@ -252,7 +253,8 @@ class Workspace:
             if needles is None or unchanged:
                 break
             index = self._index(loaded, modules, module_of)
-            discovered, importers = _discovered_needles(index, Classifier(self.config, index), loaded.values())
+            discovered, importers = _discovered_needles(index, Classifier(self.config, index), loaded.values(),
+                                                        settled)
             new = reduce_needles({n for n in discovered - needles if not any(old in n for old in needles)})
             if not new:
                 break
@@ -271,6 +273,8 @@ class Workspace:
             stale = sorted(p for p, f in loaded.items() if f.partial_needles is not None
                            and (plain_new or not f.import_words.isdisjoint(keys)))
             if stale:
+                reparsed = {module_of[path][0] for path in stale}
+                settled = {key for key in settled if key[0] not in reparsed}
                 for path, outcome in _run_batch(stale, module_of, None, needles, self.max_bytes, jobs, cache,
                                                 self.whole_modules()):
                     if isinstance(outcome, FileFacts):
@@ -330,7 +334,8 @@ def reduce_needles(needles: set[str]) -> set[str]:
     return set(kept) | words
 
 
-def _discovered_needles(index: WorkspaceIndex, classifier: Classifier, all_facts):
+def _discovered_needles(index: WorkspaceIndex, classifier: Classifier, all_facts,
+                        settled: set[tuple[str, str]] | None = None):
     """Names that can reach a group symbol without spelling any configured needle.
 
     Sound because a file that uses a legacy symbol must name it: either by a configured needle
@@ -341,26 +346,45 @@ def _discovered_needles(index: WorkspaceIndex, classifier: Classifier, all_facts
 
     Returns the needles and, per name, the last components of the modules binding it: a file
     can only use the name by importing it or one of those modules.
+
+    ``settled`` (kept across the rounds of one scan) collects the (module, name) imports whose
+    resolution stopped at a module outside the analysed files without reaching a group: later
+    rounds only add files, so such an import resolves the same way until its source module is
+    analysed — the rounds skip it until then (a file parsed again must drop its entries).
     """
     names: set[str] = set()
     importers: dict[str, set[str]] = {}
     for facts in all_facts:
         tail = facts.module.rpartition(".")[2]
         if classifier.legacy_module_group(facts.module) is None:
-            for name, (kind, _) in facts.bindings.items():
+            for name, (kind, payload) in facts.bindings.items():
                 # a class, def or plain value binds itself; only the listed ones (already
                 # configured needles) have a role, so only imports and aliases need resolving
                 if name.startswith("__") or kind not in ("import", "alias"):
+                    continue
+                key = (facts.module, name)
+                if settled is not None and key in settled and _stops_outside(index, kind, payload):
                     continue
                 ref = index.resolve_name(facts.module, name)
                 if classifier.role(ref) is not None:
                     names.add(WORD + name)
                     importers.setdefault(name, set()).add(tail)
+                elif settled is not None and _stops_outside(index, kind, payload):
+                    settled.add(key)
         for cls in facts.classes:
             if any(d.code in ("SSOT004", "SSOT005") for d in classifier.discover(facts.module, cls)):
                 names.add(WORD + cls.name)
                 importers.setdefault(cls.name, set()).add(tail)
     return names, importers
+
+
+def _stops_outside(index: WorkspaceIndex, kind: str, payload) -> bool:
+    """An import whose resolution does not look at any analysed file: ``import a.b`` (the module
+    itself), or a from-import out of a module that is not analysed."""
+    if kind != "import":
+        return False
+    _, source, imported = payload
+    return imported is None or index.get(source) is None
 
 
 # -- reading files (also runs in worker processes) ---------------------------------------------
