@@ -592,7 +592,8 @@ def _run_batch(paths: list[str], module_of, needles, checked, max_bytes: int, jo
     if len(items) < PARALLEL_THRESHOLD or jobs <= 1:
         fresh = _worker((needles, checked, whole_modules, max_bytes, items))
     else:
-        chunk = max(16, len(items) // (jobs * 8))
+        # small batches: the last ones finish close together, so no worker idles at the end
+        chunk = max(16, len(items) // (jobs * 32))
         batches = [(needles, checked, whole_modules, max_bytes, items[i:i + chunk])
                    for i in range(0, len(items), chunk)]
         fresh = []
