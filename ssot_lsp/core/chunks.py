@@ -47,16 +47,16 @@ def partial_facts(text: str, path: str, module: str, is_package: bool, needles) 
     starts = [offsets[line] for line in first_lines] + [len(text)]
     if not leading_text_is_inert(text, starts[0]):
         return None
-    chunks = [(starts[i], starts[i + 1]) for i in range(len(starts) - 1)]
+    chunks = [(starts[i], starts[i + 1], first_lines[i]) for i in range(len(starts) - 1)]
 
-    plain = [n for n in needles if not n.startswith("\\b")]
-    words = {n[2:] for n in needles if n.startswith("\\b")}
-    chunk_starts = [start for start, _ in chunks]
+    plain = tuple(sorted(n for n in needles if not n.startswith("\\b")))
+    words = frozenset(n[2:] for n in needles if n.startswith("\\b"))
+    chunk_starts = starts[:-1]
 
     def chunks_at(offsets) -> set[int]:
         return {bisect.bisect_right(chunk_starts, offset) - 1 for offset in offsets}
 
-    selected = {index for index, (start, _) in enumerate(chunks) if _IMPORT_OR_ALL.match(text, start)}
+    selected = {index for index, start in enumerate(chunk_starts) if _IMPORT_OR_ALL.match(text, start)}
     selected |= chunks_at(find_all(text, plain, whole_words=False))
     selected |= chunks_at(find_all(text, words, whole_words=True))
     selected.discard(-1)
@@ -64,12 +64,14 @@ def partial_facts(text: str, path: str, module: str, is_package: bool, needles) 
     parsed: dict[int, list[ast.stmt]] = {}
     bound: set[str] = set()
     while True:
+        fresh = []
         for index in sorted(selected - parsed.keys()):
             body = _parse_chunk(text, chunks, index)
             if body is None:
                 return None
             parsed[index] = body
-        new_bound = _bindings(parsed.values(), plain, words) - bound
+            fresh.append(body)
+        new_bound = _bindings(fresh, plain, words) - bound
         if not new_bound:
             break
         bound |= new_bound
@@ -84,8 +86,7 @@ def partial_facts(text: str, path: str, module: str, is_package: bool, needles) 
 
 
 def _parse_chunk(text: str, chunks, index: int) -> list[ast.stmt] | None:
-    start, end = chunks[index]
-    line = text.count("\n", 0, start)
+    start, end, line = chunks[index]
     try:
         return ast.parse("\n" * line + text[start:end]).body
     except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -93,7 +94,20 @@ def _parse_chunk(text: str, chunks, index: int) -> list[ast.stmt] | None:
 
 
 def _mentions(name: str, plain, words) -> bool:
-    return any(n in name for n in plain) or any(part in words for part in name.split("."))
+    """Whether a dotted name holds a plain needle or has a word needle as one of its parts;
+    remembered per name (the same module names come back in file after file of a scan)."""
+    key = (plain, words)
+    if _MENTIONS_FOR[0] != key:
+        _MENTIONS_FOR[0] = key
+        _MENTIONS.clear()
+    found = _MENTIONS.get(name)
+    if found is None:
+        found = _MENTIONS[name] = any(n in name for n in plain) or any(part in words for part in name.split("."))
+    return found
+
+
+_MENTIONS: dict[str, bool] = {}
+_MENTIONS_FOR: list = [None]
 
 
 def _import_names(node, plain, words) -> set[str]:

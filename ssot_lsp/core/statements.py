@@ -78,9 +78,10 @@ def top_level_chunks(text: str) -> list[int]:
     starts: list[int] = []
     depth = line = previous = 0
     pending_decorator = False
+    brackets = masked.translate(_ONE_KIND)  # one kind per side: the depth is count("(") - count(")")
     for match in _COLUMN_ZERO.finditer(masked):
         position = match.start()
-        depth += _depth_change(masked, previous, position)
+        depth += brackets.count("(", previous, position) - brackets.count(")", previous, position)
         line += masked.count("\n", previous, position)
         previous = position
         if depth:
@@ -93,19 +94,13 @@ def top_level_chunks(text: str) -> list[int]:
             continue
         pending_decorator = first == "@"
         starts.append(line)
-    if depth + _depth_change(masked, previous, len(masked)):
+    if depth + brackets.count("(", previous) - brackets.count(")", previous):
         raise ChunkError("unbalanced brackets")
     return starts
 
 
 # a line starting in column 0 with code (masked continuation lines start with "\x01")
 _COLUMN_ZERO = re.compile(r"^[^ \t\f\x01\n]", re.MULTILINE)
-
-
-def _depth_change(masked: str, start: int, end: int) -> int:
-    segment = masked[start:end]
-    return (segment.count("(") + segment.count("[") + segment.count("{")
-            - segment.count(")") - segment.count("]") - segment.count("}"))
 
 
 def _chunks_line_by_line(masked: str) -> list[int]:
