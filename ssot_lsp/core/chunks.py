@@ -80,7 +80,8 @@ def partial_facts(text: str, path: str, module: str, is_package: bool, needles) 
             break
         selected |= more
     tree = ast.Module(body=[stmt for index in sorted(parsed) for stmt in parsed[index]], type_ignores=[])
-    facts = extract_facts(text, path, module, is_package, tree=tree, call_roots=bound | words)
+    facts = extract_facts(text, path, module, is_package, tree=tree, call_roots=bound | words,
+                          relevant_module=lambda name: _mentions(name, plain, words))
     facts.partial_needles = frozenset(needles)
     return facts
 

@@ -176,8 +176,10 @@ def dotted(node: ast.AST) -> str | None:
 
 
 class _Extractor:
-    def __init__(self, text: str, facts: FileFacts, call_roots: set[str] | None = None) -> None:
+    def __init__(self, text: str, facts: FileFacts, call_roots: set[str] | None = None,
+                 relevant_module=None) -> None:
         self.call_roots = call_roots
+        self.relevant_module = relevant_module
         self.text = text
         self.facts = facts
         self._lines: list[str] | None = None
@@ -261,6 +263,14 @@ class _Extractor:
     def line_starts(self) -> list[int]:
         return line_offsets(self.text)
 
+    def irrelevant_import(self, bound: str, module: str) -> bool:
+        """With statement selection: an import whose bound name is not a call root and whose
+        (absolute) module mentions no needle cannot reach a group — by the selection's own
+        argument — so it gets no ImportFact (its binding is still recorded). Most imports of an
+        analysed file are of this kind; their facts were most of what a scan pickled."""
+        return (self.relevant_module is not None and bound not in self.call_roots
+                and not self.relevant_module(module))
+
     def body(self, stmts, scope: int, top: bool, tc: bool, in_try: bool) -> None:
         for stmt in stmts:
             self.stmt(stmt, scope, top, tc, in_try)
@@ -271,6 +281,10 @@ class _Extractor:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 bound = alias.asname or alias.name.partition(".")[0]
+                if self.irrelevant_import(bound, alias.name):
+                    if top:
+                        facts.bindings[bound] = ("import", (alias.asname is not None, alias.name, None))
+                    continue
                 facts.imports.append(ImportFact(
                     module=alias.name, name=None, asname=alias.asname, bound=bound,
                     span=self.name_span_in_line(alias.lineno, alias.col_offset, alias.name.split(".")[0])
@@ -292,6 +306,10 @@ class _Extractor:
                         facts.star_imports = (*facts.star_imports, module)
                     continue
                 bound = alias.asname or alias.name
+                if self.irrelevant_import(bound, module):
+                    if top:
+                        facts.bindings[bound] = ("import", (True, module, alias.name))
+                    continue
                 facts.imports.append(ImportFact(
                     module=module, name=alias.name, asname=alias.asname, bound=bound,
                     span=self.name_span_in_line(alias.lineno, alias.col_offset, alias.name),
@@ -629,11 +647,14 @@ def _mask_new_fstrings(text: str) -> str | None:
 
 
 def extract_facts(text: str, path: str, module: str, is_package: bool = False,
-                  tree: ast.Module | None = None, call_roots: set[str] | None = None) -> FileFacts:
+                  tree: ast.Module | None = None, call_roots: set[str] | None = None,
+                  relevant_module=None) -> FileFacts:
     """Facts of one file. Never raises for bad source: a parse failure becomes ``facts.problem``.
 
     ``tree``: an ``ast.parse`` result of ``text`` the caller already has (fix verification), to
-    avoid parsing twice.
+    avoid parsing twice. ``call_roots`` and ``relevant_module`` come with statement selection
+    (``core/chunks.py``): the names calls can start from, and whether a module name mentions a
+    needle.
     """
     facts = FileFacts(path=path, module=module, is_package=is_package)
     try:
@@ -666,7 +687,7 @@ def extract_facts(text: str, path: str, module: str, is_package: bool = False,
         facts.parsed = False
     if tree is not None:
         try:
-            _Extractor(text, facts, call_roots).run(tree)
+            _Extractor(text, facts, call_roots, relevant_module).run(tree)
         except RecursionError:
             facts.problem = ParseProblem("cannot analyse: nesting too deep", Span(0, 0, 0, 0))
             facts.parsed = False
