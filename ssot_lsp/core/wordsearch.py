@@ -55,6 +55,20 @@ def find_all(text: str, literals: Iterable[str], whole_words: bool) -> list[int]
     return found
 
 
+def contains_word(text: str, words: Iterable[str]) -> bool:
+    """Whether one of ``words`` (identifiers) occurs in ``text`` as a whole identifier."""
+    words = [w for w in set(words) if w]
+    if not words:
+        return False
+    size = len(text)
+    if ahocorasick_rs is not None and all(w.isascii() and w.isidentifier() for w in words):
+        for _, start, end in _automaton(words, False).find_matches_as_indexes(text):
+            if not ((start > 0 and _is_ident(text[start - 1])) or (end < size and _is_ident(text[end]))):
+                return True
+        return False
+    return bool(find_all(text, words, whole_words=True))
+
+
 # up to this many literals, one fast substring search each beats building an automaton (most calls
 # ask for the handful of names a file binds, a different set in nearly every file)
 FEW = 4

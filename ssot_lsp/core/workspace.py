@@ -24,6 +24,7 @@ from ssot_lsp.core.facts import FileFacts, extract_facts
 from ssot_lsp.core.index import WorkspaceIndex
 from ssot_lsp.core.text import UndecodableSource, decode_source
 from ssot_lsp.core.violations import FileError, Violation
+from ssot_lsp.core.wordsearch import contains_word
 
 ALWAYS_SKIPPED_DIRS = {".git", "__pycache__", "node_modules", ".ssot-cache", ".hg", ".svn", ".tox", ".nox",
                        ".mypy_cache", ".ruff_cache", ".pytest_cache"}
@@ -500,19 +501,7 @@ def import_words(data: bytes) -> frozenset[str]:
 
 def uses_any(lines: str, names: set[str]) -> bool:
     """Whether import lines (``import_lines``) name one of ``names`` as a whole identifier."""
-    return _names_pattern(frozenset(names)).search(lines) is not None
-
-
-_NAME_PATTERNS: dict[frozenset[str], re.Pattern] = {}
-
-
-def _names_pattern(names: frozenset[str]) -> re.Pattern:
-    pattern = _NAME_PATTERNS.get(names)
-    if pattern is None:
-        _NAME_PATTERNS.clear()
-        alternatives = "|".join(sorted(map(re.escape, names), key=len, reverse=True)) or "(?!)"
-        pattern = _NAME_PATTERNS[names] = re.compile(r"(?<!\w)(?:" + alternatives + r")(?!\w)")
-    return pattern
+    return contains_word(lines, names)
 
 
 def content_digest(data: bytes) -> str:
