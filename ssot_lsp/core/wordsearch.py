@@ -55,18 +55,24 @@ def find_all(text: str, literals: Iterable[str], whole_words: bool) -> list[int]
     return found
 
 
-def contains_word(text: str, words: Iterable[str]) -> bool:
-    """Whether one of ``words`` (identifiers) occurs in ``text`` as a whole identifier."""
+def word_matcher(words: Iterable[str]):
+    """A test ``text -> bool``: does one of ``words`` occur in it as a whole identifier? Built once
+    for a set of words that is then tried on many texts."""
     words = [w for w in set(words) if w]
     if not words:
-        return False
-    size = len(text)
-    if ahocorasick_rs is not None and all(w.isascii() and w.isidentifier() for w in words):
-        for _, start, end in _automaton(words, False).find_matches_as_indexes(text):
+        return lambda text: False
+    if ahocorasick_rs is None or not all(w.isascii() and w.isidentifier() for w in words):
+        return lambda text: bool(find_all(text, words, whole_words=True))
+    automaton = _automaton(words, False)
+
+    def matches(text: str) -> bool:
+        size = len(text)
+        for _, start, end in automaton.find_matches_as_indexes(text):
             if not ((start > 0 and _is_ident(text[start - 1])) or (end < size and _is_ident(text[end]))):
                 return True
         return False
-    return bool(find_all(text, words, whole_words=True))
+
+    return matches
 
 
 # up to this many literals, one fast substring search each beats building an automaton (most calls

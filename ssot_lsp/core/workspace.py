@@ -24,7 +24,7 @@ from ssot_lsp.core.facts import FileFacts, extract_facts
 from ssot_lsp.core.index import WorkspaceIndex
 from ssot_lsp.core.text import UndecodableSource, decode_source
 from ssot_lsp.core.violations import FileError, Violation
-from ssot_lsp.core.wordsearch import contains_word
+from ssot_lsp.core.wordsearch import word_matcher
 
 ALWAYS_SKIPPED_DIRS = {".git", "__pycache__", "node_modules", ".ssot-cache", ".hg", ".svn", ".tox", ".nox",
                        ".mypy_cache", ".ruff_cache", ".pytest_cache"}
@@ -277,7 +277,9 @@ class Workspace:
             keys = {n[len(WORD):] for n in new if n.startswith(WORD)}
             keys |= {tail for n in keys for tail in importers.get(n, ())}
             plain_new = [n for n in new if not n.startswith(WORD)]
-            pending = sorted(p for p, lines in skipped.items() if plain_new or uses_any(lines, keys))
+            # (``skipped`` holds each file's import lines, ``import_lines``)
+            imports_one_of = word_matcher(keys)
+            pending = sorted(p for p, lines in skipped.items() if plain_new or imports_one_of(lines))
             for path in pending:
                 del skipped[path]
             done -= len(pending)
@@ -497,11 +499,6 @@ _IDENTIFIER = re.compile(r"[^\W\d]\w*")
 def import_words(data: bytes) -> frozenset[str]:
     """Every identifier in the file's import lines (see ``import_lines``)."""
     return frozenset(_IDENTIFIER.findall(import_lines(data)))
-
-
-def uses_any(lines: str, names: set[str]) -> bool:
-    """Whether import lines (``import_lines``) name one of ``names`` as a whole identifier."""
-    return contains_word(lines, names)
 
 
 def content_digest(data: bytes) -> str:
