@@ -21,3 +21,15 @@ def canonical_related(ctx: RuleContext, group) -> tuple[Related, ...]:
     if cls is None:
         return ()
     return (Related(path, cls.span, f"canonical {group.canonical_name}"),)
+
+
+def report_definitions(ctx: RuleContext, code: str, message) -> None:
+    """Report every class ``code`` discovers as a separate definition of its group's concept;
+    ``message(cls, discovery)`` says what is wrong with it (the fix data and related places are the
+    same for every such rule)."""
+    for cls, discovery in discoveries(ctx, code):
+        group = discovery.group
+        ctx.report(code, cls.span, message(cls, discovery),
+                   group=group, stmt_line=cls.stmt_line, symbol=f"{ctx.facts.module}:{cls.name}",
+                   related=canonical_related(ctx, group),
+                   data={"kind": "definition", "canonical": group.canonical})
