@@ -436,25 +436,32 @@ local function path_arg(path)
   return { { uri = vim.uri_from_fname(full) } }
 end
 
---- run `ssot.listViolations`, fill the quickfix list; opts = { path?, open = true, callback? }
-function M.list_violations(opts)
-  opts = opts or {}
+--- run a server command: find the client, report a failure (remembered in M[last_key] and passed
+--- to opts.callback), else hand the result to on_result(client, result)
+local function execute(command, arguments, last_key, opts, on_result)
   local client = M.client()
   if not client then
     notify('SSOT: no ssot-lsp client running', vim.log.levels.WARN)
     return
   end
-  local params = { command = 'ssot.listViolations', arguments = path_arg(opts.path) }
-  local bufnr = vim.api.nvim_get_current_buf()
+  local params = { command = command, arguments = arguments }
   M.request(client, 'workspace/executeCommand', params, function(err, result)
     if err then
-      notify('SSOT: ssot.listViolations failed: ' .. (err.message or vim.inspect(err)), vim.log.levels.ERROR)
-      M.last_violations = { error = err }
+      notify('SSOT: ' .. command .. ' failed: ' .. (err.message or vim.inspect(err)), vim.log.levels.ERROR)
+      M[last_key] = { error = err }
       if opts.callback then
         opts.callback(err, nil)
       end
       return
     end
+    on_result(client, result)
+  end, vim.api.nvim_get_current_buf())
+end
+
+--- run `ssot.listViolations`, fill the quickfix list; opts = { path?, open = true, callback? }
+function M.list_violations(opts)
+  opts = opts or {}
+  execute('ssot.listViolations', path_arg(opts.path), 'last_violations', opts, function(client, result)
     local items = M.to_qf_items(result or {}, client.offset_encoding)
     vim.fn.setqflist({}, ' ', { title = QF_TITLE, items = items })
     M.last_violations = { count = #items, result = result }
@@ -477,7 +484,7 @@ function M.list_violations(opts)
     if opts.callback then
       opts.callback(nil, items)
     end
-  end, bufnr)
+  end)
 end
 
 local function count(x)
@@ -490,21 +497,8 @@ end
 --- run `ssot.fixAll` (the server applies the edits through workspace/applyEdit)
 function M.fix_all(opts)
   opts = opts or {}
-  local client = M.client()
-  if not client then
-    notify('SSOT: no ssot-lsp client running', vim.log.levels.WARN)
-    return
-  end
-  local params = { command = 'ssot.fixAll', arguments = { { unsafe = opts.unsafe and true or false } } }
-  M.request(client, 'workspace/executeCommand', params, function(err, result)
-    if err then
-      notify('SSOT: ssot.fixAll failed: ' .. (err.message or vim.inspect(err)), vim.log.levels.ERROR)
-      M.last_fix_all = { error = err }
-      if opts.callback then
-        opts.callback(err, nil)
-      end
-      return
-    end
+  local arguments = { { unsafe = opts.unsafe and true or false } }
+  execute('ssot.fixAll', arguments, 'last_fix_all', opts, function(_, result)
     result = result or {}
     M.last_fix_all = result
     local msg = string.format(
@@ -521,7 +515,7 @@ function M.fix_all(opts)
     if opts.callback then
       opts.callback(nil, result)
     end
-  end, vim.api.nvim_get_current_buf())
+  end)
 end
 
 function M.create_commands()
