@@ -189,9 +189,8 @@ async function waitForHttp(url, ms) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** The extension's output channel, as VS Code writes it to the logs folder. */
-function outputChannelLog(userData) {
-  const logs = path.join(userData, 'logs');
+/** Files below `dir` (recursively) whose name matches `pattern`; unreadable folders are skipped. */
+function filesMatching(dir, pattern) {
   const found = [];
   const walk = (d) => {
     let entries = [];
@@ -203,29 +202,21 @@ function outputChannelLog(userData) {
     for (const e of entries) {
       const p = path.join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else if (/SSOT LSP\.log$/.test(e.name)) found.push(p);
+      else if (pattern.test(e.name)) found.push(p);
     }
   };
-  walk(logs);
+  walk(dir);
+  return found;
+}
+
+/** The extension's output channel, as VS Code writes it to the logs folder. */
+function outputChannelLog(userData) {
+  const found = filesMatching(path.join(userData, 'logs'), /SSOT LSP\.log$/);
   return found.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
 }
 
 function exthostLogs(userData) {
-  const out = [];
-  const walk = (d) => {
-    let entries = [];
-    try {
-      entries = fs.readdirSync(d, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (/exthost\.log$|remoteexthost\.log$/.test(e.name)) out.push(p);
-    }
-  };
-  walk(path.join(userData, 'logs'));
+  const out = filesMatching(path.join(userData, 'logs'), /exthost\.log$|remoteexthost\.log$/);
   return out.map((f) => `--- ${f}\n${fs.readFileSync(f, 'utf8').split('\n').slice(-40).join('\n')}`).join('\n');
 }
 
