@@ -4,12 +4,49 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import sys
 
 
-def _address(value: str) -> tuple[str, int]:
-    host, _, port = value.rpartition(":")
+class ServeError(Exception):
+    """A transport that cannot start: printed as one line, exit code 2 (no traceback)."""
+
+
+def _address(option: str, value: str) -> tuple[str, int]:
+    """``HOST:PORT``, ``:PORT`` or ``PORT`` (host 127.0.0.1); an IPv6 host may be in brackets."""
+    host, _, port = value.strip().rpartition(":")
+    host = host[1:-1] if host.startswith("[") and host.endswith("]") else host
+    if not (port.isascii() and port.isdigit()) or not 1 <= int(port) <= 65535:
+        raise ServeError(f"{option}: invalid address {value!r}: expected HOST:PORT with a port "
+                         "from 1 to 65535, e.g. 127.0.0.1:2087")
     return host or "127.0.0.1", int(port)
+
+
+def _require_websockets() -> None:
+    """pygls's WebSocket transport needs ``websockets`` >= 13 (its ``asyncio`` API, the ``pygls[ws]``
+    extra); without it pygls only logs an error and exits 1, which nobody sees."""
+    try:
+        import websockets.asyncio.server
+    except ImportError:
+        try:
+            import websockets
+        except ImportError:
+            found = "is not installed"
+        else:
+            found = f"is too old ({getattr(websockets, '__version__', 'unknown version')})"
+        raise ServeError(f"--ws needs the Python package 'websockets' >= 13, which {found}; "
+                         "install it with: python -m pip install 'websockets>=13'") from None
+
+
+def _listen_failure(host: str, port: int, exc: OSError) -> ServeError:
+    if isinstance(exc, socket.gaierror):
+        reason = exc.strerror or str(exc)
+    elif exc.errno:
+        reason = os.strerror(exc.errno)
+    else:
+        reason = str(exc)
+    where = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    return ServeError(f"cannot listen on {where}: {reason}")
 
 
 def _configure_logging(log_file: str | None) -> None:
@@ -26,20 +63,38 @@ def _configure_logging(log_file: str | None) -> None:
 
 
 def run_serve(args) -> int:
+    try:
+        return _serve(args)
+    except ServeError as exc:
+        print(f"ssot-lsp serve: {exc}", file=sys.stderr)
+        return 2
+
+
+def _serve(args) -> int:
+    tcp, ws = getattr(args, "tcp", None), getattr(args, "ws", None)
+    address = _address("--tcp", tcp) if tcp is not None else _address("--ws", ws) if ws is not None else None
+    if ws is not None:
+        _require_websockets()
     _configure_logging(getattr(args, "log_file", None))
     from ssot_lsp.lsp.server import create_server
 
     server = create_server()
     _memory_diagnostics()
     try:
-        if getattr(args, "tcp", None):
-            host, port = _address(args.tcp)
-            server.start_tcp(host, port)
-        elif getattr(args, "ws", None):
-            host, port = _address(args.ws)
-            server.start_ws(host, port)
-        else:
+        if address is None:
             server.start_io()
+        else:
+            start = server.start_tcp if tcp is not None else server.start_ws
+            try:
+                start(*address)
+            except (KeyboardInterrupt, BrokenPipeError):
+                raise
+            except OSError as exc:
+                # pygls keeps the listening server once it is bound: without one, binding failed
+                # (address in use, unknown host, no permission); later errors are not ours to word.
+                if getattr(server, "_server", None) is not None:
+                    raise
+                raise _listen_failure(*address, exc) from None
     except (KeyboardInterrupt, BrokenPipeError):
         pass
     finally:
