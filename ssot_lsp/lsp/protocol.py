@@ -7,11 +7,18 @@
   it, which leaves the client waiting forever; here it is answered with the JSON-RPC error.
 - ``$/cancelRequest`` for long requests that cancel cooperatively (``server.cancellable``) only
   sets a flag the handler checks, so it can answer ``RequestCancelled`` itself.
+- A handler's future leaves ``_request_futures`` when it completes. pygls (2.1) registers there
+  the future of every notification run by a generator (didOpen/didChange/didClose above and its
+  own built-ins), an ``async`` or threaded handler, and of every step of a generator, under a
+  fresh uuid, and removes entries only when it answers a request (or on ``$/cancelRequest``):
+  one ``concurrent.futures.Future`` (with its Condition, lock and callbacks) leaked per
+  keystroke, about 2.7 kB of resident memory each, the whole RSS growth of the load benchmark.
 """
 
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
@@ -21,6 +28,18 @@ logger = logging.getLogger(__name__)
 
 
 class SsotProtocol(LanguageServerProtocol):
+    def _execute_handler(self, msg_id, handler, callback, args=None, kwargs=None):
+        super()._execute_handler(msg_id, handler, callback, args, kwargs)
+        future = self._request_futures.get(msg_id)
+        if future is not None:
+            # runs at once when the handler already finished (sync generators: every notification)
+            future.add_done_callback(partial(self._forget_future, msg_id))
+
+    def _forget_future(self, msg_id, future) -> None:
+        # a request's entry is popped by pygls before it answers; only drop our own future
+        if self._request_futures.get(msg_id) is future:
+            self._request_futures.pop(msg_id, None)
+
     def structure_message(self, data):
         try:
             return super().structure_message(data)
