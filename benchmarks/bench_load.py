@@ -6,7 +6,16 @@ diagnostic requests.
 
 Figures printed:
 * RSS of the server process (VmRSS from /proc/<pid>/status) after opening and a warm-up of
-  1,000 changes, and after the load; growth in percent (target <= 5 %).
+  1,000 changes, and after the load; growth in percent (target <= 5 %). The warm-up also asks
+  for a hover and the code actions at findings of a few documents: the load's requests land on
+  random positions, so without that the first hover or quick fix on a finding (which loads jedi
+  and its grammar, or libcst, once per process: about 10 MB) happened at a random point of the
+  measured load, and was counted as growth.
+* The size of the open documents' texts at the same points: the edits insert, replace and delete
+  lines of their own, at most 12 per document, so the texts grow a little until every document
+  holds its 12 (more text is legitimately more memory: syntax trees, facts, findings).
+* The peak RSS during each phase (sampled every 50 ms) and VmHWM, to tell a transient peak (the
+  unpaced flood queues work) from memory that stays.
 * Longest event-loop block (target <= 200 ms): round-trip latency of a hover on an empty
   position (line 0, column 0 of a file without findings), sent every 20 ms during a paced load
   (changes sent in bursts every 20 ms, so the latency is not dominated by the client flooding
@@ -41,6 +50,61 @@ def rss_kb(pid: int) -> int:
         if line.startswith("VmRSS:"):
             return int(line.split()[1])
     return -1
+
+
+def text_size(docs) -> str:
+    return f"{sum(len(d.text) for d in docs)} chars/{sum(d.text.count(chr(10)) for d in docs)} lines"
+
+
+def hwm_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return -1
+
+
+class RssSampler:
+    """Samples the server's RSS every ``interval`` seconds (from the client's loop)."""
+
+    def __init__(self, pid: int, interval: float = 0.05) -> None:
+        self.pid, self.interval, self.peak, self.task = pid, interval, 0, None
+
+    async def _run(self) -> None:
+        while True:
+            self.peak = max(self.peak, rss_kb(self.pid))
+            await asyncio.sleep(self.interval)
+
+    def start(self) -> None:
+        self.peak = 0
+        self.task = asyncio.ensure_future(self._run())
+
+    async def stop(self) -> int:
+        self.peak = max(self.peak, rss_kb(self.pid))
+        if self.task:
+            self.task.cancel()
+            await asyncio.gather(self.task, return_exceptions=True)
+        return self.peak
+
+
+async def exercise_findings(client, docs, count: int = 3) -> int:
+    """Hover and code actions at the findings of the first ``count`` documents with findings."""
+    done = 0
+    for doc in docs:
+        ident = types.TextDocumentIdentifier(uri=doc.uri)
+        report = await client.text_document_diagnostic_async(types.DocumentDiagnosticParams(text_document=ident))
+        items = list(getattr(report, "items", None) or [])
+        if not items:
+            continue
+        for diagnostic in items:
+            await client.text_document_hover_async(types.HoverParams(text_document=ident,
+                                                                     position=diagnostic.range.start))
+            await client.text_document_code_action_async(types.CodeActionParams(
+                text_document=ident, range=diagnostic.range,
+                context=types.CodeActionContext(diagnostics=[diagnostic])))
+        done += 1
+        if done == count:
+            break
+    return done
 
 
 def server_pid(client) -> int:
@@ -104,13 +168,17 @@ async def main_async(args) -> dict:
         pid = server_pid(client)
         figures["rss_start_kb"] = rss_kb(pid)
         # warm-up: open everything, index, 1,000 changes
+        sampler = RssSampler(pid)
+        sampler.start()
         warm = await run_load(client, docs, 1000, seed=args.seed)
-        await client.text_document_diagnostic_async(types.DocumentDiagnosticParams(
-            text_document=types.TextDocumentIdentifier(uri=docs[0].uri)))
+        figures["warmup_documents_with_findings_exercised"] = await exercise_findings(client, docs)
         await asyncio.sleep(1.0)
+        figures["rss_peak_warmup_kb"] = await sampler.stop()
         figures["rss_after_warmup_kb"] = rss_kb(pid)
+        figures["docs_after_warmup"] = text_size(docs)
 
         # 1) the unpaced flood, probed
+        sampler.start()
         probe = HoverProbe(client, probe_doc.as_uri())
         probe.start()
         flood_docs = docs  # run_load re-opens: fine (didOpen replaces the text, versions continue)
@@ -119,7 +187,9 @@ async def main_async(args) -> dict:
         stats = await run_load(client, flood_docs, args.changes, seed=args.seed + 1)
         await probe.stop()
         await asyncio.sleep(1.0)
+        figures["rss_peak_flood_kb"] = await sampler.stop()
         figures["rss_after_flood_kb"] = rss_kb(pid)
+        figures["docs_after_flood"] = text_size(docs)
         figures["flood"] = {
             "sent_seconds": round(stats.send_seconds, 2), "answered_seconds": round(stats.total_seconds, 2),
             "requests": stats.requests, "answered": stats.answered, "failures": len(stats.failures),
@@ -129,6 +199,7 @@ async def main_async(args) -> dict:
         }
 
         # 2) paced load: the longest block of the event loop
+        sampler.start()
         probe = HoverProbe(client, probe_doc.as_uri())
         probe.start()
         await paced_load(client, docs, args.changes, args.seed + 2)
@@ -142,7 +213,10 @@ async def main_async(args) -> dict:
             "hover_rtt_p50_ms": round(statistics.median(lat) * 1000, 1),
         }
         await asyncio.sleep(1.0)
+        figures["rss_peak_paced_kb"] = await sampler.stop()
         figures["rss_end_kb"] = rss_kb(pid)
+        figures["docs_end"] = text_size(docs)
+        figures["vm_hwm_kb"] = hwm_kb(pid)
         figures["rss_growth_pct"] = round(100.0 * (figures["rss_end_kb"] - figures["rss_after_warmup_kb"])
                                           / figures["rss_after_warmup_kb"], 2)
         figures["rss_growth_second_phase_pct"] = round(
@@ -179,6 +253,11 @@ def main(argv=None) -> int:
     print(f"RSS growth after warm-up: {figures['rss_growth_pct']} % (target <= 5 %) "
           f"{'OK' if ok_rss else 'OVER'}; second phase alone: {figures['rss_growth_second_phase_pct']} %; "
           f"from start (before indexing): {figures['rss_growth_from_start_pct']} %")
+    print(f"open documents' text: {figures['docs_after_warmup']} after warm-up, {figures['docs_after_flood']} "
+          f"after the flood, {figures['docs_end']} at the end")
+    print(f"peak RSS (sampled every 50 ms): warm-up {figures['rss_peak_warmup_kb']} kB, "
+          f"flood {figures['rss_peak_flood_kb']} kB, paced {figures['rss_peak_paced_kb']} kB; "
+          f"VmHWM {figures['vm_hwm_kb']} kB")
     print(f"longest event-loop block (hover RTT every 20 ms, paced load): "
           f"{figures['paced']['longest_loop_block_ms']} ms (target <= 200 ms) {'OK' if ok_block else 'OVER'}; "
           f"p99 {figures['paced']['hover_rtt_p99_ms']} ms, p50 {figures['paced']['hover_rtt_p50_ms']} ms")

@@ -23,6 +23,9 @@ WIDE = ["\U0001f600", "\U00010348", "\U0001f680", "\u4e2d", "é", "\U0001d11e"]
 SAFE_ANCHOR = re.compile(r"(import |from |class |def |async def |@)")
 LOAD_LINE = re.compile(r'^_load\d+ = "[^"]*"  # .*$')
 LEGACY_LINE = "from netra_backend.app.agents.supervisor.execution_engine import ExecutionEngine  # \U0001f600 load"
+# the legacy line after edits replaced its comment: still one of ours (else it could never be deleted
+# again, another one was inserted, and the documents grew without bound)
+LEGACY_EDITED = re.compile(re.escape(LEGACY_LINE[:LEGACY_LINE.index("#") + 2]) + r".* load$")
 
 
 @dataclass
@@ -58,14 +61,14 @@ def _utf16(lines: list[str], line: int, col: int) -> types.Position:
 def next_edit(doc: Doc, rng: random.Random, serial: int):
     """(range, new_text) of a random edit that keeps the document parseable; applied to the model."""
     lines = split_lines(doc.text)
-    ours = [i for i, line in enumerate(lines) if LOAD_LINE.match(line) or line == LEGACY_LINE]
+    ours = [i for i, line in enumerate(lines) if LOAD_LINE.match(line) or LEGACY_EDITED.match(line)]
     roll = rng.random()
     if len(ours) >= MAX_OURS and roll >= 0.45:
         roll = 0.5  # steady state: documents stop growing, so memory figures measure the server, not the texts
     if ours and roll < 0.45:  # replace a range inside the string: both ends next to non-BMP characters
         i = rng.choice(ours)
         line = lines[i]
-        if line == LEGACY_LINE:
+        if LEGACY_EDITED.match(line):
             start = line.index("#") + 2
             end = len(line)
             new = "".join(rng.choice(WIDE) for _ in range(rng.randint(0, 3))) + " load"
@@ -82,7 +85,7 @@ def next_edit(doc: Doc, rng: random.Random, serial: int):
         anchors = [i for i, line in enumerate(lines)
                    if SAFE_ANCHOR.match(line) and not (i and lines[i - 1].startswith("@"))] or [len(lines) - 1]
         i = rng.choice(anchors)
-        if rng.random() < 0.1 and LEGACY_LINE not in lines:
+        if rng.random() < 0.1 and not any(LEGACY_EDITED.match(lines[j]) for j in ours):
             new = LEGACY_LINE + "\n"
         else:
             wide = "".join(rng.choice(WIDE) for _ in range(rng.randint(1, 5)))
