@@ -30,7 +30,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import statistics
 import sys
 import time
@@ -39,10 +38,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "reliability"))
 
-from lsprotocol import types  # noqa: E402
-
-from load_driver import as_tuples, expected_diagnostics, pick_documents, run_load  # noqa: E402
-from ssot_reliability_support import DEMO, lsp_session  # noqa: E402
+from load_driver import as_tuples, expected_diagnostics, pick_documents, run_load
+from lsprotocol import types
+from ssot_reliability_support import DEMO, lsp_session
 
 
 def rss_kb(pid: int) -> int:
