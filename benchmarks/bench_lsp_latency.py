@@ -5,7 +5,14 @@ Runs `ssot-lsp serve` with ``debounceMs=0`` and ``SSOT_LSP_TIMINGS=<file>`` (the
 edits to a generated file of >= 4,000 lines full of legacy usages inside a copy of the demo
 workspace, and compares p50/p95 with ``ast.parse`` of the same text measured in this process.
 
-    python benchmarks/bench_lsp_latency.py [--edits 200] [--lines 4000]
+Then, separately, the cross-file cost: ``--dependents`` other open files import ``Engine`` from
+the generated module and construct it, and ``--cross-edits`` edits add and remove the module-level
+alias ``Engine = ExecutionEngine`` at the end of the generated file. Each such edit changes what
+the dependents see (their SSOT001/SSOT002 appear or vanish), so the server re-evaluates them
+after publishing the edited file. Timed on the client: edit sent -> the edited file's diagnostics
+arrive, and edit sent -> the last dependent's new diagnostics arrive.
+
+    python benchmarks/bench_lsp_latency.py [--edits 200] [--lines 4000] [--dependents 10] [--cross-edits 40]
 """
 
 from __future__ import annotations
@@ -57,13 +64,24 @@ def generate(lines: int) -> str:
     return "".join(parts)
 
 
+DEPENDENT = '''"""Open file {n}: uses the generated module's Engine alias."""
+from netra_backend.app.services.generated_jobs import Engine
+
+
+def make_{n}(registry, bridge, ctx):
+    return Engine(registry, bridge, user_context=ctx)
+'''
+
+ALIAS = "\nEngine = ExecutionEngine\n"
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
     return ordered[index]
 
 
-async def run(edits: int, lines: int) -> int:
+async def run(edits: int, lines: int, dependents: int, cross_edits: int) -> int:
     work = Path(tempfile.mkdtemp(prefix="ssot-bench-"))
     try:
         root = work / "demo"
@@ -78,8 +96,14 @@ async def run(edits: int, lines: int) -> int:
         published: dict[int, asyncio.Event] = {}
         counts: dict[int, int] = {}
 
+        arrivals: list[tuple[str, int | None, int, float]] = []  # uri, version, diagnostics, time
+        uri = from_fs_path(str(path))
+
         @client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
         def on_publish(ls, params: types.PublishDiagnosticsParams):
+            arrivals.append((params.uri, params.version, len(params.diagnostics), time.perf_counter()))
+            if params.uri != uri:
+                return
             counts[params.version] = len(params.diagnostics)
             published.setdefault(params.version, asyncio.Event()).set()
 
@@ -102,7 +126,6 @@ async def run(edits: int, lines: int) -> int:
             workspace_folders=[types.WorkspaceFolder(uri=from_fs_path(str(root)), name="demo")],
             initialization_options={"ssotLsp": {"debounceMs": 0, "logLevel": "error"}}))
         client.initialized(types.InitializedParams())
-        uri = from_fs_path(str(path))
         client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
             uri=uri, language_id="python", version=1, text=text)))
         await asyncio.wait_for(published.setdefault(1, asyncio.Event()).wait(), 30)
@@ -126,6 +149,8 @@ async def run(edits: int, lines: int) -> int:
             lines_now[line] = lines_now[line][:col] + "7" + lines_now[line][col:]
             text = "\n".join(lines_now)
 
+        cross = await cross_file_phase(client, root, uri, text, edits + 2, dependents, cross_edits, arrivals)
+
         await client.shutdown_async(None)
         client.exit(None)
         await asyncio.sleep(0.2)
@@ -137,7 +162,7 @@ async def run(edits: int, lines: int) -> int:
         latencies = []
         for row in timings.read_text().splitlines():
             _uri, version, received, sent = row.split()
-            if version != "None" and int(version) >= 2:
+            if _uri == uri and version != "None" and 2 <= int(version) <= edits + 1:  # the single-file phase
                 latencies.append((float(sent) - float(received)) * 1000)
         parse_times = []
         for _ in range(max(30, edits // 4)):
@@ -154,17 +179,86 @@ async def run(edits: int, lines: int) -> int:
         print(f"ratio p95 latency / p50 ast.parse: {p95 / a50:.2f}x (target <= 1.5x)")
         print(f"ratio p50 latency / p50 ast.parse: {p50 / a50:.2f}x")
         print(f"mean latency {statistics.mean(latencies):.2f} ms")
+        if cross:
+            own, last = cross
+            print(f"cross-file: {dependents} open dependents, {len(own)} edits adding/removing the alias they use")
+            print(f"  edit sent -> edited file's diagnostics:  p50 {percentile(own, 50):.2f} ms  "
+                  f"p95 {percentile(own, 95):.2f} ms  (client-side, includes transport)")
+            print(f"  edit sent -> last dependent's diagnostics: p50 {percentile(last, 50):.2f} ms  "
+                  f"p95 {percentile(last, 95):.2f} ms  max {max(last):.2f} ms")
+            extra = [b - a for a, b in zip(own, last)]
+            print(f"  re-evaluating the dependents adds: p50 {percentile(extra, 50):.2f} ms  "
+                  f"p95 {percentile(extra, 95):.2f} ms  ({percentile(extra, 50) / max(dependents, 1):.2f} ms per file)")
         return 0
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+async def cross_file_phase(client, root: Path, uri: str, text: str, version: int, dependents: int,
+                           cross_edits: int, arrivals) -> tuple[list[float], list[float]] | None:
+    """Open the dependents, then toggle the alias they import; returns the two latency lists (ms)."""
+    if dependents <= 0 or cross_edits <= 0:
+        return None
+    dependent_uris = []
+    for n in range(dependents):
+        dep = root / "netra_backend" / "app" / "services" / f"bench_dependent_{n}.py"
+        dep_text = DEPENDENT.format(n=n)
+        dep.write_text(dep_text, encoding="utf-8")
+        dep_uri = from_fs_path(str(dep))
+        dependent_uris.append(dep_uri)
+        client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
+            uri=dep_uri, language_id="python", version=1, text=dep_text)))
+    await asyncio.sleep(1.0)
+
+    async def arrived(target_uri: str, since: float, version=None) -> tuple[int, float]:
+        deadline = time.perf_counter() + 30
+        while time.perf_counter() < deadline:
+            for a_uri, a_version, n_diags, at in reversed(arrivals):
+                if a_uri == target_uri and at >= since and (version is None or a_version == version):
+                    return n_diags, at
+            await asyncio.sleep(0.0005)
+        raise TimeoutError(f"no diagnostics for {target_uri} since the edit")
+
+    own_ms: list[float] = []
+    last_ms: list[float] = []
+    end_line = text.count("\n")
+    for k in range(cross_edits):
+        adding = k % 2 == 0
+        if adding:  # append the alias at the end: nothing above it moves
+            change = types.TextDocumentContentChangePartial(
+                range=types.Range(start=types.Position(line=end_line, character=0),
+                                  end=types.Position(line=end_line, character=0)), text=ALIAS)
+        else:
+            change = types.TextDocumentContentChangePartial(
+                range=types.Range(start=types.Position(line=end_line, character=0),
+                                  end=types.Position(line=end_line + ALIAS.count("\n"), character=0)), text="")
+        sent = time.perf_counter()
+        client.text_document_did_change(types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[change]))
+        _, own_at = await arrived(uri, sent, version)
+        last_at = own_at
+        for dep_uri in dependent_uris:
+            n_diags, at = await arrived(dep_uri, sent)
+            if (n_diags > 0) != adding:
+                raise AssertionError(f"{dep_uri}: {n_diags} diagnostics after {'adding' if adding else 'removing'}"
+                                     " the alias")
+            last_at = max(last_at, at)
+        own_ms.append((own_at - sent) * 1000)
+        last_ms.append((last_at - sent) * 1000)
+        version += 1
+        await asyncio.sleep(0.05)
+    return own_ms, last_ms
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--edits", type=int, default=200)
     parser.add_argument("--lines", type=int, default=4000)
+    parser.add_argument("--dependents", type=int, default=10)
+    parser.add_argument("--cross-edits", type=int, default=40)
     args = parser.parse_args()
-    return asyncio.run(run(args.edits, args.lines))
+    return asyncio.run(run(args.edits, args.lines, args.dependents, args.cross_edits))
 
 
 if __name__ == "__main__":
