@@ -265,10 +265,5 @@ async def fix_all(server, args, work_done_token=None) -> dict:
                 server.show_once(f"SSOT: fix all was not applied: {reason}", types.MessageType.Warning)
         return summary
     finally:
-        if token is not None:
-            try:
-                server.work_done_progress.end(token, types.WorkDoneProgressEnd(
-                    message=f"{summary['fixedSites']} sites fixed in {summary['files']} files"))
-            except Exception:  # noqa: BLE001
-                pass
+        server.end_progress(token, f"{summary['fixedSites']} sites fixed in {summary['files']} files")
         server.end_cancellable(msg_id)

@@ -97,16 +97,16 @@ async def _index(server, state: FolderState, generation: int) -> None:
             await asyncio.sleep(SCAN_DELAY)  # tests: makes "before the index completes" observable
         result, cache = await loop.run_in_executor(None, state.scan, progress)
     except asyncio.CancelledError:
-        _end(server, token, "superseded")
+        server.end_progress(token, "superseded")
         raise
     except Exception as exc:  # noqa: BLE001
         server.log(f"indexing {state.root} failed: {exc}", "error")
-        _end(server, token, "failed")
+        server.end_progress(token, "failed")
         state.indexed = True
         server.index_ready[state.uri].set()
         return
     if generation != state.scan_generation:
-        _end(server, token, "superseded")
+        server.end_progress(token, "superseded")
         return
     open_facts = []
     for doc in server.documents:
@@ -114,7 +114,7 @@ async def _index(server, state: FolderState, generation: int) -> None:
                 and state.is_workspace_file(doc.path):
             open_facts.append(doc.facts)
     state.install_scan(result, open_facts)
-    _end(server, token, f"{len(result.facts)} of {result.files_total} files indexed")
+    server.end_progress(token, f"{len(result.facts)} of {result.files_total} files indexed")
     server.log(f"indexed {state.root}: {result.files_total} files, {len(result.facts)} analysed "
                f"in {time.monotonic() - started:.2f}s", "info")
     for path in result.skipped_large:
@@ -132,13 +132,6 @@ async def _index(server, state: FolderState, generation: int) -> None:
         await loop.run_in_executor(None, state.save_cache, cache)
 
 
-def _end(server, token, message: str) -> None:
-    if token is None:
-        return
-    try:
-        server.work_done_progress.end(token, types.WorkDoneProgressEnd(message=message))
-    except Exception:  # noqa: BLE001
-        pass
 
 
 # -- configuration --------------------------------------------------------------------------------

@@ -127,6 +127,18 @@ class SsotLanguageServer(LanguageServer):
     def report_server_error(self, error, source):  # never pop an error dialog
         self.log(f"internal error: {error}", "error")
 
+    # -- progress ------------------------------------------------------------------------------
+    def end_progress(self, token, message: str) -> None:
+        """End a work-done progress and forget its token: pygls (2.1) keeps every token it ever
+        began in ``work_done_progress.tokens`` (one entry per indexing run or fix-all)."""
+        if token is None:
+            return
+        try:
+            self.work_done_progress.end(token, types.WorkDoneProgressEnd(message=message))
+        except Exception as exc:  # noqa: BLE001 - the client may be gone; nothing to report to
+            logger.debug("ending progress %s failed: %s", token, exc)
+        self.work_done_progress.tokens.pop(token, None)
+
     # -- timings (benchmarks) ------------------------------------------------------------------
     def note_received(self, uri: str, version: int | None) -> None:
         if self.timings_path:

@@ -1,4 +1,4 @@
-"""The server keeps no per-message state once a message is handled.
+"""The server keeps no per-message state once a message (or a progress) is handled.
 
 pygls 2.1 registers the future of every notification run by a generator handler (didOpen,
 didChange, didClose, $/setTrace ...) or an ``async`` handler in ``_request_futures`` under a
@@ -60,3 +60,20 @@ def test_handled_notifications_and_requests_leave_no_future_behind():
     answered = [json.loads(chunk.split(b"\r\n\r\n", 1)[1]) for chunk in writer.sent]
     assert sorted(m["id"] for m in answered if isinstance(m.get("id"), int)) == list(range(5))
     assert all("error" not in m for m in answered), answered
+
+
+def test_ended_progress_leaves_no_token_behind():
+    # pygls keeps every token it began in work_done_progress.tokens; an indexing run or a fix-all
+    # would add one each for the life of the server
+    server = create_server()
+    writer = _Writer()
+    server.protocol.set_writer(writer)
+    from lsprotocol import types
+
+    for run in range(3):
+        token = f"ssot-index-{run}"
+        server.work_done_progress.begin(token, types.WorkDoneProgressBegin(title="SSOT: indexing workspace"))
+        server.end_progress(token, "done")
+    assert server.work_done_progress.tokens == {}
+    ends = [json.loads(chunk.split(b"\r\n\r\n", 1)[1]) for chunk in writer.sent]
+    assert [m["params"]["value"]["kind"] for m in ends if m.get("method") == "$/progress"] == ["begin", "end"] * 3
