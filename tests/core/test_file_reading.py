@@ -1,0 +1,43 @@
+"""How the workspace scan reads files: every byte of a regular file, nothing that is not one."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+from ssot_lsp.core import workspace as workspace_module
+from ssot_lsp.core.workspace import _read_regular_file
+
+
+def test_a_file_that_grew_since_its_size_was_taken_is_read_to_the_end(tmp_path, monkeypatch):
+    path = tmp_path / "growing.py"
+    content = b"x = 1\n" * 50_000
+    path.write_bytes(content)
+    real_fstat = os.fstat
+
+    class Shrunk:  # what fstat said before the file grew to its present size
+        def __init__(self, info):
+            self.st_mode, self.st_size = info.st_mode, 10
+
+    monkeypatch.setattr(workspace_module.os, "fstat", lambda fd: Shrunk(real_fstat(fd)))
+    info, data = _read_regular_file(str(path), max_bytes=10 << 20)
+    assert data == content
+
+
+def test_a_file_larger_than_the_limit_is_not_read(tmp_path):
+    path = tmp_path / "big.py"
+    path.write_bytes(b"#" * 4096)
+    info, data = _read_regular_file(str(path), max_bytes=1024)
+    assert data is None and info.st_size == 4096
+
+
+def test_opening_a_fifo_does_not_wait_for_a_writer(tmp_path):
+    fifo = tmp_path / "pipe.py"
+    os.mkfifo(fifo)
+    result = {}
+    reader = threading.Thread(target=lambda: result.update(out=_read_regular_file(str(fifo), 1 << 20)), daemon=True)
+    reader.start()
+    reader.join(5)
+    assert not reader.is_alive(), "reading a FIFO blocked"
+    info, data = result["out"]
+    assert data is None  # not a regular file
