@@ -7,7 +7,6 @@ asks for that file's findings.
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -112,18 +111,13 @@ class Finding:
 class Project:
     """A workspace under ``root``: write files, scan, and read findings per file."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, write_files) -> None:
         self.root = root
         self.result: ScanResult | None = None
+        self._write_files = write_files  # the shared fixture of tests/conftest.py
 
     def write(self, files: dict[str, str | bytes]) -> "Project":
-        for rel, content in files.items():
-            path = self.root / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, bytes):
-                path.write_bytes(content)
-            else:
-                path.write_text(textwrap.dedent(content), encoding="utf-8")
+        self._write_files(files, self.root)
         return self
 
     def scan(self, **kwargs) -> ScanResult:
@@ -157,12 +151,12 @@ class Project:
 
 
 @pytest.fixture
-def bare(tmp_path: Path) -> Project:
+def bare(tmp_path: Path, write_files) -> Project:
     """An empty workspace (checked with the default profile unless a config file is written)."""
-    return Project(tmp_path)
+    return Project(tmp_path, write_files)
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Project:
+def project(tmp_path: Path, write_files) -> Project:
     """A workspace with the default profile's canonical, factory and some legacy modules."""
-    return Project(tmp_path).write(BASE_FILES)
+    return Project(tmp_path, write_files).write(BASE_FILES)
