@@ -86,27 +86,24 @@ local function get_clients(filter)
 end
 M.get_clients = get_clients
 
+--- client:name(...) on 0.11, which deprecates the dot form; client.name(...) before
+local function client_call(client, name, ...)
+  if has('nvim-0.11') then
+    return client[name](client, ...)
+  end
+  return client[name](...)
+end
+
 local function client_is_stopped(client)
-  if has('nvim-0.11') then
-    return client:is_stopped()
-  end
-  return client.is_stopped()
+  return client_call(client, 'is_stopped')
 end
 
---- client.request / client:request (0.11 deprecates the dot form)
 function M.request(client, method, params, handler, bufnr)
-  if has('nvim-0.11') then
-    return client:request(method, params, handler, bufnr)
-  end
-  return client.request(method, params, handler, bufnr)
+  return client_call(client, 'request', method, params, handler, bufnr)
 end
 
---- client.request_sync / client:request_sync
 function M.request_sync(client, method, params, timeout_ms, bufnr)
-  if has('nvim-0.11') then
-    return client:request_sync(method, params, timeout_ms, bufnr)
-  end
-  return client.request_sync(method, params, timeout_ms, bufnr)
+  return client_call(client, 'request_sync', method, params, timeout_ms, bufnr)
 end
 
 local function is_dir(path)
