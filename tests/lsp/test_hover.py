@@ -14,11 +14,19 @@ async def _hover(client, doc, line, character):
         text_document=types.TextDocumentIdentifier(uri=doc), position=types.Position(line=line, character=character)))
 
 
-async def test_hover_on_legacy_construction_explains_and_shows_factory_snippet(client, tmp_path: Path):
+async def _open_demo(client, tmp_path: Path, rel: str, findings: int):
+    """A copy of the demo workspace, initialized, with ``rel`` open and its ``findings`` published."""
     root = copy_demo(tmp_path)
     await initialize(client, root)
-    doc = open_doc(client, root / "netra_backend/app/services/pipeline_runner.py")
-    diags = await wait_for_diagnostics(client, doc, lambda d: len(d) == 6)
+    doc = open_doc(client, root / rel)
+    return root, doc, await wait_for_diagnostics(client, doc, lambda d: len(d) == findings)
+
+
+RUNNER = "netra_backend/app/services/pipeline_runner.py"
+
+
+async def test_hover_on_legacy_construction_explains_and_shows_factory_snippet(client, tmp_path: Path):
+    _, doc, diags = await _open_demo(client, tmp_path, RUNNER, 6)
     target = next(d for d in diags if d.code == "SSOT002")
     hover = await _hover(client, doc, target.range.start.line, target.range.start.character + 1)
     text = hover.contents.value
@@ -30,28 +38,19 @@ async def test_hover_on_legacy_construction_explains_and_shows_factory_snippet(c
 
 
 async def test_hover_on_duplicate_class_definition(client, tmp_path: Path):
-    root = copy_demo(tmp_path)
-    await initialize(client, root)
-    doc = open_doc(client, root / "netra_backend/app/agents/supervisor_consolidated.py")
-    diags = await wait_for_diagnostics(client, doc, lambda d: len(d) == 1)
+    _, doc, diags = await _open_demo(client, tmp_path, "netra_backend/app/agents/supervisor_consolidated.py", 1)
     start = diags[0].range.start
     hover = await _hover(client, doc, start.line, start.character)
     assert "SSOT005" in hover.contents.value and "supervisor_ssot" in hover.contents.value
 
 
 async def test_hover_away_from_violations_is_empty(client, tmp_path: Path):
-    root = copy_demo(tmp_path)
-    await initialize(client, root)
-    doc = open_doc(client, root / "netra_backend/app/services/pipeline_runner.py")
-    await wait_for_diagnostics(client, doc, lambda d: len(d) == 6)
+    _, doc, _ = await _open_demo(client, tmp_path, RUNNER, 6)
     assert await _hover(client, doc, 0, 0) is None
 
 
 async def test_hover_shows_the_canonical_class_docstring_found_by_jedi(client, tmp_path: Path):
-    root = copy_demo(tmp_path)
-    await initialize(client, root)
-    doc = open_doc(client, root / "netra_backend/app/services/pipeline_runner.py")
-    diags = await wait_for_diagnostics(client, doc, lambda d: len(d) == 6)
+    _, doc, diags = await _open_demo(client, tmp_path, RUNNER, 6)
     target = next(d for d in diags if d.code == "SSOT002")
     hover = await _hover(client, doc, target.range.start.line, target.range.start.character + 1)
     # the demo's canonical class docstring, read statically by jedi from user_execution_engine.py
@@ -59,10 +58,7 @@ async def test_hover_shows_the_canonical_class_docstring_found_by_jedi(client, t
 
 
 async def test_go_to_definition_on_a_violation_opens_the_canonical_class(client, tmp_path: Path):
-    root = copy_demo(tmp_path)
-    await initialize(client, root)
-    doc = open_doc(client, root / "netra_backend/app/services/pipeline_runner.py")
-    diags = await wait_for_diagnostics(client, doc, lambda d: len(d) == 6)
+    root, doc, diags = await _open_demo(client, tmp_path, RUNNER, 6)
     target = next(d for d in diags if d.code == "SSOT002")
     result = await client.text_document_definition_async(types.DefinitionParams(
         text_document=types.TextDocumentIdentifier(uri=doc), position=target.range.start))
