@@ -28,10 +28,9 @@ def run_check(args) -> int:
         return config_error(exc)
     config = workspace.config
     if args.show_settings:
-        from ssot_lsp.cli.settings import show_settings
+        from ssot_lsp.cli.settings import run_show_settings
 
-        print(show_settings(workspace))
-        return 0
+        return run_show_settings(workspace, args.format)
     if args.stdin_filename:
         return _check_stdin(args, workspace)
     cache = open_cache(args, workspace)

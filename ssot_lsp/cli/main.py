@@ -30,7 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--output", "-o", help="write the report to a file")
     check.add_argument("--statistics", action="store_true", help="counts per rule instead of sites")
     check.add_argument("--stdin-filename", help="check standard input as if it were this file")
-    check.add_argument("--show-settings", action="store_true", help="print the resolved configuration")
+    check.add_argument("--show-settings", action="store_true",
+                       help="print the merged configuration and where each value came from (text or --format json)")
     check.add_argument("--baseline", help="baseline file (default: from configuration)")
     check.add_argument("--no-baseline", action="store_true", help="report baselined violations too")
     check.add_argument("--update-baseline", action="store_true", help="drop fixed entries from the baseline")

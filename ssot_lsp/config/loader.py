@@ -1,54 +1,73 @@
-"""Find, parse and validate configuration; every error names the file, the key and the problem."""
+"""Find, parse, validate and layer configuration; every error names the file, the key and the problem.
+
+The steps: read the `[tool.ssot-lsp]` table (or `ssot-lsp.toml`), validate it against
+`keys.FILE_TABLE` (unknown keys, types and values, with the key paths as written), put it over the
+profile it names (`layers`), check what only the merged result can tell (a `replacements` key that
+is no legacy symbol of its group) and build the typed `Config`, which carries the origin of every
+value. Errors in a file get the line of the key where it can be found.
+"""
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 import re
 import sys
 from pathlib import Path
 from typing import Any
 
-from ssot_lsp.config.model import Config, ContextArg, FactorySpec, Group, PathOverride
-from ssot_lsp.config.regex_safety import UnsafePattern, compile_safe_pattern
-from ssot_lsp.core.codes import RULES, SEVERITIES
+from ssot_lsp.config.keys import (
+    FACTORY,
+    FILE_TABLE,
+    GROUP,
+    PER_PATH,
+    SETTINGS,
+    ConfigError,
+    _code_or_prefix,
+    member,
+)
+from ssot_lsp.config.layers import Layered, from_profile, group_path, layer_file
+from ssot_lsp.config.model import (
+    REPLACEMENT_NONE,
+    Config,
+    ContextArg,
+    FactorySpec,
+    Group,
+    Origin,
+    PathOverride,
+)
+from ssot_lsp.config.regex_safety import compile_safe_pattern
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
+__all__ = ["CONFIG_FILE_NAMES", "DEFAULT_SOURCE", "ConfigError", "default_config", "find_config_file",
+           "load_config", "parse_config_table", "project_root_for", "with_cli_overrides"]
+
 CONFIG_FILE_NAMES = ("ssot-lsp.toml", "pyproject.toml")
 DEFAULT_SOURCE = "built-in default profile"
 
 
-class ConfigError(Exception):
-    """Invalid configuration: carries where and what, so the CLI and the server can say it in one line."""
-
-    def __init__(self, file: str, key: str, problem: str) -> None:
-        super().__init__(f"{file}: {key}: {problem}" if key else f"{file}: {problem}")
-        self.file = file
-        self.key = key
-        self.problem = problem
-
-
-def _ssot_table(path: Path) -> dict | None:
-    """The `[tool.ssot-lsp]` table of a pyproject, the whole of an ssot-lsp.toml, or None."""
+def _read_table(path: Path) -> tuple[dict[str, Any] | None, str]:
+    """The `[tool.ssot-lsp]` table of a pyproject (None without one), or the whole of an ssot-lsp.toml;
+    and the file's text, to find the line of a key."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(str(path), "", f"invalid TOML: {exc}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(str(path), "", f"cannot read: {exc}") from None
-    if path.name == "pyproject.toml":
-        tool = data.get("tool")
+    tool = data.get("tool")
+    if path.name == "pyproject.toml" or isinstance(tool, dict) and "ssot-lsp" in tool:
         if not isinstance(tool, dict) or "ssot-lsp" not in tool:
-            return None
+            return None, text
         table = tool["ssot-lsp"]
         if not isinstance(table, dict):
             raise ConfigError(str(path), "tool.ssot-lsp", "must be a table")
-        return table
-    table = data.get("tool", {}).get("ssot-lsp", data) if "tool" in data else data
-    return table
+        return table, text
+    return data, text
 
 
 def find_config_file(start: Path) -> Path | None:
@@ -65,7 +84,7 @@ def find_config_file(start: Path) -> Path | None:
                 text = candidate.read_text(encoding="utf-8", errors="replace")
             except OSError:
                 continue
-            if "ssot-lsp" in text and _ssot_table(candidate) is not None:
+            if "ssot-lsp" in text and _read_table(candidate)[0] is not None:
                 return candidate
     return None
 
@@ -75,16 +94,27 @@ def load_config(target: Path, config_file: Path | None = None, root: Path | None
     target = target.resolve()
     path = config_file.resolve() if config_file else find_config_file(target)
     if path is None:
-        from ssot_lsp.config.defaults import DEFAULT_PROFILE
-
-        base = root or (target if target.is_dir() else project_root_for(target))
-        return parse_config_table(copy.deepcopy(DEFAULT_PROFILE), DEFAULT_SOURCE, base, is_default=True)
+        return default_config(root or (target if target.is_dir() else project_root_for(target)))
     if not path.is_file():
         raise ConfigError(str(path), "", "configuration file not found")
-    table = _ssot_table(path)
+    table, text = _read_table(path)
     if table is None:
         raise ConfigError(str(path), "tool.ssot-lsp", "section missing")
-    return parse_config_table(table, str(path), root or path.parent)
+    try:
+        return parse_config_table(table, str(path), root or path.parent)
+    except ConfigError as exc:
+        if exc.file != str(path) or exc.line is not None or not exc.key:
+            raise
+        in_tool = path.name == "pyproject.toml" or re.search(r"^\s*\[+\s*tool\.ssot-lsp\b", text, re.MULTILINE)
+        line = locate_key(text, exc.key, "tool.ssot-lsp" if in_tool else "")
+        raise ConfigError(exc.file, exc.key, exc.problem, line) from None
+
+
+def default_config(root: Path) -> Config:
+    """The default profile, which applies when no configuration file is found."""
+    from ssot_lsp.config.defaults import DEFAULT_PROFILE_NAME
+
+    return _build(from_profile(DEFAULT_PROFILE_NAME), DEFAULT_SOURCE, root, True, DEFAULT_PROFILE_NAME)
 
 
 def project_root_for(path: Path) -> Path:
@@ -96,195 +126,231 @@ def project_root_for(path: Path) -> Path:
     return start
 
 
+def parse_config_table(table: dict[str, Any], source: str, root: Path, is_default: bool = False) -> Config:
+    """A configuration from one table, as found in ``source``. With ``is_default`` the table stands
+    for the default profile (its values are reported as the profile's)."""
+    if is_default:
+        from ssot_lsp.config.defaults import DEFAULT_PROFILE_NAME
+
+        return _build(from_profile(DEFAULT_PROFILE_NAME, table), source, root, True, DEFAULT_PROFILE_NAME)
+    FILE_TABLE.validate(table, source, "")
+    return _build(layer_file(table, source), source, root, False, table.get("profile"))
+
+
+def with_cli_overrides(config: Config, select: str | None = None, ignore: str | None = None) -> Config:
+    """``--select`` replaces the configured selection, ``--ignore`` adds to the ignored rules."""
+    if not select and not ignore:
+        return config
+    origins = dict(config.origins)
+    changes: dict[str, Any] = {}
+    if select:
+        codes = _cli_codes("--select", select)
+        changes["select"] = codes
+        origins["select"] = tuple(Origin("cli", "--select") for _ in codes)
+    if ignore:
+        added = tuple(c for c in _cli_codes("--ignore", ignore) if c not in config.ignore)
+        changes["ignore"] = config.ignore + added
+        origins["ignore"] = tuple(origins.get("ignore", ())) + tuple(Origin("cli", "--ignore") for _ in added)
+    return dataclasses.replace(config, origins=origins, **changes)
+
+
+def _cli_codes(option: str, value: str) -> tuple[str, ...]:
+    codes = tuple(dict.fromkeys(c.strip().upper() for c in value.split(",") if c.strip()))
+    for code in codes:
+        problem = _code_or_prefix(code)
+        if problem:
+            raise ConfigError(option, "", problem)
+    return codes
+
+
 # ---------------------------------------------------------------------------------------------
-# Validation
+# Building the typed configuration from the merged table (its values are already validated)
 
 
-class _Reader:
-    """Typed access to one table that records which keys were read, to reject unknown ones."""
+def _build(layered: Layered, source: str, root: Path, is_default: bool, profile: str | None) -> Config:
+    table, origins = layered.table, layered.origins
 
-    def __init__(self, table: Any, file: str, prefix: str) -> None:
-        if not isinstance(table, dict):
-            raise ConfigError(file, prefix, f"must be a table, not {type(table).__name__}")
-        self.table, self.file, self.prefix, self.seen = table, file, prefix, set()
+    def get(key: str) -> Any:
+        return table.get(key, SETTINGS[key].default)
 
-    def key(self, name: str) -> str:
-        return f"{self.prefix}.{name}" if self.prefix else name
-
-    def get(self, name: str, kind: type | tuple[type, ...], default: Any = None) -> Any:
-        self.seen.add(name)
-        if name not in self.table:
-            return default
-        value = self.table[name]
-        if kind is int and isinstance(value, bool):
-            raise ConfigError(self.file, self.key(name), "must be an integer, not a boolean")
-        if not isinstance(value, kind):
-            expected = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-            raise ConfigError(self.file, self.key(name), f"must be {expected}, not {type(value).__name__}")
-        return value
-
-    def strings(self, name: str, default: tuple[str, ...] = ()) -> tuple[str, ...]:
-        value = self.get(name, list, None)
-        if value is None:
-            return default
-        for index, item in enumerate(value):
-            if not isinstance(item, str):
-                raise ConfigError(self.file, f"{self.key(name)}[{index}]", "must be a string")
-        return tuple(value)
-
-    def finish(self) -> None:
-        unknown = sorted(set(self.table) - self.seen)
-        if unknown:
-            raise ConfigError(self.file, self.key(unknown[0]), "unknown key")
-
-
-def _severity_map(value: dict, file: str, key: str, allow_star: bool = False) -> dict[str, str]:
-    result = {}
-    for code, severity in value.items():
-        if code == "*" and allow_star:
-            pass
-        elif code.upper() not in RULES:
-            raise ConfigError(file, f"{key}.{code}", f"unknown rule code (known: {', '.join(RULES)})")
-        if severity not in (*SEVERITIES, "off"):
-            raise ConfigError(file, f"{key}.{code}", f"severity must be one of {', '.join((*SEVERITIES, 'off'))}")
-        result[code.upper() if code != "*" else code] = severity
-    return result
-
-
-def _codes(values: tuple[str, ...], file: str, key: str) -> tuple[str, ...]:
-    for value in values:
-        if value.upper() not in RULES and not (value.upper().startswith("SSOT") and len(value) < 7):
-            raise ConfigError(file, key, f"unknown rule code {value!r}")
-    return tuple(v.upper() for v in values)
-
-
-def _symbol(value: str, file: str, key: str) -> str:
-    if not re.fullmatch(r"[A-Za-z_][\w.]*:[A-Za-z_][\w.]*", value):
-        raise ConfigError(file, key, f"{value!r} must look like 'package.module:Name'")
-    return value
-
-
-def _module(value: str, file: str, key: str) -> str:
-    if not re.fullmatch(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*", value):
-        raise ConfigError(file, key, f"{value!r} is not a dotted module name")
-    return value
-
-
-def _pattern(value: str | None, file: str, key: str) -> re.Pattern[str] | None:
-    if value is None:
-        return None
-    try:
-        return compile_safe_pattern(value)
-    except re.error as exc:
-        raise ConfigError(file, key, f"invalid regular expression: {exc}") from None
-    except UnsafePattern as exc:
-        raise ConfigError(file, key, str(exc)) from None
-
-
-def _group(table: Any, file: str, prefix: str) -> Group:
-    r = _Reader(table, file, prefix)
-    name = r.get("name", str)
-    if not name:
-        raise ConfigError(file, r.key("name"), "required")
-    canonical = r.get("canonical", str)
-    if not canonical:
-        raise ConfigError(file, r.key("canonical"), "required")
-    _symbol(canonical, file, r.key("canonical"))
-    factory = None
-    factory_table = r.get("factory", dict)
-    if factory_table is not None:
-        fr = _Reader(factory_table, file, r.key("factory"))
-        create = fr.get("create", str)
-        if not create or "{context}" not in create:
-            raise ConfigError(file, fr.key("create"), "required, and must contain '{context}'")
-        scope = fr.get("scope", str)
-        if scope is not None and "{context}" not in scope:
-            raise ConfigError(file, fr.key("scope"), "must contain '{context}'")
-        factory = FactorySpec(
-            module=_module(fr.get("module", str, canonical.partition(":")[0]), file, fr.key("module")),
-            imports=tuple(_symbol(s, file, fr.key("imports")) for s in fr.strings("imports")),
-            create=create,
-            scope=scope,
-            is_async=fr.get("async", bool, True),
-            supplied_args=fr.strings("supplied-args"),
-            description=fr.get("description", str, ""),
-        )
-        fr.finish()
-    context_args = {}
-    for symbol, spec in (r.get("context-args", dict) or {}).items():
-        key = f"{r.key('context-args')}.{symbol}"
-        _symbol(symbol, file, key)
-        cr = _Reader(spec, file, key)
-        position = cr.get("position", int)
-        keyword = cr.get("keyword", str)
-        cr.finish()
-        if position is None and keyword is None:
-            raise ConfigError(file, key, "needs 'position' or 'keyword'")
-        if position is not None and position < 0:
-            raise ConfigError(file, f"{key}.position", "must be >= 0")
-        context_args[symbol] = ContextArg(position, keyword)
-    class_pattern = _pattern(r.get("class-pattern", str), file, r.key("class-pattern"))
-    method_pattern = _pattern(r.get("method-pattern", str), file, r.key("method-pattern"))
-    group = Group(
-        name=name,
-        canonical=canonical,
-        factory_modules=tuple(_module(m, file, r.key("factory-modules")) for m in r.strings("factory-modules")),
-        factory=factory,
-        legacy_modules=tuple(_module(m, file, r.key("legacy-modules")) for m in r.strings("legacy-modules")),
-        legacy_symbols=tuple(_symbol(s, file, r.key("legacy-symbols")) for s in r.strings("legacy-symbols")),
-        allowed=r.strings("allowed"),
-        class_pattern=class_pattern,
-        method_pattern=method_pattern,
-        duplicate_name=r.get("duplicate-name", bool, False),
-        subclasses_of_legacy=r.get("subclasses-of-legacy", bool, True),
-        canonical_subclasses_are_duplicates=r.get("canonical-subclasses-are-duplicates", bool, False),
-        compat_constructors=r.strings("compat-constructors"),
-        context_args=context_args,
-        severity=_severity_map(r.get("severity", dict, {}), file, r.key("severity")),
-        needles=r.strings("needles"),
-    )
-    r.finish()
-    return group
-
-
-def parse_config_table(table: dict, source: str, root: Path, is_default: bool = False) -> Config:
-    file = source
-    r = _Reader(table, file, "")
-    groups_value = r.get("groups", list, [])
-    groups = tuple(_group(g, file, f"groups[{i}]") for i, g in enumerate(groups_value))
-    names = [g.name for g in groups]
-    if len(set(names)) != len(names):
-        raise ConfigError(file, "groups", "group names must be unique")
-    per_path = []
-    for index, entry in enumerate(r.get("per-path", list, [])):
-        pr = _Reader(entry, file, f"per-path[{index}]")
-        patterns = pr.strings("paths")
-        if not patterns:
-            raise ConfigError(file, pr.key("paths"), "required")
-        per_path.append(PathOverride(
-            patterns=patterns,
-            severity=_severity_map(pr.get("severity", dict, {}), file, pr.key("severity"), allow_star=True),
-            ignore=_codes(pr.strings("ignore"), file, pr.key("ignore")),
-        ))
-        pr.finish()
-    max_kb = r.get("max-file-size-kb", int, 1024)
-    if max_kb <= 0:
-        raise ConfigError(file, "max-file-size-kb", "must be > 0")
-    config = Config(
+    groups = tuple(_group(g, origins) for g in get("groups"))
+    return Config(
         groups=groups,
         source=source,
         root=root.resolve(),
         is_default_profile=is_default,
-        source_roots=r.strings("source-roots"),
-        include=r.strings("include", ("**/*.py", "**/*.pyi")),
-        exclude=r.strings("exclude"),
-        respect_gitignore=r.get("respect-gitignore", bool, True),
-        select=_codes(r.strings("select"), file, "select"),
-        ignore=_codes(r.strings("ignore"), file, "ignore"),
-        severity=_severity_map(r.get("severity", dict, {}), file, "severity"),
-        per_path=tuple(per_path),
-        baseline=r.get("baseline", str),
-        max_file_size_kb=max_kb,
+        source_roots=tuple(get("source-roots")),
+        include=tuple(get("include")),
+        exclude=tuple(get("exclude")),
+        respect_gitignore=get("respect-gitignore"),
+        select=tuple(c.upper() for c in get("select")),
+        ignore=tuple(c.upper() for c in get("ignore")),
+        severity=_severities(get("severity")),
+        per_path=tuple(_per_path(entry) for entry in get("per-path")),
+        baseline=get("baseline"),
+        max_file_size_kb=get("max-file-size-kb"),
+        profile=profile,
+        force_exclude=get("force-exclude"),
+        test_paths=tuple(get("test-paths")),
+        origins=origins,
     )
-    r.finish()
-    return config
+
+
+def _severities(value: dict[str, str]) -> dict[str, str]:
+    return {code if code == "*" else code.upper(): severity for code, severity in value.items()}
+
+
+def _per_path(entry: dict[str, Any]) -> PathOverride:
+    return PathOverride(
+        patterns=tuple(entry["paths"]),
+        severity=_severities(entry.get("severity", {})),
+        ignore=tuple(c.upper() for c in entry.get("ignore", ())),
+    )
+
+
+def _group(g: dict[str, Any], origins: dict[str, tuple[Origin, ...]]) -> Group:
+    def get(key: str) -> Any:
+        return g.get(key, GROUP.fields[key].default)
+
+    canonical = g["canonical"]
+    factory = None
+    if "factory" in g:
+        f = g["factory"]
+
+        def fget(key: str) -> Any:
+            return f.get(key, FACTORY.fields[key].default)
+
+        factory = FactorySpec(
+            module=f.get("module", canonical.partition(":")[0]),
+            imports=tuple(fget("imports")),
+            create=f["create"],
+            scope=f.get("scope"),
+            is_async=fget("async"),
+            supplied_args=tuple(fget("supplied-args")),
+            description=fget("description"),
+        )
+    _check_replacements(g, origins)
+    patterns = {key: compile_safe_pattern(g[key]) if key in g else None for key in ("class-pattern", "method-pattern")}
+    return Group(
+        name=g["name"],
+        canonical=canonical,
+        factory_modules=tuple(get("factory-modules")),
+        factory=factory,
+        legacy_modules=tuple(get("legacy-modules")),
+        legacy_symbols=tuple(get("legacy-symbols")),
+        allowed=tuple(get("allowed")),
+        class_pattern=patterns["class-pattern"],
+        method_pattern=patterns["method-pattern"],
+        duplicate_name=get("duplicate-name"),
+        subclasses_of_legacy=get("subclasses-of-legacy"),
+        canonical_subclasses_are_duplicates=get("canonical-subclasses-are-duplicates"),
+        compat_constructors=tuple(get("compat-constructors")),
+        context_args={symbol: ContextArg(spec.get("position"), spec.get("keyword"))
+                      for symbol, spec in get("context-args").items()},
+        severity=_severities(get("severity")),
+        needles=tuple(get("needles")),
+        follow_discovered=get("follow-discovered"),
+        replacements=dict(get("replacements")),
+        context_types=tuple(get("context-types")),
+        context_params=tuple(get("context-params")),
+    )
+
+
+def _check_replacements(g: dict[str, Any], origins: dict[str, tuple[Origin, ...]]) -> None:
+    """A replacement is for one of the group's legacy symbols, and is not itself one of them.
+
+    Checked on the merged group: an `extend-groups` entry may add the symbol and its replacement together.
+    """
+    legacy = g.get("legacy-symbols", [])
+    path = member(group_path(g["name"]), "replacements")
+    for symbol, replacement in g.get("replacements", {}).items():
+        problem = None
+        if symbol not in legacy:
+            problem = (f"{symbol!r} is not one of the group's legacy-symbols; list it there "
+                       f"(in the same extend-groups entry, for instance)")
+        elif replacement != REPLACEMENT_NONE and replacement in legacy:
+            problem = f"the replacement {replacement!r} is itself a legacy symbol of the group"
+        if problem:
+            origin = origins.get(member(path, symbol), (Origin("default"),))[-1]
+            where = origin.source if origin.layer == "file" else f"profile {origin.source!r}"
+            raise ConfigError(where, origin.key or member(path, symbol), problem)
+
+
+# ---------------------------------------------------------------------------------------------
+# Finding the line of a key (best effort: None rather than a wrong line)
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
+_SEGMENT = re.compile(r'"((?:[^"\\]|\\.)*)"|([^.\[\]"]+)|\[(\d+)\]')
+
+
+def key_segments(key: str) -> list[str | int]:
+    """``groups[engine].replacements."a:B"`` -> ``["groups", "engine", "replacements", "a:B"]``."""
+    parts: list[str | int] = []
+    for quoted, bare, index in _SEGMENT.findall(key):
+        parts.append(int(index) if index else (quoted or bare))
+    return parts
+
+
+def _key_line(name: str) -> re.Pattern[str]:
+    escaped = re.escape(name)
+    return re.compile(rf'(?:^|[{{,\s.])(?:{escaped}|"{escaped}"|\'{escaped}\')\s*=')
+
+
+def locate_key(text: str, key: str, section: str) -> int | None:
+    """The 1-based line where ``key`` (a path such as ``groups[1].legacy``) is written in the table
+    ``section`` (``tool.ssot-lsp``, or ``""`` for a whole file), or None when it cannot be told."""
+    lines = text.splitlines()
+    headers = []  # (index, name, is_array)
+    for number, line in enumerate(lines):
+        match = _HEADER.match(line)
+        if match:
+            headers.append((number, match.group(2).replace('"', "").replace(" ", ""), match.group(1) == "[["))
+    parts = key_segments(key)
+    if not parts or not isinstance(parts[0], str):
+        return None
+    top, prefix = parts[0], f"{section}." if section else ""
+    leaf = next((p for p in reversed(parts) if isinstance(p, str)), top)
+    index = parts[1] if len(parts) > 1 and isinstance(parts[1], int) else None
+
+    def block(start: int) -> range:
+        end = next((n for n, _, _ in headers if n > start), len(lines))
+        return range(start, end)
+
+    def find(region: range, name: str) -> list[int]:
+        pattern = _key_line(name)
+        return [n for n in region if pattern.search(lines[n])]
+
+    arrays = [n for n, name, is_array in headers if is_array and name == prefix + top]
+    if arrays:  # [[tool.ssot-lsp.groups]] blocks, each possibly followed by [tool.ssot-lsp.groups.factory]
+        if index is None or index >= len(arrays):
+            return arrays[0] + 1
+        start = arrays[index]
+        later = [n for n, name, _ in headers if n > start and not name.startswith(prefix + top + ".")]
+        region = range(start, later[0] if later else len(lines))
+        hits = find(region, leaf) if leaf != top else []
+        return (hits[0] if len(hits) == 1 else start) + 1
+    tables = [n for n, name, is_array in headers if not is_array and name == prefix + top]
+    if tables:  # [tool.ssot-lsp.severity]
+        hits = find(block(tables[0]), leaf) if leaf != top else []
+        return (hits[0] if len(hits) == 1 else tables[0]) + 1
+    if section:
+        mains = [n for n, name, _ in headers if name == section]
+        if not mains:
+            return None
+        region = block(mains[0])
+    else:
+        region = range(headers[0][0] if headers else len(lines))
+    hits = find(region, top)
+    if len(hits) != 1:
+        return None
+    if leaf == top:
+        return hits[0] + 1
+    # an inline value that may span lines: up to the next key at the start of a line
+    start = hits[0]
+    end = next((n for n in region if n > start and re.match(r"^[A-Za-z0-9_\"'-]+\s*=", lines[n])), region.stop)
+    inner = find(range(start, end), leaf)
+    return (inner[0] if len(inner) == 1 else start) + 1
+
+
+# keys the schema test compares with schema.json
+KNOWN_TABLES = {"": FILE_TABLE, "group": GROUP, "factory": FACTORY, "perPath": PER_PATH}

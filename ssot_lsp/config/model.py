@@ -7,8 +7,47 @@ read it and never name a symbol themselves, so another codebase only writes its 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any, Literal
+
+REPLACEMENT_NONE = "none"  # a `replacements` value: the legacy symbol has no automatic replacement
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a setting's value came from, for `--show-settings` and for errors found after merging.
+
+    ``layer`` is ``default`` (the key was set nowhere), ``profile`` (a built-in profile; ``source``
+    is its name), ``file`` (``source`` is the configuration file) or ``cli`` (``source`` is the
+    option). ``key`` is the key as written there (``extend-exclude[2]``); ``assumption`` is set
+    for profile entries the profile's sources do not confirm, with the reason.
+    """
+
+    layer: Literal["default", "profile", "file", "cli"]
+    source: str = ""
+    key: str = ""
+    assumption: str | None = None
+
+    def at(self, suffix: str) -> Origin:
+        """The origin of a part of this value: ``exclude`` -> ``exclude[3]``."""
+        return replace(self, key=self.key + suffix)
+
+    def describe(self, root: Path | None = None) -> str:
+        if self.layer == "default":
+            return "default"
+        if self.layer == "profile":
+            return f"profile {self.source}"
+        if self.layer == "cli":
+            return f"{self.source} (command line)"
+        where = self.source
+        if root is not None and Path(where).parent == root:
+            where = Path(where).name
+        return f"{where}: {self.key}" if self.key else where
+
+
+Origins = Mapping[str, tuple[Origin, ...]]
 
 
 @dataclass(frozen=True)
@@ -54,6 +93,10 @@ class Group:
     context_args: dict[str, ContextArg] = field(default_factory=dict)  # "module:Class[.method]" -> arg
     severity: dict[str, str] = field(default_factory=dict)
     needles: tuple[str, ...] = ()  # extra literal prefilter needles for the patterns
+    follow_discovered: bool = True  # classes found by class-pattern count as legacy where used
+    replacements: dict[str, str] = field(default_factory=dict)  # "module:Legacy" -> "module:New" or "none"
+    context_types: tuple[str, ...] = ()  # class names (matched by last name) of user-context parameters
+    context_params: tuple[str, ...] = ()  # parameter names that carry the user context
 
     @property
     def canonical_module(self) -> str:
@@ -68,6 +111,12 @@ class Group:
 
     def is_legacy_module(self, module: str) -> bool:
         return module in self.legacy_modules
+
+    def replacement_for(self, legacy: str) -> str | None:
+        """What replaces the legacy symbol ``module:Name``: the canonical class unless `replacements`
+        says otherwise; None when it has no automatic replacement (``"none"``)."""
+        value = self.replacements.get(legacy, self.canonical)
+        return None if value == REPLACEMENT_NONE else value
 
 
 @dataclass(frozen=True)
@@ -94,6 +143,12 @@ class Config:
     baseline: str | None = None
     max_file_size_kb: int = 1024
     warnings: tuple[str, ...] = ()
+    profile: str | None = None  # the built-in profile the configuration starts from, if any
+    force_exclude: bool = False  # exclude even files named explicitly on the command line
+    test_paths: tuple[str, ...] = ()  # globs of test files (rules, reports, audit)
+    # where each setting came from, by key path ("exclude", "groups[engine].legacy-symbols");
+    # lists have one origin per item. Not part of equality: two configurations that behave alike are equal.
+    origins: Origins = field(default_factory=dict, compare=False, repr=False)
 
     def group(self, name: str) -> Group | None:
         for group in self.groups:
@@ -107,7 +162,7 @@ class Config:
 
         return hashlib.sha256(repr(self._key()).encode()).hexdigest()[:16]
 
-    def _key(self) -> tuple:
+    def _key(self) -> tuple[Any, ...]:
         def pat(p: re.Pattern[str] | None) -> str | None:
             return p.pattern if p else None
 
@@ -115,8 +170,9 @@ class Config:
             (g.name, g.canonical, g.factory_modules, g.factory, g.legacy_modules, g.legacy_symbols,
              g.allowed, pat(g.class_pattern), pat(g.method_pattern), g.duplicate_name,
              g.subclasses_of_legacy, g.canonical_subclasses_are_duplicates, g.compat_constructors,
-             tuple(sorted(g.context_args.items())), tuple(sorted(g.severity.items())))
+             tuple(sorted(g.context_args.items())), tuple(sorted(g.severity.items())),
+             g.follow_discovered, tuple(sorted(g.replacements.items())), g.context_types, g.context_params)
             for g in self.groups
         )
         return (groups, self.source_roots, self.select, self.ignore,
-                tuple(sorted(self.severity.items())), self.per_path)
+                tuple(sorted(self.severity.items())), self.per_path, self.test_paths)

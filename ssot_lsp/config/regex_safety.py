@@ -8,13 +8,18 @@ back-references; matching also only ever sees identifiers, capped in length.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from typing import Any
 
 try:  # Python 3.11+
-    import re._parser as sre_parse  # type: ignore[import-not-found]
     import re._constants as sre_constants  # type: ignore[import-not-found]
+    import re._parser as sre_parse  # type: ignore[import-not-found]
 except ImportError:  # pragma: no cover
     import sre_constants  # type: ignore[no-redef]
     import sre_parse  # type: ignore[no-redef]
+
+# parsed pattern items: (opcode, argument) pairs of the private `re._parser` module
+_Items = Iterable[tuple[Any, Any]]
 
 MAX_SUBJECT = 256
 _REPEATS = {sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT}
@@ -25,7 +30,7 @@ class UnsafePattern(ValueError):
     pass
 
 
-def _check(items, inside_repeat: bool) -> None:
+def _check(items: _Items, inside_repeat: bool) -> None:
     for op, arg in items:
         if op in _REPEATS or (_POSSESSIVE is not None and op == _POSSESSIVE):
             low, high, body = arg
@@ -53,7 +58,7 @@ def _check(items, inside_repeat: bool) -> None:
 _MAX_WORK = 1 << 25
 
 
-def _work(items) -> int:
+def _work(items: _Items) -> int:
     total = 1
     for op, arg in items:
         if op in _REPEATS or (_POSSESSIVE is not None and op == _POSSESSIVE):
@@ -95,7 +100,7 @@ def required_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
     if pattern.flags & re.IGNORECASE:
         return None
 
-    def longest_run(items) -> str:
+    def longest_run(items: _Items) -> str:
         best, run = "", ""
         for op, arg in items:
             if op is sre_constants.LITERAL:

@@ -5,10 +5,9 @@ Shared by the CLI subcommands and the language server so that both see the same 
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
-from ssot_lsp.config.loader import load_config
+from ssot_lsp.config.loader import load_config, with_cli_overrides
 from ssot_lsp.config.model import Config
 from ssot_lsp.core.workspace import Workspace
 
@@ -19,13 +18,7 @@ def open_workspace(paths: list[Path], config_file: Path | None = None, select: s
     if len(paths) > 1 and root is None:
         common = Path(*_common_parts([p.resolve() for p in paths]))
         target = common
-    config = load_config(target, config_file, root)
-    if select or ignore:
-        config = dataclasses.replace(
-            config,
-            select=tuple(s.strip().upper() for s in select.split(",") if s.strip()) if select else config.select,
-            ignore=config.ignore + tuple(s.strip().upper() for s in (ignore or "").split(",") if s.strip()),
-        )
+    config = with_cli_overrides(load_config(target, config_file, root), select, ignore)
     return Workspace(config)
 
 

@@ -134,7 +134,7 @@ def test_baseline_locations(ssot, small, tmp_path):
     assert (root / "ci" / "ssot-baseline.json").is_file()
     assert ssot("check", cwd=root).returncode == 0
     assert ssot("check", "--no-baseline", cwd=root).returncode == 1
-    settings = json.loads(ssot("check", "--show-settings", cwd=root).stdout)
+    settings = json.loads(ssot("check", "--show-settings", "--format", "json", cwd=root).stdout)
     assert settings["baseline"] == "ci/ssot-baseline.json"
     assert settings["resolved-baseline"] == {"path": str(root.resolve() / "ci" / "ssot-baseline.json"), "exists": True}
 

@@ -43,7 +43,7 @@ def test_show_settings(ssot, small):
                             'ignore = ["SSOT010"]\n', 1)
     config = config.replace("[tool.ssot-lsp.factory]", "[tool.ssot-lsp.groups.factory]")
     root = small(config=config)
-    run = ssot("check", "--show-settings", cwd=root)
+    run = ssot("check", "--show-settings", "--format", "json", cwd=root)
     assert run.returncode == 0, run.stderr
     settings = json.loads(run.stdout)
     assert settings["source"] == str(root.resolve() / "pyproject.toml")
@@ -66,7 +66,7 @@ def test_show_settings(ssot, small):
 
 
 def test_show_settings_default_profile(ssot, demo):
-    settings = json.loads(ssot("check", "--show-settings", cwd=demo).stdout)
+    settings = json.loads(ssot("check", "--show-settings", "--format", "json", cwd=demo).stdout)
     assert settings["source"] == "built-in default profile" and settings["default-profile"] is True
     assert [g["name"] for g in settings["groups"]] == ["engine", "supervisor", "emitter"]
 
