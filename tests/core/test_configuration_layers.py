@@ -319,3 +319,10 @@ def test_every_toml_example_in_the_configuration_doc_loads(tmp_path, index):
     name = "pyproject.toml" if "[tool.ssot-lsp" in example else "ssot-lsp.toml"
     tomllib.loads(example)
     config_for(tmp_path, example, name)
+
+
+def test_the_full_example_in_the_configuration_doc_is_the_profile(tmp_path):
+    block = re.search(r"### Full example.*?```toml\n(.*?)```", (REPO / "docs" / "configuration.md").read_text(), re.S)[1]
+    written, profile = config_for(tmp_path, block), default_config(tmp_path)
+    assert (written.groups, written.exclude, written.test_paths, written.per_path) == \
+        (profile.groups, profile.exclude, profile.test_paths, profile.per_path)
