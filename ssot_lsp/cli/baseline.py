@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ssot_lsp.config.loader import ConfigError
 from ssot_lsp.core import baseline as core
-from ssot_lsp.core.engine import rule_enabled
+from ssot_lsp.core.severity import rule_enabled
 from ssot_lsp.core.text import UndecodableSource, decode_source, split_lines
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
@@ -16,8 +15,7 @@ from ssot_lsp.cli.common import (
 )
 from ssot_lsp.cli.report import render
 from ssot_lsp.config.loader import ConfigError
-from ssot_lsp.core.engine import analyze
-from ssot_lsp.core.facts import extract_facts
+from ssot_lsp.core.analysis import analyze_text
 from ssot_lsp.core.text import UndecodableSource, decode_source
 
 
@@ -81,10 +79,8 @@ def _check_stdin(args, workspace) -> int:
         return 0
     module, is_package = workspace.module_name(path)
     result = workspace.scan(None, jobs=args.jobs, cache=open_cache(args, workspace), prefilter=not args.no_prefilter)
-    index = result.index
-    facts = extract_facts(text, str(path), module, is_package)
-    index.add(facts)
-    violations = analyze(facts, index, workspace.config)
+    assert result.index is not None
+    violations = analyze_text(result.index, workspace.config, str(path), text, module, is_package).violations
     result.violations = violations
     result.errors = []
     from ssot_lsp.cli.baseline import apply_baseline
@@ -105,7 +101,3 @@ def _rel(path: str) -> str:
         return os.path.relpath(path)
     except ValueError:
         return path
-
-
-def dump_json(obj) -> str:
-    return json.dumps(obj, indent=2, ensure_ascii=False) + "\n"

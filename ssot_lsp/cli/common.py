@@ -7,8 +7,8 @@ import sys
 import time
 from pathlib import Path
 
-from ssot_lsp.core.codes import SEVERITY_RANK
 from ssot_lsp.core.project import open_workspace
+from ssot_lsp.core.severity import SEVERITY_RANK
 
 EXIT_CLEAN, EXIT_VIOLATIONS, EXIT_CONFIG = 0, 1, 2
 

@@ -18,9 +18,15 @@ import threading
 from collections import Counter
 from pathlib import Path
 
-from ssot_lsp.core.atomic import write_atomic
-from ssot_lsp.cli.common import config_error, exit_code_for, make_progress, open_cache, prepare
+from ssot_lsp.cli.common import (
+    config_error,
+    exit_code_for,
+    make_progress,
+    open_cache,
+    prepare,
+)
 from ssot_lsp.config.loader import ConfigError
+from ssot_lsp.core.atomic import write_atomic
 from ssot_lsp.core.engine import analyze
 from ssot_lsp.core.text import UndecodableSource, decode_source
 

@@ -1,26 +1,24 @@
-"""`ssot-lsp rule [CODE]`: explain a rule from its docs page, or list them all."""
+"""`ssot-lsp rule [CODE]`: explain a rule (its generated docs page), or list them all."""
 
 from __future__ import annotations
 
+import argparse
 import sys
-from importlib import resources
 
-from ssot_lsp.core.codes import RULES, rule_by_code_or_name
+from ssot_lsp.core.rules.docs import render_page
+from ssot_lsp.core.rules.registry import ALL, rule_by_code_or_name
 
 
-def run_rule(args) -> int:
+def run_rule(args: argparse.Namespace) -> int:
     if not args.code:
-        for info in RULES.values():
-            print(f"{info.code}  {info.name:22s} {info.default_severity:12s} {info.summary}")
+        for rule in ALL:
+            fix = rule.fix.safety.value if rule.fix is not None else "-"
+            print(f"{rule.code}  {rule.name:22s} {rule.default_severity:12s} fix: {fix:9s} {rule.summary}")
         return 0
-    info = rule_by_code_or_name(args.code)
-    if info is None:
+    rule = rule_by_code_or_name(args.code)
+    if rule is None:
         print(f"ssot-lsp: unknown rule {args.code!r}; run `ssot-lsp rule` for the list", file=sys.stderr)
         return 2
-    print(f"{info.code} ({info.name}) — {info.summary}; default severity: {info.default_severity}\n")
-    try:
-        text = resources.files("ssot_lsp").joinpath("data", "rules", f"{info.code}.md").read_text(encoding="utf-8")
-    except (FileNotFoundError, OSError):
-        text = f"See {info.docs_url}\n"
-    print(text)
+    print(f"{rule.code} ({rule.name}) — {rule.summary}; default severity: {rule.default_severity}\n")
+    print(render_page(rule))
     return 0

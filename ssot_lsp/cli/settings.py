@@ -18,7 +18,7 @@ from typing import Any
 from ssot_lsp.config.keys import GROUP, SETTINGS, ListOf, MapOf, Spec, Table, member
 from ssot_lsp.config.layers import group_path
 from ssot_lsp.config.model import Config, Group, Origin
-from ssot_lsp.core.codes import RULES
+from ssot_lsp.core.rules.registry import RULES
 
 COMMENT_COLUMN = 56
 WRAP = 100
@@ -113,7 +113,7 @@ def _origin_json(origin: Origin) -> dict[str, Any]:
 def settings_document(workspace: Any) -> dict[str, Any]:
     from ssot_lsp.cli.baseline import default_baseline_path
     from ssot_lsp.core.cache import CACHE_DIR
-    from ssot_lsp.core.engine import rule_enabled
+    from ssot_lsp.core.severity import rule_enabled
 
     config = workspace.config
     baseline = default_baseline_path(workspace)
@@ -236,7 +236,7 @@ class _Writer:
 def settings_text(workspace: Any) -> str:
     from ssot_lsp.cli.baseline import default_baseline_path
     from ssot_lsp.core.cache import CACHE_DIR
-    from ssot_lsp.core.engine import rule_enabled
+    from ssot_lsp.core.severity import rule_enabled
 
     config: Config = workspace.config
     origins = config.origins

@@ -16,7 +16,8 @@ from typing import Any
 
 from ssot_lsp.config.model import REPLACEMENT_NONE
 from ssot_lsp.config.regex_safety import UnsafePattern, compile_safe_pattern
-from ssot_lsp.core.codes import RULES, SEVERITIES
+from ssot_lsp.core.rules.registry import RULES
+from ssot_lsp.core.severity import SEVERITIES
 
 
 class ConfigError(Exception):

@@ -11,14 +11,13 @@ Pure logic: the only I/O is :func:`load` and :func:`save`. The CLI supplies the 
 
 from __future__ import annotations
 
-from ssot_lsp.core.atomic import write_atomic
-
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ssot_lsp.core.atomic import write_atomic
 from ssot_lsp.core.violations import Violation
 
 FORMAT_VERSION = 1

@@ -22,7 +22,12 @@ import bisect
 import re
 
 from ssot_lsp.core.facts import FileFacts, extract_facts
-from ssot_lsp.core.statements import ENABLED, ChunkError, leading_text_is_inert, top_level_chunks
+from ssot_lsp.core.statements import (
+    ENABLED,
+    ChunkError,
+    leading_text_is_inert,
+    top_level_chunks,
+)
 from ssot_lsp.core.text import line_offsets
 from ssot_lsp.core.wordsearch import find_all
 

@@ -6,6 +6,7 @@ This is where configuration meets the index: rules ask "is this legacy?", "is th
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 
 from ssot_lsp.config.model import Config, Group
@@ -23,10 +24,18 @@ class Role:
     role: str  # LEGACY | CANONICAL | ALLOWED | COMPAT
 
 
+class Duplicate(enum.Enum):
+    """Why discovery says a class duplicates a group's concept (each kind is reported by one rule)."""
+
+    DEFINITION = "definition"  # a second implementation: listed, named like one, or extending one
+    NAME = "name"  # the canonical class's name again, or extending a non-canonical one of that name
+    EVENT_PATH = "event-path"  # defines the group's event methods
+
+
 @dataclass(frozen=True, slots=True)
 class Discovery:
     group: Group
-    code: str  # SSOT004 | SSOT005 | SSOT006
+    kind: Duplicate
     reason: str
     base: Ref | None = None
 
@@ -126,21 +135,21 @@ class Classifier:
             if group.duplicate_name and (cls.name == group.canonical_name or legacy_base is not None):
                 reason = (f"second definition of {group.canonical_name}" if cls.name == group.canonical_name
                           else f"extends the non-canonical {legacy_base.qualname}")
-                found.append(Discovery(group, "SSOT005", reason, legacy_base))
+                found.append(Discovery(group, Duplicate.NAME, reason, legacy_base))
                 continue
             if f"{module}:{cls.name}" in group.legacy_symbols:
-                found.append(Discovery(group, "SSOT004", "a legacy class listed in the configuration"))
+                found.append(Discovery(group, Duplicate.DEFINITION, "a legacy class listed in the configuration"))
             elif group.class_pattern is not None and search_identifier(group.class_pattern, cls.name):
-                found.append(Discovery(group, "SSOT004", f"its name matches {group.class_pattern.pattern!r}"))
+                found.append(Discovery(group, Duplicate.DEFINITION, f"its name matches {group.class_pattern.pattern!r}"))
             elif group.subclasses_of_legacy and legacy_base is not None:
-                found.append(Discovery(group, "SSOT004", f"it extends {legacy_base.qualname}", legacy_base))
+                found.append(Discovery(group, Duplicate.DEFINITION, f"it extends {legacy_base.qualname}", legacy_base))
             elif extends_canonical and group.canonical_subclasses_are_duplicates:
-                found.append(Discovery(group, "SSOT004", f"it extends the canonical {group.canonical_name}"))
+                found.append(Discovery(group, Duplicate.DEFINITION, f"it extends the canonical {group.canonical_name}"))
             if group.method_pattern is not None and not (extends_canonical
                                                          and not group.canonical_subclasses_are_duplicates):
                 methods = [m for m in cls.methods if search_identifier(group.method_pattern, m)]
                 if methods:
-                    found.append(Discovery(group, "SSOT006", ", ".join(methods)))
+                    found.append(Discovery(group, Duplicate.EVENT_PATH, ", ".join(methods)))
         self._discoveries[key] = found
         return found
 
@@ -158,7 +167,7 @@ class Classifier:
                 base_cls = self.index.class_fact(base.module, base.name or "")
                 if base_cls is not None:
                     for discovery in self.discover(base.module, base_cls, stack):
-                        if discovery.group is group and discovery.code in ("SSOT004", "SSOT005"):
+                        if discovery.group is group and discovery.kind in (Duplicate.DEFINITION, Duplicate.NAME):
                             return base
         return None
 

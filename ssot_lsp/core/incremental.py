@@ -19,7 +19,12 @@ from __future__ import annotations
 import ast
 import bisect
 
-from ssot_lsp.core.statements import ENABLED, ChunkError, leading_text_is_inert, top_level_chunks
+from ssot_lsp.core.statements import (
+    ENABLED,
+    ChunkError,
+    leading_text_is_inert,
+    top_level_chunks,
+)
 from ssot_lsp.core.text import line_offsets
 
 _FULL_PARSE_SHARE = 0.25  # more misses than this: one whole parse is cheaper

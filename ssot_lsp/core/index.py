@@ -9,7 +9,8 @@ file at a time, which is what the language server needs for unsaved buffers.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from ssot_lsp.core.facts import ClassFact, FileFacts
@@ -68,6 +69,26 @@ class WorkspaceIndex:
         self.known_modules.pop(module, None)
         self._tried_loading.discard(module)
         self.invalidate()
+
+    @contextmanager
+    def substituted(self, facts: FileFacts) -> Iterator[None]:
+        """``facts`` stand in for their module inside the ``with`` block; afterwards the index is as before."""
+        module = facts.module
+        saved = self.facts_by_module.get(module)
+        known = self.known_modules.get(module)
+        self.facts_by_module[module] = facts
+        self.known_modules.setdefault(module, facts.path)
+        self.invalidate()
+        try:
+            yield
+        finally:
+            if saved is not None:
+                self.facts_by_module[module] = saved
+            else:
+                self.facts_by_module.pop(module, None)
+            if known is None:
+                self.known_modules.pop(module, None)
+            self.invalidate()
 
     def invalidate(self) -> None:
         self._memo.clear()

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import codecs
 import re
-from itertools import accumulate
 from dataclasses import dataclass
+from itertools import accumulate
 
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")

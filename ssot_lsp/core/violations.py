@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from typing import Any
 
-from ssot_lsp.core.codes import RULES
+from ssot_lsp.core.payload import NoPayload, Payload
 from ssot_lsp.core.text import Span
 
 
@@ -27,14 +28,16 @@ class Violation:
     stmt_line: int = 0
     symbol: str = ""  # what is offending (qualified), for fingerprints and hover
     related: tuple[Related, ...] = ()
-    # what a fix needs, so that code actions never re-analyse: kind plus names involved
-    data: dict = field(default_factory=dict)
+    # what a fix and the hover need, so that code actions never re-analyse (see core/payload.py)
+    payload: Payload = field(default_factory=NoPayload)
 
     @property
     def rule(self) -> str:
-        return RULES[self.code].name
+        from ssot_lsp.core.rules.registry import rule_for
 
-    def sort_key(self):
+        return rule_for(self.code).name
+
+    def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.span.line, self.span.col, self.code)
 
     def fingerprint(self, line_text: str) -> str:
@@ -42,7 +45,7 @@ class Violation:
         basis = "\x1f".join((self.code, self.symbol, " ".join(line_text.split())))
         return hashlib.sha1(basis.encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "code": self.code,
             "rule": self.rule,
@@ -59,7 +62,7 @@ class Violation:
                 {"path": r.path, "line": r.span.line + 1, "column": r.span.col + 1, "message": r.message}
                 for r in self.related
             ],
-            "data": self.data,
+            "data": self.payload.to_wire(),
         }
 
 

@@ -18,9 +18,10 @@ from pathlib import Path
 
 from ssot_lsp.config.model import Config
 from ssot_lsp.config.regex_safety import required_literals
-from ssot_lsp.core.classify import Classifier
-from ssot_lsp.core.engine import analyze, matches_any
+from ssot_lsp.core.classify import Classifier, Duplicate
+from ssot_lsp.core.engine import analyze
 from ssot_lsp.core.facts import FileFacts, extract_facts
+from ssot_lsp.core.globs import matches_any
 from ssot_lsp.core.index import WorkspaceIndex
 from ssot_lsp.core.text import UndecodableSource, decode_source
 from ssot_lsp.core.violations import FileError, Violation
@@ -387,7 +388,7 @@ def _discovered_needles(index: WorkspaceIndex, classifier: Classifier, all_facts
                 elif settled is not None and _stops_outside(index, kind, payload):
                     settled.add(key)
         for cls in facts.classes:
-            if any(d.code in ("SSOT004", "SSOT005") for d in classifier.discover(facts.module, cls)):
+            if any(d.kind in (Duplicate.DEFINITION, Duplicate.NAME) for d in classifier.discover(facts.module, cls)):
                 names.add(WORD + cls.name)
                 importers.setdefault(cls.name, set()).add(tail)
     return names, importers

@@ -12,20 +12,45 @@ from __future__ import annotations
 import ast
 import re
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from ssot_lsp.config.model import Config, Group
 from ssot_lsp.core.index import WorkspaceIndex
-from ssot_lsp.core.text import line_offsets, split_lines, byte_to_cp
+from ssot_lsp.core.payload import Payload
+from ssot_lsp.core.text import byte_to_cp, line_offsets, split_lines
 from ssot_lsp.core.violations import Violation
 
 
 class NotFixable(Exception):
     """Raised inside a fix: the message is the reason shown to the user."""
+
+
+P = TypeVar("P", bound=Payload)
+
+
+def payload_of(violation: Violation, kind: type[P]) -> P:
+    """The violation's payload, which must be a ``kind`` (a finding rebuilt from bad data is not)."""
+    if not isinstance(violation.payload, kind):
+        raise NotFixable(f"the finding carries no {kind.KIND} data (the document changed?)")
+    return violation.payload
+
+
+def group_words(doc: Doc, violation: Violation, *names: str | None) -> set[str]:
+    """``names`` plus the group's canonical name and the factory's imported names: what a fix that
+    rewrites to the canonical class looks for in the tree (see ``prepare_tree``)."""
+    words = {name for name in names if name}
+    group = doc.config.group(violation.group) if violation.group else None
+    if group is not None:
+        words.add(group.canonical_name)
+        if group.factory is not None:
+            words.update(spec.split(":", 1)[-1] for spec in group.factory.imports)
+    return {w for w in words if w.isidentifier()}
 
 
 # -- documents ---------------------------------------------------------------------------------
@@ -545,3 +570,25 @@ def _flatten(original, updated):
                 trailing_whitespace=updated.trailing_whitespace if i == last else cst.TrailingWhitespace())
             for i, stmt in enumerate(body)])
     return updated
+
+
+@dataclass
+class FixEdit:
+    """What a rule's fix computes: the plan, the action's title and (``PER_SITE`` rules) its safety.
+
+    ``title`` may be a callable, called once the plan is applied, when it names what the transform
+    found (the arguments a construction fix dropped)."""
+
+    plan: Plan
+    title: str | Callable[[], str]
+    safe: bool = False
+
+
+class RuleFix(Protocol):
+    """The object a rule's ``FixSpec.entry`` names."""
+
+    def words(self, doc: Doc, violation: Violation) -> set[str] | None:
+        """The names the fix looks for in the document's tree (see ``prepare_tree``); None: the whole tree."""
+
+    def compute(self, doc: Doc, violation: Violation) -> FixEdit:
+        """The edit, or NotFixable with the reason."""

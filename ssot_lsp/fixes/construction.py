@@ -10,11 +10,23 @@ other arguments are dropped only when the factory supplies them and they cannot 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 import libcst as cst
 
+from ssot_lsp.config.model import Group
+from ssot_lsp.core.rules.legacy_construction import ConstructionPayload
 from ssot_lsp.core.violations import Violation
-from ssot_lsp.fixes.common import Doc, NotFixable, Plan, Target, group_of
+from ssot_lsp.fixes.common import (
+    Doc,
+    FixEdit,
+    NotFixable,
+    Plan,
+    Target,
+    group_of,
+    group_words,
+    payload_of,
+)
 from ssot_lsp.fixes.imports_util import ensure_import
 
 _AWAIT_BEFORE = re.compile(r"await\s*$")
@@ -38,39 +50,52 @@ def _last_name(expr) -> str | None:
     return None
 
 
-def construction_target(doc: Doc, violation: Violation, info: dict) -> tuple[Target, list[tuple[str, str]]]:
+@dataclass
+class Rewrite:
+    """Filled in when the transform ran: the arguments dropped and the replacement expression."""
+
+    dropped: list[str] = field(default_factory=list)
+    replacement: str = ""
+
+
+def construction_target(doc: Doc, violation: Violation,
+                        info: Rewrite | None = None) -> tuple[Target, list[tuple[str, str]]]:
     """The libcst target replacing one construction, and the imports the replacement needs.
 
-    ``info`` receives ``dropped`` (argument texts) and ``replacement`` once the transform ran.
+    ``info`` receives the dropped arguments and the replacement once the transform ran.
     """
-    data = violation.data
+    data = payload_of(violation, ConstructionPayload)
+    info = info if info is not None else Rewrite()
     group = group_of(doc.config, violation)
     factory = group.factory
-    if factory is None or not data.get("fixable"):
-        raise NotFixable(data.get("manual") or "no factory is configured for this group")
-    context = data.get("context") or {}
-    if data.get("asyncWith"):
+    if factory is None or not data.fixable:
+        raise NotFixable(data.manual or "no factory is configured for this group")
+    context = data.context
+    if context is None:
+        raise NotFixable(data.manual or "no context argument is configured")
+    if data.async_with:
         template = factory.scope
         if not template:
             raise NotFixable("the group's factory has no scope template for `async with`")
     else:
         template = factory.create
-    line, col, end_line, end_col = data["callRange"]
+    call_range = data.call_range
+    line, col, end_line, end_col = call_range.line, call_range.col, call_range.end_line, call_range.end_col
     kind = "call"
     start = (line, col)
-    if data.get("compat"):
-        if not data.get("awaited"):
+    if data.compat:
+        if not data.awaited:
             raise NotFixable("the compatibility constructor is not awaited here; rewrite it by hand")
         before = doc.lines[line][:col]
         match = _AWAIT_BEFORE.search(before)
         if match is None:
             raise NotFixable("the awaited call has an unusual form (parenthesised); rewrite it by hand")
         kind, start = "await", (line, match.start())
-    elif data.get("awaited"):
+    elif data.awaited:
         raise NotFixable("the legacy constructor is awaited; rewrite it by hand")
     supplied = set(factory.supplied_args)
 
-    def build(module: cst.Module, original, updated):
+    def build(module: cst.Module, original: cst.CSTNode, updated: cst.BaseExpression) -> cst.BaseExpression:
         call = updated.expression if isinstance(updated, cst.Await) else updated
         if not isinstance(call, cst.Call):
             raise NotFixable("the construction has an unusual form")
@@ -78,17 +103,17 @@ def construction_target(doc: Doc, violation: Violation, info: dict) -> tuple[Tar
         for arg in call.args:
             if arg.star:
                 raise NotFixable("the call passes *args or **kwargs; the context argument cannot be located")
-        if context.get("keyword"):
-            ctx_arg = next((a for a in call.args if a.keyword is not None and a.keyword.value == context["keyword"]),
+        if context.keyword:
+            ctx_arg = next((a for a in call.args if a.keyword is not None and a.keyword.value == context.keyword),
                            None)
-        if ctx_arg is None and context.get("position") is not None:
+        if ctx_arg is None and context.position is not None:
             positional = [a for a in call.args if a.keyword is None]
-            if len(positional) > context["position"]:
-                ctx_arg = positional[context["position"]]
+            if len(positional) > context.position:
+                ctx_arg = positional[context.position]
         if ctx_arg is None:
             where = " or ".join(filter(None, [
-                f"`{context['keyword']}=`" if context.get("keyword") else "",
-                f"argument {context['position'] + 1}" if context.get("position") is not None else ""]))
+                f"`{context.keyword}=`" if context.keyword else "",
+                f"argument {context.position + 1}" if context.position is not None else ""]))
             raise NotFixable(f"the call passes no user context ({where}); pass it by hand")
         dropped = []
         for arg in call.args:
@@ -106,17 +131,17 @@ def construction_target(doc: Doc, violation: Violation, info: dict) -> tuple[Tar
             new = cst.parse_expression(template.replace("{context}", ctx_code))
         except cst.ParserSyntaxError:
             new = cst.parse_expression(template.replace("{context}", f"({ctx_code})"))
-        info["dropped"] = dropped
-        info["replacement"] = template.replace("{context}", " ".join(ctx_code.split()))
+        info.dropped = dropped
+        info.replacement = template.replace("{context}", " ".join(ctx_code.split()))
         return new
 
     target = Target(kind, start, (end_line, end_col), build)
-    imports = [tuple(spec.split(":", 1)) for spec in factory.imports]
-    return target, imports  # type: ignore[return-value]
+    imports = [(module, name) for module, _, name in (spec.partition(":") for spec in factory.imports)]
+    return target, imports
 
 
-def fix_construction(doc: Doc, violation: Violation) -> tuple[Plan, dict]:
-    info: dict = {}
+def fix_construction(doc: Doc, violation: Violation) -> tuple[Plan, Rewrite]:
+    info = Rewrite()
     target, imports = construction_target(doc, violation, info)
     plan = Plan(targets=[target])
     for module, name in imports:
@@ -124,10 +149,25 @@ def fix_construction(doc: Doc, violation: Violation) -> tuple[Plan, dict]:
     return plan, info
 
 
-def construction_title(violation: Violation, info: dict, group) -> str:
-    legacy = violation.data.get("legacy", "").rpartition(":")[2]
-    replacement = info.get("replacement") or (group.factory.create if group.factory else "the factory")
-    dropped = info.get("dropped") or []
+def construction_title(violation: Violation, info: Rewrite, group: Group) -> str:
+    legacy = payload_of(violation, ConstructionPayload).legacy.rpartition(":")[2]
+    replacement = info.replacement or (group.factory.create if group.factory else "the factory")
+    dropped = info.dropped
     dropped_note = f"; drops {', '.join(dropped)} (supplied by the factory)" if dropped else ""
     return (f"Create {group.canonical_name} through the factory instead of {legacy}: {replacement}"
             f"{dropped_note} (unsafe: changes behaviour — a new per-user engine from the factory)")
+
+
+class ConstructionFix:
+    """SSOT002's fix (``Rule.fix.entry``)."""
+
+    def words(self, doc: Doc, violation: Violation) -> set[str] | None:
+        return group_words(doc, violation)
+
+    def compute(self, doc: Doc, violation: Violation) -> FixEdit:
+        plan, info = fix_construction(doc, violation)
+        group = group_of(doc.config, violation)
+        return FixEdit(plan, lambda: construction_title(violation, info, group))
+
+
+CONSTRUCTION_FIX = ConstructionFix()

@@ -9,17 +9,30 @@ reason names the use. A module-level name other modules import from this file is
 
 from __future__ import annotations
 
-from ssot_lsp.core.facts import dotted as _dotted
-
 import ast
 import re
 from dataclasses import dataclass, field
 
 import libcst as cst
 
+from ssot_lsp.config.model import Group
 from ssot_lsp.core.classify import LEGACY, Classifier
+from ssot_lsp.core.facts import dotted as _dotted
+from ssot_lsp.core.rules.legacy_construction import ConstructionPayload
+from ssot_lsp.core.rules.legacy_import import ImportPayload
+from ssot_lsp.core.rules.obscuring_alias import AliasPayload
+from ssot_lsp.core.text import Span
 from ssot_lsp.core.violations import Violation
-from ssot_lsp.fixes.common import Doc, NotFixable, Plan, Target, group_of
+from ssot_lsp.fixes.common import (
+    Doc,
+    FixEdit,
+    NotFixable,
+    Plan,
+    Target,
+    group_of,
+    group_words,
+    payload_of,
+)
 from ssot_lsp.fixes.construction import construction_target
 from ssot_lsp.fixes.imports_util import (
     add_alias,
@@ -148,22 +161,22 @@ class ImportEdit:
 
 
 def fix_legacy_import(doc: Doc, violation: Violation) -> ImportEdit:
-    data = violation.data
+    data = payload_of(violation, ImportPayload)
     group = group_of(doc.config, violation)
     canonical = group.canonical_name
     canonical_module = group.canonical_module
     stmt, func, in_class = _find_import(doc, violation)
     if in_class:
         raise NotFixable("the import is inside a class body")
-    bound = data.get("bound")
+    bound = data.bound
     if not bound:
         raise NotFixable("a star import from a legacy module cannot be rewritten automatically")
-    imported_module, imported_name = data.get("module"), data.get("name")
+    imported_module, imported_name = data.module, data.name
     classifier = Classifier(doc.config, doc.index)
 
     # what the binding stands for: the legacy class itself, or a legacy module (prefix.X uses)
     if imported_name is None:
-        prefix = [bound] if data.get("asname") else imported_module.split(".")
+        prefix = [bound] if data.asname else imported_module.split(".")
         module_ref = imported_module
     else:
         ref = doc.index.resolve_name(imported_module, imported_name)
@@ -198,7 +211,8 @@ def fix_legacy_import(doc: Doc, violation: Violation) -> ImportEdit:
     needs_canonical = False
     constructions = 0
     renames = 0
-    calls_by_range = {tuple(v.data.get("callRange") or ()): v for v in doc.violations if v.code == "SSOT002"}
+    calls_by_range = {_range(v.payload.call_range): v for v in doc.violations
+                      if isinstance(v.payload, ConstructionPayload)}
     handled_calls: set[int] = set()
     for name_node, ancestors in found.uses:
         if name_node.id != bound:
@@ -228,7 +242,7 @@ def fix_legacy_import(doc: Doc, violation: Violation) -> ImportEdit:
             if violation_of_call is None:
                 raise NotFixable(f"the use of `{bound}` at line {line} cannot be rewritten")
             try:
-                target, imports = construction_target(doc, violation_of_call, {})
+                target, imports = construction_target(doc, violation_of_call)
             except NotFixable as exc:
                 raise NotFixable(f"the construction at line {line} cannot be rewritten: {exc}") from None
             if id(call) in handled_calls:
@@ -314,7 +328,7 @@ def fix_legacy_import(doc: Doc, violation: Violation) -> ImportEdit:
 
     # the import statement itself
     plan.removed_bindings.add(bound)
-    type_checking = bool(data.get("typeChecking"))
+    type_checking = data.type_checking
     existing_canonical = None
     if needs_canonical:
         plan.introduced_names.add(canonical)
@@ -384,9 +398,9 @@ def _in_annotation(expr: ast.AST, parents: list[ast.AST]) -> bool:
     return False
 
 
-def import_title(edit: ImportEdit, violation: Violation, group) -> str:
-    data = violation.data
-    what = data.get("name") or data.get("module")
+def import_title(edit: ImportEdit, violation: Violation, group: Group) -> str:
+    data = payload_of(violation, ImportPayload)
+    what = data.name or data.module
     parts = [f"Import {group.canonical_name} from {group.canonical_module} instead of legacy {what}"]
     if edit.renames:
         parts.append(f"rename {edit.renames} reference(s) to {group.canonical_name}")
@@ -413,8 +427,8 @@ def import_title(edit: ImportEdit, violation: Violation, group) -> str:
 # -- SSOT008 ------------------------------------------------------------------------------------
 
 def fix_alias(doc: Doc, violation: Violation) -> tuple[Plan, str]:
-    data = violation.data
-    bound, honest = data["bound"], data["honest"]
+    data = payload_of(violation, AliasPayload)
+    bound, honest = data.bound, data.honest
     line = violation.stmt_line
     stmt = None
     for node in doc.tree.body:
@@ -482,3 +496,38 @@ def fix_alias(doc: Doc, violation: Violation) -> tuple[Plan, str]:
     plan.removed_bindings.add(bound)
     plan.introduced_names.add(root)
     return plan, replacement
+
+
+def _range(span: Span) -> tuple[int, int, int, int]:
+    return (span.line, span.col, span.end_line, span.end_col)
+
+
+class LegacyImportFix:
+    """SSOT001's fix (``Rule.fix.entry``); safe or not per site (``ImportEdit.safe``)."""
+
+    def words(self, doc: Doc, violation: Violation) -> set[str] | None:
+        bound = violation.payload.bound if isinstance(violation.payload, ImportPayload) else None
+        return group_words(doc, violation, bound) if bound else None
+
+    def compute(self, doc: Doc, violation: Violation) -> FixEdit:
+        edit = fix_legacy_import(doc, violation)
+        return FixEdit(edit.plan, import_title(edit, violation, group_of(doc.config, violation)), edit.safe)
+
+
+class AliasFix:
+    """SSOT008's fix (``Rule.fix.entry``)."""
+
+    def words(self, doc: Doc, violation: Violation) -> set[str] | None:
+        data = violation.payload
+        if not isinstance(data, AliasPayload) or not (data.bound and data.honest):
+            return None
+        return group_words(doc, violation, data.bound, data.honest)
+
+    def compute(self, doc: Doc, violation: Violation) -> FixEdit:
+        plan, replacement = fix_alias(doc, violation)
+        bound = payload_of(violation, AliasPayload).bound
+        return FixEdit(plan, f"Rename {bound} to its honest name {replacement}", True)
+
+
+LEGACY_IMPORT_FIX = LegacyImportFix()
+ALIAS_FIX = AliasFix()

@@ -4,8 +4,19 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ssot_lsp.config.model import Group
+from ssot_lsp.core.rules.string_reference import StringPayload
+from ssot_lsp.core.text import Span
 from ssot_lsp.core.violations import Violation
-from ssot_lsp.fixes.common import Doc, NotFixable, Plan, Target, group_of
+from ssot_lsp.fixes.common import (
+    Doc,
+    FixEdit,
+    NotFixable,
+    Plan,
+    Target,
+    group_of,
+    payload_of,
+)
 
 
 def _literal(code: str, value: str) -> str:
@@ -32,17 +43,17 @@ def _importers_of(doc: Doc, module: str, name: str) -> list[str]:
 
 
 def fix_string(doc: Doc, violation: Violation) -> tuple[Plan, str]:
-    data = violation.data
+    data = payload_of(violation, StringPayload)
     group = group_of(doc.config, violation)
-    replacement = data.get("replacement")
+    replacement = data.replacement
     if not replacement:
         raise NotFixable("no canonical replacement is known for this target")
-    kind = data.get("patchKind")
+    kind = data.patch_kind
     span = violation.span
     plan = Plan()
     if kind == "patch.object":
         # patch.object(module_object, "Legacy") -> patch("canonical.module.Canonical")
-        def build(module: cst.Module, original, updated):
+        def build(module: cst.Module, original: cst.CSTNode, updated: cst.Call) -> cst.Call:
             call = updated
             func = call.func
             args = list(call.args)
@@ -76,7 +87,7 @@ def fix_string(doc: Doc, violation: Violation) -> tuple[Plan, str]:
     return plan, title
 
 
-def _effect(doc: Doc, group, replacement: str) -> str:
+def _effect(doc: Doc, group: Group, replacement: str) -> str:
     module, _, name = replacement.rpartition(".")
     importers = _importers_of(doc, module, name)
     shown = ", ".join(importers[:2]) + (" …" if len(importers) > 2 else "")
@@ -85,7 +96,7 @@ def _effect(doc: Doc, group, replacement: str) -> str:
             f"(such as {example}) keeps its own binding, so patch the name where it is used if needed")
 
 
-def _enclosing_call(doc: Doc, span) -> tuple[int, int, int, int]:
+def _enclosing_call(doc: Doc, span: Span) -> tuple[int, int, int, int]:
     """Range of the call whose second argument is the string at ``span`` (from the ast tree)."""
     import ast
 
@@ -95,3 +106,17 @@ def _enclosing_call(doc: Doc, span) -> tuple[int, int, int, int]:
             if arg.lineno - 1 == span.line and doc.node_range(arg)[:2] == (span.line, span.col):
                 return doc.node_range(node)
     raise NotFixable("the patch.object call was not found")
+
+
+class StringFix:
+    """SSOT007's fix (``Rule.fix.entry``)."""
+
+    def words(self, doc: Doc, violation: Violation) -> set[str] | None:
+        return None
+
+    def compute(self, doc: Doc, violation: Violation) -> FixEdit:
+        plan, title = fix_string(doc, violation)
+        return FixEdit(plan, title)
+
+
+STRING_FIX = StringFix()

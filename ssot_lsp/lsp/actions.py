@@ -13,6 +13,7 @@ import re
 from lsprotocol import types
 
 from ssot_lsp.core.facts import extract_facts
+from ssot_lsp.core.rules.syntax_error import is_syntax_error
 from ssot_lsp.core.text import Span
 from ssot_lsp.core.violations import Violation
 from ssot_lsp.lsp.convert import (
@@ -76,7 +77,7 @@ def code_actions(server, doc: Document, params: types.CodeActionParams) -> list[
                 diagnostics=[_diagnostic(server, doc, outcome.violation, ours)],
                 is_preferred=True if outcome.safe else None, edit=edit))
         for violation in violations:
-            if violation.code == "SSOT009":
+            if is_syntax_error(violation):
                 continue
             data = {"kind": "suppress", "uri": doc.uri, "version": doc.version, "code": violation.code,
                     "span": [violation.span.line, violation.span.col, violation.span.end_line, violation.span.end_col],
@@ -87,7 +88,7 @@ def code_actions(server, doc: Document, params: types.CodeActionParams) -> list[
                 action = resolve(server, action)
             actions.append(action)
     if _wants(only, FIX_ALL_KIND) and (only is not None or doc.violations) and fixes_api() is not None:
-        if any(v.code != "SSOT009" for v in doc.violations):
+        if any(not is_syntax_error(v) for v in doc.violations):
             action = types.CodeAction(title="SSOT: fix all safe issues in this file", kind=FIX_ALL_KIND,
                                       data={"kind": "fixAll", "uri": doc.uri, "version": doc.version})
             if not can_resolve:
@@ -111,7 +112,7 @@ def file_fixes(server, doc: Document) -> list:
         return cached[2]
     api = fixes_api()
     outcomes = []
-    fixable = [v for v in doc.violations if v.code != "SSOT009"]
+    fixable = [v for v in doc.violations if not is_syntax_error(v)]
     if api is not None and fixable and doc.facts is not None and doc.facts.parsed:
         state = server.state_for(doc.path)
         try:

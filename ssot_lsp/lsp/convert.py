@@ -5,11 +5,14 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
+from typing import Any
 
 from lsprotocol import types
 from pygls.uris import from_fs_path, to_fs_path
 
-from ssot_lsp.core.codes import RULES
+from ssot_lsp.core.payload import NoPayload, Payload
+from ssot_lsp.core.rules.docs import page_uri
+from ssot_lsp.core.rules.registry import RULES, payload_from_wire
 from ssot_lsp.core.text import Span, UndecodableSource, decode_source
 from ssot_lsp.core.violations import Related, Violation
 from ssot_lsp.lsp.documents import LineIndex
@@ -62,34 +65,36 @@ def span_data(span: Span) -> list[int]:
 def to_diagnostic(violation: Violation, lines: LineIndex, encoding: str, version: int | None,
                   lines_of=None) -> types.Diagnostic:
     """One diagnostic; ``lines_of(path) -> LineIndex | None`` converts related locations."""
-    info = RULES.get(violation.code)
+    rule = RULES.get(violation.code)
     related = []
     for item in violation.related:
         location = related_location(item, encoding, lines_of)
         if location is not None:
             related.append(types.DiagnosticRelatedInformation(location=location, message=item.message))
-    line_text = lines.line(violation.span.line)
-    data = {
-        "code": violation.code,
-        "group": violation.group,
-        "fingerprint": violation.fingerprint(line_text),
-        "version": version,
-        "fix": violation.data or None,
-        "violation": violation.data,
-        "symbol": violation.symbol,
-        "stmtLine": violation.stmt_line,
-        "span": span_data(violation.span),
-    }
     return types.Diagnostic(
         range=to_range(lines, violation.span, encoding),
         message=violation.message,
         severity=SEVERITY.get(violation.severity, types.DiagnosticSeverity.Warning),
         code=violation.code,
-        code_description=types.CodeDescription(href=info.docs_url) if info else None,
+        code_description=types.CodeDescription(href=page_uri(rule)) if rule else None,
         source=SOURCE,
         related_information=related or None,
-        data=data,
+        data=diagnostic_data(violation, lines.line(violation.span.line), version),
     )
+
+
+def diagnostic_data(violation: Violation, line_text: str, version: int | None) -> dict[str, Any]:
+    """The diagnostic's ``data`` (docs/protocol.md, "Diagnostics"): where the finding is and its payload."""
+    return {
+        "code": violation.code,
+        "group": violation.group,
+        "fingerprint": violation.fingerprint(line_text),
+        "version": version,
+        "payload": violation.payload.to_wire(),
+        "symbol": violation.symbol,
+        "stmtLine": violation.stmt_line,
+        "span": span_data(violation.span),
+    }
 
 
 def diagnostic_dict(violation: Violation, lines: LineIndex, encoding: str, version: int | None,
@@ -98,22 +103,17 @@ def diagnostic_dict(violation: Violation, lines: LineIndex, encoding: str, versi
     building and unstructuring attrs objects, which costs more than the analysis for big files."""
     span = violation.span
     l1, c1, l2, c2 = lines.lsp_range(span, encoding)
-    info = RULES.get(violation.code)
+    rule = RULES.get(violation.code)
     out = {
         "range": {"start": {"line": l1, "character": c1}, "end": {"line": l2, "character": c2}},
         "severity": int(SEVERITY.get(violation.severity, types.DiagnosticSeverity.Warning)),
         "code": violation.code,
         "source": SOURCE,
         "message": violation.message,
-        "data": {
-            "code": violation.code, "group": violation.group,
-            "fingerprint": violation.fingerprint(lines.line(span.line)), "version": version,
-            "fix": violation.data or None, "violation": violation.data, "symbol": violation.symbol,
-            "stmtLine": violation.stmt_line, "span": [span.line, span.col, span.end_line, span.end_col],
-        },
+        "data": diagnostic_data(violation, lines.line(span.line), version),
     }
-    if info is not None:
-        out["codeDescription"] = {"href": info.docs_url}
+    if rule is not None:
+        out["codeDescription"] = {"href": page_uri(rule)}
     if violation.related:
         related = []
         for item in violation.related:
@@ -146,7 +146,15 @@ def violation_from_data(diagnostic: types.Diagnostic, path: str) -> Violation | 
     return Violation(code=data.get("code") or str(diagnostic.code), message=diagnostic.message, path=path,
                      span=span, severity=SEVERITY_NAME.get(diagnostic.severity, "warning"),
                      group=data.get("group"), stmt_line=int(data.get("stmtLine") or span.line),
-                     symbol=data.get("symbol") or "", data=dict(data.get("violation") or {}))
+                     symbol=data.get("symbol") or "", payload=_payload(data.get("payload")))
+
+
+def _payload(data: object) -> Payload:
+    """A payload sent back by a client; one that does not fit gives a finding without fix data."""
+    try:
+        return payload_from_wire(data)
+    except ValueError:
+        return NoPayload()
 
 
 def result_id_for(diagnostics: list[types.Diagnostic], salt: str = "") -> str:

@@ -12,6 +12,7 @@ import os
 from lsprotocol import types
 
 from ssot_lsp.core.engine import analyze
+from ssot_lsp.core.rules.syntax_error import is_syntax_error
 from ssot_lsp.core.violations import Violation
 from ssot_lsp.lsp.convert import (
     diagnostic_dict,
@@ -93,7 +94,7 @@ def analyze_document(server, doc: Document, reuse_facts: bool = False) -> bool:
         doc.last_good = list(result.violations)
     else:
         # keep the last good results (moved through the edits) plus the syntax error
-        doc.violations = sorted([*(v for v in doc.last_good if v.code != "SSOT009"), *result.violations],
+        doc.violations = sorted([*(v for v in doc.last_good if not is_syntax_error(v)), *result.violations],
                                 key=Violation.sort_key)
     doc.analysed_version = doc.version
     doc.dirty = False

@@ -193,7 +193,7 @@ def _with_span(violation: Violation, span: Span) -> Violation:
     return Violation(code=violation.code, message=violation.message, path=violation.path, span=span,
                      severity=violation.severity, group=violation.group,
                      stmt_line=max(0, violation.stmt_line + delta), symbol=violation.symbol,
-                     related=violation.related, data=violation.data)
+                     related=violation.related, payload=violation.payload)
 
 
 class DocumentStore:

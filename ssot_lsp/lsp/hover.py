@@ -6,33 +6,14 @@ from pathlib import Path
 
 from lsprotocol import types
 
-from ssot_lsp.config.model import Group
-from ssot_lsp.core.codes import RULES
+from ssot_lsp.config.model import FactorySpec, Group
+from ssot_lsp.core.rules.docs import page_uri
+from ssot_lsp.core.rules.registry import RULES
+from ssot_lsp.core.rules.rule import Rule
 from ssot_lsp.core.violations import Violation
 from ssot_lsp.lsp.convert import to_range
 from ssot_lsp.lsp.diagnostics import ensure_current, visible_violations
 from ssot_lsp.lsp.documents import Document
-
-WHY = {
-    "SSOT001": "Importing the legacy implementation keeps it alive and lets new code depend on it; "
-               "every import is another place the migration has to touch.",
-    "SSOT002": "Each construction of a legacy class creates state outside the canonical implementation "
-               "(for engines: shared instead of per-user), so behaviour depends on which path a request took.",
-    "SSOT003": "The canonical class is meant to be created only through its factory, which supplies the "
-               "per-user context and wiring; constructing it directly bypasses that isolation.",
-    "SSOT004": "A second class implementing the same concept splits the source of truth: fixes land in "
-               "one copy and not the other.",
-    "SSOT005": "Two classes with the canonical name make imports ambiguous; which one a module gets "
-               "depends on where it imports from.",
-    "SSOT006": "Delivering events outside the canonical emitter duplicates the event path, so events "
-               "can be sent twice or skip the canonical ordering and filtering.",
-    "SSOT007": "A string naming a legacy module or symbol (import_module, patch) is invisible to "
-               "imports-based tooling and keeps the legacy path reachable.",
-    "SSOT008": "An alias that gives a legacy symbol the canonical name (or the reverse) hides what is "
-               "really used and makes the code look migrated when it is not.",
-    "SSOT009": "The file does not parse, so it cannot be checked.",
-    "SSOT010": "A suppression that suppresses nothing hides future violations on that line.",
-}
 
 
 def hover(server, doc: Document, position: types.Position) -> types.Hover | None:
@@ -54,43 +35,44 @@ def hover(server, doc: Document, position: types.Position) -> types.Hover | None
 
 
 def render(violation: Violation, group: Group | None) -> str:
-    info = RULES.get(violation.code)
-    title = f"**{violation.code}** `{info.name}`" if info else f"**{violation.code}**"
-    out = [f"{title} — {info.summary if info else ''}".rstrip(" —"), "", violation.message]
-    why = WHY.get(violation.code)
-    if why:
-        out += ["", f"**Why:** {why}"]
+    """The hover text of one finding: its rule, message, why it matters and how to migrate."""
+    rule = RULES.get(violation.code)
+    if rule is None:
+        return f"**{violation.code}**\n\n{violation.message}"
+    out = [f"**{rule.code}** `{rule.name}` — {rule.summary}", "", violation.message, "", f"**Why:** {rule.why}"]
     if group is not None:
         out += ["", f"**Canonical:** `{group.canonical_name}` from `{group.canonical_module}`"]
-        snippet = migration_snippet(violation, group)
+        snippet = migration_snippet(rule, group)
         if snippet:
             out += ["", "**Migration:**", "", "```python", snippet, "```"]
-    manual = violation.data.get("manual") if isinstance(violation.data, dict) else None
+    manual = violation.payload.manual_text()
     if manual:
         out += ["", f"**Manual migration:** {manual}"]
-    if info:
-        out += ["", f"[Rule documentation]({info.docs_url})"]
+    out += ["", f"[Rule documentation]({page_uri(rule)}) · `ssot-lsp rule {rule.code}`"]
     return "\n".join(out)
 
 
-def migration_snippet(violation: Violation, group: Group) -> str | None:
-    data = violation.data if isinstance(violation.data, dict) else {}
-    kind = data.get("kind")
-    lines: list[str] = []
-    factory = group.factory
-    if factory is not None and kind in ("import", "construction", "bypass", "alias", "string", None):
-        for item in factory.imports:
-            module, _, name = item.partition(":")
-            lines.append(f"from {module} import {name}" if name else f"import {module}")
-        create = factory.create.replace("{context}", "user_context")
-        lines += ["", f"engine = {create}" if group.name == "engine" else f"instance = {create}"]
-        if factory.scope:
-            lines += ["", "# or, scoped to the request:",
-                      f"async with {factory.scope.replace('{context}', 'user_context')} as instance:", "    ..."]
-        return "\n".join(lines).strip()
-    if kind in ("import", "alias", "string") or kind == "definition":
-        return f"from {group.canonical_module} import {group.canonical_name}"
+def migration_snippet(rule: Rule, group: Group) -> str | None:
+    """The rule's preferred migration (``Rule.migration``) that the group can show."""
+    for kind in rule.migration:
+        if kind == "factory" and group.factory is not None:
+            return _factory_snippet(group, group.factory)
+        if kind == "import":
+            return f"from {group.canonical_module} import {group.canonical_name}"
     return None
+
+
+def _factory_snippet(group: Group, factory: FactorySpec) -> str:
+    lines: list[str] = []
+    for item in factory.imports:
+        module, _, name = item.partition(":")
+        lines.append(f"from {module} import {name}" if name else f"import {module}")
+    create = factory.create.replace("{context}", "user_context")
+    lines += ["", f"engine = {create}" if group.name == "engine" else f"instance = {create}"]
+    if factory.scope:
+        lines += ["", "# or, scoped to the request:",
+                  f"async with {factory.scope.replace('{context}', 'user_context')} as instance:", "    ..."]
+    return "\n".join(lines).strip()
 
 
 def canonical_docstring(state, violation: Violation) -> str | None:

@@ -10,7 +10,8 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-from ssot_lsp.core.codes import RULES, SEVERITIES
+from ssot_lsp.core.rules.registry import RULES
+from ssot_lsp.core.severity import SEVERITIES
 
 SECTION = "ssotLsp"
 LOG_LEVELS = ("error", "warning", "info", "debug")

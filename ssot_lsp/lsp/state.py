@@ -20,6 +20,7 @@ from ssot_lsp.config.loader import (
 )
 from ssot_lsp.config.model import Config
 from ssot_lsp.core import baseline as baseline_core
+from ssot_lsp.core.analysis import analyze_text
 from ssot_lsp.core.baseline import Baseline
 from ssot_lsp.core.engine import analyze
 from ssot_lsp.core.facts import FileFacts, extract_facts
@@ -221,19 +222,15 @@ class FolderState:
         """``statements``: the document's ``StatementCache``, so only edited statements are parsed."""
         module, is_package = self.module_of(path)
         tree = statements.tree(text) if statements is not None else None
-        facts = extract_facts(text, path, module, is_package, tree=tree)
         if not self.settings.enable:
+            facts = extract_facts(text, path, module, is_package, tree=tree)
             return AnalysisResult(facts, [], facts.parsed)
-        cross = False
         in_workspace = self.is_workspace_file(path)
-        if facts.parsed and in_workspace:
-            old = self.index.facts_by_module.get(module)
-            self.index.add(facts)
-            cross = facts_signature(old) != facts_signature(facts)
-        violations = analyze(facts, self.index, self.config, severity_overrides=self.settings.severity or None)
-        if not facts.parsed:
-            violations = [v for v in violations if v.code == "SSOT009"]
-        return AnalysisResult(facts, violations, facts.parsed, cross)
+        analysis = analyze_text(self.index, self.config, path, text, module, is_package, keep=in_workspace,
+                                tree=tree, severity_overrides=self.settings.severity or None)
+        cross = in_workspace and analysis.parsed and facts_signature(analysis.previous) != facts_signature(
+            analysis.facts)
+        return AnalysisResult(analysis.facts, analysis.violations, analysis.parsed, cross)
 
     def restore_disk(self, path: str) -> bool:
         """A document closed: the index goes back to what is on disk. Returns whether facts changed."""

@@ -11,7 +11,8 @@ from importlib import resources
 import pytest
 
 from ssot_lsp.cli.report.github import escape_data, escape_property
-from ssot_lsp.core.codes import RULES
+from ssot_lsp.core.rules.docs import render_page
+from ssot_lsp.core.rules.registry import RULES
 from tests.cli.conftest import LEGACY_CALLER
 
 TEXT_LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>SSOT\d{3}) (?P<message>.+)$")
@@ -109,7 +110,7 @@ def test_sarif_is_schema_valid_with_rules_locations_and_fingerprints(ssot, demo,
     assert driver["name"] == "ssot-lsp"
     assert [r["id"] for r in driver["rules"]] == list(RULES)
     for rule in driver["rules"]:
-        assert rule["helpUri"] == RULES[rule["id"]].docs_url
+        assert rule["help"]["markdown"] == render_page(RULES[rule["id"]])
         assert rule["shortDescription"]["text"] == RULES[rule["id"]].summary
     root_uri = sarif_run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
     assert root_uri == demo.resolve().as_uri() + "/"

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from ssot_lsp.core.codes import RULES
+from ssot_lsp.core.rules.registry import RULES
 from tests.cli.conftest import (
     LEGACY_CALLER,
     REPO,

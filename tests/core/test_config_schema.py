@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 from ssot_lsp.config import keys
 from ssot_lsp.config.defaults import DEFAULT_PROFILE, PROFILES
 from ssot_lsp.config.loader import ConfigError, parse_config_table
-from ssot_lsp.core.codes import RULES, SEVERITIES
+from ssot_lsp.core.rules.registry import RULES
+from ssot_lsp.core.severity import SEVERITIES
 
 
 @pytest.fixture(scope="module")

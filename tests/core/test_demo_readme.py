@@ -54,7 +54,7 @@ def test_readme_count_table_matches_its_rows():
 
 
 def test_newer_syntax_file_is_information_not_error(demo_result):
-    newer = [v for v in demo_result.violations if v.code == "SSOT009" and v.data.get("newerSyntax")]
+    newer = [v for v in demo_result.violations if v.code == "SSOT009" and v.payload.newer_syntax]
     if sys.version_info >= (3, 12):
         assert newer == []
     else:

@@ -1,4 +1,4 @@
-"""Rule docs: one page per code, shipped copies identical, and the configuration page complete."""
+"""Rule docs: one generated page per code, stating the declared fix safety, and the configuration page complete."""
 
 from __future__ import annotations
 
@@ -12,16 +12,30 @@ import jsonschema
 import pytest
 
 from ssot_lsp.config.loader import parse_config_table
-from ssot_lsp.core.codes import RULES
+from ssot_lsp.core.rules.docs import NO_FIX, SAFETY_SENTENCES, fix_section, render_page, stale_pages
+from ssot_lsp.core.rules.registry import ALL, RULES
 
 REPO = Path(__file__).resolve().parents[2]
-DOCS = REPO / "docs" / "rules"
 SHIPPED = REPO / "ssot_lsp" / "data" / "rules"
 
 
+def test_shipped_pages_are_the_pages_generated_from_the_rule_objects():
+    """One source: `python -m ssot_lsp.core.rules.docs` regenerates them after a rule changes."""
+    assert stale_pages(SHIPPED) == []
+    assert sorted(p.name for p in SHIPPED.glob("*.md")) == sorted(f"{code}.md" for code in RULES)
+
+
+def test_a_changed_rule_makes_its_page_stale(tmp_path):
+    for rule in ALL:
+        (tmp_path / f"{rule.code}.md").write_text(render_page(rule), encoding="utf-8")
+    assert stale_pages(tmp_path) == []
+    (tmp_path / "SSOT002.md").write_text(render_page(RULES["SSOT002"]).replace("unsafe", "safe"), encoding="utf-8")
+    assert stale_pages(tmp_path) == ["SSOT002.md"]
+
+
 @pytest.mark.parametrize("code", list(RULES))
-def test_every_rule_has_a_docs_page_with_the_required_sections(code):
-    text = (DOCS / f"{code}.md").read_text(encoding="utf-8")
+def test_every_rule_page_has_the_required_sections(code):
+    text = render_page(RULES[code])
     assert text.startswith(f"# {code} — {RULES[code].name}")
     for section in ("## What it finds", "## Why it matters", "## Example", "## The fix", "## Configuration",
                     "## How to suppress", "jedi"):
@@ -29,13 +43,27 @@ def test_every_rule_has_a_docs_page_with_the_required_sections(code):
 
 
 @pytest.mark.parametrize("code", list(RULES))
-def test_shipped_rule_page_is_identical_to_the_docs_page(code):
-    assert (SHIPPED / f"{code}.md").read_bytes() == (DOCS / f"{code}.md").read_bytes()
+def test_the_fix_section_states_the_declared_safety_and_nothing_else_does(code):
+    rule = RULES[code]
+    section = fix_section(rule)
+    expected = SAFETY_SENTENCES[rule.fix.safety] if rule.fix is not None else NO_FIX
+    assert section.startswith(expected)
+    prose = " ".join(filter(None, [rule.finds, rule.by_hand, rule.fix.summary if rule.fix else ""]))
+    for claim in ("**safe", "**unsafe", "is safe", "is unsafe", "always safe", "Automatic fix"):
+        assert claim not in prose, claim
 
 
-def test_no_extra_pages_in_either_copy():
-    assert sorted(p.name for p in DOCS.glob("*.md")) == sorted(p.name for p in SHIPPED.glob("*.md")) \
-        == sorted(f"{code}.md" for code in RULES)
+def test_rules_without_a_fix_say_so_and_rules_with_one_name_its_class():
+    assert "**No automatic fix.**" in render_page(RULES["SSOT003"])  # SSOT003's old page described a fix
+    assert "**Automatic fix: unsafe.**" in render_page(RULES["SSOT002"])  # its old page called it safe
+
+
+def test_pages_link_nothing_that_does_not_exist():
+    for rule in ALL:
+        text = render_page(rule)
+        assert "https://" not in text and "http://" not in text
+        for target in re.findall(r"\]\(([^)]+)\)", text):
+            assert (SHIPPED / target).is_file(), (rule.code, target)
 
 
 def test_rule_page_is_readable_as_package_resource():

@@ -57,7 +57,7 @@ def test_construction_through_alias_chain_in_other_modules_is_reported(project):
 def test_async_with_construction_is_reported_and_marked(project):
     project.check(SVC, IMPORT + "async def f(ctx):\n    async with ExecutionEngine(None, None, ctx) as e:\n        pass\n")
     (violation,) = [v for v in project.violations(SVC) if v.code == "SSOT002"]
-    assert violation.span.line + 1 == 3 and violation.data["asyncWith"] is True
+    assert violation.span.line + 1 == 3 and violation.payload.async_with is True
 
 
 def test_classmethod_constructor_is_reported(project):
@@ -75,7 +75,7 @@ def test_canonical_compat_constructor_is_reported(project):
                        "async def f(r, b, ctx):\n"
                        "    return await UserExecutionEngine.create_from_legacy(r, b, user_context=ctx)\n")
     (violation,) = project.violations(SVC)
-    assert (violation.code, violation.span.line + 1, violation.data["compat"]) == ("SSOT002", 3, True)
+    assert (violation.code, violation.span.line + 1, violation.payload.compat) == ("SSOT002", 3, True)
 
 
 def test_function_local_import_binding_is_followed(project):
@@ -165,14 +165,14 @@ def test_construction_of_a_function_from_a_legacy_module_is_not_reported(project
 def test_fix_data_marks_plain_def_as_not_fixable(project):
     project.check(SVC, IMPORT + "def f(ctx):\n    return ExecutionEngine(None, None, user_context=ctx)\n")
     (violation,) = [v for v in project.violations(SVC) if v.code == "SSOT002"]
-    assert violation.data["fixable"] is False and "not inside an async def" in violation.data["manual"]
+    assert violation.payload.fixable is False and "not inside an async def" in violation.payload.manual
 
 
 def test_fix_data_in_async_def_with_configured_context_is_fixable(project):
     project.check(SVC, IMPORT + "async def f(ctx):\n    return ExecutionEngine(None, None, user_context=ctx)\n")
     (violation,) = [v for v in project.violations(SVC) if v.code == "SSOT002"]
-    assert violation.data["fixable"] is True
-    assert violation.data["context"] == {"position": 2, "keyword": "user_context"}
+    assert violation.payload.fixable is True
+    assert violation.payload.to_wire()["context"] == {"position": 2, "keyword": "user_context"}
 
 
 def test_construction_of_supervisor_duplicate_is_reported_in_its_group(project):

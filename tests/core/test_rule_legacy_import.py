@@ -70,7 +70,7 @@ def test_type_checking_import_is_marked_in_the_fix_data(project):
             from {LEGACY_MOD} import ExecutionEngine
         """)
     (violation,) = project.violations(SVC)
-    assert violation.data["typeChecking"] is True
+    assert violation.payload.type_checking is True
 
 
 def test_import_in_try_block_is_reported(project):

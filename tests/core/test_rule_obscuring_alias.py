@@ -56,4 +56,4 @@ def test_call_through_obscuring_alias_is_construction_not_bypass(project):
 def test_fix_data_names_the_honest_name(project):
     aliases(project, f"from {LEGACY_MOD} import ExecutionEngine as UserExecutionEngine\n")
     (violation,) = [v for v in project.violations(SVC) if v.code == "SSOT008"]
-    assert violation.data["honest"] == "ExecutionEngine"
+    assert violation.payload.honest == "ExecutionEngine"

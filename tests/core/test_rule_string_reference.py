@@ -92,7 +92,7 @@ def test_plain_string_constants_are_not_reported(project):
 def test_replacement_names_the_canonical_target(project):
     refs(project, f"from unittest.mock import patch\n\nP = patch('{LEGACY_MOD}.ExecutionEngine')\n")
     (violation,) = [v for v in project.violations(TEST) if v.code == "SSOT007"]
-    assert violation.data["replacement"] == \
+    assert violation.payload.replacement == \
         "netra_backend.app.agents.supervisor.user_execution_engine.UserExecutionEngine"
 
 

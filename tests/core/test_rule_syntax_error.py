@@ -62,7 +62,7 @@ NEW_FSTRING = LEGACY_IMPORT + (
 def test_python_312_fstring_file_is_analysed_through_libcst(project):
     assert project.check(SVC, NEW_FSTRING) == [(1, "SSOT001"), (3, "SSOT009"), (5, "SSOT002")]
     (syntax,) = [v for v in project.violations(SVC) if v.code == "SSOT009"]
-    assert syntax.severity == "information" and syntax.data["newerSyntax"] is True
+    assert syntax.severity == "information" and syntax.payload.newer_syntax is True
 
 
 @pytest.mark.skipif(sys.version_info >= (3, 12), reason="PEP 701 f-strings parse natively on 3.12+")

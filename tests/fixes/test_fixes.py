@@ -117,7 +117,7 @@ def test_region_equals_whole_module(bench):
         for violation in violations:
             if violation.code not in ("SSOT001", "SSOT002"):
                 continue
-            if violation.code == "SSOT001" and violation.data.get("name") != "ExecutionEngine":
+            if violation.code == "SSOT001" and violation.payload.name != "ExecutionEngine":
                 continue
             doc = Doc(text, path, module, False, bench.index, bench.config, violations)
             plan = fix_legacy_import(doc, violation).plan if violation.code == "SSOT001" else \

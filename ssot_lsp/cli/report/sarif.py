@@ -1,4 +1,4 @@
-"""SARIF 2.1.0 report: rule metadata with help URIs, root-relative locations, stable fingerprints.
+"""SARIF 2.1.0 report: rule metadata with the rules' pages, root-relative locations, stable fingerprints.
 
 Columns are code points (``columnKind: unicodeCodePoints``), 1-based, end column exclusive as
 SARIF defines it. Paths are relative to ``%SRCROOT%`` (the workspace root, given in
@@ -12,11 +12,12 @@ from pathlib import Path
 from urllib.parse import quote
 
 from ssot_lsp import __version__
-from ssot_lsp.core.codes import RULES, SEVERITY_RANK
+from ssot_lsp.core.rules.docs import render_page
+from ssot_lsp.core.rules.registry import ALL, RULES
+from ssot_lsp.core.severity import SEVERITY_RANK
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
-INFORMATION_URI = "https://github.com/ssot-lsp/ssot-lsp"
 FINGERPRINT_NAME = "ssotFingerprint/v1"
 
 LEVELS = {"error": "error", "warning": "warning", "information": "note", "hint": "note"}
@@ -26,20 +27,22 @@ def level_for(severity: str) -> str:
     return LEVELS.get(severity, "warning")
 
 
-def _rules() -> list[dict]:
-    out = []
-    for info in RULES.values():
+def _rules() -> list[dict[str, object]]:
+    """Rule metadata: the rule's page is its help (code scanning shows ``help.markdown``); there is no
+    public docs site to point ``helpUri`` at."""
+    out: list[dict[str, object]] = []
+    for rule in ALL:
         out.append({
-            "id": info.code,
-            "name": _pascal(info.name),
-            "shortDescription": {"text": info.summary},
-            "fullDescription": {"text": f"{info.code} ({info.name}): {info.summary}."},
-            "helpUri": info.docs_url,
-            "help": {"text": f"{info.summary}. See {info.docs_url}",
-                     "markdown": f"{info.summary}. See [{info.code}]({info.docs_url})."},
-            "defaultConfiguration": {"level": level_for(info.default_severity),
-                                     "rank": float(25 * (SEVERITY_RANK[info.default_severity] + 1))},
-            "properties": {"tags": ["ssot", "maintainability"], "ruleName": info.name},
+            "id": rule.code,
+            "name": _pascal(rule.name),
+            "shortDescription": {"text": rule.summary},
+            "fullDescription": {"text": f"{rule.code} ({rule.name}): {rule.summary}. {rule.why}"},
+            "help": {"text": f"{rule.summary}. {rule.why} Run `ssot-lsp rule {rule.code}` for the full page.",
+                     "markdown": render_page(rule)},
+            "defaultConfiguration": {"level": level_for(rule.default_severity),
+                                     "rank": float(25 * (SEVERITY_RANK[rule.default_severity] + 1))},
+            "properties": {"tags": ["ssot", "maintainability"], "ruleName": rule.name,
+                           "fix": rule.fix.safety.value if rule.fix is not None else "none"},
         })
     return out
 
@@ -111,7 +114,6 @@ def build_sarif(violations, result, workspace, lines=None) -> dict:
             "name": "ssot-lsp",
             "version": __version__,
             "semanticVersion": __version__,
-            "informationUri": INFORMATION_URI,
             "rules": _rules(),
         }},
         "originalUriBaseIds": {SRCROOT: {"uri": root.as_uri().rstrip("/") + "/",

@@ -5,7 +5,13 @@ from __future__ import annotations
 import os
 from collections import Counter, defaultdict
 
-from ssot_lsp.core.codes import RULES
+from ssot_lsp.core.rules.registry import ALL, RULES
+from ssot_lsp.core.rules.rule import Rule
+from ssot_lsp.core.violations import Violation
+from ssot_lsp.core.workspace import ScanResult, Workspace
+
+# the order of the summary's lines, by bucket style (see ``Bucket``)
+STYLE_ORDER = ("list", "files", "parts", "count")
 
 
 def display_path(path: str) -> str:
@@ -16,7 +22,8 @@ def display_path(path: str) -> str:
     return path if rel.startswith("..") else rel
 
 
-def render_text(violations, result, workspace, statistics: bool, summary: bool, baselined: int = 0) -> str:
+def render_text(violations: list[Violation], result: ScanResult, workspace: Workspace, statistics: bool,
+                summary: bool, baselined: int = 0) -> str:
     lines = []
     if statistics:
         counts = Counter(v.code for v in violations)
@@ -26,7 +33,7 @@ def render_text(violations, result, workspace, statistics: bool, summary: bool, 
         for v in violations:
             lines.append(f"{display_path(v.path)}:{v.span.line + 1}:{v.span.col + 1}: {v.code} {v.message}")
     if summary and not statistics:
-        lines.extend(audit_summary(violations, result, workspace))
+        lines.extend(audit_summary(violations, workspace))
     tail = f"Found {len(violations)} violation{'s' if len(violations) != 1 else ''}"
     tail += f" in {len({v.path for v in violations})} files ({result.files_analysed} of {result.files_total} files analysed)"
     if baselined:
@@ -35,33 +42,48 @@ def render_text(violations, result, workspace, statistics: bool, summary: bool, 
     return "\n".join(lines) + "\n"
 
 
-def audit_summary(violations, result, workspace) -> list[str]:
-    by_group = defaultdict(list)
+def _buckets(style: str) -> dict[str, list[Rule]]:
+    """Bucket label -> its rules (registry order), for the buckets of one style."""
+    out: dict[str, list[Rule]] = {}
+    for rule in ALL:
+        if rule.bucket is not None and rule.bucket.style == style:
+            out.setdefault(rule.bucket.label, []).append(rule)
+    return out
+
+
+def audit_summary(violations: list[Violation], workspace: Workspace) -> list[str]:
+    by_group: dict[str | None, list[Violation]] = defaultdict(list)
     for v in violations:
-        by_group[v.group or "(files)"].append(v)
+        by_group[v.group].append(v)
     out = ["", "SSOT audit summary"]
     for group in workspace.config.groups:
         items = by_group.get(group.name, [])
-        definitions = [v for v in items if v.code in ("SSOT004", "SSOT005", "SSOT006")]
-        imports = {v.path for v in items if v.code == "SSOT001"}
-        constructions = [v for v in items if v.code in ("SSOT002", "SSOT003")]
-        strings = [v for v in items if v.code == "SSOT007"]
         out.append(f"  [{group.name}] canonical {group.canonical_name} ({group.canonical_module})")
-        label = {"SSOT004": "duplicate definitions", "SSOT005": "duplicate names", "SSOT006": "duplicate event paths"}
-        for code in ("SSOT004", "SSOT005", "SSOT006"):
-            sites = [v for v in definitions if v.code == code]
-            if sites:
-                out.append(f"    {label[code]}: {len(sites)}")
-                for v in sites:
-                    out.append(f"      {v.symbol.rpartition(':')[2]:40s} {display_path(v.path)}:{v.span.line + 1}")
-        out.append(f"    files with legacy imports: {len(imports)}")
-        out.append(f"    construction sites: {len(constructions)} "
-                   f"(legacy {sum(v.code == 'SSOT002' for v in constructions)}, "
-                   f"factory bypass {sum(v.code == 'SSOT003' for v in constructions)})")
-        if strings:
-            out.append(f"    string references (patch/import_module): {len(strings)}")
-    syntax = by_group.get("(files)", [])
-    if syntax:
-        out.append(f"  files that do not parse or need newer syntax: {sum(v.code == 'SSOT009' for v in syntax)}")
+        for style in STYLE_ORDER:
+            for label, rules in _buckets(style).items():
+                out.extend(_bucket_lines(style, label, rules, items))
+    without_group = by_group.get(None, [])
+    for label, rules in _buckets("files-without-group").items():
+        codes = {rule.code for rule in rules}
+        count = sum(v.code in codes for v in without_group)
+        if count:
+            out.append(f"  {label}: {count}")
     out.append("")
     return out
+
+
+def _bucket_lines(style: str, label: str, rules: list[Rule], items: list[Violation]) -> list[str]:
+    codes = {rule.code for rule in rules}
+    sites = [v for v in items if v.code in codes]
+    if style == "files":
+        return [f"    {label}: {len({v.path for v in sites})}"]
+    if style == "parts":
+        parts = ", ".join(f"{rule.bucket.part if rule.bucket else rule.name} "
+                          f"{sum(v.code == rule.code for v in sites)}" for rule in rules)
+        return [f"    {label}: {len(sites)} ({parts})"]
+    if not sites:
+        return []
+    lines = [f"    {label}: {len(sites)}"]
+    if style == "list":
+        lines += [f"      {v.symbol.rpartition(':')[2]:40s} {display_path(v.path)}:{v.span.line + 1}" for v in sites]
+    return lines

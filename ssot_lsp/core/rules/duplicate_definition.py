@@ -2,13 +2,53 @@
 
 from __future__ import annotations
 
-from ssot_lsp.core.rules.base import RuleContext
-from ssot_lsp.core.rules.definitions import report_definitions
-
-CODE = "SSOT004"
+from ssot_lsp.core.classify import Duplicate
+from ssot_lsp.core.rules.context import RuleContext
+from ssot_lsp.core.rules.definitions import DefinitionPayload, report_definitions
+from ssot_lsp.core.rules.example_workspace import CANONICAL_ENGINE_MODULE
+from ssot_lsp.core.rules.rule import Bucket, Example, Rule
 
 
 def check(ctx: RuleContext) -> None:
-    report_definitions(ctx, CODE, lambda cls, discovery: (
-        f"{cls.name} duplicates the {discovery.group.name} SSOT ({discovery.reason}); "
-        f"consolidate into {discovery.group.canonical_name} ({discovery.group.canonical_module})"))
+    report_definitions(ctx, RULE, Duplicate.DEFINITION, lambda cls, discovery: RULE.message(
+        "duplicate", name=cls.name, group=discovery.group.name, reason=discovery.reason,
+        canonical=discovery.group.canonical_name, module=discovery.group.canonical_module))
+
+
+RULE = Rule(
+    code="SSOT004",
+    name="duplicate-definition",
+    summary="Duplicate definition of a canonical concept",
+    default_severity="warning",
+    payload=DefinitionPayload,
+    check=check,
+    messages={"duplicate": "{name} duplicates the {group} SSOT ({reason}); consolidate into {canonical} ({module})"},
+    why="A second class implementing the same concept splits the source of truth: fixes land in one copy "
+        "and not the other.",
+    finds="""\
+A class definition that belongs to a group but is not the canonical class ("duplicate engine
+definition"): classes listed in `legacy-symbols`, classes whose name matches `class-pattern`
+(`ExecutionEngine$`, so `ExecutionEngineFactory` and `ExecutionEngineRegistry` are not engines), and
+subclasses of legacy classes — also transitive ones and through aliases or module attributes — when
+`subclasses-of-legacy` is true. A class matching several reasons gives one finding. Subclasses of the
+canonical class are not reported unless `canonical-subclasses-are-duplicates = true`. Names in
+`allowed` are never reported. Definitions inside legacy modules are reported (they are what has to go).""",
+    config_keys="`class-pattern`, `legacy-symbols`, `subclasses-of-legacy`, "
+                "`canonical-subclasses-are-duplicates`, `allowed`, `needles`",
+    by_hand="""\
+Consolidating a class means moving its behaviour into the canonical class (or a subclass of it) and
+deleting it. The finding's related information points to the canonical definition.""",
+    bucket=Bucket("duplicate definitions", "list"),
+    migration=("import",),
+    invalid=(
+        Example("class LocalExecutionEngine:\n    pass\n"),
+        Example("from netra_backend.app.agents.supervisor.request_scoped_execution_engine import (\n"
+                "    RequestScopedExecutionEngine,\n)\n\n\n"
+                "class BatchWorker(RequestScopedExecutionEngine):\n    pass\n"),
+    ),
+    valid=(
+        Example(f"from {CANONICAL_ENGINE_MODULE} import UserExecutionEngine\n\n\n"
+                "class BatchWorker(UserExecutionEngine):\n    pass\n"),
+        Example("class ExecutionEngineRegistry:\n    pass\n"),
+    ),
+)

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from ssot_lsp.core.rules.base import RuleContext
+from ssot_lsp.core.classify import Duplicate
+from ssot_lsp.core.rules.context import RuleContext
+from ssot_lsp.core.rules.definitions import DefinitionPayload, discoveries
+from ssot_lsp.core.rules.rule import Bucket, Example, Rule
 from ssot_lsp.core.violations import Related
-from ssot_lsp.core.rules.definitions import discoveries
-
-CODE = "SSOT005"
 
 
 def check(ctx: RuleContext) -> None:
-    for cls, discovery in discoveries(ctx, CODE):
+    for cls, discovery in discoveries(ctx, Duplicate.NAME):
         group = discovery.group
         related = []
         for module, other in ctx.classifier.definitions_of(group):
@@ -19,7 +19,45 @@ def check(ctx: RuleContext) -> None:
             path = ctx.index.known_modules.get(module, module)
             role = "canonical" if f"{module}:{other.name}" == group.canonical else "other"
             related.append(Related(path, other.span, f"{role} definition of {other.name} in {module}"))
-        ctx.report(CODE, cls.span,
-                   f"{cls.name}: {discovery.reason}; the SSOT is {group.canonical_name} in {group.canonical_module}",
-                   group=group, stmt_line=cls.stmt_line, symbol=f"{ctx.facts.module}:{cls.name}",
-                   related=tuple(related), data={"kind": "definition", "canonical": group.canonical})
+        ctx.report(RULE, cls.span,
+                   RULE.message("name", name=cls.name, reason=discovery.reason, canonical=group.canonical_name,
+                                module=group.canonical_module),
+                   DefinitionPayload(canonical=group.canonical), group=group, stmt_line=cls.stmt_line,
+                   symbol=f"{ctx.facts.module}:{cls.name}", related=tuple(related))
+
+
+RULE = Rule(
+    code="SSOT005",
+    name="duplicate-name",
+    summary="Second definition of the canonical class's name",
+    default_severity="error",
+    payload=DefinitionPayload,
+    check=check,
+    messages={"name": "{name}: {reason}; the SSOT is {canonical} in {module}"},
+    why="Two classes with the canonical name make imports ambiguous; which one a module gets depends on "
+        "where it imports from.",
+    finds="""\
+For groups with `duplicate-name = true`: a second class with the canonical class's name
+(`SupervisorAgent` in `supervisor_consolidated.py`), or a class extending a non-canonical one of that
+name (`ChatOrchestrator(SupervisorAgent)` where `SupervisorAgent` comes from the duplicate). Such
+classes are SSOT005 only, not also SSOT004. Classes extending the canonical class
+(`WorkflowOrchestrator`) are fine. The related information lists every other definition of the name
+(the canonical one marked as such).""",
+    config_keys="`duplicate-name`, `canonical`, `legacy-modules`, `subclasses-of-legacy`",
+    by_hand="""\
+Two classes with one name make every `import SupervisorAgent` a coin toss: which one a module gets
+depends on its import path, so two requests can run through different supervisors. Re-point a
+subclass's import to the canonical class by hand (the two classes may differ); deleting the duplicate
+is the goal.""",
+    bucket=Bucket("duplicate names", "list"),
+    migration=("import",),
+    invalid=(
+        Example("from netra_backend.app.agents.supervisor_consolidated import SupervisorAgent\n\n\n"
+                "class ChatOrchestrator(SupervisorAgent):\n    pass\n"),
+        Example("class SupervisorAgent:\n    pass\n"),
+    ),
+    valid=(
+        Example("from netra_backend.app.agents.supervisor_ssot import SupervisorAgent\n\n\n"
+                "class ChatOrchestrator(SupervisorAgent):\n    pass\n"),
+    ),
+)

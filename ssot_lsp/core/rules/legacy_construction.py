@@ -2,58 +2,166 @@
 
 from __future__ import annotations
 
-from ssot_lsp.core.classify import COMPAT, LEGACY
-from ssot_lsp.core.rules.base import RuleContext, canonical_hint, short
+from dataclasses import dataclass
+from typing import ClassVar
 
-CODE = "SSOT002"
+from ssot_lsp.config.model import ContextArg, Group
+from ssot_lsp.core.classify import COMPAT, LEGACY, Role
+from ssot_lsp.core.facts import CallFact
+from ssot_lsp.core.index import Ref
+from ssot_lsp.core.payload import Payload
+from ssot_lsp.core.rules.context import RuleContext, canonical_hint, short
+from ssot_lsp.core.rules.example_workspace import FACTORY_MODULE, LEGACY_ENGINE_MODULE
+from ssot_lsp.core.rules.rule import (
+    Bucket,
+    Example,
+    FixSpec,
+    Rule,
+    Safety,
+)
+from ssot_lsp.core.text import Span
+
+
+@dataclass(frozen=True, slots=True)
+class ConstructionPayload(Payload):
+    """Where the call is and what the factory call replacing it needs."""
+
+    KIND: ClassVar[str] = "construction"
+    legacy: str  # what is called: ``module:Class`` or ``module:Class.method``
+    canonical: str
+    compat: bool  # a compatibility constructor of the canonical class
+    callee: str  # the callee's dotted text
+    context: ContextArg | None  # where the user context is passed (configured), None when unknown
+    async_scope: bool
+    async_with: bool
+    awaited: bool
+    fixable: bool
+    manual: str  # what to do by hand when the fix cannot be made ('' when it can)
+    call_range: Span
+
+    def manual_text(self) -> str:
+        return self.manual
 
 
 def check(ctx: RuleContext) -> None:
     if ctx.in_legacy_module:
         return
-    facts, index, classifier = ctx.facts, ctx.index, ctx.classifier
-    for call in facts.calls:
-        ref = index.resolve_expr(facts, call.scope, call.callee)
-        if ref is None or ref.is_module:
-            continue
-        role = classifier.role(ref if not ref.attr else _owner(ref))
-        if ref.attr:
-            full_role = classifier.role(ref)
-            if full_role is not None and full_role.role == COMPAT:
-                role = full_role
-            elif role is None or role.role != LEGACY or not classifier.is_constructor_attr(ref):
-                continue
-        elif role is None or role.role != LEGACY or ref.kind not in ("class", "external"):
-            continue
-        if ref.kind == "external" and ref.symbol not in role.group.legacy_symbols:
-            continue
-        group = role.group
-        context = group.context_args.get(ref.qualname) or group.context_args.get(ref.symbol) if not ref.attr \
-            else group.context_args.get(ref.qualname)
-        what = f"{short(ref.symbol)}.{ref.attr}" if ref.attr else short(ref.symbol)
-        fixable = group.factory is not None and context is not None and call.async_scope
-        if group.factory is None:
-            manual = canonical_hint(group)
-        elif context is None:
-            manual = (f"no context argument is configured for {ref.qualname}: pass the user context to "
-                      f"{group.factory.create.replace('{context}', 'user_context')} by hand")
-        elif not call.async_scope:
-            manual = ("not inside an async def: move the construction into async code and use "
-                      f"{group.factory.create.replace('{context}', 'user_context')}")
-        else:
-            manual = ""
-        message = f"construction of legacy {what}; {canonical_hint(group)}"
-        ctx.report(CODE, call.span, message, group=group, stmt_line=call.stmt_line, symbol=ref.qualname, data={
-            "kind": "construction", "legacy": ref.qualname, "canonical": group.canonical,
-            "compat": role.role == COMPAT, "callee": call.callee,
-            "context": {"position": context.position, "keyword": context.keyword} if context else None,
-            "asyncScope": call.async_scope, "asyncWith": call.async_with, "awaited": call.awaited,
-            "fixable": fixable, "manual": manual,
-            "callRange": [call.call_span.line, call.call_span.col, call.call_span.end_line, call.call_span.end_col],
-        })
+    for call in ctx.facts.calls:
+        found = _legacy_call(ctx, call)
+        if found is not None:
+            ref, role = found
+            _report(ctx, call, ref, role)
 
 
-def _owner(ref):
-    from ssot_lsp.core.index import Ref
+def _legacy_call(ctx: RuleContext, call: CallFact) -> tuple[Ref, Role] | None:
+    """The reference and role of a call that constructs a legacy instance (None for any other call)."""
+    classifier = ctx.classifier
+    ref = ctx.index.resolve_expr(ctx.facts, call.scope, call.callee)
+    if ref is None or ref.is_module:
+        return None
+    role = classifier.role(ref if not ref.attr else Ref(ref.module, ref.name, None, ref.kind))
+    if ref.attr:
+        full_role = classifier.role(ref)
+        if full_role is not None and full_role.role == COMPAT:
+            role = full_role
+        elif role is None or role.role != LEGACY or not classifier.is_constructor_attr(ref):
+            return None
+    elif role is None or role.role != LEGACY or ref.kind not in ("class", "external"):
+        return None
+    if ref.kind == "external" and ref.symbol not in role.group.legacy_symbols:
+        return None
+    return ref, role
 
-    return Ref(ref.module, ref.name, None, ref.kind)
+
+def _report(ctx: RuleContext, call: CallFact, ref: Ref, role: Role) -> None:
+    group = role.group
+    if ref.attr:
+        context = group.context_args.get(ref.qualname)
+    else:
+        context = group.context_args.get(ref.qualname) or group.context_args.get(ref.symbol)
+    what = f"{short(ref.symbol)}.{ref.attr}" if ref.attr else short(ref.symbol)
+    payload = ConstructionPayload(
+        legacy=ref.qualname, canonical=group.canonical, compat=role.role == COMPAT, callee=call.callee,
+        context=context, async_scope=call.async_scope, async_with=call.async_with, awaited=call.awaited,
+        fixable=group.factory is not None and context is not None and call.async_scope,
+        manual=_manual(group, ref, context, call.async_scope), call_range=call.call_span)
+    ctx.report(RULE, call.span, RULE.message("construction", what=what, hint=canonical_hint(group)), payload,
+               group=group, stmt_line=call.stmt_line, symbol=ref.qualname)
+
+
+def _manual(group: Group, ref: Ref, context: ContextArg | None, async_scope: bool) -> str:
+    if group.factory is None:
+        return canonical_hint(group)
+    create = group.factory.create.replace("{context}", "user_context")
+    if context is None:
+        return RULE.message("no-context", legacy=ref.qualname, create=create)
+    if not async_scope:
+        return RULE.message("not-async", create=create)
+    return ""
+
+
+RULE = Rule(
+    code="SSOT002",
+    name="legacy-construction",
+    summary="Construction of a legacy class",
+    default_severity="error",
+    payload=ConstructionPayload,
+    check=check,
+    messages={
+        "construction": "construction of legacy {what}; {hint}",
+        "no-context": "no context argument is configured for {legacy}: pass the user context to {create} by hand",
+        "not-async": "not inside an async def: move the construction into async code and use {create}",
+    },
+    why="Each construction of a legacy class creates state outside the canonical implementation (for "
+        "engines: shared instead of per-user), so behaviour depends on which path a request took.",
+    finds="""\
+A call that creates an instance of a legacy class, through any binding: the name itself, an import
+alias, a module attribute (`ee.ExecutionEngine(...)`), a module-level alias or an alias chain across
+modules, a star-imported name, `async with Legacy(...)`, a classmethod constructor
+(`ExecutionEngine.create_for_request(...)`), and deprecated compatibility constructors of the
+canonical class listed in `compat-constructors` (`UserExecutionEngine.create_from_legacy(...)`).
+
+Not constructions: `isinstance(x, ExecutionEngine)`, annotations, `Mock(spec=ExecutionEngine)`,
+mentions in strings, docstrings and comments, ordinary (non-classmethod) methods called on the class,
+and calls inside legacy modules.
+
+**Local names.** Only bindings that resolve to a legacy symbol count. A parameter or a local variable
+that happens to be called `ExecutionEngine` is not reported, and it also hides a module-level import
+of the same name inside that function (the call creates whatever was passed in).""",
+    config_keys="`legacy-symbols`, `legacy-modules`, `compat-constructors`, `context-args`, "
+                "`factory` (`create`, `scope`, `async`, `supplied-args`, `imports`)",
+    fix=FixSpec(
+        safety=Safety.UNSAFE,
+        entry="ssot_lsp.fixes.construction:CONSTRUCTION_FIX",
+        summary="""\
+The fix replaces the call with `await (await get_execution_engine_factory()).create_for_user(ctx)`
+(the group's `factory.create` template) and `async with` with `factory.scope`; arguments listed in
+`factory.supplied-args` (registry, bridge, …) are dropped because the factory supplies them. A new
+per-user engine from the factory replaces a shared one, which changes behaviour that relied on shared
+state — review every such site. It is offered only inside an `async def` and when `context-args`
+says where the user context is passed; otherwise the finding says what to do by hand ("not inside an
+async def", "no context argument is configured")."""),
+    by_hand="Create the canonical class through the group's factory, passing the user context.",
+    bucket=Bucket("construction sites", "parts", part="legacy"),
+    migration=("factory",),
+    invalid=(
+        Example(f"from {LEGACY_ENGINE_MODULE} import ExecutionEngine\n\n\n"
+                "async def build(registry, bridge, ctx):\n"
+                "    return ExecutionEngine(registry, bridge, user_context=ctx)\n",
+                fixed=f"from {LEGACY_ENGINE_MODULE} import ExecutionEngine\n"
+                      f"from {FACTORY_MODULE} import get_execution_engine_factory\n\n\n"
+                      "async def build(registry, bridge, ctx):\n"
+                      "    return await (await get_execution_engine_factory()).create_for_user(ctx)\n"),
+        Example(f"from {LEGACY_ENGINE_MODULE} import ExecutionEngine\n\n\n"
+                "def build(registry, bridge, ctx):\n"
+                "    return ExecutionEngine(registry, bridge, user_context=ctx)\n"),
+        Example(f"import {LEGACY_ENGINE_MODULE} as ee\n\n\n"
+                "async def build(registry, bridge, ctx):\n"
+                "    return ee.ExecutionEngine.create_for_request(registry, bridge, ctx)\n"),
+    ),
+    valid=(
+        Example(f"from {LEGACY_ENGINE_MODULE} import ExecutionEngine\n\n\n"
+                "def is_legacy(engine) -> bool:\n    return isinstance(engine, ExecutionEngine)\n"),
+        Example("def build(ExecutionEngine, ctx):\n    return ExecutionEngine(ctx)\n"),
+    ),
+)

@@ -2,60 +2,103 @@
 
 from __future__ import annotations
 
-from ssot_lsp.core.classify import ALLOWED, LEGACY
-from ssot_lsp.core.rules.base import RuleContext, canonical_hint
+from dataclasses import dataclass
+from typing import ClassVar
 
-CODE = "SSOT001"
+from ssot_lsp.config.model import Group
+from ssot_lsp.core.classify import ALLOWED, LEGACY
+from ssot_lsp.core.facts import ImportFact
+from ssot_lsp.core.index import Ref
+from ssot_lsp.core.payload import Payload
+from ssot_lsp.core.rules.context import RuleContext, canonical_hint
+from ssot_lsp.core.rules.example_workspace import (
+    CANONICAL_ENGINE_MODULE,
+    FACTORY_MODULE,
+    LEGACY_ENGINE_MODULE,
+)
+from ssot_lsp.core.rules.rule import (
+    Bucket,
+    Example,
+    FixSpec,
+    Rule,
+    Safety,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportPayload(Payload):
+    """The import statement's parts, so the fix can find and rewrite it."""
+
+    KIND: ClassVar[str] = "import"
+    legacy: str  # the legacy symbol (``module:Name``) or module the import reaches
+    canonical: str
+    module: str
+    name: str | None
+    asname: str | None
+    bound: str | None
+    level: int
+    type_checking: bool
 
 
 def check(ctx: RuleContext) -> None:
     if ctx.in_legacy_module:
         return
-    facts, index, classifier = ctx.facts, ctx.index, ctx.classifier
-    for imp in facts.imports:
+    for imp in ctx.facts.imports:
         if not imp.module:
             continue
         if imp.name is None or imp.name == "*":
-            group = classifier.legacy_module_group(imp.module)
-            if group is None:
-                if imp.name == "*":
-                    _star_reexports(ctx, imp)
-                continue
-            what = f"import of legacy module {imp.module}" if imp.name is None else f"star import from legacy module {imp.module}"
-            ctx.report(CODE, imp.span, f"{what}; {canonical_hint(group)}", group=group, stmt_line=imp.stmt_line,
-                       symbol=imp.module, data=_data(imp, imp.module, group))
-            continue
-        source_group = classifier.legacy_module_group(imp.module)
-        ref = index.resolve_name(imp.module, imp.name)
-        if ref is not None and ref.kind == "external" and index.is_module(f"{imp.module}.{imp.name}"):
-            ref = None
-        role = classifier.role(ref)
-        if role is not None and role.role == ALLOWED:
-            continue
-        if source_group is not None and source_group.is_allowed(imp.module, imp.name):
-            continue
-        if source_group is not None:
-            group = source_group
-            message = f"import of {imp.name} from legacy module {imp.module}; {canonical_hint(group)}"
-        elif role is not None and role.role == LEGACY:
-            group = role.group
-            via = "" if ref.module == imp.module else f" (re-exported from {ref.qualname})"
-            kind = "legacy module" if ref.is_module else "legacy"
-            message = f"import of {kind} {imp.name}{via}; {canonical_hint(group)}"
+            _module_import(ctx, imp)
         else:
-            submodule = f"{imp.module}.{imp.name}"
-            group = classifier.legacy_module_group(submodule)
-            if group is None:
-                continue
-            message = f"import of legacy module {submodule}; {canonical_hint(group)}"
-        ctx.report(CODE, imp.span, message, group=group, stmt_line=imp.stmt_line,
-                   symbol=ref.qualname if ref is not None else f"{imp.module}:{imp.name}",
-                   data=_data(imp, ref.qualname if ref is not None else f"{imp.module}:{imp.name}", group))
+            _name_import(ctx, imp)
 
 
-def _star_reexports(ctx: RuleContext, imp) -> None:
+def _module_import(ctx: RuleContext, imp: ImportFact) -> None:
+    """``import legacy.module`` or ``from legacy.module import *`` (or a star import re-exporting legacy)."""
+    group = ctx.classifier.legacy_module_group(imp.module)
+    if group is None:
+        if imp.name == "*":
+            _star_reexports(ctx, imp)
+        return
+    situation = "module" if imp.name is None else "star"
+    ctx.report(RULE, imp.span, RULE.message(situation, module=imp.module, hint=canonical_hint(group)),
+               _payload(imp, imp.module, group), group=group, stmt_line=imp.stmt_line, symbol=imp.module)
+
+
+def _name_import(ctx: RuleContext, imp: ImportFact) -> None:
+    classifier, index = ctx.classifier, ctx.index
+    assert imp.name is not None
+    source_group = classifier.legacy_module_group(imp.module)
+    ref = index.resolve_name(imp.module, imp.name)
+    if ref is not None and ref.kind == "external" and index.is_module(f"{imp.module}.{imp.name}"):
+        ref = None
+    role = classifier.role(ref)
+    if role is not None and role.role == ALLOWED:
+        return
+    if source_group is not None and source_group.is_allowed(imp.module, imp.name):
+        return
+    if source_group is not None:
+        group = source_group
+        message = RULE.message("from-module", name=imp.name, module=imp.module, hint=canonical_hint(group))
+    elif role is not None and role.role == LEGACY and ref is not None:
+        group = role.group
+        via = "" if ref.module == imp.module else f" (re-exported from {ref.qualname})"
+        kind = "legacy module" if ref.is_module else "legacy"
+        message = RULE.message("name", kind=kind, name=imp.name, via=via, hint=canonical_hint(group))
+    else:
+        submodule = f"{imp.module}.{imp.name}"
+        found = classifier.legacy_module_group(submodule)
+        if found is None:
+            return
+        group = found
+        message = RULE.message("module", module=submodule, hint=canonical_hint(group))
+    symbol = ref.qualname if ref is not None else f"{imp.module}:{imp.name}"
+    ctx.report(RULE, imp.span, message, _payload(imp, symbol, group), group=group, stmt_line=imp.stmt_line,
+               symbol=symbol)
+
+
+def _star_reexports(ctx: RuleContext, imp: ImportFact) -> None:
     """``from pkg import *`` where ``pkg`` exports legacy names: one finding naming all of them."""
-    legacy: list[tuple[str, object]] = []
+    legacy: list[tuple[str, Ref, Group]] = []
     for name in ctx.index.exported_names(imp.module):
         ref = ctx.index.resolve_name(imp.module, name)
         if ref is None or (ref.kind == "external" and ctx.index.is_module(f"{imp.module}.{name}")):
@@ -65,22 +108,77 @@ def _star_reexports(ctx: RuleContext, imp) -> None:
             legacy.append((name, ref, role.group))
     if not legacy:
         return
-    groups = []
+    groups: list[Group] = []
     for _, _, group in legacy:
         if not any(group is seen for seen in groups):
             groups.append(group)
     names = ", ".join(name for name, _, _ in legacy)
     first_ref = legacy[0][1]
     for group in groups:
-        ctx.report(CODE, imp.span,
-                   f"star import from {imp.module} brings in legacy {names}; {canonical_hint(group)}",
-                   group=group, stmt_line=imp.stmt_line, symbol=f"{imp.module}:*",
-                   data=_data(imp, first_ref.qualname, group))
+        ctx.report(RULE, imp.span,
+                   RULE.message("star-reexport", module=imp.module, names=names, hint=canonical_hint(group)),
+                   _payload(imp, first_ref.qualname, group), group=group, stmt_line=imp.stmt_line,
+                   symbol=f"{imp.module}:*")
 
 
-def _data(imp, legacy: str, group) -> dict:
-    return {
-        "kind": "import", "legacy": legacy, "canonical": group.canonical, "module": imp.module,
-        "name": imp.name, "asname": imp.asname, "bound": imp.bound, "level": imp.level,
-        "typeChecking": imp.type_checking,
-    }
+def _payload(imp: ImportFact, legacy: str, group: Group) -> ImportPayload:
+    return ImportPayload(legacy=legacy, canonical=group.canonical, module=imp.module, name=imp.name,
+                         asname=imp.asname, bound=imp.bound, level=imp.level, type_checking=imp.type_checking)
+
+
+RULE = Rule(
+    code="SSOT001",
+    name="legacy-import",
+    summary="Import of a legacy module or symbol",
+    default_severity="warning",
+    payload=ImportPayload,
+    check=check,
+    messages={
+        "module": "import of legacy module {module}; {hint}",
+        "star": "star import from legacy module {module}; {hint}",
+        "from-module": "import of {name} from legacy module {module}; {hint}",
+        "name": "import of {kind} {name}{via}; {hint}",
+        "star-reexport": "star import from {module} brings in legacy {names}; {hint}",
+    },
+    why="Importing the legacy implementation keeps it alive and lets new code depend on it; every import "
+        "is another place the migration has to touch.",
+    finds="""\
+An `import` or `from … import` that brings in a legacy module or a name that resolves to a legacy
+symbol: absolute and relative imports (`from . import execution_engine`), imports inside functions,
+under `if TYPE_CHECKING:`, in `try`/`except ImportError`, `import a.b.c` and `import a.b.c as m`,
+star imports of a legacy module, star imports of a package whose exports include a legacy name, and
+names re-exported through a package `__init__` or an alias chain across modules (`OldEngine` →
+`LegacyEngine` → `ExecutionEngine`).
+
+Not reported: names listed in the group's `allowed` (e.g. `IExecutionEngine`,
+`ExecutionEngineCapabilities`), imports of the canonical class or its factory, and imports inside a
+legacy module itself (there only class definitions are reported).""",
+    config_keys="`legacy-modules`, `legacy-symbols`, `allowed`, `canonical`, `factory.imports`, `source-roots`",
+    fix=FixSpec(
+        safety=Safety.PER_SITE,
+        entry="ssot_lsp.fixes.imports:LEGACY_IMPORT_FIX",
+        summary="""\
+The fix replaces the import with the canonical one and rewrites every use of the bound name with it:
+annotations (also string annotations) become `UserExecutionEngine`, constructions become the factory
+call (see [SSOT002](SSOT002.md)), `__all__` entries follow. When only annotations change, behaviour
+is kept; when it also rewrites constructions, `isinstance`/`issubclass` checks, `Mock(spec=...)` or
+`patch.object(...)` targets, behaviour changes and the fix's title says so. It is withheld (with the
+reason) when a use cannot be rewritten: the name passed around as a value, subclassed, bound twice,
+or imported from this module by other modules."""),
+    by_hand="Import the canonical class (or its factory) instead, and migrate the uses of the legacy name.",
+    bucket=Bucket("files with legacy imports", "files"),
+    migration=("factory", "import"),
+    invalid=(
+        Example(f"from {LEGACY_ENGINE_MODULE} import ExecutionEngine\n\n\n"
+                "def describe(engine: ExecutionEngine) -> str:\n    return repr(engine)\n",
+                fixed=f"from {CANONICAL_ENGINE_MODULE} import UserExecutionEngine\n\n\n"
+                      "def describe(engine: UserExecutionEngine) -> str:\n    return repr(engine)\n"),
+        Example(f"import {LEGACY_ENGINE_MODULE} as ee\n"),
+        Example("from netra_backend.app.agents.supervisor import execution_engine\n"),
+    ),
+    valid=(
+        Example(f"from {CANONICAL_ENGINE_MODULE} import UserExecutionEngine\n"
+                f"from {FACTORY_MODULE} import get_execution_engine_factory\n"),
+        Example("from netra_backend.app.agents.execution_engine_interface import IExecutionEngine\n"),
+    ),
+)

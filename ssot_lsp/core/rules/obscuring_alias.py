@@ -2,50 +2,112 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import ClassVar
+
+from ssot_lsp.config.model import Group
 from ssot_lsp.config.regex_safety import search_identifier
 from ssot_lsp.core.classify import CANONICAL, LEGACY
-from ssot_lsp.core.rules.base import RuleContext, short
+from ssot_lsp.core.index import Ref
+from ssot_lsp.core.payload import Payload
+from ssot_lsp.core.rules.context import RuleContext, short
+from ssot_lsp.core.rules.example_workspace import (
+    CANONICAL_ENGINE_MODULE,
+    LEGACY_ENGINE_MODULE,
+)
+from ssot_lsp.core.rules.rule import Example, FixSpec, Rule, Safety
+from ssot_lsp.core.text import Span
 
-CODE = "SSOT008"
+
+@dataclass(frozen=True, slots=True)
+class AliasPayload(Payload):
+    KIND: ClassVar[str] = "alias"
+    bound: str  # the name the alias binds
+    honest: str  # the name it should have
+    target: str  # what it refers to (``module:Name``)
 
 
-def _legacy_names(group) -> set[str]:
-    return {short(s) for s in group.legacy_symbols}
-
-
-def _looks_legacy(group, name: str) -> bool:
+def _looks_legacy(group: Group, name: str) -> bool:
     if name == group.canonical_name:
         return False
-    if name in _legacy_names(group):
+    if name in {short(s) for s in group.legacy_symbols}:
         return True
     return group.class_pattern is not None and search_identifier(group.class_pattern, name)
+
+
+def _candidates(ctx: RuleContext) -> list[tuple[str, Ref | None, Span, int, str]]:
+    """(bound name, what it refers to, span, statement line, original name) of every alias."""
+    facts, index = ctx.facts, ctx.index
+    out: list[tuple[str, Ref | None, Span, int, str]] = []
+    for imp in facts.imports:
+        if imp.asname and imp.name not in (None, "*"):
+            out.append((imp.asname, index.resolve_name(imp.module, imp.name), imp.span, imp.stmt_line, imp.name))
+    for alias in facts.aliases:
+        out.append((alias.name, index.resolve_expr(facts, 0, alias.target), alias.span, alias.stmt_line,
+                    alias.target.rpartition(".")[2]))
+    return out
 
 
 def check(ctx: RuleContext) -> None:
     if ctx.in_legacy_module:
         return
-    facts, index, classifier = ctx.facts, ctx.index, ctx.classifier
-    candidates = []
-    for imp in facts.imports:
-        if imp.asname and imp.name not in (None, "*"):
-            candidates.append((imp.asname, index.resolve_name(imp.module, imp.name), imp.span, imp.stmt_line,
-                               imp.name))
-    for alias in facts.aliases:
-        candidates.append((alias.name, index.resolve_expr(facts, 0, alias.target), alias.span, alias.stmt_line,
-                           alias.target.rpartition(".")[2]))
-    for bound, ref, span, stmt_line, original in candidates:
-        role = classifier.role(ref)
-        if role is None:
+    for bound, ref, span, stmt_line, original in _candidates(ctx):
+        role = ctx.classifier.role(ref)
+        if role is None or ref is None:
             continue
         group = role.group
         if role.role == LEGACY and bound == group.canonical_name:
-            message = (f"legacy {ref.qualname} is bound to the canonical name {bound}; "
-                       f"use the honest name {original} until it is migrated")
+            message = RULE.message("legacy-as-canonical", target=ref.qualname, bound=bound, honest=original)
             honest = original
         elif role.role == CANONICAL and _looks_legacy(group, bound):
-            message = f"canonical {group.canonical_name} is bound to the legacy name {bound}; call it {group.canonical_name}"
+            message = RULE.message("canonical-as-legacy", canonical=group.canonical_name, bound=bound)
             honest = group.canonical_name
         else:
             continue
-        ctx.report(CODE, span, message, group=group, stmt_line=stmt_line, symbol=f"{ref.qualname} as {bound}",
-                   data={"kind": "alias", "bound": bound, "honest": honest, "target": ref.qualname})
+        ctx.report(RULE, span, message, AliasPayload(bound=bound, honest=honest, target=ref.qualname),
+                   group=group, stmt_line=stmt_line, symbol=f"{ref.qualname} as {bound}")
+
+
+RULE = Rule(
+    code="SSOT008",
+    name="obscuring-alias",
+    summary="Alias that hides what is imported",
+    default_severity="warning",
+    payload=AliasPayload,
+    check=check,
+    messages={
+        "legacy-as-canonical": "legacy {target} is bound to the canonical name {bound}; "
+                               "use the honest name {honest} until it is migrated",
+        "canonical-as-legacy": "canonical {canonical} is bound to the legacy name {bound}; call it {canonical}",
+    },
+    why="An alias that gives a legacy symbol the canonical name (or the reverse) hides what is really used "
+        "and makes the code look migrated when it is not.",
+    finds="""\
+An alias that hides what is imported: a legacy symbol bound to the canonical name
+(`from …execution_engine import ExecutionEngine as UserExecutionEngine`), or the canonical class bound
+to a legacy name or a name matching `class-pattern` (`UserExecutionEngine as ExecutionEngine`), by an
+import alias or a module-level assignment. Honest aliases (`ExecutionEngine as LegacyEngine`) and
+neutral names (`UserExecutionEngine as Engine`) are fine. Calls through such an alias are SSOT002,
+not SSOT003.""",
+    config_keys="`canonical`, `legacy-symbols`, `class-pattern`",
+    fix=FixSpec(
+        safety=Safety.SAFE,
+        entry="ssot_lsp.fixes.imports:ALIAS_FIX",
+        summary="""\
+The fix drops the alias and renames every use in the file to the honest name (the payload's
+`honest`); a `Y = X` alias assignment is removed and its uses renamed to `X`. A reviewer reading
+`UserExecutionEngine(...)` then sees what is really used. It is withheld when the alias is used
+elsewhere: imported from this module by other modules, listed in `__all__`, or bound twice."""),
+    by_hand="Import the name without the alias (or under an honest one) and rename its uses.",
+    invalid=(
+        Example(f"from {CANONICAL_ENGINE_MODULE} import UserExecutionEngine as ExecutionEngine\n\n\n"
+                "def describe(engine: ExecutionEngine) -> str:\n    return repr(engine)\n",
+                fixed=f"from {CANONICAL_ENGINE_MODULE} import UserExecutionEngine\n\n\n"
+                      "def describe(engine: UserExecutionEngine) -> str:\n    return repr(engine)\n"),
+        Example(f"from {LEGACY_ENGINE_MODULE} import ExecutionEngine as UserExecutionEngine\n"),
+    ),
+    valid=(
+        Example(f"from {LEGACY_ENGINE_MODULE} import ExecutionEngine as LegacyEngine\n"),
+        Example(f"from {CANONICAL_ENGINE_MODULE} import UserExecutionEngine as Engine\n"),
+    ),
+)

@@ -2,15 +2,38 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import ClassVar
+
+from ssot_lsp.config.model import Group
 from ssot_lsp.core.classify import LEGACY
-from ssot_lsp.core.facts import resolve_relative
-from ssot_lsp.core.rules.base import RuleContext, canonical_hint
+from ssot_lsp.core.facts import StringRefFact, resolve_relative
+from ssot_lsp.core.payload import Payload
+from ssot_lsp.core.rules.context import RuleContext, canonical_hint
+from ssot_lsp.core.rules.example_workspace import (
+    CANONICAL_ENGINE_MODULE,
+    LEGACY_ENGINE_MODULE,
+)
+from ssot_lsp.core.rules.rule import (
+    Bucket,
+    Example,
+    FixSpec,
+    Rule,
+    Safety,
+)
 
-CODE = "SSOT007"
+
+@dataclass(frozen=True, slots=True)
+class StringPayload(Payload):
+    KIND: ClassVar[str] = "string"
+    value: str  # the string as written (for patch.object: the attribute name)
+    replacement: str  # the canonical target the string should name
+    patch_kind: str  # the helper: 'patch', 'patch.object', 'import_module' or '__import__'
+    canonical: str
 
 
-def legacy_target(ctx: RuleContext, dotted: str):
-    """(group, canonical replacement string or None) when a dotted string names something legacy."""
+def legacy_target(ctx: RuleContext, dotted: str) -> tuple[Group, str] | None:
+    """(group, canonical replacement string) when a dotted string names something legacy."""
     classifier, index = ctx.classifier, ctx.index
     parts = dotted.split(".")
     configured = {m for g in ctx.config.groups for m in g.legacy_modules}
@@ -22,54 +45,101 @@ def legacy_target(ctx: RuleContext, dotted: str):
         rest = parts[cut:]
         if group is not None:
             if rest:
-                ref = index.resolve_name(module, rest[0])
-                role = classifier.role(ref)
+                role = classifier.role(index.resolve_name(module, rest[0]))
                 if role is not None and role.role != LEGACY:
                     return None
                 if group.is_allowed(module, rest[0]):
                     return None
-                replacement = ".".join([group.canonical_module, group.canonical_name, *rest[1:]])
-            else:
-                replacement = group.canonical_module
-            return group, replacement
+                return group, ".".join([group.canonical_module, group.canonical_name, *rest[1:]])
+            return group, group.canonical_module
         if rest and index.is_module(module):
-            ref = index.resolve_name(module, rest[0])
-            role = classifier.role(ref)
+            role = classifier.role(index.resolve_name(module, rest[0]))
             if role is not None and role.role == LEGACY:
                 return role.group, ".".join([module, role.group.canonical_name, *rest[1:]])
             return None
     return None
 
 
+def _target(ctx: RuleContext, ref: StringRefFact) -> tuple[tuple[Group, str] | None, str]:
+    """What a string reference names (group and replacement, or None) and how to show the call."""
+    if ref.kind == "patch.object":
+        target = ctx.index.resolve_expr(ctx.facts, ref.scope, ref.target_expr or "")
+        if target is None:
+            return None, ""
+        dotted = target.module if target.is_module else f"{target.module}.{target.name}"
+        return legacy_target(ctx, f"{dotted}.{ref.value}"), f"patch.object({ref.target_expr}, {ref.value!r})"
+    value = ref.value
+    if value.startswith(".") and ref.package:
+        level = len(value) - len(value.lstrip("."))
+        value = resolve_relative(ref.package, True, level, value.lstrip(".") or None)
+    if not value or not all(p.isidentifier() for p in value.split(".")):
+        return None, ""
+    return legacy_target(ctx, value), f"{ref.kind}({ref.value!r})"
+
+
 def check(ctx: RuleContext) -> None:
     if ctx.in_legacy_module:
         return
-    facts = ctx.facts
-    for ref in facts.string_refs:
-        if ref.kind == "patch.object":
-            target = ctx.index.resolve_expr(facts, ref.scope, ref.target_expr or "")
-            if target is None:
-                continue
-            dotted = target.module if target.is_module else f"{target.module}.{target.name}"
-            hit = legacy_target(ctx, f"{dotted}.{ref.value}")
-            where = f"patch.object({ref.target_expr}, {ref.value!r})"
-        else:
-            value = ref.value
-            if value.startswith(".") and ref.package:
-                level = len(value) - len(value.lstrip("."))
-                value = resolve_relative(ref.package, True, level, value.lstrip(".") or None)
-            if not value or not all(p.isidentifier() for p in value.split(".")):
-                continue
-            hit = legacy_target(ctx, value)
-            where = f"{ref.kind}({ref.value!r})"
+    for ref in ctx.facts.string_refs:
+        hit, where = _target(ctx, ref)
         if hit is None:
             continue
         group, replacement = hit
-        note = ""
-        if ref.kind in ("patch", "patch.object"):
-            note = ("; patching the defining module does not affect names other modules already imported "
-                    "(e.g. the factory module's own binding)")
-        ctx.report(CODE, ref.span, f"{where} names a legacy target; {canonical_hint(group)}{note}",
-                   group=group, stmt_line=ref.stmt_line, symbol=ref.value,
-                   data={"kind": "string", "value": ref.value, "replacement": replacement,
-                         "patchKind": ref.kind, "canonical": group.canonical})
+        note = RULE.messages["patch-note"] if ref.kind in ("patch", "patch.object") else ""
+        ctx.report(RULE, ref.span, RULE.message("string", where=where, hint=canonical_hint(group), note=note),
+                   StringPayload(value=ref.value, replacement=replacement, patch_kind=ref.kind,
+                                 canonical=group.canonical),
+                   group=group, stmt_line=ref.stmt_line, symbol=ref.value)
+
+
+RULE = Rule(
+    code="SSOT007",
+    name="string-reference",
+    summary="String reference to a legacy module or symbol",
+    default_severity="warning",
+    payload=StringPayload,
+    check=check,
+    messages={
+        "string": "{where} names a legacy target; {hint}{note}",
+        "patch-note": "; patching the defining module does not affect names other modules already imported "
+                      "(e.g. the factory module's own binding)",
+    },
+    why="A string naming a legacy module or symbol (import_module, patch) is invisible to imports-based "
+        "tooling and keeps the legacy path reachable.",
+    finds="""\
+A string naming a legacy module or symbol in an import or patch helper: `mock.patch("…")`, the
+`@patch("…")` decorator, `patch(target="…")`, `patch.object(module_alias, "Name")` (the object is
+resolved through the index), `monkeypatch.setattr("…", …)`, `importlib.import_module("…")` (also
+relative names with a `package` argument) and `__import__("…")`. Names re-exported through a package
+are followed; allowed names and canonical targets are not reported; plain string constants are not
+reported.""",
+    config_keys="`legacy-modules`, `legacy-symbols`, `allowed`",
+    fix=FixSpec(
+        safety=Safety.UNSAFE,
+        entry="ssot_lsp.fixes.strings:STRING_FIX",
+        summary="""\
+The fix rewrites the string to name the canonical target (`patch.object(module, "Name")` becomes
+`patch("canonical.module.Canonical")`). Patching the defining module does not affect names other
+modules already imported (for example the factory module's own binding), and `import_module` then
+returns a module whose names differ, so every such fix needs review: a test may need to patch where
+the name is used."""),
+    by_hand="Name the canonical module or class in the string, and patch names where they are used.",
+    bucket=Bucket("string references (patch/import_module)", "count"),
+    migration=("factory", "import"),
+    invalid=(
+        Example("from unittest.mock import patch\n\n\n"
+                f'@patch("{LEGACY_ENGINE_MODULE}.ExecutionEngine")\n'
+                "def test_run(engine_cls):\n    assert engine_cls\n",
+                fixed="from unittest.mock import patch\n\n\n"
+                      f'@patch("{CANONICAL_ENGINE_MODULE}.UserExecutionEngine")\n'
+                      "def test_run(engine_cls):\n    assert engine_cls\n",
+                path="tests/test_example.py"),
+    ),
+    valid=(
+        Example("from unittest.mock import patch\n\n\n"
+                f'@patch("{CANONICAL_ENGINE_MODULE}.UserExecutionEngine")\n'
+                "def test_run(engine_cls):\n    assert engine_cls\n",
+                path="tests/test_example.py"),
+        Example(f'LEGACY = "{LEGACY_ENGINE_MODULE}"\n'),
+    ),
+)

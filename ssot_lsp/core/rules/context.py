@@ -1,4 +1,4 @@
-"""What every rule receives: one file's facts, the index, the classifier and a way to report."""
+"""What every rule's ``check`` receives: one file's facts, the index, the classifier and ``report``."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from ssot_lsp.config.model import Config, Group
 from ssot_lsp.core.classify import Classifier
 from ssot_lsp.core.facts import FileFacts
 from ssot_lsp.core.index import WorkspaceIndex
+from ssot_lsp.core.payload import Payload
+from ssot_lsp.core.rules.rule import Rule
 from ssot_lsp.core.text import Span
 from ssot_lsp.core.violations import Related, Violation
 
@@ -24,15 +26,12 @@ class RuleContext:
     def in_legacy_module(self) -> Group | None:
         return self.classifier.legacy_module_group(self.facts.module)
 
-    def report(self, code: str, span: Span, message: str, *, group: Group | None, stmt_line: int,
-               symbol: str = "", related: tuple[Related, ...] = (), data: dict | None = None) -> None:
+    def report(self, rule: Rule, span: Span, message: str, payload: Payload, *, group: Group | None,
+               stmt_line: int, symbol: str = "", related: tuple[Related, ...] = ()) -> None:
         self.found.append(Violation(
-            code=code, message=message, path=self.facts.path, span=span, severity="",
+            code=rule.code, message=message, path=self.facts.path, span=span, severity="",
             group=group.name if group else None, stmt_line=stmt_line, symbol=symbol,
-            related=related, data=data or {}))
-
-    def location_of(self, module: str) -> str:
-        return self.index.known_modules.get(module, module)
+            related=related, payload=payload))
 
 
 def short(symbol: str) -> str:
