@@ -23,16 +23,7 @@ from ssot_lsp.core.index import WorkspaceIndex
 from ssot_lsp.core.rules.registry import ALL, rule_for
 from ssot_lsp.core.rules.rule import Rule, Safety
 from ssot_lsp.core.violations import Violation
-from ssot_lsp.fixes.common import (
-    Doc,
-    NotFixable,
-    Plan,
-    RuleFix,
-    apply_plan,
-    module_of,
-    prepare_tree,
-    remember_tree,
-)
+from ssot_lsp.fixes.common import Doc, NotFixable, Plan, RuleFix, apply_plan, module_of, prepare_tree, remember_tree
 from ssot_lsp.fixes.verify import verify
 
 log = logging.getLogger("ssot_lsp.fixes")

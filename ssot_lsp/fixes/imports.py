@@ -23,16 +23,7 @@ from ssot_lsp.core.rules.legacy_import import ImportPayload
 from ssot_lsp.core.rules.obscuring_alias import AliasPayload
 from ssot_lsp.core.text import Span
 from ssot_lsp.core.violations import Violation
-from ssot_lsp.fixes.common import (
-    Doc,
-    FixEdit,
-    NotFixable,
-    Plan,
-    Target,
-    group_of,
-    group_words,
-    payload_of,
-)
+from ssot_lsp.fixes.common import Doc, FixEdit, NotFixable, Plan, Target, group_of, group_words, payload_of
 from ssot_lsp.fixes.construction import construction_target
 from ssot_lsp.fixes.imports_util import (
     add_alias,

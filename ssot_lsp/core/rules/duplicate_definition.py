@@ -15,17 +15,9 @@ def check(ctx: RuleContext) -> None:
         canonical=discovery.group.canonical_name, module=discovery.group.canonical_module))
 
 
-RULE = Rule(
-    code="SSOT004",
-    name="duplicate-definition",
-    summary="Duplicate definition of a canonical concept",
-    default_severity="warning",
-    payload=DefinitionPayload,
-    check=check,
-    messages={"duplicate": "{name} duplicates the {group} SSOT ({reason}); consolidate into {canonical} ({module})"},
-    why="A second class implementing the same concept splits the source of truth: fixes land in one copy "
-        "and not the other.",
-    finds="""\
+RULE = Rule(code="SSOT004", name="duplicate-definition", default_severity="warning", check=check,
+            payload=DefinitionPayload, summary="Duplicate definition of a canonical concept",
+            finds="""\
 A class definition that belongs to a group but is not the canonical class ("duplicate engine
 definition"): classes listed in `legacy-symbols`, classes whose name matches `class-pattern`
 (`ExecutionEngine$`, so `ExecutionEngineFactory` and `ExecutionEngineRegistry` are not engines), and
@@ -33,22 +25,26 @@ subclasses of legacy classes — also transitive ones and through aliases or mod
 `subclasses-of-legacy` is true. A class matching several reasons gives one finding. Subclasses of the
 canonical class are not reported unless `canonical-subclasses-are-duplicates = true`. Names in
 `allowed` are never reported. Definitions inside legacy modules are reported (they are what has to go).""",
-    config_keys="`class-pattern`, `legacy-symbols`, `subclasses-of-legacy`, "
-                "`canonical-subclasses-are-duplicates`, `allowed`, `needles`",
-    by_hand="""\
+            why="A second class implementing the same concept splits the source of truth: fixes land in one copy "
+                "and not the other.",
+            messages={"duplicate": "{name} duplicates the {group} SSOT ({reason}); "
+                                    "consolidate into {canonical} ({module})"},
+            config_keys="`class-pattern`, `legacy-symbols`, `subclasses-of-legacy`, "
+                        "`canonical-subclasses-are-duplicates`, `allowed`, `needles`",
+            by_hand="""\
 Consolidating a class means moving its behaviour into the canonical class (or a subclass of it) and
 deleting it. The finding's related information points to the canonical definition.""",
-    bucket=Bucket("duplicate definitions", "list"),
-    migration=("import",),
-    invalid=(
-        Example("class LocalExecutionEngine:\n    pass\n"),
-        Example("from netra_backend.app.agents.supervisor.request_scoped_execution_engine import (\n"
-                "    RequestScopedExecutionEngine,\n)\n\n\n"
-                "class BatchWorker(RequestScopedExecutionEngine):\n    pass\n"),
-    ),
-    valid=(
-        Example(f"from {CANONICAL_ENGINE_MODULE} import UserExecutionEngine\n\n\n"
-                "class BatchWorker(UserExecutionEngine):\n    pass\n"),
-        Example("class ExecutionEngineRegistry:\n    pass\n"),
-    ),
+            bucket=Bucket("duplicate definitions", "list"),
+            migration=("import",),
+            invalid=(
+                Example("class LocalExecutionEngine:\n    pass\n"),
+                Example("from netra_backend.app.agents.supervisor.request_scoped_execution_engine import (\n"
+                        "    RequestScopedExecutionEngine,\n)\n\n\n"
+                        "class BatchWorker(RequestScopedExecutionEngine):\n    pass\n"),
+            ),
+            valid=(
+                Example(f"from {CANONICAL_ENGINE_MODULE} import UserExecutionEngine\n\n\n"
+                        "class BatchWorker(UserExecutionEngine):\n    pass\n"),
+                Example("class ExecutionEngineRegistry:\n    pass\n"),
+            ),
 )

@@ -14,38 +14,34 @@ def check(ctx: RuleContext) -> None:
         module=discovery.group.canonical_module))
 
 
-RULE = Rule(
-    code="SSOT006",
-    name="duplicate-event-path",
-    summary="Duplicate event delivery path",
-    default_severity="warning",
-    payload=DefinitionPayload,
-    check=check,
-    messages={"event-path": "{name} delivers events itself ({methods}); route them through {canonical} ({module})"},
-    why="Delivering events outside the canonical emitter duplicates the event path, so events can be sent "
-        "twice or skip the canonical ordering and filtering.",
-    finds="""\
+RULE = Rule(code="SSOT006", name="duplicate-event-path", default_severity="warning", check=check,
+            payload=DefinitionPayload, summary="Duplicate event delivery path",
+            finds="""\
 A class other than the canonical one that defines methods matching the group's `method-pattern`
 (`^notify_agent_` in the default profile): a second WebSocket event delivery path such as
 `AgentWebSocketBridge.notify_agent_started`. One finding per class, listing its methods. The canonical
 emitter and its subclasses are not reported; module-level functions and calls of such methods are not
 reported.""",
-    config_keys="`method-pattern`, `canonical`, group `severity` (the default profile sets SSOT006 to "
-                "information), `needles`",
-    by_hand="""\
+            why="Delivering events outside the canonical emitter duplicates the event path, so events can be sent "
+                "twice or skip the canonical ordering and filtering.",
+            messages={"event-path": "{name} delivers events itself ({methods}); "
+                                     "route them through {canonical} ({module})"},
+            config_keys="`method-pattern`, `canonical`, group `severity` (the default profile sets SSOT006 to "
+                        "information), `needles`",
+            by_hand="""\
 Delegate to the canonical emitter instead of delivering events yourself. Events sent through two paths
 arrive twice, out of order, or not at all when one path is not connected for that user; the seed
 audit calls this "agents execute but responses never reach users".""",
-    bucket=Bucket("duplicate event paths", "list"),
-    migration=("import",),
-    invalid=(
-        Example("class AgentWebSocketBridge:\n"
-                "    async def notify_agent_started(self, run):\n        return run\n\n"
-                "    async def notify_agent_completed(self, run):\n        return run\n"),
-    ),
-    valid=(
-        Example("from netra_backend.app.websocket_core.unified_emitter import UnifiedWebSocketEmitter\n\n\n"
-                "class AgentWebSocketBridge:\n"
-                "    def __init__(self, emitter: UnifiedWebSocketEmitter):\n        self.emitter = emitter\n"),
-    ),
+            bucket=Bucket("duplicate event paths", "list"),
+            migration=("import",),
+            invalid=(
+                Example("class AgentWebSocketBridge:\n"
+                        "    async def notify_agent_started(self, run):\n        return run\n\n"
+                        "    async def notify_agent_completed(self, run):\n        return run\n"),
+            ),
+            valid=(
+                Example("from netra_backend.app.websocket_core.unified_emitter import UnifiedWebSocketEmitter\n\n\n"
+                        "class AgentWebSocketBridge:\n"
+                        "    def __init__(self, emitter: UnifiedWebSocketEmitter):\n        self.emitter = emitter\n"),
+            ),
 )

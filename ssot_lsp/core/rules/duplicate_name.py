@@ -26,38 +26,33 @@ def check(ctx: RuleContext) -> None:
                    symbol=f"{ctx.facts.module}:{cls.name}", related=tuple(related))
 
 
-RULE = Rule(
-    code="SSOT005",
-    name="duplicate-name",
-    summary="Second definition of the canonical class's name",
-    default_severity="error",
-    payload=DefinitionPayload,
-    check=check,
-    messages={"name": "{name}: {reason}; the SSOT is {canonical} in {module}"},
-    why="Two classes with the canonical name make imports ambiguous; which one a module gets depends on "
-        "where it imports from.",
-    finds="""\
+RULE = Rule(code="SSOT005", name="duplicate-name", default_severity="error", check=check,
+            payload=DefinitionPayload, summary="Second definition of the canonical class's name",
+            finds="""\
 For groups with `duplicate-name = true`: a second class with the canonical class's name
 (`SupervisorAgent` in `supervisor_consolidated.py`), or a class extending a non-canonical one of that
 name (`ChatOrchestrator(SupervisorAgent)` where `SupervisorAgent` comes from the duplicate). Such
 classes are SSOT005 only, not also SSOT004. Classes extending the canonical class
 (`WorkflowOrchestrator`) are fine. The related information lists every other definition of the name
 (the canonical one marked as such).""",
-    config_keys="`duplicate-name`, `canonical`, `legacy-modules`, `subclasses-of-legacy`",
-    by_hand="""\
+            why="Two classes with the canonical name make imports ambiguous; which one a module gets depends on "
+                "where it imports from.",
+            messages={"name": "{name}: {reason}; the SSOT is {canonical} in {module}"},
+            config_keys="`duplicate-name`, `canonical`, `legacy-modules`, `subclasses-of-legacy`",
+            by_hand="""\
 Two classes with one name make every `import SupervisorAgent` a coin toss: which one a module gets
 depends on its import path, so two requests can run through different supervisors. Re-point a
 subclass's import to the canonical class by hand (the two classes may differ); deleting the duplicate
 is the goal.""",
-    bucket=Bucket("duplicate names", "list"),
-    migration=("import",),
-    invalid=(
-        Example("from netra_backend.app.agents.supervisor_consolidated import SupervisorAgent\n\n\n"
-                "class ChatOrchestrator(SupervisorAgent):\n    pass\n"),
-        Example("class SupervisorAgent:\n    pass\n"),
-    ),
-    valid=(
-        Example("from netra_backend.app.agents.supervisor_ssot import SupervisorAgent\n\n\n"
-                "class ChatOrchestrator(SupervisorAgent):\n    pass\n"),
-    ),
+            bucket=Bucket("duplicate names", "list"),
+            migration=("import",),
+            invalid=(
+                Example("from netra_backend.app.agents.supervisor_consolidated import SupervisorAgent\n\n\n"
+                        "class ChatOrchestrator(SupervisorAgent):\n    pass\n"),
+                Example("class SupervisorAgent:\n    pass\n"),
+            ),
+            valid=(
+                Example("from netra_backend.app.agents.supervisor_ssot import SupervisorAgent\n\n\n"
+                        "class ChatOrchestrator(SupervisorAgent):\n    pass\n"),
+            ),
 )

@@ -8,10 +8,7 @@ from typing import ClassVar
 from ssot_lsp.core.classify import CANONICAL
 from ssot_lsp.core.payload import Payload
 from ssot_lsp.core.rules.context import RuleContext
-from ssot_lsp.core.rules.example_workspace import (
-    CANONICAL_ENGINE_MODULE,
-    FACTORY_MODULE,
-)
+from ssot_lsp.core.rules.example_workspace import CANONICAL_ENGINE_MODULE, FACTORY_MODULE
 from ssot_lsp.core.rules.rule import Bucket, Example, Rule
 
 
@@ -37,42 +34,37 @@ def check(ctx: RuleContext) -> None:
         if facts.module in group.factory_modules or facts.module == group.canonical_module or not group.factory_modules:
             continue
         how = group.factory.create.replace("{context}", "context") if group.factory else group.factory_modules[0]
-        ctx.report(RULE, call.span, RULE.message("bypass", name=group.canonical_name, how=how),
-                   BypassPayload(canonical=group.canonical, async_scope=call.async_scope),
+        payload = BypassPayload(canonical=group.canonical, async_scope=call.async_scope)
+        ctx.report(RULE, call.span, RULE.message("bypass", name=group.canonical_name, how=how), payload,
                    group=group, stmt_line=call.stmt_line, symbol=ref.qualname)
 
 
-RULE = Rule(
-    code="SSOT003",
-    name="factory-bypass",
-    summary="Canonical class constructed outside its factory",
-    default_severity="warning",
-    payload=BypassPayload,
-    check=check,
-    messages={"bypass": "{name} constructed directly; create it through {how}"},
-    why="The canonical class is meant to be created only through its factory, which supplies the per-user "
-        "context and wiring; constructing it directly bypasses that isolation.",
-    finds="""\
+RULE = Rule(code="SSOT003", name="factory-bypass", default_severity="warning", check=check,
+            payload=BypassPayload, summary="Canonical class constructed outside its factory",
+            finds="""\
 The canonical class constructed directly (`UserExecutionEngine(context, factory, emitter)`) outside the
 group's `factory-modules` and outside the canonical module itself. Subclass constructions and calls
 through the factory are not reported; a legacy class imported under the canonical name is
 [SSOT002](SSOT002.md), not a bypass. Without `factory-modules` the rule is off for the group.""",
-    config_keys="`canonical`, `factory-modules`, `factory`",
-    by_hand="""\
+            why="The canonical class is meant to be created only through its factory, which supplies the per-user "
+                "context and wiring; constructing it directly bypasses that isolation.",
+            messages={"bypass": "{name} constructed directly; create it through {how}"},
+            config_keys="`canonical`, `factory-modules`, `factory`",
+            by_hand="""\
 Create the instance through the factory (`factory.create` of the group, e.g.
 `await (await get_execution_engine_factory()).create_for_user(context)`). The factory wires the
 per-user agent factory and emitter; constructing the engine by hand skips that wiring and the
 factory's bookkeeping (limits, cleanup), which is how user context ends up shared.""",
-    bucket=Bucket("construction sites", "parts", part="factory bypass"),
-    migration=("factory",),
-    invalid=(
-        Example(f"from {CANONICAL_ENGINE_MODULE} import UserExecutionEngine\n\n\n"
-                "def build(context, agent_factory, emitter):\n"
-                "    return UserExecutionEngine(context, agent_factory, emitter)\n"),
-    ),
-    valid=(
-        Example(f"from {FACTORY_MODULE} import get_execution_engine_factory\n\n\n"
-                "async def build(context):\n"
-                "    return await (await get_execution_engine_factory()).create_for_user(context)\n"),
-    ),
+            bucket=Bucket("construction sites", "parts", part="factory bypass"),
+            migration=("factory",),
+            invalid=(
+                Example(f"from {CANONICAL_ENGINE_MODULE} import UserExecutionEngine\n\n\n"
+                        "def build(context, agent_factory, emitter):\n"
+                        "    return UserExecutionEngine(context, agent_factory, emitter)\n"),
+            ),
+            valid=(
+                Example(f"from {FACTORY_MODULE} import get_execution_engine_factory\n\n\n"
+                        "async def build(context):\n"
+                        "    return await (await get_execution_engine_factory()).create_for_user(context)\n"),
+            ),
 )

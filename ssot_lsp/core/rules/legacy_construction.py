@@ -12,13 +12,7 @@ from ssot_lsp.core.index import Ref
 from ssot_lsp.core.payload import Payload
 from ssot_lsp.core.rules.context import RuleContext, canonical_hint, short
 from ssot_lsp.core.rules.example_workspace import FACTORY_MODULE, LEGACY_ENGINE_MODULE
-from ssot_lsp.core.rules.rule import (
-    Bucket,
-    Example,
-    FixSpec,
-    Rule,
-    Safety,
-)
+from ssot_lsp.core.rules.rule import Bucket, Example, FixSpec, Rule, Safety
 from ssot_lsp.core.text import Span
 
 
@@ -100,21 +94,9 @@ def _manual(group: Group, ref: Ref, context: ContextArg | None, async_scope: boo
     return ""
 
 
-RULE = Rule(
-    code="SSOT002",
-    name="legacy-construction",
-    summary="Construction of a legacy class",
-    default_severity="error",
-    payload=ConstructionPayload,
-    check=check,
-    messages={
-        "construction": "construction of legacy {what}; {hint}",
-        "no-context": "no context argument is configured for {legacy}: pass the user context to {create} by hand",
-        "not-async": "not inside an async def: move the construction into async code and use {create}",
-    },
-    why="Each construction of a legacy class creates state outside the canonical implementation (for "
-        "engines: shared instead of per-user), so behaviour depends on which path a request took.",
-    finds="""\
+RULE = Rule(code="SSOT002", name="legacy-construction", default_severity="error", check=check,
+            payload=ConstructionPayload, summary="Construction of a legacy class",
+            finds="""\
 A call that creates an instance of a legacy class, through any binding: the name itself, an import
 alias, a module attribute (`ee.ExecutionEngine(...)`), a module-level alias or an alias chain across
 modules, a star-imported name, `async with Legacy(...)`, a classmethod constructor
@@ -128,12 +110,20 @@ and calls inside legacy modules.
 **Local names.** Only bindings that resolve to a legacy symbol count. A parameter or a local variable
 that happens to be called `ExecutionEngine` is not reported, and it also hides a module-level import
 of the same name inside that function (the call creates whatever was passed in).""",
-    config_keys="`legacy-symbols`, `legacy-modules`, `compat-constructors`, `context-args`, "
-                "`factory` (`create`, `scope`, `async`, `supplied-args`, `imports`)",
-    fix=FixSpec(
-        safety=Safety.UNSAFE,
-        entry="ssot_lsp.fixes.construction:CONSTRUCTION_FIX",
-        summary="""\
+            why="Each construction of a legacy class creates state outside the canonical implementation (for "
+                "engines: shared instead of per-user), so behaviour depends on which path a request took.",
+            messages={
+                "construction": "construction of legacy {what}; {hint}",
+                "no-context": "no context argument is configured for {legacy}: "
+                              "pass the user context to {create} by hand",
+                "not-async": "not inside an async def: move the construction into async code and use {create}",
+            },
+            config_keys="`legacy-symbols`, `legacy-modules`, `compat-constructors`, `context-args`, "
+                        "`factory` (`create`, `scope`, `async`, `supplied-args`, `imports`)",
+            fix=FixSpec(
+                safety=Safety.UNSAFE,
+                entry="ssot_lsp.fixes.construction:CONSTRUCTION_FIX",
+                summary="""\
 The fix replaces the call with `await (await get_execution_engine_factory()).create_for_user(ctx)`
 (the group's `factory.create` template) and `async with` with `factory.scope`; arguments listed in
 `factory.supplied-args` (registry, bridge, …) are dropped because the factory supplies them. A new
@@ -141,27 +131,27 @@ per-user engine from the factory replaces a shared one, which changes behaviour 
 state — review every such site. It is offered only inside an `async def` and when `context-args`
 says where the user context is passed; otherwise the finding says what to do by hand ("not inside an
 async def", "no context argument is configured")."""),
-    by_hand="Create the canonical class through the group's factory, passing the user context.",
-    bucket=Bucket("construction sites", "parts", part="legacy"),
-    migration=("factory",),
-    invalid=(
-        Example(f"from {LEGACY_ENGINE_MODULE} import ExecutionEngine\n\n\n"
-                "async def build(registry, bridge, ctx):\n"
-                "    return ExecutionEngine(registry, bridge, user_context=ctx)\n",
-                fixed=f"from {LEGACY_ENGINE_MODULE} import ExecutionEngine\n"
-                      f"from {FACTORY_MODULE} import get_execution_engine_factory\n\n\n"
-                      "async def build(registry, bridge, ctx):\n"
-                      "    return await (await get_execution_engine_factory()).create_for_user(ctx)\n"),
-        Example(f"from {LEGACY_ENGINE_MODULE} import ExecutionEngine\n\n\n"
-                "def build(registry, bridge, ctx):\n"
-                "    return ExecutionEngine(registry, bridge, user_context=ctx)\n"),
-        Example(f"import {LEGACY_ENGINE_MODULE} as ee\n\n\n"
-                "async def build(registry, bridge, ctx):\n"
-                "    return ee.ExecutionEngine.create_for_request(registry, bridge, ctx)\n"),
-    ),
-    valid=(
-        Example(f"from {LEGACY_ENGINE_MODULE} import ExecutionEngine\n\n\n"
-                "def is_legacy(engine) -> bool:\n    return isinstance(engine, ExecutionEngine)\n"),
-        Example("def build(ExecutionEngine, ctx):\n    return ExecutionEngine(ctx)\n"),
-    ),
+            by_hand="Create the canonical class through the group's factory, passing the user context.",
+            bucket=Bucket("construction sites", "parts", part="legacy"),
+            migration=("factory",),
+            invalid=(
+                Example(f"from {LEGACY_ENGINE_MODULE} import ExecutionEngine\n\n\n"
+                        "async def build(registry, bridge, ctx):\n"
+                        "    return ExecutionEngine(registry, bridge, user_context=ctx)\n",
+                        fixed=f"from {LEGACY_ENGINE_MODULE} import ExecutionEngine\n"
+                              f"from {FACTORY_MODULE} import get_execution_engine_factory\n\n\n"
+                              "async def build(registry, bridge, ctx):\n"
+                              "    return await (await get_execution_engine_factory()).create_for_user(ctx)\n"),
+                Example(f"from {LEGACY_ENGINE_MODULE} import ExecutionEngine\n\n\n"
+                        "def build(registry, bridge, ctx):\n"
+                        "    return ExecutionEngine(registry, bridge, user_context=ctx)\n"),
+                Example(f"import {LEGACY_ENGINE_MODULE} as ee\n\n\n"
+                        "async def build(registry, bridge, ctx):\n"
+                        "    return ee.ExecutionEngine.create_for_request(registry, bridge, ctx)\n"),
+            ),
+            valid=(
+                Example(f"from {LEGACY_ENGINE_MODULE} import ExecutionEngine\n\n\n"
+                        "def is_legacy(engine) -> bool:\n    return isinstance(engine, ExecutionEngine)\n"),
+                Example("def build(ExecutionEngine, ctx):\n    return ExecutionEngine(ctx)\n"),
+            ),
 )

@@ -11,18 +11,8 @@ from ssot_lsp.core.facts import ImportFact
 from ssot_lsp.core.index import Ref
 from ssot_lsp.core.payload import Payload
 from ssot_lsp.core.rules.context import RuleContext, canonical_hint
-from ssot_lsp.core.rules.example_workspace import (
-    CANONICAL_ENGINE_MODULE,
-    FACTORY_MODULE,
-    LEGACY_ENGINE_MODULE,
-)
-from ssot_lsp.core.rules.rule import (
-    Bucket,
-    Example,
-    FixSpec,
-    Rule,
-    Safety,
-)
+from ssot_lsp.core.rules.example_workspace import CANONICAL_ENGINE_MODULE, FACTORY_MODULE, LEGACY_ENGINE_MODULE
+from ssot_lsp.core.rules.rule import Bucket, Example, FixSpec, Rule, Safety
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,23 +116,9 @@ def _payload(imp: ImportFact, legacy: str, group: Group) -> ImportPayload:
                          asname=imp.asname, bound=imp.bound, level=imp.level, type_checking=imp.type_checking)
 
 
-RULE = Rule(
-    code="SSOT001",
-    name="legacy-import",
-    summary="Import of a legacy module or symbol",
-    default_severity="warning",
-    payload=ImportPayload,
-    check=check,
-    messages={
-        "module": "import of legacy module {module}; {hint}",
-        "star": "star import from legacy module {module}; {hint}",
-        "from-module": "import of {name} from legacy module {module}; {hint}",
-        "name": "import of {kind} {name}{via}; {hint}",
-        "star-reexport": "star import from {module} brings in legacy {names}; {hint}",
-    },
-    why="Importing the legacy implementation keeps it alive and lets new code depend on it; every import "
-        "is another place the migration has to touch.",
-    finds="""\
+RULE = Rule(code="SSOT001", name="legacy-import", default_severity="warning", check=check,
+            payload=ImportPayload, summary="Import of a legacy module or symbol",
+            finds="""\
 An `import` or `from … import` that brings in a legacy module or a name that resolves to a legacy
 symbol: absolute and relative imports (`from . import execution_engine`), imports inside functions,
 under `if TYPE_CHECKING:`, in `try`/`except ImportError`, `import a.b.c` and `import a.b.c as m`,
@@ -153,11 +129,20 @@ names re-exported through a package `__init__` or an alias chain across modules 
 Not reported: names listed in the group's `allowed` (e.g. `IExecutionEngine`,
 `ExecutionEngineCapabilities`), imports of the canonical class or its factory, and imports inside a
 legacy module itself (there only class definitions are reported).""",
-    config_keys="`legacy-modules`, `legacy-symbols`, `allowed`, `canonical`, `factory.imports`, `source-roots`",
-    fix=FixSpec(
-        safety=Safety.PER_SITE,
-        entry="ssot_lsp.fixes.imports:LEGACY_IMPORT_FIX",
-        summary="""\
+            why="Importing the legacy implementation keeps it alive and lets new code depend on it; every import "
+                "is another place the migration has to touch.",
+            messages={
+                "module": "import of legacy module {module}; {hint}",
+                "star": "star import from legacy module {module}; {hint}",
+                "from-module": "import of {name} from legacy module {module}; {hint}",
+                "name": "import of {kind} {name}{via}; {hint}",
+                "star-reexport": "star import from {module} brings in legacy {names}; {hint}",
+            },
+            config_keys="`legacy-modules`, `legacy-symbols`, `allowed`, `canonical`, `factory.imports`, `source-roots`",
+            fix=FixSpec(
+                safety=Safety.PER_SITE,
+                entry="ssot_lsp.fixes.imports:LEGACY_IMPORT_FIX",
+                summary="""\
 The fix replaces the import with the canonical one and rewrites every use of the bound name with it:
 annotations (also string annotations) become `UserExecutionEngine`, constructions become the factory
 call (see [SSOT002](SSOT002.md)), `__all__` entries follow. When only annotations change, behaviour
@@ -165,20 +150,20 @@ is kept; when it also rewrites constructions, `isinstance`/`issubclass` checks, 
 `patch.object(...)` targets, behaviour changes and the fix's title says so. It is withheld (with the
 reason) when a use cannot be rewritten: the name passed around as a value, subclassed, bound twice,
 or imported from this module by other modules."""),
-    by_hand="Import the canonical class (or its factory) instead, and migrate the uses of the legacy name.",
-    bucket=Bucket("files with legacy imports", "files"),
-    migration=("factory", "import"),
-    invalid=(
-        Example(f"from {LEGACY_ENGINE_MODULE} import ExecutionEngine\n\n\n"
-                "def describe(engine: ExecutionEngine) -> str:\n    return repr(engine)\n",
-                fixed=f"from {CANONICAL_ENGINE_MODULE} import UserExecutionEngine\n\n\n"
-                      "def describe(engine: UserExecutionEngine) -> str:\n    return repr(engine)\n"),
-        Example(f"import {LEGACY_ENGINE_MODULE} as ee\n"),
-        Example("from netra_backend.app.agents.supervisor import execution_engine\n"),
-    ),
-    valid=(
-        Example(f"from {CANONICAL_ENGINE_MODULE} import UserExecutionEngine\n"
-                f"from {FACTORY_MODULE} import get_execution_engine_factory\n"),
-        Example("from netra_backend.app.agents.execution_engine_interface import IExecutionEngine\n"),
-    ),
+            by_hand="Import the canonical class (or its factory) instead, and migrate the uses of the legacy name.",
+            bucket=Bucket("files with legacy imports", "files"),
+            migration=("factory", "import"),
+            invalid=(
+                Example(f"from {LEGACY_ENGINE_MODULE} import ExecutionEngine\n\n\n"
+                        "def describe(engine: ExecutionEngine) -> str:\n    return repr(engine)\n",
+                        fixed=f"from {CANONICAL_ENGINE_MODULE} import UserExecutionEngine\n\n\n"
+                              "def describe(engine: UserExecutionEngine) -> str:\n    return repr(engine)\n"),
+                Example(f"import {LEGACY_ENGINE_MODULE} as ee\n"),
+                Example("from netra_backend.app.agents.supervisor import execution_engine\n"),
+            ),
+            valid=(
+                Example(f"from {CANONICAL_ENGINE_MODULE} import UserExecutionEngine\n"
+                        f"from {FACTORY_MODULE} import get_execution_engine_factory\n"),
+                Example("from netra_backend.app.agents.execution_engine_interface import IExecutionEngine\n"),
+            ),
 )

@@ -11,10 +11,7 @@ from ssot_lsp.core.classify import CANONICAL, LEGACY
 from ssot_lsp.core.index import Ref
 from ssot_lsp.core.payload import Payload
 from ssot_lsp.core.rules.context import RuleContext, short
-from ssot_lsp.core.rules.example_workspace import (
-    CANONICAL_ENGINE_MODULE,
-    LEGACY_ENGINE_MODULE,
-)
+from ssot_lsp.core.rules.example_workspace import CANONICAL_ENGINE_MODULE, LEGACY_ENGINE_MODULE
 from ssot_lsp.core.rules.rule import Example, FixSpec, Rule, Safety
 from ssot_lsp.core.text import Span
 
@@ -68,46 +65,38 @@ def check(ctx: RuleContext) -> None:
                    group=group, stmt_line=stmt_line, symbol=f"{ref.qualname} as {bound}")
 
 
-RULE = Rule(
-    code="SSOT008",
-    name="obscuring-alias",
-    summary="Alias that hides what is imported",
-    default_severity="warning",
-    payload=AliasPayload,
-    check=check,
-    messages={
-        "legacy-as-canonical": "legacy {target} is bound to the canonical name {bound}; "
-                               "use the honest name {honest} until it is migrated",
-        "canonical-as-legacy": "canonical {canonical} is bound to the legacy name {bound}; call it {canonical}",
-    },
-    why="An alias that gives a legacy symbol the canonical name (or the reverse) hides what is really used "
-        "and makes the code look migrated when it is not.",
-    finds="""\
+RULE = Rule(code="SSOT008", name="obscuring-alias", default_severity="warning", check=check,
+            payload=AliasPayload, summary="Alias that hides what is imported",
+            finds="""\
 An alias that hides what is imported: a legacy symbol bound to the canonical name
 (`from …execution_engine import ExecutionEngine as UserExecutionEngine`), or the canonical class bound
 to a legacy name or a name matching `class-pattern` (`UserExecutionEngine as ExecutionEngine`), by an
 import alias or a module-level assignment. Honest aliases (`ExecutionEngine as LegacyEngine`) and
 neutral names (`UserExecutionEngine as Engine`) are fine. Calls through such an alias are SSOT002,
 not SSOT003.""",
-    config_keys="`canonical`, `legacy-symbols`, `class-pattern`",
-    fix=FixSpec(
-        safety=Safety.SAFE,
-        entry="ssot_lsp.fixes.imports:ALIAS_FIX",
-        summary="""\
+            why="An alias that gives a legacy symbol the canonical name (or the reverse) hides what is really used "
+                "and makes the code look migrated when it is not.",
+            messages={
+                "legacy-as-canonical": "legacy {target} is bound to the canonical name {bound}; "
+                                       "use the honest name {honest} until it is migrated",
+                "canonical-as-legacy": "canonical {canonical} is bound to the legacy name {bound}; call it {canonical}",
+            },
+            config_keys="`canonical`, `legacy-symbols`, `class-pattern`",
+            fix=FixSpec(Safety.SAFE, "ssot_lsp.fixes.imports:ALIAS_FIX", summary="""\
 The fix drops the alias and renames every use in the file to the honest name (the payload's
 `honest`); a `Y = X` alias assignment is removed and its uses renamed to `X`. A reviewer reading
 `UserExecutionEngine(...)` then sees what is really used. It is withheld when the alias is used
 elsewhere: imported from this module by other modules, listed in `__all__`, or bound twice."""),
-    by_hand="Import the name without the alias (or under an honest one) and rename its uses.",
-    invalid=(
-        Example(f"from {CANONICAL_ENGINE_MODULE} import UserExecutionEngine as ExecutionEngine\n\n\n"
-                "def describe(engine: ExecutionEngine) -> str:\n    return repr(engine)\n",
-                fixed=f"from {CANONICAL_ENGINE_MODULE} import UserExecutionEngine\n\n\n"
-                      "def describe(engine: UserExecutionEngine) -> str:\n    return repr(engine)\n"),
-        Example(f"from {LEGACY_ENGINE_MODULE} import ExecutionEngine as UserExecutionEngine\n"),
-    ),
-    valid=(
-        Example(f"from {LEGACY_ENGINE_MODULE} import ExecutionEngine as LegacyEngine\n"),
-        Example(f"from {CANONICAL_ENGINE_MODULE} import UserExecutionEngine as Engine\n"),
-    ),
+            by_hand="Import the name without the alias (or under an honest one) and rename its uses.",
+            invalid=(
+                Example(f"from {CANONICAL_ENGINE_MODULE} import UserExecutionEngine as ExecutionEngine\n\n\n"
+                        "def describe(engine: ExecutionEngine) -> str:\n    return repr(engine)\n",
+                        fixed=f"from {CANONICAL_ENGINE_MODULE} import UserExecutionEngine\n\n\n"
+                              "def describe(engine: UserExecutionEngine) -> str:\n    return repr(engine)\n"),
+                Example(f"from {LEGACY_ENGINE_MODULE} import ExecutionEngine as UserExecutionEngine\n"),
+            ),
+            valid=(
+                Example(f"from {LEGACY_ENGINE_MODULE} import ExecutionEngine as LegacyEngine\n"),
+                Example(f"from {CANONICAL_ENGINE_MODULE} import UserExecutionEngine as Engine\n"),
+            ),
 )

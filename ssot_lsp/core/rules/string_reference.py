@@ -10,17 +10,8 @@ from ssot_lsp.core.classify import LEGACY
 from ssot_lsp.core.facts import StringRefFact, resolve_relative
 from ssot_lsp.core.payload import Payload
 from ssot_lsp.core.rules.context import RuleContext, canonical_hint
-from ssot_lsp.core.rules.example_workspace import (
-    CANONICAL_ENGINE_MODULE,
-    LEGACY_ENGINE_MODULE,
-)
-from ssot_lsp.core.rules.rule import (
-    Bucket,
-    Example,
-    FixSpec,
-    Rule,
-    Safety,
-)
+from ssot_lsp.core.rules.example_workspace import CANONICAL_ENGINE_MODULE, LEGACY_ENGINE_MODULE
+from ssot_lsp.core.rules.rule import Bucket, Example, FixSpec, Rule, Safety
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,54 +83,49 @@ def check(ctx: RuleContext) -> None:
                    group=group, stmt_line=ref.stmt_line, symbol=ref.value)
 
 
-RULE = Rule(
-    code="SSOT007",
-    name="string-reference",
-    summary="String reference to a legacy module or symbol",
-    default_severity="warning",
-    payload=StringPayload,
-    check=check,
-    messages={
-        "string": "{where} names a legacy target; {hint}{note}",
-        "patch-note": "; patching the defining module does not affect names other modules already imported "
-                      "(e.g. the factory module's own binding)",
-    },
-    why="A string naming a legacy module or symbol (import_module, patch) is invisible to imports-based "
-        "tooling and keeps the legacy path reachable.",
-    finds="""\
+RULE = Rule(code="SSOT007", name="string-reference", default_severity="warning", check=check,
+            payload=StringPayload, summary="String reference to a legacy module or symbol",
+            finds="""\
 A string naming a legacy module or symbol in an import or patch helper: `mock.patch("…")`, the
 `@patch("…")` decorator, `patch(target="…")`, `patch.object(module_alias, "Name")` (the object is
 resolved through the index), `monkeypatch.setattr("…", …)`, `importlib.import_module("…")` (also
 relative names with a `package` argument) and `__import__("…")`. Names re-exported through a package
 are followed; allowed names and canonical targets are not reported; plain string constants are not
 reported.""",
-    config_keys="`legacy-modules`, `legacy-symbols`, `allowed`",
-    fix=FixSpec(
-        safety=Safety.UNSAFE,
-        entry="ssot_lsp.fixes.strings:STRING_FIX",
-        summary="""\
+            why="A string naming a legacy module or symbol (import_module, patch) is invisible to imports-based "
+                "tooling and keeps the legacy path reachable.",
+            messages={
+                "string": "{where} names a legacy target; {hint}{note}",
+                "patch-note": "; patching the defining module does not affect names other modules already imported "
+                              "(e.g. the factory module's own binding)",
+            },
+            config_keys="`legacy-modules`, `legacy-symbols`, `allowed`",
+            fix=FixSpec(
+                safety=Safety.UNSAFE,
+                entry="ssot_lsp.fixes.strings:STRING_FIX",
+                summary="""\
 The fix rewrites the string to name the canonical target (`patch.object(module, "Name")` becomes
 `patch("canonical.module.Canonical")`). Patching the defining module does not affect names other
 modules already imported (for example the factory module's own binding), and `import_module` then
 returns a module whose names differ, so every such fix needs review: a test may need to patch where
 the name is used."""),
-    by_hand="Name the canonical module or class in the string, and patch names where they are used.",
-    bucket=Bucket("string references (patch/import_module)", "count"),
-    migration=("factory", "import"),
-    invalid=(
-        Example("from unittest.mock import patch\n\n\n"
-                f'@patch("{LEGACY_ENGINE_MODULE}.ExecutionEngine")\n'
-                "def test_run(engine_cls):\n    assert engine_cls\n",
-                fixed="from unittest.mock import patch\n\n\n"
-                      f'@patch("{CANONICAL_ENGINE_MODULE}.UserExecutionEngine")\n'
-                      "def test_run(engine_cls):\n    assert engine_cls\n",
-                path="tests/test_example.py"),
-    ),
-    valid=(
-        Example("from unittest.mock import patch\n\n\n"
-                f'@patch("{CANONICAL_ENGINE_MODULE}.UserExecutionEngine")\n'
-                "def test_run(engine_cls):\n    assert engine_cls\n",
-                path="tests/test_example.py"),
-        Example(f'LEGACY = "{LEGACY_ENGINE_MODULE}"\n'),
-    ),
+            by_hand="Name the canonical module or class in the string, and patch names where they are used.",
+            bucket=Bucket("string references (patch/import_module)", "count"),
+            migration=("factory", "import"),
+            invalid=(
+                Example("from unittest.mock import patch\n\n\n"
+                        f'@patch("{LEGACY_ENGINE_MODULE}.ExecutionEngine")\n'
+                        "def test_run(engine_cls):\n    assert engine_cls\n",
+                        fixed="from unittest.mock import patch\n\n\n"
+                              f'@patch("{CANONICAL_ENGINE_MODULE}.UserExecutionEngine")\n'
+                              "def test_run(engine_cls):\n    assert engine_cls\n",
+                        path="tests/test_example.py"),
+            ),
+            valid=(
+                Example("from unittest.mock import patch\n\n\n"
+                        f'@patch("{CANONICAL_ENGINE_MODULE}.UserExecutionEngine")\n'
+                        "def test_run(engine_cls):\n    assert engine_cls\n",
+                        path="tests/test_example.py"),
+                Example(f'LEGACY = "{LEGACY_ENGINE_MODULE}"\n'),
+            ),
 )

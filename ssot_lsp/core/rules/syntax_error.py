@@ -35,15 +35,9 @@ def check(ctx: RuleContext) -> None:
                symbol="newer-syntax" if problem.newer_syntax else "syntax-error")
 
 
-RULE = Rule(
-    code="SSOT009",
-    name="syntax-error",
-    summary="File does not parse",
-    default_severity="error",
-    payload=SyntaxPayload,
-    check=check,
-    why="The file does not parse, so it cannot be checked.",
-    finds="""\
+RULE = Rule(code="SSOT009", name="syntax-error", default_severity="error", check=check,
+            payload=SyntaxPayload, summary="File does not parse",
+            finds="""\
 A file that does not parse: one finding per file at the position CPython's `ast` reports (source with
 NUL bytes: at the first NUL). Nothing else is reported for such a file. A file that only uses syntax
 newer than the running Python (PEP 701 f-strings on Python < 3.12) is parsed through libcst, analysed
@@ -56,11 +50,12 @@ mention one, `check` parses only the statements that can matter (imports, `__all
 a group name or a name bound to one): a syntax error in another statement is not reported either.
 The language server parses every open file whole, so the editor shows such errors as you type;
 `ssot-lsp check --no-prefilter` parses every file whole.""",
-    config_keys="`severity`, `per-path`, `max-file-size-kb`, `include`/`exclude`",
-    by_hand="""\
+            why="The file does not parse, so it cannot be checked.",
+            config_keys="`severity`, `per-path`, `max-file-size-kb`, `include`/`exclude`",
+            by_hand="""\
 Fix the syntax. The severity of the newer-syntax information can be changed like any other
 (`severity = { SSOT009 = "..." }` applies to both kinds).""",
-    bucket=Bucket("files that do not parse or need newer syntax", "files-without-group"),
-    invalid=(Example("from netra_backend.app.agents import ExecutionEngine\nresult = run(engine, payload\n"),),
-    valid=(Example("from netra_backend.app.agents import ExecutionEngine\nresult = run(engine, payload)\n"),),
+            bucket=Bucket("files that do not parse or need newer syntax", "files-without-group"),
+            invalid=(Example("from netra_backend.app.agents import ExecutionEngine\nresult = run(engine, payload\n"),),
+            valid=(Example("from netra_backend.app.agents import ExecutionEngine\nresult = run(engine, payload)\n"),),
 )

@@ -62,25 +62,20 @@ def _runs(config: Config, code: str, relpath: str, overrides: dict[str, str] | N
     return rule_enabled(config, code, relpath) and severity_for(config, code, None, relpath, overrides) != "off"
 
 
-RULE = Rule(
-    code="SSOT010",
-    name="unused-suppression",
-    summary="Suppression comment that suppresses nothing",
-    default_severity="warning",
-    payload=UnusedSuppressionPayload,
-    check=None,
-    messages={"unknown": "unused suppression: unknown code {codes}",
-              "unused": "unused suppression: nothing to suppress ({codes})"},
-    why="A suppression that suppresses nothing hides future violations on that line.",
-    finds="""\
+RULE = Rule(code="SSOT010", name="unused-suppression", default_severity="warning", check=None,
+            payload=UnusedSuppressionPayload, summary="Suppression comment that suppresses nothing",
+            messages={"unknown": "unused suppression: unknown code {codes}",
+                      "unused": "unused suppression: nothing to suppress ({codes})"},
+            finds="""\
 A `# ssot: ignore[...]`, `# ssot: ignore` or `# noqa: SSOT...` comment that suppresses nothing on its
 line, or names an unknown code. For a comment with several codes the unused ones are named. Codes of
 rules that are not run for the file (`select`, `ignore`, per-path `ignore`, severity `off`) are not
 reported unused. `# noqa` comments without SSOT codes belong to other tools and are ignored. Files that
 do not parse report no unused suppressions (nothing else could be checked there).""",
-    config_keys="`ignore`/`select` (to turn the rule off), `per-path`",
-    by_hand="Delete the comment, or the unused codes in it: stale suppressions hide the next real finding "
-            "on that line.",
-    invalid=(Example("import os  # ssot: ignore[SSOT001]\n"),),
-    valid=(Example("import os\n"),),
+            why="A suppression that suppresses nothing hides future violations on that line.",
+            config_keys="`ignore`/`select` (to turn the rule off), `per-path`",
+            by_hand="Delete the comment, or the unused codes in it: stale suppressions hide the next real finding "
+                    "on that line.",
+            invalid=(Example("import os  # ssot: ignore[SSOT001]\n"),),
+            valid=(Example("import os\n"),),
 )
