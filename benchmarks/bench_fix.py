@@ -59,7 +59,7 @@ def main() -> int:
     from ssot_lsp.core.engine import analyze
     from ssot_lsp.core.facts import extract_facts
     from ssot_lsp.core.project import open_workspace
-    from ssot_lsp.fixes import common
+    from ssot_lsp.fixes import document as common
     from ssot_lsp.fixes.api import fixes_for
 
     root = Path(tempfile.mkdtemp(prefix="bench-fix-"))

@@ -13,7 +13,6 @@ targets of import/patch helpers, suppression comments), which keeps facts small.
 from __future__ import annotations
 
 import ast
-import bisect
 import io
 import re
 import sys
@@ -653,7 +652,7 @@ def extract_facts(text: str, path: str, module: str, is_package: bool = False,
 
     ``tree``: an ``ast.parse`` result of ``text`` the caller already has (fix verification), to
     avoid parsing twice. ``call_roots`` and ``relevant_module`` come with statement selection
-    (``core/chunks.py``): the names calls can start from, and whether a module name mentions a
+    (``core/partial/scan.py``): the names calls can start from, and whether a module name mentions a
     needle.
     """
     facts = FileFacts(path=path, module=module, is_package=is_package)

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from ssot_lsp.core.facts import ClassFact, FileFacts
 
@@ -56,6 +57,7 @@ class WorkspaceIndex:
         self._tried_loading: set[str] = set()
         self._memo: dict[tuple[str, str], Ref | None] = {}
         self._classes_by_name: dict[str, list[tuple[str, ClassFact]]] | None = None
+        self._modules_by_path: tuple[int, dict[str, str]] = (-1, {})
         self.generation = 0
 
     # -- contents ----------------------------------------------------------------------------
@@ -104,6 +106,30 @@ class WorkspaceIndex:
                 self.facts_by_module[module] = facts
                 self._classes_by_name = None
         return facts
+
+    def module_of_path(self, path: str) -> tuple[str, bool]:
+        """(module, is_package) the index knows for a file (by its path as given or resolved), else the
+        file's stem: what a fix of an open document names its module."""
+        count, table = self._modules_by_path
+        if count != len(self.known_modules):
+            table = {}
+            for module, known in self.known_modules.items():
+                table.setdefault(str(known), module)
+                try:
+                    table.setdefault(str(Path(known).resolve()), module)
+                except OSError:
+                    pass
+            self._modules_by_path = (len(self.known_modules), table)
+        is_package = Path(path).name in ("__init__.py", "__init__.pyi")
+        module = table.get(str(path))
+        if module is None:
+            try:
+                module = table.get(str(Path(path).resolve()))
+            except OSError:
+                module = None
+        if module is None:
+            module = Path(path).parent.name if is_package else Path(path).stem
+        return module, is_package
 
     def is_module(self, module: str) -> bool:
         return module in self.known_modules or module in self.facts_by_module

@@ -434,7 +434,7 @@ def read_facts(path: Path, module: str, is_package: bool, max_bytes: int,
     except UndecodableSource as exc:
         return meta, FileError(str(path), str(exc))
     if checked is not None and module not in whole_modules:
-        from ssot_lsp.core.chunks import partial_facts
+        from ssot_lsp.core.partial.scan import partial_facts
 
         facts = partial_facts(text, str(path), module, is_package, checked)
         if facts is not None:

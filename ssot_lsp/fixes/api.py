@@ -14,8 +14,10 @@ import ast
 import difflib
 import importlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Protocol
 
 from ssot_lsp.config.model import Config
 from ssot_lsp.core.analysis import FileAnalysis, analyze_text
@@ -23,12 +25,35 @@ from ssot_lsp.core.index import WorkspaceIndex
 from ssot_lsp.core.rules.registry import ALL, rule_for
 from ssot_lsp.core.rules.rule import Rule, Safety
 from ssot_lsp.core.violations import Violation
-from ssot_lsp.fixes.common import Doc, NotFixable, Plan, RuleFix, apply_plan, module_of, prepare_tree, remember_tree
+from ssot_lsp.fixes.document import Doc, NotFixable, prepare_tree, remember_tree
+from ssot_lsp.fixes.transform import Plan, apply_plan
 from ssot_lsp.fixes.verify import verify
 
 log = logging.getLogger("ssot_lsp.fixes")
 
 FIXABLE_CODES = frozenset(rule.code for rule in ALL if rule.fix is not None)
+
+
+@dataclass
+class FixEdit:
+    """What a rule's fix computes: the plan, the action's title and (``PER_SITE`` rules) its safety.
+
+    ``title`` may be a callable, called once the plan is applied, when it names what the transform
+    found (the arguments a construction fix dropped)."""
+
+    plan: Plan
+    title: str | Callable[[], str]
+    safe: bool = False
+
+
+class RuleFix(Protocol):
+    """The object a rule's ``FixSpec.entry`` names."""
+
+    def words(self, doc: Doc, violation: Violation) -> set[str] | None:
+        """The names the fix looks for in the document's tree (see ``prepare_tree``); None: the whole tree."""
+
+    def compute(self, doc: Doc, violation: Violation) -> FixEdit:
+        """The edit, or NotFixable with the reason."""
 
 
 @dataclass
@@ -110,7 +135,7 @@ def _outcome(doc: Doc, violation: Violation, baseline: list[Violation]) -> FixOu
 
 
 def make_doc(text: str, path: str, violations: list[Violation], index: WorkspaceIndex, config: Config) -> Doc:
-    module, is_package = module_of(index, path)
+    module, is_package = index.module_of_path(str(path))
     return Doc(text, str(path), module, is_package, index, config, list(violations))
 
 
@@ -144,7 +169,7 @@ def fix_all(text: str, path: str, index: WorkspaceIndex, config: Config, *, unsa
 
     The index is updated with the facts of the final text (the caller's index stays current).
     """
-    module, is_package = module_of(index, path)
+    module, is_package = index.module_of_path(str(path))
     result = FixAllResult(new_text=text)
     current = text
     violations = _analyse(current, str(path), module, is_package, index, config).violations

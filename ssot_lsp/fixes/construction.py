@@ -17,8 +17,10 @@ import libcst as cst
 from ssot_lsp.config.model import Group
 from ssot_lsp.core.rules.legacy_construction import ConstructionPayload
 from ssot_lsp.core.violations import Violation
-from ssot_lsp.fixes.common import Doc, FixEdit, NotFixable, Plan, Target, group_of, group_words, payload_of
-from ssot_lsp.fixes.imports_util import ensure_import
+from ssot_lsp.fixes.api import FixEdit
+from ssot_lsp.fixes.document import Doc, NotFixable, group_of, group_words, payload_of
+from ssot_lsp.fixes.import_edits import ensure_import
+from ssot_lsp.fixes.transform import Plan, Target
 
 _AWAIT_BEFORE = re.compile(r"await\s*$")
 

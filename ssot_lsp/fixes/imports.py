@@ -23,9 +23,10 @@ from ssot_lsp.core.rules.legacy_import import ImportPayload
 from ssot_lsp.core.rules.obscuring_alias import AliasPayload
 from ssot_lsp.core.text import Span
 from ssot_lsp.core.violations import Violation
-from ssot_lsp.fixes.common import Doc, FixEdit, NotFixable, Plan, Target, group_of, group_words, payload_of
+from ssot_lsp.fixes.api import FixEdit
 from ssot_lsp.fixes.construction import construction_target
-from ssot_lsp.fixes.imports_util import (
+from ssot_lsp.fixes.document import Doc, NotFixable, group_of, group_words, payload_of
+from ssot_lsp.fixes.import_edits import (
     add_alias,
     alias_name,
     ensure_import,
@@ -33,6 +34,7 @@ from ssot_lsp.fixes.imports_util import (
     remove_aliases,
     top_level_imports,
 )
+from ssot_lsp.fixes.transform import Plan, Target
 
 _MOCKS = ("Mock", "MagicMock", "AsyncMock", "NonCallableMock", "NonCallableMagicMock", "create_autospec")
 _PATCH_OBJECT = ("patch.object", "patch.multiple")

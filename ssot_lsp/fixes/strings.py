@@ -8,7 +8,9 @@ from ssot_lsp.config.model import Group
 from ssot_lsp.core.rules.string_reference import StringPayload
 from ssot_lsp.core.text import Span
 from ssot_lsp.core.violations import Violation
-from ssot_lsp.fixes.common import Doc, FixEdit, NotFixable, Plan, Target, group_of, payload_of
+from ssot_lsp.fixes.api import FixEdit
+from ssot_lsp.fixes.document import Doc, NotFixable, group_of, payload_of
+from ssot_lsp.fixes.transform import Plan, Target
 
 
 def _literal(code: str, value: str) -> str:

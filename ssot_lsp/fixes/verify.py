@@ -21,7 +21,8 @@ from collections import Counter
 from ssot_lsp.core.analysis import analyze_text
 from ssot_lsp.core.facts import FileFacts
 from ssot_lsp.core.violations import Violation
-from ssot_lsp.fixes.common import Doc, Plan, remember_tree
+from ssot_lsp.fixes.document import Doc, remember_tree
+from ssot_lsp.fixes.transform import Plan
 
 _BUILTINS = set(dir(builtins))
 

@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass, field
 
 from ssot_lsp.core.facts import FileFacts
-from ssot_lsp.core.incremental import StatementCache
+from ssot_lsp.core.partial.incremental import StatementCache
 from ssot_lsp.core.text import (
     Span,
     cp_to_utf8,

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ssot_lsp.core.facts import extract_facts
-from ssot_lsp.core.incremental import StatementCache
+from ssot_lsp.core.partial.incremental import StatementCache
 
 DEMO = Path(__file__).resolve().parents[2] / "examples" / "migration-demo"
 SOURCES = [p.read_text() for p in sorted(DEMO.rglob("*.py")) if p.stat().st_size > 400]

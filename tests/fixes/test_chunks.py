@@ -14,14 +14,16 @@ import sys
 from pathlib import Path
 
 import pytest
+
 GOLDEN = Path(__file__).parent / "golden"
 REPO = Path(__file__).resolve().parents[2]  # not imported from conftest: another conftest can shadow it
 
+from ssot_lsp.core.partial import fix_tree, statements
 from ssot_lsp.core.text import decode_source
-from ssot_lsp.fixes import chunks, common
+from ssot_lsp.fixes import document as common
 from ssot_lsp.fixes.api import fixes_for
 
-pytestmark = pytest.mark.skipif(not chunks.ENABLED, reason="fast path is off on Python 3.12+")
+pytestmark = pytest.mark.skipif(not statements.ENABLED, reason="fast path is off on Python 3.12+")
 
 
 def real_starts(text: str) -> list[int]:
@@ -49,13 +51,13 @@ TRICKY = {
 @pytest.mark.parametrize("name", sorted(TRICKY))
 def test_chunks_tricky(name):
     text = TRICKY[name]
-    assert chunks.top_level_chunks(text) == real_starts(text)
+    assert statements.top_level_chunks(text) == real_starts(text)
 
 
 def test_chunks_non_ascii_code_refused():
-    with pytest.raises(chunks.ChunkError):
-        chunks.top_level_chunks("café = 1\n")
-    assert chunks.top_level_chunks("x = 'café'  # é\n") == [0]
+    with pytest.raises(statements.ChunkError):
+        statements.top_level_chunks("café = 1\n")
+    assert statements.top_level_chunks("x = 'café'  # é\n") == [0]
 
 
 def _python_files():
@@ -75,8 +77,8 @@ def test_chunks_match_real_files():
         except (SyntaxError, ValueError):
             continue
         try:
-            found = chunks.top_level_chunks(text)
-        except chunks.ChunkError:
+            found = statements.top_level_chunks(text)
+        except statements.ChunkError:
             continue  # non-ASCII code: the fast path falls back to the whole tree
         assert found == expected, path
         checked += 1
@@ -91,7 +93,7 @@ def test_partial_tree_matches_whole_tree():
     from ssot_lsp.core.text import line_offsets
 
     text = (REPO / "ssot_lsp" / "fixes" / "imports.py").read_text()
-    partial = chunks.partial_tree(text, line_offsets(text), {"Walk", "NotFixable"})
+    partial = fix_tree.partial_tree(text, line_offsets(text), {"Walk", "NotFixable"})
     whole = [ast.dump(s, include_attributes=True) for s in ast.parse(text).body]
     got = [ast.dump(s, include_attributes=True) for s in partial.body]
     pattern = re.compile(r"\b(?:import|Walk|NotFixable)\b")
@@ -107,7 +109,7 @@ def _outcomes(bench, text, name, fast, monkeypatch, warm=False):
     violations = bench.analyse(text, path, module)
     monkeypatch.setattr(common, "FAST_PATH", fast)
     common._TREES.clear()
-    if warm:  # the whole tree is cached: the fast path filters it (chunks.filter_tree)
+    if warm:  # the whole tree is cached: the fast path filters it (fix_tree.filter_tree)
         try:
             common.parse_cached(text)
         except SyntaxError:

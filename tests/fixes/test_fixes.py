@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from ssot_lsp.fixes.api import fixes_for, minimal_edits
-from ssot_lsp.fixes.common import Doc, apply_plan
+from ssot_lsp.fixes.document import Doc
+from ssot_lsp.fixes.transform import apply_plan
 
 EE = "netra_backend.app.agents.supervisor.execution_engine"
 UE = "netra_backend.app.agents.supervisor.user_execution_engine"
@@ -171,7 +172,8 @@ def test_deep_expression_does_not_crash(bench):
 
 
 def test_deeply_nested_statements_are_refused_before_libcst_sees_them():
-    from ssot_lsp.fixes.common import MAX_FIX_NESTING, NotFixable, check_fixable_size
+    from ssot_lsp.fixes.document import NotFixable
+    from ssot_lsp.fixes.transform import MAX_FIX_NESTING, check_fixable_size
 
     check_fixable_size("x = " + "(" * MAX_FIX_NESTING + "1" + ")" * MAX_FIX_NESTING)
     with pytest.raises(NotFixable, match="too complex"):

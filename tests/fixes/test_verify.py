@@ -11,7 +11,8 @@ from __future__ import annotations
 import pytest
 
 from ssot_lsp.fixes import api
-from ssot_lsp.fixes.common import FixEdit, Plan
+from ssot_lsp.fixes.api import FixEdit
+from ssot_lsp.fixes.transform import Plan
 from ssot_lsp.fixes.verify import verify
 
 EE = "netra_backend.app.agents.supervisor.execution_engine"

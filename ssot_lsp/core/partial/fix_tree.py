@@ -2,7 +2,7 @@
 
 A quick fix looks at a handful of statements of a file; ``ast.parse`` of a 4,000-line file costs
 30-60 ms (more under load) and a Python walk of the tree as much again. ``partial_tree`` parses
-only the statements (found by ``ssot_lsp.core.statements``) that contain given words, plus every
+only the statements (found by ``ssot_lsp.core.partial.statements``) that contain given words, plus every
 statement that mentions ``import``. The partial ``ast.Module`` has the original line numbers and
 columns, so the fixes use it unchanged: a fix only needs the subtrees that mention its names
 (every use or binding of a name contains the name as a word; every import contains ``import``).
@@ -13,9 +13,7 @@ from __future__ import annotations
 import ast
 import re
 
-from ssot_lsp.core.statements import ENABLED, ChunkError, top_level_chunks
-
-__all__ = ["ENABLED", "ChunkError", "filter_tree", "partial_tree", "top_level_chunks"]
+from ssot_lsp.core.partial.statements import ENABLED, ChunkError, top_level_chunks
 
 
 def partial_tree(text: str, offsets: list[int], words: set[str]) -> ast.Module | None:

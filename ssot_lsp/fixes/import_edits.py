@@ -7,7 +7,8 @@ import re
 
 import libcst as cst
 
-from ssot_lsp.fixes.common import Doc, NotFixable, Plan, Target
+from ssot_lsp.fixes.document import Doc, NotFixable
+from ssot_lsp.fixes.transform import Plan, Target
 
 _IMPORT_LINE = re.compile(r"(?:from|import)[ \t\\(]")
 _DEF_LINE = re.compile(r"(?:async[ \t]+def|def|class)[ \t]+(\w+)|(\w+)[ \t]*(?::[^=]*)?=[^=]")

@@ -3,7 +3,7 @@
 The language server analyses a document on every (debounced) keystroke, and ``ast.parse`` of the
 whole file is most of that time. A ``StatementCache`` keeps the parsed statements of the last
 version keyed by (first line, text); the next version is cut into statements again
-(``core/statements.py``, no parsing) and only new or moved statements are parsed. Typing inside
+(``core/partial/statements.py``, no parsing) and only new or moved statements are parsed. Typing inside
 a line moves nothing, so one statement is parsed; inserting lines moves everything below, so
 when most statements missed, the whole file is parsed once and the cache refilled from it.
 
@@ -19,7 +19,7 @@ from __future__ import annotations
 import ast
 import bisect
 
-from ssot_lsp.core.statements import (
+from ssot_lsp.core.partial.statements import (
     ENABLED,
     ChunkError,
     leading_text_is_inert,

@@ -1,6 +1,6 @@
 """Where the top-level statements of a Python file start, without parsing it.
 
-Both the workspace scan (``core/chunks.py``) and the quick fixes (``fixes/chunks.py``) parse only
+Both the workspace scan (``core/partial/scan.py``) and the quick fixes (``core/partial/fix_tree.py``) parse only
 the statements that matter; this finds the line ranges of the module-level statements with a
 regular-expression lexer that only knows what can hide a line start (strings, comments,
 brackets, backslash continuations).

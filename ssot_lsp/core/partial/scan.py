@@ -2,7 +2,7 @@
 
 Parsing is most of the cost of a cold scan, and a file that mentions an engine name usually does
 so in two or three statements out of hundreds. The file is cut into top-level statements
-(``ssot_lsp.core.statements``), and only these are parsed: imports, ``__all__``,
+(``ssot_lsp.core.partial.statements``), and only these are parsed: imports, ``__all__``,
 and statements that mention a prefilter needle or a name the file binds to something already
 parsed — repeated until no new statement qualifies. The parsed statements are handed to the
 normal extractor as one module, with their real line numbers, so facts are identical in every
@@ -22,7 +22,7 @@ import bisect
 import re
 
 from ssot_lsp.core.facts import FileFacts, extract_facts
-from ssot_lsp.core.statements import (
+from ssot_lsp.core.partial.statements import (
     ENABLED,
     ChunkError,
     leading_text_is_inert,
