@@ -7,14 +7,19 @@ needles they were checked against: they stay skipped only while today's needles 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ssot_lsp import __version__
 from ssot_lsp.core.atomic import write_atomic
 from ssot_lsp.core.facts import FileFacts
 from ssot_lsp.core.violations import FileError
+
+if TYPE_CHECKING:
+    from ssot_lsp.core.workspace import Workspace
 
 CACHE_DIR = ".ssot-cache"
 FACTS_FORMAT = 7  # bump whenever FileFacts (or a fact class) changes shape: old pickles are not read
@@ -39,6 +44,12 @@ class _SafeUnpickler(pickle.Unpickler):
 
 class FactsCache:
     MISS = object()
+
+    @classmethod
+    def for_workspace(cls, workspace: Workspace) -> FactsCache:
+        """The cache of a workspace: one file per configuration and set of source roots."""
+        roots = hashlib.sha1("|".join(map(str, workspace.source_roots)).encode()).hexdigest()[:6]
+        return cls(workspace.root, workspace.config.fingerprint() + roots)
 
     def __init__(self, root: Path, key: str) -> None:
         self.dir = root / CACHE_DIR
@@ -72,7 +83,7 @@ class FactsCache:
         if (info.st_size, info.st_mtime_ns) != (size, mtime):
             if digest is None or info.st_size != size:
                 return self.MISS
-            from ssot_lsp.core.workspace import content_digest
+            from ssot_lsp.core.reading import content_digest
 
             try:
                 with open(path, "rb") as handle:

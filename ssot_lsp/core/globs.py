@@ -60,3 +60,18 @@ def relpath_of(config: Config, path: str) -> str:
         return Path(path).resolve().relative_to(config.root).as_posix()
     except (ValueError, OSError, RuntimeError):
         return Path(path).as_posix()
+
+
+class GlobSet:
+    """A set of globs compiled once: the file walk matches every file and directory against the
+    configuration's ``include`` and ``exclude``."""
+
+    def __init__(self, patterns: Iterable[str]) -> None:
+        patterns = tuple(patterns)
+        self._match = _combined(patterns).match if patterns else None
+
+    def __bool__(self) -> bool:
+        return self._match is not None
+
+    def matches(self, relpath: str) -> bool:
+        return self._match is not None and self._match(relpath) is not None

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from lsprotocol import types
 
-from ssot_lsp.core.workspace import ALWAYS_SKIPPED_DIRS
+from ssot_lsp.core.files import ALWAYS_SKIPPED_DIRS
 from ssot_lsp.lsp import diagnostics as diag
 from ssot_lsp.lsp.state import FolderState
 

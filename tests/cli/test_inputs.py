@@ -107,7 +107,9 @@ def test_file_vanishing_during_the_run(ssot, small, vanishing):
     """A sitecustomize hook (tests/data/vanish_hook) deletes the file after discovery, before it is read;
     the legacy module itself vanishing must not break resolution in the files that import it."""
     root = small({"app/helper.py": IMPORT, "app/user.py": LEGACY_CALLER})
-    env = base_env(PYTHONPATH=str(REPO / "tests" / "data" / "vanish_hook"), SSOT_TEST_VANISH=vanishing)
+    # the hook, then this checkout's package (not whatever ssot_lsp is installed)
+    env = base_env(PYTHONPATH=os.pathsep.join([str(REPO / "tests" / "data" / "vanish_hook"), str(REPO)]),
+                   SSOT_TEST_VANISH=vanishing)
     document = check_json(ssot, root, env=env)
     assert not (root / vanishing).exists(), "the hook ran"
     assert skipped(document) == {vanishing: "vanished during the run"}

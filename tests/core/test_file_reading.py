@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 import threading
 
-from ssot_lsp.core import workspace as workspace_module
-from ssot_lsp.core.workspace import _read_regular_file
+from ssot_lsp.core import reading as workspace_module
+from ssot_lsp.core.reading import _read_regular_file
 
 
 def test_a_file_that_grew_since_its_size_was_taken_is_read_to_the_end(tmp_path, monkeypatch):

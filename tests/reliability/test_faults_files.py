@@ -15,7 +15,7 @@ import pytest
 from ssot_reliability_support import DEMO
 
 from ssot_lsp.core.project import open_workspace
-from ssot_lsp.core import workspace as workspace_module
+from ssot_lsp.core import reading as workspace_module
 
 
 def _copy(tmp_path) -> Path:

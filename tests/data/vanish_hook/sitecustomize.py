@@ -8,7 +8,7 @@ import os
 
 _target = os.environ.get("SSOT_TEST_VANISH")
 if _target:
-    import ssot_lsp.core.workspace as _workspace
+    import ssot_lsp.core.reading as _workspace
 
     _original = _workspace.read_facts
 

@@ -1,0 +1,48 @@
+"""Module names: which dotted module a file of the workspace is, from the source roots.
+
+The roots are the configured ``source-roots`` (relative to the configuration root), else the root
+itself plus ``src/`` when it exists; the longest matching root names the module.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ssot_lsp.config.model import Config
+
+
+class ModuleNames:
+    def __init__(self, config: Config) -> None:
+        root = config.root
+        roots = [root / r for r in config.source_roots] if config.source_roots else [root]
+        if not config.source_roots and (root / "src").is_dir():
+            roots.append(root / "src")
+        self.source_roots = sorted({r.resolve() for r in roots}, key=lambda p: len(p.parts), reverse=True)
+        self._root_prefixes = [str(r).rstrip(os.sep) + os.sep for r in self.source_roots]
+
+    def of(self, path: Path) -> tuple[str, bool]:
+        """(module, is_package) of a file; a file under no source root is named by its stem."""
+        text = str(path if path.is_absolute() else path.absolute())
+        return self.of_absolute(text) or self._outside(path, text)
+
+    def of_absolute(self, text: str) -> tuple[str, bool] | None:
+        """The module of an absolute path string under a source root (None when under none);
+        string arithmetic only: a scan names every file of the workspace."""
+        for root in self._root_prefixes:
+            if not text.startswith(root):
+                continue
+            parts = text[len(root):].split(os.sep)
+            if not parts or not parts[-1]:
+                break
+            parts[-1] = parts[-1].rsplit(".", 1)[0]
+            is_package = parts[-1] == "__init__"
+            if is_package:
+                parts.pop()
+            return ".".join(parts), is_package
+        return None
+
+    def _outside(self, path: Path, text: str) -> tuple[str, bool]:
+        if text != str(path.resolve()):
+            return self.of(path.resolve())
+        return path.stem, path.stem == "__init__"

@@ -1,0 +1,65 @@
+"""Reading many files at once: the cache first, then worker processes for what is left.
+
+Small batches run in this process; large ones are cut into small chunks for a process pool, so the
+last chunks finish close together and no worker idles at the end. Workers call
+``reading.read_facts`` through the module (fault-injection tests replace it there).
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING, Union
+
+from ssot_lsp.core import reading
+from ssot_lsp.core.facts import FileFacts
+from ssot_lsp.core.violations import FileError
+
+if TYPE_CHECKING:
+    from ssot_lsp.core.cache import FactsCache
+
+PARALLEL_THRESHOLD = 400
+
+Outcome = Union[FileFacts, FileError, str]  # facts, why not, or the import lines of a skipped file
+Batch = tuple["set[str] | None", "frozenset[str] | None", frozenset[str], int, list[tuple[str, str, bool]]]
+
+
+def _worker(batch: Batch) -> list[tuple[str, Outcome, reading.Meta | None]]:
+    needles, checked, whole_modules, max_bytes, items = batch
+    out: list[tuple[str, Outcome, reading.Meta | None]] = []
+    for path, module, is_package in items:
+        meta, outcome = reading.read_facts(Path(path), module, is_package, max_bytes, needles, checked, whole_modules)
+        out.append((path, outcome, meta))
+    return out
+
+
+def read_files(paths: list[str], module_of: dict[str, tuple[str, bool]], needles: set[str] | None,
+               checked: frozenset[str] | None, max_bytes: int, jobs: int, cache: FactsCache | None,
+               whole_modules: frozenset[str] = frozenset()) -> list[tuple[str, Outcome]]:
+    """Read ``paths`` (cache hits first), searching for ``needles``; ``checked`` is every needle a
+    skipped file is known to lack after this batch (what the cache records)."""
+    items: list[tuple[str, str, bool]] = []
+    results: list[tuple[str, Outcome]] = []
+    for path in paths:
+        module, is_package = module_of[path]
+        if cache is not None:
+            hit = cache.lookup(path, module, is_package, checked)
+            if hit is not cache.MISS:
+                results.append((path, hit))
+                continue
+        items.append((path, module, is_package))
+    if len(items) < PARALLEL_THRESHOLD or jobs <= 1:
+        fresh = _worker((needles, checked, whole_modules, max_bytes, items))
+    else:
+        chunk = max(16, len(items) // (jobs * 32))
+        batches: list[Batch] = [(needles, checked, whole_modules, max_bytes, items[i:i + chunk])
+                                for i in range(0, len(items), chunk)]
+        fresh = []
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            for part in pool.map(_worker, batches):
+                fresh.extend(part)
+    for path, outcome, meta in fresh:
+        if cache is not None:
+            cache.store(path, outcome, meta, checked)
+        results.append((path, outcome))
+    return results

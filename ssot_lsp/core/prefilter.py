@@ -1,0 +1,211 @@
+"""The prefilter: which files can matter at all, decided on bytes before anything is parsed.
+
+A file that contains none of the needles — the configured names of each group, the literals its
+patterns require, and the names later discovered to be bound to a group's symbols — cannot
+produce a finding, so a scan skips it (keeping only its import lines, see ``import_lines``).
+``discovered_needles`` widens the needles after each round until nothing new appears
+(``ssot_lsp.core.scan``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ssot_lsp.config.model import Config
+from ssot_lsp.config.regex_safety import required_literals
+from ssot_lsp.core.classify import Classifier, Duplicate
+from ssot_lsp.core.index import WorkspaceIndex
+
+WORD = "\\b"  # marks a needle that must match a whole identifier
+
+
+def whole_modules(config: Config) -> frozenset[str]:
+    """Modules a group names: every definition in them matters, so they are parsed whole."""
+    names: set[str] = set()
+    for group in config.groups:
+        names.add(group.canonical_module)
+        names.update(group.factory_modules)
+        names.update(group.legacy_modules)
+        names.update(symbol.partition(":")[0] for symbol in group.legacy_symbols)
+    return frozenset(names)
+
+
+def base_needles(config: Config) -> set[str] | None:
+    """Literals one of which every violating file must contain; None disables the prefilter."""
+    needles: set[str] = set()
+    for group in config.groups:
+        needles.add(group.canonical_name)
+        needles.update(m.rpartition(".")[2] for m in group.legacy_modules)
+        needles.update(s.rpartition(":")[2].rpartition(".")[2] for s in group.legacy_symbols)
+        needles.update(group.compat_constructors)
+        needles.update(group.needles)
+        for pattern in (group.class_pattern, group.method_pattern):
+            if pattern is not None:
+                literals = required_literals(pattern)
+                if literals is None and not group.needles:
+                    return None
+                needles.update(literals or ())
+    # suppression comments (`# ssot: ...`, `# SSOT: ...`, `# noqa: SSOT001`) must be seen to be reported unused
+    needles.update(("ssot", "SSOT", "Ssot"))
+    return reduce_needles(needles)
+
+
+def reduce_needles(needles: set[str]) -> set[str]:
+    """Drop needles made redundant by another: a file holding the longer one holds the shorter too.
+
+    Word needles (discovered names, marked with ``WORD``) match whole identifiers only, so a plain
+    needle inside one makes it redundant, but a word needle never makes anything else redundant.
+    """
+    plain = sorted((n for n in needles if not n.startswith(WORD)), key=len)
+    kept: list[str] = []
+    for needle in plain:
+        if not any(shorter in needle for shorter in kept):
+            kept.append(needle)
+    words = {n for n in needles if n.startswith(WORD) and not any(p in n[len(WORD):] for p in kept)}
+    return set(kept) | words
+
+
+def discovered_needles(index: WorkspaceIndex, classifier: Classifier, all_facts,
+                        settled: set[tuple[str, str]] | None = None):
+    """Names that can reach a group symbol without spelling any configured needle.
+
+    Sound because a file that uses a legacy symbol must name it: either by a configured needle
+    (its class name or its module's name), or through a name some non-legacy module binds to it
+    (re-export, alias, star import) — those names are collected here — or through a subclass
+    discovered as a duplicate, whose class name is collected too. Names bound inside legacy
+    modules are reached through the legacy module's own name, already a needle.
+
+    Returns the needles and, per name, the last components of the modules binding it: a file
+    can only use the name by importing it or one of those modules.
+
+    ``settled`` (kept across the rounds of one scan) collects the (module, name) imports whose
+    resolution stopped at a module outside the analysed files without reaching a group: later
+    rounds only add files, so such an import resolves the same way until its source module is
+    analysed — the rounds skip it until then (a file parsed again must drop its entries).
+    """
+    names: set[str] = set()
+    importers: dict[str, set[str]] = {}
+    for facts in all_facts:
+        tail = facts.module.rpartition(".")[2]
+        if classifier.legacy_module_group(facts.module) is None:
+            for name, (kind, payload) in facts.bindings.items():
+                # a class, def or plain value binds itself; only the listed ones (already
+                # configured needles) have a role, so only imports and aliases need resolving
+                if name.startswith("__") or kind not in ("import", "alias"):
+                    continue
+                key = (facts.module, name)
+                if settled is not None and key in settled and _stops_outside(index, kind, payload):
+                    continue
+                ref = index.resolve_name(facts.module, name)
+                if classifier.role(ref) is not None:
+                    names.add(WORD + name)
+                    importers.setdefault(name, set()).add(tail)
+                elif settled is not None and _stops_outside(index, kind, payload):
+                    settled.add(key)
+        for cls in facts.classes:
+            if any(d.kind in (Duplicate.DEFINITION, Duplicate.NAME) for d in classifier.discover(facts.module, cls)):
+                names.add(WORD + cls.name)
+                importers.setdefault(cls.name, set()).add(tail)
+    return names, importers
+
+
+def _stops_outside(index: WorkspaceIndex, kind: str, payload) -> bool:
+    """An import whose resolution does not look at any analysed file: ``import a.b`` (the module
+    itself), or a from-import out of a module that is not analysed."""
+    if kind != "import":
+        return False
+    _, source, imported = payload
+    return imported is None or index.get(source) is None
+
+
+def import_lines(data: bytes) -> str:
+    """The lines of the file's import statements (parenthesised and backslash-continued imports
+    followed to their end), one text: what decides, when a later round discovers new names, whether
+    a skipped file could use them.
+
+    Over-inclusive on purpose (a line mentioning "import" in a string counts too). Kept as text and
+    searched only when a round needs it: splitting every skipped file into words up front cost
+    twice as much.
+    """
+    parts = []
+    size = len(data)
+    position = data.find(b"import")
+    while position >= 0:
+        start = data.rfind(b"\n", 0, position) + 1
+        end = data.find(b"\n", position)
+        if end < 0:
+            end = size
+        if data.find(b"(", start, end) >= 0 and data.find(b")", start, end) < 0:
+            close = data.find(b")", end)
+            end = close if close >= 0 else size
+        else:
+            while end < size and data[start:end].rstrip(b"\r").endswith(b"\\"):
+                following = data.find(b"\n", end + 1)
+                end = following if following >= 0 else size
+        parts.append(data[start:end])
+        position = data.find(b"import", end)
+    return b"\n".join(parts).decode("utf-8", "replace")
+
+
+_IDENTIFIER = re.compile(r"[^\W\d]\w*")
+
+
+def import_words(data: bytes) -> frozenset[str]:
+    """Every identifier in the file's import lines (see ``import_lines``)."""
+    return frozenset(_IDENTIFIER.findall(import_lines(data)))
+
+
+_ENCODED: dict[frozenset, tuple] = {}
+_IDENT_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") | frozenset(range(128, 256))
+# star imports bind names without spelling them, so such files always pass the prefilter
+STAR_IMPORT = re.compile(rb"import[ \t\\\r\n(]*\*")
+
+
+def mentions(data: bytes, needles: set[str]) -> bool:
+    """Whether ``data`` holds a plain needle, or a word needle as a whole identifier."""
+    plain_automaton, words_automaton, plain, words = _encoded(needles)
+    if plain_automaton is not None:
+        # non-overlapping, leftmost: lets the automaton skip ahead with its prefilter (3.5x faster
+        # than reporting overlapping matches); any plain match answers the question
+        if plain_automaton.find_matches_as_indexes(data):
+            return True
+        if words_automaton is None:
+            return False
+        # word needles are identifiers: an occurrence that is a whole identifier cannot overlap an
+        # earlier-starting match (that one would contain the byte before the identifier) nor lose to
+        # a longer one starting with it (that would contain the byte after), so leftmost-longest
+        # non-overlapping matching still reports every whole-identifier occurrence
+        size = len(data)
+        for _, start, end in words_automaton.find_matches_as_indexes(data):
+            if (start == 0 or data[start - 1] not in _IDENT_BYTES) and (end == size or data[end] not in _IDENT_BYTES):
+                return True
+        return False
+    if any(n in data for n in plain):
+        return True
+    return any(literal in data and pattern.search(data) for literal, pattern in words)
+
+
+def _encoded(needles: set[str]):
+    """Needles compiled once per set: an Aho-Corasick automaton (ahocorasick-rs) for the plain needles
+    and one for the word needles each scan a file in a single pass; without the package, one
+    substring search per needle."""
+    key = frozenset(needles)
+    found = _ENCODED.get(key)
+    if found is None:
+        plain = tuple(sorted((n.encode() for n in needles if not n.startswith(WORD)), key=len))
+        words = tuple((n[len(WORD):].encode(),
+                       re.compile(rb"(?<![\w])" + re.escape(n[len(WORD):].encode()) + rb"(?![\w])"))
+                      for n in sorted(needles) if n.startswith(WORD))
+        try:
+            import ahocorasick_rs
+
+            plain_automaton = ahocorasick_rs.BytesAhoCorasick(
+                plain, matchkind=ahocorasick_rs.MatchKind.LeftmostFirst)
+            words_automaton = ahocorasick_rs.BytesAhoCorasick(
+                [w for w, _ in words], matchkind=ahocorasick_rs.MatchKind.LeftmostLongest) if words else None
+        except ImportError:  # pragma: no cover - the dependency is declared; keep working without it
+            plain_automaton = words_automaton = None
+        found = (plain_automaton, words_automaton, plain, words)
+        _ENCODED.clear()
+        _ENCODED[key] = found
+    return found

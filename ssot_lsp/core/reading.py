@@ -1,0 +1,84 @@
+"""Reading one file for a scan: raw bytes, the prefilter, decoding, facts.
+
+Runs in worker processes for large trees (``ssot_lsp.core.pool``), so it only returns picklable
+values: the cache metadata and either the facts, a ``FileError``, or — for a file the prefilter
+skips — the text of its import lines.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat as stat_module
+from pathlib import Path
+
+from ssot_lsp.core.facts import FileFacts, extract_facts
+from ssot_lsp.core.prefilter import STAR_IMPORT, import_lines, import_words, mentions
+from ssot_lsp.core.text import UndecodableSource, decode_source
+from ssot_lsp.core.violations import FileError
+
+Meta = tuple[int, int, "str | None"]  # (size, mtime_ns, content digest or None) for the cache
+
+
+def read_facts(path: Path, module: str, is_package: bool, max_bytes: int,
+               needles: set[str] | None = None, checked: set[str] | None = None,
+               whole_modules: frozenset[str] = frozenset()) -> tuple[tuple | None, FileFacts | FileError | None]:
+    """(meta, facts | error | the import words (a str) when the prefilter says the file cannot matter).
+
+    ``meta`` is (size, mtime_ns, digest-or-None) for the cache; the digest is only computed for
+    files that were analysed, where it costs little next to parsing.
+    """
+    try:
+        info, data = _read_regular_file(os.fspath(path), max_bytes)
+    except FileNotFoundError:
+        return None, FileError(str(path), "vanished during the run")
+    except PermissionError:
+        return None, FileError(str(path), "permission denied")
+    except OSError as exc:
+        return None, FileError(str(path), f"cannot read: {exc.strerror or exc}")
+    if data is None:
+        if not stat_module.S_ISREG(info.st_mode):
+            return None, FileError(str(path), "not a regular file")
+        return None, FileError(str(path), f"skipped: larger than {max_bytes // 1024} KB")
+    if needles is not None and not mentions(data, needles) and not STAR_IMPORT.search(data):
+        # a skipped file is summarised by its import lines, one string (cheap to cache and load)
+        return (info.st_size, info.st_mtime_ns, None), import_lines(data)
+    meta = (info.st_size, info.st_mtime_ns, content_digest(data))
+    try:
+        text, _ = decode_source(data)
+    except UndecodableSource as exc:
+        return meta, FileError(str(path), str(exc))
+    if checked is not None and module not in whole_modules:
+        from ssot_lsp.core.partial.scan import partial_facts
+
+        facts = partial_facts(text, str(path), module, is_package, checked)
+        if facts is not None:
+            facts.import_words = import_words(data)
+            return meta, facts
+    return meta, extract_facts(text, str(path), module, is_package)
+
+
+def _read_regular_file(path: str, max_bytes: int):
+    """(stat, content), or (stat, None) for something that is not a regular file or is too large.
+
+    Raw ``os`` calls: this runs for every file of a workspace, and pathlib's stat + read_bytes cost
+    three times as much. O_NONBLOCK so that opening a FIFO does not wait for a writer.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat_module.S_ISREG(info.st_mode) or info.st_size > max_bytes:
+            return info, None
+        data = os.read(fd, info.st_size + 1)
+        if len(data) > info.st_size:  # grew since fstat: read to the end
+            parts = [data]
+            while part := os.read(fd, 1 << 20):
+                parts.append(part)
+            data = b"".join(parts)
+        return info, data
+    finally:
+        os.close(fd)
+
+
+def content_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()

@@ -1,0 +1,225 @@
+"""A fast, sound scan of a whole workspace: rounds of prefiltered reading, then the rules.
+
+Each round reads the pending files (``pool.read_files``): files that contain none of the
+prefilter's needles are skipped (only their import lines are kept), the others give facts — from
+the statements that matter only (``core/partial/scan.py``) for large files. After a round the
+index over the analysed files may show names bound to a group's symbols that no needle spells
+(re-exports, aliases, subclasses); those become needles and the skipped files that import them are
+read in the next round, until nothing new appears. Modules the prefilter skipped are still loaded
+on demand when resolution reaches them. Finally every analysed file (or every requested one) is run
+through the rules against one index.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ssot_lsp.core.classify import Classifier
+from ssot_lsp.core.engine import analyze
+from ssot_lsp.core.facts import FileFacts
+from ssot_lsp.core.index import WorkspaceIndex
+from ssot_lsp.core.pool import Outcome, read_files
+from ssot_lsp.core.prefilter import WORD, base_needles, discovered_needles, reduce_needles, whole_modules
+from ssot_lsp.core.violations import FileError, Violation
+from ssot_lsp.core.wordsearch import word_matcher
+
+if TYPE_CHECKING:
+    from ssot_lsp.core.cache import FactsCache
+    from ssot_lsp.core.workspace import Workspace
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class ScanResult:
+    violations: list[Violation] = field(default_factory=list)
+    errors: list[FileError] = field(default_factory=list)
+    files_total: int = 0
+    files_analysed: int = 0
+    index: WorkspaceIndex | None = None
+    facts: dict[str, FileFacts] = field(default_factory=dict)
+    skipped_large: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Scan:
+    """The state of one scan across its rounds."""
+
+    workspace: Workspace
+    cache: FactsCache | None
+    jobs: int
+    progress: Progress | None
+    result: ScanResult = field(default_factory=ScanResult)
+    modules: dict[str, str] = field(default_factory=dict)  # module -> the path that defines it
+    module_of: dict[str, tuple[str, bool]] = field(default_factory=dict)  # path -> (module, is_package)
+    requested: set[Path] | None = None  # explicit paths: only their findings are reported
+    loaded: dict[str, FileFacts] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)  # path -> its import lines (``import_lines``)
+    # imports whose resolution stopped outside the analysed files (see ``discovered_needles``)
+    settled: set[tuple[str, str]] = field(default_factory=set)
+    done: int = 0
+
+    def run(self, paths: Iterable[Path] | None, prefilter: bool,
+            severity_overrides: dict[str, str] | None) -> ScanResult:
+        self._name_files(paths)
+        needles = self._first_needles() if prefilter else None
+        self._read_rounds(needles)
+        if needles is not None:
+            self._settle_partial_parses(needles)
+        if self.cache is not None:
+            self.cache.record_needles(needles, self.skipped)
+        self._analyse(severity_overrides)
+        return self.result
+
+    # -- the files -----------------------------------------------------------------------------
+    def _name_files(self, paths: Iterable[Path] | None) -> None:
+        workspace, result = self.workspace, self.result
+        names = workspace.module_names
+        for path in workspace.discover_files(None, result.errors):
+            module, is_package = names.of_absolute(path) or names.of(Path(path))
+            self.module_of[path] = (module, is_package)
+            self.modules.setdefault(module, path)
+        if paths:
+            self.requested = {Path(p).resolve() for p in workspace.discover_files(paths, result.errors)}
+            for path in self.requested:
+                if str(path) not in self.module_of:
+                    self.module_of[str(path)] = names.of(path)
+        result.files_total = len(self.module_of) if self.requested is None else len(self.requested)
+
+    def _first_needles(self) -> set[str] | None:
+        needles = base_needles(self.workspace.config)
+        if needles is not None and self.cache is not None and self.cache.needles:
+            # names discovered by the last run: more needles only ever analyse more, so starting
+            # from them is sound, and an unchanged workspace then needs a single round
+            needles = reduce_needles(needles | set(self.cache.needles))
+        return needles
+
+    # -- the rounds ----------------------------------------------------------------------------
+    def _read(self, paths: list[str], search: set[str] | None, needles: set[str] | None) -> list[tuple[str, Outcome]]:
+        return read_files(paths, self.module_of, search, needles, self.workspace.max_bytes, self.jobs, self.cache,
+                          whole_modules(self.workspace.config))
+
+    def _read_rounds(self, needles: set[str] | None) -> None:
+        """Read, widen the needles with what the analysed files bind, read what can use the new ones."""
+        pending = list(self.module_of)
+        search = needles
+        first_round = True
+        while pending:
+            hits_before = self.cache.hits if self.cache is not None else 0
+            self._sort_outcomes(self._read(pending, search, needles))
+            # nothing read afresh: the analysed files are exactly those of the run that recorded
+            # these needles, so a discovery round could not find a new name
+            unchanged = (first_round and self.cache is not None and bool(self.cache.needles)
+                         and self.cache.hits - hits_before == len(pending))
+            first_round = False
+            if needles is None or unchanged:
+                return
+            new, keys = self._discover(needles)
+            if not new:
+                return
+            needles |= new
+            search = new  # skipped files already lack every older needle
+            pending = self._pending_for(new, keys)
+            self._reparse_stale(new, keys, needles)
+
+    def _sort_outcomes(self, outcomes: list[tuple[str, Outcome]]) -> None:
+        result = self.result
+        for path, outcome in outcomes:
+            self.done += 1
+            if self.progress:
+                self.progress(self.done, len(self.module_of))
+            if isinstance(outcome, FileError):
+                if outcome.message.startswith("skipped: larger"):
+                    result.skipped_large.append(path)
+                result.errors.append(outcome)
+            elif isinstance(outcome, str):
+                self.skipped[path] = outcome
+            else:
+                self.loaded[path] = outcome
+
+    def _discover(self, needles: set[str]) -> tuple[set[str], set[str]]:
+        """New needles, and the words a file must import to use one (the names, and the last
+        components of the modules binding them)."""
+        index = self._index()
+        discovered, importers = discovered_needles(index, Classifier(self.workspace.config, index),
+                                                   self.loaded.values(), self.settled)
+        new = reduce_needles({n for n in discovered - needles if not any(old in n for old in needles)})
+        keys = {n[len(WORD):] for n in new if n.startswith(WORD)}
+        keys |= {tail for n in keys for tail in importers.get(n, ())}
+        return new, keys
+
+    def _pending_for(self, new: set[str], keys: set[str]) -> list[str]:
+        """Skipped files that could use a new needle: any, for a plain one; else those whose import
+        lines name one of ``keys`` (a file can only use a new name by importing it or its module)."""
+        plain_new = any(not n.startswith(WORD) for n in new)
+        imports_one_of = word_matcher(keys)
+        pending = sorted(p for p, lines in self.skipped.items() if plain_new or imports_one_of(lines))
+        for path in pending:
+            del self.skipped[path]
+        self.done -= len(pending)
+        return pending
+
+    def _reparse_stale(self, new: set[str], keys: set[str], needles: set[str]) -> None:
+        """Files parsed only in part, for fewer needles, whose imports reach the new names: the
+        statements using those names were not selected, so parse them again."""
+        plain_new = any(not n.startswith(WORD) for n in new)
+        stale = sorted(p for p, f in self.loaded.items() if f.partial_needles is not None
+                       and (plain_new or not f.import_words.isdisjoint(keys)))
+        if not stale:
+            return
+        reparsed = {self.module_of[path][0] for path in stale}
+        self.settled = {key for key in self.settled if key[0] not in reparsed}
+        for path, outcome in self._read(stale, None, needles):
+            if isinstance(outcome, FileFacts):
+                self.loaded[path] = outcome
+            else:
+                self.loaded.pop(path, None)
+
+    def _settle_partial_parses(self, needles: set[str]) -> None:
+        """Every partial parse is now valid for the final needles: files whose imports reached a
+        later round's names were parsed again."""
+        final = frozenset(needles)
+        for facts in self.loaded.values():
+            if facts.partial_needles is not None and facts.partial_needles != final:
+                facts.partial_needles = final
+                if self.cache is not None:
+                    self.cache.dirty = True
+
+    # -- the rules -----------------------------------------------------------------------------
+    def _index(self) -> WorkspaceIndex:
+        """An index over the analysed files only.
+
+        No lazy loading: by the prefilter's induction (see ``discovered_needles``) a module the
+        prefilter skipped cannot bind a name to a group symbol, so resolution never needs it;
+        loading it anyway would parse every module any analysed file imports.
+        """
+        index = WorkspaceIndex(known_modules=self.modules)
+        for facts in self.loaded.values():
+            if facts.module in self.modules and self.modules[facts.module] != facts.path:
+                continue  # a shadowed duplicate module (e.g. both root and src/): first wins
+            index.facts_by_module[facts.module] = facts
+        return index
+
+    def _analyse(self, severity_overrides: dict[str, str] | None) -> None:
+        config, result = self.workspace.config, self.result
+        index = self._index()
+        classifier = Classifier(config, index)
+        for path, facts in self.loaded.items():
+            if self.requested is not None and Path(path).resolve() not in self.requested:
+                continue
+            result.violations.extend(analyze(facts, index, config, classifier, severity_overrides))
+        result.violations.sort(key=Violation.sort_key)
+        result.files_analysed = len(self.loaded)
+        result.index = index
+        result.facts = self.loaded
+
+
+def scan(workspace: Workspace, paths: Iterable[Path] | None = None, jobs: int | None = None,
+         cache: FactsCache | None = None, progress: Progress | None = None, prefilter: bool = True,
+         severity_overrides: dict[str, str] | None = None) -> ScanResult:
+    state = Scan(workspace, cache, jobs or os.cpu_count() or 1, progress)
+    return state.run(paths, prefilter, severity_overrides)
