@@ -1,4 +1,4 @@
-"""Process-wide tuning shared by both front ends (CLI and language server)."""
+"""Garbage-collector tuning shared by both front ends (CLI and language server)."""
 
 from __future__ import annotations
 

@@ -7,12 +7,17 @@ reads the line texts the fingerprints need and says what happened.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from ssot_lsp.cli.common import OpenedWorkspace, config_error, open_for
+from ssot_lsp.cli.options import BaselineOptions, RecordOptions
 from ssot_lsp.config.loader import ConfigError
 from ssot_lsp.core import baseline as core
 from ssot_lsp.core.severity import rule_enabled
 from ssot_lsp.core.text import UndecodableSource, decode_source, split_lines
+from ssot_lsp.core.violations import FileError, Violation
+from ssot_lsp.core.workspace import Workspace
 
 
 class LineSource:
@@ -35,11 +40,11 @@ class LineSource:
         return lines[line] if 0 <= line < len(lines) else ""
 
 
-def fingerprint_of(violation, lines: LineSource) -> str:
+def fingerprint_of(violation: Violation, lines: LineSource) -> str:
     return violation.fingerprint(lines.line(violation.path, violation.span.line))
 
 
-def keyed(workspace, violations, lines: LineSource) -> list[core.Keyed]:
+def keyed(workspace: Workspace, violations: Iterable[Violation], lines: LineSource) -> list[core.Keyed]:
     relpaths: dict[str, str] = {}
     out = []
     for v in violations:
@@ -50,7 +55,7 @@ def keyed(workspace, violations, lines: LineSource) -> list[core.Keyed]:
     return out
 
 
-def default_baseline_path(workspace) -> Path:
+def default_baseline_path(workspace: Workspace) -> Path:
     configured = workspace.config.baseline
     if configured:
         path = Path(configured)
@@ -58,13 +63,14 @@ def default_baseline_path(workspace) -> Path:
     return workspace.root / core.DEFAULT_FILE_NAME
 
 
-def _covered(args, workspace, full_scan: bool, errors) -> callable:
+def _covered(opened: OpenedWorkspace, full_scan: bool, errors: Iterable[FileError]) -> Callable[[str, str], bool]:
     """Which (path, code) pairs this run could have seen: scanned files, rules that ran."""
+    workspace = opened.workspace
     config = workspace.config
     unreadable = {workspace.relpath(Path(e.path)) for e in errors}
     scanned: set[str] | None = None
     if not full_scan:
-        explicit = [Path(p) for p in getattr(args, "paths", []) or [] if Path(p).resolve() != workspace.root]
+        explicit = opened.explicit
         scanned = {workspace.relpath(p) for p in workspace.discover(explicit)} if explicit else set()
 
     def covered(path: str, code: str) -> bool:
@@ -82,24 +88,24 @@ def _load(path: Path) -> core.Baseline:
         raise ConfigError(str(path), "", str(exc).removeprefix(f"{path}: ")) from None
 
 
-def apply_baseline(args, workspace, violations, full_scan: bool, *, errors=(), texts=None):
+def apply_baseline(options: BaselineOptions, opened: OpenedWorkspace, violations: list[Violation], full_scan: bool,
+                   *, errors: Iterable[FileError] = (),
+                   texts: dict[str, str] | None = None) -> tuple[list[Violation], int]:
     """(violations not in the baseline, number baselined); shrinks the file on --update-baseline."""
-    update = getattr(args, "update_baseline", False)
-    if getattr(args, "no_baseline", False):
-        if update:
+    if options.disabled:
+        if options.update:
             raise ConfigError("--update-baseline", "", "cannot be combined with --no-baseline")
         return violations, 0
-    explicit = getattr(args, "baseline", None)
-    path = Path(explicit) if explicit else default_baseline_path(workspace)
+    path = options.file or default_baseline_path(opened.workspace)
     if not path.is_file():
-        if explicit or update:
+        if options.file or options.update:
             raise ConfigError(str(path), "", "baseline file not found (create it with `ssot-lsp baseline`)")
         return violations, 0
     baseline = _load(path)
-    items = keyed(workspace, violations, LineSource(texts))
+    items = keyed(opened.workspace, violations, LineSource(texts))
     new, baselined = core.filter_new(baseline, items)
-    if update:
-        outcome = core.shrink(baseline, items, _covered(args, workspace, full_scan, errors))
+    if options.update:
+        outcome = core.shrink(baseline, items, _covered(opened, full_scan, errors))
         if outcome.removed_occurrences:
             core.save(outcome.baseline, path)
         print(f"ssot-lsp: baseline {_show(path)}: removed {outcome.removed_entries} "
@@ -111,34 +117,24 @@ def apply_baseline(args, workspace, violations, full_scan: bool, *, errors=(), t
     return new, baselined
 
 
-def run_baseline(args) -> int:
-    from ssot_lsp.cli.common import config_error, make_progress, open_cache, prepare
-    from ssot_lsp.core.project import profile_applies
-
+def run_baseline(options: RecordOptions) -> int:
     try:
-        workspace, paths = prepare(args)
+        opened = open_for(options)
     except ConfigError as exc:
         return config_error(exc)
-    cache = open_cache(args, workspace)
-    result = workspace.scan(paths or None, jobs=args.jobs, cache=cache, progress=make_progress(),
-                            prefilter=not args.no_prefilter)
-    if cache is not None:
-        cache.save()
-    config = workspace.config
-    modules = set(result.index.known_modules) if result.index else set()
-    if config.is_default_profile and not profile_applies(config, workspace, modules):
-        print(f"ssot-lsp: no configuration found and none of the built-in profile's modules are in "
-              f"{workspace.root}; nothing to record (add [tool.ssot-lsp] to pyproject.toml)", file=sys.stderr)
+    workspace = opened.workspace
+    result = opened.scan()
+    if opened.nothing_to_do(result, "record"):
         return 0
     for error in result.errors:
         print(f"{_show(Path(error.path))}: skipped: {error.message}", file=sys.stderr)
-    path = Path(args.output) if getattr(args, "output", None) else default_baseline_path(workspace)
+    path = options.output or default_baseline_path(workspace)
     try:
         old = _load(path) if path.exists() else core.Baseline()
     except ConfigError as exc:
         return config_error(exc)
     items = keyed(workspace, result.violations, LineSource())
-    new = core.replace(old, items, _covered(args, workspace, not paths, result.errors))
+    new = core.replace(old, items, _covered(opened, not opened.explicit, result.errors))
     try:
         core.save(new, path)
     except OSError as exc:

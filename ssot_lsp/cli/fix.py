@@ -16,19 +16,22 @@ import signal
 import sys
 import threading
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import FrameType
+from typing import TypeVar
 
-from ssot_lsp.cli.common import (
-    config_error,
-    exit_code_for,
-    make_progress,
-    open_cache,
-    prepare,
-)
+from ssot_lsp.cli.common import OpenedWorkspace, config_error, exit_code_for, open_for, relative
+from ssot_lsp.cli.options import FixOptions
 from ssot_lsp.config.loader import ConfigError
 from ssot_lsp.core.atomic import write_atomic
 from ssot_lsp.core.engine import analyze
+from ssot_lsp.core.index import WorkspaceIndex
 from ssot_lsp.core.text import UndecodableSource, decode_source
+from ssot_lsp.core.violations import Violation
+from ssot_lsp.core.workspace import ScanResult
+from ssot_lsp.fixes.api import FIXABLE_CODES, FixOutcome, fix_all
 
 FILE_BUDGET_S = float(os.environ.get("SSOT_FIX_FILE_BUDGET", "20"))
 MAX_PASSES = 4
@@ -38,28 +41,24 @@ class _Timeout(Exception):
     pass
 
 
-def _with_budget(seconds: float, func, *args, **kwargs):
+T = TypeVar("T")
+
+
+def _with_budget(seconds: float, func: Callable[[], T]) -> T:
     """Run ``func`` under a wall-clock budget (SIGALRM on the main thread; unbounded elsewhere)."""
     if seconds <= 0 or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGALRM"):
-        return func(*args, **kwargs)
+        return func()
 
-    def on_alarm(signum, frame):
+    def on_alarm(signum: int, frame: FrameType | None) -> None:
         raise _Timeout()
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        return func(*args, **kwargs)
+        return func()
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
-
-
-def _rel(path: str) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return path
 
 
 def _inside(root: Path, path: Path) -> bool:
@@ -91,142 +90,176 @@ def _lexical_root(path: str, root: Path) -> Path:
     return _LEXICAL[directory]
 
 
-def run_fix(args) -> int:
-    from ssot_lsp.fixes.api import FIXABLE_CODES, fix_all
-
+def run_fix(options: FixOptions) -> int:
     try:
-        workspace, paths = prepare(args)
+        opened = open_for(options)
     except ConfigError as exc:
         return config_error(exc)
-    config = workspace.config
-    root = Path(workspace.root).resolve()
-    cache = open_cache(args, workspace)
-    result = workspace.scan(paths or None, jobs=args.jobs, cache=cache, progress=make_progress(),
-                            prefilter=not getattr(args, "no_prefilter", False))
-    if cache is not None:
-        cache.save()
-    index = result.index
-    # where files may be written: the workspace root, seen from where the arguments are named
-    trusted = [root, *(_lexical_root(str(p), root) for p in paths)]
-    requested = {v.path for v in result.violations}
-    if paths:
-        wanted = {str(p.resolve()) for p in workspace.discover(paths)}
-        in_scope = lambda p: str(Path(p).resolve()) in wanted  # noqa: E731
-    else:
-        in_scope = lambda p: True  # noqa: E731
-    originals: dict[str, tuple[bytes, str, str]] = {}  # path -> (bytes read, encoding, text)
-    current: dict[str, str] = {}
-    skipped: dict[str, str] = {}
-    applied = Counter()
-    unsafe = bool(getattr(args, "unsafe_fixes", False))
-    violations_by_path: dict[str, list] = {}
-    for v in result.violations:
-        violations_by_path.setdefault(v.path, []).append(v)
-    unfixable: dict[str, list] = {}
-    for _ in range(MAX_PASSES):
-        changed_any = False
-        for path in sorted(violations_by_path):
-            if path in skipped or not in_scope(path):
-                continue
-            if not any(v.code in FIXABLE_CODES for v in violations_by_path[path]):
-                continue
-            if path not in originals:
-                real = Path(os.path.realpath(path))
-                if not all(_inside(r, real) for r in trusted) or not _inside(_lexical_root(path, root), real):
-                    skipped[path] = f"resolves outside the workspace root ({real}); not written"
+    run = FixRun(opened, options, opened.scan())
+    remaining = run.fix_passes()
+    written = run.write()
+    run.report(remaining, written)
+    return 0 if options.exit_zero else exit_code_for(remaining)
+
+
+@dataclass
+class FixRun:
+    """One `ssot-lsp fix`: the files' texts as read and as fixed, and what happened to each."""
+
+    opened: OpenedWorkspace
+    options: FixOptions
+    result: ScanResult
+    originals: dict[str, tuple[bytes, str, str]] = field(default_factory=dict)  # path -> (bytes, encoding, text)
+    current: dict[str, str] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
+    applied: Counter[str] = field(default_factory=Counter)
+    unfixable: dict[str, list[FixOutcome]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        workspace = self.opened.workspace
+        self.root = Path(workspace.root).resolve()
+        assert self.result.index is not None
+        self.index: WorkspaceIndex = self.result.index
+        # where files may be written: the workspace root, seen from where the arguments are named
+        self.trusted = [self.root, *(_lexical_root(str(p), self.root) for p in self.opened.explicit)]
+        self.requested = {v.path for v in self.result.violations}
+        explicit = self.opened.explicit
+        self.wanted = {str(p.resolve()) for p in workspace.discover(explicit)} if explicit else None
+
+    @property
+    def dry(self) -> bool:
+        return self.options.diff or self.options.dry_run
+
+    def in_scope(self, path: str) -> bool:
+        return self.wanted is None or str(Path(path).resolve()) in self.wanted
+
+    def fix_passes(self) -> list[Violation]:
+        """Fix file by file; repeat while a file changed (fixing importers can make a re-exporting
+        module fixable). Returns the violations left."""
+        by_path: dict[str, list[Violation]] = {}
+        for v in self.result.violations:
+            by_path.setdefault(v.path, []).append(v)
+        for _ in range(MAX_PASSES):
+            changed = False
+            for path in sorted(by_path):
+                if path in self.skipped or not self.in_scope(path):
                     continue
-                try:
-                    data = real.read_bytes()
-                    text, encoding = decode_source(data)
-                except (OSError, UndecodableSource) as exc:
-                    skipped[path] = f"cannot read: {exc}"
-                    continue
-                originals[path] = (data, encoding, text)
-                current[path] = text
-            try:
-                outcome = _with_budget(FILE_BUDGET_S, fix_all, current[path], path, index, config, unsafe=unsafe)
-            except _Timeout:
-                skipped[path] = f"fixing took longer than {FILE_BUDGET_S:g}s; skipped"
+                if any(v.code in FIXABLE_CODES for v in by_path[path]) and self._fix_file(path):
+                    changed = True
+            by_path = self._reanalyse()
+            if not changed:
+                break
+        return [v for vs in by_path.values() for v in vs
+                if (self.wanted is None or self.in_scope(v.path)) and (v.path in self.requested or v.path in self.current)]
+
+    def _fix_file(self, path: str) -> bool:
+        """Fix one file in memory; whether its text changed."""
+        if path not in self.originals and not self._read_original(path):
+            return False
+        config = self.opened.workspace.config
+        try:
+            outcome = _with_budget(FILE_BUDGET_S, lambda: fix_all(self.current[path], path, self.index, config,
+                                                                    unsafe=self.options.unsafe_fixes))
+        except _Timeout:
+            self.skipped[path] = f"fixing took longer than {FILE_BUDGET_S:g}s; skipped"
+            return False
+        except Exception as exc:  # noqa: BLE001 - one file never stops the run
+            self.skipped[path] = f"fixing failed: {type(exc).__name__}: {exc}"
+            return False
+        for fixed in outcome.applied:
+            self.applied[fixed.violation.code] += 1
+        self.unfixable[path] = outcome.unfixable
+        if outcome.new_text == self.current[path]:
+            return False
+        self.current[path] = outcome.new_text
+        return True
+
+    def _read_original(self, path: str) -> bool:
+        real = Path(os.path.realpath(path))
+        if not all(_inside(r, real) for r in self.trusted) or not _inside(_lexical_root(path, self.root), real):
+            self.skipped[path] = f"resolves outside the workspace root ({real}); not written"
+            return False
+        try:
+            data = real.read_bytes()
+            text, encoding = decode_source(data)
+        except (OSError, UndecodableSource) as exc:
+            self.skipped[path] = f"cannot read: {exc}"
+            return False
+        self.originals[path] = (data, encoding, text)
+        self.current[path] = text
+        return True
+
+    def _reanalyse(self) -> dict[str, list[Violation]]:
+        """Every file against the updated index (importers may have changed)."""
+        config = self.opened.workspace.config
+        by_path: dict[str, list[Violation]] = {}
+        for facts in self.index.facts_by_module.values():
+            if facts.path in self.result.facts or facts.path in self.current:
+                for v in analyze(facts, self.index, config):
+                    by_path.setdefault(v.path, []).append(v)
+        return by_path
+
+    def write(self) -> int:
+        """Write (or show, with --diff / --dry-run) the changed files; returns how many were written."""
+        out = sys.stderr if self.options.diff else sys.stdout
+        written = 0
+        for path in sorted(self.current):
+            old_text, new_text = self.originals[path][2], self.current[path]
+            if new_text == old_text:
                 continue
-            except Exception as exc:  # noqa: BLE001 - one file never stops the run
-                skipped[path] = f"fixing failed: {type(exc).__name__}: {exc}"
-                continue
-            for fixed in outcome.applied:
-                applied[fixed.violation.code] += 1
-            unfixable[path] = outcome.unfixable
-            if outcome.new_text != current[path]:
-                current[path] = outcome.new_text
-                changed_any = True
-        # re-analyse every file against the updated index (importers may have changed)
-        violations_by_path = {}
-        for facts in index.facts_by_module.values():
-            if facts.path in result.facts or facts.path in current:
-                for v in analyze(facts, index, config):
-                    violations_by_path.setdefault(v.path, []).append(v)
-        if not changed_any:
-            break
-    remaining = [v for vs in violations_by_path.values() for v in vs
-                 if (not paths or in_scope(v.path)) and (v.path in requested or v.path in current)]
-    # outputs
-    diff_mode = bool(getattr(args, "diff", False))
-    dry = diff_mode or bool(getattr(args, "dry_run", False))
-    out = sys.stderr if diff_mode else sys.stdout
-    written = 0
-    for path in sorted(current):
-        old_text = originals[path][2]
-        new_text = current[path]
-        if new_text == old_text:
-            continue
-        if diff_mode:
-            rel = _rel(path)
-            sys.stdout.writelines(difflib.unified_diff(old_text.splitlines(True), new_text.splitlines(True),
-                                                       f"a/{rel}", f"b/{rel}"))
-            continue
-        if dry:
-            print(f"would fix {_rel(path)}", file=out)
-            continue
-        data, encoding, _ = originals[path]
+            if self.options.diff:
+                rel = relative(path)
+                sys.stdout.writelines(difflib.unified_diff(old_text.splitlines(True), new_text.splitlines(True),
+                                                           f"a/{rel}", f"b/{rel}"))
+            elif self.dry:
+                print(f"would fix {relative(path)}", file=out)
+            elif self._write_one(path, new_text):
+                written += 1
+        return written
+
+    def _write_one(self, path: str, new_text: str) -> bool:
+        data, encoding, _ = self.originals[path]
         real = Path(os.path.realpath(path))
         try:
             if real.read_bytes() != data:
-                skipped[path] = "changed on disk since it was analysed; not written"
-                continue
+                self.skipped[path] = "changed on disk since it was analysed; not written"
+                return False
             encoded = new_text.encode(encoding)
         except UnicodeEncodeError as exc:
-            skipped[path] = f"the fixed text cannot be encoded as {encoding}: {exc.reason}"
-            continue
+            self.skipped[path] = f"the fixed text cannot be encoded as {encoding}: {exc.reason}"
+            return False
         except OSError as exc:
-            skipped[path] = f"cannot re-read: {exc}"
-            continue
+            self.skipped[path] = f"cannot re-read: {exc}"
+            return False
         try:
             write_atomic(real, encoded)
-            written += 1
         except OSError as exc:
-            skipped[path] = f"cannot write: {exc}"
-    for path, reason in sorted(skipped.items()):
-        print(f"{_rel(path)}: skipped: {reason}", file=sys.stderr)
-    # unfixable sites that remain, per rule
-    left = Counter(v.code for v in remaining)
-    verb = "would fix" if dry else "fixed"
-    total = sum(applied.values())
-    print(f"{verb} {total} site(s) in {sum(1 for p in current if current[p] != originals[p][2])} file(s)"
-          + (f", wrote {written}" if not dry else ""), file=out)
-    for code in sorted(set(applied) | set(left)):
-        print(f"  {code}: {verb} {applied.get(code, 0)}, remaining {left.get(code, 0)}", file=out)
-    reasons = Counter()
-    for outcomes in unfixable.values():
-        for outcome in outcomes:
-            if outcome.reason and outcome.violation.code in FIXABLE_CODES:
-                reasons[(outcome.violation.code, outcome.reason.split(";")[0][:100])] += 1
-    if reasons:
-        print("unfixable:", file=out)
-        for (code, reason), count in sorted(reasons.items()):
-            print(f"  {code} x{count}: {reason}", file=out)
-    if not unsafe:
-        unsafe_left = sum(1 for outcomes in unfixable.values() for o in outcomes
-                          if o.new_text is not None and not o.safe)
-        if unsafe_left:
-            print(f"{unsafe_left} more fix(es) available with --unsafe-fixes", file=out)
-    if args.exit_zero:
-        return 0
-    return exit_code_for(remaining)
+            self.skipped[path] = f"cannot write: {exc}"
+            return False
+        return True
+
+    def report(self, remaining: list[Violation], written: int) -> None:
+        out = sys.stderr if self.options.diff else sys.stdout
+        for path, reason in sorted(self.skipped.items()):
+            print(f"{relative(path)}: skipped: {reason}", file=sys.stderr)
+        left = Counter(v.code for v in remaining)
+        verb = "would fix" if self.dry else "fixed"
+        changed = sum(1 for p in self.current if self.current[p] != self.originals[p][2])
+        print(f"{verb} {sum(self.applied.values())} site(s) in {changed} file(s)"
+              + (f", wrote {written}" if not self.dry else ""), file=out)
+        for code in sorted(set(self.applied) | set(left)):
+            print(f"  {code}: {verb} {self.applied.get(code, 0)}, remaining {left.get(code, 0)}", file=out)
+        reasons: Counter[tuple[str, str]] = Counter()
+        for outcomes in self.unfixable.values():
+            for outcome in outcomes:
+                if outcome.reason and outcome.violation.code in FIXABLE_CODES:
+                    reasons[(outcome.violation.code, outcome.reason.split(";")[0][:100])] += 1
+        if reasons:
+            print("unfixable:", file=out)
+            for (code, reason), count in sorted(reasons.items()):
+                print(f"  {code} x{count}: {reason}", file=out)
+        if not self.options.unsafe_fixes:
+            unsafe_left = sum(1 for outcomes in self.unfixable.values() for o in outcomes
+                              if o.new_text is not None and not o.safe)
+            if unsafe_left:
+                print(f"{unsafe_left} more fix(es) available with --unsafe-fixes", file=out)

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from ssot_lsp import __version__
-from ssot_lsp.runtime import tune_garbage_collector
+from ssot_lsp.gc_tuning import tune_garbage_collector
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -64,31 +64,39 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     tune_garbage_collector()
     try:
-        if args.command == "check":
-            from ssot_lsp.cli.check import run_check
-
-            return run_check(args)
-        if args.command == "fix":
-            from ssot_lsp.cli.fix import run_fix
-
-            return run_fix(args)
-        if args.command == "baseline":
-            from ssot_lsp.cli.baseline import run_baseline
-
-            return run_baseline(args)
-        if args.command == "rule":
-            from ssot_lsp.cli.rule import run_rule
-
-            return run_rule(args)
-        if args.command == "serve":
-            from ssot_lsp.cli.serve import run_serve
-
-            return run_serve(args)
+        return _dispatch(parser, args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
+
+
+def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    """Run the subcommand, importing only its module (``serve`` never loads the CLI's reports)."""
+    if args.command == "check":
+        from ssot_lsp.cli.check import run_check
+        from ssot_lsp.cli.options import CheckOptions
+
+        return run_check(CheckOptions.from_args(args))
+    if args.command == "fix":
+        from ssot_lsp.cli.fix import run_fix
+        from ssot_lsp.cli.options import FixOptions
+
+        return run_fix(FixOptions.from_args(args))
+    if args.command == "baseline":
+        from ssot_lsp.cli.baseline import run_baseline
+        from ssot_lsp.cli.options import RecordOptions
+
+        return run_baseline(RecordOptions.from_args(args))
+    if args.command == "rule":
+        from ssot_lsp.cli.rule import run_rule
+
+        return run_rule(args.code)
+    if args.command == "serve":
+        from ssot_lsp.cli.serve import run_serve
+
+        return run_serve(args)
     parser.print_help()
     return 2
 

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 
 from ssot_lsp.core.rules.docs import render_page
 from ssot_lsp.core.rules.registry import ALL, rule_by_code_or_name
 
 
-def run_rule(args: argparse.Namespace) -> int:
-    if not args.code:
+def run_rule(code: str | None) -> int:
+    if not code:
         for rule in ALL:
             fix = rule.fix.safety.value if rule.fix is not None else "-"
             print(f"{rule.code}  {rule.name:22s} {rule.default_severity:12s} fix: {fix:9s} {rule.summary}")
         return 0
-    rule = rule_by_code_or_name(args.code)
+    rule = rule_by_code_or_name(code)
     if rule is None:
-        print(f"ssot-lsp: unknown rule {args.code!r}; run `ssot-lsp rule` for the list", file=sys.stderr)
+        print(f"ssot-lsp: unknown rule {code!r}; run `ssot-lsp rule` for the list", file=sys.stderr)
         return 2
     print(f"{rule.code} ({rule.name}) — {rule.summary}; default severity: {rule.default_severity}\n")
     print(render_page(rule))

@@ -5,13 +5,13 @@ from __future__ import annotations
 from lsprotocol import types
 from pygls.capabilities import ServerCapabilitiesBuilder
 
+from ssot_lsp.gc_tuning import tune_garbage_collector
 from ssot_lsp.lsp import actions, commands, configuration, indexing
 from ssot_lsp.lsp import definition as definition_mod
 from ssot_lsp.lsp import diagnostics as diag
 from ssot_lsp.lsp import hover as hover_mod
 from ssot_lsp.lsp.convert import uri_to_path
 from ssot_lsp.lsp.language_server import SsotLanguageServer, safe
-from ssot_lsp.runtime import tune_garbage_collector
 
 
 def create_server() -> SsotLanguageServer:

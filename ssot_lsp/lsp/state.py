@@ -190,7 +190,7 @@ class FolderState:
         try:
             from ssot_lsp.core.cache import FactsCache
 
-            cache = FactsCache(workspace.root, self.config.fingerprint() + _roots_key(workspace))
+            cache = FactsCache.for_workspace(workspace)
         except Exception:  # noqa: BLE001 - the cache is an optimisation only
             cache = None
         result = workspace.scan(None, jobs=scan_jobs(), cache=cache, progress=progress,
@@ -286,9 +286,3 @@ def scan_jobs() -> int:
     if value and value.isdigit() and int(value) > 0:
         return int(value)
     return os.cpu_count() or 1
-
-
-def _roots_key(workspace: Workspace) -> str:
-    import hashlib
-
-    return hashlib.sha1("|".join(map(str, workspace.source_roots)).encode()).hexdigest()[:6]

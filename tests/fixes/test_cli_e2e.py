@@ -118,6 +118,7 @@ def test_symlink_outside_refused(demo, tmp_path):
 
 def test_changed_since_analysis_skipped(demo):
     from ssot_lsp.cli import fix as fix_module
+    from ssot_lsp.cli.options import FixOptions
 
     target = demo / "tests" / "test_sync_runner.py"
     original_write = fix_module.write_atomic
@@ -136,7 +137,7 @@ def test_changed_since_analysis_skipped(demo):
     os.chdir(demo)
     try:
         fix_module.decode_source, saved = sneaky_decode, fix_module.decode_source
-        fix_module.run_fix(args)
+        fix_module.run_fix(FixOptions.from_args(args))
     finally:
         fix_module.decode_source = saved
         fix_module.write_atomic = original_write

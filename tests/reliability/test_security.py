@@ -45,13 +45,11 @@ class _Exploit:
 
 def plant_malicious_cache(ws: Path, marker: Path) -> Path:
     """What an attacker commits: a facts cache whose unpickling runs code (key computed as the tool does)."""
-    from ssot_lsp.cli.common import _roots_key
     from ssot_lsp.core.cache import FactsCache
     from ssot_lsp.core.project import open_workspace
 
     workspace = open_workspace([ws])
-    key = workspace.config.fingerprint() + _roots_key(workspace)
-    target = FactsCache(ws, key).file  # exactly where the CLI and the server look
+    target = FactsCache.for_workspace(workspace).file  # exactly where the CLI and the server look
     target.parent.mkdir(exist_ok=True)
     target.write_bytes(pickle.dumps({"entries": {"x": _Exploit(str(marker))}, "needles": []}))
     return target
@@ -84,12 +82,11 @@ def test_malicious_cache_is_not_unpickled_in_process(tmp_path):
     ws = tmp_path / "ws"
     shutil.copytree(DEMO, ws, ignore=shutil.ignore_patterns(".ssot-cache", "__pycache__"))
     plant_malicious_cache(ws, marker)
-    from ssot_lsp.cli.common import _roots_key
     from ssot_lsp.core.cache import FactsCache
     from ssot_lsp.core.project import open_workspace
 
     workspace = open_workspace([ws])
-    cache = FactsCache(ws, workspace.config.fingerprint() + _roots_key(workspace))
+    cache = FactsCache.for_workspace(workspace)
     assert not marker.exists(), "the facts cache unpickled attacker-controlled objects"
     assert cache.entries == {}
 
@@ -98,16 +95,14 @@ def test_cache_still_round_trips(tmp_path):
     """The restricted unpickler still reads what the tool writes (a warm run hits the cache)."""
     ws = tmp_path / "ws"
     shutil.copytree(DEMO, ws, ignore=shutil.ignore_patterns(".ssot-cache", "__pycache__"))
-    from ssot_lsp.cli.common import _roots_key
     from ssot_lsp.core.cache import FactsCache
     from ssot_lsp.core.project import open_workspace
 
     workspace = open_workspace([ws])
-    key = workspace.config.fingerprint() + _roots_key(workspace)
-    cold = FactsCache(ws, key)
+    cold = FactsCache.for_workspace(workspace)
     first = workspace.scan(jobs=1, cache=cold)
     cold.save()
-    warm = FactsCache(ws, key)
+    warm = FactsCache.for_workspace(workspace)
     assert warm.entries, "nothing read back from the cache"
     second = workspace.scan(jobs=1, cache=warm)
     assert warm.hits > 0

@@ -1,0 +1,84 @@
+"""The command line's options as typed values: argparse stays in ``main.py``, the subcommands get these.
+
+``RunOptions`` holds what every workspace command (check, fix, baseline) accepts; each command's own
+options extend it. ``from_args`` is the only place that reads the ``argparse.Namespace``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+def _path(value: str | None) -> Path | None:
+    return Path(value) if value else None
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    paths: tuple[Path, ...] = ()
+    config_file: Path | None = None
+    jobs: int | None = None
+    no_cache: bool = False
+    no_prefilter: bool = False
+    exit_zero: bool = False
+    select: str | None = None
+    ignore: str | None = None
+
+    @staticmethod
+    def common(args: argparse.Namespace) -> dict[str, Any]:
+        return {"paths": tuple(Path(p) for p in args.paths or ()), "config_file": _path(args.config_file),
+                "jobs": args.jobs, "no_cache": args.no_cache, "no_prefilter": args.no_prefilter,
+                "exit_zero": args.exit_zero, "select": args.select, "ignore": args.ignore}
+
+
+@dataclass(frozen=True)
+class BaselineOptions:
+    """How `check` uses the baseline file."""
+
+    file: Path | None = None  # --baseline (default: from the configuration)
+    disabled: bool = False  # --no-baseline
+    update: bool = False  # --update-baseline
+
+
+@dataclass(frozen=True)
+class CheckOptions(RunOptions):
+    format: str = "text"
+    output: Path | None = None
+    statistics: bool = False
+    stdin_filename: str | None = None
+    show_settings: bool = False
+    summary: bool = True
+    baseline: BaselineOptions = BaselineOptions()
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> CheckOptions:
+        return cls(**cls.common(args), format=args.format, output=_path(args.output),
+                   statistics=args.statistics, stdin_filename=args.stdin_filename,
+                   show_settings=args.show_settings, summary=not args.no_summary,
+                   baseline=BaselineOptions(_path(args.baseline), args.no_baseline, args.update_baseline))
+
+
+@dataclass(frozen=True)
+class FixOptions(RunOptions):
+    unsafe_fixes: bool = False
+    diff: bool = False
+    dry_run: bool = False
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> FixOptions:
+        return cls(**cls.common(args), unsafe_fixes=args.unsafe_fixes, diff=args.diff,
+                   dry_run=args.dry_run)
+
+
+@dataclass(frozen=True)
+class RecordOptions(RunOptions):
+    """`ssot-lsp baseline`: where to record."""
+
+    output: Path | None = None
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> RecordOptions:
+        return cls(**cls.common(args), output=_path(args.output))
