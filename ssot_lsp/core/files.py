@@ -103,9 +103,9 @@ class WorkspaceFiles:
                 continue
             full = os.path.join(directory, name)
             rel = name if rel_dir == "" else (rel_dir + name if rel_dir is not None else None)
-            if rel is not None and not self.is_included(rel):
+            if rel is not None and not self.is_included(rel):  # include, and exclude
                 continue
-            if self._ignored(full, rel, specs, False):
+            if specs and self._git_ignored(full, specs, False):
                 continue
             kept.append(full)
         return kept
@@ -125,6 +125,10 @@ class WorkspaceFiles:
         exclude = self._exclude
         if rel is not None and exclude and (exclude.matches(rel) or (is_dir and exclude.matches(rel + "/"))):
             return True
+        return self._git_ignored(full, specs, is_dir)
+
+    @staticmethod
+    def _git_ignored(full: str, specs: Specs, is_dir: bool) -> bool:
         for base, spec in specs:
             if not full.startswith(base):
                 continue
