@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("corpus") / "tree"
-    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate_corpus.py"), "--out", str(out),
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate_clearcut_corpus.py"), "--out", str(out),
                     "--files", "1500", "--lines", "500000", "--seed", "7"], check=True, capture_output=True)
     return out
 

@@ -1,7 +1,12 @@
 #!/usr/bin/env python3
-"""Generate a synthetic Python monorepo mid-migration, with exact SSOT ground truth.
+"""Generate a *clear-cut* synthetic monorepo mid-migration, with exact SSOT ground truth.
 
-    python benchmarks/generate_corpus.py --out DIR [--files 20000] [--lines 8000000] [--seed 1]
+Kept for ``tests/core/test_prefilter_soundness.py``: every violation here uses a pattern today's
+rules already find, so its ground truth is today's exact output.  The benchmark corpus that looks
+like the real monorepo (backups, test doubles, half-done migrations, SSOT words everywhere) is
+``benchmarks/generate_corpus.py``; measure on that one.
+
+    python benchmarks/generate_clearcut_corpus.py --out DIR [--files 20000] [--lines 8000000] [--seed 1]
 
 The corpus follows the default profile's layout (``netra_backend/app/...``): the canonical
 ``UserExecutionEngine``, its factory, the legacy engine modules, the canonical and legacy
