@@ -6,12 +6,13 @@ Each finding is matched with the sites labelled on its line (``ground_truth.json
 * **missed**: a code the site expects, not found on that line;
 * **allowed**: a code the site allows (test doubles: at most information) at an allowed severity;
 * **too severe**: an allowed code reported above the allowed severity;
-* **unexpected**: any other finding on a labelled line — on a must-stay-clean site this is a clean
-  site violated, on a backup site a finding in an excluded file;
-* **unlabelled**: a finding on a line no site describes (a false positive, or a labelling gap).
+* **unexpected**: any other finding on a labelled live line — on a must-stay-clean site, a clean site
+  violated;
+* **unlabelled**: a finding on a live line no site describes (a false positive, or a labelling gap);
+* **in backup**: any finding in a backup copy (the profile excludes them: the target is none).
 
-Tables per rule and per shape (``shape.variant``), live and backup sites apart; for backup sites
-also what the same text produces when analysed (``if_included``), which is today's behaviour while
+Tables per rule and per shape (``shape.variant``); for backup copies the table also shows the codes
+the same text has in the live tree (``if_included``), for comparing with today's behaviour while
 backups are not excluded.  A missed and an unexpected finding of one code in one file are also
 counted as "differ only in the line".  Sites marked ``python_below`` (3.12 f-strings) expect their
 finding only when the tool runs on an older Python.
@@ -72,6 +73,20 @@ def score(findings: list[Finding], truth: dict, python: tuple[int, int], limit: 
 
     for key, sites in by_line.items():
         here = found.pop(key, [])
+        main = max(sites, key=lambda x: len(x["expect"]) + len(x.get("if_included", [])))
+        shape = f"{main['shape']}.{main['variant']}"
+        got = Counter(f.code for f in here)
+        for f in here:
+            s.per_rule[f.code]["found"] += 1
+        if main["backup"]:  # excluded by the profile: every finding there is one too many
+            row = s.per_shape[(shape, "backup")]
+            row["sites"] += len(sites)
+            row["if_included"] += len(main.get("if_included", []))
+            row["found"] += len(here)
+            for code, n in got.items():
+                s.per_rule[code]["in_backup"] += n
+            continue
+        row = s.per_shape[(shape, "live")]
         expected: Counter = Counter()
         allowed: dict[str, str] = {}
         severity: dict[str, str] = {}
@@ -82,15 +97,10 @@ def score(findings: list[Finding], truth: dict, python: tuple[int, int], limit: 
             expected.update(site["expect"])
             allowed.update(site.get("allow", {}))
             severity.update(site.get("severity", {}))
-        main = max(sites, key=lambda x: len(x["expect"]) + len(x.get("if_included", [])))
-        shape = f"{main['shape']}.{main['variant']}"
-        side = "backup" if main["backup"] else "live"
-        row = s.per_shape[(shape, side)]
         row["sites"] += len(sites)
         row["expected"] += sum(expected.values())
-        if main["backup"]:
-            row["if_included"] += len(main.get("if_included", []))
-        got = Counter(f.code for f in here)
+        for code in expected:
+            s.per_rule[code]["expected"] += expected[code]
         for code, n in (expected & got).items():
             s.per_rule[code]["matched"] += n
             row["matched"] += n
@@ -105,7 +115,7 @@ def score(findings: list[Finding], truth: dict, python: tuple[int, int], limit: 
             s.per_rule[code]["missed"] += n
             row["missed"] += n
             missing_fc[(key[0], code)] += n
-            sample("missed", f"{code} {key[0]}:{key[1]} ({shape}, {side})")
+            sample("missed", f"{code} {key[0]}:{key[1]} ({shape})")
         for code, n in (got - expected).items():
             f = next(x for x in here if x.code == code)
             if code in allowed and SEVERITY_RANK.get(f.severity, 3) <= SEVERITY_RANK[allowed[code]]:
@@ -118,23 +128,17 @@ def score(findings: list[Finding], truth: dict, python: tuple[int, int], limit: 
             else:
                 s.per_rule[code]["unexpected"] += n
                 row["unexpected"] += n
-                if main["backup"]:
-                    row["found_in_backup"] += n
-                else:
-                    unexpected_fc[(key[0], code)] += n
-                    sample("unexpected", f"{code} {key[0]}:{key[1]} ({shape}, {side})")
-        for code in expected:
-            s.per_rule[code]["expected"] += expected[code]
-        for f in here:
-            s.per_rule[f.code]["found"] += 1
-    for key, rest in found.items():
+                unexpected_fc[(key[0], code)] += n
+                sample("unexpected", f"{code} {key[0]}:{key[1]} ({shape})")
+    for rest in found.values():
         for f in rest:
             s.per_rule[f.code]["found"] += 1
+            if _is_backup(f.path):
+                s.per_rule[f.code]["in_backup"] += 1
+                continue
             s.per_rule[f.code]["unlabelled"] += 1
-            area = ("backup" if _is_backup(f.path) else "test" if _is_test(f.path) else "app")
-            s.per_rule[f.code][f"unlabelled_{area}"] += 1
             unexpected_fc[(f.path, f.code)] += 1
-            sample(f"unlabelled_{area}", f"{f.code} {f.path}:{f.line}")
+            sample("unlabelled", f"{f.code} {f.path}:{f.line}")
     s.line_only = sum((missing_fc & unexpected_fc).values())
     return s
 
@@ -159,48 +163,50 @@ def stale_named(truth: dict, raw_output: str) -> tuple[int, int]:
 
 def render(s: Score, corpus: str | None = None, show_samples: bool = True) -> str:
     out = []
-    cols = ("expected", "found", "matched", "missed", "unexpected", "unlabelled", "allowed", "too_severe",
-            "severity_mismatch")
-    heads = ("expected", "found", "matched", "missed", "unexp", "unlabel", "allowed", ">allowed", "sev!=")
-    out.append("Per rule (target behaviour, default profile; backups excluded, so findings there are unexpected)")
+    cols = ("expected", "found", "matched", "missed", "unexpected", "unlabelled", "in_backup", "allowed",
+            "too_severe", "severity_mismatch")
+    heads = ("expected", "found", "matched", "missed", "unexp", "unlabel", "backup", "allowed", ">allowed", "sev!=")
+    out.append("Per rule, against the target behaviour (default profile; backups are excluded, so every finding "
+               "there counts in 'backup')")
     out.append(f"  {'code':<8}" + "".join(f"{h:>9}" for h in heads) + f"{'recall':>8}{'precision':>10}")
-    for code in sorted(s.per_rule):
-        c = s.per_rule[code]
+    tot: Counter = Counter()
+    rows = sorted(s.per_rule.items()) + [("total", None)]
+    for code, c in rows:
+        if c is None:
+            c = tot
+        else:
+            tot.update(c)
         rec = c["matched"] / c["expected"] if c["expected"] else None
         prec = (c["matched"] + c["allowed"]) / c["found"] if c["found"] else None
-        out.append(f"  {code:<8}" + "".join(f"{c[k]:>9}" for k in cols) +
-                   f"{_fmt(rec):>8}{_fmt(prec):>10}")
-    tot = Counter()
-    for c in s.per_rule.values():
-        tot.update(c)
-    rec = tot["matched"] / tot["expected"] if tot["expected"] else None
-    prec = (tot["matched"] + tot["allowed"]) / tot["found"] if tot["found"] else None
-    out.append(f"  {'total':<8}" + "".join(f"{tot[k]:>9}" for k in cols) + f"{_fmt(rec):>8}{_fmt(prec):>10}")
-    ub = {k: tot[f"unlabelled_{k}"] for k in ("app", "test", "backup")}
-    out.append(f"  unlabelled findings by area: app {ub['app']}, tests {ub['test']}, backups {ub['backup']};"
-               f" {s.line_only} missed/unexpected pairs differ only in the line")
+        out.append(f"  {code:<8}" + "".join(f"{c[k]:>9}" for k in cols) + f"{_fmt(rec):>8}{_fmt(prec):>10}")
+    out.append("  unexp: on a labelled live line (a must-stay-clean site, or a code the site does not expect); "
+               "unlabel: on a live line no site describes;")
+    out.append("  allowed / >allowed: test doubles reported at most at / above the allowed severity; sev!=: matched with "
+               f"another severity; {s.line_only} missed/unexpected pairs differ only in the line")
     out.append("")
-    out.append("Per shape (live sites: target behaviour; backup sites: findings there vs what the text gives if analysed)")
-    out.append(f"  {'shape.variant':<52}{'side':<7}{'sites':>6}{'expect':>7}{'match':>6}{'miss':>6}{'unexp':>6}"
-               f"{'allow':>6}{'>allow':>7}{'sev!=':>6}{'if_incl':>8}")
-    for (shape, side) in sorted(s.per_shape, key=lambda k: (k[0], k[1] != "live")):
-        c = s.per_shape[(shape, side)]
-        out.append(f"  {shape:<52}{side:<7}{c['sites']:>6}{c['expected']:>7}{c['matched']:>6}{c['missed']:>6}"
-                   f"{c['unexpected']:>6}{c['allowed']:>6}{c['too_severe']:>7}{c['severity_mismatch']:>6}"
-                   f"{(c['if_included'] if side == 'backup' else ''):>8}")
+    out.append("Per shape: live sites against the target; backup copies: findings there (the target is none) and what "
+               "the same text gives in the live tree (if_incl)")
+    out.append(f"  {'shape.variant':<52}{'sites':>6}{'expect':>7}{'match':>6}{'miss':>6}{'unexp':>6}{'allow':>6}"
+               f"{'>allow':>7}{'sev!=':>6} |{'copies':>7}{'found':>6}{'if_incl':>8}")
+    for shape in sorted({k[0] for k in s.per_shape}):
+        c = s.per_shape.get((shape, "live"), Counter())
+        b = s.per_shape.get((shape, "backup"), Counter())
+        out.append(f"  {shape:<52}{c['sites']:>6}{c['expected']:>7}{c['matched']:>6}{c['missed']:>6}"
+                   f"{c['unexpected']:>6}{c['allowed']:>6}{c['too_severe']:>7}{c['severity_mismatch']:>6} |"
+                   f"{b['sites']:>7}{b['found']:>6}{b['if_included']:>8}")
     if s.stale_named is not None:
         out.append("")
-        out.append(f"stale configuration names mentioned in the output: {s.stale_named[0]} of {s.stale_named[1]}")
+        out.append(f"stale configuration names (issue 13 section 4) mentioned in the output: "
+                   f"{s.stale_named[0]} of {s.stale_named[1]}")
     if show_samples:
-        for kind in ("missed", "unexpected", "too_severe", "severity", "unlabelled_app", "unlabelled_test",
-                     "unlabelled_backup"):
+        for kind in ("missed", "unexpected", "unlabelled", "too_severe", "severity"):
             items = s.samples.get(kind)
             if not items:
                 continue
             out.append("")
             out.append(f"  {kind} (first {len(items)}):")
             for item in items:
-                code, loc = item.split(" ", 2)[:2]
+                loc = item.split(" ", 2)[1]
                 path, _, line = loc.rpartition(":")
                 src = _source_line(corpus, path, int(line)) if corpus else ""
                 out.append(f"    {item}" + (f"\n        {src}" if src else ""))
