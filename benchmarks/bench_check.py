@@ -44,7 +44,7 @@ from dataclasses import dataclass
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from corpusgen.score import Finding, as_json, render, score, stale_named  # noqa: E402
+from corpusgen.score import Finding, as_json, render, score, stale_named
 
 DEFAULT_CORPUS = os.path.join(tempfile.gettempdir(), "ssot-lsp-bench-corpus")
 
@@ -193,7 +193,8 @@ def like_for_like(ssot: list[str], corpus: str, ruff_cfg: str) -> list[str]:
     except ImportError:  # Python 3.10
         return ["(like-for-like check skipped: needs Python 3.11+ for tomllib)"]
     notes = []
-    done = subprocess.run(ssot + ["check", "--show-settings", corpus], capture_output=True, text=True)
+    done = subprocess.run(ssot + ["check", "--show-settings", "--format", "json", corpus],
+                          capture_output=True, text=True, check=False)
     try:
         settings = json.loads(done.stdout)
     except json.JSONDecodeError:
@@ -216,7 +217,8 @@ def like_for_like(ssot: list[str], corpus: str, ruff_cfg: str) -> list[str]:
 
 
 def ruff_files(ruff: list[str], cfg: str, corpus: str) -> int | None:
-    done = subprocess.run(ruff + ["check", "--config", cfg, "--show-files", corpus], capture_output=True, text=True)
+    done = subprocess.run(ruff + ["check", "--config", cfg, "--show-files", corpus],
+                          capture_output=True, text=True, check=False)
     if done.returncode != 0:
         return None
     return sum(1 for line in done.stdout.splitlines() if line.strip().endswith((".py", ".pyi")))
@@ -423,7 +425,7 @@ def main(argv: list[str] | None = None) -> int:
             cold_run = results["ssot cold"][0]
             cold, data = load_findings(cold_run.stdout_path, corpus, cwd)
             warm, _ = load_findings(results["ssot warm"][-1].stdout_path, corpus, cwd)
-            key = lambda f: (f.path, f.line, f.code)  # noqa: E731
+            key = lambda f: (f.path, f.line, f.code)
             if Counter(map(key, cold)) != Counter(map(key, warm)):
                 d = sum((Counter(map(key, cold)) - Counter(map(key, warm))).values()) + \
                     sum((Counter(map(key, warm)) - Counter(map(key, cold))).values())

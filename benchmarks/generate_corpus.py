@@ -26,8 +26,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from corpusgen import generate  # noqa: E402
-from corpusgen.stats import TARGETS, measure, report, write_report  # noqa: E402
+from corpusgen import generate
+from corpusgen.stats import TARGETS, measure, report, write_report
 
 
 def stats(out: str, verify: bool) -> int:

@@ -20,7 +20,13 @@ from . import layout, migration
 from .code import FileCtx, Writer
 from .layout import LiveFile, is_archive_path, is_backup_path, is_test_path
 from .names import (
-    CANONICAL_MOD, MENTION_TOKENS, PROFILE_LEGACY_MODULES, STALE_COMPAT, STALE_MODULES, STALE_SYMBOLS, camel,
+    CANONICAL_MOD,
+    MENTION_TOKENS,
+    PROFILE_LEGACY_MODULES,
+    STALE_COMPAT,
+    STALE_MODULES,
+    STALE_SYMBOLS,
+    camel,
 )
 from .shapes import MENTION_WEIGHTS, MENTIONS, SHAPES, mention, newer_fstring
 from .sites import FileBuf, Mark, Placement, Site
@@ -89,11 +95,12 @@ class Roles:
         pool = [f for f in live if f.kind in ("app", "test") and f.size >= 30 and f.rel not in self.placements
                 and f.rel not in taken]
         self.r.shuffle(pool)
+        must = list(MENTIONS)  # every kind of mention at least once, at any size
         for f in pool:
-            if have >= want:
+            if have >= want and not must:
                 break
             for k in range(self.r.choice((1, 1, 1, 2))):
-                variant = self.r.choices(MENTIONS, MENTION_WEIGHTS)[0]
+                variant = must.pop() if must else self.r.choices(MENTIONS, MENTION_WEIGHTS)[0]
                 rr = random.Random(f"{seed}:{f.rel}:mention{k}")
                 self._try_add(f.rel, mention(rr, f.kind == "test", variant))
             have += weight[f.rel]
@@ -404,11 +411,11 @@ def generate(out: str, n_files: int = 25000, seed: int = 1) -> dict:
         "profile": "default (target behaviour of issues 13-15)",
         "stale_configuration": {"modules": STALE_MODULES, "symbols": STALE_SYMBOLS, "compat-constructors": STALE_COMPAT},
         "excluded_by_profile": ["**/backup/**", "**/backups/**", "**/archive/**", "**/archived/**", "**/*.backup*"],
-        "seconds": round(time.perf_counter() - t0, 1),
     }
     with open(os.path.join(out, "ground_truth.json"), "w", encoding="utf-8") as fh:
         json.dump({**summary, "sites": sites}, fh, separators=(",", ":"))
         fh.write("\n")
+    summary["seconds"] = round(time.perf_counter() - t0, 1)  # not in the file: same seed, same bytes
     with open(os.path.join(out, "ruff.toml"), "w", encoding="utf-8") as fh:
         fh.write(ruff_toml())
     summary["sites"] = len(sites)

@@ -15,8 +15,23 @@ import random
 from dataclasses import dataclass, field
 
 from .names import (
-    BVJ, COMMENTS, EVENTS, EXCEPTIONS, GOALS, HTTP_VERBS, IMPACTS, NOUNS, PLAIN_SENTENCES, SEGMENTS,
-    SSOT_COMMENTS, SSOT_LOGS, SSOT_SENTENCES, SUPPRESSION_LIKE_COMMENT, TEST_ASPECTS, camel, words,
+    BVJ,
+    COMMENTS,
+    EVENTS,
+    EXCEPTIONS,
+    GOALS,
+    HTTP_VERBS,
+    IMPACTS,
+    NOUNS,
+    PLAIN_SENTENCES,
+    SEGMENTS,
+    SSOT_COMMENTS,
+    SSOT_LOGS,
+    SSOT_SENTENCES,
+    SUPPRESSION_LIKE_COMMENT,
+    TEST_ASPECTS,
+    camel,
+    words,
 )
 
 # Infrastructure the generated modules import (the fixed modules in ``migration`` define them).

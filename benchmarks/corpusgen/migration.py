@@ -18,7 +18,13 @@ import random
 
 from .code import FileCtx, Writer
 from .names import (
-    CANONICAL_MOD, CONTEXT_MOD, EMITTER_MOD, EVENTS, FACTORY_MOD, LEGACY_EE_MOD, LEGACY_TOOL_MOD,
+    CANONICAL_MOD,
+    CONTEXT_MOD,
+    EMITTER_MOD,
+    EVENTS,
+    FACTORY_MOD,
+    LEGACY_EE_MOD,
+    LEGACY_TOOL_MOD,
     SUPERVISOR_SSOT_MOD,
 )
 from .shapes import rewrite, withhold

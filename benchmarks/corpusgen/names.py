@@ -86,17 +86,18 @@ MENTION_TOKENS = ("ExecutionEngine", "execution_engine", "SupervisorAgent", "sup
 # --------------------------------------------------------------------------------------------
 
 NOUNS = """
-thread message agent_run user_session tool_call workload optimization corpus supply llm_request
-token_usage billing_event subscription tenant api_key audit_log metric trace alert report goal
-triage_result data_source clickhouse_query cache_entry rate_limit circuit_breaker health_check
-redis_connection oauth_state jwt_token websocket_connection event_stream notification
-prompt_template model_config cost_estimate experiment benchmark deployment feature_flag secret
-quota heartbeat reconnection demo_session onboarding feedback permission role organization
-workspace file_upload synthetic_data embedding vector_index search_result chat_history
-state_snapshot checkpoint execution_result pipeline_step retry_policy timeout_config
-run_status agent_state tool_result supervisor_state user_profile admin_action usage_report
-latency_sample queue_item job_schedule connection_pool db_session migration_step config_value
-""".split()
+thread message agent_run user_session tool_call workload optimization corpus supply
+llm_request token_usage billing_event subscription tenant api_key audit_log metric trace alert
+report goal triage_result data_source clickhouse_query cache_entry rate_limit circuit_breaker
+health_check redis_connection oauth_state jwt_token websocket_connection event_stream
+notification prompt_template model_config cost_estimate experiment benchmark deployment
+feature_flag secret quota heartbeat reconnection demo_session onboarding feedback permission
+role organization workspace file_upload synthetic_data embedding vector_index search_result
+chat_history state_snapshot checkpoint execution_result pipeline_step retry_policy
+timeout_config run_status agent_state tool_result supervisor_state user_profile admin_action
+usage_report latency_sample queue_item job_schedule connection_pool db_session migration_step
+config_value
+""".split()  # noqa: SIM905 - a word list reads better as text
 
 AGENT_NAMES = ["triage_agent", "data_sub_agent", "optimizations_core_sub_agent", "reporting_sub_agent",
                "actions_to_meet_goals_sub_agent", "corpus_admin_sub_agent", "synthetic_data_sub_agent",

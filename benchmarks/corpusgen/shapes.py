@@ -19,13 +19,30 @@ has about 11,000 live files; every shape appears at least once at any size).
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from .names import (
-    AGENT_NAMES, AGENTS_PKG, CANONICAL_MOD, DELETED_TOOL_MOD, DISCOVERED, EVENTS, FACTORY_MOD,
-    INTERFACE_MOD, LEGACY_CLASSES, LEGACY_EE_MOD, LEGACY_RS_MOD, LEGACY_TOOL_MOD, SUPERVISOR_LEGACY_MOD,
-    SUPERVISOR_SSOT_MOD, EMITTER_MOD, TOOL_DISPATCHER_MOD, TOOL_ENGINE_MOD, TOOL_ENGINES, camel, words,
+    AGENT_NAMES,
+    AGENTS_PKG,
+    CANONICAL_MOD,
+    DELETED_TOOL_MOD,
+    DISCOVERED,
+    EMITTER_MOD,
+    EVENTS,
+    FACTORY_MOD,
+    INTERFACE_MOD,
+    LEGACY_CLASSES,
+    LEGACY_EE_MOD,
+    LEGACY_RS_MOD,
+    LEGACY_TOOL_MOD,
+    SUPERVISOR_LEGACY_MOD,
+    SUPERVISOR_SSOT_MOD,
+    TOOL_DISPATCHER_MOD,
+    TOOL_ENGINE_MOD,
+    TOOL_ENGINES,
+    camel,
+    words,
 )
 from .sites import Mark, Placement
 
@@ -106,7 +123,7 @@ def legacy_fix(cls: str, ctx: str = "user_context", scope: bool = False) -> dict
 # --------------------------------------------------------------------------------------------
 
 def legacy_import_absolute(r, is_test):
-    cls, mod, args = pick_legacy(r, allow_tool=True)
+    cls, mod, _ = pick_legacy(r, allow_tool=True)
     fix = withhold("no-replacement") if cls in TOOL_ENGINES else rewrite(CANONICAL_IMPORT, "safe")
     return Placement(
         imports=[Mark(f"from {mod} import {cls}", "legacy_import", "absolute", ("SSOT001",), cls, fix=fix)],
@@ -380,6 +397,15 @@ def honest_alias(r, is_test):
         binds={"LegacyExecutionEngine"})
 
 
+def neutral_alias(r, is_test):
+    """The canonical class under a neutral name: neither hides what it is (clean)."""
+    return Placement(
+        imports=[Mark(f"from {CANONICAL_MOD} import UserExecutionEngine as Engine", "obscuring_alias", "neutral_alias", (),
+                      "as Engine"), FACTORY_IMPORT],
+        blocks=[frame(r, is_test, ["    engine: Engine = " + FACTORY_CALL] + use("engine", is_test, r))],
+        binds={"Engine", "get_execution_engine_factory"})
+
+
 # --------------------------------------------------------------------------------------------
 # Fallbacks (issue 14 §1a, §1b)
 # --------------------------------------------------------------------------------------------
@@ -599,7 +625,7 @@ def delegating(r, is_test, variant):
                  '    """Adds an audit log line; delivery stays in the SSOT emitter."""', ""]
         for ev in evs:
             block += [f"    async def notify_{ev}(self, run_id: str, agent_name: str, data: Any = None) -> None:",
-                      f'        """Audit, then deliver."""',
+                      '        """Audit, then deliver."""',
                       f"        return await super().notify_{ev}(run_id, agent_name, data)", ""]
         return Placement(imports=[f"from {EMITTER_MOD} import UnifiedWebSocketEmitter"], blocks=[block + [""]],
                          binds={"AuditedEmitter", "UnifiedWebSocketEmitter"})
@@ -782,8 +808,8 @@ NEWER_FSTRINGS = [
 
 def newer_fstring(r, is_test):
     """On Python < 3.12 the file is analysed through libcst and gets one SSOT009 information."""
-    block = [f"def describe_{r.choice(('run', 'engine', 'events'))}_{r.randint(1, 999)}(engine: UserExecutionEngine, "
-             "events: List[str]) -> str:",
+    name = f"describe_{r.choice(('run', 'engine', 'events'))}_{r.randint(1, 999)}"
+    block = [f"def {name}(engine: UserExecutionEngine, events: List[str]) -> str:",
              '    """Human-readable summary for the admin dashboard."""',
              Mark(r.choice(NEWER_FSTRINGS), "syntax", "newer_fstring", ("SSOT009",), "return f",
                   severity={"SSOT009": "information"}, python_below="3.12"), "", ""]
@@ -842,6 +868,7 @@ SHAPES: list[ShapeSpec] = [
     ShapeSpec("renamed_import.unknown_star_import", "any", 3, star_import_unknown, "14 §3a"),
     ShapeSpec("obscuring_alias.legacy_as_canonical", "any", 5, dangerous_alias, "14 §2d"),
     ShapeSpec("obscuring_alias.honest_alias", "any", 5, honest_alias, "14 §2d"),
+    ShapeSpec("obscuring_alias.neutral_alias", "any", 4, neutral_alias, "14 §2d"),
     ShapeSpec("importerror_fallback.found", "any", 8, importerror_fallback, "14 §1a"),
     ShapeSpec("importerror_fallback.clean", "any", 6, importerror_fallback_clean, "14 §1a"),
     ShapeSpec("stub_fallback.found", "any", 11, stub_fallback, "14 §1b"),

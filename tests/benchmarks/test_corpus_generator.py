@@ -13,20 +13,20 @@ import hashlib
 import json
 import subprocess
 import sys
-import tomllib
 from collections import defaultdict
 from pathlib import Path
 
 import libcst
 import pytest
+import tomllib
 
 ROOT = Path(__file__).resolve().parents[2]
 GENERATOR = ROOT / "benchmarks" / "generate_corpus.py"
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from corpusgen.names import PROFILE_LEGACY_MODULES  # noqa: E402
-from corpusgen.shapes import SHAPES  # noqa: E402
-from corpusgen.stats import measure  # noqa: E402
+from corpusgen.names import PROFILE_LEGACY_MODULES
+from corpusgen.shapes import SHAPES
+from corpusgen.stats import measure
 
 FILES = 800
 BROKEN = {"conflict_markers", "python2_print", "truncated_copy"}
@@ -137,7 +137,8 @@ def test_the_corpus_has_the_real_trees_proportions(corpus):
 def test_ruff_bans_the_profiles_legacy_modules_and_skips_the_backups(corpus):
     config = tomllib.loads((corpus / "ruff.toml").read_text())
     banned = set(config["lint"]["flake8-tidy-imports"]["banned-api"])
-    settings = json.loads(subprocess.run([sys.executable, "-m", "ssot_lsp", "check", "--show-settings", str(corpus)],
+    settings = json.loads(subprocess.run([sys.executable, "-m", "ssot_lsp", "check", "--show-settings", "--format", "json",
+                                          str(corpus)],
                                          check=True, capture_output=True, text=True).stdout)
     assert banned == {m for g in settings["groups"] for m in g["legacy-modules"]} == set(PROFILE_LEGACY_MODULES)
     shown = subprocess.run(["ruff", "check", "--config", str(corpus / "ruff.toml"), "--show-files", str(corpus)],

@@ -8,7 +8,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from corpusgen.score import Finding, score  # noqa: E402
+from corpusgen.score import Finding, score
 
 PY311 = (3, 11)
 
