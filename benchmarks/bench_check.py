@@ -280,12 +280,14 @@ def main(argv: list[str] | None = None) -> int:
     truth_path = os.path.join(corpus, "ground_truth.json")
     cwd = os.getcwd()
 
-    def scored(path: str, raw: str = "") -> tuple:
+    def scored(path: str, stderr: str = "") -> tuple:
         findings, data = load_findings(path, corpus, cwd)
         result = score(findings, truth, python, limit=args.samples)
         files = data.get("files") if isinstance(data, dict) else None
         result.files_analysed = files.get("analysed") if isinstance(files, dict) else None
-        result.stale_named = stale_named(truth, raw) if raw else None
+        # where the tool reports configuration problems: outside its findings (whose messages name modules)
+        outside = json.dumps({k: v for k, v in data.items() if k != "violations"}) if isinstance(data, dict) else ""
+        result.stale_named = stale_named(truth, outside + stderr)
         print()
         print(render(result, corpus))
         return findings, result
@@ -295,9 +297,7 @@ def main(argv: list[str] | None = None) -> int:
             fail(f"no corpus at {corpus} (ground_truth.json missing)")
         with open(truth_path, encoding="utf-8") as fh:
             truth = json.load(fh)
-        with open(args.findings_json, encoding="utf-8", errors="replace") as fh:
-            raw = fh.read()
-        scored(args.findings_json, raw)
+        scored(args.findings_json)
         return 0
 
     ssot = shlex.split(args.ssot_cmd)
@@ -438,9 +438,7 @@ def main(argv: list[str] | None = None) -> int:
             counts = Counter(f.code for f in cold)
             print("findings per rule: " + ", ".join(f"{c}={n}" for c, n in sorted(counts.items()))
                   + f" (total {len(cold)})")
-            with open(cold_run.stdout_path, encoding="utf-8", errors="replace") as fh:
-                raw = fh.read()
-            _, result = scored(cold_run.stdout_path, raw + cold_run.stderr_tail)
+            _, result = scored(cold_run.stdout_path, cold_run.stderr_tail)
 
         if args.json_out:
             payload = {

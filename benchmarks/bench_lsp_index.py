@@ -10,7 +10,7 @@ run it times ``ssot-lsp check --no-cache --exit-zero DIR`` (the CLI, cold). The 
     python benchmarks/bench_lsp_index.py [--corpus DIR] [--runs 1] [--jobs N]
 
 Without ``--corpus`` the corpus is generated into a temporary directory with
-``benchmarks/generate_corpus.py`` (20,000 files, ~8M lines; about 10 s) and removed afterwards.
+``benchmarks/generate_corpus.py`` (the realistic corpus: 25,000 files, ~10M lines; about 10 s) and removed afterwards.
 Targets: server indexing <= 1.2x the CLI cold, server RSS after indexing <= 400 MB.
 """
 
