@@ -65,6 +65,7 @@ class Run:
     seconds: float
     rc: int
     maxrss_mb: float          # ru_maxrss from wait4 (largest single process)
+    cpu_s: float              # user + system CPU of the process and the children it waited for
     tree_peak_mb: float       # sampled sum over the process tree
     stdout_path: str
     stderr_tail: str = ""
@@ -133,7 +134,7 @@ def run_timed(cmd: list[str], stdout_path: str, interval: float, cwd: str | None
         proc.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
         tail = err.read()[-3000:].decode("utf-8", "replace")
-    return Run(cmd, seconds, proc.returncode, ru.ru_maxrss / 1024.0, peak[0] / 2**20,
+    return Run(cmd, seconds, proc.returncode, ru.ru_maxrss / 1024.0, ru.ru_utime + ru.ru_stime, peak[0] / 2**20,
                stdout_path, tail)
 
 
@@ -243,6 +244,10 @@ def prime(corpus: str) -> int:
 
 def med(runs: list[Run]) -> float:
     return statistics.median(r.seconds for r in runs)
+
+
+def med_cpu(runs: list[Run]) -> float:
+    return statistics.median(r.cpu_s for r in runs)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -391,12 +396,13 @@ def main(argv: list[str] | None = None) -> int:
         # ---- table ------------------------------------------------------------------
         print()
         print(f"Timings (median of {args.runs}, wall clock)   {n_files:,} files, {n_lines:,} lines")
-        print(f"  {'measurement':<12} {'median s':>9} {'min s':>7} {'max s':>7} {'peak RSS MB':>12}")
+        print(f"  {'measurement':<12} {'median s':>9} {'min s':>7} {'max s':>7} {'CPU s':>7} {'peak RSS MB':>12}")
         for key, runs in results.items():
             print(f"  {key:<12} {med(runs):>9.2f} {min(r.seconds for r in runs):>7.2f} "
-                  f"{max(r.seconds for r in runs):>7.2f} {max(r.peak_mb for r in runs):>12.1f}")
+                  f"{max(r.seconds for r in runs):>7.2f} {med_cpu(runs):>7.2f} {max(r.peak_mb for r in runs):>12.1f}")
         for key, r in fills.items():
-            print(f"  {key + ' fill':<12} {r.seconds:>9.2f} {'':>7} {'':>7} {r.peak_mb:>12.1f}")
+            print(f"  {key + ' fill':<12} {r.seconds:>9.2f} {'':>7} {'':>7} {r.cpu_s:>7.2f} {r.peak_mb:>12.1f}")
+        print("  (CPU s: user + system of the command and its workers; less sensitive to a busy machine)")
 
         verdicts: list[tuple[str, str, str, bool | None]] = []
         if "ssot cold" in results:
@@ -410,14 +416,16 @@ def main(argv: list[str] | None = None) -> int:
                 verdicts.append(("ssot warm / ruff warm", f"{sw / rw:.2f}x", f"<= {TARGET_WARM:.2f}x",
                                  sw / rw <= TARGET_WARM))
                 verdicts.append(("ssot warm / ruff cold", f"{sw / rc:.2f}x", "(info)", None))
+                verdicts.append(("CPU: ssot cold / ruff cold",
+                                 f"{med_cpu(results['ssot cold']) / med_cpu(results['ruff cold']):.2f}x", "(info)", None))
             verdicts.append(("ssot peak RSS", f"{peak:.0f} MB", f"<= {TARGET_RSS_MB} MB", peak <= TARGET_RSS_MB))
         elif "ruff cold" in results:
             verdicts.append(("ruff warm / ruff cold",
                              f"{med(results['ruff warm']) / med(results['ruff cold']):.2f}x", "(info)", None))
         print()
-        print(f"  {'ratio / target':<24} {'value':>9}  {'target':<12} result")
+        print(f"  {'ratio / target':<26} {'value':>9}  {'target':<12} result")
         for name, val, tgt, ok in verdicts:
-            print(f"  {name:<24} {val:>9}  {tgt:<12} {'' if ok is None else ('PASS' if ok else 'MISS')}")
+            print(f"  {name:<26} {val:>9}  {tgt:<12} {'' if ok is None else ('PASS' if ok else 'MISS')}")
 
         # ---- findings ---------------------------------------------------------------
         result = None
@@ -444,6 +452,7 @@ def main(argv: list[str] | None = None) -> int:
             payload = {
                 "corpus": corpus, "files": n_files, "lines": n_lines, "runs": args.runs,
                 "measurements": {k: {"median_s": med(v), "seconds": [r.seconds for r in v],
+                                     "cpu_s": [r.cpu_s for r in v],
                                      "peak_rss_mb": max(r.peak_mb for r in v),
                                      "cmd": v[0].cmd} for k, v in results.items()},
                 "fills": {k: {"seconds": r.seconds, "peak_rss_mb": r.peak_mb} for k, r in fills.items()},
