@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import {
+  CancellationTokenSource,
   CloseAction,
   ErrorAction,
   ErrorHandler,
@@ -29,12 +30,16 @@ import {
 } from './interpreter';
 import { needsRestart, normaliseSettings, readSettings, SECTION, ServerSettings } from './settings';
 import { formatFixAllResult, formatStatus, IndexingTracker, ServerState } from './status';
-import { buildTree, childrenOf, summary, TreeModel, TreeNode } from './tree';
+import { ViolationStore } from './store';
+import { TreeModel } from './tree';
+import { ViolationsView } from './view';
 
 const CLIENT_ID = 'ssotLsp';
 const CLIENT_NAME = 'SSOT LSP';
-const DIAGNOSTIC_SOURCE = 'ssot';
 const TREE_REFRESH_DEBOUNCE_MS = 500;
+/** How long a command waits for a (re)starting server before it gives up. */
+const WAIT_FOR_SERVER_MS = 120_000;
+const NOT_RUNNING = 'the SSOT language server is not running';
 const PROBE_TIMEOUT_MS = 20_000;
 
 /** LanguageClient whose forced error popups are routed to our single start-failure notification. */
@@ -42,6 +47,11 @@ class SsotLanguageClient extends LanguageClient {
   onForcedError?: (message: string) => void;
 
   override error(message: string, data?: unknown, showNotification?: boolean | 'force'): void {
+    if (/^Server process exited with code 0\.?$/.test(message)) {
+      // vscode-languageclient logs every exit code as an error; 0 is the clean end of a stop.
+      super.info('Server process exited cleanly (code 0).', data, false);
+      return;
+    }
     if (showNotification === 'force') {
       super.error(message, data, false);
       this.onForcedError?.(message);
@@ -51,91 +61,21 @@ class SsotLanguageClient extends LanguageClient {
   }
 }
 
-class ViolationsProvider implements vscode.TreeDataProvider<TreeNode> {
-  private readonly emitter = new vscode.EventEmitter<TreeNode | undefined | void>();
-  readonly onDidChangeTreeData = this.emitter.event;
-  model: TreeModel = { roots: [], total: 0, files: 0, invalid: 0 };
-  loaded = false;
-
-  set(model: TreeModel): void {
-    this.model = model;
-    this.loaded = true;
-    this.emitter.fire();
-  }
-
-  getChildren(element?: TreeNode): TreeNode[] {
-    return childrenOf(element, this.model);
-  }
-
-  getTreeItem(node: TreeNode): vscode.TreeItem {
-    switch (node.kind) {
-      case 'rule': {
-        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
-        item.id = node.id;
-        item.description = node.description;
-        item.tooltip = `${node.label}: ${node.description}`;
-        item.contextValue = 'ssotRule';
-        item.iconPath = severityIcon(node.severity);
-        return item;
-      }
-      case 'file': {
-        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
-        item.id = node.id;
-        item.resourceUri = vscode.Uri.parse(node.uri);
-        item.description = node.description;
-        item.tooltip = node.path;
-        item.iconPath = vscode.ThemeIcon.File;
-        item.contextValue = 'ssotFile';
-        return item;
-      }
-      case 'site': {
-        const v = node.violation;
-        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
-        item.id = node.id;
-        item.description = node.description;
-        item.tooltip = node.tooltip;
-        item.contextValue = 'ssotSite';
-        // LSP ranges are 0-based; VS Code negotiates UTF-16 so characters map 1:1.
-        const range = new vscode.Range(v.range.start.line, v.range.start.character, v.range.end.line, v.range.end.character);
-        item.command = {
-          command: 'vscode.open',
-          title: 'Open',
-          arguments: [vscode.Uri.parse(v.uri), { selection: range, preserveFocus: false } as vscode.TextDocumentShowOptions],
-        };
-        return item;
-      }
-    }
-  }
-}
-
-function severityIcon(severity: string): vscode.ThemeIcon {
-  switch (severity) {
-    case 'error':
-      return new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'));
-    case 'warning':
-      return new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
-    case 'hint':
-      return new vscode.ThemeIcon('lightbulb');
-    default:
-      return new vscode.ThemeIcon('info');
-  }
-}
-
 class Controller implements vscode.Disposable {
   private client: SsotLanguageClient | undefined;
   private interpreter: ResolvedInterpreter | undefined;
   private state: ServerState = 'stopped';
-  private diagnosticCount = 0;
+  private readonly store = new ViolationStore();
   private readonly indexing = new IndexingTracker();
   private readonly output: vscode.OutputChannel;
   private readonly status: vscode.StatusBarItem;
-  private readonly provider = new ViolationsProvider();
-  private readonly view: vscode.TreeView<TreeNode>;
+  private readonly view: ViolationsView;
+  private listing: CancellationTokenSource | undefined;
+  private listError: string | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private lifecycle: Promise<void> = Promise.resolve();
   private failureShown = false;
   private treeTimer: NodeJS.Timeout | undefined;
-  private countTimer: NodeJS.Timeout | undefined;
   private clientDisposables: vscode.Disposable[] = [];
   private settings: ServerSettings;
 
@@ -144,10 +84,7 @@ class Controller implements vscode.Disposable {
     this.status = vscode.window.createStatusBarItem('ssotLsp.status', vscode.StatusBarAlignment.Left, 50);
     this.status.name = 'SSOT';
     this.status.command = 'ssotLsp.showViolations';
-    this.view = vscode.window.createTreeView('ssotLsp.violations', {
-      treeDataProvider: this.provider,
-      showCollapseAll: true,
-    });
+    this.view = new ViolationsView(context.workspaceState);
     this.settings = this.readSettings();
     this.disposables.push(this.output, this.status, this.view);
     this.disposables.push(
@@ -155,12 +92,13 @@ class Controller implements vscode.Disposable {
       vscode.commands.registerCommand('ssotLsp.refreshViolations', () => this.refreshTree(true)),
       vscode.commands.registerCommand('ssotLsp.fixAll', () => this.fixAll()),
       vscode.commands.registerCommand('ssotLsp.restart', () => this.restart('command')),
+      vscode.commands.registerCommand('ssotLsp.showOutput', () => this.output.show(true)),
+      vscode.commands.registerCommand('ssotLsp.filterCurrentFile', () => this.view.setCurrentFileOnly(true)),
+      vscode.commands.registerCommand('ssotLsp.showAllFiles', () => this.view.setCurrentFileOnly(false)),
       vscode.workspace.onDidChangeConfiguration((e) => this.onConfigurationChanged(e)),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.restart('workspace trusted')),
-      vscode.languages.onDidChangeDiagnostics(() => this.onDiagnosticsChanged()),
-      this.view.onDidChangeVisibility((e) => {
-        if (e.visible && !this.provider.loaded) this.refreshTree(false);
-      }),
+      // Any change of diagnostics may change the workspace list (an edit, a file saved, fix-all).
+      vscode.languages.onDidChangeDiagnostics(() => this.refreshTree(false)),
     );
     this.updateStatus();
     this.status.show();
@@ -187,7 +125,7 @@ class Controller implements vscode.Disposable {
     this.lifecycle = this.lifecycle
       .then(async () => {
         this.log(`restarting the server (${reason})`);
-        await this.doStop();
+        await this.doStop('restarting');
         await this.doStart();
       })
       .catch((err) => this.log(`restart failed: ${String(err)}`));
@@ -283,8 +221,13 @@ class Controller implements vscode.Disposable {
         if (e.newState === State.Running) {
           life.running = true;
           this.setState('running');
-        } else if (e.newState === State.Starting && this.state !== 'failed') this.setState('starting');
-        else if (e.newState === State.Stopped && this.state !== 'failed') this.setState('stopped');
+          this.refreshTree(true);
+        } else {
+          // The server is gone (a crash the client restarts from, or a stop): its count with it.
+          this.forgetViolations();
+          if (e.newState === State.Starting && this.state !== 'failed') this.setState('starting');
+          else if (e.newState === State.Stopped && this.state !== 'failed' && this.state !== 'restarting') this.setState('stopped');
+        }
       }),
     );
     try {
@@ -297,18 +240,20 @@ class Controller implements vscode.Disposable {
       }
       this.log('server started');
       this.setState('running');
-      if (this.view.visible || this.provider.loaded) this.refreshTree(false);
+      this.refreshTree(true);
     } catch (err) {
       this.log(`client start failed: ${String(err)}`);
       this.notifyStartFailure({ kind: 'other', detail: String((err as Error)?.message ?? err) });
     }
   }
 
-  private async doStop(): Promise<void> {
+  private async doStop(next: ServerState = 'stopped'): Promise<void> {
     const client = this.client;
     this.client = undefined;
     for (const d of this.clientDisposables.splice(0)) d.dispose();
     this.indexing.reset();
+    this.setState(next);
+    this.forgetViolations();
     if (client) {
       try {
         if (client.needsStop()) await client.stop(5000);
@@ -321,7 +266,7 @@ class Controller implements vscode.Disposable {
         // already stopped
       }
     }
-    this.setState('stopped');
+    this.setState(next);
   }
 
   private clientOptions(life: { running: boolean }): LanguageClientOptions {
@@ -370,7 +315,8 @@ class Controller implements vscode.Disposable {
           const ev = this.indexing.handle(token, params);
           if (ev) {
             this.updateStatus();
-            if (ev.type === 'end') this.refreshTree(false);
+            if (ev.type === 'end') this.refreshTree(true);
+            else this.view.setPending(this.indexingText());
           }
           next(token, params);
         },
@@ -417,7 +363,7 @@ class Controller implements vscode.Disposable {
 
   dispose(): void {
     if (this.treeTimer) clearTimeout(this.treeTimer);
-    if (this.countTimer) clearTimeout(this.countTimer);
+    this.listing?.cancel();
     for (const d of this.disposables) d.dispose();
   }
 
@@ -436,10 +382,12 @@ class Controller implements vscode.Disposable {
   private updateStatus(): void {
     let state = this.state;
     if (state === 'running' && !this.settings.enable) state = 'disabled';
+    const model = this.store.model;
     const view = formatStatus({
       state,
-      count: this.diagnosticCount,
-      indexing: this.indexing.active ? { percentage: this.indexing.percentage } : undefined,
+      count: model?.total,
+      files: model?.files,
+      indexing: this.indexing.active ? { percentage: this.indexing.percentage, message: this.indexing.message } : undefined,
     });
     this.status.text = view.text;
     this.status.tooltip = view.tooltip;
@@ -448,20 +396,52 @@ class Controller implements vscode.Disposable {
       : undefined;
   }
 
-  private onDiagnosticsChanged(): void {
-    if (this.countTimer) clearTimeout(this.countTimer);
-    this.countTimer = setTimeout(() => {
-      let n = 0;
-      for (const [, diags] of vscode.languages.getDiagnostics()) {
-        for (const d of diags) if (d.source === DIAGNOSTIC_SOURCE) n++;
-      }
-      this.diagnosticCount = n;
-      this.updateStatus();
-    }, 100);
-    if (this.provider.loaded || this.view.visible) this.refreshTree(false);
+  private indexingText(): string | undefined {
+    if (!this.indexing.active) return undefined;
+    const p = this.indexing.percentage;
+    const detail = [typeof p === 'number' ? `${Math.round(p)}%` : undefined, this.indexing.message].filter(Boolean).join(', ');
+    return `Indexing the workspace${detail ? ` (${detail})` : ''}…`;
   }
 
-  // ---- tree ------------------------------------------------------------------------------
+  // ---- the violation list: one source for the status bar and the tree ---------------------
+
+  /** The server stopped or restarts: its answers (and counts) are no longer true. */
+  private forgetViolations(): void {
+    this.listing?.cancel();
+    this.listing = undefined;
+    this.store.invalidate();
+    this.view.set(undefined, this.state === 'restarting' ? 'Restarting the SSOT language server…' : undefined);
+    this.updateStatus();
+  }
+
+  /**
+   * The running client, waiting for a start or restart in progress (and for the client's own
+   * restart after a crash) instead of failing while the server is briefly down.
+   */
+  private async whenRunning(timeoutMs = WAIT_FOR_SERVER_MS): Promise<SsotLanguageClient> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      let lifecycle: Promise<void>;
+      do {
+        lifecycle = this.lifecycle;
+        await lifecycle;
+      } while (lifecycle !== this.lifecycle);
+      const client = this.client;
+      if (client?.isRunning()) return client;
+      if (!client || this.state === 'failed' || this.state === 'stopped') throw new Error(NOT_RUNNING);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`${NOT_RUNNING} (still starting after ${Math.round(timeoutMs / 1000)} s)`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(finish, Math.min(left, 5000));
+        const sub = client.onDidChangeState(() => finish());
+        function finish(): void {
+          clearTimeout(timer);
+          sub.dispose();
+          resolve();
+        }
+      });
+    }
+  }
 
   private refreshTree(now: boolean): void {
     if (this.treeTimer) clearTimeout(this.treeTimer);
@@ -472,29 +452,40 @@ class Controller implements vscode.Disposable {
     this.treeTimer = setTimeout(() => void this.loadTree(), TREE_REFRESH_DEBOUNCE_MS);
   }
 
-  private async listViolations(): Promise<unknown> {
-    const client = this.client;
-    if (!client || !client.isRunning()) {
-      throw new Error('the SSOT language server is not running');
-    }
-    return client.sendRequest(ExecuteCommandRequest.type, { command: 'ssot.listViolations', arguments: [] });
-  }
-
   private async loadTree(): Promise<TreeModel | undefined> {
+    if (this.state === 'failed' || this.state === 'stopped' || this.state === 'disabled') return undefined;
+    // A newer request supersedes the one in flight (the server honours $/cancelRequest).
+    this.listing?.cancel();
+    const source = new CancellationTokenSource();
+    this.listing = source;
+    const ticket = this.store.ticket();
     try {
-      const list = await this.listViolations();
+      const client = await this.whenRunning();
+      if (source.token.isCancellationRequested) return undefined;
+      const list = await client.sendRequest(
+        ExecuteCommandRequest.type,
+        { command: 'ssot.listViolations', arguments: [] },
+        source.token,
+      );
       const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
-      const model = buildTree(list, roots);
+      const model = this.store.accept(ticket, list, roots);
+      if (!model) return undefined; // overtaken by a newer answer or a restart
       if (model.invalid) this.log(`ssot.listViolations: ${model.invalid} malformed entries ignored`);
-      this.provider.set(model);
-      this.view.message = model.total === 0 ? summary(model) : undefined;
-      this.view.description = model.total === 0 ? undefined : summary(model);
-      this.view.badge = model.total ? { value: model.total, tooltip: summary(model) } : undefined;
+      if (model.duplicates) this.log(`ssot.listViolations: ${model.duplicates} entries repeated an earlier one (shown once)`);
+      this.listError = undefined;
+      this.view.set(model, this.indexingText());
+      this.updateStatus();
       return model;
     } catch (err) {
-      this.log(`listing violations failed: ${String((err as Error)?.message ?? err)}`);
-      this.view.message = `Could not list violations: ${String((err as Error)?.message ?? err)}`;
+      if (source.token.isCancellationRequested) return undefined;
+      const msg = String((err as Error)?.message ?? err);
+      if (msg !== this.listError) this.log(`listing violations failed: ${msg}`);
+      this.listError = msg;
+      this.view.setPending(`Could not list violations: ${msg}`);
       return undefined;
+    } finally {
+      if (this.listing === source) this.listing = undefined;
+      source.dispose();
     }
   }
 
@@ -508,10 +499,11 @@ class Controller implements vscode.Disposable {
   // ---- fix all ---------------------------------------------------------------------------
 
   private async fixAll(): Promise<void> {
-    await this.lifecycle;
-    const client = this.client;
-    if (!client || !client.isRunning()) {
-      void vscode.window.showErrorMessage('SSOT: the language server is not running.', 'Open Output').then((c) => {
+    let client: SsotLanguageClient;
+    try {
+      client = await this.whenRunning();
+    } catch (err) {
+      void vscode.window.showErrorMessage(`SSOT: ${String((err as Error)?.message ?? err)}.`, 'Open Output').then((c) => {
         if (c) this.output.show(true);
       });
       return;
@@ -530,7 +522,7 @@ class Controller implements vscode.Disposable {
       const text = formatFixAllResult(result);
       this.log(`fixAll: ${JSON.stringify(result)}`);
       void vscode.window.showInformationMessage(text);
-      this.refreshTree(false);
+      this.refreshTree(true);
     } catch (err) {
       const msg = String((err as Error)?.message ?? err);
       this.log(`fixAll failed: ${msg}`);

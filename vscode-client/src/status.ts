@@ -4,14 +4,20 @@
 
 export const INDEXING_TITLE = 'SSOT: indexing workspace';
 
-export type ServerState = 'starting' | 'running' | 'stopped' | 'failed' | 'disabled';
+export type ServerState = 'starting' | 'restarting' | 'running' | 'stopped' | 'failed' | 'disabled';
 
 export interface StatusInput {
   state: ServerState;
-  /** violations known (from diagnostics with source "ssot" or the last list) */
-  count: number;
+  /**
+   * Violations in the workspace: the total of the last `ssot.listViolations` answer, the number the
+   * tree shows. Undefined while unknown (before the first answer after indexing, during a restart):
+   * then the item never claims "no violations".
+   */
+  count?: number;
+  /** files with violations (same answer) */
+  files?: number;
   /** set while indexing progress runs */
-  indexing?: { percentage?: number };
+  indexing?: { percentage?: number; message?: string };
 }
 
 export interface StatusView {
@@ -19,6 +25,10 @@ export interface StatusView {
   tooltip: string;
   /** 'error' / 'warning' background or none */
   background?: 'error' | 'warning';
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 export function formatStatus(s: StatusInput): StatusView {
@@ -31,22 +41,30 @@ export function formatStatus(s: StatusInput): StatusView {
   if (s.state === 'stopped') {
     return { text: '$(debug-stop) SSOT', tooltip: 'SSOT language server stopped' };
   }
-  if (s.indexing) {
-    const p = s.indexing.percentage;
-    const pct = typeof p === 'number' && Number.isFinite(p) ? ` ${Math.max(0, Math.min(100, Math.round(p)))}%` : '';
-    return { text: `$(sync~spin) SSOT: indexing${pct}`, tooltip: `${INDEXING_TITLE}${pct}` };
+  if (s.state === 'restarting') {
+    return { text: '$(sync~spin) SSOT: restarting', tooltip: 'SSOT language server restarting' };
   }
   if (s.state === 'starting') {
-    return { text: '$(sync~spin) SSOT', tooltip: 'SSOT language server starting' };
+    return { text: '$(sync~spin) SSOT: starting', tooltip: 'SSOT language server starting' };
   }
+  if (s.indexing || s.count === undefined) {
+    const p = s.indexing?.percentage;
+    const pct = typeof p === 'number' && Number.isFinite(p) ? ` ${Math.max(0, Math.min(100, Math.round(p)))}%` : '';
+    const detail = s.indexing?.message ? ` (${s.indexing.message})` : '';
+    return {
+      text: `$(sync~spin) SSOT: indexing${pct || '…'}`,
+      tooltip: `${INDEXING_TITLE}${pct}${detail}; the count follows when it is done`,
+    };
+  }
+  const where = s.files ? ` in ${plural(s.files, 'file')}` : '';
   if (s.count > 0) {
     return {
       text: `$(warning) SSOT: ${s.count}`,
-      tooltip: `${s.count} SSOT violation${s.count === 1 ? '' : 's'} — click to show them`,
+      tooltip: `${plural(s.count, 'SSOT violation')}${where} in the workspace — click to show them`,
       background: 'warning',
     };
   }
-  return { text: '$(check) SSOT', tooltip: 'No SSOT violations' };
+  return { text: '$(check) SSOT: 0', tooltip: 'No SSOT violations in the workspace' };
 }
 
 /** LSP WorkDoneProgress values (begin/report/end). */
@@ -68,6 +86,8 @@ export type ProgressEvent =
  */
 export class IndexingTracker {
   private readonly tokens = new Map<string | number, number | undefined>();
+  /** the last report's message, e.g. "1234/3831 files" */
+  message: string | undefined;
 
   handle(token: string | number, value: unknown): ProgressEvent {
     if (typeof value !== 'object' || value === null) return undefined;
@@ -75,16 +95,19 @@ export class IndexingTracker {
     if (v.kind === 'begin') {
       if (v.title !== INDEXING_TITLE) return undefined;
       this.tokens.set(token, v.percentage);
+      this.message = undefined;
       return { type: 'begin', percentage: v.percentage };
     }
     if (!this.tokens.has(token)) return undefined;
     if (v.kind === 'report') {
       const p = typeof v.percentage === 'number' ? v.percentage : this.tokens.get(token);
       this.tokens.set(token, p);
+      if (typeof v.message === 'string') this.message = v.message;
       return { type: 'report', percentage: p };
     }
     if (v.kind === 'end') {
       this.tokens.delete(token);
+      if (!this.tokens.size) this.message = undefined;
       return { type: 'end' };
     }
     return undefined;
@@ -105,6 +128,7 @@ export class IndexingTracker {
 
   reset(): void {
     this.tokens.clear();
+    this.message = undefined;
   }
 }
 

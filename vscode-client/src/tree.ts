@@ -39,7 +39,11 @@ export interface FileNode {
   path: string;
   label: string;
   description: string;
+  tooltip: string;
+  /** sites of this rule in the file */
   count: number;
+  /** SSOT findings of every rule in the file: what VS Code's problem badge shows for it */
+  fileTotal: number;
   children: SiteNode[];
 }
 
@@ -64,6 +68,8 @@ export interface TreeModel {
   files: number;
   /** entries of the server's answer that were not valid violations */
   invalid: number;
+  /** entries identical to an earlier one (same code, range and message): shown once, logged */
+  duplicates?: number;
 }
 
 const SEVERITY_RANK: Record<string, number> = { error: 0, warning: 1, information: 2, hint: 3 };
@@ -130,6 +136,7 @@ function compareRange(a: LspRange, b: LspRange): number {
 export function buildTree(list: unknown, roots: readonly string[] = []): TreeModel {
   const items = Array.isArray(list) ? list : [];
   let invalid = 0;
+  let duplicates = 0;
   const byCode = new Map<string, Violation[]>();
   const seen = new Set<string>();
   for (const raw of items) {
@@ -139,7 +146,10 @@ export function buildTree(list: unknown, roots: readonly string[] = []): TreeMod
       continue;
     }
     const key = `${v.code}|${v.uri}|${v.range.start.line}:${v.range.start.character}-${v.range.end.line}:${v.range.end.character}|${v.message}`;
-    if (seen.has(key)) continue;
+    if (seen.has(key)) {
+      duplicates++;
+      continue;
+    }
     seen.add(key);
     const arr = byCode.get(v.code) ?? [];
     arr.push(v);
@@ -147,6 +157,8 @@ export function buildTree(list: unknown, roots: readonly string[] = []): TreeMod
   }
 
   const allFiles = new Set<string>();
+  const perFile = new Map<string, number>();
+  for (const vs of byCode.values()) for (const v of vs) perFile.set(v.uri, (perFile.get(v.uri) ?? 0) + 1);
   const rootsOut: RuleNode[] = [];
   for (const code of [...byCode.keys()].sort()) {
     const vs = byCode.get(code)!;
@@ -166,18 +178,21 @@ export function buildTree(list: unknown, roots: readonly string[] = []): TreeMod
         kind: 'site',
         id: `site:${code}:${uri}:${v.range.start.line}:${v.range.start.character}:${i}`,
         violation: v,
-        label: v.message || v.rule || v.code,
-        description: `${v.range.start.line + 1}:${v.range.start.character + 1}`,
-        tooltip: `${v.code} ${v.rule}${v.group ? ` [${v.group}]` : ''} (${v.severity})\n${shown}:${v.range.start.line + 1}:${v.range.start.character + 1}\n${v.message}`,
+        label: `${v.range.start.line + 1}:${v.range.start.character + 1}`,
+        description: `${v.code} ${shortMessage(v.message || v.rule)}`.trim(),
+        tooltip: `${v.code} ${v.rule}${v.group ? ` [${v.group}]` : ''} (${v.severity})\n${shown}:${v.range.start.line + 1}:${v.range.start.character + 1}\n\n${v.message}`,
       }));
+      const inFile = perFile.get(uri) ?? sites.length;
       files.push({
         kind: 'file',
         id: fileId,
         uri,
         path: fvs[0].path,
         label: basename(shown),
-        description: `${dirname(shown)}${dirname(shown) ? ' · ' : ''}${plural(sites.length, 'site')}`,
+        description: `${dirname(shown)}${dirname(shown) ? ' · ' : ''}${fileCount(sites.length, inFile, code)}`,
+        tooltip: `${shown}\n${plural(sites.length, `${code} site`)}${inFile !== sites.length ? `; ${plural(inFile, 'SSOT finding')} in the file` : ''}`,
         count: sites.length,
+        fileTotal: inFile,
         children: sites,
       });
     }
@@ -200,7 +215,58 @@ export function buildTree(list: unknown, roots: readonly string[] = []): TreeMod
     });
   }
   const total = rootsOut.reduce((n, r) => n + r.count, 0);
-  return { roots: rootsOut, total, files: allFiles.size, invalid };
+  return { roots: rootsOut, total, files: allFiles.size, invalid, duplicates };
+}
+
+/**
+ * The first clause of a message ("construction of legacy ExecutionEngine; use …" ->
+ * "construction of legacy ExecutionEngine"), cut at `max` characters: the row shows the what,
+ * the tooltip the whole message.
+ */
+export function shortMessage(message: string, max = 60): string {
+  const flat = message.replace(/\s+/g, ' ').trim();
+  const clause = flat.split('; ')[0] || flat;
+  if (clause.length <= max) return clause;
+  const cut = clause.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${space > max / 2 ? cut.slice(0, space) : cut}…`;
+}
+
+/** "2 sites", or "1 of 3" when the file has findings of other rules too (VS Code's badge counts all). */
+function fileCount(sites: number, inFile: number, code: string): string {
+  return inFile === sites ? plural(sites, 'site') : `${sites} of ${inFile} (${code})`;
+}
+
+/** The model restricted to one file (the "current file" filter); empty when `uri` is undefined. */
+export function filterToFile(model: TreeModel, uri: string | undefined): TreeModel {
+  if (!uri) return { roots: [], total: 0, files: 0, invalid: model.invalid };
+  const roots: RuleNode[] = [];
+  for (const rule of model.roots) {
+    const files = rule.children.filter((f) => sameUri(f.uri, uri));
+    if (!files.length) continue;
+    const count = files.reduce((n, f) => n + f.count, 0);
+    roots.push({ ...rule, children: files, count, fileCount: files.length, description: plural(count, 'site') });
+  }
+  const total = roots.reduce((n, r) => n + r.count, 0);
+  return { roots, total, files: total ? 1 : 0, invalid: model.invalid };
+}
+
+/** file URIs as the server and VS Code spell them may differ in escaping (e.g. `%3A` vs `:`). */
+export function sameUri(a: string, b: string): boolean {
+  if (a === b) return true;
+  const norm = (u: string) => {
+    try {
+      return decodeURIComponent(u).replace(/^file:\/\/[^/]*/, 'file://');
+    } catch {
+      return u;
+    }
+  };
+  return norm(a) === norm(b);
+}
+
+/** Expansion defaults: rules collapsed (a big workspace has hundreds of sites), files open. */
+export function defaultExpanded(node: TreeNode): boolean {
+  return node.kind === 'file';
 }
 
 export function childrenOf(node: TreeNode | undefined, model: TreeModel): TreeNode[] {
