@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pytest
 
+from .worktree_python import server_python  # noqa: F401 - fixture
+
 pytestmark = pytest.mark.editor
 
 REPO = Path(__file__).parents[2]
@@ -248,14 +250,16 @@ vim.cmd('qa!')
 """
 
 
-def run_neovim(neovim, workspace: Path, tmp_path: Path, driver: str = DRIVER) -> tuple[dict, str]:
-    """Run a driver; returns (what it reported, Neovim's stdout+stderr)."""
+def run_neovim(neovim, workspace: Path, tmp_path: Path, python: str, driver: str = DRIVER,
+               target: str = TARGET) -> tuple[dict, str]:
+    """Run a driver with the server of this checkout (``python``); returns (what it reported,
+    Neovim's stdout+stderr)."""
     out = tmp_path / "result.json"
     params = tmp_path / "params.json"
     params.write_text(json.dumps({
         "rtp": str(NVIM_RTP),
-        "cmd": [sys.executable, "-I", "-m", "ssot_lsp", "serve"],
-        "file": str(workspace / TARGET),
+        "cmd": [python, "-I", "-m", "ssot_lsp", "serve"],
+        "file": str(workspace / target),
         "out": str(out),
         "wait_ms": WAIT_MS,
     }), encoding="utf-8")
@@ -288,9 +292,9 @@ def run_neovim(neovim, workspace: Path, tmp_path: Path, driver: str = DRIVER) ->
     return json.loads(out.read_text(encoding="utf-8")), log
 
 
-def cli_check(workspace: Path) -> dict:
+def cli_check(workspace: Path, python: str) -> dict:
     proc = subprocess.run(
-        [sys.executable, "-m", "ssot_lsp", "check", "--format", "json", "--no-cache", "--exit-zero", "."],
+        [python, "-I", "-m", "ssot_lsp", "check", "--format", "json", "--no-cache", "--exit-zero", "."],
         check=False, cwd=workspace, capture_output=True, text=True, timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
@@ -324,14 +328,14 @@ def expected_file(original: str) -> str:
     return original.replace(f"engine = {CONSTRUCTION}", f"engine = {REPLACEMENT}", 1)
 
 
-def test_fix_and_list_violations(neovim, tmp_path):
+def test_fix_and_list_violations(neovim, tmp_path, server_python):
     workspace = tmp_path / "migration-demo"
     shutil.copytree(DEMO, workspace, ignore=shutil.ignore_patterns(".ssot-cache", "__pycache__"))
     (workspace / UNICODE_FILE).write_text(UNICODE_TEXT, encoding="utf-8")
     original = (workspace / TARGET).read_text(encoding="utf-8")
 
     started = time.monotonic()
-    result, log = run_neovim(neovim, workspace, tmp_path)
+    result, log = run_neovim(neovim, workspace, tmp_path, server_python)
     elapsed = time.monotonic() - started
     print(f"Neovim {result.get('nvim')} ({neovim.path}): {elapsed:.1f} s, steps {result.get('steps')}, "
           f"encoding {result.get('offset_encoding')}")
@@ -362,7 +366,7 @@ def test_fix_and_list_violations(neovim, tmp_path):
     assert result["diagnostics_cleared"], f"the SSOT002 diagnostic stayed after the fix{context}"
 
     # 2. :SsotViolations == `ssot-lsp check` on the same (edited) copy
-    report = cli_check(workspace)
+    report = cli_check(workspace, server_python)
     cli = report["violations"]
     qf = result["qf"]
     assert result["qf_title"] == "SSOT violations", context
@@ -413,18 +417,18 @@ def tree(root: Path) -> dict[str, str]:
             for p in sorted(root.rglob("*.py")) if "__pycache__" not in p.parts}
 
 
-def test_fix_all_matches_cli(neovim, tmp_path):
+def test_fix_all_matches_cli(neovim, tmp_path, server_python):
     """:SsotFixAll! (server edits applied through workspace/applyEdit, then :wall) == `ssot-lsp fix --unsafe-fixes`."""
     ignore = shutil.ignore_patterns(".ssot-cache", "__pycache__")
     workspace = tmp_path / "migration-demo"
     shutil.copytree(DEMO, workspace, ignore=ignore)
     by_cli = tmp_path / "by-cli"
     shutil.copytree(DEMO, by_cli, ignore=ignore)
-    proc = subprocess.run([sys.executable, "-m", "ssot_lsp", "fix", "--no-cache", "--unsafe-fixes", "--exit-zero", "."],
+    proc = subprocess.run([server_python, "-I", "-m", "ssot_lsp", "fix", "--no-cache", "--unsafe-fixes", "--exit-zero", "."],
                           check=False, cwd=by_cli, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
 
-    result, log = run_neovim(neovim, workspace, tmp_path, FIX_ALL_DRIVER)
+    result, log = run_neovim(neovim, workspace, tmp_path, server_python, FIX_ALL_DRIVER)
     context = f"\nNeovim reported:\n{json.dumps(result, indent=1)[:4000]}\n{log}"
     assert "error" not in result, f"driver failed: {result['error']}{context}"
     summary = result["summary"]
@@ -437,3 +441,90 @@ def test_fix_all_matches_cli(neovim, tmp_path):
     for rel in sorted(want):
         assert got[rel] == want[rel], f"{rel} differs from `ssot-lsp fix`:\n" + "\n".join(
             difflib.unified_diff(want[rel].splitlines(), got[rel].splitlines(), "cli", "neovim", lineterm=""))
+
+
+COLD_START_DRIVER = r"""
+local P = vim.fn.json_decode(table.concat(vim.fn.readfile(__PARAMS__), '\n'))
+local out = { messages = {}, statuses = {} }
+local function wait(what, fn)
+  if not vim.wait(P.wait_ms, fn, 20) then error('timed out after ' .. P.wait_ms .. ' ms waiting for ' .. what, 0) end
+end
+-- what the user sees: vim.notify and the progress line (nvim_echo without history)
+local notify, echo = vim.notify, vim.api.nvim_echo
+vim.notify = function(msg, ...) table.insert(out.messages, msg) return notify(msg, ...) end
+vim.api.nvim_echo = function(chunks, ...)
+  local text = {}
+  for _, c in ipairs(chunks) do table.insert(text, c[1]) end
+  table.insert(out.messages, table.concat(text))
+  return echo(chunks, ...)
+end
+local ok, err = xpcall(function()
+  vim.opt.runtimepath:prepend(P.rtp)
+  vim.cmd('filetype on')
+  local ssot = require('ssot_lsp')
+  ssot.setup({ cmd = P.cmd })
+  -- the statusline recipe of editors/nvim/README.md: what it would show on each update
+  vim.api.nvim_create_autocmd('User', { pattern = 'SsotProgress', callback = function()
+    table.insert(out.statuses, ssot.status())
+  end })
+  vim.cmd('edit ' .. vim.fn.fnameescape(P.file))
+  local client
+  wait('the client', function()
+    client = ssot.client(0)
+    return client ~= nil and client.initialized ~= false and client.offset_encoding ~= nil
+  end)
+  -- at once, as a user who opens Neovim and asks for the list
+  out.indexed_before = ssot.is_indexed(client.id)
+  ssot.last_violations = nil
+  vim.cmd('SsotViolations')
+  wait(':SsotViolations', function() return ssot.last_violations ~= nil end)
+  if ssot.last_violations.error then error(vim.inspect(ssot.last_violations.error), 0) end
+  out.count = ssot.last_violations.count
+  out.qf_size = vim.fn.getqflist({ size = 1 }).size
+  wait('the message with the count', function()
+    local last = out.messages[#out.messages]
+    return last ~= nil and last:find('violation', 1, true) ~= nil
+  end)
+  out.status_after = ssot.status()
+end, debug.traceback)
+if not ok then out.error = tostring(err) end
+vim.fn.writefile({ vim.fn.json_encode(out) }, P.out)
+vim.cmd('qa!')
+"""
+
+
+@pytest.fixture(scope="module")
+def large_workspace(tmp_path_factory) -> Path:
+    """A 3,000-file monorepo (benchmarks/generate_corpus.py): its first index takes long enough
+    (about a second on this machine, several on a loaded one) to ask for the list during it."""
+    out = tmp_path_factory.mktemp("corpus") / "monorepo"
+    subprocess.run([sys.executable, str(REPO / "benchmarks" / "generate_corpus.py"), "--out", str(out),
+                    "--files", "3000", "--lines", "600000", "--seed", "3"],
+                   check=True, capture_output=True, timeout=300)
+    return out
+
+
+def test_violations_on_a_cold_start_say_how_far_indexing_is(neovim, tmp_path, server_python, large_workspace):
+    """:SsotViolations right after start-up says that the server indexes (and how far, from its
+    $/progress) instead of waiting silently, then fills the quickfix list with the whole list."""
+    workspace = tmp_path / "monorepo"
+    shutil.copytree(large_workspace, workspace)   # a fresh copy: no index cache from another run
+    target = next(p for p in sorted(workspace.glob("netra_backend/app/**/*.py")) if p.name != "__init__.py")
+    result, log = run_neovim(neovim, workspace, tmp_path, server_python, COLD_START_DRIVER,
+                             target=target.relative_to(workspace).as_posix())
+    context = f"\nNeovim reported:\n{json.dumps(result, indent=1)[:4000]}\n{log}"
+    assert "error" not in result, f"driver failed: {result['error']}{context}"
+    assert result["indexed_before"] is False, f"the index was complete before the command{context}"
+    messages = result["messages"]
+    first = messages[0]
+    assert first.startswith("SSOT: ") and ("indexing the workspace" in first or "waiting for the server to index" in first), context
+    assert first.endswith("the list follows when it is done"), context
+    assert any(re.search(r"indexing the workspace \(\d+%, \d+/\d+ files\)", m) for m in messages), (
+        f"no message says how far indexing is{context}")
+    # the statusline function followed the progress and is empty once the index is ready
+    assert any(re.fullmatch(r"SSOT: indexing \d+%", s) for s in result["statuses"]), context
+    assert result["statuses"][-1] == "" and result["status_after"] == "", context
+    report = cli_check(workspace, server_python)
+    total, files = len(report["violations"]), len({v["path"] for v in report["violations"]})
+    assert result["count"] == result["qf_size"] == total, context
+    assert messages[-1] == f"SSOT: {total} violation(s) in {files} file(s)", context

@@ -41,7 +41,8 @@ local defaults = {
 
 M.config = vim.deepcopy(defaults)
 
--- per client id: { indexing = bool, tokens = {token = true}, indexed = bool, waiters = {fn...} }
+-- per client id: { indexing = bool, tokens = {token = true}, indexed = bool, waiters = {fn...},
+--   percentage = number|nil, message = string|nil (the last indexing report), listing = bool }
 M.state = {}
 
 -- result of the last :SsotViolations / :SsotFixAll (for scripts and tests)
@@ -209,10 +210,55 @@ end
 local function state_of(client_id)
   local s = M.state[client_id]
   if not s then
-    s = { indexing = false, indexed = false, tokens = {}, waiters = {} }
+    s = { indexing = false, indexed = false, tokens = {}, waiters = {}, listing = false }
     M.state[client_id] = s
   end
   return s
+end
+
+--- "indexing the workspace (42%, 1234/3831 files)", or nil when the index is ready
+local function indexing_text(s)
+  if s.indexed and not s.indexing then
+    return nil
+  end
+  local parts = {}
+  if s.percentage then
+    table.insert(parts, string.format('%d%%', s.percentage))
+  end
+  if s.message and s.message ~= '' then
+    table.insert(parts, s.message)
+  end
+  if not s.indexing then
+    return 'waiting for the server to index the workspace'
+  end
+  if #parts == 0 then
+    return 'indexing the workspace'
+  end
+  return 'indexing the workspace (' .. table.concat(parts, ', ') .. ')'
+end
+
+--- one line for a statusline: "SSOT: indexing 42%" while the server indexes, else ''
+--- (all ssot clients, or the one of `bufnr`): `%{v:lua.require'ssot_lsp'.status()}`
+function M.status(bufnr)
+  for id, s in pairs(M.state) do
+    local client = vim.lsp.get_client_by_id(id)
+    local attached = bufnr == nil or (client and vim.lsp.buf_is_attached(bufnr, id))
+    if attached and s.indexing then
+      return 'SSOT: indexing' .. (s.percentage and string.format(' %d%%', s.percentage) or '')
+    end
+  end
+  return ''
+end
+
+--- a progress line that replaces the previous one and stays out of :messages
+local function echo_progress(text)
+  vim.schedule(function()
+    vim.api.nvim_echo({ { text } }, false, {})
+  end)
+end
+
+local function fire_user(pattern)
+  pcall(vim.api.nvim_exec_autocmds, 'User', { pattern = pattern, modeline = false })
 end
 
 --- Pull-diagnostics clients (0.10+): ask again for every attached buffer of `client_id`.
@@ -250,11 +296,25 @@ local function progress_handler(err, result, ctx, config)
     if value.kind == 'begin' and value.title == INDEX_TITLE then
       s.tokens[result.token] = true
       s.indexing = true
+      s.percentage, s.message = value.percentage, nil
+      vim.schedule(function()
+        fire_user('SsotProgress')
+      end)
+    elseif value.kind == 'report' and s.tokens[result.token] then
+      s.percentage = value.percentage or s.percentage
+      s.message = value.message or s.message
+      if s.listing then
+        echo_progress('SSOT: ' .. indexing_text(s) .. '; the list follows')
+      end
+      vim.schedule(function()
+        fire_user('SsotProgress')
+      end)
     elseif value.kind == 'end' and s.tokens[result.token] then
       s.tokens[result.token] = nil
       if next(s.tokens) == nil then
         s.indexing = false
         s.indexed = true
+        s.percentage, s.message = nil, nil
         local client_id = ctx.client_id
         vim.schedule(function()
           M.refresh_diagnostics(client_id)
@@ -264,7 +324,10 @@ local function progress_handler(err, result, ctx, config)
         for _, fn in ipairs(waiters) do
           vim.schedule(fn)
         end
-        pcall(vim.api.nvim_exec_autocmds, 'User', { pattern = 'SsotIndexed', modeline = false })
+        vim.schedule(function()
+          fire_user('SsotProgress')
+          fire_user('SsotIndexed')
+        end)
       end
     end
   end
@@ -456,8 +519,30 @@ local function execute(command, arguments, last_key, opts, on_result)
 end
 
 --- run `ssot.listViolations`, fill the quickfix list; opts = { path?, open = true, callback? }
+--- The server answers once its workspace index is complete; until then the command line says
+--- how far indexing is (from the server's `$/progress`), instead of a silent wait.
 function M.list_violations(opts)
   opts = opts or {}
+  local client = M.client()
+  local s = client and state_of(client.id)
+  if s and not opts._refresh then
+    local waiting = indexing_text(s)
+    if waiting then
+      s.listing = true
+      notify('SSOT: ' .. waiting .. '; the list follows when it is done')
+    end
+  end
+  local done = opts.callback
+  opts = vim.tbl_extend('force', opts, {
+    callback = function(...)
+      if s then
+        s.listing = false
+      end
+      if done then
+        done(...)
+      end
+    end,
+  })
   execute('ssot.listViolations', path_arg(opts.path), 'last_violations', opts, function(client, result)
     local items = M.to_qf_items(result or {}, client.offset_encoding)
     vim.fn.setqflist({}, ' ', { title = QF_TITLE, items = items })
@@ -470,8 +555,12 @@ function M.list_violations(opts)
     end
     if #items == 0 then
       notify('SSOT: no violations' .. suffix)
-    elseif suffix ~= '' then
-      notify('SSOT: ' .. #items .. ' violation(s)' .. suffix)
+    else
+      local files = {}
+      for _, item in ipairs(items) do
+        files[item.filename] = true
+      end
+      notify(string.format('SSOT: %d violation(s) in %d file(s)%s', #items, vim.tbl_count(files), suffix))
     end
     if s.indexing and not opts._refresh then
       table.insert(s.waiters, function()
