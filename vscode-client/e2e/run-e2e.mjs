@@ -5,8 +5,16 @@
  *
  *   node vscode-client/e2e/run-e2e.mjs
  *
- * Exit code 0 on success, 1 with a message on stderr otherwise. Every wait is <= 60 s and the
- * whole run is bounded (SSOT_E2E_DEADLINE_S, default 360 s). code-server is always stopped.
+ * What it checks, in order: the extension starts with the workspace (no file opened) and its status
+ * bar count equals `ssot_lsp check`; the tree's rules start collapsed and its counts equal the CLI's;
+ * an expanded rule stays expanded after a window reload (and the extension starts again without a
+ * file); the squiggle, hover and quick-fix menu (screenshots) and the factory fix, saved; the
+ * counts of status bar, tree and CLI equal again; the "current file" filter; a restart with a
+ * command issued during it (no error, no stale count); "SSOT: Show Output".
+ *
+ * Exit code 0 on success, 1 with a message on stderr otherwise. Every wait is event-driven and
+ * bounded (<= 90 s) and the whole run is bounded (SSOT_E2E_DEADLINE_S, default 420 s).
+ * code-server is always stopped.
  *
  * Environment:
  *   SSOT_PYTHON          Python that has ssot_lsp installed; written to the user setting
@@ -20,8 +28,11 @@
  *   SSOT_E2E_FIXTURE     workspace to copy and open (default: <repo>/examples/migration-demo).
  *   SSOT_E2E_FILE        file to open, relative to the workspace
  *                        (default: netra_backend/app/routes/agent_routes.py).
+ *   SSOT_E2E_EXPECT_SERVER  a folder: fail unless SSOT_PYTHON imports ssot_lsp from below it (so
+ *                        the run checks the server of this checkout, not another install).
  *   SSOT_E2E_STAGE       `full` (default) or `activation`: stop after the workbench loaded, the
- *                        extension activated and its output channel logged the server launch.
+ *                        extension activated (no file opened) and its output channel logged the
+ *                        server launch.
  *   SSOT_E2E_CHROMIUM    Chromium executable (default: /usr/bin/chromium).
  *   SSOT_E2E_PORT        port for code-server on 127.0.0.1 (default: a free port).
  *   SSOT_E2E_SCREENSHOTS folder for screenshots (default: vscode-client/e2e/screenshots).
@@ -47,7 +58,7 @@ const FIXTURE = path.resolve(env.SSOT_E2E_FIXTURE || path.join(REPO, 'examples',
 const REL_FILE = env.SSOT_E2E_FILE || 'netra_backend/app/routes/agent_routes.py';
 const CHROMIUM = env.SSOT_E2E_CHROMIUM || '/usr/bin/chromium';
 const SHOTS = path.resolve(env.SSOT_E2E_SCREENSHOTS || path.join(HERE, 'screenshots'));
-const DEADLINE_S = Number(env.SSOT_E2E_DEADLINE_S || 360);
+const DEADLINE_S = Number(env.SSOT_E2E_DEADLINE_S || 420);
 const WAIT = 60_000;
 const EXPECTED_FIX = 'get_execution_engine_factory()).create_for_user(ctx)';
 const CONSTRUCTION = 'ExecutionEngine(registry, websocket_bridge, user_context=ctx)';
@@ -268,14 +279,136 @@ async function editorText(page) {
   });
 }
 
+/**
+ * Records every text the extension's status bar item shows (a MutationObserver catches short
+ * flashes); other items mentioning SSOT (VS Code's own progress item) go to __otherStatus.
+ */
+function recordStatusBar() {
+  window.__ssotStatus = [];
+  window.__otherStatus = [];
+  const record = () => {
+    for (const el of document.querySelectorAll('.statusbar-item')) {
+      const text = (el.innerText || '').replace(/\s+/g, ' ').trim();
+      if (!/\bSSOT\b/.test(text)) continue;
+      if (!/ssotLsp\.status/.test(el.id)) {
+        const other = `${el.id}|${text}`;
+        if (!window.__otherStatus.includes(other)) window.__otherStatus.push(other);
+        continue;
+      }
+      const icons = [...el.querySelectorAll('.codicon')]
+        .map((i) => [...i.classList].find((c) => c.startsWith('codicon-') && c !== 'codicon-modifier-spin') || '')
+        .join(',');
+      const entry = `${icons}|${text}`;
+      if (window.__ssotStatus[window.__ssotStatus.length - 1] !== entry) window.__ssotStatus.push(entry);
+    }
+  };
+  new MutationObserver(record).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
+}
+
+async function statusHistory(page) {
+  return page.evaluate(() => window.__ssotStatus || []);
+}
+
+const countOf = (entry) => {
+  const m = /SSOT: (\d+)\b/.exec(entry);
+  return m ? Number(m[1]) : undefined;
+};
+
+/** Waits until the status bar item shows a count, and returns it. */
+async function statusCount(page, what, ms = 90_000) {
+  return poll(what, async () => {
+    const history = await statusHistory(page);
+    const last = history[history.length - 1];
+    const n = last === undefined ? undefined : countOf(last);
+    return n === undefined ? undefined : { count: n, history };
+  }, ms, 200);
+}
+
+/** Every count the status bar showed so far must be `want` (no "no violations" flash, no stale count). */
+function checkStatusHistory(history, want, when) {
+  const wrong = history.filter((e) => countOf(e) !== undefined && countOf(e) !== want);
+  if (wrong.length) fail(`${when}: the status bar showed ${JSON.stringify(wrong)} besides the count ${want}; all: ${JSON.stringify(history)}`);
+  if (want > 0 && history.some((e) => /^check\|/.test(e))) fail(`${when}: the status bar claimed no violations: ${JSON.stringify(history)}`);
+}
+
+const PANE = 'xpath=ancestor::div[contains(concat(" ", normalize-space(@class), " "), " pane ")][1]';
+
+function treePane(page) {
+  const header = page.locator('.pane-header', { hasText: /^\s*SSOT Violations/i }).first();
+  return { header, pane: header.locator(PANE) };
+}
+
+/**
+ * Opens the Explorer's "SSOT Violations" section (without running any SSOT command) and collapses
+ * the other sections: the tree renders only the rows that fit.
+ */
+async function showTreePane(page) {
+  const { header, pane } = treePane(page);
+  await header.waitFor({ state: 'visible', timeout: WAIT });
+  const others = page.locator('.part.sidebar .pane-header[aria-expanded="true"]').filter({ hasNotText: /SSOT Violations/i });
+  for (let i = (await others.count()) - 1; i >= 0; i--) await others.nth(i).click();
+  if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+  await pane.locator('.monaco-list-row', { hasText: /SSOT0\d\d/ }).first().waitFor({ state: 'visible', timeout: WAIT });
+  return pane;
+}
+
+/** Rule rows of the tree: {code: {count, expanded}}. */
+async function ruleRows(pane) {
+  const rows = pane.locator('.monaco-list-row[aria-level="1"]');
+  const out = {};
+  for (let i = 0; i < (await rows.count()); i++) {
+    const row = rows.nth(i);
+    const text = await row.innerText().catch(() => '');
+    const m = /^\s*(SSOT\d{3})\b[\s\S]*?(\d+) sites?\b/.exec(text);
+    if (m) out[m[1]] = { count: Number(m[2]), expanded: (await row.getAttribute('aria-expanded').catch(() => null)) === 'true' };
+  }
+  return out;
+}
+
+const countsOf = (rows) => Object.fromEntries(Object.entries(rows).map(([k, v]) => [k, v.count]));
+const same = (a, b) => JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
+const sum = (o) => Object.values(o).reduce((n, v) => n + v, 0);
+
+function cliCheck(python, ws) {
+  const check = spawnSync(python, ['-I', '-m', 'ssot_lsp', 'check', '--format', 'json', '--no-cache', '--exit-zero', '.'], {
+    cwd: ws,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  if (check.status !== 0) fail(`ssot_lsp check failed (exit ${check.status}):\n${check.stderr}`);
+  const violations = JSON.parse(check.stdout).violations;
+  const byCode = {};
+  for (const v of violations) byCode[v.code] = (byCode[v.code] || 0) + 1;
+  return { byCode, total: violations.length, violations };
+}
+
+async function openEditors(page) {
+  return page.locator('.tabs-container .tab').count();
+}
+
+async function waitForWorkbench(page) {
+  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: WAIT });
+  await page.locator('.explorer-folders-view, .explorer-viewlet').first().waitFor({ timeout: WAIT });
+}
+
+async function viewAction(page, label) {
+  const { header } = treePane(page);
+  await header.hover();
+  await header.locator(`.action-label[aria-label="${label}"]`).click({ timeout: 15_000 });
+}
+
 // ---- main --------------------------------------------------------------------------------
 
 async function main() {
   fs.mkdirSync(SHOTS, { recursive: true });
   if (!fs.existsSync(path.join(FIXTURE, REL_FILE))) fail(`fixture file missing: ${path.join(FIXTURE, REL_FILE)}`);
   const python = resolvePython();
-  const probe = spawnSync(python, ['-I', '-c', 'import ssot_lsp'], { encoding: 'utf8', cwd: os.tmpdir() });
-  log(`python: ${python} (import ssot_lsp: ${probe.status === 0 ? 'ok' : 'FAILS'})`);
+  const probe = spawnSync(python, ['-I', '-c', 'import ssot_lsp; print(ssot_lsp.__file__)'], { encoding: 'utf8', cwd: os.tmpdir() });
+  const serverFrom = probe.stdout.trim();
+  log(`python: ${python} (import ssot_lsp: ${probe.status === 0 ? serverFrom : 'FAILS'})`);
+  if (env.SSOT_E2E_EXPECT_SERVER && !path.resolve(serverFrom).startsWith(path.resolve(env.SSOT_E2E_EXPECT_SERVER) + path.sep)) {
+    fail(`${python} -I imports ssot_lsp from ${serverFrom}, not from below SSOT_E2E_EXPECT_SERVER=${env.SSOT_E2E_EXPECT_SERVER}`);
+  }
   if (STAGE === 'full' && probe.status !== 0) {
     fail(`${python} cannot import ssot_lsp; install it (pip install -e ${REPO}) or set SSOT_PYTHON:\n${probe.stderr}`);
   }
@@ -345,7 +478,8 @@ async function main() {
     timeout: WAIT,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
   });
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  await context.addInitScript(recordStatusBar);
   const page = await context.newPage();
   page.setDefaultTimeout(WAIT);
   const consoleErrors = [];
@@ -356,13 +490,10 @@ async function main() {
 
   log(`opening ${url}`);
   await page.goto(url, { timeout: WAIT });
-  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: WAIT });
-  await page.locator('.explorer-folders-view, .explorer-viewlet').first().waitFor({ timeout: WAIT });
-  log('workbench loaded');
+  await waitForWorkbench(page);
+  log('workbench loaded (no file opened)');
 
-  await openFile(page, REL_FILE);
-  log(`opened ${REL_FILE}`);
-
+  // 1. The extension starts with the workspace: no file opened, no SSOT view or command touched.
   const launched = await poll('the extension to log the server launch in its output channel', () => {
     const text = outputChannelLog(userData);
     return /launching: /.test(text) ? text : undefined;
@@ -370,14 +501,68 @@ async function main() {
   log('extension activated; output channel:\n' + indent(launched.split('\n').slice(0, 12).join('\n')));
 
   if (STAGE === 'activation') {
-    await sleep(3000);
-    const toasts = await page.locator('.notifications-toasts .notification-list-item').allInnerTexts();
-    log(`notifications: ${JSON.stringify(toasts.map((t) => t.replace(/\s+/g, ' ').trim()))}`);
-    const status = await page.locator('.statusbar-item', { hasText: 'SSOT' }).allInnerTexts();
-    log(`status bar: ${JSON.stringify(status)}`);
+    const { count, history } = await statusCount(page, 'a count in the SSOT status bar item');
+    log(`status bar: ${JSON.stringify(history)} (count ${count}); open editors: ${await openEditors(page)}`);
     await page.screenshot({ path: path.join(SHOTS, 'activation.png') });
     return;
   }
+
+  const cli0 = cliCheck(python, ws);
+  log(`ssot_lsp check: ${cli0.total} violations ${JSON.stringify(cli0.byCode)}`);
+  const first = await statusCount(page, 'a count in the SSOT status bar item, with no file open');
+  const editorsAtCount = await openEditors(page);
+  if (editorsAtCount !== 0) fail(`expected no open editor when the count appeared, found ${editorsAtCount}`);
+  log(`status bar (no file open): ${JSON.stringify(first.history)}; other items: ${JSON.stringify(await page.evaluate(() => window.__otherStatus))}`);
+  if (first.count !== cli0.total) fail(`status bar count ${first.count} != ssot_lsp check ${cli0.total}`);
+  checkStatusHistory(first.history, cli0.total, 'start-up');
+
+  // 2. The tree: rules collapsed by default, counts equal to the CLI's and the status bar's.
+  let pane = await showTreePane(page);
+  const rows0 = await poll(`the tree's rule rows to match ssot_lsp check ${JSON.stringify(cli0.byCode)}`, async () => {
+    const rows = await ruleRows(pane);
+    return same(countsOf(rows), cli0.byCode) ? rows : undefined;
+  }, 30_000).catch(async (e) => {
+    await page.screenshot({ path: path.join(SHOTS, 'tree-failed.png') });
+    fail(`${e.message}; tree rows: ${JSON.stringify(await ruleRows(pane))}`);
+  });
+  const expandedAtStart = Object.entries(rows0).filter(([, r]) => r.expanded).map(([c]) => c);
+  if (expandedAtStart.length) fail(`rules expanded by default: ${expandedAtStart.join(', ')}`);
+  log(`tree: ${Object.keys(rows0).length} rules, all collapsed, counts = ssot_lsp check`);
+
+  // 3. Expand one rule; its sites read "line:col" first; the state survives a window reload.
+  const RULE = 'SSOT002';
+  if (!rows0[RULE]) fail(`no ${RULE} row in the tree`);
+  await pane.locator('.monaco-list-row[aria-level="1"]', { hasText: RULE }).first().click();
+  await poll(`${RULE} to expand`, async () => ((await ruleRows(pane))[RULE]?.expanded ? true : undefined), 15_000);
+  const siteRows = pane.locator('.monaco-list-row[aria-level="3"]');
+  await siteRows.first().waitFor({ state: 'visible', timeout: 15_000 });
+  const siteTexts = (await siteRows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+  if (!siteTexts.every((t) => /^\d+:\d+\s*SSOT\d{3} \S/.test(t))) fail(`site rows do not start with line:col and the code: ${JSON.stringify(siteTexts)}`);
+  log(`site rows: ${JSON.stringify(siteTexts.slice(0, 4))}`);
+
+  log('reloading the window');
+  await page.reload({ timeout: WAIT });
+  await waitForWorkbench(page);
+  const again = await statusCount(page, 'a count in the status bar after the reload, with no file open');
+  if ((await openEditors(page)) !== 0) fail('an editor was open after the reload');
+  if (again.count !== cli0.total) fail(`status bar count after the reload ${again.count} != ${cli0.total}`);
+  checkStatusHistory(again.history, cli0.total, 'after the reload');
+  pane = await showTreePane(page);
+  const rowsReloaded = await poll(`the tree after the reload (${RULE} expanded, the others collapsed)`, async () => {
+    const rows = await ruleRows(pane);
+    if (!same(countsOf(rows), cli0.byCode)) return undefined;
+    const wrong = Object.entries(rows).filter(([c, r]) => r.expanded !== (c === RULE));
+    return wrong.length ? undefined : rows;
+  }, 30_000).catch(async (e) => {
+    fail(`${e.message}; rows: ${JSON.stringify(await ruleRows(pane))}`);
+  });
+  log(`after the reload: ${RULE} still expanded, ${Object.keys(rowsReloaded).length - 1} rules collapsed; status ${JSON.stringify(again.history)}`);
+  // collapsed again, so that every rule row fits in the pane for the counts below
+  await pane.locator('.monaco-list-row[aria-level="1"]', { hasText: RULE }).first().click();
+  await poll(`${RULE} to collapse`, async () => ((await ruleRows(pane))[RULE]?.expanded === false ? true : undefined), 15_000);
+
+  await openFile(page, REL_FILE);
+  log(`opened ${REL_FILE}`);
 
   // 1. the squiggle
   const squiggle = page.locator('.editor-instance .squiggly-error, .editor-instance .squiggly-warning').first();
@@ -416,9 +601,14 @@ async function main() {
       await page.keyboard.press('Control+I');
       const hover = page.locator('.monaco-hover:visible', { hasText: /SSOT0\d\d/ }).first();
       await hover.waitFor({ state: 'visible', timeout: 10_000 });
-      await sleep(400);
+      // the server's hover (why, migration) arrives after the diagnostic's part
+      await page.locator('.monaco-hover:visible', { hasText: /Why|Migration/ }).first().waitFor({ state: 'visible', timeout: 10_000 })
+        .catch(() => log('the hover shows no "Why"/"Migration" part'));
+      await page.locator('.monaco-hover:visible', { hasText: 'Checking for quick fixes' }).first().waitFor({ state: 'hidden', timeout: 10_000 })
+        .catch(() => {});
+      await page.screenshot({ path: path.join(SHOTS, 'hover.png') });
       await page.screenshot({ path: path.join(SHOTS, 'squiggle.png') });
-      log(`hover: ${(await hover.innerText()).replace(/\s+/g, ' ').trim().slice(0, 200)}; screenshot squiggle.png`);
+      log(`hover: ${(await hover.innerText()).replace(/\s+/g, ' ').trim().slice(0, 200)}; screenshots hover.png, squiggle.png`);
     } catch (e) {
       log(`no hover for the screenshot (${String(e.message || e).split('\n')[0]})`);
     }
@@ -436,6 +626,7 @@ async function main() {
       }
       const titles = await actionRows.allInnerTexts();
       log(`code actions: ${JSON.stringify(titles)}`);
+      await page.screenshot({ path: path.join(SHOTS, 'quickfix.png') });
       const idx = titles.findIndex((t) => /^\s*Replace/.test(t) || /factory/i.test(t));
       if (idx >= 0) choice = { idx, title: titles[idx] };
       else {
@@ -501,75 +692,84 @@ async function main() {
     await page.keyboard.press('Escape');
   }
 
-  // 3. the violations tree: one row per rule code, with the counts of `ssot_lsp check` on the
-  // same (saved) workspace.
-  await runCommand(page, 'SSOT: Show Workspace Violations');
-  const PANE = 'xpath=ancestor::div[contains(concat(" ", normalize-space(@class), " "), " pane ")][1]';
-  const paneHeader = page.locator('.pane-header', { hasText: /^\s*SSOT Violations/i }).first();
-  const pane = paneHeader.locator(PANE);
-  const treeRow = pane.locator('.monaco-list-row', { hasText: /SSOT0\d\d/ }).first();
-  try {
-    await treeRow.waitFor({ state: 'visible', timeout: WAIT });
-  } catch {
-    await page.screenshot({ path: path.join(SHOTS, 'tree-failed.png') });
-    fail(`the violations tree shows no row with a rule code. Output channel:\n${indent(outputChannelLog(userData))}`);
-  }
-  // Room for the tree: collapse the folders section and the tree's nodes (best effort).
-  try {
-    const folders = page.locator('.explorer-folders-view').first().locator(PANE).locator('.pane-header').first();
-    if ((await folders.getAttribute('aria-expanded')) === 'true') await folders.click();
-    await paneHeader.hover();
-    await paneHeader.locator('.action-label[aria-label*="Collapse All"]').click({ timeout: 5000 });
-  } catch (e) {
-    log(`could not make room for the tree (${String(e.message || e).split('\n')[0]})`);
-  }
-  const check = spawnSync(python, ['-I', '-m', 'ssot_lsp', 'check', '--format', 'json', '--no-cache', '--exit-zero', '.'], {
-    cwd: ws,
-    encoding: 'utf8',
-    timeout: 120_000,
+  // 4. After the fix: status bar, tree and CLI agree again.
+  const cli1 = cliCheck(python, ws);
+  const fileCount = cli1.violations.filter((v) => v.path === REL_FILE).length;
+  log(`ssot_lsp check after the fix: ${cli1.total} violations, ${fileCount} in ${REL_FILE}`);
+  pane = await showTreePane(page);
+  await poll(`status bar ${cli1.total} and tree ${JSON.stringify(cli1.byCode)} after the fix`, async () => {
+    const history = await statusHistory(page);
+    const rows = countsOf(await ruleRows(pane));
+    return countOf(history[history.length - 1]) === cli1.total && same(rows, cli1.byCode) ? true : undefined;
+  }, 60_000).catch(async (e) => {
+    fail(`${e.message}; status ${JSON.stringify((await statusHistory(page)).slice(-5))}, tree ${JSON.stringify(countsOf(await ruleRows(pane)))}`);
   });
-  if (check.status !== 0) fail(`ssot_lsp check failed (exit ${check.status}):\n${check.stderr}`);
-  const cliCounts = {};
-  for (const v of JSON.parse(check.stdout).violations) cliCounts[v.code] = (cliCounts[v.code] || 0) + 1;
-  const codeRows = pane.locator('.monaco-list-row[aria-level="1"]');
-  const treeCounts = await poll(
-    `the tree's rule rows to match ssot_lsp check ${JSON.stringify(cliCounts)}`,
-    async () => {
-      const counts = {};
-      for (const t of await codeRows.allInnerTexts()) {
-        const m = /^\s*(SSOT\d{3})\b[\s\S]*?(\d+) sites?\b/.exec(t);
-        if (m) counts[m[1]] = Number(m[2]);
-      }
-      const same = JSON.stringify(Object.entries(counts).sort()) === JSON.stringify(Object.entries(cliCounts).sort());
-      return same ? counts : undefined;
-    },
-    30_000,
-  ).catch(async (e) => {
-    const rowsNow = (await codeRows.allInnerTexts()).map((r) => r.replace(/\s+/g, ' ').trim());
-    await page.screenshot({ path: path.join(SHOTS, 'tree-failed.png') });
-    fail(`${e.message}; tree rows: ${JSON.stringify(rowsNow)}`);
+  log('after the fix: status bar = tree = ssot_lsp check');
+
+  // 5. The "current file" filter: only the active editor's sites, then all again.
+  await viewAction(page, 'Show Only the Current File');
+  const base = path.basename(REL_FILE);
+  await poll(`the filtered tree to show only ${base} (${fileCount} sites)`, async () => {
+    const rows = countsOf(await ruleRows(pane));
+    const header = await treePane(page).header.innerText();
+    return sum(rows) === fileCount && header.includes(`current file: ${base}`) ? true : undefined;
+  }, 30_000).catch(async (e) => {
+    await page.screenshot({ path: path.join(SHOTS, 'filter-failed.png') });
+    fail(`${e.message}; rows ${JSON.stringify(await ruleRows(pane))}`);
   });
-  // For the screenshot: a wider side bar (best effort).
+  await page.screenshot({ path: path.join(SHOTS, 'tree-current-file.png') });
+  log(`current-file filter: ${fileCount} sites of ${base}; screenshot tree-current-file.png`);
+  await viewAction(page, 'Show All Files');
+  await poll('the unfiltered tree', async () => (same(countsOf(await ruleRows(pane)), cli1.byCode) ? true : undefined), 30_000);
+
+  // The tree screenshot: SSOT002 expanded, a wider side bar.
+  await pane.locator('.monaco-list-row[aria-level="1"]', { hasText: RULE }).first().click();
+  await poll(`${RULE} to expand`, async () => ((await ruleRows(pane))[RULE]?.expanded ? true : undefined), 15_000);
   try {
     const sidebar = await page.locator('.part.sidebar').boundingBox();
     if (sidebar) {
       const y = sidebar.y + sidebar.height / 2;
       await page.mouse.move(sidebar.x + sidebar.width - 1, y);
       await page.mouse.down();
-      await page.mouse.move(sidebar.x + sidebar.width + 260, y, { steps: 10 });
+      await page.mouse.move(sidebar.x + sidebar.width + 200, y, { steps: 10 });
       await page.mouse.up();
     }
   } catch (e) {
-    log(`could not widen the side bar (${String(e.message || e).split('\n')[0]})`);
+    log(`could not make room for the tree (${String(e.message || e).split('\n')[0]})`);
   }
-  await sleep(700);
-  const rows = await codeRows.allInnerTexts();
-  log(`tree rows: ${JSON.stringify(rows.map((r) => r.replace(/\s+/g, ' ').trim()))}`);
-  log(`tree counts match ssot_lsp check: ${JSON.stringify(treeCounts)}`);
+  await page.mouse.move(5, 5);
   await page.screenshot({ path: path.join(SHOTS, 'tree.png') });
+  log(`tree rows: ${JSON.stringify((await pane.locator('.monaco-list-row').allInnerTexts()).slice(0, 8).map((r) => r.replace(/\s+/g, ' ').trim()))}`);
   log(`screenshot ${path.join(SHOTS, 'tree.png')}`);
-  const status = await page.locator('.statusbar-item', { hasText: 'SSOT' }).allInnerTexts();
-  log(`status bar: ${JSON.stringify(status)}`);
+
+  // 6. Restart, and a command right after it: it waits for the server; no error, no stale count.
+  const beforeRestart = (await statusHistory(page)).length;
+  await runCommand(page, 'SSOT: Restart Server');
+  await runCommand(page, 'SSOT: Show Workspace Violations');
+  await poll('the restart to be logged and the server to run again', () => {
+    const text = outputChannelLog(userData);
+    const i = text.lastIndexOf('restarting the server');
+    return i >= 0 && text.indexOf('server started', i) > i ? true : undefined;
+  }, 90_000);
+  const restarted = await poll('the count in the status bar after the restart', async () => {
+    const history = (await statusHistory(page)).slice(beforeRestart);
+    const last = history[history.length - 1];
+    return history.some((e) => /restarting|starting/.test(e)) && countOf(last) === cli1.total ? history : undefined;
+  }, 90_000, 200);
+  log(`status bar during the restart: ${JSON.stringify(restarted)}`);
+  checkStatusHistory(restarted, cli1.total, 'during the restart');
+  const hidden = restarted.findIndex((e) => /restarting|starting/.test(e));
+  if (restarted.slice(hidden).findIndex((e) => countOf(e) !== undefined) < 0) fail('no count after the restart');
+  const channel = outputChannelLog(userData);
+  const errors = channel.split('\n').filter((l) => /\[Error|exited with code 0|not running|listing violations failed/.test(l));
+  if (errors.length) fail(`the output channel has errors:\n${indent(errors.join('\n'))}`);
+  log('restart: no error logged, the command waited, the count came back');
+
+  // 7. SSOT: Show Output opens the channel.
+  await runCommand(page, 'SSOT: Show Output');
+  await page.locator('.part.panel .monaco-editor .view-lines', { hasText: 'launching:' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+  log('SSOT: Show Output shows the output channel');
+
   if (consoleErrors.length) log(`browser console errors (${consoleErrors.length}), first: ${consoleErrors[0].slice(0, 300)}`);
   if (problems.length) fail(problems.join('\n'));
 }

@@ -5,7 +5,6 @@ import { execFile } from 'node:child_process';
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import {
-  CancellationTokenSource,
   CloseAction,
   ErrorAction,
   ErrorHandler,
@@ -70,7 +69,9 @@ class Controller implements vscode.Disposable {
   private readonly output: vscode.OutputChannel;
   private readonly status: vscode.StatusBarItem;
   private readonly view: ViolationsView;
-  private listing: CancellationTokenSource | undefined;
+  /** the list request in flight; a refresh asked meanwhile runs once when it is answered */
+  private listing: Promise<TreeModel | undefined> | undefined;
+  private listAgain = false;
   private listError: string | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private lifecycle: Promise<void> = Promise.resolve();
@@ -363,7 +364,6 @@ class Controller implements vscode.Disposable {
 
   dispose(): void {
     if (this.treeTimer) clearTimeout(this.treeTimer);
-    this.listing?.cancel();
     for (const d of this.disposables) d.dispose();
   }
 
@@ -407,8 +407,6 @@ class Controller implements vscode.Disposable {
 
   /** The server stopped or restarts: its answers (and counts) are no longer true. */
   private forgetViolations(): void {
-    this.listing?.cancel();
-    this.listing = undefined;
     this.store.invalidate();
     this.view.set(undefined, this.state === 'restarting' ? 'Restarting the SSOT language server…' : undefined);
     this.updateStatus();
@@ -452,21 +450,34 @@ class Controller implements vscode.Disposable {
     this.treeTimer = setTimeout(() => void this.loadTree(), TREE_REFRESH_DEBOUNCE_MS);
   }
 
-  private async loadTree(): Promise<TreeModel | undefined> {
+  /**
+   * Asks the server for the list. At most one request is in flight: the server answers only with a
+   * complete index and a big workspace takes a while, so refreshes asked meanwhile are coalesced
+   * into one that follows the answer (no cancellation: the server logs a cancelled request as an
+   * error).
+   */
+  private loadTree(): Promise<TreeModel | undefined> {
+    if (this.listing) {
+      this.listAgain = true;
+      return this.listing;
+    }
+    this.listing = this.requestList().finally(() => {
+      this.listing = undefined;
+      if (this.listAgain) {
+        this.listAgain = false;
+        void this.loadTree();
+      }
+    });
+    return this.listing;
+  }
+
+  private async requestList(): Promise<TreeModel | undefined> {
     if (this.state === 'failed' || this.state === 'stopped' || this.state === 'disabled') return undefined;
-    // A newer request supersedes the one in flight (the server honours $/cancelRequest).
-    this.listing?.cancel();
-    const source = new CancellationTokenSource();
-    this.listing = source;
     const ticket = this.store.ticket();
     try {
       const client = await this.whenRunning();
-      if (source.token.isCancellationRequested) return undefined;
-      const list = await client.sendRequest(
-        ExecuteCommandRequest.type,
-        { command: 'ssot.listViolations', arguments: [] },
-        source.token,
-      );
+      if (!this.store.isCurrent(ticket)) return undefined;
+      const list = await client.sendRequest(ExecuteCommandRequest.type, { command: 'ssot.listViolations', arguments: [] });
       const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
       const model = this.store.accept(ticket, list, roots);
       if (!model) return undefined; // overtaken by a newer answer or a restart
@@ -477,15 +488,13 @@ class Controller implements vscode.Disposable {
       this.updateStatus();
       return model;
     } catch (err) {
-      if (source.token.isCancellationRequested) return undefined;
+      // A request to a server that stopped meanwhile (restart) fails; its answer is not wanted.
+      if (!this.store.isCurrent(ticket)) return undefined;
       const msg = String((err as Error)?.message ?? err);
       if (msg !== this.listError) this.log(`listing violations failed: ${msg}`);
       this.listError = msg;
       this.view.setPending(`Could not list violations: ${msg}`);
       return undefined;
-    } finally {
-      if (this.listing === source) this.listing = undefined;
-      source.dispose();
     }
   }
 

@@ -35,6 +35,11 @@ export class ViolationStore {
     return { epoch: this.epoch, seq: ++this.seq };
   }
 
+  /** False once a restart happened since the ticket was issued. */
+  isCurrent(ticket: ListTicket): boolean {
+    return ticket.epoch === this.epoch;
+  }
+
   /**
    * Applies an answer if it is still the newest of the current server. Returns the new model, or
    * undefined when the answer was stale and dropped.

@@ -43,6 +43,7 @@ test('a restart forgets the count and drops answers asked before it', () => {
   const before = store.ticket();
   store.invalidate();
   assert.equal(store.count, undefined);
+  assert.equal(store.isCurrent(before), false);
   assert.equal(store.accept(before, [site(1), site(2)], []), undefined);
   assert.equal(store.count, undefined);
   store.accept(store.ticket(), [site(4), site(5), site(6)], []);
