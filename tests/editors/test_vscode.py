@@ -3,8 +3,11 @@
 Runs ``vscode-client/e2e/run-e2e.mjs``: code-server 4.100.3 (installed in the cache by
 ``vscode-client/e2e/install-code-server.sh``) with the packaged extension, driven by
 playwright-core in Debian's headless Chromium, on a copy of examples/migration-demo. The script
-checks the squiggle on the legacy construction, applies the factory quick fix and checks the
-saved file, and compares the violations tree with ``ssot_lsp check``.
+checks that the extension starts with the workspace (no file opened, also after a window reload),
+that the status bar count and the tree's counts equal ``ssot_lsp check`` (before and after a fix),
+the tree's collapsed rules and remembered expansion, the squiggle and the factory quick fix (saved
+file checked), the "current file" filter, a restart with a command issued during it, and "SSOT:
+Show Output". The server is this checkout's (``server_python``), checked by the script.
 
 Missing node, .vsix, code-server or Chromium skips with the reason, or fails under CI=true
 (tests/editors/conftest.py). The test never installs anything: .ci/run builds the .vsix and
@@ -17,13 +20,14 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from .conftest import require_editor
+from .worktree_python import REPO as CHECKOUT
+from .worktree_python import server_python  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.editor
 
@@ -68,12 +72,13 @@ def _check_prerequisites() -> str:
     return node
 
 
-def test_squiggle_quick_fix_and_tree(tmp_path):
+def test_activation_counts_tree_quick_fix_and_restart(tmp_path, server_python):
     node = _check_prerequisites()
-    shots = tmp_path / "screenshots"
+    shots = Path(os.environ.get("SSOT_E2E_SCREENSHOTS") or tmp_path / "screenshots")
     env = {
         **os.environ,
-        "SSOT_PYTHON": sys.executable,
+        "SSOT_PYTHON": server_python,
+        "SSOT_E2E_EXPECT_SERVER": str(CHECKOUT),
         "SSOT_E2E_CACHE": str(_cache()),
         "SSOT_E2E_VSIX": str(_vsix()),
         "SSOT_E2E_SCREENSHOTS": str(shots),
@@ -100,5 +105,5 @@ def test_squiggle_quick_fix_and_tree(tmp_path):
         pytest.fail(f"run-e2e.mjs failed (exit {proc.returncode}, {elapsed:.1f} s)\n--- output ---\n{output}",
                     pytrace=False)
     assert "PASS (full)" in output, output
-    for name in ("squiggle.png", "tree.png"):
+    for name in ("squiggle.png", "hover.png", "quickfix.png", "tree.png", "tree-current-file.png"):
         assert (shots / name).is_file(), f"{name} not written\n{output}"
