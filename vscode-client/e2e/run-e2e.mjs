@@ -708,14 +708,18 @@ async function main() {
 
   // 5. The "current file" filter: only the active editor's sites, then all again.
   await viewAction(page, 'Show Only the Current File');
+  await page.mouse.move(700, 500);
   const base = path.basename(REL_FILE);
+  let filtered;
   await poll(`the filtered tree to show only ${base} (${fileCount} sites)`, async () => {
     const rows = countsOf(await ruleRows(pane));
-    const header = await treePane(page).header.innerText();
+    // textContent: the description is cut (or hidden while the header shows its actions)
+    const header = ((await treePane(page).header.textContent({ timeout: 5000 }).catch(() => '')) || '').replace(/\s+/g, ' ');
+    filtered = { rows, header };
     return sum(rows) === fileCount && header.includes(`current file: ${base}`) ? true : undefined;
   }, 30_000).catch(async (e) => {
     await page.screenshot({ path: path.join(SHOTS, 'filter-failed.png') });
-    fail(`${e.message}; rows ${JSON.stringify(await ruleRows(pane))}`);
+    fail(`${e.message}; last seen ${JSON.stringify(filtered)}`);
   });
   await page.screenshot({ path: path.join(SHOTS, 'tree-current-file.png') });
   log(`current-file filter: ${fileCount} sites of ${base}; screenshot tree-current-file.png`);
