@@ -352,9 +352,9 @@ async function showTreePane(page) {
   return pane;
 }
 
-/** Rule rows of the tree: {code: {count, expanded}}. */
+/** Rule rows of the tree: {code: {count, expanded}}. Only visible rows: the list keeps removed rows hidden in the DOM. */
 async function ruleRows(pane) {
-  const rows = pane.locator('.monaco-list-row[aria-level="1"]');
+  const rows = pane.locator('.monaco-list-row[aria-level="1"]:visible');
   const out = {};
   for (let i = 0; i < (await rows.count()); i++) {
     const row = rows.nth(i);
@@ -532,9 +532,9 @@ async function main() {
   // 3. Expand one rule; its sites read "line:col" first; the state survives a window reload.
   const RULE = 'SSOT002';
   if (!rows0[RULE]) fail(`no ${RULE} row in the tree`);
-  await pane.locator('.monaco-list-row[aria-level="1"]', { hasText: RULE }).first().click();
+  await pane.locator('.monaco-list-row[aria-level="1"]:visible', { hasText: RULE }).first().click();
   await poll(`${RULE} to expand`, async () => ((await ruleRows(pane))[RULE]?.expanded ? true : undefined), 15_000);
-  const siteRows = pane.locator('.monaco-list-row[aria-level="3"]');
+  const siteRows = pane.locator('.monaco-list-row[aria-level="3"]:visible');
   await siteRows.first().waitFor({ state: 'visible', timeout: 15_000 });
   const siteTexts = (await siteRows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
   if (!siteTexts.every((t) => /^\d+:\d+\s*SSOT\d{3} \S/.test(t))) fail(`site rows do not start with line:col and the code: ${JSON.stringify(siteTexts)}`);
@@ -558,7 +558,7 @@ async function main() {
   });
   log(`after the reload: ${RULE} still expanded, ${Object.keys(rowsReloaded).length - 1} rules collapsed; status ${JSON.stringify(again.history)}`);
   // collapsed again, so that every rule row fits in the pane for the counts below
-  await pane.locator('.monaco-list-row[aria-level="1"]', { hasText: RULE }).first().click();
+  await pane.locator('.monaco-list-row[aria-level="1"]:visible', { hasText: RULE }).first().click();
   await poll(`${RULE} to collapse`, async () => ((await ruleRows(pane))[RULE]?.expanded === false ? true : undefined), 15_000);
 
   await openFile(page, REL_FILE);
@@ -727,7 +727,7 @@ async function main() {
   await poll('the unfiltered tree', async () => (same(countsOf(await ruleRows(pane)), cli1.byCode) ? true : undefined), 30_000);
 
   // The tree screenshot: SSOT002 expanded, a wider side bar.
-  await pane.locator('.monaco-list-row[aria-level="1"]', { hasText: RULE }).first().click();
+  await pane.locator('.monaco-list-row[aria-level="1"]:visible', { hasText: RULE }).first().click();
   await poll(`${RULE} to expand`, async () => ((await ruleRows(pane))[RULE]?.expanded ? true : undefined), 15_000);
   try {
     const sidebar = await page.locator('.part.sidebar').boundingBox();
