@@ -352,15 +352,20 @@ async function showTreePane(page) {
   return pane;
 }
 
-/** Rule rows of the tree: {code: {count, expanded}}. Only visible rows: the list keeps removed rows hidden in the DOM. */
+/**
+ * Rule rows of the tree: {code: {count, expanded}}, read in one snapshot inside the page (row by
+ * row through locators, a row re-rendered meanwhile would make a read wait for a minute).
+ */
 async function ruleRows(pane) {
-  const rows = pane.locator('.monaco-list-row[aria-level="1"]:visible');
+  const rows = await pane.evaluate((el) =>
+    [...el.querySelectorAll('.monaco-list-row[aria-level="1"]')]
+      .filter((r) => r.isConnected && r.getBoundingClientRect().height > 0)
+      .map((r) => ({ text: r.innerText, expanded: r.getAttribute('aria-expanded') === 'true' })),
+  ).catch(() => []);
   const out = {};
-  for (let i = 0; i < (await rows.count()); i++) {
-    const row = rows.nth(i);
-    const text = await row.innerText().catch(() => '');
+  for (const { text, expanded } of rows) {
     const m = /^\s*(SSOT\d{3})\b[\s\S]*?(\d+) sites?\b/.exec(text);
-    if (m) out[m[1]] = { count: Number(m[2]), expanded: (await row.getAttribute('aria-expanded').catch(() => null)) === 'true' };
+    if (m) out[m[1]] = { count: Number(m[2]), expanded };
   }
   return out;
 }
@@ -719,7 +724,17 @@ async function main() {
     return sum(rows) === fileCount && header.includes(`current file: ${base}`) ? true : undefined;
   }, 30_000).catch(async (e) => {
     await page.screenshot({ path: path.join(SHOTS, 'filter-failed.png') });
-    fail(`${e.message}; last seen ${JSON.stringify(filtered)}`);
+    const dom = await pane.evaluate((el) =>
+      [...el.querySelectorAll('.monaco-list-row')].map((r) => ({
+        text: r.innerText.slice(0, 60),
+        cls: r.className,
+        style: r.getAttribute('style'),
+        index: r.getAttribute('data-index'),
+        parent: r.parentElement?.className,
+        box: JSON.stringify(r.getBoundingClientRect()),
+      })),
+    );
+    fail(`${e.message}; last seen ${JSON.stringify(filtered)}; rows in the DOM ${JSON.stringify(dom)}`);
   });
   await page.screenshot({ path: path.join(SHOTS, 'tree-current-file.png') });
   log(`current-file filter: ${fileCount} sites of ${base}; screenshot tree-current-file.png`);
