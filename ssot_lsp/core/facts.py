@@ -19,7 +19,7 @@ import sys
 import tokenize
 from dataclasses import dataclass, field
 
-from ssot_lsp.core.text import Span, byte_to_cp, line_offsets, split_lines
+from ssot_lsp.core.text import Span, byte_to_cp, split_lines
 from ssot_lsp.core.wordsearch import find_all, line_numbers
 
 MODULE_SCOPE = 0
@@ -258,10 +258,6 @@ class _Extractor:
             else:
                 self.walk_expr(node, scope, line)
 
-    @property
-    def line_starts(self) -> list[int]:
-        return line_offsets(self.text)
-
     def irrelevant_import(self, bound: str, module: str) -> bool:
         """With statement selection: an import whose bound name is not a call root and whose
         (absolute) module mentions no needle cannot reach a group — by the selection's own
@@ -275,112 +271,120 @@ class _Extractor:
             self.stmt(stmt, scope, top, tc, in_try)
 
     def stmt(self, node: ast.stmt, scope: int, top: bool, tc: bool, in_try: bool) -> None:
-        facts = self.facts
+        """Record what one statement binds, imports or defines; defer its expressions (see ``run``).
+
+        ``top``: at module level; ``tc``: under ``if TYPE_CHECKING``; ``in_try``: inside ``try``."""
         line = node.lineno - 1
         if isinstance(node, ast.Import):
-            for alias in node.names:
-                bound = alias.asname or alias.name.partition(".")[0]
-                if self.irrelevant_import(bound, alias.name):
-                    if top:
-                        facts.bindings[bound] = ("import", (alias.asname is not None, alias.name, None))
-                    continue
-                facts.imports.append(ImportFact(
-                    module=alias.name, name=None, asname=alias.asname, bound=bound,
-                    span=self.name_span_in_line(alias.lineno, alias.col_offset, alias.name.split(".")[0])
-                    if "." not in alias.name else self._dotted_span(alias),
-                    stmt_line=line, scope=scope, type_checking=tc, in_try=in_try, stmt_span=self.span(node)))
-                if top:
-                    facts.bindings[bound] = ("import", (alias.asname is not None, alias.name, None))
-            return
-        if isinstance(node, ast.ImportFrom):
-            module = resolve_relative(facts.module, facts.is_package, node.level or 0, node.module)
-            for alias in node.names:
-                if alias.name == "*":
-                    facts.imports.append(ImportFact(
-                        module=module, name="*", asname=None, bound=None,
-                        span=self.name_span_in_line(alias.lineno, alias.col_offset, "*"),
-                        stmt_line=line, scope=scope, type_checking=tc, in_try=in_try, level=node.level or 0,
-                        stmt_span=self.span(node)))
-                    if top and module:
-                        facts.star_imports = (*facts.star_imports, module)
-                    continue
-                bound = alias.asname or alias.name
-                if self.irrelevant_import(bound, module):
-                    if top:
-                        facts.bindings[bound] = ("import", (True, module, alias.name))
-                    continue
-                facts.imports.append(ImportFact(
-                    module=module, name=alias.name, asname=alias.asname, bound=bound,
-                    span=self.name_span_in_line(alias.lineno, alias.col_offset, alias.name),
-                    stmt_line=line, scope=scope, type_checking=tc, in_try=in_try, level=node.level or 0,
-                    stmt_span=self.span(node)))
-                if top:
-                    facts.bindings[bound] = ("import", (True, module, alias.name))
-            return
-        if isinstance(node, ast.ClassDef):
+            self.import_(node, scope, top, tc, in_try)
+        elif isinstance(node, ast.ImportFrom):
+            self.import_from(node, scope, top, tc, in_try)
+        elif isinstance(node, ast.ClassDef):
             self.classdef(node, scope, top, tc, in_try)
-            return
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            for expr in (*node.decorator_list, *node.args.defaults, *node.args.kw_defaults):
-                if expr is not None:
-                    self.expr(expr, scope, line)
-            if top:
-                facts.bindings[node.name] = ("def", None)
-            else:
-                self.bind_local(scope, node.name)
-            inner = self.new_scope(scope, K_ASYNC if isinstance(node, ast.AsyncFunctionDef) else K_FUNCTION)
-            args = node.args
-            for arg in (*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg):
-                if arg is not None:
-                    self.bind_local(inner, arg.arg)
-            self.body(node.body, inner, top=False, tc=tc, in_try=False)
-            return
-        if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            self.function(node, scope, top, tc)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             self.assignment(node, scope, top, line)
-            return
-        if isinstance(node, ast.If):
-            is_tc = tc or _is_type_checking(node.test)
+        elif isinstance(node, ast.If):
             self.expr(node.test, scope, line)
-            self.body(node.body, scope, top, is_tc, in_try)
+            self.body(node.body, scope, top, tc or _is_type_checking(node.test), in_try)
             self.body(node.orelse, scope, top, tc, in_try)
-            return
-        if isinstance(node, (ast.Try, getattr(ast, "TryStar", ast.Try))):
-            self.body(node.body, scope, top, tc, True)
-            for handler in node.handlers:
-                if handler.type is not None:
-                    self.expr(handler.type, scope, handler.lineno - 1)
-                self.body(handler.body, scope, top, tc, True)
-            self.body(node.orelse, scope, top, tc, in_try)
-            self.body(node.finalbody, scope, top, tc, in_try)
-            return
-        if isinstance(node, (ast.With, ast.AsyncWith)):
-            is_async = isinstance(node, ast.AsyncWith)
-            for item in node.items:
-                if item.optional_vars is not None and not top:
-                    self.bind_target(scope, item.optional_vars)
-                if is_async and isinstance(item.context_expr, ast.Call):
-                    self.deferred.append((item.context_expr, scope, line, True))
-                else:
-                    self.expr(item.context_expr, scope, line)
-            self.body(node.body, scope, top, tc, in_try)
-            return
-        if isinstance(node, (ast.For, ast.AsyncFor)) and not top:
-            self.bind_target(scope, node.target)
-        if isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
+        elif isinstance(node, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+            self.try_(node, scope, top, tc, in_try)
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            self.with_(node, scope, top, tc, in_try)
+        elif isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
+            if not isinstance(node, ast.While) and not top:
+                self.bind_target(scope, node.target)
             self.expr(node.iter if not isinstance(node, ast.While) else node.test, scope, line)
             self.body(node.body, scope, top, tc, in_try)
             self.body(node.orelse, scope, top, tc, in_try)
-            return
-        if isinstance(node, getattr(ast, "Match", ())):
+        elif isinstance(node, getattr(ast, "Match", ())):
             self.expr(node.subject, scope, line)
             for case in node.cases:
                 self.body(case.body, scope, top, tc, in_try)
-            return
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, ast.expr):
-                self.expr(child, scope, line)
-            elif isinstance(child, ast.stmt):
-                self.stmt(child, scope, top, tc, in_try)
+        else:
+            for child in ast.iter_child_nodes(node):
+                if isinstance(child, ast.expr):
+                    self.expr(child, scope, line)
+                elif isinstance(child, ast.stmt):
+                    self.stmt(child, scope, top, tc, in_try)
+
+    def import_(self, node: ast.Import, scope: int, top: bool, tc: bool, in_try: bool) -> None:
+        facts = self.facts
+        for alias in node.names:
+            bound = alias.asname or alias.name.partition(".")[0]
+            if top:
+                facts.bindings[bound] = ("import", (alias.asname is not None, alias.name, None))
+            if self.irrelevant_import(bound, alias.name):
+                continue
+            facts.imports.append(ImportFact(
+                module=alias.name, name=None, asname=alias.asname, bound=bound,
+                span=self.name_span_in_line(alias.lineno, alias.col_offset, alias.name.split(".")[0])
+                if "." not in alias.name else self._dotted_span(alias),
+                stmt_line=node.lineno - 1, scope=scope, type_checking=tc, in_try=in_try, stmt_span=self.span(node)))
+
+    def import_from(self, node: ast.ImportFrom, scope: int, top: bool, tc: bool, in_try: bool) -> None:
+        facts = self.facts
+        line = node.lineno - 1
+        module = resolve_relative(facts.module, facts.is_package, node.level or 0, node.module)
+        for alias in node.names:
+            if alias.name == "*":
+                facts.imports.append(ImportFact(
+                    module=module, name="*", asname=None, bound=None,
+                    span=self.name_span_in_line(alias.lineno, alias.col_offset, "*"),
+                    stmt_line=line, scope=scope, type_checking=tc, in_try=in_try, level=node.level or 0,
+                    stmt_span=self.span(node)))
+                if top and module:
+                    facts.star_imports = (*facts.star_imports, module)
+                continue
+            bound = alias.asname or alias.name
+            if top:
+                facts.bindings[bound] = ("import", (True, module, alias.name))
+            if self.irrelevant_import(bound, module):
+                continue
+            facts.imports.append(ImportFact(
+                module=module, name=alias.name, asname=alias.asname, bound=bound,
+                span=self.name_span_in_line(alias.lineno, alias.col_offset, alias.name),
+                stmt_line=line, scope=scope, type_checking=tc, in_try=in_try, level=node.level or 0,
+                stmt_span=self.span(node)))
+
+    def function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: int, top: bool, tc: bool) -> None:
+        line = node.lineno - 1
+        for expr in (*node.decorator_list, *node.args.defaults, *node.args.kw_defaults):
+            if expr is not None:
+                self.expr(expr, scope, line)
+        if top:
+            self.facts.bindings[node.name] = ("def", None)
+        else:
+            self.bind_local(scope, node.name)
+        inner = self.new_scope(scope, K_ASYNC if isinstance(node, ast.AsyncFunctionDef) else K_FUNCTION)
+        args = node.args
+        for arg in (*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg):
+            if arg is not None:
+                self.bind_local(inner, arg.arg)
+        self.body(node.body, inner, top=False, tc=tc, in_try=False)
+
+    def try_(self, node: ast.Try, scope: int, top: bool, tc: bool, in_try: bool) -> None:
+        self.body(node.body, scope, top, tc, True)
+        for handler in node.handlers:
+            if handler.type is not None:
+                self.expr(handler.type, scope, handler.lineno - 1)
+            self.body(handler.body, scope, top, tc, True)
+        self.body(node.orelse, scope, top, tc, in_try)
+        self.body(node.finalbody, scope, top, tc, in_try)
+
+    def with_(self, node: ast.With | ast.AsyncWith, scope: int, top: bool, tc: bool, in_try: bool) -> None:
+        line = node.lineno - 1
+        is_async = isinstance(node, ast.AsyncWith)
+        for item in node.items:
+            if item.optional_vars is not None and not top:
+                self.bind_target(scope, item.optional_vars)
+            if is_async and isinstance(item.context_expr, ast.Call):
+                self.deferred.append((item.context_expr, scope, line, True))
+            else:
+                self.expr(item.context_expr, scope, line)
+        self.body(node.body, scope, top, tc, in_try)
 
     def bind_local(self, scope: int, name: str) -> None:
         """Record a name bound by a function scope itself (not by an import)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -154,222 +155,260 @@ class ImportEdit:
 
 
 def fix_legacy_import(doc: Doc, violation: Violation) -> ImportEdit:
-    data = payload_of(violation, ImportPayload)
-    group = group_of(doc.config, violation)
-    canonical = group.canonical_name
-    canonical_module = group.canonical_module
-    stmt, func, in_class = _find_import(doc, violation)
-    if in_class:
-        raise NotFixable("the import is inside a class body")
-    bound = data.bound
-    if not bound:
-        raise NotFixable("a star import from a legacy module cannot be rewritten automatically")
-    imported_module, imported_name = data.module, data.name
-    classifier = Classifier(doc.config, doc.index)
+    """The plan that replaces a legacy import with the canonical one and rewrites every use of it."""
+    return _ImportRewrite(doc, violation).plan_edit()
 
-    # what the binding stands for: the legacy class itself, or a legacy module (prefix.X uses)
-    if imported_name is None:
-        prefix = [bound] if data.asname else imported_module.split(".")
-        module_ref = imported_module
-    else:
-        ref = doc.index.resolve_name(imported_module, imported_name)
-        is_module = (ref is not None and ref.is_module) or doc.index.is_module(f"{imported_module}.{imported_name}")
-        if is_module:
-            prefix = [bound]
-            module_ref = ref.module if ref is not None and ref.is_module else f"{imported_module}.{imported_name}"
-        else:
-            prefix = None
-            module_ref = None
-    if prefix is not None and len(prefix) > 1:
-        raise NotFixable(f"`import {imported_module}` without an alias: add `as` or migrate its uses by hand")
 
-    scope_node = func if func is not None else doc.tree
-    names = {bound} | ({canonical} if canonical != bound else set())
-    found = walk(doc.tree, names, within=scope_node if func is not None else None)
-    others = [b for b in found.bindings.get(bound, []) if b is not stmt]
-    if others:
-        raise NotFixable(f"`{bound}` is also bound at line {others[0].lineno}; rename it by hand")
-    for binding in found.bindings.get(canonical, []):
-        if binding is stmt:
-            continue
-        if isinstance(binding, ast.ImportFrom) and binding.module == canonical_module and binding.level == 0 and any(
-                a.name == canonical and a.asname is None for a in binding.names):
-            continue
-        raise NotFixable(f"`{canonical}` is already bound at line {binding.lineno} to something else")
+class _ImportRewrite:
+    """One SSOT001 fix: what the import binds, each use rewritten in turn, then the import itself."""
 
-    plan = Plan()
-    notes: list[str] = []
-    safe = True
-    runtime_refs = 0
-    needs_canonical = False
-    constructions = 0
-    renames = 0
-    calls_by_range = {_range(v.payload.call_range): v for v in doc.violations
-                      if isinstance(v.payload, ConstructionPayload)}
-    handled_calls: set[int] = set()
-    for name_node, ancestors in found.uses:
-        if name_node.id != bound:
-            continue
-        expr, parents = name_node, ancestors
-        if prefix is not None:  # m.X
-            parent = parents[-1] if parents else None
-            if not isinstance(parent, ast.Attribute) or parent.value is not name_node:
-                raise NotFixable(f"`{bound}` is used at line {name_node.lineno} other than as `{bound}.<class>`")
-            attr_ref = doc.index.resolve_name(module_ref, parent.attr)
-            role = classifier.role(attr_ref)
-            if role is None or role.role != LEGACY or attr_ref.is_module:
-                raise NotFixable(f"`{bound}.{parent.attr}` (line {name_node.lineno}) is not a legacy class; "
-                                 "migrate it by hand")
-            expr, parents = parent, parents[:-1]
-        parent = parents[-1] if parents else None
-        grand = parents[-2] if len(parents) > 1 else None
-        line = expr.lineno
-        call = None
-        if isinstance(parent, ast.Call) and parent.func is expr:
-            call = parent
-        elif isinstance(parent, ast.Attribute) and isinstance(grand, ast.Call) and grand.func is parent:
-            call = grand
-        if call is not None:
-            key = doc.node_range(call)
-            violation_of_call = calls_by_range.get(tuple(key))
-            if violation_of_call is None:
-                raise NotFixable(f"the use of `{bound}` at line {line} cannot be rewritten")
-            try:
-                target, imports = construction_target(doc, violation_of_call)
-            except NotFixable as exc:
-                raise NotFixable(f"the construction at line {line} cannot be rewritten: {exc}") from None
-            if id(call) in handled_calls:
+    def __init__(self, doc: Doc, violation: Violation) -> None:
+        self.doc = doc
+        self.data = payload_of(violation, ImportPayload)
+        group = group_of(doc.config, violation)
+        self.canonical, self.canonical_module = group.canonical_name, group.canonical_module
+        self.stmt, self.func, in_class = _find_import(doc, violation)
+        if in_class:
+            raise NotFixable("the import is inside a class body")
+        if not self.data.bound:
+            raise NotFixable("a star import from a legacy module cannot be rewritten automatically")
+        self.bound: str = self.data.bound
+        self.classifier = Classifier(doc.config, doc.index)
+        self.prefix, self.module_ref = self._what_is_bound()
+        names = {self.bound} | ({self.canonical} if self.canonical != self.bound else set())
+        self.found = walk(doc.tree, names, within=self.func)
+        self.plan = Plan()
+        self.notes: list[str] = []
+        self.safe = True
+        self.needs_canonical = False
+        self.constructions = self.renames = 0
+
+    def plan_edit(self) -> ImportEdit:
+        self._check_bindings()
+        self._rewrite_uses()
+        self._rewrite_string_annotations()
+        if self.func is None:
+            self._rewrite_reexports()
+        self._rewrite_import()
+        return ImportEdit(self.plan, self.notes, self.safe, self.constructions, self.renames)
+
+    def _what_is_bound(self) -> tuple[list[str] | None, str | None]:
+        """(the prefix uses go through, the module) when the binding is a legacy module (``m.X`` uses);
+        (None, None) when it is the legacy class itself."""
+        module, name, index = self.data.module, self.data.name, self.doc.index
+        if name is None:
+            prefix = [self.bound] if self.data.asname else module.split(".")
+            if len(prefix) > 1:
+                raise NotFixable(f"`import {module}` without an alias: add `as` or migrate its uses by hand")
+            return prefix, module
+        ref = index.resolve_name(module, name)
+        if ref is not None and ref.is_module:
+            return [self.bound], ref.module
+        if index.is_module(f"{module}.{name}"):
+            return [self.bound], f"{module}.{name}"
+        return None, None
+
+    def _check_bindings(self) -> None:
+        """The fix renames one binding: neither name may be bound to something else in its scope."""
+        others = [b for b in self.found.bindings.get(self.bound, []) if b is not self.stmt]
+        if others:
+            raise NotFixable(f"`{self.bound}` is also bound at line {_line(others[0])}; rename it by hand")
+        for binding in self.found.bindings.get(self.canonical, []):
+            if binding is self.stmt or (isinstance(binding, ast.ImportFrom) and binding.module == self.canonical_module
+                                        and binding.level == 0
+                                        and any(a.name == self.canonical and a.asname is None for a in binding.names)):
                 continue
-            handled_calls.add(id(call))
-            plan.targets.append(target)
-            for module, name in imports:
-                ensure_import(doc, plan, module, name)
-            constructions += 1
-            safe = False
-            continue
-        in_annotation = _in_annotation(expr, parents)
-        if in_annotation:
-            kind = "annotation"
-        elif isinstance(parent, ast.Call) and _dotted(parent.func) in ("isinstance", "issubclass") and \
-                len(parent.args) == 2 and (parent.args[1] is expr or (
-                    isinstance(parent.args[1], ast.Tuple) and expr in parent.args[1].elts)):
-            kind = "isinstance"
-        elif isinstance(parent, ast.Tuple) and isinstance(grand, ast.Call) and \
-                _dotted(grand.func) in ("isinstance", "issubclass") and len(grand.args) == 2 and grand.args[1] is parent:
-            kind = "isinstance"
-        elif isinstance(parent, ast.keyword) and parent.arg in ("spec", "spec_set") and isinstance(grand, ast.Call):
-            kind = "spec"
-        elif isinstance(parent, ast.Call) and parent.args and parent.args[0] is expr and \
-                (_dotted(parent.func) or "").rpartition(".")[2] in _MOCKS:
-            kind = "spec"
-        elif isinstance(parent, ast.Call) and parent.args and parent.args[0] is expr and \
-                (_dotted(parent.func) or "").endswith(_PATCH_OBJECT):
-            kind = "patch.object"
-        else:
-            raise NotFixable(f"`{_dotted(expr)}` at line {line} is used as a value; it cannot be rewritten "
-                             "automatically")
-        if kind != "annotation":
-            runtime_refs += 1
-            safe = False
-            notes.append(kind)
-        needs_canonical = True
-        if _dotted(expr) != canonical:
-            start_line, start_col, end_line, end_col = doc.node_range(expr)
-            plan.targets.append(Target("rename", (start_line, start_col), (end_line, end_col), canonical))
-            renames += 1
-    # string annotations naming the binding
-    pattern = re.compile(r"\b" + re.escape(bound) + (r"\.(\w+)\b" if prefix is not None else r"\b"))
-    for const, parents in found.strings:
-        if func is not None and not _inside(const, scope_node):
-            continue
-        if not pattern.search(const.value):
-            continue
-        if prefix is not None:
-            for match in pattern.finditer(const.value):
-                role = classifier.role(doc.index.resolve_name(module_ref, match.group(1)))
-                if role is None or role.role != LEGACY:
-                    raise NotFixable(f"string annotation at line {const.lineno} names `{match.group(0)}`")
-        start_line, start_col, end_line, end_col = doc.node_range(const)
+            raise NotFixable(f"`{self.canonical}` is already bound at line {_line(binding)} to something else")
 
-        def rewrite(code, pattern=pattern):
-            return pattern.sub(canonical, code)
+    # -- uses of the binding -------------------------------------------------------------------
+    def _rewrite_uses(self) -> None:
+        calls_by_range = {_range(v.payload.call_range): v for v in self.doc.violations
+                          if isinstance(v.payload, ConstructionPayload)}
+        handled_calls: set[int] = set()
+        for name_node, ancestors in self.found.uses:
+            if name_node.id != self.bound:
+                continue
+            expr, parents = self._through_prefix(name_node, ancestors)
+            parent = parents[-1] if parents else None
+            grand = parents[-2] if len(parents) > 1 else None
+            call = _called(expr, parent, grand)
+            if call is not None:
+                if id(call) not in handled_calls:
+                    handled_calls.add(id(call))
+                    self._rewrite_construction(call, expr.lineno, calls_by_range)
+                continue
+            kind = _use_kind(expr, parents, parent, grand)
+            if kind != "annotation":
+                self.safe = False
+                self.notes.append(kind)
+            self.needs_canonical = True
+            if _dotted(expr) != self.canonical:
+                start_line, start_col, end_line, end_col = self.doc.node_range(expr)
+                self.plan.targets.append(Target("rename", (start_line, start_col), (end_line, end_col),
+                                                self.canonical))
+                self.renames += 1
 
-        plan.targets.append(Target("string", (start_line, start_col), (end_line, end_col), rewrite))
-        needs_canonical = True
-        renames += 1
-    # module-level re-exports
-    at_module = func is None
-    if at_module:
-        importers = _importers(doc, bound)
+    def _through_prefix(self, name_node: ast.Name, ancestors: list[ast.AST]) -> tuple[ast.expr, list[ast.AST]]:
+        """For a module binding, the ``m.X`` attribute a use stands for (it must name a legacy class)."""
+        if self.prefix is None:
+            return name_node, ancestors
+        parent = ancestors[-1] if ancestors else None
+        if not isinstance(parent, ast.Attribute) or parent.value is not name_node:
+            raise NotFixable(f"`{self.bound}` is used at line {name_node.lineno} other than as `{self.bound}.<class>`")
+        attr_ref = self.doc.index.resolve_name(self.module_ref or "", parent.attr)
+        role = self.classifier.role(attr_ref)
+        if role is None or role.role != LEGACY or attr_ref is None or attr_ref.is_module:
+            raise NotFixable(f"`{self.bound}.{parent.attr}` (line {name_node.lineno}) is not a legacy class; "
+                             "migrate it by hand")
+        return parent, ancestors[:-1]
+
+    def _rewrite_construction(self, call: ast.Call, line: int,
+                              calls_by_range: dict[tuple[int, int, int, int], Violation]) -> None:
+        violation_of_call = calls_by_range.get(self.doc.node_range(call))
+        if violation_of_call is None:
+            raise NotFixable(f"the use of `{self.bound}` at line {line} cannot be rewritten")
+        try:
+            target, imports = construction_target(self.doc, violation_of_call)
+        except NotFixable as exc:
+            raise NotFixable(f"the construction at line {line} cannot be rewritten: {exc}") from None
+        self.plan.targets.append(target)
+        for module, name in imports:
+            ensure_import(self.doc, self.plan, module, name)
+        self.constructions += 1
+        self.safe = False
+
+    def _rewrite_string_annotations(self) -> None:
+        pattern = re.compile(r"\b" + re.escape(self.bound) + (r"\.(\w+)\b" if self.prefix is not None else r"\b"))
+        canonical = self.canonical
+        for const, _ in self.found.strings:
+            if self.func is not None and not _inside(const, self.func):
+                continue
+            if not pattern.search(const.value):
+                continue
+            if self.prefix is not None:
+                for match in pattern.finditer(const.value):
+                    role = self.classifier.role(self.doc.index.resolve_name(self.module_ref or "", match.group(1)))
+                    if role is None or role.role != LEGACY:
+                        raise NotFixable(f"string annotation at line {const.lineno} names `{match.group(0)}`")
+            start_line, start_col, end_line, end_col = self.doc.node_range(const)
+            self.plan.targets.append(Target("string", (start_line, start_col), (end_line, end_col),
+                                            lambda code, p=pattern: p.sub(canonical, code)))
+            self.needs_canonical = True
+            self.renames += 1
+
+    def _rewrite_reexports(self) -> None:
+        """A module-level binding other modules import is never removed; ``__all__`` entries follow."""
+        bound, canonical = self.bound, self.canonical
+        importers = _importers(self.doc, bound)
         if importers:
             shown = ", ".join(importers[:3]) + (" …" if len(importers) > 3 else "")
             raise NotFixable(f"`{bound}` is imported from this module by {shown}; migrate those imports first")
-        entries = [e for e in found.all_entries if e.value == bound]
-        if entries:
-            if any(e.value == canonical for e in found.all_entries) and bound != canonical:
-                raise NotFixable(f"__all__ lists both `{bound}` and `{canonical}`; edit it by hand")
+        entries = [e for e in self.found.all_entries if e.value == bound]
+        if not entries:
+            return
+        if any(e.value == canonical for e in self.found.all_entries) and bound != canonical:
+            raise NotFixable(f"__all__ lists both `{bound}` and `{canonical}`; edit it by hand")
+        if bound != canonical:
             for entry in entries:
-                if bound == canonical:
-                    break
-                start_line, start_col, end_line, end_col = doc.node_range(entry)
-                plan.targets.append(Target("string", (start_line, start_col), (end_line, end_col),
-                                           lambda code: code[0] + canonical + code[-1] if code[:1] in "'\"" else
-                                           repr(canonical)))
-            needs_canonical = True
-            safe = False
-            notes.append("__all__")
+                start_line, start_col, end_line, end_col = self.doc.node_range(entry)
+                self.plan.targets.append(Target("string", (start_line, start_col), (end_line, end_col),
+                                                lambda code: code[0] + canonical + code[-1] if code[:1] in "'\""
+                                                else repr(canonical)))
+        self.needs_canonical = True
+        self.safe = False
+        self.notes.append("__all__")
 
-    # the import statement itself
-    plan.removed_bindings.add(bound)
-    type_checking = data.type_checking
-    existing_canonical = None
-    if needs_canonical:
-        plan.introduced_names.add(canonical)
-        if at_module and not type_checking:
-            for first, last, node in top_level_imports(doc):
-                if node is stmt:
-                    continue
-                if isinstance(node, ast.ImportFrom) and node.module == canonical_module and node.level == 0:
-                    if any(a.name == canonical and a.asname is None for a in node.names):
-                        existing_canonical = "bound"
-                        break
-                    if existing_canonical is None and not any(a.name == "*" for a in node.names):
-                        existing_canonical = node
-        elif func is not None:
-            for node in ast.walk(doc.tree):
-                pass
-            for first, last, node in top_level_imports(doc):
-                if isinstance(node, ast.ImportFrom) and node.module == canonical_module and any(
-                        a.name == canonical and a.asname is None for a in node.names):
-                    existing_canonical = "bound"
-        if isinstance(existing_canonical, ast.ImportFrom):
-            line, col = _stmt_start(doc, existing_canonical)
-            plan.targets.append(Target("extend-import", (line, col), (line, col),
-                                       lambda s: add_alias(s, canonical)))
-    add_in_place = needs_canonical and existing_canonical is None and not (bound == canonical and needs_canonical
-                                                                             and False)
-    imported_full = imported_module if imported_name is None else None
+    # -- the import statement ------------------------------------------------------------------
+    def _existing_canonical_import(self) -> ast.ImportFrom | str | None:
+        """"bound" when the canonical name is already imported; an import of its module to extend;
+        None when the canonical import must be added in place of the legacy one."""
+        found: ast.ImportFrom | str | None = None
+        in_place = self.func is None and not self.data.type_checking
+        if not in_place and self.func is None:
+            return None
+        for _, _, node in top_level_imports(self.doc):
+            if node is self.stmt or not isinstance(node, ast.ImportFrom) or node.module != self.canonical_module:
+                continue
+            if in_place and node.level != 0:
+                continue
+            if any(a.name == self.canonical and a.asname is None for a in node.names):
+                return "bound"
+            if in_place and found is None and not any(a.name == "*" for a in node.names):
+                found = node
+        return found
 
-    def edit(node):
-        def drop(alias):
-            if isinstance(node, cst.Import):
-                return alias_name(alias) == imported_full and (
-                    (alias.asname is not None and alias.asname.name.value == bound) or alias.asname is None)
-            name = alias_name(alias)
-            as_ = alias.asname.name.value if alias.asname is not None else None
-            return name == imported_name and (as_ or name) == bound
+    def _rewrite_import(self) -> None:
+        plan, canonical = self.plan, self.canonical
+        plan.removed_bindings.add(self.bound)
+        existing = None
+        if self.needs_canonical:
+            plan.introduced_names.add(canonical)
+            existing = self._existing_canonical_import()
+            if isinstance(existing, ast.ImportFrom):
+                line, col = _stmt_start(self.doc, existing)
+                plan.targets.append(Target("extend-import", (line, col), (line, col),
+                                           lambda s: add_alias(s, canonical)))
+        add_in_place = self.needs_canonical and existing is None
+        line, col = _stmt_start(self.doc, self.stmt)
+        plan.targets.append(Target("import", (line, col), (line, col), self._import_edit(add_in_place)))
 
-        kept = remove_aliases(node, drop)
-        if not add_in_place:
-            return kept if kept is not None else cst.RemovalSentinel.REMOVE
-        new = new_from_import(canonical_module, canonical)
-        if kept is None:
-            return new
-        return cst.FlattenSentinel([kept, new])
+    def _import_edit(self, add_in_place: bool) -> Callable[[cst.CSTNode], cst.CSTNode | cst.RemovalSentinel
+                                                            | cst.FlattenSentinel[cst.BaseSmallStatement]]:
+        """The libcst edit of the import statement: drop the legacy alias, maybe add the canonical import."""
+        bound, imported_name = self.bound, self.data.name
+        imported_full = self.data.module if imported_name is None else None
+        canonical, canonical_module = self.canonical, self.canonical_module
 
-    line, col = _stmt_start(doc, stmt)
-    plan.targets.append(Target("import", (line, col), (line, col), edit))
-    return ImportEdit(plan, notes, safe, constructions, renames)
+        def edit(node: cst.CSTNode) -> cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.BaseSmallStatement]:
+            def drop(alias: cst.ImportAlias) -> bool:
+                as_ = alias.asname.name.value if alias.asname is not None else None  # type: ignore[attr-defined]
+                if isinstance(node, cst.Import):
+                    return alias_name(alias) == imported_full and (as_ is None or as_ == bound)
+                return alias_name(alias) == imported_name and (as_ or imported_name) == bound
+
+            kept = remove_aliases(node, drop)
+            if not add_in_place:
+                return kept if kept is not None else cst.RemovalSentinel.REMOVE
+            new = new_from_import(canonical_module, canonical)
+            return new if kept is None else cst.FlattenSentinel([kept, new])
+
+        return edit
+
+
+def _line(node: ast.AST) -> int:
+    return int(getattr(node, "lineno", 0))
+
+
+def _called(expr: ast.expr, parent: ast.AST | None, grand: ast.AST | None) -> ast.Call | None:
+    """The call ``expr`` is the callee of (``X(...)``), or whose callee is an attribute of it (``X.create(...)``)."""
+    if isinstance(parent, ast.Call) and parent.func is expr:
+        return parent
+    if isinstance(parent, ast.Attribute) and isinstance(grand, ast.Call) and grand.func is parent:
+        return grand
+    return None
+
+
+def _use_kind(expr: ast.expr, parents: list[ast.AST], parent: ast.AST | None, grand: ast.AST | None) -> str:
+    """What a use of the class is ('annotation', 'isinstance', 'spec', 'patch.object'); NotFixable otherwise."""
+    if _in_annotation(expr, parents):
+        return "annotation"
+    if isinstance(parent, ast.Call) and _dotted(parent.func) in ("isinstance", "issubclass") and \
+            len(parent.args) == 2 and (parent.args[1] is expr or (
+                isinstance(parent.args[1], ast.Tuple) and expr in parent.args[1].elts)):
+        return "isinstance"
+    if isinstance(parent, ast.Tuple) and isinstance(grand, ast.Call) and \
+            _dotted(grand.func) in ("isinstance", "issubclass") and len(grand.args) == 2 and grand.args[1] is parent:
+        return "isinstance"
+    if isinstance(parent, ast.keyword) and parent.arg in ("spec", "spec_set") and isinstance(grand, ast.Call):
+        return "spec"
+    if isinstance(parent, ast.Call) and parent.args and parent.args[0] is expr:
+        callee = _dotted(parent.func) or ""
+        if callee.rpartition(".")[2] in _MOCKS:
+            return "spec"
+        if callee.endswith(_PATCH_OBJECT):
+            return "patch.object"
+    raise NotFixable(f"`{_dotted(expr)}` at line {expr.lineno} is used as a value; it cannot be rewritten "
+                     "automatically")
 
 
 def _inside(node: ast.AST, scope: ast.AST) -> bool:

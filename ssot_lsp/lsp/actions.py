@@ -9,6 +9,7 @@ can resolve edits.
 from __future__ import annotations
 
 import re
+from types import ModuleType
 
 from lsprotocol import types
 
@@ -30,13 +31,10 @@ FIX_ALL_KIND = "source.fixAll.ssot"
 _EXISTING = re.compile(r"#\s*ssot:\s*ignore\[([^\]]*)\]", re.IGNORECASE)
 
 
-def fixes_api():
-    try:
-        from ssot_lsp.fixes import api
-    except Exception:  # noqa: BLE001 - the fixes package is optional / in progress
-        return None
-    if not hasattr(api, "fixes_for"):
-        return None
+def fixes_api() -> ModuleType:
+    """The fixes API, imported on first use: it loads libcst, which only code actions need."""
+    from ssot_lsp.fixes import api
+
     return api
 
 
@@ -87,7 +85,7 @@ def code_actions(server, doc: Document, params: types.CodeActionParams) -> list[
             if not can_resolve:
                 action = resolve(server, action)
             actions.append(action)
-    if _wants(only, FIX_ALL_KIND) and (only is not None or doc.violations) and fixes_api() is not None:
+    if _wants(only, FIX_ALL_KIND) and (only is not None or doc.violations):
         if any(not is_syntax_error(v) for v in doc.violations):
             action = types.CodeAction(title="SSOT: fix all safe issues in this file", kind=FIX_ALL_KIND,
                                       data={"kind": "fixAll", "uri": doc.uri, "version": doc.version})
@@ -113,7 +111,7 @@ def file_fixes(server, doc: Document) -> list:
     api = fixes_api()
     outcomes = []
     fixable = [v for v in doc.violations if not is_syntax_error(v)]
-    if api is not None and fixable and doc.facts is not None and doc.facts.parsed:
+    if fixable and doc.facts is not None and doc.facts.parsed:
         state = server.state_for(doc.path)
         try:
             outcomes = list(api.fixes_for(doc.text, doc.path, fixable, state.index, state.config))
@@ -153,14 +151,9 @@ def _diagnostic(server, doc: Document, violation: Violation, ours) -> types.Diag
 
 
 def edits_between(old: str, new: str, lines: LineIndex, encoding: str) -> list[types.TextEdit]:
-    api = fixes_api()
-    raw = None
-    if api is not None and hasattr(api, "minimal_edits"):
-        try:
-            raw = api.minimal_edits(old, new)
-        except Exception:  # noqa: BLE001
-            raw = None
-    if raw is None:
+    try:
+        raw = fixes_api().minimal_edits(old, new)
+    except Exception:  # noqa: BLE001 - a failing differ still gives one correct, coarser edit
         raw = simple_edits(old, new)
     return text_edits(lines, list(raw), encoding)
 
@@ -181,11 +174,8 @@ def resolve(server, action: types.CodeAction) -> types.CodeAction:
     if doc is None or data.get("version") != doc.version:
         return action
     if data.get("kind") == "fixAll":
-        api = fixes_api()
-        if api is None:
-            return action
         state = server.state_for(doc.path)
-        result = api.fix_all(doc.text, doc.path, state.index, state.config)
+        result = fixes_api().fix_all(doc.text, doc.path, state.index, state.config)
         if result.new_text and result.new_text != doc.text:
             action.edit = document_edit(server, doc, edits_between(doc.text, result.new_text, doc.lines,
                                                                      server.encoding))

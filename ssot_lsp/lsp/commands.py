@@ -164,106 +164,127 @@ async def fix_all(server, args, work_done_token=None) -> dict:
     summary = {"fixedSites": 0, "files": 0, "skippedFiles": [], "unfixableSites": 0}
     token = work_done_token
     try:
-        api = fixes_api()
-        if api is None:
-            server.show_once("SSOT: fixes are not available in this version", types.MessageType.Warning)
-            return summary
         unsafe = bool(_arg(args, "unsafe", False))
         await diag.wait_for_index(server, msg_id)
-        if token is None and server.cap("window.work_done_progress", False):
-            token = f"ssot-fix-{uuid.uuid4().hex[:12]}"
-            try:
-                await asyncio.wait_for(server.work_done_progress.create_async(token), 5)
-            except Exception:  # noqa: BLE001
-                token = None
-        if token is not None:
-            server.work_done_progress.begin(token, types.WorkDoneProgressBegin(
-                title="SSOT: fixing workspace", percentage=0, cancellable=True))
+        token = await _begin_fix_progress(server, token)
         in_flight = await wait_for_edit_sync(server, msg_id, token)
         if in_flight:
             server.log(f"fix all: {len(in_flight)} file(s) edited by the last fix all are not synchronised "
                        "yet; skipped", "warning")
-        targets = []
-        for state, path in _selected(server, None):
-            if _key(path) in in_flight:
-                summary["skippedFiles"].append(path_to_uri(path))
-                continue
-            if not state.may_write(path):
-                server.log(f"fix all: {path} resolves outside the workspace folder; not edited", "warning")
-                summary["skippedFiles"].append(path_to_uri(path))
-                continue
-            doc = server.documents.by_path(path)
-            if doc is not None:
-                diag.ensure_current(server, doc)
-                if doc.violations:
-                    targets.append((state, path, doc))
-            elif state.disk_violations(path):
-                targets.append((state, path, None))
-        entries: list[dict] = []
-        for number, (state, path, doc) in enumerate(targets):
-            server.check_cancelled(msg_id, token)
-            if token is not None:
-                server.work_done_progress.report(token, types.WorkDoneProgressReport(
-                    message=path.rsplit("/", 1)[-1], percentage=int(100 * number / max(len(targets), 1))))
-            await asyncio.sleep(0)
-            # open documents: the server's current text (unsaved edits included), never the disk
-            if doc is not None and server.document(doc.uri) is not doc:
-                doc = server.documents.by_path(path)
-            text = doc.text if doc is not None else read_text(path)
-            version = doc.version if doc is not None else None
-            if text is None:
-                summary["skippedFiles"].append(path_to_uri(path))
-                continue
-            try:
-                result = api.fix_all(text, path, state.index, state.config, unsafe=unsafe)
-            except Exception as exc:  # noqa: BLE001
-                server.log(f"fix_all failed for {path}: {exc}", "error")
-                summary["skippedFiles"].append(path_to_uri(path))
-                continue
-            summary["unfixableSites"] += len(result.unfixable)
-            if not result.new_text or result.new_text == text or not result.applied:
-                continue
-            entries.append({"path": path, "uri": doc.uri if doc is not None else path_to_uri(path), "doc": doc,
-                            "version": version, "text": text, "new_text": result.new_text,
-                            "sites": len(result.applied)})
+        targets = _fix_targets(server, in_flight, summary)
+        entries = await _fixed_texts(server, targets, unsafe, summary, msg_id, token)
         server.check_cancelled(msg_id, token)
-        # re-verify just before the edit: skip anything that changed since it was analysed
-        current = []
-        for entry in entries:
-            doc = server.documents.by_path(entry["path"])
-            if entry["doc"] is not None:
-                unchanged = doc is entry["doc"] and doc.version == entry["version"] and doc.text == entry["text"]
-            else:
-                unchanged = doc is None and read_text(entry["path"]) == entry["text"]
-            if unchanged:
-                current.append(entry)
-            else:
-                summary["skippedFiles"].append(entry["uri"])
+        current = _still_current(server, entries, summary)
         if current:
-            versioned = server.cap("workspace.workspace_edit.document_changes", False)
-            document_changes: list = []
-            plain: dict[str, list] = {}
-            for entry in current:
-                edits = edits_between(entry["text"], entry["new_text"], LineIndex(entry["text"]), server.encoding)
-                if versioned:
-                    document_changes.append(types.TextDocumentEdit(
-                        text_document=types.OptionalVersionedTextDocumentIdentifier(uri=entry["uri"],
-                                                                                    version=entry["version"]),
-                        edits=edits))
-                else:
-                    plain[entry["uri"]] = edits
-            edit = (types.WorkspaceEdit(document_changes=document_changes) if versioned
-                    else types.WorkspaceEdit(changes=plain))
-            response = await server.workspace_apply_edit_async(
-                types.ApplyWorkspaceEditParams(edit=edit, label="SSOT: fix all"))
-            if getattr(response, "applied", False):
-                _mark_edited(server, current)
-                summary["fixedSites"] = sum(entry["sites"] for entry in current)
-                summary["files"] = len(current)
-            else:
-                reason = getattr(response, "failure_reason", None) or "the client did not apply the edit"
-                server.show_once(f"SSOT: fix all was not applied: {reason}", types.MessageType.Warning)
+            await _apply_fixes(server, current, summary)
         return summary
     finally:
         server.end_progress(token, f"{summary['fixedSites']} sites fixed in {summary['files']} files")
         server.end_cancellable(msg_id)
+
+
+async def _begin_fix_progress(server, token):
+    if token is None and server.cap("window.work_done_progress", False):
+        token = f"ssot-fix-{uuid.uuid4().hex[:12]}"
+        try:
+            await asyncio.wait_for(server.work_done_progress.create_async(token), 5)
+        except Exception:  # noqa: BLE001
+            token = None
+    if token is not None:
+        server.work_done_progress.begin(token, types.WorkDoneProgressBegin(
+            title="SSOT: fixing workspace", percentage=0, cancellable=True))
+    return token
+
+
+def _fix_targets(server, in_flight: set[str], summary: dict) -> list:
+    """(folder state, path, open document or None) of every file with findings that may be edited."""
+    targets = []
+    for state, path in _selected(server, None):
+        if _key(path) in in_flight:
+            summary["skippedFiles"].append(path_to_uri(path))
+            continue
+        if not state.may_write(path):
+            server.log(f"fix all: {path} resolves outside the workspace folder; not edited", "warning")
+            summary["skippedFiles"].append(path_to_uri(path))
+            continue
+        doc = server.documents.by_path(path)
+        if doc is not None:
+            diag.ensure_current(server, doc)
+            if doc.violations:
+                targets.append((state, path, doc))
+        elif state.disk_violations(path):
+            targets.append((state, path, None))
+    return targets
+
+
+async def _fixed_texts(server, targets: list, unsafe: bool, summary: dict, msg_id, token) -> list[dict]:
+    """Fix-all of each target's text (an open document's current text, never the disk's)."""
+    entries: list[dict] = []
+    for number, (state, path, doc) in enumerate(targets):
+        server.check_cancelled(msg_id, token)
+        if token is not None:
+            server.work_done_progress.report(token, types.WorkDoneProgressReport(
+                message=path.rsplit("/", 1)[-1], percentage=int(100 * number / max(len(targets), 1))))
+        await asyncio.sleep(0)
+        if doc is not None and server.document(doc.uri) is not doc:
+            doc = server.documents.by_path(path)
+        text = doc.text if doc is not None else read_text(path)
+        if text is None:
+            summary["skippedFiles"].append(path_to_uri(path))
+            continue
+        try:
+            result = fixes_api().fix_all(text, path, state.index, state.config, unsafe=unsafe)
+        except Exception as exc:  # noqa: BLE001
+            server.log(f"fix_all failed for {path}: {exc}", "error")
+            summary["skippedFiles"].append(path_to_uri(path))
+            continue
+        summary["unfixableSites"] += len(result.unfixable)
+        if not result.new_text or result.new_text == text or not result.applied:
+            continue
+        entries.append({"path": path, "uri": doc.uri if doc is not None else path_to_uri(path), "doc": doc,
+                        "version": doc.version if doc is not None else None, "text": text,
+                        "new_text": result.new_text, "sites": len(result.applied)})
+    return entries
+
+
+def _still_current(server, entries: list[dict], summary: dict) -> list[dict]:
+    """Re-verify just before the edit: skip anything that changed since it was analysed."""
+    current = []
+    for entry in entries:
+        doc = server.documents.by_path(entry["path"])
+        if entry["doc"] is not None:
+            unchanged = doc is entry["doc"] and doc.version == entry["version"] and doc.text == entry["text"]
+        else:
+            unchanged = doc is None and read_text(entry["path"]) == entry["text"]
+        if unchanged:
+            current.append(entry)
+        else:
+            summary["skippedFiles"].append(entry["uri"])
+    return current
+
+
+async def _apply_fixes(server, current: list[dict], summary: dict) -> None:
+    """One workspace edit for every fixed file (versioned when the client supports it)."""
+    versioned = server.cap("workspace.workspace_edit.document_changes", False)
+    document_changes: list = []
+    plain: dict[str, list] = {}
+    for entry in current:
+        edits = edits_between(entry["text"], entry["new_text"], LineIndex(entry["text"]), server.encoding)
+        if versioned:
+            document_changes.append(types.TextDocumentEdit(
+                text_document=types.OptionalVersionedTextDocumentIdentifier(uri=entry["uri"],
+                                                                            version=entry["version"]),
+                edits=edits))
+        else:
+            plain[entry["uri"]] = edits
+    edit = (types.WorkspaceEdit(document_changes=document_changes) if versioned
+            else types.WorkspaceEdit(changes=plain))
+    response = await server.workspace_apply_edit_async(
+        types.ApplyWorkspaceEditParams(edit=edit, label="SSOT: fix all"))
+    if getattr(response, "applied", False):
+        _mark_edited(server, current)
+        summary["fixedSites"] = sum(entry["sites"] for entry in current)
+        summary["files"] = len(current)
+    else:
+        reason = getattr(response, "failure_reason", None) or "the client did not apply the edit"
+        server.show_once(f"SSOT: fix all was not applied: {reason}", types.MessageType.Warning)
