@@ -109,9 +109,6 @@ class Group:
     def is_allowed(self, module: str, name: str) -> bool:
         return f"{module}:{name}" in self.allowed or name in self.allowed
 
-    def is_legacy_module(self, module: str) -> bool:
-        return module in self.legacy_modules
-
     def replacement_for(self, legacy: str) -> str | None:
         """What replaces the legacy symbol ``module:Name``: the canonical class unless `replacements`
         says otherwise; None when it has no automatic replacement (``"none"``)."""
