@@ -132,7 +132,7 @@ def to_document(baseline: Baseline) -> dict:
     return {"version": FORMAT_VERSION, "tool": "ssot-lsp", "files": files}
 
 
-def from_document(document, source: str = "baseline") -> Baseline:
+def from_document(document: object, source: str = "baseline") -> Baseline:
     if not isinstance(document, dict):
         raise BaselineError(f"{source}: expected a JSON object")
     version = document.get("version")

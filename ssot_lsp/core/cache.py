@@ -11,7 +11,9 @@ import hashlib
 import os
 import pickle
 from pathlib import Path
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
+from typing import TYPE_CHECKING, Any
 
 from ssot_lsp import __version__
 from ssot_lsp.core.atomic import write_atomic
@@ -19,6 +21,7 @@ from ssot_lsp.core.facts import FileFacts
 from ssot_lsp.core.violations import FileError
 
 if TYPE_CHECKING:
+    from ssot_lsp.core.reading import Meta
     from ssot_lsp.core.workspace import Workspace
 
 CACHE_DIR = ".ssot-cache"
@@ -36,15 +39,13 @@ _ALLOWED_GLOBALS = {
 
 
 class _SafeUnpickler(pickle.Unpickler):
-    def find_class(self, module: str, name: str):
+    def find_class(self, module: str, name: str) -> Any:
         if (module, name) not in _ALLOWED_GLOBALS:
             raise pickle.UnpicklingError(f"cache refers to {module}.{name}, which is not a fact type")
         return super().find_class(module, name)
 
 
 class FactsCache:
-    MISS = object()
-
     @classmethod
     def for_workspace(cls, workspace: Workspace) -> FactsCache:
         """The cache of a workspace: one file per configuration and set of source roots."""
@@ -71,42 +72,45 @@ class FactsCache:
                 ImportError, IndexError, MemoryError, RecursionError):
             self.entries, self.needles = {}, frozenset()
 
-    def lookup(self, path: str, module: str, is_package: bool, needles):
+    def lookup(self, path: str, module: str, is_package: bool,
+               needles: AbstractSet[str] | None) -> FileFacts | str | None:
+        """The cached outcome of a file (its facts, or the import lines of a skipped file); None: read it."""
         entry = self.entries.get(path)
         if entry is None:
-            return self.MISS
+            return None
         size, mtime, digest, facts, skipped_needles, words = entry
         try:
             info = os.stat(path)
         except OSError:
-            return self.MISS
+            return None
         if (info.st_size, info.st_mtime_ns) != (size, mtime):
             if digest is None or info.st_size != size:
-                return self.MISS
+                return None
             from ssot_lsp.core.reading import content_digest
 
             try:
                 with open(path, "rb") as handle:
                     if content_digest(handle.read()) != digest:
-                        return self.MISS
+                        return None
             except OSError:
-                return self.MISS
+                return None
             self.entries[path] = (info.st_size, info.st_mtime_ns, digest, facts, skipped_needles, words)
             self.dirty = True
         if facts is not None:
             if facts.module != module or facts.is_package != is_package:
-                return self.MISS
+                return None
             partial = getattr(facts, "partial_needles", None)
             if partial is not None and (needles is None or not needles <= partial):
-                return self.MISS  # parsed for fewer needles than this run looks for
+                return None  # parsed for fewer needles than this run looks for
             self.hits += 1
             return facts
         if needles is not None and skipped_needles is not None and needles <= skipped_needles and words is not None:
             self.hits += 1
             return words
-        return self.MISS
+        return None
 
-    def store(self, path: str, outcome, meta, needles) -> None:
+    def store(self, path: str, outcome: FileFacts | FileError | str, meta: Meta | None,
+              needles: AbstractSet[str] | None) -> None:
         if meta is None or isinstance(outcome, FileError):
             self.entries.pop(path, None)
             return
@@ -119,7 +123,7 @@ class FactsCache:
             self.entries.pop(path, None)
         self.dirty = True
 
-    def record_needles(self, needles, skipped_paths=()) -> None:
+    def record_needles(self, needles: AbstractSet[str] | None, skipped_paths: Iterable[str] = ()) -> None:
         """Files still skipped at the end of a scan were shown unable to use any of ``needles``:
         they lack the older ones and do not import the names behind the newer ones."""
         if needles is None:

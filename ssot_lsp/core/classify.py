@@ -133,8 +133,8 @@ class Classifier:
                     continue
             legacy_base = self._legacy_base(group, bases, stack)
             if group.duplicate_name and (cls.name == group.canonical_name or legacy_base is not None):
-                reason = (f"second definition of {group.canonical_name}" if cls.name == group.canonical_name
-                          else f"extends the non-canonical {legacy_base.qualname}")
+                reason = (f"second definition of {group.canonical_name}" if legacy_base is None
+                          or cls.name == group.canonical_name else f"extends the non-canonical {legacy_base.qualname}")
                 found.append(Discovery(group, Duplicate.NAME, reason, legacy_base))
                 continue
             if f"{module}:{cls.name}" in group.legacy_symbols:

@@ -17,12 +17,28 @@ import io
 import re
 import sys
 import tokenize
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Protocol, cast
 
 from ssot_lsp.core.text import Span, byte_to_cp, split_lines
 from ssot_lsp.core.wordsearch import find_all, line_numbers
 
 MODULE_SCOPE = 0
+_TRY: tuple[type[ast.stmt], ...] = (ast.Try, getattr(ast, "TryStar", ast.Try))  # TryStar: Python 3.11+
+
+
+class Positioned(Protocol):
+    """A syntax node with a position (statements, expressions, aliases, arguments...)."""
+
+    @property
+    def lineno(self) -> int: ...
+    @property
+    def col_offset(self) -> int: ...
+    @property
+    def end_lineno(self) -> int | None: ...
+    @property
+    def end_col_offset(self) -> int | None: ...
 _HELPER_ROOTS = ("patch", "mock", "importlib", "import_module", "__import__", "mocker", "monkeypatch", "unittest")
 
 # scope kinds
@@ -131,7 +147,7 @@ class FileFacts:
     partial_needles: frozenset[str] | None = None
     import_words: frozenset[str] = frozenset()  # with partial_needles: words of every import statement
 
-    def scope_chain(self, scope: int):
+    def scope_chain(self, scope: int) -> Iterator[int]:
         """Scopes a name in ``scope`` can see: itself, enclosing functions, the module (not class bodies)."""
         first = True
         while scope >= 0:
@@ -176,7 +192,7 @@ def dotted(node: ast.AST) -> str | None:
 
 class _Extractor:
     def __init__(self, text: str, facts: FileFacts, call_roots: set[str] | None = None,
-                 relevant_module=None) -> None:
+                 relevant_module: Callable[[str], bool] | None = None) -> None:
         self.call_roots = call_roots
         self.relevant_module = relevant_module
         self.text = text
@@ -184,7 +200,7 @@ class _Extractor:
         self._lines: list[str] | None = None
         self.bound_roots: set[str] = set()
         self.record_all_calls = False
-        self.deferred: list = []
+        self.deferred: list[tuple[ast.expr, int, int, bool]] = []
 
     # -- positions ---------------------------------------------------------------------------
     @property
@@ -198,9 +214,9 @@ class _Extractor:
         index = line1 - 1
         return byte_to_cp(lines[index], byte_col) if 0 <= index < len(lines) else byte_col
 
-    def span(self, node: ast.AST) -> Span:
-        end_line = getattr(node, "end_lineno", None) or node.lineno
-        end_col = getattr(node, "end_col_offset", None)
+    def span(self, node: Positioned) -> Span:
+        end_line = node.end_lineno or node.lineno
+        end_col = node.end_col_offset
         if end_col is None:
             end_col = node.col_offset
         return Span(node.lineno - 1, self.col(node.lineno, node.col_offset), end_line - 1, self.col(end_line, end_col))
@@ -253,8 +269,8 @@ class _Extractor:
                 end = getattr(node, "end_lineno", None) or node.lineno
                 if not any(number in wanted for number in range(node.lineno, end + 1)):
                     continue
-            if async_with:
-                self.call(node, scope, line, async_with=True)
+            if async_with:  # an ``async with`` item: always a call (see ``with_``)
+                self.call(cast(ast.Call, node), scope, line, async_with=True)
             else:
                 self.walk_expr(node, scope, line)
 
@@ -263,10 +279,10 @@ class _Extractor:
         (absolute) module mentions no needle cannot reach a group — by the selection's own
         argument — so it gets no ImportFact (its binding is still recorded). Most imports of an
         analysed file are of this kind; their facts were most of what a scan pickled."""
-        return (self.relevant_module is not None and bound not in self.call_roots
+        return (self.relevant_module is not None and self.call_roots is not None and bound not in self.call_roots
                 and not self.relevant_module(module))
 
-    def body(self, stmts, scope: int, top: bool, tc: bool, in_try: bool) -> None:
+    def body(self, stmts: list[ast.stmt], scope: int, top: bool, tc: bool, in_try: bool) -> None:
         for stmt in stmts:
             self.stmt(stmt, scope, top, tc, in_try)
 
@@ -289,8 +305,8 @@ class _Extractor:
             self.expr(node.test, scope, line)
             self.body(node.body, scope, top, tc or _is_type_checking(node.test), in_try)
             self.body(node.orelse, scope, top, tc, in_try)
-        elif isinstance(node, (ast.Try, getattr(ast, "TryStar", ast.Try))):
-            self.try_(node, scope, top, tc, in_try)
+        elif isinstance(node, _TRY):
+            self.try_(cast(ast.Try, node), scope, top, tc, in_try)
         elif isinstance(node, (ast.With, ast.AsyncWith)):
             self.with_(node, scope, top, tc, in_try)
         elif isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
@@ -299,7 +315,7 @@ class _Extractor:
             self.expr(node.iter if not isinstance(node, ast.While) else node.test, scope, line)
             self.body(node.body, scope, top, tc, in_try)
             self.body(node.orelse, scope, top, tc, in_try)
-        elif isinstance(node, getattr(ast, "Match", ())):
+        elif isinstance(node, ast.Match):
             self.expr(node.subject, scope, line)
             for case in node.cases:
                 self.body(case.body, scope, top, tc, in_try)
@@ -431,7 +447,7 @@ class _Extractor:
         inner = self.new_scope(scope, K_CLASS)
         self.body(node.body, inner, top=False, tc=tc, in_try=False)
 
-    def assignment(self, node, scope: int, top: bool, line: int) -> None:
+    def assignment(self, node: ast.Assign | ast.AnnAssign | ast.AugAssign, scope: int, top: bool, line: int) -> None:
         facts = self.facts
         value = node.value
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -479,8 +495,8 @@ class _Extractor:
             current, current_scope, is_awaited = stack.pop()
             if isinstance(current, ast.Call):
                 self.call(current, current_scope, line, awaited=is_awaited, recurse=False)
-                for child in reversed([current.func, *current.args, *(k.value for k in current.keywords)]):
-                    stack.append((child, current_scope, False))
+                for operand in reversed([current.func, *current.args, *(k.value for k in current.keywords)]):
+                    stack.append((operand, current_scope, False))
                 continue
             if isinstance(current, ast.Await):
                 stack.append((current.value, current_scope, True))
@@ -548,32 +564,36 @@ class _Extractor:
         if last in ("patch", "import_module", "__import__", "multiple") or callee.endswith(
                 ("patch.object", "monkeypatch.setattr", "monkeypatch.delattr")):
             if callee.endswith("patch.object") or callee.endswith(("monkeypatch.setattr", "monkeypatch.delattr")) \
-                    and len(args) >= 2 and not _is_str(args[0]):
-                if len(args) >= 2 and _is_str(args[1]):
-                    target = dotted(args[0])
-                    if target:
-                        facts.string_refs.append(StringRefFact(
-                            "patch.object", args[1].value, self.span(args[1]), line, scope, target_expr=target))
+                    and len(args) >= 2 and _string(args[0]) is None:
+                attribute = _string(args[1]) if len(args) >= 2 else None
+                target = dotted(args[0]) if attribute is not None else None
+                if attribute is not None and target:
+                    facts.string_refs.append(StringRefFact(
+                        "patch.object", attribute, self.span(args[1]), line, scope, target_expr=target))
                 return
             target_node = args[0] if args else None
             if target_node is None:
                 for keyword in node.keywords:
                     if keyword.arg in ("target", "name"):
                         target_node = keyword.value
-            if _is_str(target_node):
+            value = _string(target_node)
+            if value is not None and target_node is not None:
                 kind_name = "patch" if last in ("patch", "multiple", "setattr", "delattr") else last
                 package = None
                 for keyword in node.keywords:
-                    if keyword.arg == "package" and _is_str(keyword.value):
-                        package = keyword.value.value
-                if package is None and kind_name == "import_module" and len(args) >= 2 and _is_str(args[1]):
-                    package = args[1].value
+                    if keyword.arg == "package" and _string(keyword.value) is not None:
+                        package = _string(keyword.value)
+                if package is None and kind_name == "import_module" and len(args) >= 2:
+                    package = _string(args[1])
                 facts.string_refs.append(StringRefFact(
-                    kind_name, target_node.value, self.span(target_node), line, scope, package=package))
+                    kind_name, value, self.span(target_node), line, scope, package=package))
 
 
-def _is_str(node) -> bool:
-    return isinstance(node, ast.Constant) and isinstance(node.value, str)
+def _string(node: ast.AST | None) -> str | None:
+    """The value of a string literal node (None for anything else)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
 
 
 def _is_type_checking(test: ast.expr) -> bool:
@@ -629,7 +649,8 @@ def _mask_new_fstrings(text: str) -> str | None:
         return None
 
     class Masker(cst.CSTTransformer):
-        def leave_FormattedString(self, original, updated):
+        def leave_FormattedString(self, original: cst.FormattedString,
+                                  updated: cst.FormattedString) -> cst.BaseExpression:
             code = module.code_for_node(original)
             lines = split_lines(code)
             if len(lines) == 1:
@@ -651,7 +672,7 @@ def _mask_new_fstrings(text: str) -> str | None:
 
 def extract_facts(text: str, path: str, module: str, is_package: bool = False,
                   tree: ast.Module | None = None, call_roots: set[str] | None = None,
-                  relevant_module=None) -> FileFacts:
+                  relevant_module: Callable[[str], bool] | None = None) -> FileFacts:
     """Facts of one file. Never raises for bad source: a parse failure becomes ``facts.problem``.
 
     ``tree``: an ``ast.parse`` result of ``text`` the caller already has (fix verification), to

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import cast
 from pathlib import Path
 
 from ssot_lsp.core.facts import ClassFact, FileFacts
@@ -113,10 +114,10 @@ class WorkspaceIndex:
         count, table = self._modules_by_path
         if count != len(self.known_modules):
             table = {}
-            for module, known in self.known_modules.items():
-                table.setdefault(str(known), module)
+            for name, known in self.known_modules.items():
+                table.setdefault(str(known), name)
                 try:
-                    table.setdefault(str(Path(known).resolve()), module)
+                    table.setdefault(str(Path(known).resolve()), name)
                 except OSError:
                     pass
             self._modules_by_path = (len(self.known_modules), table)
@@ -180,7 +181,7 @@ class WorkspaceIndex:
             if kind == "alias":
                 return self.resolve_dotted_in_module(facts, str(payload), depth + 1) or Ref(module, name, kind="other")
             if kind == "import":
-                is_from, source, imported = payload  # type: ignore[misc]
+                is_from, source, imported = cast(tuple[bool, str, "str | None"], payload)
                 if imported is None:  # import a.b [as m]
                     return Ref(source if is_from else source.partition(".")[0])
                 target = self.resolve_name(source, imported, depth + 1)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
-from functools import cache
 from typing import Any, ClassVar, TypeVar
 
 from ssot_lsp.core.text import Span
@@ -65,15 +64,25 @@ def camel(name: str) -> str:
     return head + "".join(part.capitalize() for part in rest)
 
 
-@cache
 def _wire_names(cls: type) -> tuple[tuple[str, str], ...]:
     """(attribute, wire key) of a payload class's fields (diagnostics are serialised on every keystroke)."""
-    return tuple((f.name, camel(f.name)) for f in dataclasses.fields(cls))
+    names = _WIRE_NAMES.get(cls)
+    if names is None:
+        names = _WIRE_NAMES[cls] = tuple((f.name, camel(f.name)) for f in dataclasses.fields(cls))
+    return names
 
 
-@cache
+_WIRE_NAMES: dict[type, tuple[tuple[str, str], ...]] = {}
+
+
 def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+    hints = _HINTS.get(cls)
+    if hints is None:
+        hints = _HINTS[cls] = typing.get_type_hints(cls)
+    return hints
+
+
+_HINTS: dict[type, dict[str, Any]] = {}
 
 
 def _to_wire_value(value: object) -> object:

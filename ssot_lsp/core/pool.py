@@ -7,6 +7,7 @@ last chunks finish close together and no worker idles at the end. Workers call
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Union
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 PARALLEL_THRESHOLD = 400
 
 Outcome = Union[FileFacts, FileError, str]  # facts, why not, or the import lines of a skipped file
-Batch = tuple["set[str] | None", "frozenset[str] | None", frozenset[str], int, list[tuple[str, str, bool]]]
+Batch = tuple["AbstractSet[str] | None", "AbstractSet[str] | None", frozenset[str], int, list[tuple[str, str, bool]]]
 
 
 def _worker(batch: Batch) -> list[tuple[str, Outcome, reading.Meta | None]]:
@@ -33,8 +34,8 @@ def _worker(batch: Batch) -> list[tuple[str, Outcome, reading.Meta | None]]:
     return out
 
 
-def read_files(paths: list[str], module_of: dict[str, tuple[str, bool]], needles: set[str] | None,
-               checked: frozenset[str] | None, max_bytes: int, jobs: int, cache: FactsCache | None,
+def read_files(paths: list[str], module_of: dict[str, tuple[str, bool]], needles: AbstractSet[str] | None,
+               checked: AbstractSet[str] | None, max_bytes: int, jobs: int, cache: FactsCache | None,
                whole_modules: frozenset[str] = frozenset()) -> list[tuple[str, Outcome]]:
     """Read ``paths`` (cache hits first), searching for ``needles``; ``checked`` is every needle a
     skipped file is known to lack after this batch (what the cache records)."""
@@ -44,7 +45,7 @@ def read_files(paths: list[str], module_of: dict[str, tuple[str, bool]], needles
         module, is_package = module_of[path]
         if cache is not None:
             hit = cache.lookup(path, module, is_package, checked)
-            if hit is not cache.MISS:
+            if hit is not None:
                 results.append((path, hit))
                 continue
         items.append((path, module, is_package))

@@ -10,10 +10,14 @@ produce a finding, so a scan skips it (keeping only its import lines, see ``impo
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
+from typing import Any, cast
 
 from ssot_lsp.config.model import Config
 from ssot_lsp.config.regex_safety import required_literals
 from ssot_lsp.core.classify import Classifier, Duplicate
+from ssot_lsp.core.facts import FileFacts
 from ssot_lsp.core.index import WorkspaceIndex
 
 WORD = "\\b"  # marks a needle that must match a whole identifier
@@ -50,7 +54,7 @@ def base_needles(config: Config) -> set[str] | None:
     return reduce_needles(needles)
 
 
-def reduce_needles(needles: set[str]) -> set[str]:
+def reduce_needles(needles: AbstractSet[str]) -> set[str]:
     """Drop needles made redundant by another: a file holding the longer one holds the shorter too.
 
     Word needles (discovered names, marked with ``WORD``) match whole identifiers only, so a plain
@@ -65,8 +69,8 @@ def reduce_needles(needles: set[str]) -> set[str]:
     return set(kept) | words
 
 
-def discovered_needles(index: WorkspaceIndex, classifier: Classifier, all_facts,
-                        settled: set[tuple[str, str]] | None = None):
+def discovered_needles(index: WorkspaceIndex, classifier: Classifier, all_facts: Iterable[FileFacts],
+                        settled: set[tuple[str, str]] | None = None) -> tuple[set[str], dict[str, set[str]]]:
     """Names that can reach a group symbol without spelling any configured needle.
 
     Sound because a file that uses a legacy symbol must name it: either by a configured needle
@@ -109,12 +113,12 @@ def discovered_needles(index: WorkspaceIndex, classifier: Classifier, all_facts,
     return names, importers
 
 
-def _stops_outside(index: WorkspaceIndex, kind: str, payload) -> bool:
+def _stops_outside(index: WorkspaceIndex, kind: str, payload: object) -> bool:
     """An import whose resolution does not look at any analysed file: ``import a.b`` (the module
     itself), or a from-import out of a module that is not analysed."""
     if kind != "import":
         return False
-    _, source, imported = payload
+    _, source, imported = cast(tuple[bool, str, 'str | None'], payload)
     return imported is None or index.get(source) is None
 
 
@@ -155,13 +159,15 @@ def import_words(data: bytes) -> frozenset[str]:
     return frozenset(_IDENTIFIER.findall(import_lines(data)))
 
 
-_ENCODED: dict[frozenset, tuple] = {}
+# (plain automaton, word automaton, plain needles, (word, its pattern) pairs); no automata without ahocorasick-rs
+Encoded = tuple[Any, Any, tuple[bytes, ...], tuple[tuple[bytes, "re.Pattern[bytes]"], ...]]
+_ENCODED: dict[frozenset[str], Encoded] = {}
 _IDENT_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") | frozenset(range(128, 256))
 # star imports bind names without spelling them, so such files always pass the prefilter
 STAR_IMPORT = re.compile(rb"import[ \t\\\r\n(]*\*")
 
 
-def mentions(data: bytes, needles: set[str]) -> bool:
+def mentions(data: bytes, needles: AbstractSet[str]) -> bool:
     """Whether ``data`` holds a plain needle, or a word needle as a whole identifier."""
     plain_automaton, words_automaton, plain, words = _encoded(needles)
     if plain_automaton is not None:
@@ -185,7 +191,7 @@ def mentions(data: bytes, needles: set[str]) -> bool:
     return any(literal in data and pattern.search(data) for literal, pattern in words)
 
 
-def _encoded(needles: set[str]):
+def _encoded(needles: AbstractSet[str]) -> Encoded:
     """Needles compiled once per set: an Aho-Corasick automaton (ahocorasick-rs) for the plain needles
     and one for the word needles each scan a file in a single pass; without the package, one
     substring search per needle."""
@@ -199,9 +205,9 @@ def _encoded(needles: set[str]):
         try:
             import ahocorasick_rs
 
-            plain_automaton = ahocorasick_rs.BytesAhoCorasick(
+            plain_automaton: Any = ahocorasick_rs.BytesAhoCorasick(
                 plain, matchkind=ahocorasick_rs.MatchKind.LeftmostFirst)
-            words_automaton = ahocorasick_rs.BytesAhoCorasick(
+            words_automaton: Any = ahocorasick_rs.BytesAhoCorasick(
                 [w for w, _ in words], matchkind=ahocorasick_rs.MatchKind.LeftmostLongest) if words else None
         except ImportError:  # pragma: no cover - the dependency is declared; keep working without it
             plain_automaton = words_automaton = None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat as stat_module
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 from ssot_lsp.core.facts import FileFacts, extract_facts
@@ -21,8 +22,8 @@ Meta = tuple[int, int, "str | None"]  # (size, mtime_ns, content digest or None)
 
 
 def read_facts(path: Path, module: str, is_package: bool, max_bytes: int,
-               needles: set[str] | None = None, checked: set[str] | None = None,
-               whole_modules: frozenset[str] = frozenset()) -> tuple[tuple | None, FileFacts | FileError | None]:
+               needles: AbstractSet[str] | None = None, checked: AbstractSet[str] | None = None,
+               whole_modules: frozenset[str] = frozenset()) -> tuple[Meta | None, FileFacts | FileError | str]:
     """(meta, facts | error | the import words (a str) when the prefilter says the file cannot matter).
 
     ``meta`` is (size, mtime_ns, digest-or-None) for the cache; the digest is only computed for
@@ -58,7 +59,7 @@ def read_facts(path: Path, module: str, is_package: bool, max_bytes: int,
     return meta, extract_facts(text, str(path), module, is_package)
 
 
-def _read_regular_file(path: str, max_bytes: int):
+def _read_regular_file(path: str, max_bytes: int) -> tuple[os.stat_result, bytes | None]:
     """(stat, content), or (stat, None) for something that is not a regular file or is too large.
 
     Raw ``os`` calls: this runs for every file of a workspace, and pathlib's stat + read_bytes cost

@@ -85,9 +85,9 @@ class Scan:
             self.modules.setdefault(module, path)
         if paths:
             self.requested = {Path(p).resolve() for p in workspace.discover_files(paths, result.errors)}
-            for path in self.requested:
-                if str(path) not in self.module_of:
-                    self.module_of[str(path)] = names.of(path)
+            for requested in self.requested:
+                if str(requested) not in self.module_of:
+                    self.module_of[str(requested)] = names.of(requested)
         result.files_total = len(self.module_of) if self.requested is None else len(self.requested)
 
     def _first_needles(self) -> set[str] | None:
@@ -99,7 +99,8 @@ class Scan:
         return needles
 
     # -- the rounds ----------------------------------------------------------------------------
-    def _read(self, paths: list[str], search: set[str] | None, needles: set[str] | None) -> list[tuple[str, Outcome]]:
+    def _read(self, paths: list[str], search: set[str] | None,
+              needles: set[str] | None) -> list[tuple[str, Outcome]]:
         return read_files(paths, self.module_of, search, needles, self.workspace.max_bytes, self.jobs, self.cache,
                           whole_modules(self.workspace.config))
 

@@ -7,12 +7,13 @@ an Aho-Corasick automaton (ahocorasick-rs) and falls back to `str.find` without 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 try:
     import ahocorasick_rs
 except ImportError:  # pragma: no cover - declared dependency; the fallback keeps working
-    ahocorasick_rs = None
+    ahocorasick_rs = None  # type: ignore[assignment]
 
 
 def _is_ident(ch: str) -> bool:
@@ -55,7 +56,7 @@ def find_all(text: str, literals: Iterable[str], whole_words: bool) -> list[int]
     return found
 
 
-def word_matcher(words: Iterable[str]):
+def word_matcher(words: Iterable[str]) -> Callable[[str], bool]:
     """A test ``text -> bool``: does one of ``words`` occur in it as a whole identifier? Built once
     for a set of words that is then tried on many texts."""
     words = [w for w in set(words) if w]
@@ -81,7 +82,7 @@ FEW = 4
 _AUTOMATA: dict[tuple[frozenset[str], bool], object] = {}
 
 
-def _automaton(literals: list[str], overlapping: bool):
+def _automaton(literals: list[str], overlapping: bool) -> Any:
     """One automaton per set of literals: a scan asks about the same needles in every file, and
     building the automaton costs more than running it over one file."""
     key = (frozenset(literals), overlapping)

@@ -61,8 +61,8 @@ def partial_tree(text: str, offsets: list[int], words: set[str]) -> ast.Module |
         if first:
             for stmt in module.body:
                 ast.increment_lineno(stmt, first)
-        if module.body[0].lineno - 1 != first and not (
-                getattr(module.body[0], "decorator_list", None) and module.body[0].decorator_list[0].lineno - 1 == first):
+        decorators = getattr(module.body[0], "decorator_list", None)
+        if module.body[0].lineno - 1 != first and not (decorators and decorators[0].lineno - 1 == first):
             return None
         body.extend(module.body)
     return ast.Module(body=body, type_ignores=[])
@@ -83,6 +83,6 @@ def filter_tree(tree: ast.Module, text: str, offsets: list[int], words: set[str]
         deco = getattr(stmt, "decorator_list", None)
         first = deco[0].lineno if deco else stmt.lineno
         at = bisect.bisect_left(lines, first)
-        if at < len(lines) and lines[at] <= stmt.end_lineno:
+        if at < len(lines) and lines[at] <= (stmt.end_lineno or stmt.lineno):
             body.append(stmt)
     return ast.Module(body=body, type_ignores=[])

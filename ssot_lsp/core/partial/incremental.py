@@ -72,7 +72,7 @@ class StatementCache:
         self.entries = fresh
         return ast.Module(body=body, type_ignores=[])
 
-    def _refill(self, text: str, first_lines: list[int], keys) -> ast.Module | None:
+    def _refill(self, text: str, first_lines: list[int], keys: list[tuple[int, str]]) -> ast.Module | None:
         try:
             tree = ast.parse(text)
         except (SyntaxError, ValueError, RecursionError, MemoryError):

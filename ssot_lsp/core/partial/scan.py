@@ -20,6 +20,7 @@ from __future__ import annotations
 import ast
 import bisect
 import re
+from collections.abc import Collection, Iterable
 
 from ssot_lsp.core.facts import FileFacts, extract_facts
 from ssot_lsp.core.partial.statements import (
@@ -36,7 +37,8 @@ _STAR_IMPORT = re.compile(r"import[ \t\\\r\n(]*\*")  # star imports bind names i
 MIN_LINES_FOR_CHUNKING = 60
 
 
-def partial_facts(text: str, path: str, module: str, is_package: bool, needles) -> FileFacts | None:
+def partial_facts(text: str, path: str, module: str, is_package: bool,
+                  needles: Collection[str]) -> FileFacts | None:
     """Facts from the statements that matter, or None when the file must be parsed whole."""
     if text.count("\n") < MIN_LINES_FOR_CHUNKING or "\x00" in text or _STAR_IMPORT.search(text):
         return None
@@ -58,7 +60,7 @@ def partial_facts(text: str, path: str, module: str, is_package: bool, needles) 
     words = frozenset(n[2:] for n in needles if n.startswith("\\b"))
     chunk_starts = starts[:-1]
 
-    def chunks_at(offsets) -> set[int]:
+    def chunks_at(offsets: Iterable[int]) -> set[int]:
         return {bisect.bisect_right(chunk_starts, offset) - 1 for offset in offsets}
 
     selected = {index for index, start in enumerate(chunk_starts) if _IMPORT_OR_ALL.match(text, start)}
@@ -91,7 +93,7 @@ def partial_facts(text: str, path: str, module: str, is_package: bool, needles) 
     return facts
 
 
-def _parse_chunk(text: str, chunks, index: int) -> list[ast.stmt] | None:
+def _parse_chunk(text: str, chunks: list[tuple[int, int, int]], index: int) -> list[ast.stmt] | None:
     start, end, line = chunks[index]
     try:
         return ast.parse("\n" * line + text[start:end]).body
@@ -99,7 +101,7 @@ def _parse_chunk(text: str, chunks, index: int) -> list[ast.stmt] | None:
         return None
 
 
-def _mentions(name: str, plain, words) -> bool:
+def _mentions(name: str, plain: tuple[str, ...], words: frozenset[str]) -> bool:
     """Whether a dotted name holds a plain needle or has a word needle as one of its parts;
     remembered per name (the same module names come back in file after file of a scan)."""
     key = (plain, words)
@@ -113,22 +115,23 @@ def _mentions(name: str, plain, words) -> bool:
 
 
 _MENTIONS: dict[str, bool] = {}
-_MENTIONS_FOR: list = [None]
+_MENTIONS_FOR: list[tuple[tuple[str, ...], frozenset[str]] | None] = [None]
 
 
-def _import_names(node, plain, words) -> set[str]:
+def _import_names(node: ast.Import | ast.ImportFrom, plain: tuple[str, ...], words: frozenset[str]) -> set[str]:
     """Names an import binds that can reach a group symbol: the import must mention a needle."""
     if isinstance(node, ast.Import):
         return {a.asname or a.name.partition(".")[0] for a in node.names if _mentions(a.name, plain, words)}
     whole = _mentions(node.module or "", plain, words)
     return {a.asname or a.name for a in node.names
-            if a.name != "*" and (whole or _mentions(a.name, plain, words) or (a.asname and _mentions(a.asname, plain, words)))}
+            if a.name != "*" and (whole or _mentions(a.name, plain, words)
+                                    or (a.asname is not None and _mentions(a.asname, plain, words)))}
 
 
-def _has_nested_import(node) -> bool:
+def _has_nested_import(node: ast.stmt) -> bool:
     """Cheap pre-check before walking a compound statement for imports: any statement list item
     at any depth that is an import. Iterative over statement lists only (expressions skipped)."""
-    stack = [node]
+    stack: list[ast.AST] = [node]
     while stack:
         current = stack.pop()
         for field in ("body", "orelse", "finalbody", "handlers"):
@@ -140,16 +143,15 @@ def _has_nested_import(node) -> bool:
     return False
 
 
-def _bindings(bodies, plain, words) -> set[str]:
+def _bindings(bodies: list[list[ast.stmt]], plain: tuple[str, ...], words: frozenset[str]) -> set[str]:
     """Names the parsed statements bind to something a rule may care about."""
     names: set[str] = set()
     for body in bodies:
         for node in body:
+            candidates: Iterable[ast.AST] = (node,)
             if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef, ast.If, ast.Try)) \
                     and _has_nested_import(node):
                 candidates = ast.walk(node)
-            else:
-                candidates = (node,)
             for sub in candidates:
                 if isinstance(sub, (ast.Import, ast.ImportFrom)):
                     names |= _import_names(sub, plain, words)
