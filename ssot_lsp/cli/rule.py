@@ -10,9 +10,9 @@ from ssot_lsp.core.rules.registry import ALL, rule_by_code_or_name
 
 def run_rule(code: str | None) -> int:
     if not code:
-        for rule in ALL:
-            fix = rule.fix.safety.value if rule.fix is not None else "-"
-            print(f"{rule.code}  {rule.name:22s} {rule.default_severity:12s} fix: {fix:9s} {rule.summary}")
+        for each in ALL:
+            fix = each.fix.safety.value if each.fix is not None else "-"
+            print(f"{each.code}  {each.name:22s} {each.default_severity:12s} fix: {fix:9s} {each.summary}")
         return 0
     rule = rule_by_code_or_name(code)
     if rule is None:

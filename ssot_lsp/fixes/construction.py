@@ -25,7 +25,7 @@ from ssot_lsp.fixes.transform import Plan, Target
 _AWAIT_BEFORE = re.compile(r"await\s*$")
 
 
-def _simple(expr) -> bool:
+def _simple(expr: cst.BaseExpression) -> bool:
     if isinstance(expr, (cst.Name, cst.SimpleString, cst.Integer, cst.Float, cst.Imaginary, cst.ConcatenatedString)):
         return True
     if isinstance(expr, cst.Attribute):
@@ -35,7 +35,7 @@ def _simple(expr) -> bool:
     return False
 
 
-def _last_name(expr) -> str | None:
+def _last_name(expr: cst.BaseExpression) -> str | None:
     if isinstance(expr, cst.Name):
         return expr.value
     if isinstance(expr, cst.Attribute):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from ssot_lsp.config.model import Config, Group
+from ssot_lsp.core.facts import Positioned
 from ssot_lsp.core.index import WorkspaceIndex
 from ssot_lsp.core.payload import Payload
 from ssot_lsp.core.text import byte_to_cp, line_offsets, split_lines
@@ -167,11 +168,12 @@ class Doc:
         """Offset of the end of a line's content (before its terminator)."""
         return self.offsets[line] + len(self.lines[line])
 
-    def node_range(self, node: ast.AST) -> tuple[int, int, int, int]:
+    def node_range(self, node: Positioned) -> tuple[int, int, int, int]:
         """(line, col, end_line, end_col): 0-based lines, code-point columns."""
         lines = self.lines
-        line, end_line = node.lineno - 1, node.end_lineno - 1
-        return (line, byte_to_cp(lines[line], node.col_offset), end_line, byte_to_cp(lines[end_line], node.end_col_offset))
+        line, end_line = node.lineno - 1, (node.end_lineno or node.lineno) - 1
+        end_col = node.end_col_offset if node.end_col_offset is not None else node.col_offset
+        return (line, byte_to_cp(lines[line], node.col_offset), end_line, byte_to_cp(lines[end_line], end_col))
 
 
 def group_of(config: Config, violation: Violation) -> Group:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
 
 import libcst as cst
 
@@ -14,13 +15,13 @@ _IMPORT_LINE = re.compile(r"(?:from|import)[ \t\\(]")
 _DEF_LINE = re.compile(r"(?:async[ \t]+def|def|class)[ \t]+(\w+)|(\w+)[ \t]*(?::[^=]*)?=[^=]")
 
 
-def top_level_imports(doc: Doc) -> list[tuple[int, int, ast.stmt]]:
+def top_level_imports(doc: Doc) -> list[tuple[int, int, ast.Import | ast.ImportFrom]]:
     """(first line, last line, node) of every module-level import statement."""
-    found = []
+    found: list[tuple[int, int, ast.Import | ast.ImportFrom]] = []
     if doc._tree is not None:
         for stmt in doc._tree.body:
             if isinstance(stmt, (ast.Import, ast.ImportFrom)):
-                found.append((stmt.lineno - 1, stmt.end_lineno - 1, stmt))
+                found.append((stmt.lineno - 1, (stmt.end_lineno or stmt.lineno) - 1, stmt))
         return found
     lines = doc.lines
     index, count = 0, len(lines)
@@ -33,8 +34,8 @@ def top_level_imports(doc: Doc) -> list[tuple[int, int, ast.stmt]]:
                     tree = ast.parse(chunk)
                 except SyntaxError:
                     continue
-                if tree.body and isinstance(tree.body[0], (ast.Import, ast.ImportFrom)):
-                    node = tree.body[0]
+                node = tree.body[0] if tree.body else None
+                if isinstance(node, (ast.Import, ast.ImportFrom)):
                     found.append((index, last, node))
                 index = last
                 break
@@ -81,18 +82,17 @@ def ensure_import(doc: Doc, plan: Plan, module: str, name: str, *, extend_ok: bo
     if name in module_level_names(doc) and name not in plan.removed_bindings:
         raise NotFixable(f"`{name}` is already defined in this file")
     for target in plan.targets:
-        if target.kind == "extend-import" and getattr(target, "_adds", None) == (module, name):
+        if target.kind == "extend-import" and target.adds == (module, name):
             return
     if existing is not None and extend_ok:
         first, node = existing
         line = doc.lines[first]
         col = len(line) - len(line.lstrip())
-        target = Target("extend-import", (first, col), (first, col), lambda stmt: add_alias(stmt, name))
-        target._adds = (module, name)  # type: ignore[attr-defined]
-        plan.targets.append(target)
+        plan.targets.append(Target("extend-import", (first, col), (first, col), lambda stmt: add_alias(stmt, name),
+                                   adds=(module, name)))
         return
-    for line, text in plan.inserts:
-        if text.strip() == f"from {module} import {name}":
+    for _, inserted in plan.inserts:
+        if inserted.strip() == f"from {module} import {name}":
             return
     if imports:
         at = imports[-1][1] + 1
@@ -120,7 +120,7 @@ def _after_header(doc: Doc) -> int:
     return index
 
 
-def add_alias(stmt, name: str):
+def add_alias(stmt: cst.CSTNode, name: str) -> cst.ImportFrom:
     """``from m import a`` -> ``from m import a, name`` keeping parentheses, comments and commas."""
     if not isinstance(stmt, cst.ImportFrom) or isinstance(stmt.names, cst.ImportStar):
         raise NotFixable("cannot extend the existing import")
@@ -147,8 +147,11 @@ def strip_comment(comma: cst.Comma) -> cst.Comma:
     return comma.with_changes(whitespace_after=ws)
 
 
-def remove_aliases(stmt, drop):
+def remove_aliases(stmt: cst.Import | cst.ImportFrom,
+                   drop: Callable[[cst.ImportAlias], bool]) -> cst.Import | cst.ImportFrom | None:
     """Remove the aliases ``drop(alias)`` selects; None when nothing is left."""
+    if isinstance(stmt.names, cst.ImportStar):
+        raise NotFixable("the import to rewrite has changed")
     names = list(stmt.names)
     kept = [a for a in names if not drop(a)]
     if len(kept) == len(names):
@@ -163,15 +166,16 @@ def remove_aliases(stmt, drop):
     return stmt.with_changes(names=kept)
 
 
-def alias_name(alias) -> str:
-    node = alias.name
+def alias_name(alias: cst.ImportAlias) -> str:
+    node: cst.BaseExpression = alias.name
     parts = []
     while isinstance(node, cst.Attribute):
         parts.append(node.attr.value)
         node = node.value
-    parts.append(node.value)
+    parts.append(cst.ensure_type(node, cst.Name).value)
     return ".".join(reversed(parts))
 
 
 def new_from_import(module: str, name: str) -> cst.ImportFrom:
-    return cst.ensure_type(cst.parse_statement(f"from {module} import {name}\n"), cst.SimpleStatementLine).body[0]
+    line = cst.ensure_type(cst.parse_statement(f"from {module} import {name}\n"), cst.SimpleStatementLine)
+    return cst.ensure_type(line.body[0], cst.ImportFrom)

@@ -13,11 +13,13 @@ import ast
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Union
 
 import libcst as cst
 
 from ssot_lsp.config.model import Group
 from ssot_lsp.core.classify import LEGACY, Classifier
+from ssot_lsp.core.facts import Positioned
 from ssot_lsp.core.facts import dotted as _dotted
 from ssot_lsp.core.rules.legacy_construction import ConstructionPayload
 from ssot_lsp.core.rules.legacy_import import ImportPayload
@@ -56,68 +58,74 @@ def walk(tree: ast.AST, names: set[str], within: ast.AST | None = None) -> Walk:
     stack: list[tuple[ast.AST, list[ast.AST], bool]] = [(within or tree, [], False)]
     while stack:
         node, ancestors, ann = stack.pop()
-        kind = type(node)
-        if kind is ast.Name:
+        if isinstance(node, ast.Name):
             if node.id in names:
                 if isinstance(node.ctx, ast.Load):
                     out.uses.append((node, ancestors))
                 else:
                     out.bindings.setdefault(node.id, []).append(node)
             continue
-        if ann and kind is ast.Constant and isinstance(node.value, str):
+        if ann and isinstance(node, ast.Constant) and isinstance(node.value, str):
             out.strings.append((node, ancestors))
             continue
-        if kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
-            if node.name in names:
-                out.bindings.setdefault(node.name, []).append(node)
-        elif kind is ast.arg:
-            if node.arg in names:
-                out.bindings.setdefault(node.arg, []).append(node)
-        elif kind in (ast.Import, ast.ImportFrom):
-            for alias in node.names:
-                bound = alias.asname or alias.name.partition(".")[0]
-                if bound in names:
-                    out.bindings.setdefault(bound, []).append(node)
-        elif kind in (ast.Global, ast.Nonlocal):
-            for name in node.names:
-                if name in names:
-                    out.bindings.setdefault(name, []).append(node)
-        elif kind is ast.ExceptHandler and node.name in names:
-            out.bindings.setdefault(node.name, []).append(node)
-        elif kind is ast.Assign and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
+        for bound in _bound_names(node):
+            if bound in names:
+                out.bindings.setdefault(bound, []).append(node)
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
                 and node.targets[0].id == "__all__" and isinstance(node.value, (ast.List, ast.Tuple)) and \
                 len(ancestors) == 1 and isinstance(ancestors[0], ast.Module):
             out.all_entries.extend(e for e in node.value.elts if isinstance(e, ast.Constant))
         chain = ancestors + [node]
-        annotation_children = set()
-        if kind in (ast.FunctionDef, ast.AsyncFunctionDef):
-            if node.returns is not None:
-                annotation_children.add(id(node.returns))
-        elif kind is ast.arg and node.annotation is not None:
-            annotation_children.add(id(node.annotation))
-        elif kind is ast.AnnAssign:
-            annotation_children.add(id(node.annotation))
+        annotation = _annotation_of(node)
         for child in ast.iter_child_nodes(node):
-            stack.append((child, chain, ann or id(child) in annotation_children))
+            stack.append((child, chain, ann or child is annotation))
     return out
 
 
-def _find_import(doc: Doc, violation: Violation) -> tuple[ast.stmt, ast.AST | None, bool]:
+def _bound_names(node: ast.AST) -> list[str]:
+    """The names a definition, parameter, import, global/nonlocal or except clause binds."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return [node.name]
+    if isinstance(node, ast.arg):
+        return [node.arg]
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return [alias.asname or alias.name.partition(".")[0] for alias in node.names]
+    if isinstance(node, (ast.Global, ast.Nonlocal)):
+        return list(node.names)
+    if isinstance(node, ast.ExceptHandler) and node.name:
+        return [node.name]
+    return []
+
+
+def _annotation_of(node: ast.AST) -> ast.expr | None:
+    """The child of ``node`` that is an annotation (return, parameter or variable annotation)."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return node.returns
+    if isinstance(node, (ast.arg, ast.AnnAssign)):
+        return node.annotation
+    return None
+
+
+Scope = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda]
+
+
+def _find_import(doc: Doc, violation: Violation) -> tuple[ast.Import | ast.ImportFrom, Scope | None, bool]:
     """The import statement of a violation, its enclosing function (or None) and whether it is in a class."""
     line = violation.stmt_line
     span = violation.span
-    stack = [(doc.tree, None)]
+    stack: list[tuple[ast.AST, Scope | None]] = [(doc.tree, None)]
     while stack:
         node, func = stack.pop()
         for child in ast.iter_child_nodes(node):
             if not isinstance(child, ast.stmt):
                 continue
+            last_line = (child.end_lineno or child.lineno) - 1
             if isinstance(child, (ast.Import, ast.ImportFrom)) and child.lineno - 1 == line and \
-                    child.lineno - 1 <= span.line <= child.end_lineno - 1:
+                    child.lineno - 1 <= span.line <= last_line:
                 first, col, last, end_col = doc.node_range(child)
                 if (span.line, span.col) >= (first, col) and (span.end_line, span.end_col) <= (last, end_col):
                     return child, func, isinstance(node, ast.ClassDef)
-            if child.lineno - 1 <= span.line <= child.end_lineno - 1:
+            if child.lineno - 1 <= span.line <= last_line:
                 inner = child if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) else func
                 stack.append((child, inner))
     raise NotFixable("the import statement was not found (the document changed?)")
@@ -283,10 +291,10 @@ class _ImportRewrite:
         for const, _ in self.found.strings:
             if self.func is not None and not _inside(const, self.func):
                 continue
-            if not pattern.search(const.value):
+            if not pattern.search(str(const.value)):
                 continue
             if self.prefix is not None:
-                for match in pattern.finditer(const.value):
+                for match in pattern.finditer(str(const.value)):
                     role = self.classifier.role(self.doc.index.resolve_name(self.module_ref or "", match.group(1)))
                     if role is None or role.role != LEGACY:
                         raise NotFixable(f"string annotation at line {const.lineno} names `{match.group(0)}`")
@@ -361,11 +369,13 @@ class _ImportRewrite:
 
         def edit(node: cst.CSTNode) -> cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.BaseSmallStatement]:
             def drop(alias: cst.ImportAlias) -> bool:
-                as_ = alias.asname.name.value if alias.asname is not None else None  # type: ignore[attr-defined]
+                as_ = _alias_as(alias)
                 if isinstance(node, cst.Import):
                     return alias_name(alias) == imported_full and (as_ is None or as_ == bound)
                 return alias_name(alias) == imported_name and (as_ or imported_name) == bound
 
+            if not isinstance(node, (cst.Import, cst.ImportFrom)):
+                raise NotFixable("the import to rewrite has changed")
             kept = remove_aliases(node, drop)
             if not add_in_place:
                 return kept if kept is not None else cst.RemovalSentinel.REMOVE
@@ -373,6 +383,13 @@ class _ImportRewrite:
             return new if kept is None else cst.FlattenSentinel([kept, new])
 
         return edit
+
+
+def _alias_as(alias: cst.ImportAlias) -> str | None:
+    """The ``as`` name of an import alias (None without one)."""
+    if alias.asname is None:
+        return None
+    return cst.ensure_type(alias.asname.name, cst.Name).value
 
 
 def _line(node: ast.AST) -> int:
@@ -411,8 +428,8 @@ def _use_kind(expr: ast.expr, parents: list[ast.AST], parent: ast.AST | None, gr
                      "automatically")
 
 
-def _inside(node: ast.AST, scope: ast.AST) -> bool:
-    return scope.lineno <= node.lineno <= scope.end_lineno
+def _inside(node: Positioned, scope: Positioned) -> bool:
+    return scope.lineno <= node.lineno <= (scope.end_lineno or scope.lineno)
 
 
 def _in_annotation(expr: ast.AST, parents: list[ast.AST]) -> bool:
@@ -484,17 +501,20 @@ def fix_alias(doc: Doc, violation: Violation) -> tuple[Plan, str]:
             raise NotFixable(f"the honest name {honest} is not the imported name")
         replacement = honest
 
-        def edit(node):
-            names = [a.with_changes(asname=None)
-                     if a.asname is not None and a.asname.name.value == bound else a for a in node.names]
-            return node.with_changes(names=names)
+        def edit(node: cst.CSTNode) -> cst.CSTNode:
+            statement = cst.ensure_type(node, cst.ImportFrom)
+            if isinstance(statement.names, cst.ImportStar):
+                raise NotFixable("the aliased import has changed")
+            names = [a.with_changes(asname=None) if _alias_as(a) == bound else a for a in statement.names]
+            return statement.with_changes(names=names)
 
         start = _stmt_start(doc, stmt)
         plan.targets.append(Target("import", start, start, edit))
     elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
-        replacement = _dotted(stmt.value)
-        if replacement is None:
+        target = _dotted(stmt.value)
+        if target is None:
             raise NotFixable("the alias target is not a dotted name")
+        replacement = target
         start = _stmt_start(doc, stmt)
         plan.targets.append(Target("replace-stmt", start, start, lambda node: cst.RemovalSentinel.REMOVE))
     else:
@@ -504,9 +524,9 @@ def fix_alias(doc: Doc, violation: Violation) -> tuple[Plan, str]:
     others = [b for b in found.bindings.get(bound, []) if b is not stmt and not (
         isinstance(stmt, ast.Assign) and b is stmt.targets[0])]
     if others:
-        raise NotFixable(f"`{bound}` is also bound at line {others[0].lineno}; rename it by hand")
+        raise NotFixable(f"`{bound}` is also bound at line {_line(others[0])}; rename it by hand")
     if isinstance(stmt, ast.ImportFrom) and found.bindings.get(root):
-        raise NotFixable(f"`{root}` is already bound at line {found.bindings[root][0].lineno}")
+        raise NotFixable(f"`{root}` is already bound at line {_line(found.bindings[root][0])}")
     if func is None:
         importers = _importers(doc, bound)
         if importers:
@@ -514,14 +534,14 @@ def fix_alias(doc: Doc, violation: Violation) -> tuple[Plan, str]:
                              "renaming it would break them")
         if any(e.value == bound for e in found.all_entries):
             raise NotFixable(f"`{bound}` is listed in __all__; renaming it changes the module's interface")
-    for node, _ in found.uses:
-        if node.id != bound:
+    for use, _ in found.uses:
+        if use.id != bound:
             continue
-        start_line, start_col, end_line, end_col = doc.node_range(node)
+        start_line, start_col, end_line, end_col = doc.node_range(use)
         plan.targets.append(Target("rename", (start_line, start_col), (end_line, end_col), replacement))
     pattern = re.compile(r"\b" + re.escape(bound) + r"\b")
     for const, _ in found.strings:
-        if pattern.search(const.value):
+        if pattern.search(str(const.value)):
             start_line, start_col, end_line, end_col = doc.node_range(const)
             plan.targets.append(Target("string", (start_line, start_col), (end_line, end_col),
                                        lambda code, p=pattern: p.sub(replacement, code)))

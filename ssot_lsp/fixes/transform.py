@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar, Union, cast
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -24,6 +25,10 @@ from ssot_lsp.fixes.document import NotFixable
 if TYPE_CHECKING:
     from ssot_lsp.fixes.document import Doc
 
+CSTNodeT = TypeVar("CSTNodeT", bound=cst.CSTNode)
+SmallStatementResult = Union[cst.BaseSmallStatement, cst.FlattenSentinel[cst.BaseSmallStatement], cst.RemovalSentinel]
+StatementResult = Union[cst.BaseStatement, cst.FlattenSentinel[cst.BaseStatement], cst.RemovalSentinel]
+
 
 @dataclass
 class Target:
@@ -32,7 +37,10 @@ class Target:
     kind: str  # 'rename' | 'call' | 'await' | 'string' | 'import' | 'replace-stmt' | 'extend-import'
     start: tuple[int, int]
     end: tuple[int, int]
-    payload: object = None
+    # what to put there, by kind: a name ('rename'), a str -> str rewrite or a literal ('string'), a
+    # build(module, original, updated) -> expression ('call', 'await'), a statement -> statement edit
+    payload: Any = None
+    adds: tuple[str, str] | None = None  # 'extend-import': the (module, name) it adds
 
 
 @dataclass
@@ -51,7 +59,7 @@ def apply_plan(doc: Doc, plan: Plan, whole_module: bool = False) -> str:
     text = doc.text
     if whole_module:
         text = transform_module(text, plan.targets)
-        edits = []
+        edits: list[tuple[int, int, str]] = []
     else:
         edits = []
         for first, last, targets in _regions(doc, plan.targets):
@@ -90,26 +98,21 @@ def _removed(doc: Doc, first: int, last: int) -> tuple[str, int]:
 
 
 def _regions(doc: Doc, targets: list[Target]) -> list[tuple[int, int, list[Target]]]:
-    spans = []
-    for target in targets:
-        first, last = statement_lines(doc, target.start[0], target.end[0], target.payload
-                                      if target.kind == "stmt-hint" else None)
-        spans.append([first, last, [target]])
-    spans.sort(key=lambda s: (s[0], -s[1]))
-    merged: list[list] = []
-    for span in spans:
-        if merged and span[0] <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], span[1])
-            merged[-1][2].extend(span[2])
+    spans = sorted(((*statement_lines(doc, t.start[0], t.end[0]), t) for t in targets),
+                   key=lambda s: (s[0], -s[1]))
+    merged: list[tuple[int, int, list[Target]]] = []
+    for first, last, target in spans:
+        if merged and first <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], last), [*merged[-1][2], target])
         else:
-            merged.append(span)
-    return [(a, b, t) for a, b, t in merged]
+            merged.append((first, last, [target]))
+    return merged
 
 
 _STMT_START = re.compile(r"[ \t\f]*(?:@|[A-Za-z_]|\w)")
 
 
-def statement_lines(doc: Doc, line: int, end_line: int, hint=None) -> tuple[int, int]:
+def statement_lines(doc: Doc, line: int, end_line: int) -> tuple[int, int]:
     """Lines of the innermost statement around (line..end_line), found from the ast tree if it is
     already parsed, else by growing a line range until it parses on its own."""
     if doc._tree is not None:
@@ -129,14 +132,14 @@ def statement_lines(doc: Doc, line: int, end_line: int, hint=None) -> tuple[int,
     raise NotFixable("could not isolate the statement to edit")
 
 
-def _innermost_stmt(body, line: int, end_line: int):
+def _innermost_stmt(body: Sequence[ast.stmt], line: int, end_line: int) -> tuple[int, int] | None:
     for stmt in body:
-        first, last = stmt.lineno - 1, stmt.end_lineno - 1
+        first, last = stmt.lineno - 1, (stmt.end_lineno or stmt.lineno) - 1
         if first <= line and end_line <= last:
             for name in ("body", "orelse", "finalbody", "handlers", "cases"):
                 inner = getattr(stmt, name, None)
                 if inner:
-                    children = []
+                    children: list[ast.stmt] = []
                     for child in inner:
                         children.extend(child.body if isinstance(child, (ast.ExceptHandler,)) or
                                         type(child).__name__ == "match_case" else [child])
@@ -245,37 +248,36 @@ class TargetTransformer(cst.CSTTransformer):
         self.stack: list[cst.CSTNode] = []
         self.module = module
 
-    def _pos(self, node):
+    def _pos(self, node: cst.CSTNode) -> tuple[tuple[int, int], tuple[int, int]]:
         rng = self.get_metadata(PositionProvider, node)
         return (rng.start.line, rng.start.column), (rng.end.line - 1 + self.shift, rng.end.column)
 
-    def _match(self, node, kinds, end_of=None):
+    def _match(self, node: cst.CSTNode, kinds: tuple[str, ...]) -> Target | None:
         try:
             start, end = self._pos(node)
         except KeyError:
             return None
         for target in self.by_start.get(start, ()):
             if target.kind in kinds and id(target) not in self.done:
-                if end_of is not None:
-                    _, end = self._pos(end_of)
                 if tuple(target.end) == end:
                     self.done.add(id(target))
                     return target
         return None
 
-    def on_visit(self, node) -> bool:
+    def on_visit(self, node: cst.CSTNode) -> bool:
         self.stack.append(node)
         return super().on_visit(node)
 
-    def on_leave(self, original, updated):
+    def on_leave(self, original_node: CSTNodeT, updated_node: CSTNodeT,
+                 ) -> CSTNodeT | cst.RemovalSentinel | cst.FlattenSentinel[CSTNodeT]:
         self.stack.pop()
-        return super().on_leave(original, updated)
+        return super().on_leave(original_node, updated_node)
 
-    def parent(self):
+    def parent(self) -> cst.CSTNode | None:
         return self.stack[-1] if self.stack else None
 
     # names and attributes
-    def leave_Name(self, original, updated):
+    def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.BaseExpression:
         target = self._match(original, ("rename",))
         if target is not None:
             if "." in target.payload:
@@ -283,20 +285,22 @@ class TargetTransformer(cst.CSTTransformer):
             return updated.with_changes(value=target.payload)
         return updated
 
-    def leave_Attribute(self, original, updated):
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:
         target = self._match(original, ("rename",))
         if target is not None:
             return cst.Name(target.payload, lpar=updated.lpar, rpar=updated.rpar)
         return updated
 
     # strings
-    def leave_SimpleString(self, original, updated):
+    def leave_SimpleString(self, original: cst.SimpleString, updated: cst.SimpleString) -> cst.BaseExpression:
         return self._string(original, updated)
 
-    def leave_ConcatenatedString(self, original, updated):
+    def leave_ConcatenatedString(self, original: cst.ConcatenatedString,
+                                 updated: cst.ConcatenatedString) -> cst.BaseExpression:
         return self._string(original, updated)
 
-    def _string(self, original, updated):
+    def _string(self, original: cst.SimpleString | cst.ConcatenatedString,
+                updated: cst.SimpleString | cst.ConcatenatedString) -> cst.BaseExpression:
         target = self._match(original, ("string",))
         if target is None:
             return updated
@@ -304,21 +308,21 @@ class TargetTransformer(cst.CSTTransformer):
         return cst.SimpleString(new, lpar=updated.lpar, rpar=updated.rpar)
 
     # calls
-    def leave_Call(self, original, updated):
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         target = self._match(original, ("call",))
         if target is None:
             return updated
         return self._replace_expr(original, updated, target)
 
-    def leave_Await(self, original, updated):
+    def leave_Await(self, original: cst.Await, updated: cst.Await) -> cst.BaseExpression:
         target = self._match(original, ("await",))
         if target is None:
             return updated
         return self._replace_expr(original, updated, target)
 
-    def _replace_expr(self, original, updated, target):
-        build = target.payload
-        new = build(self.module, original, updated)
+    def _replace_expr(self, original: cst.Call | cst.Await, updated: cst.Call | cst.Await,
+                      target: Target) -> cst.BaseExpression:
+        new: cst.BaseExpression = target.payload(self.module, original, updated)
         parent = self.parent()
         needs_parens = not isinstance(parent, _SAFE_PARENTS) and not isinstance(new, (cst.Call, cst.Name, cst.Attribute))
         if isinstance(parent, cst.Expr) or parent is None:
@@ -329,39 +333,41 @@ class TargetTransformer(cst.CSTTransformer):
         return new.with_changes(lpar=lpar, rpar=rpar)
 
     # statements
-    def leave_ImportFrom(self, original, updated):
+    def leave_ImportFrom(self, original: cst.ImportFrom, updated: cst.ImportFrom) -> SmallStatementResult:
         return self._statement(original, updated)
 
-    def leave_Import(self, original, updated):
+    def leave_Import(self, original: cst.Import, updated: cst.Import) -> SmallStatementResult:
         return self._statement(original, updated)
 
-    def leave_Assign(self, original, updated):
+    def leave_Assign(self, original: cst.Assign, updated: cst.Assign) -> SmallStatementResult:
         return self._statement(original, updated)
 
-    def _statement(self, original, updated):
+    def _statement(self, original: cst.BaseSmallStatement, updated: cst.BaseSmallStatement) -> SmallStatementResult:
         start, _ = self._pos(original)
         for target in self.by_start.get(start, ()):
             if target.kind in ("import", "extend-import", "replace-stmt") and id(target) not in self.done:
                 self.done.add(id(target))
-                return target.payload(updated)
+                result: SmallStatementResult = target.payload(updated)
+                return result
         return updated
 
-    def leave_SimpleStatementLine(self, original, updated):
-        return _flatten(original, updated)
+    def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine,
+                                  updated: cst.SimpleStatementLine) -> StatementResult:
+        return cast(StatementResult, _flatten(original, updated))
 
-    def leave_SimpleStatementSuite(self, original, updated):
-        return _flatten(original, updated)
+    def leave_SimpleStatementSuite(self, original: cst.SimpleStatementSuite,
+                                   updated: cst.SimpleStatementSuite) -> cst.BaseSuite:
+        return cast(cst.BaseSuite, _flatten(original, updated))
 
-    def leave_IndentedBlock(self, original, updated):
+    def leave_IndentedBlock(self, original: cst.IndentedBlock, updated: cst.IndentedBlock) -> cst.BaseSuite:
         if not updated.body:
             return updated.with_changes(body=[cst.SimpleStatementLine([cst.Pass()])])
         return updated
 
-    def leave_Module(self, original, updated):
-        return updated
 
 
-def _flatten(original, updated):
+def _flatten(original: cst.SimpleStatementLine | cst.SimpleStatementSuite,
+             updated: cst.SimpleStatementLine | cst.SimpleStatementSuite) -> StatementResult | cst.BaseSuite:
     """A statement whose small statement a payload removed or expanded into several (one per line)."""
     body = list(updated.body)
     if not body:
