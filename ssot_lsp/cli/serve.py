@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import logging
 import os
 import socket
@@ -62,7 +63,7 @@ def _configure_logging(log_file: str | None) -> None:
     logging.getLogger("pygls").setLevel(logging.WARNING)
 
 
-def run_serve(args) -> int:
+def run_serve(args: argparse.Namespace) -> int:
     try:
         return _serve(args)
     except ServeError as exc:
@@ -70,7 +71,7 @@ def run_serve(args) -> int:
         return 2
 
 
-def _serve(args) -> int:
+def _serve(args: argparse.Namespace) -> int:
     tcp, ws = getattr(args, "tcp", None), getattr(args, "ws", None)
     address = _address("--tcp", tcp) if tcp is not None else _address("--ws", ws) if ws is not None else None
     if ws is not None:
@@ -116,9 +117,9 @@ def _memory_diagnostics() -> None:
     import tracemalloc
 
     tracemalloc.start(8)
-    state = {}
+    state: dict[str, tracemalloc.Snapshot] = {}
 
-    def dump(*_):
+    def dump(*_: object) -> None:
         import linecache
 
         snapshot = tracemalloc.take_snapshot().filter_traces([

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 
-def render(fmt: str, violations, result, workspace, statistics: bool = False, summary: bool = True,
-           baselined: int = 0) -> str:
+if TYPE_CHECKING:
+    from ssot_lsp.core.violations import Violation
+    from ssot_lsp.core.workspace import ScanResult, Workspace
+
+
+def render(fmt: str, violations: list[Violation], result: ScanResult, workspace: Workspace,
+           statistics: bool = False, summary: bool = True, baselined: int = 0) -> str:
     if fmt == "json":
         from ssot_lsp.cli.report.json_format import render_json
 

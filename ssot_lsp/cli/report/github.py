@@ -8,6 +8,8 @@ data escapes ``%``, ``\\r``, ``\\n``; property values also escape ``:`` and ``,`
 from __future__ import annotations
 
 from ssot_lsp.cli.report.text import display_path
+from ssot_lsp.core.violations import Violation
+from ssot_lsp.core.workspace import Workspace
 
 COMMANDS = {"error": "error", "warning": "warning", "information": "notice", "hint": "notice"}
 
@@ -20,7 +22,7 @@ def escape_property(value: str) -> str:
     return escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
-def annotation(v) -> str:
+def annotation(v: Violation) -> str:
     command = COMMANDS.get(v.severity, "warning")
     line, col = v.span.line + 1, v.span.col + 1
     end_line, end_col = max(v.span.end_line + 1, line), v.span.end_col + 1
@@ -36,5 +38,5 @@ def annotation(v) -> str:
     return f"::{command} {rendered}::{escape_data(v.message)}"
 
 
-def render_github(violations, workspace) -> str:
+def render_github(violations: list[Violation], workspace: Workspace) -> str:
     return "".join(annotation(v) + "\n" for v in violations)

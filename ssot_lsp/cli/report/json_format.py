@@ -7,9 +7,11 @@ from collections import Counter
 
 from ssot_lsp import __version__
 from ssot_lsp.cli.report.text import display_path
+from ssot_lsp.core.violations import Violation
+from ssot_lsp.core.workspace import ScanResult, Workspace
 
 
-def render_json(violations, result, workspace, statistics: bool = False) -> str:
+def render_json(violations: list[Violation], result: ScanResult, workspace: Workspace, statistics: bool = False) -> str:
     items = []
     for v in violations:
         item = v.to_dict()

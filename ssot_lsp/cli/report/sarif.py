@@ -9,12 +9,19 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from ssot_lsp import __version__
 from ssot_lsp.core.rules.docs import render_page
 from ssot_lsp.core.rules.registry import ALL, RULES
 from ssot_lsp.core.severity import SEVERITY_RANK
+from ssot_lsp.core.text import Span
+from ssot_lsp.core.violations import Violation
+from ssot_lsp.core.workspace import ScanResult, Workspace
+
+if TYPE_CHECKING:
+    from ssot_lsp.cli.baseline import LineSource
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
@@ -60,7 +67,7 @@ def _artifact(path: str, root: Path) -> dict:
     return {"uri": quote(rel.as_posix()), "uriBaseId": SRCROOT}
 
 
-def _region(span) -> dict:
+def _region(span: Span) -> dict[str, int]:
     start_line, start_col = span.line + 1, span.col + 1
     end_line, end_col = max(span.end_line + 1, start_line), span.end_col + 1
     if end_line == start_line:
@@ -68,7 +75,7 @@ def _region(span) -> dict:
     return {"startLine": start_line, "startColumn": start_col, "endLine": end_line, "endColumn": end_col}
 
 
-def _location(path: str, span, root: Path, artifacts: dict[str, int]) -> dict:
+def _location(path: str, span: Span, root: Path, artifacts: dict[str, int]) -> dict[str, Any]:
     artifact = _artifact(path, root)
     key = artifact["uri"]
     if key not in artifacts:
@@ -77,7 +84,8 @@ def _location(path: str, span, root: Path, artifacts: dict[str, int]) -> dict:
     return {"physicalLocation": {"artifactLocation": artifact, "region": _region(span)}}
 
 
-def build_sarif(violations, result, workspace, lines=None) -> dict:
+def build_sarif(violations: list[Violation], result: ScanResult, workspace: Workspace,
+                lines: LineSource | None = None) -> dict[str, Any]:
     from ssot_lsp.cli.baseline import LineSource, fingerprint_of
 
     lines = lines or LineSource()
@@ -127,5 +135,5 @@ def build_sarif(violations, result, workspace, lines=None) -> dict:
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 
-def render_sarif(violations, result, workspace) -> str:
+def render_sarif(violations: list[Violation], result: ScanResult, workspace: Workspace) -> str:
     return json.dumps(build_sarif(violations, result, workspace), indent=2, ensure_ascii=False) + "\n"
