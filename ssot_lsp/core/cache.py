@@ -10,9 +10,9 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from pathlib import Path
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ssot_lsp import __version__

@@ -12,8 +12,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import cast
 from pathlib import Path
+from typing import cast
 
 from ssot_lsp.core.facts import ClassFact, FileFacts
 

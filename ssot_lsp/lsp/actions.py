@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
@@ -27,6 +28,9 @@ from ssot_lsp.lsp.convert import (
 from ssot_lsp.lsp.diagnostics import LinesCache, visible_violations
 from ssot_lsp.lsp.documents import Document, LineIndex
 
+if TYPE_CHECKING:
+    from ssot_lsp.lsp.language_server import SsotLanguageServer
+
 FIX_ALL_KIND = "source.fixAll.ssot"
 _EXISTING = re.compile(r"#\s*ssot:\s*ignore\[([^\]]*)\]", re.IGNORECASE)
 
@@ -38,13 +42,13 @@ def fixes_api() -> ModuleType:
     return api
 
 
-def _wants(only, kind: str) -> bool:
+def _wants(only: list[str] | None, kind: str) -> bool:
     if not only:
         return True
     return any(kind == k or kind.startswith(f"{k}.") for k in only)
 
 
-def code_actions(server, doc: Document, params: types.CodeActionParams) -> list[types.CodeAction]:
+def code_actions(server: SsotLanguageServer, doc: Document, params: types.CodeActionParams) -> list[types.CodeAction]:
     context = params.context
     ours = [d for d in context.diagnostics if d.source == SOURCE]
     # a request about a stale version answers nothing
@@ -87,14 +91,12 @@ def code_actions(server, doc: Document, params: types.CodeActionParams) -> list[
             actions.append(action)
     if _wants(only, FIX_ALL_KIND) and (only is not None or doc.violations):
         if any(not is_syntax_error(v) for v in doc.violations):
-            action = types.CodeAction(title="SSOT: fix all safe issues in this file", kind=FIX_ALL_KIND,
-                                      data={"kind": "fixAll", "uri": doc.uri, "version": doc.version})
+            fix_all = types.CodeAction(title="SSOT: fix all safe issues in this file", kind=FIX_ALL_KIND,
+                                       data={"kind": "fixAll", "uri": doc.uri, "version": doc.version})
             if not can_resolve:
-                action = resolve(server, action)
-                if action.edit is None:
-                    action = None
-            if action is not None:
-                actions.append(action)
+                fix_all = resolve(server, fix_all)
+            if can_resolve or fix_all.edit is not None:
+                actions.append(fix_all)
     return actions
 
 
@@ -102,7 +104,7 @@ def _key(violation: Violation) -> tuple:
     return (violation.code, violation.span.line, violation.span.col, violation.symbol)
 
 
-def file_fixes(server, doc: Document) -> list:
+def file_fixes(server: SsotLanguageServer, doc: Document) -> list:
     """Verified fixes of every violation in the document (fixes of one site may need the others),
     computed once per document version and only when code actions are requested."""
     cached = getattr(doc, "fix_cache", None)
@@ -121,7 +123,8 @@ def file_fixes(server, doc: Document) -> list:
     return outcomes
 
 
-def _violations_for(server, doc: Document, rng: types.Range, ours) -> list[Violation]:
+def _violations_for(server: SsotLanguageServer, doc: Document, rng: types.Range,
+                    ours: list[types.Diagnostic]) -> list[Violation]:
     enc = server.encoding
     lines = doc.lines
     start = (rng.start.line, lines.to_cp_col(rng.start.line, rng.start.character, enc))
@@ -136,13 +139,14 @@ def _violations_for(server, doc: Document, rng: types.Range, ours) -> list[Viola
             found.append(violation)
     if not found and ours:  # rebuild from the diagnostics' data (no re-analysis)
         for diagnostic in ours:
-            violation = violation_from_data(diagnostic, doc.path)
-            if violation is not None:
-                found.append(violation)
+            rebuilt = violation_from_data(diagnostic, doc.path)
+            if rebuilt is not None:
+                found.append(rebuilt)
     return found
 
 
-def _diagnostic(server, doc: Document, violation: Violation, ours) -> types.Diagnostic:
+def _diagnostic(server: SsotLanguageServer, doc: Document, violation: Violation,
+                ours: list[types.Diagnostic]) -> types.Diagnostic:
     fp = violation.fingerprint(doc.lines.line(violation.span.line))
     for diagnostic in ours:
         if isinstance(diagnostic.data, dict) and diagnostic.data.get("fingerprint") == fp:
@@ -158,7 +162,7 @@ def edits_between(old: str, new: str, lines: LineIndex, encoding: str) -> list[t
     return text_edits(lines, list(raw), encoding)
 
 
-def document_edit(server, doc: Document, edits: list[types.TextEdit]) -> types.WorkspaceEdit:
+def document_edit(server: SsotLanguageServer, doc: Document, edits: list[types.TextEdit]) -> types.WorkspaceEdit:
     if server.cap("workspace.workspace_edit.document_changes", False):
         return types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(
             text_document=types.OptionalVersionedTextDocumentIdentifier(uri=doc.uri, version=doc.version),
@@ -168,7 +172,7 @@ def document_edit(server, doc: Document, edits: list[types.TextEdit]) -> types.W
 
 # -- resolve -----------------------------------------------------------------------------------------
 
-def resolve(server, action: types.CodeAction) -> types.CodeAction:
+def resolve(server: SsotLanguageServer, action: types.CodeAction) -> types.CodeAction:
     data = action.data if isinstance(action.data, dict) else {}
     doc = server.document(data.get("uri", ""))
     if doc is None or data.get("version") != doc.version:
@@ -186,7 +190,7 @@ def resolve(server, action: types.CodeAction) -> types.CodeAction:
     return action
 
 
-def suppressed_text(server, doc: Document, code: str, span: Span, stmt_line: int) -> str | None:
+def suppressed_text(server: SsotLanguageServer, doc: Document, code: str, span: Span, stmt_line: int) -> str | None:
     """The text with a ``# ssot: ignore[CODE]`` that really suppresses the violation (verified)."""
     state = server.state_for(doc.path)
     module, is_package = state.module_of(doc.path)

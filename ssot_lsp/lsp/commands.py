@@ -5,25 +5,36 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Union
 
 from lsprotocol import types
 
+from ssot_lsp.core.violations import Violation
 from ssot_lsp.lsp import diagnostics as diag
 from ssot_lsp.lsp.actions import edits_between, fixes_api
 from ssot_lsp.lsp.convert import path_to_uri, range_dict, read_text, to_range
-from ssot_lsp.lsp.documents import LineIndex
+from ssot_lsp.lsp.documents import Document, LineIndex
 from ssot_lsp.lsp.indexing import start_indexing
+from ssot_lsp.lsp.state import FolderState
+
+if TYPE_CHECKING:
+    from ssot_lsp.lsp.language_server import SsotLanguageServer
 
 LIST, FIX_ALL, REINDEX = "ssot.listViolations", "ssot.fixAll", "ssot.reindex"
 
+Target = tuple[FolderState, str, "Document | None"]  # a file fix-all edits: its folder, path, open document
+Entry = dict[str, Any]  # a fixed file: path, uri, doc, version, text, new_text, sites
+ProgressToken = Union[int, str]
 
-def _arg(args, key: str, default=None):
+
+def _arg(args: Sequence[Any], key: str, default: Any = None) -> Any:
     if args and isinstance(args[0], dict):
         return args[0].get(key, default)
     return default
 
 
-def _selected(server, scope_uri: str | None):
+def _selected(server: SsotLanguageServer, scope_uri: str | None) -> Iterator[tuple[FolderState, str]]:
     """(state, path) of every workspace file within the scope, open documents included."""
     scope = server.path_of(scope_uri) if scope_uri else None
     seen: set[str] = set()
@@ -39,7 +50,8 @@ def _selected(server, scope_uri: str | None):
             yield state, path
 
 
-def _violations(server, state, path):
+def _violations(server: SsotLanguageServer, state: FolderState,
+                path: str) -> tuple[list[Violation], LineIndex | None]:
     doc = server.documents.by_path(path)
     if doc is not None:
         diag.ensure_current(server, doc)
@@ -54,7 +66,7 @@ def _violations(server, state, path):
     return state.visible(path, violations, lines), lines
 
 
-async def list_violations(server, args) -> list[dict]:
+async def list_violations(server: SsotLanguageServer, args: Sequence[Any]) -> list[dict[str, Any]]:
     msg_id = server.begin_cancellable()
     try:
         await diag.wait_for_index(server, msg_id)
@@ -77,7 +89,7 @@ async def list_violations(server, args) -> list[dict]:
         server.end_cancellable(msg_id)
 
 
-async def reindex(server, args) -> dict:
+async def reindex(server: SsotLanguageServer, args: Sequence[Any]) -> dict[str, int]:
     msg_id = server.begin_cancellable()
     try:
         tasks = [start_indexing(server, state) for state in server.folders.values()]
@@ -109,13 +121,13 @@ def _key(path: str) -> str:
     return os.path.normcase(os.path.abspath(path))
 
 
-def _mark_edited(server, entries) -> None:
+def _mark_edited(server: SsotLanguageServer, entries: list[Entry]) -> None:
     for entry in entries:
         server.edits_in_flight[_key(entry["path"])] = {"path": entry["path"], "version": entry["version"],
                                                        "text": entry["text"], "open": entry["doc"] is not None}
 
 
-def note_opened(server, path: str, text: str) -> None:
+def note_opened(server: SsotLanguageServer, path: str, text: str) -> None:
     mark = server.edits_in_flight.get(_key(path))
     if mark is None:
         return
@@ -125,7 +137,7 @@ def note_opened(server, path: str, text: str) -> None:
         server.edits_in_flight.pop(_key(path), None)
 
 
-def note_changed(server, path: str, version) -> None:
+def note_changed(server: SsotLanguageServer, path: str, version: int | None) -> None:
     mark = server.edits_in_flight.get(_key(path))
     if mark is None:
         return
@@ -133,11 +145,11 @@ def note_changed(server, path: str, version) -> None:
         server.edits_in_flight.pop(_key(path), None)
 
 
-def note_closed(server, path: str) -> None:
+def note_closed(server: SsotLanguageServer, path: str) -> None:
     server.edits_in_flight.pop(_key(path), None)
 
 
-def _still_in_flight(server, key: str) -> bool:
+def _still_in_flight(server: SsotLanguageServer, key: str) -> bool:
     mark = server.edits_in_flight.get(key)
     if mark is None:
         return False
@@ -147,7 +159,8 @@ def _still_in_flight(server, key: str) -> bool:
     return True
 
 
-async def wait_for_edit_sync(server, msg_id, token=None, timeout: float = EDIT_SYNC_WAIT) -> set[str]:
+async def wait_for_edit_sync(server: SsotLanguageServer, msg_id: object, token: ProgressToken | None = None,
+                             timeout: float = EDIT_SYNC_WAIT) -> set[str]:
     """Wait (bounded) until the client reported every buffer a previous fixAll edited; returns the
     keys of files still in flight (to be skipped)."""
     deadline = asyncio.get_running_loop().time() + timeout
@@ -159,9 +172,10 @@ async def wait_for_edit_sync(server, msg_id, token=None, timeout: float = EDIT_S
         await asyncio.sleep(0.02)
 
 
-async def fix_all(server, args, work_done_token=None) -> dict:
+async def fix_all(server: SsotLanguageServer, args: Sequence[Any],
+                  work_done_token: ProgressToken | None = None) -> dict[str, Any]:
     msg_id = server.begin_cancellable()
-    summary = {"fixedSites": 0, "files": 0, "skippedFiles": [], "unfixableSites": 0}
+    summary: dict[str, Any] = {"fixedSites": 0, "files": 0, "skippedFiles": [], "unfixableSites": 0}
     token = work_done_token
     try:
         unsafe = bool(_arg(args, "unsafe", False))
@@ -183,7 +197,7 @@ async def fix_all(server, args, work_done_token=None) -> dict:
         server.end_cancellable(msg_id)
 
 
-async def _begin_fix_progress(server, token):
+async def _begin_fix_progress(server: SsotLanguageServer, token: ProgressToken | None) -> ProgressToken | None:
     if token is None and server.cap("window.work_done_progress", False):
         token = f"ssot-fix-{uuid.uuid4().hex[:12]}"
         try:
@@ -196,9 +210,9 @@ async def _begin_fix_progress(server, token):
     return token
 
 
-def _fix_targets(server, in_flight: set[str], summary: dict) -> list:
+def _fix_targets(server: SsotLanguageServer, in_flight: set[str], summary: dict[str, Any]) -> list[Target]:
     """(folder state, path, open document or None) of every file with findings that may be edited."""
-    targets = []
+    targets: list[Target] = []
     for state, path in _selected(server, None):
         if _key(path) in in_flight:
             summary["skippedFiles"].append(path_to_uri(path))
@@ -217,9 +231,10 @@ def _fix_targets(server, in_flight: set[str], summary: dict) -> list:
     return targets
 
 
-async def _fixed_texts(server, targets: list, unsafe: bool, summary: dict, msg_id, token) -> list[dict]:
+async def _fixed_texts(server: SsotLanguageServer, targets: list[Target], unsafe: bool, summary: dict[str, Any],
+                       msg_id: object, token: ProgressToken | None) -> list[Entry]:
     """Fix-all of each target's text (an open document's current text, never the disk's)."""
-    entries: list[dict] = []
+    entries: list[Entry] = []
     for number, (state, path, doc) in enumerate(targets):
         server.check_cancelled(msg_id, token)
         if token is not None:
@@ -247,7 +262,7 @@ async def _fixed_texts(server, targets: list, unsafe: bool, summary: dict, msg_i
     return entries
 
 
-def _still_current(server, entries: list[dict], summary: dict) -> list[dict]:
+def _still_current(server: SsotLanguageServer, entries: list[Entry], summary: dict[str, Any]) -> list[Entry]:
     """Re-verify just before the edit: skip anything that changed since it was analysed."""
     current = []
     for entry in entries:
@@ -263,11 +278,11 @@ def _still_current(server, entries: list[dict], summary: dict) -> list[dict]:
     return current
 
 
-async def _apply_fixes(server, current: list[dict], summary: dict) -> None:
+async def _apply_fixes(server: SsotLanguageServer, current: list[Entry], summary: dict[str, Any]) -> None:
     """One workspace edit for every fixed file (versioned when the client supports it)."""
     versioned = server.cap("workspace.workspace_edit.document_changes", False)
-    document_changes: list = []
-    plain: dict[str, list] = {}
+    document_changes: list[types.TextDocumentEdit | types.CreateFile | types.RenameFile | types.DeleteFile] = []
+    plain: dict[str, list[types.TextEdit]] = {}
     for entry in current:
         edits = edits_between(entry["text"], entry["new_text"], LineIndex(entry["text"]), server.encoding)
         if versioned:

@@ -4,7 +4,9 @@ and workspace folders. Each folder has its own settings, configuration file and 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
@@ -20,13 +22,16 @@ from ssot_lsp.lsp.settings import (
 )
 from ssot_lsp.lsp.state import FolderState
 
+if TYPE_CHECKING:
+    from ssot_lsp.lsp.language_server import SsotLanguageServer
+
 CONFIG_TIMEOUT = 5.0
 
 
-def on_initialize(server, params: types.InitializeParams) -> None:
+def on_initialize(server: SsotLanguageServer, params: types.InitializeParams) -> None:
     server.init_options = params.initialization_options
     settings, problems = parse_settings(server.init_options)
-    if problems:
+    if problems or settings is None:
         server.show_once(describe_problems(problems, "using the defaults"), types.MessageType.Error)
         settings = DEFAULTS
     server.settings = settings
@@ -39,7 +44,7 @@ def on_initialize(server, params: types.InitializeParams) -> None:
         add_folder(server, uri, settings)
 
 
-def add_folder(server, uri: str, settings: Settings) -> FolderState | None:
+def add_folder(server: SsotLanguageServer, uri: str, settings: Settings) -> FolderState | None:
     path = uri_to_path(uri)
     if path is None or not Path(path).is_dir():
         server.log(f"ignoring workspace folder {uri}: not a local directory", "warning")
@@ -54,7 +59,7 @@ def add_folder(server, uri: str, settings: Settings) -> FolderState | None:
     return state
 
 
-async def on_initialized(server) -> None:
+async def on_initialized(server: SsotLanguageServer) -> None:
     await fetch_and_apply(server, startup=True)
     for state in list(server.folders.values()):
         indexing.start_indexing(server, state)
@@ -62,7 +67,8 @@ async def on_initialized(server) -> None:
         server.poll_task = asyncio.ensure_future(indexing.poll(server))
 
 
-async def fetch_settings(server, states: list[FolderState]):
+async def fetch_settings(server: SsotLanguageServer,
+                         states: list[FolderState]) -> tuple[Any, dict[str, Any]] | None:
     """(global, {folder uri: raw}) from workspace/configuration; None when the client cannot answer."""
     if not server.cap("workspace.configuration", False):
         return None
@@ -79,13 +85,14 @@ async def fetch_settings(server, states: list[FolderState]):
     return values[0], {s.uri: v for s, v in zip(states, values[1:])}
 
 
-async def fetch_and_apply(server, startup: bool, pushed=None, states: list[FolderState] | None = None) -> None:
+async def fetch_and_apply(server: SsotLanguageServer, startup: bool, pushed: Any = None,
+                          states: list[FolderState] | None = None) -> None:
     states = states if states is not None else list(server.folders.values())
     fetched = await fetch_settings(server, states)
     if fetched is None:
         if pushed is None:
             return
-        global_raw, per_folder = pushed, {}
+        global_raw, per_folder = pushed, dict[str, Any]()
     else:
         global_raw, per_folder = fetched
         if global_raw is None and pushed is not None:
@@ -93,7 +100,7 @@ async def fetch_and_apply(server, startup: bool, pushed=None, states: list[Folde
     fallback = "using the defaults" if startup else "keeping the last good settings"
     if global_raw is not None:
         settings, problems = parse_settings(global_raw)
-        if problems:
+        if problems or settings is None:
             server.show_once(describe_problems(problems, fallback), types.MessageType.Error)
         else:
             server.settings = settings
@@ -102,14 +109,15 @@ async def fetch_and_apply(server, startup: bool, pushed=None, states: list[Folde
         if raw is None:
             new = server.settings
         else:
-            new, problems = parse_settings(raw)
-            if problems:
+            parsed, problems = parse_settings(raw)
+            if problems or parsed is None:
                 server.show_once(describe_problems(problems, fallback), types.MessageType.Error)
                 continue
+            new = parsed
         apply_folder_settings(server, state, new, startup)
 
 
-def apply_folder_settings(server, state: FolderState, new: Settings, startup: bool) -> None:
+def apply_folder_settings(server: SsotLanguageServer, state: FolderState, new: Settings, startup: bool) -> None:
     old = state.settings
     state.settings = new
     if new == old:
@@ -133,12 +141,13 @@ def apply_folder_settings(server, state: FolderState, new: Settings, startup: bo
         diag.request_refresh(server)
 
 
-async def on_did_change_configuration(server, payload) -> None:
+async def on_did_change_configuration(server: SsotLanguageServer, payload: Any) -> None:
     pushed = payload if isinstance(payload, dict) and payload else None
     await fetch_and_apply(server, startup=False, pushed=pushed)
 
 
-async def on_folders_changed(server, added, removed) -> None:
+async def on_folders_changed(server: SsotLanguageServer, added: Sequence[types.WorkspaceFolder],
+                             removed: Sequence[types.WorkspaceFolder]) -> None:
     for folder in removed:
         state = server.folders.pop(folder.uri, None)
         if state is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from ssot_lsp.core.violations import Related, Violation
 from ssot_lsp.lsp.documents import LineIndex
 
 SOURCE = "ssot"
+LinesOf = Callable[[str], "LineIndex | None"]  # the lines of a file (related locations are converted with them)
 
 SEVERITY = {
     "error": types.DiagnosticSeverity.Error,
@@ -63,7 +65,7 @@ def span_data(span: Span) -> list[int]:
 
 
 def to_diagnostic(violation: Violation, lines: LineIndex, encoding: str, version: int | None,
-                  lines_of=None) -> types.Diagnostic:
+                  lines_of: LinesOf | None = None) -> types.Diagnostic:
     """One diagnostic; ``lines_of(path) -> LineIndex | None`` converts related locations."""
     rule = RULES.get(violation.code)
     related = []
@@ -98,7 +100,7 @@ def diagnostic_data(violation: Violation, line_text: str, version: int | None) -
 
 
 def diagnostic_dict(violation: Violation, lines: LineIndex, encoding: str, version: int | None,
-                    lines_of=None) -> dict:
+                    lines_of: LinesOf | None = None) -> dict[str, Any]:
     """The same diagnostic as ``to_diagnostic`` as a JSON-ready dict: the per-keystroke path skips
     building and unstructuring attrs objects, which costs more than the analysis for big files."""
     span = violation.span
@@ -124,7 +126,7 @@ def diagnostic_dict(violation: Violation, lines: LineIndex, encoding: str, versi
     return out
 
 
-def related_location(item: Related, encoding: str, lines_of) -> types.Location | None:
+def related_location(item: Related, encoding: str, lines_of: LinesOf | None) -> types.Location:
     lines = lines_of(item.path) if lines_of else None
     if lines is None:
         rng = types.Range(start=types.Position(line=item.span.line, character=item.span.col),
@@ -144,7 +146,8 @@ def violation_from_data(diagnostic: types.Diagnostic, path: str) -> Violation | 
     except TypeError:
         return None
     return Violation(code=data.get("code") or str(diagnostic.code), message=diagnostic.message, path=path,
-                     span=span, severity=SEVERITY_NAME.get(diagnostic.severity, "warning"),
+                     span=span, severity=SEVERITY_NAME.get(diagnostic.severity, "warning")
+                     if diagnostic.severity is not None else "warning",
                      group=data.get("group"), stmt_line=int(data.get("stmtLine") or span.line),
                      symbol=data.get("symbol") or "", payload=_payload(data.get("payload")))
 

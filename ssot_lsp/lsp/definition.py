@@ -7,16 +7,22 @@ the workspace's code never runs); the workspace index is the fallback when jedi 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
+from ssot_lsp.config.model import Group
+from ssot_lsp.core.index import WorkspaceIndex
 from ssot_lsp.core.text import Span
 from ssot_lsp.lsp.convert import path_to_uri, to_range
 from ssot_lsp.lsp.diagnostics import ensure_current, visible_violations
 from ssot_lsp.lsp.documents import Document, LineIndex
 
+if TYPE_CHECKING:
+    from ssot_lsp.lsp.language_server import SsotLanguageServer
 
-def definition(server, doc: Document, position: types.Position) -> list[types.Location]:
+
+def definition(server: SsotLanguageServer, doc: Document, position: types.Position) -> list[types.Location]:
     ensure_current(server, doc)
     col = doc.lines.to_cp_col(position.line, position.character, server.encoding)
     here = (position.line, col)
@@ -25,7 +31,7 @@ def definition(server, doc: Document, position: types.Position) -> list[types.Lo
     for violation in visible_violations(server, doc):
         if not (violation.span.line, violation.span.col) <= here <= (violation.span.end_line, violation.span.end_col):
             continue
-        group = state.config.group(violation.group) if violation.group else None
+        group = state.folder_config.group(violation.group) if violation.group else None
         if group is None or state.index is None:
             continue
         found = canonical_location(state.index, group)
@@ -34,7 +40,7 @@ def definition(server, doc: Document, position: types.Position) -> list[types.Lo
     return [_location(server, path, span) for path, span in locations]
 
 
-def canonical_location(index, group) -> tuple[str, Span] | None:
+def canonical_location(index: WorkspaceIndex, group: Group) -> tuple[str, Span] | None:
     path = index.known_modules.get(group.canonical_module)
     if not path or not Path(path).is_file():
         return None
@@ -51,7 +57,7 @@ def canonical_location(index, group) -> tuple[str, Span] | None:
     return (path, cls.span) if cls is not None else None
 
 
-def _location(server, path: str, span: Span) -> types.Location:
+def _location(server: SsotLanguageServer, path: str, span: Span) -> types.Location:
     open_doc = server.document(path_to_uri(path))
     if open_doc is not None:
         lines = open_doc.lines

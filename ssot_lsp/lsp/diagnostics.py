@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
@@ -24,9 +25,12 @@ from ssot_lsp.lsp.convert import (
 from ssot_lsp.lsp.documents import Document, LineIndex
 from ssot_lsp.lsp.state import FolderState
 
+if TYPE_CHECKING:
+    from ssot_lsp.lsp.language_server import SsotLanguageServer
+
 # -- scheduling ------------------------------------------------------------------------------------
 
-def schedule(server, doc: Document, delay_ms: int | None = None) -> None:
+def schedule(server: SsotLanguageServer, doc: Document, delay_ms: int | None = None) -> None:
     """(Re)start the debounce timer of one document; older pending work for it is dropped."""
     cancel_pending(server, doc.uri)
     state = server.state_for(doc.path)
@@ -34,13 +38,13 @@ def schedule(server, doc: Document, delay_ms: int | None = None) -> None:
     server.pending[doc.uri] = asyncio.ensure_future(_debounced(server, doc.uri, doc.version, delay))
 
 
-def cancel_pending(server, uri: str) -> None:
+def cancel_pending(server: SsotLanguageServer, uri: str) -> None:
     task = server.pending.pop(uri, None)
     if task is not None and not task.done():
         task.cancel()
 
 
-async def _debounced(server, uri: str, version, delay_ms: int) -> None:
+async def _debounced(server: SsotLanguageServer, uri: str, version: int | None, delay_ms: int) -> None:
     try:
         if delay_ms > 0:
             await asyncio.sleep(delay_ms / 1000)
@@ -55,7 +59,7 @@ async def _debounced(server, uri: str, version, delay_ms: int) -> None:
         server.log(f"analysis of {uri} failed: {exc}", "error")
 
 
-def refresh_document(server, doc: Document, publish: bool = True) -> None:
+def refresh_document(server: SsotLanguageServer, doc: Document, publish: bool = True) -> None:
     """Analyse the current text of a document and publish (push mode); handle cross-file effects."""
     cross = analyze_document(server, doc)
     if publish:
@@ -66,7 +70,7 @@ def refresh_document(server, doc: Document, publish: bool = True) -> None:
 
 # -- analysis ---------------------------------------------------------------------------------------
 
-def analyze_document(server, doc: Document, reuse_facts: bool = False) -> bool:
+def analyze_document(server: SsotLanguageServer, doc: Document, reuse_facts: bool = False) -> bool:
     """Update ``doc.violations`` for its current version; returns whether cross-file facts changed."""
     state = server.state_for(doc.path)
     limit = state.settings.max_file_size_kb * 1024
@@ -82,6 +86,7 @@ def analyze_document(server, doc: Document, reuse_facts: bool = False) -> bool:
         if not state.settings.enable:
             doc.violations = []
         else:
+            assert state.config is not None  # loaded when the folder was added
             doc.violations = analyze(doc.facts, state.index, state.config,
                                      severity_overrides=state.settings.severity or None)
             doc.last_good = list(doc.violations)
@@ -101,7 +106,7 @@ def analyze_document(server, doc: Document, reuse_facts: bool = False) -> bool:
     return result.cross_file_changed
 
 
-def ensure_current(server, doc: Document) -> None:
+def ensure_current(server: SsotLanguageServer, doc: Document) -> None:
     """Pull requests and code actions want results for the current version: analyse now if needed."""
     if doc.dirty or doc.analysed_version != doc.version:
         cancel_pending(server, doc.uri)
@@ -113,7 +118,7 @@ def ensure_current(server, doc: Document) -> None:
 class LinesCache:
     """LineIndex of open documents or files on disk, read once per conversion pass."""
 
-    def __init__(self, server) -> None:
+    def __init__(self, server: SsotLanguageServer) -> None:
         self.server = server
         self.cache: dict[str, LineIndex | None] = {}
 
@@ -128,18 +133,19 @@ class LinesCache:
         return self.cache[path]
 
 
-def visible_violations(server, doc: Document) -> list[Violation]:
+def visible_violations(server: SsotLanguageServer, doc: Document) -> list[Violation]:
     """The document's violations that are reported: those the workspace baseline does not accept."""
     return server.state_for(doc.path).visible(doc.path, doc.violations, doc.lines)
 
 
-def document_diagnostics(server, doc: Document) -> list[types.Diagnostic]:
+def document_diagnostics(server: SsotLanguageServer, doc: Document) -> list[types.Diagnostic]:
     lines_of = LinesCache(server)
     return [to_diagnostic(v, doc.lines, server.encoding, doc.version, lines_of)
             for v in visible_violations(server, doc)]
 
 
-def disk_diagnostics(server, state: FolderState, path: str, lines_of=None) -> list[types.Diagnostic]:
+def disk_diagnostics(server: SsotLanguageServer, state: FolderState, path: str,
+                     lines_of: LinesCache | None = None) -> list[types.Diagnostic]:
     violations = state.disk_violations(path)
     if not violations:
         return []
@@ -152,7 +158,7 @@ def disk_diagnostics(server, state: FolderState, path: str, lines_of=None) -> li
 
 # -- push -------------------------------------------------------------------------------------------
 
-def publish_document(server, doc: Document) -> None:
+def publish_document(server: SsotLanguageServer, doc: Document) -> None:
     if server.pull_mode:
         return
     lines_of = LinesCache(server)
@@ -169,14 +175,14 @@ def publish_document(server, doc: Document) -> None:
     server.note_published(doc.uri, doc.version)
 
 
-def clear_document(server, uri: str) -> None:
+def clear_document(server: SsotLanguageServer, uri: str) -> None:
     if server.pull_mode:
         return
     server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
     server.published.pop(uri, None)
 
 
-def publish_workspace(server, state: FolderState) -> None:
+def publish_workspace(server: SsotLanguageServer, state: FolderState) -> None:
     """diagnosticMode=workspace (push clients): diagnostics for every workspace file not open."""
     if server.pull_mode or state.settings.diagnostic_mode != "workspace":
         return
@@ -194,7 +200,7 @@ def publish_workspace(server, state: FolderState) -> None:
         server.published[uri] = rid
 
 
-def clear_workspace(server, state: FolderState) -> None:
+def clear_workspace(server: SsotLanguageServer, state: FolderState) -> None:
     open_uris = {doc.uri for doc in server.documents}
     for uri in list(server.published):
         path = server.path_of(uri)
@@ -204,7 +210,7 @@ def clear_workspace(server, state: FolderState) -> None:
 
 # -- cross-file effects --------------------------------------------------------------------------
 
-def on_cross_file_change(server, state: FolderState, exclude: str | None = None) -> None:
+def on_cross_file_change(server: SsotLanguageServer, state: FolderState, exclude: str | None = None) -> None:
     """Facts other files can see changed: re-evaluate open documents (and the workspace)."""
     for doc in server.documents:
         if doc.uri == exclude or server.state_for(doc.path) is not state:
@@ -217,7 +223,7 @@ def on_cross_file_change(server, state: FolderState, exclude: str | None = None)
     request_refresh(server)
 
 
-def request_refresh(server) -> None:
+def request_refresh(server: SsotLanguageServer) -> None:
     """Pull clients: ask them to pull again (``workspace/diagnostic/refresh``)."""
     if not server.pull_mode or not server.cap("workspace.diagnostics.refresh_support", False):
         return
@@ -227,7 +233,7 @@ def request_refresh(server) -> None:
         server.log(f"diagnostic refresh failed: {exc}", "warning")
 
 
-def refresh_all_open(server, state: FolderState | None = None) -> None:
+def refresh_all_open(server: SsotLanguageServer, state: FolderState | None = None) -> None:
     for doc in server.documents:
         if state is not None and server.state_for(doc.path) is not state:
             continue
@@ -241,7 +247,7 @@ def refresh_all_open(server, state: FolderState | None = None) -> None:
 FIRST_INDEX_WAIT = float(os.environ.get("SSOT_LSP_FIRST_INDEX_WAIT", "20"))
 
 
-async def wait_for_first_index(server, uri: str) -> None:
+async def wait_for_first_index(server: SsotLanguageServer, uri: str) -> None:
     """A pull client that cannot be asked to pull again (no ``refreshSupport``, e.g. Neovim 0.11)
     keeps its first answer until the next edit, so answer it only once the folder's first index
     is installed (bounded by ``FIRST_INDEX_WAIT`` seconds; then with what there is). Clients with
@@ -262,7 +268,8 @@ async def wait_for_first_index(server, uri: str) -> None:
         server.log(f"answering diagnostics for {uri} before the index of {state.root} is complete", "info")
 
 
-def document_report(server, uri: str, previous_result_id: str | None):
+def document_report(server: SsotLanguageServer, uri: str, previous_result_id: str | None,
+                    ) -> types.RelatedFullDocumentDiagnosticReport | types.RelatedUnchangedDocumentDiagnosticReport:
     doc = server.document(uri)
     if doc is not None:
         ensure_current(server, doc)
@@ -281,7 +288,7 @@ def document_report(server, uri: str, previous_result_id: str | None):
     return types.RelatedFullDocumentDiagnosticReport(items=diagnostics, result_id=rid)
 
 
-async def wait_for_index(server, msg_id) -> None:
+async def wait_for_index(server: SsotLanguageServer, msg_id: object) -> None:
     """Wait until every folder's index is built, honouring ``$/cancelRequest`` of ``msg_id``."""
     for event in list(server.index_ready.values()):
         while not event.is_set():
@@ -292,9 +299,10 @@ async def wait_for_index(server, msg_id) -> None:
                 pass
 
 
-async def workspace_report(server, params: types.WorkspaceDiagnosticParams, msg_id):
+async def workspace_report(server: SsotLanguageServer, params: types.WorkspaceDiagnosticParams,
+                           msg_id: object) -> types.WorkspaceDiagnosticReport:
     previous = {p.uri: p.value for p in params.previous_result_ids or ()}
-    items: list = []
+    items: list[types.WorkspaceFullDocumentDiagnosticReport | types.WorkspaceUnchangedDocumentDiagnosticReport] = []
     await wait_for_index(server, msg_id)
     lines_of = LinesCache(server)
     seen: set[str] = set()
@@ -320,7 +328,8 @@ async def workspace_report(server, params: types.WorkspaceDiagnosticParams, msg_
     return types.WorkspaceDiagnosticReport(items=items)
 
 
-def _workspace_item(uri: str, version, diagnostics, previous_id):
+def _workspace_item(uri: str, version: int | None, diagnostics: list[types.Diagnostic], previous_id: str | None,
+                    ) -> types.WorkspaceFullDocumentDiagnosticReport | types.WorkspaceUnchangedDocumentDiagnosticReport:
     rid = result_id_for(diagnostics)
     if previous_id is not None and previous_id == rid:
         return types.WorkspaceUnchangedDocumentDiagnosticReport(uri=uri, version=version, result_id=rid)

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import bisect
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+
+from lsprotocol import types
 
 from ssot_lsp.core.facts import FileFacts
 from ssot_lsp.core.partial.incremental import StatementCache
@@ -156,7 +159,7 @@ class Document:
             self._index = LineIndex(self.text)
         return self._index
 
-    def apply_change(self, change, encoding: str) -> None:
+    def apply_change(self, change: types.TextDocumentContentChangeEvent, encoding: str) -> None:
         """Apply one ``TextDocumentContentChangeEvent`` (incremental or whole-document)."""
         rng = getattr(change, "range", None)
         if rng is None:
@@ -218,7 +221,7 @@ class DocumentStore:
                 return doc
         return None
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Document]:
         return iter(list(self._docs.values()))
 
     def __len__(self) -> int:

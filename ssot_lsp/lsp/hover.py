@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
@@ -14,9 +15,13 @@ from ssot_lsp.core.violations import Violation
 from ssot_lsp.lsp.convert import to_range
 from ssot_lsp.lsp.diagnostics import ensure_current, visible_violations
 from ssot_lsp.lsp.documents import Document
+from ssot_lsp.lsp.state import FolderState
+
+if TYPE_CHECKING:
+    from ssot_lsp.lsp.language_server import SsotLanguageServer
 
 
-def hover(server, doc: Document, position: types.Position) -> types.Hover | None:
+def hover(server: SsotLanguageServer, doc: Document, position: types.Position) -> types.Hover | None:
     ensure_current(server, doc)
     lines = doc.lines
     col = lines.to_cp_col(position.line, position.character, server.encoding)
@@ -25,7 +30,7 @@ def hover(server, doc: Document, position: types.Position) -> types.Hover | None
     if not found:
         return None
     state = server.state_for(doc.path)
-    parts = [render(v, state.config.group(v.group) if v.group else None) for v in found]
+    parts = [render(v, state.folder_config.group(v.group) if v.group else None) for v in found]
     docstring = canonical_docstring(state, found[0])
     if docstring:
         parts.append(docstring)
@@ -75,9 +80,9 @@ def _factory_snippet(group: Group, factory: FactorySpec) -> str:
     return "\n".join(lines).strip()
 
 
-def canonical_docstring(state, violation: Violation) -> str | None:
+def canonical_docstring(state: FolderState, violation: Violation) -> str | None:
     """The canonical class's docstring via jedi (static analysis only; never on didChange)."""
-    group = state.config.group(violation.group) if violation.group else None
+    group = state.folder_config.group(violation.group) if violation.group else None
     if group is None or state.index is None:
         return None
     path = state.index.known_modules.get(group.canonical_module)

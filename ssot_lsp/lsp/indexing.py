@@ -13,12 +13,16 @@ import os
 import time
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
 from ssot_lsp.core.files import ALWAYS_SKIPPED_DIRS
 from ssot_lsp.lsp import diagnostics as diag
 from ssot_lsp.lsp.state import FolderState
+
+if TYPE_CHECKING:
+    from ssot_lsp.lsp.language_server import SsotLanguageServer
 
 TITLE = "SSOT: indexing workspace"
 SCAN_DELAY = float(os.environ.get("SSOT_LSP_SCAN_DELAY", "0"))
@@ -47,7 +51,7 @@ def configure_worker_processes() -> None:
     multiprocessing.set_forkserver_preload(["ssot_lsp.core.workspace"])
 
 
-def start_indexing(server, state: FolderState) -> asyncio.Task:
+def start_indexing(server: SsotLanguageServer, state: FolderState) -> asyncio.Task[None] | None:
     """(Re)build one folder's index in the background; a newer request supersedes an older one."""
     if not state.scannable:
         state.indexed = True
@@ -63,7 +67,7 @@ def start_indexing(server, state: FolderState) -> asyncio.Task:
     return task
 
 
-async def _index(server, state: FolderState, generation: int) -> None:
+async def _index(server: SsotLanguageServer, state: FolderState, generation: int) -> None:
     loop = asyncio.get_running_loop()
     token = None
     if server.cap("window.work_done_progress", False):
@@ -136,7 +140,7 @@ async def _index(server, state: FolderState, generation: int) -> None:
 
 # -- configuration --------------------------------------------------------------------------------
 
-def reload_config(server, state: FolderState) -> bool:
+def reload_config(server: SsotLanguageServer, state: FolderState) -> bool:
     """Re-read the folder's configuration; on error keep the last good one. Returns success."""
     before = state.config.fingerprint() if state.config else None
     source_before = state.config.source if state.config else None
@@ -147,8 +151,9 @@ def reload_config(server, state: FolderState) -> bool:
         return False
     if state.baseline_message:
         server.show_once(state.baseline_message, types.MessageType.Error)
-    if state.config.fingerprint() != before or state.config.source != source_before:
-        server.log(f"configuration of {state.root}: {state.config.source}", "info")
+    config = state.folder_config
+    if config.fingerprint() != before or config.source != source_before:
+        server.log(f"configuration of {state.root}: {config.source}", "info")
         start_indexing(server, state)
     elif state.baseline_stamp != baseline_before:
         diag.refresh_all_open(server, state)
@@ -159,7 +164,7 @@ def reload_config(server, state: FolderState) -> bool:
 
 # -- disk changes ---------------------------------------------------------------------------------
 
-def on_disk_changes(server, paths: list[str]) -> None:
+def on_disk_changes(server: SsotLanguageServer, paths: list[str]) -> None:
     by_state: dict[str, tuple[FolderState, list[str]]] = {}
     for path in paths:
         for state in server.all_states():
@@ -195,7 +200,7 @@ def on_disk_changes(server, paths: list[str]) -> None:
             diag.request_refresh(server)
 
 
-async def register_watchers(server) -> bool:
+async def register_watchers(server: SsotLanguageServer) -> bool:
     """Dynamic registration of file watchers; False when the client cannot do it."""
     if not server.cap("workspace.did_change_watched_files.dynamic_registration", False):
         return False
@@ -249,7 +254,7 @@ def snapshot(roots: list[Path], extra: set[str]) -> dict[str, tuple[int, int]]:
     return found
 
 
-async def poll(server) -> None:
+async def poll(server: SsotLanguageServer) -> None:
     loop = asyncio.get_running_loop()
     previous: dict[str, tuple[int, int]] | None = None
     while not server.shutting_down:

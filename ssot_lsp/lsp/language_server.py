@@ -9,7 +9,9 @@ import logging
 import os
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, Union
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcRequestCancelled
@@ -26,6 +28,8 @@ from ssot_lsp.lsp.state import FolderState
 logger = logging.getLogger("ssot_lsp")
 
 LOG_RANK = {"error": 1, "warning": 2, "info": 3, "debug": 4}
+ProgressToken = Union[int, str]
+Handler = Callable[..., Any]  # an LSP handler (server, params...) -> result, sync or async
 MESSAGE_TYPE = {"error": types.MessageType.Error, "warning": types.MessageType.Warning,
                 "info": types.MessageType.Info, "debug": types.MessageType.Log}
 
@@ -59,8 +63,9 @@ class SsotLanguageServer(LanguageServer):
         value = self.negotiated_encoding
         return value if value in (UTF8, UTF16, UTF32) else UTF16
 
-    def cap(self, path: str, default=None):
-        node = self.client_capabilities
+    def cap(self, path: str, default: Any = None) -> Any:
+        """A client capability by dotted path (``text_document.diagnostic``), ``default`` when absent."""
+        node: Any = self.client_capabilities
         for part in path.split("."):
             node = getattr(node, part, None) if node is not None else None
         return default if node is None else node
@@ -124,11 +129,11 @@ class SsotLanguageServer(LanguageServer):
             logger.debug("cannot show %s", message)
         self.log(message, "warning")
 
-    def report_server_error(self, error, source):  # never pop an error dialog
+    def report_server_error(self, error: Exception, source: Any) -> None:  # never pop an error dialog
         self.log(f"internal error: {error}", "error")
 
     # -- progress ------------------------------------------------------------------------------
-    def end_progress(self, token, message: str) -> None:
+    def end_progress(self, token: ProgressToken | None, message: str) -> None:
         """End a work-done progress and forget its token: pygls (2.1) keeps every token it ever
         began in ``work_done_progress.tokens`` (one entry per indexing run or fix-all)."""
         if token is None:
@@ -154,16 +159,16 @@ class SsotLanguageServer(LanguageServer):
             handle.write(f"{uri} {version} {received:.6f} {time.perf_counter():.6f}\n")
 
     # -- cancellation --------------------------------------------------------------------------
-    def begin_cancellable(self):
+    def begin_cancellable(self) -> Any:
         msg_id = self.protocol.msg_id
         if msg_id is not None:
             self.cancellable[msg_id] = False
         return msg_id
 
-    def end_cancellable(self, msg_id) -> None:
+    def end_cancellable(self, msg_id: Any) -> None:
         self.cancellable.pop(msg_id, None)
 
-    def check_cancelled(self, msg_id, token=None) -> None:
+    def check_cancelled(self, msg_id: Any, token: ProgressToken | None = None) -> None:
         if msg_id is not None and self.cancellable.get(msg_id):
             raise JsonRpcRequestCancelled(f"request {msg_id} cancelled")
         if token is not None:
@@ -172,15 +177,15 @@ class SsotLanguageServer(LanguageServer):
                 raise JsonRpcRequestCancelled("cancelled from the progress notification")
 
 
-def safe(default=None, *, name: str | None = None):
+def safe(default: Any = None, *, name: str | None = None) -> Callable[[Handler], Handler]:
     """Wrap a handler: failures are logged through ``window/logMessage`` and answered with ``default``."""
 
-    def wrap(fn):
+    def wrap(fn: Handler) -> Handler:
         label = name or fn.__name__
 
         if inspect.iscoroutinefunction(fn):
             @functools.wraps(fn)
-            async def run_async(server, *args, **kwargs):
+            async def run_async(server: SsotLanguageServer, *args: Any, **kwargs: Any) -> Any:
                 try:
                     return await fn(server, *args, **kwargs)
                 except (JsonRpcRequestCancelled, asyncio.CancelledError):
@@ -192,7 +197,7 @@ def safe(default=None, *, name: str | None = None):
             return run_async
 
         @functools.wraps(fn)
-        def run(server, *args, **kwargs):
+        def run(server: SsotLanguageServer, *args: Any, **kwargs: Any) -> Any:
             try:
                 return fn(server, *args, **kwargs)
             except JsonRpcRequestCancelled:
@@ -206,7 +211,7 @@ def safe(default=None, *, name: str | None = None):
     return wrap
 
 
-def _report(server, label: str, exc: Exception) -> None:
+def _report(server: SsotLanguageServer, label: str, exc: Exception) -> None:
     detail = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__, limit=6))
     try:
         server.log(f"{label} failed: {exc}\n{detail}", "error")

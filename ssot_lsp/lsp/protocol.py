@@ -18,7 +18,10 @@
 from __future__ import annotations
 
 import logging
+from asyncio import Future
+from collections.abc import Callable, Iterator
 from functools import partial
+from typing import Any
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
@@ -26,21 +29,25 @@ from pygls.protocol import LanguageServerProtocol, lsp_method
 
 logger = logging.getLogger(__name__)
 
+# what an lsp_method generator yields: the feature's handler, its positional and keyword arguments
+HandlerCalls = Iterator[tuple[Callable[..., Any], tuple[Any, ...], None]]
+
 
 class SsotProtocol(LanguageServerProtocol):
-    def _execute_handler(self, msg_id, handler, callback, args=None, kwargs=None):
+    def _execute_handler(self, msg_id: Any, handler: Callable[..., Any], callback: Callable[..., Any],
+                         args: Any = None, kwargs: Any = None) -> None:
         super()._execute_handler(msg_id, handler, callback, args, kwargs)
         future = self._request_futures.get(msg_id)
         if future is not None:
             # runs at once when the handler already finished (sync generators: every notification)
             future.add_done_callback(partial(self._forget_future, msg_id))
 
-    def _forget_future(self, msg_id, future) -> None:
+    def _forget_future(self, msg_id: Any, future: Future[Any]) -> None:
         # a request's entry is popped by pygls before it answers; only drop our own future
         if self._request_futures.get(msg_id) is future:
             self._request_futures.pop(msg_id, None)
 
-    def structure_message(self, data):
+    def structure_message(self, data: Any) -> Any:
         try:
             return super().structure_message(data)
         except JsonRpcException as exc:
@@ -52,21 +59,21 @@ class SsotProtocol(LanguageServerProtocol):
             raise
 
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
-    def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams):
+    def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams) -> HandlerCalls:
         if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_OPEN)) is not None:
             yield handler, (params,), None
 
     @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
-    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams):
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams) -> HandlerCalls:
         if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)) is not None:
             yield handler, (params,), None
 
     @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
-    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams):
+    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams) -> HandlerCalls:
         if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CLOSE)) is not None:
             yield handler, (params,), None
 
-    def _handle_cancel_notification(self, msg_id):
+    def _handle_cancel_notification(self, msg_id: Any) -> None:
         server = self._server
         cooperative = getattr(server, "cancellable", None)
         if cooperative is not None and msg_id in cooperative:

@@ -22,16 +22,20 @@ from ssot_lsp.config.model import Config
 from ssot_lsp.core import baseline as baseline_core
 from ssot_lsp.core.analysis import analyze_text
 from ssot_lsp.core.baseline import Baseline
+from ssot_lsp.core.cache import FactsCache
 from ssot_lsp.core.engine import analyze
 from ssot_lsp.core.facts import FileFacts, extract_facts
 from ssot_lsp.core.index import WorkspaceIndex
+from ssot_lsp.core.partial.incremental import StatementCache
+from ssot_lsp.core.scan import Progress
 from ssot_lsp.core.text import UndecodableSource, decode_source
 from ssot_lsp.core.violations import Violation
 from ssot_lsp.core.workspace import ScanResult, Workspace
+from ssot_lsp.lsp.documents import LineIndex
 from ssot_lsp.lsp.settings import DEFAULTS, Settings
 
 
-def facts_signature(facts: FileFacts | None):
+def facts_signature(facts: FileFacts | None) -> tuple[object, ...] | None:
     """What other files can see of a file: a change means cross-file results may change."""
     if facts is None:
         return None
@@ -73,6 +77,19 @@ class FolderState:
     baseline_message: str | None = None  # why the baseline file could not be used (shown once)
     _violations_cache: dict[str, tuple[int, list[Violation]]] = field(default_factory=dict)
 
+    @property
+    def folder_config(self) -> Config:
+        """The configuration (every folder loads one when it is added, see ``load_config``)."""
+        if self.config is None:
+            raise RuntimeError(f"the configuration of {self.root} is not loaded")
+        return self.config
+
+    @property
+    def folder_workspace(self) -> Workspace:
+        if self.workspace is None:
+            raise RuntimeError(f"the configuration of {self.root} is not loaded")
+        return self.workspace
+
     def may_write(self, path: str) -> bool:
         """Edits may only land inside this folder: a symlink whose target is outside is refused
         (applying the edit would write through the link)."""
@@ -100,6 +117,7 @@ class FolderState:
                 self._set_config(parse_config_table(copy.deepcopy(DEFAULT_PROFILE), DEFAULT_SOURCE, self.root,
                                                     is_default=True))
             self.config_error = str(exc)
+            assert self.config is not None
             return f"SSOT: invalid configuration: {exc}; " + (
                 "using the last good configuration" if self.config.source != DEFAULT_SOURCE or self.indexed
                 else "using the built-in profile")
@@ -145,20 +163,20 @@ class FolderState:
         if stamp == self.baseline_stamp:
             return None
         try:
-            self.baseline = baseline_core.load(Path(path))
+            self.baseline = baseline_core.load(Path(str(path)))
         except baseline_core.BaselineError as exc:
             return f"SSOT: invalid baseline: {exc}; " + (
                 "keeping the last good baseline" if self.baseline is not None else "reporting every violation")
         self.baseline_stamp = stamp
         return None
 
-    def visible(self, path: str, violations: list[Violation], lines) -> list[Violation]:
+    def visible(self, path: str, violations: list[Violation], lines: LineIndex | None) -> list[Violation]:
         """The violations not accepted by the baseline (``lines.line(n)`` gives the text of line n),
         matched the way ``ssot-lsp check`` matches them: per (file, code, fingerprint) with counts,
         the last ones in file order being the new ones."""
         if self.baseline is None or not violations or lines is None:
             return violations
-        relpath = self.workspace.relpath(Path(path))
+        relpath = self.folder_workspace.relpath(Path(path))
         ordered = sorted(violations, key=Violation.sort_key)
         items = [baseline_core.Keyed(v, baseline_core.key_for(v, relpath, lines.line(v.span.line)))
                  for v in ordered]
@@ -174,21 +192,21 @@ class FolderState:
         return True
 
     def module_of(self, path: str) -> tuple[str, bool]:
-        return self.workspace.module_name(Path(path))
+        return self.folder_workspace.module_name(Path(path))
 
     def is_workspace_file(self, path: str) -> bool:
         if not path.endswith((".py", ".pyi")) or not self.contains(path):
             return False
-        return self.workspace.is_included(self.workspace.relpath(Path(path)))
+        workspace = self.folder_workspace
+        return workspace.is_included(workspace.relpath(Path(path)))
 
     # -- scanning -----------------------------------------------------------------------------
-    def scan(self, progress=None) -> tuple[ScanResult, object]:
+    def scan(self, progress: Progress | None = None) -> tuple[ScanResult, FactsCache | None]:
         """Runs in an executor thread: touches nothing shared. Returns the result and the facts cache
         to save (by ``save_cache``, after the index is installed: writing it is not on the way)."""
-        workspace = Workspace(self.config, max_file_size_kb=self.settings.max_file_size_kb)
-        cache = None
+        workspace = Workspace(self.folder_config, max_file_size_kb=self.settings.max_file_size_kb)
+        cache: FactsCache | None = None
         try:
-            from ssot_lsp.core.cache import FactsCache
 
             cache = FactsCache.for_workspace(workspace)
         except Exception:  # noqa: BLE001 - the cache is an optimisation only
@@ -198,7 +216,7 @@ class FolderState:
         return result, cache
 
     @staticmethod
-    def save_cache(cache) -> None:
+    def save_cache(cache: FactsCache | None) -> None:
         """Runs in an executor thread."""
         if cache is None:
             return
@@ -217,8 +235,7 @@ class FolderState:
         self._violations_cache.clear()
 
     # -- analysis ------------------------------------------------------------------------------
-    def analyze_text(self, path: str, text: str, previous: FileFacts | None = None,
-                     statements=None) -> AnalysisResult:
+    def analyze_text(self, path: str, text: str, statements: StatementCache | None = None) -> AnalysisResult:
         """``statements``: the document's ``StatementCache``, so only edited statements are parsed."""
         module, is_package = self.module_of(path)
         tree = statements.tree(text) if statements is not None else None
@@ -226,7 +243,7 @@ class FolderState:
             facts = extract_facts(text, path, module, is_package, tree=tree)
             return AnalysisResult(facts, [], facts.parsed)
         in_workspace = self.is_workspace_file(path)
-        analysis = analyze_text(self.index, self.config, path, text, module, is_package, keep=in_workspace,
+        analysis = analyze_text(self.index, self.folder_config, path, text, module, is_package, keep=in_workspace,
                                 tree=tree, severity_overrides=self.settings.severity or None)
         cross = in_workspace and analysis.parsed and facts_signature(analysis.previous) != facts_signature(
             analysis.facts)
@@ -272,7 +289,7 @@ class FolderState:
         cached = self._violations_cache.get(path)
         if cached is not None and cached[0] == self.index.generation:
             return cached[1]
-        violations = analyze(facts, self.index, self.config, severity_overrides=self.settings.severity or None)
+        violations = analyze(facts, self.index, self.folder_config, severity_overrides=self.settings.severity or None)
         self._violations_cache[path] = (self.index.generation, violations)
         return violations
 
