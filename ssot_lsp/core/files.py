@@ -32,6 +32,8 @@ class WorkspaceFiles:
         self._root_prefix = str(self.root).rstrip(os.sep) + os.sep
         self._include = GlobSet(config.include)
         self._exclude = GlobSet(config.exclude)
+        # the default include (every .py and .pyi file) needs no regular expression per file
+        self._include_all_python = {"**/*.py", "**/*.pyi"} <= set(config.include)
 
     def relpath(self, path: Path) -> str:
         try:
@@ -40,7 +42,8 @@ class WorkspaceFiles:
             return path.as_posix()
 
     def is_included(self, relpath: str) -> bool:
-        return self._include.matches(relpath) and not self._exclude.matches(relpath)
+        included = (self._include_all_python and relpath.endswith((".py", ".pyi"))) or self._include.matches(relpath)
+        return included and not self._exclude.matches(relpath)
 
     def discover(self, paths: Iterable[Path] | None = None, errors: list[FileError] | None = None) -> list[str]:
         """Absolute paths of the Python files under ``paths`` (default: the root), honouring
