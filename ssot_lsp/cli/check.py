@@ -10,7 +10,6 @@ from ssot_lsp.cli.common import OpenedWorkspace, config_error, exit_code_for, op
 from ssot_lsp.cli.options import CheckOptions
 from ssot_lsp.cli.report import render
 from ssot_lsp.config.loader import ConfigError
-from ssot_lsp.core.analysis import analyze_text
 from ssot_lsp.core.project import missing_canonical_modules
 from ssot_lsp.core.text import UndecodableSource, decode_source
 
@@ -59,6 +58,8 @@ def _check_stdin(opened: OpenedWorkspace, options: CheckOptions, filename: str) 
     except UndecodableSource as exc:
         print(f"{filename}: skipped: {exc}", file=sys.stderr)
         return 0
+    from ssot_lsp.core.analysis import analyze_text
+
     workspace = opened.workspace
     module, is_package = workspace.module_name(path)
     result = opened.scan(paths=(), progress=False)

@@ -19,7 +19,7 @@ import sys
 import tokenize
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Protocol, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 from ssot_lsp.core.text import Span, byte_to_cp, split_lines
 from ssot_lsp.core.wordsearch import find_all, line_numbers
@@ -28,17 +28,19 @@ MODULE_SCOPE = 0
 _TRY: tuple[type[ast.stmt], ...] = (ast.Try, getattr(ast, "TryStar", ast.Try))  # TryStar: Python 3.11+
 
 
-class Positioned(Protocol):
-    """A syntax node with a position (statements, expressions, aliases, arguments...)."""
+if TYPE_CHECKING:
+    class Positioned(Protocol):
+        """A syntax node with a position (statements, expressions, aliases, arguments...)."""
 
-    @property
-    def lineno(self) -> int: ...
-    @property
-    def col_offset(self) -> int: ...
-    @property
-    def end_lineno(self) -> int | None: ...
-    @property
-    def end_col_offset(self) -> int | None: ...
+        @property
+        def lineno(self) -> int: ...
+        @property
+        def col_offset(self) -> int: ...
+        @property
+        def end_lineno(self) -> int | None: ...
+        @property
+        def end_col_offset(self) -> int | None: ...
+
 _HELPER_ROOTS = ("patch", "mock", "importlib", "import_module", "__import__", "mocker", "monkeypatch", "unittest")
 
 # scope kinds

@@ -20,7 +20,7 @@ from ssot_lsp.core.text import Span
 P = TypeVar("P", bound="Payload")
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@dataclasses.dataclass(frozen=True)
 class Payload:
     """Base of every payload; ``KIND`` names it on the wire."""
 
@@ -52,7 +52,7 @@ class Payload:
         return cls(**values)
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@dataclasses.dataclass(frozen=True)
 class NoPayload(Payload):
     """For findings built outside a rule (tests, a diagnostic without data)."""
 

@@ -11,14 +11,16 @@ from __future__ import annotations
 import ast
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from ssot_lsp.config.model import Config, Group
-from ssot_lsp.core.facts import Positioned
 from ssot_lsp.core.index import WorkspaceIndex
 from ssot_lsp.core.payload import Payload
 from ssot_lsp.core.text import byte_to_cp, line_offsets, split_lines
 from ssot_lsp.core.violations import Violation
+
+if TYPE_CHECKING:
+    from ssot_lsp.core.facts import Positioned
 
 
 class NotFixable(Exception):

@@ -13,13 +13,12 @@ import ast
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Union
+from typing import TYPE_CHECKING, Union
 
 import libcst as cst
 
 from ssot_lsp.config.model import Group
 from ssot_lsp.core.classify import LEGACY, Classifier
-from ssot_lsp.core.facts import Positioned
 from ssot_lsp.core.facts import dotted as _dotted
 from ssot_lsp.core.rules.legacy_construction import ConstructionPayload
 from ssot_lsp.core.rules.legacy_import import ImportPayload
@@ -38,6 +37,9 @@ from ssot_lsp.fixes.import_edits import (
     top_level_imports,
 )
 from ssot_lsp.fixes.transform import Plan, Target
+
+if TYPE_CHECKING:
+    from ssot_lsp.core.facts import Positioned
 
 _MOCKS = ("Mock", "MagicMock", "AsyncMock", "NonCallableMock", "NonCallableMagicMock", "create_autospec")
 _PATCH_OBJECT = ("patch.object", "patch.multiple")

@@ -15,7 +15,7 @@ from ssot_lsp.core.rules.rule import Rule
 from ssot_lsp.core.violations import Related
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class DefinitionPayload(Payload):
     KIND: ClassVar[str] = "definition"
     canonical: str

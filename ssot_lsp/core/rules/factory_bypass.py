@@ -12,7 +12,7 @@ from ssot_lsp.core.rules.example_workspace import CANONICAL_ENGINE_MODULE, FACTO
 from ssot_lsp.core.rules.rule import Bucket, Example, Rule
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class BypassPayload(Payload):
     KIND: ClassVar[str] = "bypass"
     canonical: str

@@ -16,7 +16,7 @@ from ssot_lsp.core.rules.rule import Bucket, Example, FixSpec, Rule, Safety
 from ssot_lsp.core.text import Span
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ConstructionPayload(Payload):
     """Where the call is and what the factory call replacing it needs."""
 

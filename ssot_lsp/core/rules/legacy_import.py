@@ -15,7 +15,7 @@ from ssot_lsp.core.rules.example_workspace import CANONICAL_ENGINE_MODULE, FACTO
 from ssot_lsp.core.rules.rule import Bucket, Example, FixSpec, Rule, Safety
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ImportPayload(Payload):
     """The import statement's parts, so the fix can find and rewrite it."""
 

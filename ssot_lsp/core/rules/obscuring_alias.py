@@ -16,7 +16,7 @@ from ssot_lsp.core.rules.rule import Example, FixSpec, Rule, Safety
 from ssot_lsp.core.text import Span
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class AliasPayload(Payload):
     KIND: ClassVar[str] = "alias"
     bound: str  # the name the alias binds

@@ -14,7 +14,7 @@ from ssot_lsp.core.rules.example_workspace import CANONICAL_ENGINE_MODULE, LEGAC
 from ssot_lsp.core.rules.rule import Bucket, Example, FixSpec, Rule, Safety
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class StringPayload(Payload):
     KIND: ClassVar[str] = "string"
     value: str  # the string as written (for patch.object: the attribute name)

@@ -11,7 +11,7 @@ from ssot_lsp.core.rules.rule import Bucket, Example, Rule
 from ssot_lsp.core.violations import Violation
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SyntaxPayload(Payload):
     KIND: ClassVar[str] = "syntax"
     newer_syntax: bool  # parsed by libcst and analysed completely: only a newer Python's syntax

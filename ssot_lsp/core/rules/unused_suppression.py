@@ -19,7 +19,7 @@ from ssot_lsp.core.violations import Violation
 ALL_CODES = "all codes"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class UnusedSuppressionPayload(Payload):
     KIND: ClassVar[str] = "unused-suppression"
     codes: tuple[str, ...]  # the unused codes ("all codes" for a comment without codes)
