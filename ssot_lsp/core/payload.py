@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
+from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar
 
 from ssot_lsp.core.text import Span
@@ -35,10 +36,8 @@ class Payload:
         return ""
 
     def to_wire(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"kind": self.KIND}
-        for name, key in _wire_names(type(self)):
-            out[key] = _to_wire_value(getattr(self, name))
-        return out
+        serialise = _SERIALISERS.get(type(self)) or _serialiser(type(self))
+        return serialise(self)
 
     @classmethod
     def from_wire(cls: type[P], data: dict[str, Any]) -> P:
@@ -60,19 +59,40 @@ class NoPayload(Payload):
 
 
 def camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.capitalize() for part in rest)
+    key = _CAMEL.get(name)
+    if key is None:
+        head, *rest = name.split("_")
+        key = _CAMEL[name] = head + "".join(part.capitalize() for part in rest)
+    return key
 
 
-def _wire_names(cls: type) -> tuple[tuple[str, str], ...]:
-    """(attribute, wire key) of a payload class's fields (diagnostics are serialised on every keystroke)."""
-    names = _WIRE_NAMES.get(cls)
-    if names is None:
-        names = _WIRE_NAMES[cls] = tuple((f.name, camel(f.name)) for f in dataclasses.fields(cls))
-    return names
+_CAMEL: dict[str, str] = {}
 
 
-_WIRE_NAMES: dict[type, tuple[tuple[str, str], ...]] = {}
+_PLAIN = (str, int, bool, type(None))
+_SERIALISERS: dict[type, Callable[[Any], dict[str, Any]]] = {}
+
+
+def _serialiser(cls: type[Payload]) -> Callable[[Any], dict[str, Any]]:
+    """A function building the wire dict of one payload class, generated once per class: the server
+    serialises every finding of a document on every keystroke, and a generic loop over the fields
+    cost as much as the analysis."""
+    hints = _hints(cls)
+    items = [f'"kind": {cls.KIND!r}']
+    for item in dataclasses.fields(cls):
+        hint = hints[item.name]
+        if hint in _PLAIN or all(arg in _PLAIN for arg in typing.get_args(hint) or (object,)):
+            value = f"self.{item.name}"
+        elif hint is Span:
+            value = f"span(self.{item.name})"
+        else:
+            value = f"convert(self.{item.name})"
+        items.append(f"{camel(item.name)!r}: {value}")
+    namespace: dict[str, Any] = {"convert": _to_wire_value, "span": _span}
+    exec(f"def to_wire(self):\n    return {{{', '.join(items)}}}\n", namespace)  # noqa: S102 - our own fields
+    serialise: Callable[[Any], dict[str, Any]] = namespace["to_wire"]
+    _SERIALISERS[cls] = serialise
+    return serialise
 
 
 def _hints(cls: type) -> dict[str, Any]:
@@ -93,8 +113,18 @@ def _to_wire_value(value: object) -> object:
     if isinstance(value, tuple):
         return [_to_wire_value(v) for v in value]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {camel(f.name): _to_wire_value(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        names = _NESTED.get(type(value))
+        if names is None:
+            names = _NESTED[type(value)] = tuple((f.name, camel(f.name)) for f in dataclasses.fields(value))
+        return {key: _to_wire_value(getattr(value, name)) for name, key in names}
     return value
+
+
+_NESTED: dict[type, tuple[tuple[str, str], ...]] = {}
+
+
+def _span(span: Span) -> list[int]:
+    return [span.line, span.col, span.end_line, span.end_col]
 
 
 def _from_wire_value(hint: Any, value: object) -> object:
