@@ -24,11 +24,7 @@ def severity_for(config: Config, code: str, group_name: str | None, relpath: str
                  overrides: dict[str, str] | None = None, default: str | None = None) -> str:
     """The severity of a finding: the rule's default (or ``default``), then the group's setting, the
     project's, the matching ``per-path`` entries' and last the front end's ``overrides``."""
-    if default is None:
-        from ssot_lsp.core.rules.registry import rule_for
-
-        default = rule_for(code).default_severity
-    severity = default
+    severity = default if default is not None else _default_severity(code)
     group = config.group(group_name) if group_name else None
     if group is not None and code in group.severity:
         severity = group.severity[code]
@@ -39,3 +35,15 @@ def severity_for(config: Config, code: str, group_name: str | None, relpath: str
     if overrides:
         severity = overrides.get(code, severity)
     return severity
+
+
+_DEFAULTS: dict[str, str] = {}
+
+
+def _default_severity(code: str) -> str:
+    """The rule's default severity (the registry imports the rules, which import this module)."""
+    if not _DEFAULTS:
+        from ssot_lsp.core.rules.registry import ALL
+
+        _DEFAULTS.update((rule.code, rule.default_severity) for rule in ALL)
+    return _DEFAULTS[code]

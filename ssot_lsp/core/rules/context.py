@@ -40,7 +40,18 @@ def short(symbol: str) -> str:
 
 
 def canonical_hint(group: Group) -> str:
+    """'use X from m, created through f(context)': the advice every legacy finding of a group ends with."""
+    cached = _HINTS.get(id(group))
+    if cached is not None and cached[0] is group:
+        return cached[1]
     name, module = group.canonical_name, group.canonical_module
+    hint = f"use {name} from {module}"
     if group.factory is not None:
-        return f"use {name} from {module}, created through {group.factory.create.replace('{context}', 'context')}"
-    return f"use {name} from {module}"
+        hint += f", created through {group.factory.create.replace('{context}', 'context')}"
+    if len(_HINTS) > 256:  # configurations reloaded many times: forget the old groups
+        _HINTS.clear()
+    _HINTS[id(group)] = (group, hint)
+    return hint
+
+
+_HINTS: dict[int, tuple[Group, str]] = {}  # id(group) -> (group, hint): groups live as long as their configuration
