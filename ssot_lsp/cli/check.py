@@ -16,13 +16,13 @@ from ssot_lsp.core.text import UndecodableSource, decode_source
 
 def run_check(options: CheckOptions) -> int:
     try:
-        opened = open_for(options)
+        opened = open_for(options, anchor=Path(options.stdin_filename) if options.stdin_filename else None)
     except ConfigError as exc:
         return config_error(exc)
     if options.show_settings:
         from ssot_lsp.cli.settings import run_show_settings
 
-        return run_show_settings(opened.workspace, options.format)
+        return run_show_settings(opened.workspace, options.format, options.cache_dir)
     if options.stdin_filename:
         return _check_stdin(opened, options, options.stdin_filename)
     workspace = opened.workspace
@@ -35,7 +35,7 @@ def run_check(options: CheckOptions) -> int:
                                                errors=result.errors)
     except ConfigError as exc:
         return config_error(exc)
-    for note in missing_canonical_modules(workspace.config, modules):
+    for note in [] if opened.profile_missing(result) else missing_canonical_modules(workspace.config, modules):
         print(f"warning: {note}", file=sys.stderr)
     for error in result.errors:
         print(f"{relative(error.path)}: skipped: {error.message}", file=sys.stderr)

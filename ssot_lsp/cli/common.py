@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING
 
 from ssot_lsp.cli.options import RunOptions
 from ssot_lsp.config.loader import ConfigError
-from ssot_lsp.core.project import open_workspace, profile_applies
+from ssot_lsp.core.project import (
+    PathsInSeveralWorkspaces,
+    RootResolution,
+    profile_applies,
+    profile_packages,
+    resolve_common_root,
+    workspace_at,
+)
 from ssot_lsp.core.scan import Progress
 from ssot_lsp.core.severity import SEVERITY_RANK
 from ssot_lsp.core.violations import Violation
@@ -26,11 +33,13 @@ EXIT_CLEAN, EXIT_VIOLATIONS, EXIT_CONFIG = 0, 1, 2
 
 @dataclass
 class OpenedWorkspace:
-    """A workspace opened for one command: the paths it was given other than its root."""
+    """A workspace opened for one command: how its root was found, the paths it was given other
+    than its root."""
 
     workspace: Workspace
     explicit: list[Path]  # empty: the whole workspace
     options: RunOptions
+    resolution: RootResolution
 
     def scan(self, paths: Iterable[Path] | None = None, progress: bool = True) -> ScanResult:
         """Scan with the command's cache (saved afterwards), jobs and prefilter; ``paths``: the
@@ -44,29 +53,53 @@ class OpenedWorkspace:
         return result
 
     def nothing_to_do(self, result: ScanResult, what: str) -> bool:
-        """True (and says so) when the built-in profile applies to nothing in this workspace."""
-        config = self.workspace.config
-        modules = set(result.index.known_modules) if result.index else set()
-        if config.is_default_profile and not profile_applies(config, self.workspace, modules):
-            print(f"ssot-lsp: no configuration found and none of the built-in profile's modules are in "
-                  f"{self.workspace.root}; nothing to {what} (add [tool.ssot-lsp] to pyproject.toml)",
+        """True (and says why on stderr) when there is nothing to ``what``: no Python file under the
+        paths given, or — with the built-in profile — none of its modules in the workspace and no
+        finding. With findings but none of the profile's modules, it warns that some are missing."""
+        if self.explicit and result.files_total == 0 and not result.errors:
+            shown = ", ".join(relative(str(p)) for p in self.explicit)
+            print(f"ssot-lsp: warning: no Python files to {what} in {shown}: all excluded, or none there "
+                  f"(`ssot-lsp check --show-settings` shows the exclusions)", file=sys.stderr)
+            return True
+        if not self.profile_missing(result):
+            return False
+        where = f"none of the built-in profile's modules are in {self.workspace.root} ({self.resolution.describe()})"
+        advice = (f"run it where {' or '.join(p + '/' for p in profile_packages())} is, or describe your project "
+                  f"in [tool.ssot-lsp] (docs/configuration.md)")
+        if not result.violations:
+            print(f"ssot-lsp: nothing to {what}: no configuration file was found, and {where}; {advice}",
                   file=sys.stderr)
             return True
+        print(f"ssot-lsp: warning: no configuration file was found, and {where}: findings that need them are "
+              f"missing; {advice}", file=sys.stderr)
         return False
 
+    def profile_missing(self, result: ScanResult) -> bool:
+        """The built-in profile applies and none of its modules is in the workspace."""
+        config = self.workspace.config
+        modules = set(result.index.known_modules) if result.index else set()
+        return config.is_default_profile and not profile_applies(config, modules)
 
-def open_for(options: RunOptions) -> OpenedWorkspace:
-    """The workspace the command's paths belong to (ConfigError for a missing path or a bad configuration)."""
+
+def open_for(options: RunOptions, anchor: Path | None = None) -> OpenedWorkspace:
+    """The workspace the command's paths belong to (``anchor``: the path that stands for the run
+    when no paths are given, as `--stdin-filename` does). ConfigError for a missing path or a bad
+    configuration, PathsInSeveralWorkspaces for paths of different workspaces."""
     for path in options.paths:
         if not path.exists():
             raise ConfigError(str(path), "", "no such file or directory")
-    workspace = open_workspace(list(options.paths), options.config_file, options.select, options.ignore)
+    anchors = list(options.paths) or ([anchor] if anchor is not None else [])
+    resolution = resolve_common_root(anchors, Path.cwd(), options.config_file)
+    workspace = workspace_at(resolution, options.select, options.ignore, force_exclude=options.force_exclude)
     explicit = [p for p in options.paths if p.resolve() != workspace.root]
-    return OpenedWorkspace(workspace, explicit, options)
+    return OpenedWorkspace(workspace, explicit, options, resolution)
 
 
 def config_error(exc: Exception) -> int:
-    print(f"ssot-lsp: configuration error: {exc}", file=sys.stderr)
+    if isinstance(exc, PathsInSeveralWorkspaces):
+        print(f"ssot-lsp: error: {exc}", file=sys.stderr)
+    else:
+        print(f"ssot-lsp: configuration error: {exc}", file=sys.stderr)
     return EXIT_CONFIG
 
 
@@ -78,9 +111,9 @@ def exit_code_for(violations: Iterable[Violation]) -> int:
 def open_cache(options: RunOptions, workspace: Workspace) -> FactsCache | None:
     if options.no_cache:
         return None
-    from ssot_lsp.core.cache import FactsCache
+    from ssot_lsp.core.cache import FactsCache, cache_directory
 
-    return FactsCache.for_workspace(workspace)
+    return FactsCache.for_workspace(workspace, cache_directory(workspace.config, options.cache_dir))
 
 
 def relative(path: str) -> str:

@@ -95,7 +95,10 @@ def run_fix(options: FixOptions) -> int:
         opened = open_for(options)
     except ConfigError as exc:
         return config_error(exc)
-    run = FixRun(opened, options, opened.scan())
+    result = opened.scan()
+    if opened.nothing_to_do(result, "fix"):
+        return 0
+    run = FixRun(opened, options, result)
     remaining = run.fix_passes()
     written = run.write()
     run.report(remaining, written)

@@ -19,6 +19,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--config", dest="config_file", help="explicit pyproject.toml or ssot-lsp.toml")
         p.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: all cores)")
         p.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
+        p.add_argument("--cache-dir", help="where the cache lives (default: .ssot-cache at the workspace root; "
+                                           "also SSOT_LSP_CACHE_DIR or the cache-dir setting)")
+        p.add_argument("--force-exclude", action="store_true",
+                       help="apply exclude even to files named on the command line (pre-commit)")
         p.add_argument("--no-prefilter", action="store_true", help="analyse every file (slow; for checking)")
         p.add_argument("--exit-zero", action="store_true", help="exit 0 even when violations are found")
         p.add_argument("--select", help="comma-separated rule codes to run")

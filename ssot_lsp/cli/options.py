@@ -22,6 +22,8 @@ class RunOptions:
     config_file: Path | None = None
     jobs: int | None = None
     no_cache: bool = False
+    cache_dir: Path | None = None  # --cache-dir
+    force_exclude: bool = False
     no_prefilter: bool = False
     exit_zero: bool = False
     select: str | None = None
@@ -30,7 +32,8 @@ class RunOptions:
     @staticmethod
     def common(args: argparse.Namespace) -> dict[str, Any]:
         return {"paths": tuple(Path(p) for p in args.paths or ()), "config_file": _path(args.config_file),
-                "jobs": args.jobs, "no_cache": args.no_cache, "no_prefilter": args.no_prefilter,
+                "jobs": args.jobs, "no_cache": args.no_cache, "cache_dir": _path(args.cache_dir),
+                "force_exclude": args.force_exclude, "no_prefilter": args.no_prefilter,
                 "exit_zero": args.exit_zero, "select": args.select, "ignore": args.ignore}
 
 

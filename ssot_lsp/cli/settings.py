@@ -24,18 +24,22 @@ COMMENT_COLUMN = 56
 WRAP = 100
 
 
-def run_show_settings(workspace: Any, fmt: str) -> int:
+def run_show_settings(workspace: Any, fmt: str, cache_dir: Path | None = None) -> int:
     if fmt not in ("text", "json"):
         print(f"ssot-lsp: --show-settings prints text or json, not {fmt}", file=sys.stderr)
         return 2
-    sys.stdout.write(show_settings(workspace, fmt))
+    sys.stdout.write(show_settings(workspace, fmt, cache_dir))
     return 0
 
 
-def show_settings(workspace: Any, fmt: str = "json") -> str:
+def show_settings(workspace: Any, fmt: str = "json", cache_dir: Path | None = None) -> str:
+    """``cache_dir``: the ``--cache-dir`` option, if given."""
+    from ssot_lsp.core.cache import cache_directory
+
+    where = cache_directory(workspace.config, cache_dir)
     if fmt == "json":
-        return json.dumps(settings_document(workspace), indent=2, ensure_ascii=False) + "\n"
-    return settings_text(workspace)
+        return json.dumps(settings_document(workspace, where), indent=2, ensure_ascii=False) + "\n"
+    return settings_text(workspace, where)
 
 
 # -- the configuration as a table in the file's spelling ---------------------------------------------
@@ -91,6 +95,7 @@ def config_table(config: Config) -> dict[str, Any]:
         "per-path": [{"paths": list(o.patterns), "severity": dict(o.severity), "ignore": list(o.ignore)}
                      for o in config.per_path],
         "baseline": config.baseline,
+        "cache-dir": config.cache_dir,
         "max-file-size-kb": config.max_file_size_kb,
         "groups": [group_table(g) for g in config.groups],
     }
@@ -110,9 +115,8 @@ def _origin_json(origin: Origin) -> dict[str, Any]:
     return out
 
 
-def settings_document(workspace: Any) -> dict[str, Any]:
+def settings_document(workspace: Any, cache_dir: Path) -> dict[str, Any]:
     from ssot_lsp.cli.baseline import default_baseline_path
-    from ssot_lsp.core.cache import CACHE_DIR
     from ssot_lsp.core.severity import rule_enabled
 
     config = workspace.config
@@ -133,7 +137,7 @@ def settings_document(workspace: Any) -> dict[str, Any]:
             for code, info in RULES.items()
         },
         "resolved-baseline": {"path": str(baseline), "exists": baseline.is_file()},
-        "cache-dir": str(workspace.root / CACHE_DIR),
+        "resolved-cache-dir": str(cache_dir),
         "groups": groups,
         "warnings": list(config.warnings),
         "origins": {path: [_origin_json(o) for o in origins] for path, origins in config.origins.items()},
@@ -233,9 +237,8 @@ class _Writer:
         self.line(f"{key} = {_toml(value)}", self.describe(origins))
 
 
-def settings_text(workspace: Any) -> str:
+def settings_text(workspace: Any, cache_dir: Path) -> str:
     from ssot_lsp.cli.baseline import default_baseline_path
-    from ssot_lsp.core.cache import CACHE_DIR
     from ssot_lsp.core.severity import rule_enabled
 
     config: Config = workspace.config
@@ -250,7 +253,7 @@ def settings_text(workspace: Any) -> str:
         f"configuration: {where}",
         f"source roots:  {', '.join(str(r) for r in workspace.source_roots)}",
         f"baseline:      {baseline} ({'exists' if baseline.is_file() else 'not there'})",
-        f"cache:         {workspace.root / CACHE_DIR}",
+        f"cache:         {cache_dir}",
     ]
     assumed = sum(1 for v in origins.values() for o in v if o.assumption)
     if assumed:

@@ -350,6 +350,7 @@ SETTINGS: dict[str, Spec] = {
     "severity": MapOf(_code, SEVERITY),
     "per-path": PER_PATHS,
     "baseline": Scalar(str, _non_empty),
+    "cache-dir": Scalar(str, _non_empty),
     "max-file-size-kb": Scalar(int, _positive, default=1024),
     "groups": GROUPS,
 }

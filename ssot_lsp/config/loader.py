@@ -137,12 +137,17 @@ def parse_config_table(table: dict[str, Any], source: str, root: Path, is_defaul
     return _build(layer_file(table, source), source, root, False, table.get("profile"))
 
 
-def with_cli_overrides(config: Config, select: str | None = None, ignore: str | None = None) -> Config:
-    """``--select`` replaces the configured selection, ``--ignore`` adds to the ignored rules."""
-    if not select and not ignore:
+def with_cli_overrides(config: Config, select: str | None = None, ignore: str | None = None,
+                       force_exclude: bool = False) -> Config:
+    """``--select`` replaces the configured selection, ``--ignore`` adds to the ignored rules,
+    ``--force-exclude`` turns `force-exclude` on."""
+    if not select and not ignore and not force_exclude:
         return config
     origins = dict(config.origins)
     changes: dict[str, Any] = {}
+    if force_exclude:
+        changes["force_exclude"] = True
+        origins["force-exclude"] = (Origin("cli", "--force-exclude"),)
     if select:
         codes = _cli_codes("--select", select)
         changes["select"] = codes
@@ -188,6 +193,7 @@ def _build(layered: Layered, source: str, root: Path, is_default: bool, profile:
         severity=_severities(get("severity")),
         per_path=tuple(_per_path(entry) for entry in get("per-path")),
         baseline=get("baseline"),
+        cache_dir=get("cache-dir"),
         max_file_size_kb=get("max-file-size-kb"),
         profile=profile,
         force_exclude=get("force-exclude"),

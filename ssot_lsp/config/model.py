@@ -138,6 +138,7 @@ class Config:
     severity: dict[str, str] = field(default_factory=dict)
     per_path: tuple[PathOverride, ...] = ()
     baseline: str | None = None
+    cache_dir: str | None = None  # relative to root; None: .ssot-cache at the root (see core/cache.py)
     max_file_size_kb: int = 1024
     warnings: tuple[str, ...] = ()
     profile: str | None = None  # the built-in profile the configuration starts from, if any

@@ -3,6 +3,14 @@
 An entry is trusted when size and mtime are unchanged; when they changed, the content is hashed
 and compared before re-analysing. Files the prefilter skipped are remembered together with the
 needles they were checked against: they stay skipped only while today's needles are a subset.
+
+Where it lives (``cache_directory``): one directory per workspace root — ``.ssot-cache`` at the
+root, like ruff's ``.ruff_cache`` — so that the command line and the language server share it and
+it goes away with the checkout; ``--cache-dir``, then ``SSOT_LSP_CACHE_DIR``, then the `cache-dir`
+setting move it. The directory holds a ``.gitignore`` of ``*`` (git status stays clean) and a
+``CACHEDIR.TAG`` (backup tools skip it); editors hide it with one pattern (``**/.ssot-cache``).
+Files of other tool versions or fact formats can never be read again and are removed on save,
+and at most ``KEEP_CONFIGURATIONS`` configurations are kept.
 """
 
 from __future__ import annotations
@@ -10,12 +18,13 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ssot_lsp import __version__
+from ssot_lsp.config.model import Config
 from ssot_lsp.core.atomic import write_atomic
 from ssot_lsp.core.facts import FileFacts
 from ssot_lsp.core.violations import FileError
@@ -25,6 +34,11 @@ if TYPE_CHECKING:
     from ssot_lsp.core.workspace import Workspace
 
 CACHE_DIR = ".ssot-cache"
+CACHE_DIR_ENV = "SSOT_LSP_CACHE_DIR"
+KEEP_CONFIGURATIONS = 8
+CACHEDIR_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
+                "# This file is a cache directory tag created by ssot-lsp.\n"
+                "# For information about cache directory tags see https://bford.info/cachedir/\n")
 FACTS_FORMAT = 7  # bump whenever FileFacts (or a fact class) changes shape: old pickles are not read
 
 
@@ -47,13 +61,14 @@ class _SafeUnpickler(pickle.Unpickler):
 
 class FactsCache:
     @classmethod
-    def for_workspace(cls, workspace: Workspace) -> FactsCache:
-        """The cache of a workspace: one file per configuration and set of source roots."""
+    def for_workspace(cls, workspace: Workspace, directory: Path | None = None) -> FactsCache:
+        """The cache of a workspace (in ``directory``, default ``cache_directory(config)``): one file
+        per configuration and set of source roots (absolute, so several roots can share a directory)."""
         roots = hashlib.sha1("|".join(map(str, workspace.source_roots)).encode()).hexdigest()[:6]
-        return cls(workspace.root, workspace.config.fingerprint() + roots)
+        return cls(directory or cache_directory(workspace.config), workspace.config.fingerprint() + roots)
 
-    def __init__(self, root: Path, key: str) -> None:
-        self.dir = root / CACHE_DIR
+    def __init__(self, directory: Path, key: str) -> None:
+        self.dir = directory
         self.file = self.dir / f"facts-{__version__}-f{FACTS_FORMAT}-{key}.pickle"
         self.entries: dict[str, tuple] = {}
         self.needles: frozenset[str] = frozenset()
@@ -142,12 +157,47 @@ class FactsCache:
         try:
             if self.dir.is_symlink():  # never write through a link out of the workspace
                 return
-            self.dir.mkdir(exist_ok=True)
-            ignore = self.dir / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# created by ssot-lsp\n*\n")
+            self.dir.mkdir(parents=True, exist_ok=True)
+            for name, text in ((".gitignore", "# created by ssot-lsp\n*\n"), ("CACHEDIR.TAG", CACHEDIR_TAG)):
+                if not (self.dir / name).exists():
+                    (self.dir / name).write_text(text)
             data = pickle.dumps({"entries": self.entries, "needles": sorted(self.needles)},
                                 protocol=pickle.HIGHEST_PROTOCOL)
             write_atomic(self.file, data, mode=0o600)
+            self._prune()
         except OSError:
             pass
+
+    def _prune(self) -> None:
+        """Remove what can never be read again (another version or fact format) and all but the
+        ``KEEP_CONFIGURATIONS`` most recently written configurations."""
+        current = f"facts-{__version__}-f{FACTS_FORMAT}-"
+        files = [p for p in self.dir.glob("facts-*.pickle") if p != self.file and not p.is_symlink()]
+        ours = sorted((p for p in files if p.name.startswith(current)), key=_mtime, reverse=True)
+        for path in [p for p in files if not p.name.startswith(current)] + ours[KEEP_CONFIGURATIONS - 1:]:
+            try:
+                path.unlink()
+            except OSError:
+                pass
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def cache_directory(config: Config, option: Path | None = None,
+                    environ: Mapping[str, str] | None = None) -> Path:
+    """Where a workspace's cache lives: ``option`` (``--cache-dir``, relative to the current
+    directory), else ``SSOT_LSP_CACHE_DIR`` in ``environ`` (default: the process environment), else
+    the `cache-dir` setting (relative to the root), else ``.ssot-cache`` at the root."""
+    if option is not None:
+        return option.absolute()
+    value = (os.environ if environ is None else environ).get(CACHE_DIR_ENV)
+    if value:
+        return Path(value).expanduser().absolute()
+    if config.cache_dir:
+        return config.root / Path(config.cache_dir).expanduser()
+    return config.root / CACHE_DIR

@@ -45,15 +45,33 @@ class WorkspaceFiles:
         included = (self._include_all_python and relpath.endswith((".py", ".pyi"))) or self._include.matches(relpath)
         return included and not self._exclude.matches(relpath)
 
+    def is_excluded_file(self, path: Path) -> bool:
+        """Whether a walk of the root would leave this file out for `exclude`, `include` or a
+        directory always skipped (``.git``, ``node_modules``, the cache, ...); what
+        `force-exclude` applies to files named explicitly."""
+        try:
+            rel = path.resolve().relative_to(self.root)
+        except (ValueError, OSError, RuntimeError):
+            return False  # outside the root: no exclusion applies to it
+        parts = rel.parts
+        for end in range(1, len(parts)):
+            directory = "/".join(parts[:end])
+            if parts[end - 1] in ALWAYS_SKIPPED_DIRS or self._exclude.matches(directory) \
+                    or self._exclude.matches(directory + "/"):
+                return True
+        return not self.is_included(rel.as_posix())
+
     def discover(self, paths: Iterable[Path] | None = None, errors: list[FileError] | None = None) -> list[str]:
         """Absolute paths of the Python files under ``paths`` (default: the root), honouring
-        include/exclude and .gitignore; a file named explicitly is always included."""
+        include/exclude and .gitignore. A file named explicitly is included even when excluded
+        (as in ruff: ``check path/to/file.py`` always answers) unless `force-exclude` is set."""
         found: list[str] = []
         seen_dirs: set[tuple[int, int]] = set()
         for start in paths or [self.root]:
             start = Path(start)
             if start.is_file():
-                found.append(str(start.absolute()))
+                if not (self.config.force_exclude and self.is_excluded_file(start)):
+                    found.append(str(start.absolute()))
             elif start.is_dir():
                 found.extend(self._walk(str(start.resolve()), seen_dirs))
             elif errors is not None:

@@ -209,12 +209,14 @@ class Scan:
         config, result = self.workspace.config, self.result
         index = self._index()
         classifier = Classifier(config, index)
+        analysed = 0
         for path, facts in self.loaded.items():
             if self.requested is not None and Path(path).resolve() not in self.requested:
                 continue
+            analysed += 1
             result.violations.extend(analyze(facts, index, config, classifier, severity_overrides))
         result.violations.sort(key=Violation.sort_key)
-        result.files_analysed = len(self.loaded)
+        result.files_analysed = analysed  # of ``files_total``: the requested files, or all
         result.index = index
         result.facts = self.loaded
 

@@ -147,7 +147,7 @@ def test_pre_commit_hook_definition():
     yaml = pytest.importorskip("yaml")
     hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
     (hook,) = [h for h in hooks if h["id"] == "ssot-lsp"]
-    assert hook["entry"] == "ssot-lsp check"
+    assert hook["entry"] == "ssot-lsp check --force-exclude"
     assert hook["language"] == "python"
     assert hook["types"] == ["python"]
     assert hook["require_serial"] is True
