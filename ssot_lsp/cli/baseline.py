@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from ssot_lsp.cli.common import OpenedWorkspace, config_error, open_for
+from ssot_lsp.cli.common import OpenedWorkspace, config_error, open_for, warn_stale
 from ssot_lsp.cli.options import BaselineOptions, RecordOptions
 from ssot_lsp.config.loader import ConfigError
 from ssot_lsp.core import baseline as core
@@ -126,6 +126,7 @@ def run_baseline(options: RecordOptions) -> int:
     result = opened.scan()
     if opened.nothing_to_do(result, "record"):
         return 0
+    warn_stale(opened.stale(result), workspace.root)
     for error in result.errors:
         print(f"{_show(Path(error.path))}: skipped: {error.message}", file=sys.stderr)
     path = options.output or default_baseline_path(workspace)

@@ -6,11 +6,17 @@ import sys
 from pathlib import Path
 
 from ssot_lsp.cli.baseline import apply_baseline
-from ssot_lsp.cli.common import OpenedWorkspace, config_error, exit_code_for, open_for, relative
+from ssot_lsp.cli.common import (
+    OpenedWorkspace,
+    config_error,
+    exit_code_for,
+    open_for,
+    relative,
+    warn_stale,
+)
 from ssot_lsp.cli.options import CheckOptions
 from ssot_lsp.cli.report import render
 from ssot_lsp.config.loader import ConfigError
-from ssot_lsp.core.project import missing_canonical_modules
 from ssot_lsp.core.text import UndecodableSource, decode_source
 
 
@@ -22,25 +28,24 @@ def run_check(options: CheckOptions) -> int:
     if options.show_settings:
         from ssot_lsp.cli.settings import run_show_settings
 
-        return run_show_settings(opened.workspace, options.format, options.cache_dir)
+        return run_show_settings(opened.workspace, options.format, options.cache_dir, opened.stale())
     if options.stdin_filename:
         return _check_stdin(opened, options, options.stdin_filename)
     workspace = opened.workspace
     result = opened.scan()
     if opened.nothing_to_do(result, "check"):
         return 0
-    modules = set(result.index.known_modules) if result.index else set()
     try:
         violations, baselined = apply_baseline(options.baseline, opened, result.violations, full_scan=not opened.explicit,
                                                errors=result.errors)
     except ConfigError as exc:
         return config_error(exc)
-    for note in [] if opened.profile_missing(result) else missing_canonical_modules(workspace.config, modules):
-        print(f"warning: {note}", file=sys.stderr)
+    stale = opened.stale(result)
+    warn_stale(stale, workspace.root)
     for error in result.errors:
         print(f"{relative(error.path)}: skipped: {error.message}", file=sys.stderr)
     output = render(options.format, violations, result, workspace, statistics=options.statistics,
-                    summary=options.summary, baselined=baselined)
+                    summary=options.summary, baselined=baselined, stale=stale)
     if options.output:
         options.output.write_text(output, encoding="utf-8")
     else:
@@ -71,6 +76,8 @@ def _check_stdin(opened: OpenedWorkspace, options: CheckOptions, filename: str) 
                                                texts={str(path): text})
     except ConfigError as exc:
         return config_error(exc)
+    stale = opened.stale(result)
+    warn_stale(stale, workspace.root)
     sys.stdout.write(render(options.format, violations, result, workspace, statistics=options.statistics,
-                            summary=False, baselined=baselined))
+                            summary=False, baselined=baselined, stale=stale))
     return 0 if options.exit_zero else exit_code_for(violations)

@@ -22,6 +22,7 @@ from ssot_lsp.core.project import (
 )
 from ssot_lsp.core.scan import Progress
 from ssot_lsp.core.severity import SEVERITY_RANK
+from ssot_lsp.core.stale import StaleEntry, configuration_index, stale_entries, workspace_modules
 from ssot_lsp.core.violations import Violation
 from ssot_lsp.core.workspace import ScanResult, Workspace
 
@@ -74,6 +75,16 @@ class OpenedWorkspace:
               f"missing; {advice}", file=sys.stderr)
         return False
 
+    def stale(self, result: ScanResult | None = None) -> list[StaleEntry]:
+        """The configured entries the workspace does not contain (none when the profile applies to
+        nothing: ``nothing_to_do`` says that instead of listing every entry)."""
+        if result is not None and self.profile_missing(result):
+            return []
+        workspace = self.workspace
+        modules = dict(result.index.known_modules) if result is not None and result.index else \
+            workspace_modules(workspace)
+        return stale_entries(workspace.config, configuration_index(modules, workspace.max_bytes))
+
     def profile_missing(self, result: ScanResult) -> bool:
         """The built-in profile applies and none of its modules is in the workspace."""
         config = self.workspace.config
@@ -93,6 +104,17 @@ def open_for(options: RunOptions, anchor: Path | None = None) -> OpenedWorkspace
     workspace = workspace_at(resolution, options.select, options.ignore, force_exclude=options.force_exclude)
     explicit = [p for p in options.paths if p.resolve() != workspace.root]
     return OpenedWorkspace(workspace, explicit, options, resolution)
+
+
+def warn_stale(entries: list[StaleEntry], root: Path) -> None:
+    """The stale configuration, in one warning on stderr."""
+    if not entries:
+        return
+    count = f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}"
+    print(f"ssot-lsp: warning: the configuration has {count} naming what this workspace does not contain; "
+          f"they do nothing (`ssot-lsp check --show-settings` marks them):", file=sys.stderr)
+    for entry in entries:
+        print(f"  {entry.describe(root)}", file=sys.stderr)
 
 
 def config_error(exc: Exception) -> int:

@@ -22,7 +22,7 @@ from pathlib import Path
 from types import FrameType
 from typing import TypeVar
 
-from ssot_lsp.cli.common import OpenedWorkspace, config_error, exit_code_for, open_for, relative
+from ssot_lsp.cli.common import OpenedWorkspace, config_error, exit_code_for, open_for, relative, warn_stale
 from ssot_lsp.cli.options import FixOptions
 from ssot_lsp.config.loader import ConfigError
 from ssot_lsp.core.atomic import write_atomic
@@ -98,6 +98,7 @@ def run_fix(options: FixOptions) -> int:
     result = opened.scan()
     if opened.nothing_to_do(result, "fix"):
         return 0
+    warn_stale(opened.stale(result), opened.workspace.root)
     run = FixRun(opened, options, result)
     remaining = run.fix_passes()
     written = run.write()

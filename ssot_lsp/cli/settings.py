@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import sys
 import textwrap
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,22 +25,36 @@ COMMENT_COLUMN = 56
 WRAP = 100
 
 
-def run_show_settings(workspace: Any, fmt: str, cache_dir: Path | None = None) -> int:
+def run_show_settings(workspace: Any, fmt: str, cache_dir: Path | None = None, stale: Sequence[Any] = ()) -> int:
     if fmt not in ("text", "json"):
         print(f"ssot-lsp: --show-settings prints text or json, not {fmt}", file=sys.stderr)
         return 2
-    sys.stdout.write(show_settings(workspace, fmt, cache_dir))
+    sys.stdout.write(show_settings(workspace, fmt, cache_dir, stale))
     return 0
 
 
-def show_settings(workspace: Any, fmt: str = "json", cache_dir: Path | None = None) -> str:
-    """``cache_dir``: the ``--cache-dir`` option, if given."""
+def show_settings(workspace: Any, fmt: str = "json", cache_dir: Path | None = None, stale: Sequence[Any] = ()) -> str:
+    """``cache_dir``: the ``--cache-dir`` option, if given; ``stale``: the configuration's stale
+    entries (``core.stale.StaleEntry``)."""
     from ssot_lsp.core.cache import cache_directory
 
     where = cache_directory(workspace.config, cache_dir)
     if fmt == "json":
-        return json.dumps(settings_document(workspace, where), indent=2, ensure_ascii=False) + "\n"
-    return settings_text(workspace, where)
+        document = settings_document(workspace, where)
+        document["stale-configuration"] = [entry.to_dict(workspace.root) for entry in stale]
+        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return settings_text(workspace, where) + _stale_text(workspace, stale)
+
+
+def _stale_text(workspace: Any, stale: Sequence[Any]) -> str:
+    if not stale:
+        return ""
+    lines = ["", f"# stale: {len(stale)} entr{'y names' if len(stale) == 1 else 'ies name'} what this workspace "
+                 f"does not contain (they do nothing):"]
+    for entry in stale:
+        lines += [f"#   {chunk}" for chunk in textwrap.wrap(entry.describe(workspace.root), WRAP - 6,
+                                                            subsequent_indent="    ", break_long_words=False)]
+    return "\n".join(lines) + "\n"
 
 
 # -- the configuration as a table in the file's spelling ---------------------------------------------

@@ -222,7 +222,3 @@ def profile_applies(config: Config, modules: set[str]) -> bool:
     """Whether any module the configuration names exists in the workspace."""
     return any(named_modules(group) & modules for group in config.groups)
 
-
-def missing_canonical_modules(config: Config, modules: set[str]) -> list[str]:
-    return [f"canonical module {g.canonical_module} (group {g.name}) is not in the workspace"
-            for g in config.groups if g.canonical_module not in modules]

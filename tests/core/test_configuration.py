@@ -11,7 +11,7 @@ import pytest
 
 from ssot_lsp.config.defaults import DEFAULT_PROFILE
 from ssot_lsp.config.loader import ConfigError, find_config_file, load_config
-from ssot_lsp.core.project import missing_canonical_modules
+from ssot_lsp.core.stale import configuration_index, stale_entries
 
 from .conftest import APP, BASE_FILES
 from .test_profile_independence import pyproject_for, toml_value
@@ -130,7 +130,9 @@ def test_missing_canonical_module_is_a_warning_not_an_error(bare):
     bare.write({"pyproject.toml": '[tool.ssot-lsp]\ngroups = [{ name = "g", canonical = "nowhere.mod:Thing" }]\n',
                 "a.py": "x = 1\n"})
     config = load_config(bare.root)  # does not raise
-    assert missing_canonical_modules(config, {"a"}) == ["canonical module nowhere.mod (group g) is not in the workspace"]
+    index = configuration_index({"a": str(bare.root / "a.py")}, 1 << 20)
+    assert [e.describe() for e in stale_entries(config, index)] == [
+        f"groups[g].canonical: nowhere.mod:Thing: its module does not exist ({bare.root.resolve() / 'pyproject.toml'}: groups[0].canonical)"]
     assert bare.scan().violations == []
 
 

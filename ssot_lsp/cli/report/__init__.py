@@ -5,20 +5,26 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from ssot_lsp.core.stale import StaleEntry
     from ssot_lsp.core.violations import Violation
     from ssot_lsp.core.workspace import ScanResult, Workspace
 
 
 def render(fmt: str, violations: list[Violation], result: ScanResult, workspace: Workspace,
-           statistics: bool = False, summary: bool = True, baselined: int = 0) -> str:
+           statistics: bool = False, summary: bool = True, baselined: int = 0,
+           stale: Sequence[StaleEntry] = ()) -> str:
+    """``stale``: the configuration's stale entries (``core.stale``); text and GitHub output leave
+    them to the warning on stderr."""
     if fmt == "json":
         from ssot_lsp.cli.report.json_format import render_json
 
-        return render_json(violations, result, workspace, statistics)
+        return render_json(violations, result, workspace, statistics, stale)
     if fmt == "sarif":
         from ssot_lsp.cli.report.sarif import render_sarif
 
-        return render_sarif(violations, result, workspace)
+        return render_sarif(violations, result, workspace, stale)
     if fmt == "github":
         from ssot_lsp.cli.report.github import render_github
 

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Sequence
 
 from ssot_lsp import __version__
 from ssot_lsp.cli.report.text import display_path
+from ssot_lsp.core.stale import StaleEntry
 from ssot_lsp.core.violations import Violation
 from ssot_lsp.core.workspace import ScanResult, Workspace
 
 
-def render_json(violations: list[Violation], result: ScanResult, workspace: Workspace, statistics: bool = False) -> str:
+def render_json(violations: list[Violation], result: ScanResult, workspace: Workspace, statistics: bool = False,
+                stale: Sequence[StaleEntry] = ()) -> str:
     items = []
     for v in violations:
         item = v.to_dict()
@@ -26,5 +29,6 @@ def render_json(violations: list[Violation], result: ScanResult, workspace: Work
         "counts": dict(sorted(Counter(v.code for v in violations).items())),
         "violations": [] if statistics else items,
         "errors": [{"path": display_path(e.path), "message": e.message} for e in result.errors],
+        "stale-configuration": [entry.to_dict(workspace.root) for entry in stale],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -21,7 +21,10 @@ from ssot_lsp.core.violations import Violation
 from ssot_lsp.core.workspace import ScanResult, Workspace
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from ssot_lsp.cli.baseline import LineSource
+    from ssot_lsp.core.stale import StaleEntry
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
@@ -84,8 +87,23 @@ def _location(path: str, span: Span, root: Path, artifacts: dict[str, int]) -> d
     return {"physicalLocation": {"artifactLocation": artifact, "region": _region(span)}}
 
 
+def _configuration_notifications(stale: Sequence[StaleEntry], workspace: Workspace) -> list[dict[str, Any]]:
+    """Stale configuration entries as SARIF tool configuration notifications (warnings that do not
+    change the result), located in the configuration file when the entry comes from one."""
+    out = []
+    for entry in stale:
+        item: dict[str, Any] = {"level": "warning", "descriptor": {"id": "stale-configuration"},
+                                "message": {"text": entry.describe(workspace.root)},
+                                "properties": {"key": entry.key, "entry": entry.entry}}
+        if entry.origin is not None and entry.origin.layer == "file":
+            item["locations"] = [{"physicalLocation": {"artifactLocation": _artifact(entry.origin.source,
+                                                                                       workspace.root)}}]
+        out.append(item)
+    return out
+
+
 def build_sarif(violations: list[Violation], result: ScanResult, workspace: Workspace,
-                lines: LineSource | None = None) -> dict[str, Any]:
+                lines: LineSource | None = None, stale: Sequence[StaleEntry] = ()) -> dict[str, Any]:
     from ssot_lsp.cli.baseline import LineSource, fingerprint_of
 
     lines = lines or LineSource()
@@ -128,12 +146,14 @@ def build_sarif(violations: list[Violation], result: ScanResult, workspace: Work
                                          "description": {"text": "The workspace root."}}},
         "artifacts": [{"location": {"uri": uri, **({"uriBaseId": SRCROOT} if not uri.startswith("file:") else {})}}
                       for uri in artifacts],
-        "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
+        "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications,
+                         "toolConfigurationNotifications": _configuration_notifications(stale, workspace)}],
         "columnKind": "unicodeCodePoints",
         "results": results,
     }
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 
-def render_sarif(violations: list[Violation], result: ScanResult, workspace: Workspace) -> str:
-    return json.dumps(build_sarif(violations, result, workspace), indent=2, ensure_ascii=False) + "\n"
+def render_sarif(violations: list[Violation], result: ScanResult, workspace: Workspace,
+                 stale: Sequence[StaleEntry] = ()) -> str:
+    return json.dumps(build_sarif(violations, result, workspace, stale=stale), indent=2, ensure_ascii=False) + "\n"
