@@ -171,7 +171,8 @@ class _Checker:
         return any(self.index.get(star) is None for star in facts.star_imports)
 
     def _method_problem(self, symbol: str, method: str) -> str | None:
-        ref = self.index.resolve_name(*symbol.split(":", 1))
+        module, _, name = symbol.partition(":")
+        ref = self.index.resolve_name(module, name)
         if ref is None or ref.kind != "class" or ref.name is None:
             return UNKNOWN
         if self._defines(ref.module, ref.name, method, set()) is False:
