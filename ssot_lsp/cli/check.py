@@ -16,6 +16,7 @@ from ssot_lsp.cli.common import (
 )
 from ssot_lsp.cli.options import CheckOptions
 from ssot_lsp.cli.report import render
+from ssot_lsp.cli.report.style import wants_colour
 from ssot_lsp.config.loader import ConfigError
 from ssot_lsp.core.text import UndecodableSource, decode_source
 
@@ -45,7 +46,8 @@ def run_check(options: CheckOptions) -> int:
     for error in result.errors:
         print(f"{relative(error.path)}: skipped: {error.message}", file=sys.stderr)
     output = render(options.format, violations, result, workspace, statistics=options.statistics,
-                    summary=options.summary, baselined=baselined, stale=stale)
+                    summary=options.summary, baselined=baselined, stale=stale,
+                    colour=options.output is None and wants_colour(options.color, sys.stdout))
     if options.output:
         options.output.write_text(output, encoding="utf-8")
     else:
@@ -79,5 +81,6 @@ def _check_stdin(opened: OpenedWorkspace, options: CheckOptions, filename: str) 
     stale = opened.stale(result)
     warn_stale(stale, workspace.root)
     sys.stdout.write(render(options.format, violations, result, workspace, statistics=options.statistics,
-                            summary=False, baselined=baselined, stale=stale))
+                            summary=False, baselined=baselined, stale=stale,
+                            colour=wants_colour(options.color, sys.stdout)))
     return 0 if options.exit_zero else exit_code_for(violations)

@@ -9,8 +9,29 @@ from ssot_lsp import __version__
 from ssot_lsp.gc_tuning import tune_garbage_collector
 
 
+DESCRIPTION = """\
+Find and fix single-source-of-truth (SSOT) violations in a Python monorepo that is consolidating
+duplicate implementations: imports and constructions of legacy classes, a second implementation of
+a canonical class, code that bypasses the canonical factory. Each path is checked as part of its
+workspace (the directory of the configuration file, or the one holding the profile's modules)."""
+
+EPILOG = """\
+examples:
+  ssot-lsp check                        the workspace of the current directory
+  ssot-lsp check netra_backend tests    two folders, with what the whole workspace defines
+  ssot-lsp check --format sarif -o ssot.sarif
+  ssot-lsp fix --diff                   the safe fixes as a diff, nothing written
+  ssot-lsp rule SSOT002                 what a rule finds, why, and how to fix it by hand
+  ssot-lsp check --show-settings        the configuration in effect, and where each value came from
+
+Configuration: [tool.ssot-lsp] in pyproject.toml, or ssot-lsp.toml (see docs/configuration.md);
+without one the built-in profile for the netra monorepo layout applies.
+Exit codes: 0 clean, 1 violations of warning severity or above, 2 usage or configuration error."""
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="ssot-lsp", description=__doc__)
+    parser = argparse.ArgumentParser(prog="ssot-lsp", description=DESCRIPTION, epilog=EPILOG,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"ssot-lsp {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -28,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--select", help="comma-separated rule codes to run")
         p.add_argument("--ignore", help="comma-separated rule codes to skip")
 
-    check = sub.add_parser("check", help="list violations")
+    check = sub.add_parser("check", help="list violations (text, JSON, SARIF, GitHub annotations)")
     common(check)
     check.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
     check.add_argument("--output", "-o", help="write the report to a file")
@@ -40,21 +61,23 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--no-baseline", action="store_true", help="report baselined violations too")
     check.add_argument("--update-baseline", action="store_true", help="drop fixed entries from the baseline")
     check.add_argument("--no-summary", action="store_true", help="text format: no audit summary")
+    check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                       help="text format: colour (auto: on a terminal, unless NO_COLOR is set; FORCE_COLOR forces it)")
 
-    fix = sub.add_parser("fix", help="apply verified fixes")
+    fix = sub.add_parser("fix", help="apply verified fixes (safe ones; --unsafe-fixes for the rest)")
     common(fix)
     fix.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes that change behaviour")
     fix.add_argument("--diff", action="store_true", help="print a unified diff, write nothing")
     fix.add_argument("--dry-run", action="store_true", help="report what would be fixed, write nothing")
 
-    baseline = sub.add_parser("baseline", help="record current violations in a baseline file")
+    baseline = sub.add_parser("baseline", help="record today's violations: check then reports only new ones")
     common(baseline)
     baseline.add_argument("--output", "-o", help="baseline file (default: .ssot-baseline.json at the root)")
 
-    rule = sub.add_parser("rule", help="explain a rule")
+    rule = sub.add_parser("rule", help="explain a rule: what it finds, why, how to fix it")
     rule.add_argument("code", nargs="?", help="rule code or name (default: list all)")
 
-    serve = sub.add_parser("serve", help="start the language server")
+    serve = sub.add_parser("serve", help="start the language server (for editors)")
     where = serve.add_mutually_exclusive_group()
     where.add_argument("--stdio", action="store_true", help="stdio transport (default)")
     where.add_argument("--tcp", metavar="HOST:PORT")

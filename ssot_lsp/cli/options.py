@@ -54,13 +54,14 @@ class CheckOptions(RunOptions):
     stdin_filename: str | None = None
     show_settings: bool = False
     summary: bool = True
+    color: str = "auto"  # --color: auto (a terminal, unless NO_COLOR), always, never
     baseline: BaselineOptions = BaselineOptions()
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> CheckOptions:
         return cls(**cls.common(args), format=args.format, output=_path(args.output),
                    statistics=args.statistics, stdin_filename=args.stdin_filename,
-                   show_settings=args.show_settings, summary=not args.no_summary,
+                   show_settings=args.show_settings, summary=not args.no_summary, color=args.color,
                    baseline=BaselineOptions(_path(args.baseline), args.no_baseline, args.update_baseline))
 
 

@@ -35,6 +35,16 @@ class Payload:
         """What to do by hand when the finding has no automatic fix ('' when nothing to add)."""
         return ""
 
+    def expected_fix(self, declared: str, siblings: Sequence[Payload]) -> str | None:
+        """The fix `ssot-lsp fix` is expected to make of this finding — ``"safe"``, ``"unsafe"`` or
+        None — from the rule's ``declared`` safety (``"safe"``, ``"unsafe"``, ``"per-site"``) and the
+        payload's own facts, cheaply (no parse, no libcst). ``siblings``: the payloads of the other
+        findings in the same file. A payload that says what to do by hand has no fix; a per-site rule's
+        payload decides (by default: no fix expected)."""
+        if self.manual_text() or declared == "per-site":
+            return None
+        return declared
+
     def to_wire(self) -> dict[str, Any]:
         serialise = _SERIALISERS.get(type(self)) or _serialiser(type(self))
         return serialise(self)

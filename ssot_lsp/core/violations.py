@@ -37,6 +37,13 @@ class Violation:
 
         return rule_for(self.code).name
 
+    @property
+    def headline(self) -> str:
+        """The finding without the advice: a rule's message reads "<finding>; <what to do>" (see
+        ``Rule.messages``), and reports for people show the finding, leaving what to do to
+        `ssot-lsp rule CODE`, the hover and the docs."""
+        return self.message.split("; ", 1)[0]
+
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.span.line, self.span.col, self.code)
 

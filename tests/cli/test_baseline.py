@@ -78,7 +78,7 @@ def test_occurrence_counts(ssot, small):
     (root / "app" / "user.py").write_text(body + "\n\ndef c():\n    return OldEngine()\n")
     run = ssot("check", "--no-summary", cwd=root)
     assert run.returncode == 1
-    assert run.lines[0].startswith("app/user.py:13:12: SSOT002"), run.stdout  # the extra (last) one is new
+    assert run.lines[0].startswith("app/user.py:13:12: error SSOT002"), run.stdout  # the extra (last) one is new
     assert len(run.lines) == 2
     # removing one of two occurrences shrinks the count
     (root / "app" / "user.py").write_text(body.replace("    return OldEngine()\n", "    return None\n", 1))
@@ -172,7 +172,7 @@ def test_stdin_honours_the_baseline(ssot, small):
     run = ssot("check", "--stdin-filename", "app/user.py", cwd=root,
                input=LEGACY_CALLER + "\n\ndef again():\n    return OldEngine()\n")
     assert run.returncode == 1
-    assert run.stdout.startswith("app/user.py:9:12: SSOT002 ")
+    assert run.stdout.startswith("app/user.py:9:12: error SSOT002 ")
 
 
 # -- the pure logic ---------------------------------------------------------------------------

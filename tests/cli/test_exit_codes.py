@@ -40,7 +40,7 @@ def test_warning_only_exits_1(ssot, small):
     root = small({"app/user.py": "from app.old_engine import OldEngine\n"})
     run = ssot("check", "--no-summary", cwd=root)
     assert run.returncode == 1
-    assert run.lines[0].startswith("app/user.py:1:28: SSOT001 ")
+    assert run.lines[0].startswith("app/user.py:1:28: warning SSOT001 ")
 
 
 @pytest.mark.parametrize("argv", [

@@ -15,7 +15,9 @@ from ssot_lsp.core.rules.docs import render_page
 from ssot_lsp.core.rules.registry import RULES
 from tests.cli.conftest import LEGACY_CALLER
 
-TEXT_LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>SSOT\d{3}) (?P<message>.+)$")
+TEXT_LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<severity>error|warning|info|hint) "
+                       r"(?P<code>SSOT\d{3})(?P<fixable> \[\*\])? (?P<message>.+)$")
+SEVERITY_WORDS = {"error": "error", "warning": "warning", "information": "info", "hint": "hint"}
 GITHUB_LINE = re.compile(
     r"^::(?P<level>error|warning|notice) file=(?P<file>[^,:]+),line=(?P<line>\d+),col=(?P<col>\d+),"
     r"endLine=(?P<end_line>\d+),endColumn=(?P<end_col>\d+),title=(?P<title>SSOT\d{3})::(?P<message>.+)$")
@@ -35,14 +37,82 @@ def test_text_lines_and_audit_summary(ssot, demo, demo_json):
     sites = [m for m in map(TEXT_LINE.match, lines) if m]
     assert len(sites) == len(demo_json["violations"])
     assert all(os.path.isfile(demo / m["path"]) for m in sites)
-    expected = [(v["path"], v["line"], v["column"], v["code"]) for v in demo_json["violations"]]
-    assert [(m["path"], int(m["line"]), int(m["col"]), m["code"]) for m in sites] == expected
+    expected = [(v["path"], v["line"], v["column"], SEVERITY_WORDS[v["severity"]], v["code"])
+                for v in demo_json["violations"]]
+    assert [(m["path"], int(m["line"]), int(m["col"]), m["severity"], m["code"]) for m in sites] == expected
     assert "SSOT audit summary" in lines
     assert any(line.startswith("  [engine] canonical UserExecutionEngine") for line in lines)
-    assert re.fullmatch(r"Found \d+ violations in \d+ files \(\d+ of \d+ files analysed\)\.", lines[-1])
+    assert re.fullmatch(r"Found \d+ violations \(\d+ errors, \d+ warnings, \d+ info\) in \d+ files "
+                        r"\(\d+ of \d+ files analysed\)\.", lines[-2])
     quiet = ssot("check", "--no-summary", cwd=demo)
     assert "SSOT audit summary" not in quiet.stdout
-    assert all(TEXT_LINE.match(line) for line in quiet.lines[:-1])
+    assert all(TEXT_LINE.match(line) for line in quiet.lines[:-2])
+
+
+def test_text_lines_are_the_finding_without_the_advice(ssot, demo, demo_json):
+    sites = [m for m in map(TEXT_LINE.match, ssot("check", "--no-summary", cwd=demo).lines) if m]
+    for site, item in zip(sites, demo_json["violations"]):
+        assert item["message"].startswith(site["message"])
+        assert "; " not in site["message"] and len(site["message"]) <= 160, site["message"]
+    assert sum(len(line) for line in ssot("check", "--no-summary", cwd=demo).lines) < \
+        sum(len(v["path"]) + len(v["message"]) + 20 for v in demo_json["violations"]) * 0.75
+
+
+def test_fixable_sites_are_marked_and_counted(ssot, demo, demo_json):
+    run = ssot("check", "--no-summary", cwd=demo)
+    sites = [m for m in map(TEXT_LINE.match, run.lines) if m]
+    marked = [bool(m["fixable"]) for m in sites]
+    assert marked == [v["expected_fix"] == "safe" for v in demo_json["violations"]]
+    fixes = demo_json["expected-fixes"]
+    assert 0 < fixes["safe"] == sum(marked) and fixes["unsafe"] > 0
+    assert run.lines[-1] == (f"[*] Up to {fixes['safe']} fixable with `ssot-lsp fix` (up to "
+                             f"{fixes['safe'] + fixes['unsafe']} with `--unsafe-fixes`); "
+                             "`ssot-lsp fix --dry-run` says which.")
+    # only rules with a fix are ever marked, and a finding whose payload says what to do by hand never is
+    for item in demo_json["violations"]:
+        if RULES[item["code"]].fix is None or item["data"].get("manual"):
+            assert item["expected_fix"] is None, item
+
+
+def test_no_fixable_line_without_fixable_findings(ssot, small):
+    root = small({"app/user.py": "from app.old_engine import OldEngine\n\n\ndef run():\n    return OldEngine()\n"})
+    run = ssot("check", "--no-summary", cwd=root)
+    assert run.returncode == 1 and run.lines[-1].startswith("Found 2 violations (1 error, 1 warning)")
+
+
+def test_colour_on_a_terminal_only(ssot, demo):
+    import pty
+    import subprocess
+
+    from tests.cli.conftest import base_env, ssot_executable
+
+    plain = ssot("check", "--no-summary", cwd=demo)
+    assert "\x1b[" not in plain.stdout  # piped
+    forced = ssot("check", "--no-summary", cwd=demo, env=base_env(FORCE_COLOR="1"))
+    assert "\x1b[1;31merror\x1b[0m" in forced.stdout
+    assert "\x1b[" not in ssot("check", "--no-summary", cwd=demo, env=base_env(FORCE_COLOR="1", NO_COLOR="1")).stdout
+    assert "\x1b[" in ssot("check", "--no-summary", "--color", "always", cwd=demo).stdout
+    assert "\x1b[" not in ssot("check", "--no-summary", "--color", "never", cwd=demo,
+                               env=base_env(FORCE_COLOR="1")).stdout
+    assert "\x1b[" not in ssot("check", "--format", "json", "--color", "always", cwd=demo).stdout
+    # a real terminal: colour, unless NO_COLOR
+    for env, coloured in ((base_env(), True), (base_env(NO_COLOR="1"), False)):
+        leader, follower = pty.openpty()
+        proc = subprocess.run([ssot_executable(), "check", "--no-summary", "--no-cache"], cwd=demo, stdout=follower,
+                              stderr=subprocess.DEVNULL, env=env, timeout=60, check=False)
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        os.close(leader)
+        assert proc.returncode == 1
+        assert (b"\x1b[" in b"".join(chunks)) is coloured, env.get("NO_COLOR")
 
 
 def test_json_document(demo_json):
@@ -61,9 +131,11 @@ def test_json_document(demo_json):
 def test_statistics(ssot, demo, demo_json):
     run = ssot("check", "--statistics", cwd=demo)
     assert run.returncode == 1
-    rows = [line.split() for line in run.lines[:-1]]
+    rows = [line.replace("[*]", "").split() for line in run.lines[:-2]]
     assert {code: int(n) for n, code, _ in rows} == demo_json["counts"]
     assert all(name == RULES[code].name for _, code, name in rows)
+    marked = {line.split()[1] for line in run.lines[:-2] if "[*]" in line}
+    assert marked == {v["code"] for v in demo_json["violations"] if v["expected_fix"] == "safe"}
     stats = json.loads(ssot("check", "--statistics", "--format", "json", cwd=demo).stdout)
     assert stats["counts"] == demo_json["counts"] and stats["violations"] == []
 

@@ -121,8 +121,8 @@ def test_stdin_filename(ssot, small):
     run = ssot("check", "--stdin-filename", "app/user.py", cwd=root, input=LEGACY_CALLER)
     assert run.returncode == 1, run.stderr
     assert run.stdout.splitlines()[:2] == [
-        "app/user.py:1:28: SSOT001 import of OldEngine from legacy module app.old_engine; use Engine from app.engine",
-        "app/user.py:5:12: SSOT002 construction of legacy OldEngine; use Engine from app.engine",
+        "app/user.py:1:28: warning SSOT001 import of OldEngine from legacy module app.old_engine",
+        "app/user.py:5:12: error SSOT002 construction of legacy OldEngine",
     ]
     # the disk copy is clean: stdin, not the file, was checked
     assert ssot("check", "app/user.py", cwd=root).returncode == 0
@@ -133,7 +133,7 @@ def test_stdin_filename(ssot, small):
     assert ssot("check", "--stdin-filename", "app/user.py", "--exit-zero", cwd=root, input=LEGACY_CALLER).returncode == 0
     # a file that does not exist yet (an unsaved buffer)
     run = ssot("check", "--stdin-filename", "app/new_module.py", "--no-summary", cwd=root, input=IMPORT)
-    assert run.returncode == 1 and run.stdout.startswith("app/new_module.py:1:28: SSOT001")
+    assert run.returncode == 1 and run.stdout.startswith("app/new_module.py:1:28: warning SSOT001")
 
 
 def test_stdin_undecodable_and_cookie(ssot, small):
@@ -142,4 +142,4 @@ def test_stdin_undecodable_and_cookie(ssot, small):
     assert run.returncode == 0 and "skipped: cannot decode" in run.stderr
     latin = "# coding: latin-1\n# é\n".encode("latin-1") + IMPORT.encode()
     run = ssot("check", "--stdin-filename", "app/x.py", "--no-summary", cwd=root, input=latin)
-    assert run.returncode == 1 and run.stdout.startswith("app/x.py:3:28: SSOT001")
+    assert run.returncode == 1 and run.stdout.startswith("app/x.py:3:28: warning SSOT001")

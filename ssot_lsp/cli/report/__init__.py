@@ -14,9 +14,9 @@ if TYPE_CHECKING:
 
 def render(fmt: str, violations: list[Violation], result: ScanResult, workspace: Workspace,
            statistics: bool = False, summary: bool = True, baselined: int = 0,
-           stale: Sequence[StaleEntry] = ()) -> str:
+           stale: Sequence[StaleEntry] = (), colour: bool = False) -> str:
     """``stale``: the configuration's stale entries (``core.stale``); text and GitHub output leave
-    them to the warning on stderr."""
+    them to the warning on stderr. ``colour``: text for a terminal."""
     if fmt == "json":
         from ssot_lsp.cli.report.json_format import render_json
 
@@ -29,6 +29,7 @@ def render(fmt: str, violations: list[Violation], result: ScanResult, workspace:
         from ssot_lsp.cli.report.github import render_github
 
         return render_github(violations, workspace)
+    from ssot_lsp.cli.report.style import Style
     from ssot_lsp.cli.report.text import render_text
 
-    return render_text(violations, result, workspace, statistics, summary, baselined)
+    return render_text(violations, result, workspace, statistics, summary, baselined, Style(colour))

@@ -1,10 +1,14 @@
-"""Text report: one line per site, then the audit summary per group (the seed's audit table)."""
+"""Text report for people: one short line per site, the audit summary per group (the seed's audit
+table), the totals by severity and what `ssot-lsp fix` is expected to fix."""
 
 from __future__ import annotations
 
 import os
 from collections import Counter, defaultdict
 
+from ssot_lsp.cli.report.style import SEVERITY_WORDS, Style
+from ssot_lsp.core import fixable
+from ssot_lsp.core.fixable import SAFE, expected_fixes
 from ssot_lsp.core.rules.registry import ALL, RULES
 from ssot_lsp.core.rules.rule import Rule
 from ssot_lsp.core.violations import Violation
@@ -23,23 +27,51 @@ def display_path(path: str) -> str:
 
 
 def render_text(violations: list[Violation], result: ScanResult, workspace: Workspace, statistics: bool,
-                summary: bool, baselined: int = 0) -> str:
+                summary: bool, baselined: int = 0, style: Style | None = None) -> str:
+    """One short line per site — ``path:line:col: severity CODE [*] finding`` (``[*]``: `ssot-lsp fix`
+    is expected to fix it) — or counts per rule, then the audit summary and the totals."""
+    style = style or Style()
+    expected = expected_fixes(violations)
     lines = []
     if statistics:
         counts = Counter(v.code for v in violations)
+        safe = Counter(v.code for v, fix in zip(violations, expected) if fix == SAFE)
         for code, count in sorted(counts.items()):
-            lines.append(f"{count:6d}  {code}  {RULES[code].name}")
+            mark = style.fixable("[*]") if safe[code] else "   "
+            lines.append(f"{count:6d}  {style.code(code)}  {mark} {RULES[code].name}")
     else:
-        for v in violations:
-            lines.append(f"{display_path(v.path)}:{v.span.line + 1}:{v.span.col + 1}: {v.code} {v.message}")
+        lines.extend(site_line(v, fix, style) for v, fix in zip(violations, expected))
     if summary and not statistics:
         lines.extend(audit_summary(violations, workspace))
+    lines.append(_totals(violations, result, baselined))
+    fixes = fixable.count(expected)
+    if fixes.safe or fixes.unsafe:
+        lines.append(style.fixable("[*]") + f" Up to {fixes.safe} fixable with `ssot-lsp fix` "
+                     f"(up to {fixes.safe + fixes.unsafe} with `--unsafe-fixes`); `ssot-lsp fix --dry-run` says which.")
+    return "\n".join(lines) + "\n"
+
+
+def site_line(v: Violation, fix: str | None, style: Style) -> str:
+    mark = " " + style.fixable("[*]") if fix == SAFE else ""
+    return (f"{style.path(display_path(v.path))}:{v.span.line + 1}:{v.span.col + 1}: "
+            f"{style.severity(v.severity)} {style.code(v.code)}{mark} {v.headline}")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 or word == "info" else f"{n} {word}s"
+
+
+def _totals(violations: list[Violation], result: ScanResult, baselined: int) -> str:
+    by_severity = Counter(v.severity for v in violations)
+    severities = ", ".join(_plural(by_severity[s], SEVERITY_WORDS[s]) for s in SEVERITY_WORDS if by_severity[s])
+    files = len({v.path for v in violations})
     tail = f"Found {len(violations)} violation{'s' if len(violations) != 1 else ''}"
-    tail += f" in {len({v.path for v in violations})} files ({result.files_analysed} of {result.files_total} files analysed)"
+    tail += f" ({severities})" if severities else ""
+    tail += (f" in {files} file{'s' if files != 1 else ''} ({result.files_analysed} of {result.files_total} "
+             f"files analysed)")
     if baselined:
         tail += f"; {baselined} baselined"
-    lines.append(tail + ".")
-    return "\n".join(lines) + "\n"
+    return tail + "."
 
 
 def _buckets(style: str) -> dict[str, list[Rule]]:

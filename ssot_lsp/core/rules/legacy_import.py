@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -11,6 +12,7 @@ from ssot_lsp.core.facts import ImportFact
 from ssot_lsp.core.index import Ref
 from ssot_lsp.core.payload import Payload
 from ssot_lsp.core.rules.context import RuleContext, canonical_hint
+from ssot_lsp.core.rules.legacy_construction import ConstructionPayload
 from ssot_lsp.core.rules.example_workspace import CANONICAL_ENGINE_MODULE, FACTORY_MODULE, LEGACY_ENGINE_MODULE
 from ssot_lsp.core.rules.rule import Bucket, Example, FixSpec, Rule, Safety
 
@@ -28,6 +30,18 @@ class ImportPayload(Payload):
     bound: str | None
     level: int
     type_checking: bool
+
+    def expected_fix(self, declared: str, siblings: Sequence[Payload]) -> str | None:
+        """Star imports and ``import a.b`` without an alias have no fix; the rewrite is unsafe when it
+        also rewrites constructions through the binding (none if one of them cannot be rewritten), and
+        safe otherwise — unless ``fix`` finds a use it cannot rewrite (see docs/configuration.md)."""
+        if not self.bound or (self.name is None and self.asname is None and "." in self.module):
+            return None
+        through = [p for p in siblings if isinstance(p, ConstructionPayload)
+                   and p.callee.partition(".")[0] == self.bound]
+        if any(not p.fixable for p in through):
+            return None
+        return "unsafe" if through else "safe"
 
 
 def check(ctx: RuleContext) -> None:

@@ -81,7 +81,9 @@ class Rule:
     finds: str  # docs: what it finds and what it does not (markdown)
     config_keys: str  # docs: the configuration keys that influence it (markdown)
     check: Callable[[RuleContext], None] | None
-    messages: Mapping[str, str] = field(default_factory=dict)  # str.format templates, by situation
+    # str.format templates, by situation: "<finding>; <what to do>" — reports for people show the
+    # finding alone (``Violation.headline``), so it must make sense without the advice
+    messages: Mapping[str, str] = field(default_factory=dict)
     valid: tuple[Example, ...] = ()
     invalid: tuple[Example, ...] = ()
     fix: FixSpec | None = None
