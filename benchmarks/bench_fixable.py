@@ -23,11 +23,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from ssot_lsp.cli.common import OpenedWorkspace, open_for  # noqa: E402
-from ssot_lsp.cli.fix import FixRun  # noqa: E402
-from ssot_lsp.cli.options import FixOptions  # noqa: E402
-from ssot_lsp.core.fixable import expected_fixes  # noqa: E402
-from ssot_lsp.core.violations import Violation  # noqa: E402
+from ssot_lsp.cli.common import OpenedWorkspace, open_for
+from ssot_lsp.cli.fix import FixRun
+from ssot_lsp.cli.options import FixOptions
+from ssot_lsp.core.fixable import expected_fixes
+from ssot_lsp.core.violations import Violation
 
 Key = tuple[str, str, str]  # (path, code, symbol)
 
@@ -52,7 +52,7 @@ def measure(root: Path) -> None:
     expected = expected_fixes(result.violations)
     predicted = Counter(e or "none" for e in expected)
     started = time.perf_counter()
-    before, after_safe = resolved_by_fix(opened, unsafe=False)
+    _, after_safe = resolved_by_fix(opened, unsafe=False)
     _, after_unsafe = resolved_by_fix(opened, unsafe=True)
     elapsed = time.perf_counter() - started
     # what each finding became: resolved by the safe run, by the unsafe run only, or left

@@ -8,7 +8,6 @@ import sys
 from ssot_lsp import __version__
 from ssot_lsp.gc_tuning import tune_garbage_collector
 
-
 DESCRIPTION = """\
 Find and fix single-source-of-truth (SSOT) violations in a Python monorepo that is consolidating
 duplicate implementations: imports and constructions of legacy classes, a second implementation of

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pty
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -66,6 +67,33 @@ def run_ssot(*args: str, cwd: Path, input: str | bytes | None = None, env: dict 
     proc = subprocess.run([ssot_executable(), *args], check=False, cwd=cwd, input=data, capture_output=True,
                           env=env or base_env(), timeout=timeout, stdin=None if data is not None else subprocess.DEVNULL)
     return Run(proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace"))
+
+
+def run_on_terminal(*args: str, cwd: Path, env: dict[str, str], stream: str) -> tuple[int, bytes, bytes]:
+    """Run ssot-lsp with ``stream`` ("stdout" or "stderr") on a pseudo-terminal: (returncode, what the
+    terminal received, the other stream piped)."""
+    leader, follower = pty.openpty()
+    piped = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, stream: follower}
+    try:
+        proc = subprocess.run([ssot_executable(), *args], check=False, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                              timeout=60, **piped)
+        os.close(follower)
+        follower = -1
+        chunks = []
+        while True:
+            try:
+                data = os.read(leader, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            chunks.append(data)
+    finally:
+        if follower != -1:
+            os.close(follower)
+        os.close(leader)
+    other = proc.stderr if stream == "stdout" else proc.stdout
+    return proc.returncode, b"".join(chunks), other or b""
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import pytest
 
 from ssot_lsp import __version__
 from ssot_lsp.core.cache import FACTS_FORMAT
-from tests.cli.conftest import REPO, base_env
+from tests.cli.conftest import base_env
 
 SYNC_RUNNER = "netra_backend/app/services/sync_runner.py"
 BACKUP = "backups/2025-09-12/" + SYNC_RUNNER

@@ -81,10 +81,7 @@ def test_no_fixable_line_without_fixable_findings(ssot, small):
 
 
 def test_colour_on_a_terminal_only(ssot, demo):
-    import pty
-    import subprocess
-
-    from tests.cli.conftest import base_env, ssot_executable
+    from tests.cli.conftest import base_env, run_on_terminal
 
     plain = ssot("check", "--no-summary", cwd=demo)
     assert "\x1b[" not in plain.stdout  # piped
@@ -97,22 +94,10 @@ def test_colour_on_a_terminal_only(ssot, demo):
     assert "\x1b[" not in ssot("check", "--format", "json", "--color", "always", cwd=demo).stdout
     # a real terminal: colour, unless NO_COLOR
     for env, coloured in ((base_env(), True), (base_env(NO_COLOR="1"), False)):
-        leader, follower = pty.openpty()
-        proc = subprocess.run([ssot_executable(), "check", "--no-summary", "--no-cache"], cwd=demo, stdout=follower,
-                              stderr=subprocess.DEVNULL, env=env, timeout=60, check=False)
-        os.close(follower)
-        chunks = []
-        while True:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-        os.close(leader)
-        assert proc.returncode == 1
-        assert (b"\x1b[" in b"".join(chunks)) is coloured, env.get("NO_COLOR")
+        returncode, terminal, _ = run_on_terminal("check", "--no-summary", "--no-cache", cwd=demo, env=env,
+                                                  stream="stdout")
+        assert returncode == 1
+        assert (b"\x1b[" in terminal) is coloured, env.get("NO_COLOR")
 
 
 def test_json_document(demo_json):

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import pty
-import subprocess
 import time
 
 import pytest
@@ -16,7 +13,7 @@ from tests.cli.conftest import (
     REPO,
     SMALL_CONFIG,
     base_env,
-    ssot_executable,
+    run_on_terminal,
 )
 
 
@@ -118,29 +115,11 @@ def test_no_progress_when_stderr_is_not_a_terminal(ssot, small):
 def test_progress_when_stderr_is_a_terminal(small):
     root = small({"app/user.py": LEGACY_CALLER})
     env = {k: v for k, v in base_env().items() if k != "CI"}
-    master, slave = pty.openpty()
-    try:
-        proc = subprocess.run([ssot_executable(), "check", "--no-cache"], check=False, cwd=root, env=env, stdout=subprocess.PIPE,
-                              stderr=slave, stdin=subprocess.DEVNULL, timeout=60)
-        os.close(slave)
-        slave = -1
-        chunks = []
-        while True:
-            try:
-                data = os.read(master, 65536)
-            except OSError:
-                break
-            if not data:
-                break
-            chunks.append(data)
-    finally:
-        if slave != -1:
-            os.close(slave)
-        os.close(master)
-    err = b"".join(chunks).decode()
-    assert proc.returncode == 1
+    returncode, terminal, stdout = run_on_terminal("check", "--no-cache", cwd=root, env=env, stream="stderr")
+    err = terminal.decode()
+    assert returncode == 1
     assert "files" in err and "[" in err, err
-    assert b"files" not in proc.stdout.split(b"SSOT audit summary")[0].splitlines()[-1]
+    assert b"files" not in stdout.split(b"SSOT audit summary")[0].splitlines()[-1]
 
 
 def test_pre_commit_hook_definition():

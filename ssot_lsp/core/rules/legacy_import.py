@@ -12,8 +12,8 @@ from ssot_lsp.core.facts import ImportFact
 from ssot_lsp.core.index import Ref
 from ssot_lsp.core.payload import Payload
 from ssot_lsp.core.rules.context import RuleContext, canonical_hint
-from ssot_lsp.core.rules.legacy_construction import ConstructionPayload
 from ssot_lsp.core.rules.example_workspace import CANONICAL_ENGINE_MODULE, FACTORY_MODULE, LEGACY_ENGINE_MODULE
+from ssot_lsp.core.rules.legacy_construction import ConstructionPayload
 from ssot_lsp.core.rules.rule import Bucket, Example, FixSpec, Rule, Safety
 
 
