@@ -56,7 +56,7 @@ class Scan:
     result: ScanResult = field(default_factory=ScanResult)
     modules: dict[str, str] = field(default_factory=dict)  # module -> the path that defines it
     module_of: dict[str, tuple[str, bool]] = field(default_factory=dict)  # path -> (module, is_package)
-    requested: set[Path] | None = None  # explicit paths: only their findings are reported
+    requested: set[str] | None = None  # explicit paths (as the walk names them): only their findings are reported
     loaded: dict[str, FileFacts] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)  # path -> its import lines (``import_lines``)
     # imports whose resolution stopped outside the analysed files (see ``discovered_needles``)
@@ -84,10 +84,10 @@ class Scan:
             self.module_of[path] = (module, is_package)
             self.modules.setdefault(module, path)
         if paths:
-            self.requested = {Path(p).resolve() for p in workspace.discover_files(paths, result.errors)}
+            self.requested = requested_files(workspace.discover_files(paths, result.errors), paths)
             for requested in self.requested:
-                if str(requested) not in self.module_of:
-                    self.module_of[str(requested)] = names.of(requested)
+                if requested not in self.module_of:
+                    self.module_of[requested] = names.of(Path(requested))
         result.files_total = len(self.module_of) if self.requested is None else len(self.requested)
 
     def _first_needles(self) -> set[str] | None:
@@ -211,7 +211,7 @@ class Scan:
         classifier = Classifier(config, index)
         analysed = 0
         for path, facts in self.loaded.items():
-            if self.requested is not None and Path(path).resolve() not in self.requested:
+            if self.requested is not None and path not in self.requested:
                 continue
             analysed += 1
             result.violations.extend(analyze(facts, index, config, classifier, severity_overrides))
@@ -219,6 +219,15 @@ class Scan:
         result.files_analysed = analysed  # of ``files_total``: the requested files, or all
         result.index = index
         result.facts = self.loaded
+
+
+def requested_files(found: list[str], paths: Iterable[Path]) -> set[str]:
+    """The files of the explicit ``paths`` as the workspace walk names them: a directory's files are
+    walked from its resolved path, as the root's are; a file named on the command line is resolved
+    (``./a/../b.py``, a link) — string comparisons, where resolving every file cost a system call
+    per path component."""
+    named = {str(Path(p).absolute()) for p in paths}
+    return {os.path.realpath(p) if p in named else p for p in found}
 
 
 def scan(workspace: Workspace, paths: Iterable[Path] | None = None, jobs: int | None = None,
