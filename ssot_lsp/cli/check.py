@@ -29,7 +29,8 @@ def run_check(options: CheckOptions) -> int:
     if options.show_settings:
         from ssot_lsp.cli.settings import run_show_settings
 
-        return run_show_settings(opened.workspace, options.format, options.cache_dir, opened.stale())
+        return run_show_settings(opened.workspace, options.format, options.cache_dir, opened.stale(),
+                                 opened.resolution.describe())
     if options.stdin_filename:
         return _check_stdin(opened, options, options.stdin_filename)
     workspace = opened.workspace

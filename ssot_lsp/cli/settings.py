@@ -25,25 +25,28 @@ COMMENT_COLUMN = 56
 WRAP = 100
 
 
-def run_show_settings(workspace: Any, fmt: str, cache_dir: Path | None = None, stale: Sequence[Any] = ()) -> int:
+def run_show_settings(workspace: Any, fmt: str, cache_dir: Path | None = None, stale: Sequence[Any] = (),
+                      root_reason: str = "") -> int:
     if fmt not in ("text", "json"):
         print(f"ssot-lsp: --show-settings prints text or json, not {fmt}", file=sys.stderr)
         return 2
-    sys.stdout.write(show_settings(workspace, fmt, cache_dir, stale))
+    sys.stdout.write(show_settings(workspace, fmt, cache_dir, stale, root_reason))
     return 0
 
 
-def show_settings(workspace: Any, fmt: str = "json", cache_dir: Path | None = None, stale: Sequence[Any] = ()) -> str:
+def show_settings(workspace: Any, fmt: str = "json", cache_dir: Path | None = None, stale: Sequence[Any] = (),
+                  root_reason: str = "") -> str:
     """``cache_dir``: the ``--cache-dir`` option, if given; ``stale``: the configuration's stale
-    entries (``core.stale.StaleEntry``)."""
+    entries (``core.stale.StaleEntry``); ``root_reason``: why the root is the root."""
     from ssot_lsp.core.cache import cache_directory
 
     where = cache_directory(workspace.config, cache_dir)
     if fmt == "json":
         document = settings_document(workspace, where)
+        document["root-reason"] = root_reason
         document["stale-configuration"] = [entry.to_dict(workspace.root) for entry in stale]
         return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-    return settings_text(workspace, where) + _stale_text(workspace, stale)
+    return settings_text(workspace, where, root_reason) + _stale_text(workspace, stale)
 
 
 def _stale_text(workspace: Any, stale: Sequence[Any]) -> str:
@@ -252,7 +255,7 @@ class _Writer:
         self.line(f"{key} = {_toml(value)}", self.describe(origins))
 
 
-def settings_text(workspace: Any, cache_dir: Path) -> str:
+def settings_text(workspace: Any, cache_dir: Path, root_reason: str = "") -> str:
     from ssot_lsp.cli.baseline import default_baseline_path
     from ssot_lsp.core.severity import rule_enabled
 
@@ -265,6 +268,7 @@ def settings_text(workspace: Any, cache_dir: Path) -> str:
     header = [
         "ssot-lsp settings: the merged configuration; after each value, where it came from.",
         f"root:          {workspace.root}",
+        *([f"               ({root_reason})"] if root_reason else []),
         f"configuration: {where}",
         f"source roots:  {', '.join(str(r) for r in workspace.source_roots)}",
         f"baseline:      {baseline} ({'exists' if baseline.is_file() else 'not there'})",

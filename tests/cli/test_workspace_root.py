@@ -199,3 +199,11 @@ def test_baseline_and_fix_of_a_folder_use_the_root(ssot, demo):
     assert run.returncode in (0, 1), run.stderr
     changed = {p.relative_to(demo).as_posix() for p, text in before.items() if p.read_text() != text}
     assert changed and all(p.startswith("netra_backend/app/services/") for p in changed)
+
+
+def test_show_settings_says_which_root_and_why(ssot, demo):
+    text = ssot("check", "--show-settings", "netra_backend/app", cwd=demo).stdout
+    assert f"# root:          {demo.resolve()}\n#                (the directory that holds the built-in profile's modules)" in text
+    (demo / "pyproject.toml").write_text('[tool.ssot-lsp]\nprofile = "netra"\n')
+    document = json.loads(ssot("check", "--show-settings", "--format", "json", "tests", cwd=demo).stdout)
+    assert document["root"] == str(demo.resolve()) and document["root-reason"] == "the directory of pyproject.toml"
