@@ -22,7 +22,13 @@ from ssot_lsp.core.project import (
 )
 from ssot_lsp.core.scan import Progress
 from ssot_lsp.core.severity import SEVERITY_RANK
-from ssot_lsp.core.stale import StaleEntry, configuration_index, stale_entries, workspace_modules
+from ssot_lsp.core.stale import (
+    StaleEntry,
+    configuration_index,
+    stale_entries,
+    stale_summary,
+    workspace_modules,
+)
 from ssot_lsp.core.violations import Violation
 from ssot_lsp.core.workspace import ScanResult, Workspace
 
@@ -110,9 +116,7 @@ def warn_stale(entries: list[StaleEntry], root: Path) -> None:
     """The stale configuration, in one warning on stderr."""
     if not entries:
         return
-    count = f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}"
-    print(f"ssot-lsp: warning: the configuration has {count} naming what this workspace does not contain; "
-          f"they do nothing (`ssot-lsp check --show-settings` marks them):", file=sys.stderr)
+    print(f"ssot-lsp: warning: {stale_summary(entries)}:", file=sys.stderr)
     for entry in entries:
         print(f"  {entry.describe(root)}", file=sys.stderr)
 

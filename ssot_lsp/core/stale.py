@@ -55,6 +55,13 @@ class StaleEntry:
         return out
 
 
+def stale_summary(entries: list[StaleEntry]) -> str:
+    """The one-line warning the CLI prints and the server shows (the entries follow it)."""
+    count = f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}"
+    return (f"the configuration has {count} naming what this workspace does not contain; they do nothing "
+            f"(`ssot-lsp check --show-settings` marks them)")
+
+
 def workspace_modules(workspace: Workspace) -> dict[str, str]:
     """Every module of the workspace and its file (the file walk only: nothing is read)."""
     modules: dict[str, str] = {}
