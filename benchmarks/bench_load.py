@@ -22,7 +22,10 @@ Figures printed:
   the pipe). The round-trip latency during the unpaced flood is printed too, for reference; it
   includes queueing behind thousands of notifications, not only blocking.
 
-Usage: python benchmarks/bench_load.py [--changes 10000] [--seed 759] [--json]
+Usage: python benchmarks/bench_load.py [--changes 10000] [--seed 759] [--json] [--tracemalloc FILE]
+
+``--tracemalloc FILE`` plugs the memory tracer of ``benchmarks/lsp_tracers.py`` into the server and
+asks it (SIGUSR1) for the allocations grown between the end of the warm-up and the end of the load.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
+import signal
 import statistics
 import sys
 import time
@@ -162,7 +167,11 @@ async def main_async(args) -> dict:
     docs = pick_documents(DEMO, 20)
     probe_doc = next(p for p in sorted(DEMO.rglob("__init__.py")) if ".ssot-cache" not in p.parts)
     figures: dict = {"changes": args.changes, "documents": len(docs)}
-    async with lsp_session(DEMO, {"ssotLsp": {"debounceMs": 50}}) as client:
+    env = {}
+    if args.tracemalloc:
+        env = {"SSOT_LSP_TRACER": f"{REPO / 'benchmarks' / 'lsp_tracers.py'}:MemoryTracer",
+               "SSOT_LSP_TRACEMALLOC": str(Path(args.tracemalloc).resolve())}
+    async with lsp_session(DEMO, {"ssotLsp": {"debounceMs": 50}}, env=env) as client:
         pid = server_pid(client)
         figures["rss_start_kb"] = rss_kb(pid)
         # warm-up: open everything, index, 1,000 changes
@@ -174,6 +183,8 @@ async def main_async(args) -> dict:
         figures["rss_peak_warmup_kb"] = await sampler.stop()
         figures["rss_after_warmup_kb"] = rss_kb(pid)
         figures["docs_after_warmup"] = text_size(docs)
+        if args.tracemalloc:
+            os.kill(pid, signal.SIGUSR1)  # the memory tracer's baseline
 
         # 1) the unpaced flood, probed
         sampler.start()
@@ -214,6 +225,8 @@ async def main_async(args) -> dict:
         figures["rss_peak_paced_kb"] = await sampler.stop()
         figures["rss_end_kb"] = rss_kb(pid)
         figures["docs_end"] = text_size(docs)
+        if args.tracemalloc:
+            os.kill(pid, signal.SIGUSR1)  # what grew since the baseline
         figures["vm_hwm_kb"] = hwm_kb(pid)
         figures["rss_growth_pct"] = round(100.0 * (figures["rss_end_kb"] - figures["rss_after_warmup_kb"])
                                           / figures["rss_after_warmup_kb"], 2)
@@ -238,6 +251,7 @@ def main(argv=None) -> int:
     parser.add_argument("--changes", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=759)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--tracemalloc", metavar="FILE", help="write the allocations grown during the load to FILE")
     args = parser.parse_args(argv)
     figures = asyncio.run(main_async(args))
     if args.json:

@@ -1,7 +1,7 @@
 """Workspace indexing of the language server against a cold `ssot-lsp check`, on the benchmark corpus.
 
-Starts `ssot-lsp serve` over stdio the way an editor does (``<python> -I -m ssot_lsp serve``, working
-directory outside the workspace), initializes it with the corpus as the only workspace folder,
+Starts `ssot-lsp serve` over stdio the way an editor does (``<python> -I``, working directory outside
+the workspace; this checkout's code, not the installed package), initializes it with the corpus as the only workspace folder,
 and times ``initialized`` -> the ``$/progress`` end of ``SSOT: indexing workspace``. Then reads the
 server's resident memory (``VmRSS``, and the peak ``VmHWM``, from ``/proc/PID/status``). In the same
 run it times ``ssot-lsp check --no-cache --exit-zero DIR`` (the CLI, cold). The server's facts cache
@@ -107,7 +107,10 @@ async def server_index(corpus: Path, jobs: int | None) -> tuple[float, dict[str,
     def on_publish(ls, params):
         pass
 
-    await client.start_io(sys.executable, "-I", "-m", "ssot_lsp", "serve", env=env, cwd=tempfile.gettempdir())
+    # isolated like an editor's launch, but this checkout's code (`-I -m ssot_lsp` imports the installed one)
+    bootstrap = (f"import sys; sys.path.insert(0, {str(REPO)!r}); from ssot_lsp.cli.main import main; "
+                 "sys.exit(main(['serve']))")
+    await client.start_io(sys.executable, "-I", "-c", bootstrap, env=env, cwd=tempfile.gettempdir())
     pid = client._server.pid  # the server process pygls started
     folder = from_fs_path(str(corpus))
     await client.initialize_async(types.InitializeParams(

@@ -1,12 +1,22 @@
-"""`ssot-lsp serve`: start the language server on stdio (default), TCP or WebSocket."""
+"""`ssot-lsp serve`: start the language server on stdio (default), TCP or WebSocket.
+
+The environment is read here, once, when the server starts (``SSOT_LSP_JOBS``,
+``SSOT_LSP_POLL_SECONDS``, ``SSOT_LSP_FIRST_INDEX_WAIT``, ``SSOT_LSP_TRACER``: docs/protocol.md),
+and handed to the server as typed ``ServerOptions``; nothing in ``ssot_lsp.lsp`` reads it.
+"""
 
 from __future__ import annotations
 
 import argparse
 import logging
+import multiprocessing
 import os
 import socket
 import sys
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:
+    from ssot_lsp.lsp.options import ServerOptions
 
 
 class ServeError(Exception):
@@ -63,24 +73,50 @@ def _configure_logging(log_file: str | None) -> None:
     logging.getLogger("pygls").setLevel(logging.WARNING)
 
 
+def _options() -> ServerOptions:
+    from ssot_lsp.lsp.options import OptionError, options_from_environment
+    from ssot_lsp.lsp.tracing import NO_TRACER, TracerError, load_tracer
+
+    try:
+        spec = os.environ.get("SSOT_LSP_TRACER", "").strip()
+        return options_from_environment(os.environ, load_tracer(spec) if spec else NO_TRACER)
+    except (OptionError, TracerError) as exc:
+        raise ServeError(str(exc)) from None
+
+
+def _configure_worker_processes() -> None:
+    """The scan runs in an executor thread of a process with other threads (the event loop, the
+    stdin reader); forking such a process is unsafe (locks held by other threads stay locked in
+    the child; Python 3.12 warns about it). ``Workspace.scan`` creates its ``ProcessPoolExecutor``
+    with the default context, so make that default "forkserver" for the server process: workers
+    fork from a clean single-threaded server that has the core preloaded."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return  # Windows: "spawn" is the default (and only) method anyway
+    if multiprocessing.get_start_method(allow_none=True) not in (None, "fork"):
+        return
+    multiprocessing.set_start_method("forkserver", force=True)
+    multiprocessing.set_forkserver_preload(["ssot_lsp.core.workspace"])
+
+
 def run_serve(args: argparse.Namespace) -> int:
     try:
-        return _serve(args)
+        _serve(args)
     except ServeError as exc:
         print(f"ssot-lsp serve: {exc}", file=sys.stderr)
         return 2
 
 
-def _serve(args: argparse.Namespace) -> int:
+def _serve(args: argparse.Namespace) -> NoReturn:
     tcp, ws = getattr(args, "tcp", None), getattr(args, "ws", None)
     address = _address("--tcp", tcp) if tcp is not None else _address("--ws", ws) if ws is not None else None
     if ws is not None:
         _require_websockets()
     _configure_logging(getattr(args, "log_file", None))
-    from ssot_lsp.lsp.server import create_server
+    options = _options()
+    from ssot_lsp.lsp.handlers import create_server
 
-    server = create_server()
-    _memory_diagnostics()
+    _configure_worker_processes()
+    server = create_server(options)
     try:
         if address is None:
             server.start_io()
@@ -106,34 +142,3 @@ def _serve(args: argparse.Namespace) -> int:
     # Do not wait for background scans or the stdin reader thread: the client is gone.
     os._exit(0)
 
-
-def _memory_diagnostics() -> None:
-    """With SSOT_LSP_TRACEMALLOC=FILE, SIGUSR1 appends the allocations grown since the first
-    signal to FILE (for the load benchmark's memory investigation; off by default)."""
-    target = os.environ.get("SSOT_LSP_TRACEMALLOC")
-    if not target:
-        return
-    import signal
-    import tracemalloc
-
-    tracemalloc.start(8)
-    state: dict[str, tracemalloc.Snapshot] = {}
-
-    def dump(*_: object) -> None:
-        import linecache
-
-        snapshot = tracemalloc.take_snapshot().filter_traces([
-            tracemalloc.Filter(False, tracemalloc.__file__), tracemalloc.Filter(False, linecache.__file__),
-            tracemalloc.Filter(False, __file__)])
-        with open(target, "a", encoding="utf-8") as handle:
-            if "first" not in state:
-                state["first"] = snapshot
-                handle.write("baseline taken\n")
-                return
-            for stat in snapshot.compare_to(state["first"], "traceback")[:8]:
-                handle.write(f"{stat}\n")
-                for line in stat.traceback.format()[-8:]:
-                    handle.write(f"    {line}\n")
-            handle.write("----\n")
-
-    signal.signal(signal.SIGUSR1, dump)

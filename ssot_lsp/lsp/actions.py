@@ -1,207 +1,200 @@
-"""Code actions: verified quick fixes, fix-all for the file, and suppression comments.
+"""Code actions: verified quick fixes, suppression comments, and fix-all for the file.
 
-Fixes come from ``ssot_lsp.fixes.api`` (imported lazily: without it there are simply no fix
-actions). They are computed only when the client asks for actions in a range, never on
-didChange. Fix-all and suppressions defer their edits to ``codeAction/resolve`` when the client
-can resolve edits.
+A request names diagnostics the client holds; each is matched to a current finding by identity
+(range, code and payload: ``convert.diagnostic_key``), never by fingerprint alone (two identical
+lines share a fingerprint) and never by the version in its data (a finding that did not move
+after an edit is the same finding, and keeps its actions). Diagnostics that match nothing are
+from a view of the file that no longer exists: a request with only such diagnostics gets no
+actions. Without diagnostics, the findings under the requested range are used.
+
+Suppressions and fix-all defer their edits to ``codeAction/resolve`` when the client can resolve
+edits; an action is resolved only for the document version it was made for.
 """
 
 from __future__ import annotations
 
 import re
-from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
+from pygls.protocol import default_converter
 
-from ssot_lsp.core.facts import extract_facts
 from ssot_lsp.core.rules.syntax_error import is_syntax_error
 from ssot_lsp.core.text import Span
 from ssot_lsp.core.violations import Violation
 from ssot_lsp.lsp.convert import (
     SOURCE,
-    simple_edits,
+    diagnostic_json,
+    key_of_client_diagnostic,
+    key_of_json,
     text_edits,
-    to_diagnostic,
-    violation_from_data,
+    workspace_edit,
 )
-from ssot_lsp.lsp.diagnostics import LinesCache, visible_violations
 from ssot_lsp.lsp.documents import Document, LineIndex
+from ssot_lsp.lsp.quick_fixes import Edit, FixCache, fixes_api, minimal_edits
 
 if TYPE_CHECKING:
-    from ssot_lsp.lsp.language_server import SsotLanguageServer
+    from ssot_lsp.lsp.session import Session
 
 FIX_ALL_KIND = "source.fixAll.ssot"
+FIX_ALL_TITLE = "SSOT: fix all safe issues in this file"
 _EXISTING = re.compile(r"#\s*ssot:\s*ignore\[([^\]]*)\]", re.IGNORECASE)
+_CONVERTER = default_converter()
 
-
-def fixes_api() -> ModuleType:
-    """The fixes API, imported on first use: it loads libcst, which only code actions need."""
-    from ssot_lsp.fixes import api
-
-    return api
+Match = tuple[types.Diagnostic, Violation]
 
 
 def _wants(only: list[str] | None, kind: str) -> bool:
-    if not only:
-        return True
-    return any(kind == k or kind.startswith(f"{k}.") for k in only)
+    return not only or any(kind == k or kind.startswith(f"{k}.") for k in only)
 
 
-def code_actions(server: SsotLanguageServer, doc: Document, params: types.CodeActionParams) -> list[types.CodeAction]:
-    context = params.context
-    ours = [d for d in context.diagnostics if d.source == SOURCE]
-    # a request about a stale version answers nothing
-    for diagnostic in ours:
-        data = diagnostic.data if isinstance(diagnostic.data, dict) else {}
-        if data.get("version") != doc.version:
-            return []
-    if doc.dirty or doc.analysed_version != doc.version:
-        if ours:
-            return []
-        from ssot_lsp.lsp.diagnostics import ensure_current
+class CodeActions:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.fix_caches: dict[str, FixCache] = {}  # uri -> quick fixes of its current version
 
-        ensure_current(server, doc)
-    if not server.state_for(doc.path).may_write(doc.path):
-        return []  # a symlink to a file outside the workspace: no edit may be offered
-    violations = _violations_for(server, doc, params.range, ours)
-    only = [str(getattr(k, "value", k)) for k in context.only] if context.only else None
-    actions: list[types.CodeAction] = []
-    can_resolve = "edit" in (server.cap("text_document.code_action.resolve_support.properties", []) or [])
-    if violations and _wants(only, "quickfix"):
-        wanted = {_key(v) for v in violations}
-        for outcome in file_fixes(server, doc):
-            if not outcome.new_text or _key(outcome.violation) not in wanted:
+    def forget(self, uri: str) -> None:
+        self.fix_caches.pop(uri, None)
+
+    def actions(self, doc: Document, rng: types.Range, diagnostics: list[types.Diagnostic],
+                only: list[str] | None) -> list[types.CodeAction]:
+        self.session.ensure_current(doc)
+        if not doc.folder.may_write(doc.path):
+            return []  # a symlink to a file outside the workspace: no edit may be offered
+        ours = [d for d in diagnostics if d.source == SOURCE]
+        matches = self._matches(doc, ours) if ours else self._under(doc, rng)
+        if ours and not matches:
+            return []  # every diagnostic named is from an older view of the file
+        actions: list[types.CodeAction] = []
+        if _wants(only, types.CodeActionKind.QuickFix):
+            actions += self._quick_fixes(doc, matches)
+            actions += self._suppressions(doc, matches)
+        if _wants(only, FIX_ALL_KIND) and (only is not None or doc.visible):
+            fix_all = self._fix_all(doc)
+            if fix_all is not None:
+                actions.append(fix_all)
+        return _unique_titles(actions)
+
+    # -- which findings ---------------------------------------------------------------------------
+    def _matches(self, doc: Document, ours: list[types.Diagnostic]) -> list[Match]:
+        """The client's diagnostics that are current findings, each with its finding."""
+        encoding = self.session.client.features.encoding
+        wanted = {key_of_client_diagnostic(d): d for d in ours}
+        ranges = {key[:4] for key in wanted}
+        found: list[Match] = []
+        for violation in doc.visible:
+            if doc.lines.lsp_range(violation.span, encoding) not in ranges:
                 continue
-            edit = document_edit(server, doc, edits_between(doc.text, outcome.new_text, doc.lines, server.encoding))
-            actions.append(types.CodeAction(
-                title=outcome.title, kind=types.CodeActionKind.QuickFix,
-                diagnostics=[_diagnostic(server, doc, outcome.violation, ours)],
-                is_preferred=True if outcome.safe else None, edit=edit))
-        for violation in violations:
+            key = key_of_json(diagnostic_json(violation, doc.lines, encoding, doc.version))
+            diagnostic = wanted.pop(key, None)
+            if diagnostic is not None:
+                found.append((diagnostic, violation))
+        return found
+
+    def _under(self, doc: Document, rng: types.Range) -> list[Match]:
+        """No diagnostics named: the findings overlapping the range, with their diagnostics."""
+        encoding = self.session.client.features.encoding
+        lines = doc.lines
+        start = (rng.start.line, lines.to_cp_col(rng.start.line, rng.start.character, encoding))
+        end = (rng.end.line, lines.to_cp_col(rng.end.line, rng.end.character, encoding))
+        found: list[Match] = []
+        for violation in doc.visible:
+            span = violation.span
+            if (span.line, span.col) <= end and start <= (span.end_line, span.end_col):
+                wire = diagnostic_json(violation, lines, encoding, doc.version, self.session.lines_of())
+                found.append((_CONVERTER.structure(wire, types.Diagnostic), violation))
+        return found
+
+    # -- actions ------------------------------------------------------------------------------------
+    def _quick_fixes(self, doc: Document, matches: list[Match]) -> list[types.CodeAction]:
+        cache = self.fix_caches.get(doc.uri)
+        if cache is None or not cache.is_for(doc):
+            cache = self.fix_caches[doc.uri] = FixCache(doc)
+        actions = []
+        for diagnostic, violation in matches:
             if is_syntax_error(violation):
                 continue
-            data = {"kind": "suppress", "uri": doc.uri, "version": doc.version, "code": violation.code,
-                    "span": [violation.span.line, violation.span.col, violation.span.end_line, violation.span.end_col],
+            try:
+                fix = cache.fix(doc, violation)
+            except Exception as exc:  # noqa: BLE001 - no quick fix rather than no actions at all
+                self.session.client.log(f"quick fix of {violation.code} in {doc.path} failed: {exc}", "error")
+                continue
+            if fix.edits is None:
+                if fix.reason:
+                    self.session.client.log(f"no quick fix for {violation.code} at {doc.path}:"
+                                            f"{violation.span.line + 1}: {fix.reason}", "debug")
+                continue
+            actions.append(types.CodeAction(
+                title=fix.title, kind=types.CodeActionKind.QuickFix, diagnostics=[diagnostic],
+                is_preferred=True if fix.safe else None, edit=self._edit(doc, fix.edits)))
+        return actions
+
+    def _suppressions(self, doc: Document, matches: list[Match]) -> list[types.CodeAction]:
+        """One "Suppress CODE on this line" per code and line, for all its diagnostics there."""
+        by_line: dict[tuple[str, int], list[Match]] = {}
+        for diagnostic, violation in matches:
+            if not is_syntax_error(violation):
+                by_line.setdefault((violation.code, violation.stmt_line), []).append((diagnostic, violation))
+        actions = []
+        for (code, _), group in by_line.items():
+            violation = group[0][1]
+            data = {"kind": "suppress", "uri": doc.uri, "version": doc.version, "code": code,
+                    "span": [violation.span.line, violation.span.col, violation.span.end_line,
+                             violation.span.end_col],
                     "stmtLine": violation.stmt_line}
-            action = types.CodeAction(title=f"Suppress {violation.code} on this line", kind=types.CodeActionKind.QuickFix,
-                                      diagnostics=[_diagnostic(server, doc, violation, ours)], data=data)
-            if not can_resolve:
-                action = resolve(server, action)
-            actions.append(action)
-    if _wants(only, FIX_ALL_KIND) and (only is not None or doc.violations):
-        if any(not is_syntax_error(v) for v in doc.violations):
-            fix_all = types.CodeAction(title="SSOT: fix all safe issues in this file", kind=FIX_ALL_KIND,
-                                       data={"kind": "fixAll", "uri": doc.uri, "version": doc.version})
-            if not can_resolve:
-                fix_all = resolve(server, fix_all)
-            if can_resolve or fix_all.edit is not None:
-                actions.append(fix_all)
-    return actions
+            action = types.CodeAction(title=f"Suppress {code} on this line", kind=types.CodeActionKind.QuickFix,
+                                      diagnostics=[d for d, _ in group], data=data)
+            actions.append(action if self.session.client.features.resolve_edits else self.resolve(action))
+        return actions
 
+    def _fix_all(self, doc: Document) -> types.CodeAction | None:
+        analysis = doc.analysis
+        if analysis is None or not any(not is_syntax_error(v) for v in analysis.violations):
+            return None
+        action = types.CodeAction(title=FIX_ALL_TITLE, kind=FIX_ALL_KIND,
+                                  data={"kind": "fixAll", "uri": doc.uri, "version": doc.version})
+        if self.session.client.features.resolve_edits:
+            return action
+        action = self.resolve(action)
+        return action if action.edit is not None else None
 
-def _key(violation: Violation) -> tuple:
-    return (violation.code, violation.span.line, violation.span.col, violation.symbol)
+    def _edit(self, doc: Document, edits: list[Edit]) -> types.WorkspaceEdit:
+        client = self.session.client
+        return workspace_edit({doc.uri: (doc.version, text_edits(doc.lines, edits, client.features.encoding))},
+                              client.features.document_changes)
 
-
-def file_fixes(server: SsotLanguageServer, doc: Document) -> list:
-    """Verified fixes of every violation in the document (fixes of one site may need the others),
-    computed once per document version and only when code actions are requested."""
-    cached = getattr(doc, "fix_cache", None)
-    if cached is not None and cached[0] == doc.version and cached[1] is doc.text:
-        return cached[2]
-    api = fixes_api()
-    outcomes = []
-    fixable = [v for v in doc.violations if not is_syntax_error(v)]
-    if fixable and doc.facts is not None and doc.facts.parsed:
-        state = server.state_for(doc.path)
-        try:
-            outcomes = list(api.fixes_for(doc.text, doc.path, fixable, state.index, state.config))
-        except Exception as exc:  # noqa: BLE001
-            server.log(f"fixes_for failed for {doc.path}: {exc}", "error")
-    doc.fix_cache = (doc.version, doc.text, outcomes)
-    return outcomes
-
-
-def _violations_for(server: SsotLanguageServer, doc: Document, rng: types.Range,
-                    ours: list[types.Diagnostic]) -> list[Violation]:
-    enc = server.encoding
-    lines = doc.lines
-    start = (rng.start.line, lines.to_cp_col(rng.start.line, rng.start.character, enc))
-    end = (rng.end.line, lines.to_cp_col(rng.end.line, rng.end.character, enc))
-    fingerprints = {d.data.get("fingerprint") for d in ours if isinstance(d.data, dict)}
-    found = []
-    for violation in visible_violations(server, doc):
-        fp = violation.fingerprint(lines.line(violation.span.line))
-        overlaps = (violation.span.line, violation.span.col) <= end and start <= (violation.span.end_line,
-                                                                                  violation.span.end_col)
-        if fp in fingerprints or (not ours and overlaps):
-            found.append(violation)
-    if not found and ours:  # rebuild from the diagnostics' data (no re-analysis)
-        for diagnostic in ours:
-            rebuilt = violation_from_data(diagnostic, doc.path)
-            if rebuilt is not None:
-                found.append(rebuilt)
-    return found
-
-
-def _diagnostic(server: SsotLanguageServer, doc: Document, violation: Violation,
-                ours: list[types.Diagnostic]) -> types.Diagnostic:
-    fp = violation.fingerprint(doc.lines.line(violation.span.line))
-    for diagnostic in ours:
-        if isinstance(diagnostic.data, dict) and diagnostic.data.get("fingerprint") == fp:
-            return diagnostic
-    return to_diagnostic(violation, doc.lines, server.encoding, doc.version, LinesCache(server))
-
-
-def edits_between(old: str, new: str, lines: LineIndex, encoding: str) -> list[types.TextEdit]:
-    try:
-        raw = fixes_api().minimal_edits(old, new)
-    except Exception:  # noqa: BLE001 - a failing differ still gives one correct, coarser edit
-        raw = simple_edits(old, new)
-    return text_edits(lines, list(raw), encoding)
-
-
-def document_edit(server: SsotLanguageServer, doc: Document, edits: list[types.TextEdit]) -> types.WorkspaceEdit:
-    if server.cap("workspace.workspace_edit.document_changes", False):
-        return types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(
-            text_document=types.OptionalVersionedTextDocumentIdentifier(uri=doc.uri, version=doc.version),
-            edits=edits)])
-    return types.WorkspaceEdit(changes={doc.uri: edits})
-
-
-# -- resolve -----------------------------------------------------------------------------------------
-
-def resolve(server: SsotLanguageServer, action: types.CodeAction) -> types.CodeAction:
-    data = action.data if isinstance(action.data, dict) else {}
-    doc = server.document(data.get("uri", ""))
-    if doc is None or data.get("version") != doc.version:
+    # -- resolve ----------------------------------------------------------------------------------------
+    def resolve(self, action: types.CodeAction) -> types.CodeAction:
+        data: dict[str, Any] = action.data if isinstance(action.data, dict) else {}
+        doc = self.session.documents.get(str(data.get("uri", "")))
+        if doc is None or data.get("version") != doc.version:
+            return action  # made for another version of the document: no edit
+        new_text = None
+        if data.get("kind") == "fixAll":
+            folder = doc.folder
+            if folder.config is not None:
+                new_text = fixes_api().fix_all(doc.text, doc.path, folder.index, folder.config).new_text
+        elif data.get("kind") == "suppress":
+            new_text = self._suppressed_text(doc, str(data["code"]), Span(*data["span"]),
+                                             int(data.get("stmtLine", 0)))
+        if new_text is not None and new_text != doc.text:
+            action.edit = self._edit(doc, minimal_edits(doc.text, new_text))
         return action
-    if data.get("kind") == "fixAll":
-        state = server.state_for(doc.path)
-        result = fixes_api().fix_all(doc.text, doc.path, state.index, state.config)
-        if result.new_text and result.new_text != doc.text:
-            action.edit = document_edit(server, doc, edits_between(doc.text, result.new_text, doc.lines,
-                                                                     server.encoding))
-    elif data.get("kind") == "suppress":
-        new_text = suppressed_text(server, doc, data["code"], Span(*data["span"]), int(data.get("stmtLine", 0)))
-        if new_text is not None:
-            action.edit = document_edit(server, doc, edits_between(doc.text, new_text, doc.lines, server.encoding))
-    return action
 
+    def _suppressed_text(self, doc: Document, code: str, span: Span, stmt_line: int) -> str | None:
+        """The text with a ``# ssot: ignore[CODE]`` that really suppresses the finding (verified)."""
+        from ssot_lsp.core.facts import extract_facts
 
-def suppressed_text(server: SsotLanguageServer, doc: Document, code: str, span: Span, stmt_line: int) -> str | None:
-    """The text with a ``# ssot: ignore[CODE]`` that really suppresses the violation (verified)."""
-    state = server.state_for(doc.path)
-    module, is_package = state.module_of(doc.path)
-    for line in dict.fromkeys((stmt_line, span.line)):
-        candidate = _with_comment(doc.lines, line, code)
-        if candidate is None:
-            continue
-        facts = extract_facts(candidate, doc.path, module, is_package)
-        if facts.parsed and any(s.line == line and (s.codes is None or code in s.codes) for s in facts.suppressions):
-            return candidate
-    return None
+        place = doc.place
+        for line in dict.fromkeys((stmt_line, span.line)):
+            candidate = _with_comment(doc.lines, line, code)
+            if candidate is None:
+                continue
+            facts = extract_facts(candidate, doc.path, place.module, place.is_package)
+            if facts.parsed and any(s.line == line and (s.codes is None or code in s.codes)
+                                    for s in facts.suppressions):
+                return candidate
+        return None
 
 
 def _with_comment(lines: LineIndex, line: int, code: str) -> str | None:
@@ -222,3 +215,19 @@ def _with_comment(lines: LineIndex, line: int, code: str) -> str | None:
         new_line = f"{stripped}  # ssot: ignore[{code}]" + content[len(stripped):]
     text = lines.text
     return text[:start] + new_line + text[start + len(content):]
+
+
+def _unique_titles(actions: list[types.CodeAction]) -> list[types.CodeAction]:
+    """Titles within one answer are unique: repeated ones name the line (and column) of their finding."""
+    counts: dict[str, int] = {}
+    for action in actions:
+        counts[action.title] = counts.get(action.title, 0) + 1
+    seen: set[str] = set()
+    for action in actions:
+        if counts[action.title] > 1 and action.diagnostics:
+            start = action.diagnostics[0].range.start
+            action.title = f"{action.title} (line {start.line + 1})"
+            if action.title in seen:
+                action.title = f"{action.title[:-1]}, column {start.character + 1})"
+        seen.add(action.title)
+    return actions

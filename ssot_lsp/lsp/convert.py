@@ -1,25 +1,32 @@
-"""Core results -> LSP values: ranges in the negotiated encoding, diagnostics, edits."""
+"""Core results -> LSP values: one function per LSP type the server sends.
+
+Positions go out in the negotiated encoding. Diagnostics, ranges and locations are built as their
+JSON (the per-keystroke path publishes hundreds of diagnostics; building and unstructuring attrs
+objects for them costs more than the analysis of a big file); pygls sends such dicts unchanged
+where the protocol allows a union (results, report items). Where pygls needs an object (a
+``CodeAction``'s ``diagnostics``), the same JSON is structured with pygls' converter.
+Edits are lsprotocol objects: ``workspace/applyEdit`` and ``codeAction/resolve`` need them.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
 from pygls.uris import from_fs_path, to_fs_path
 
-from ssot_lsp.core.payload import NoPayload, Payload
 from ssot_lsp.core.rules.docs import page_uri
-from ssot_lsp.core.rules.registry import RULES, payload_from_wire
+from ssot_lsp.core.rules.registry import RULES
 from ssot_lsp.core.text import Span, UndecodableSource, decode_source
 from ssot_lsp.core.violations import Related, Violation
-from ssot_lsp.lsp.documents import LineIndex
+from ssot_lsp.lsp.documents import DocumentStore, LineIndex
 
 SOURCE = "ssot"
-LinesOf = Callable[[str], "LineIndex | None"]  # the lines of a file (related locations are converted with them)
 
 SEVERITY = {
     "error": types.DiagnosticSeverity.Error,
@@ -27,7 +34,9 @@ SEVERITY = {
     "information": types.DiagnosticSeverity.Information,
     "hint": types.DiagnosticSeverity.Hint,
 }
-SEVERITY_NAME = {v: k for k, v in SEVERITY.items()}
+
+Json = dict[str, Any]
+LinesOf = Callable[[str], LineIndex | None]  # path -> its lines (open buffer or disk), for related locations
 
 
 def uri_to_path(uri: str) -> str | None:
@@ -50,42 +59,42 @@ def read_text(path: str) -> str | None:
         return None
 
 
-def to_range(lines: LineIndex, span: Span, encoding: str) -> types.Range:
+class LinesCache:
+    """``LinesOf`` over open buffers, else files on disk, each read once per conversion pass."""
+
+    def __init__(self, documents: DocumentStore) -> None:
+        self.documents = documents
+        self.cache: dict[str, LineIndex | None] = {}
+
+    def __call__(self, path: str) -> LineIndex | None:
+        if path not in self.cache:
+            doc = self.documents.by_path(path)
+            if doc is not None:
+                self.cache[path] = doc.lines
+            else:
+                text = read_text(path)
+                self.cache[path] = LineIndex(text) if text is not None else None
+        return self.cache[path]
+
+
+# -- JSON values -----------------------------------------------------------------------------------
+
+def range_json(lines: LineIndex, span: Span, encoding: str) -> Json:
     l1, c1, l2, c2 = lines.lsp_range(span, encoding)
-    return types.Range(start=types.Position(line=l1, character=c1), end=types.Position(line=l2, character=c2))
+    return {"start": {"line": l1, "character": c1}, "end": {"line": l2, "character": c2}}
 
 
-def range_dict(rng: types.Range) -> dict:
-    return {"start": {"line": rng.start.line, "character": rng.start.character},
-            "end": {"line": rng.end.line, "character": rng.end.character}}
+def location_json(path: str, span: Span, encoding: str, lines: LineIndex | None) -> Json:
+    """A location in another file; without its lines the code-point columns are sent as they are."""
+    if lines is None:
+        rng = {"start": {"line": span.line, "character": span.col},
+               "end": {"line": span.end_line, "character": span.end_col}}
+    else:
+        rng = range_json(lines, span, encoding)
+    return {"uri": path_to_uri(path), "range": rng}
 
 
-def span_data(span: Span) -> list[int]:
-    return [span.line, span.col, span.end_line, span.end_col]
-
-
-def to_diagnostic(violation: Violation, lines: LineIndex, encoding: str, version: int | None,
-                  lines_of: LinesOf | None = None) -> types.Diagnostic:
-    """One diagnostic; ``lines_of(path) -> LineIndex | None`` converts related locations."""
-    rule = RULES.get(violation.code)
-    related = []
-    for item in violation.related:
-        location = related_location(item, encoding, lines_of)
-        if location is not None:
-            related.append(types.DiagnosticRelatedInformation(location=location, message=item.message))
-    return types.Diagnostic(
-        range=to_range(lines, violation.span, encoding),
-        message=violation.message,
-        severity=SEVERITY.get(violation.severity, types.DiagnosticSeverity.Warning),
-        code=violation.code,
-        code_description=types.CodeDescription(href=page_uri(rule)) if rule else None,
-        source=SOURCE,
-        related_information=related or None,
-        data=diagnostic_data(violation, lines.line(violation.span.line), version),
-    )
-
-
-def diagnostic_data(violation: Violation, line_text: str, version: int | None) -> dict[str, Any]:
+def diagnostic_data(violation: Violation, line_text: str, version: int | None) -> Json:
     """The diagnostic's ``data`` (docs/protocol.md, "Diagnostics"): where the finding is and its payload."""
     return {
         "code": violation.code,
@@ -95,84 +104,68 @@ def diagnostic_data(violation: Violation, line_text: str, version: int | None) -
         "payload": violation.payload.to_wire(),
         "symbol": violation.symbol,
         "stmtLine": violation.stmt_line,
-        "span": span_data(violation.span),
+        "span": [violation.span.line, violation.span.col, violation.span.end_line, violation.span.end_col],
     }
 
 
-def diagnostic_dict(violation: Violation, lines: LineIndex, encoding: str, version: int | None,
-                    lines_of: LinesOf | None = None) -> dict[str, Any]:
-    """The same diagnostic as ``to_diagnostic`` as a JSON-ready dict: the per-keystroke path skips
-    building and unstructuring attrs objects, which costs more than the analysis for big files."""
-    span = violation.span
-    l1, c1, l2, c2 = lines.lsp_range(span, encoding)
+def diagnostic_json(violation: Violation, lines: LineIndex, encoding: str, version: int | None,
+                    lines_of: LinesOf | None = None) -> Json:
+    """The diagnostic of one violation; ``lines_of`` converts related locations in other files."""
     rule = RULES.get(violation.code)
-    out = {
-        "range": {"start": {"line": l1, "character": c1}, "end": {"line": l2, "character": c2}},
+    out: Json = {
+        "range": range_json(lines, violation.span, encoding),
         "severity": int(SEVERITY.get(violation.severity, types.DiagnosticSeverity.Warning)),
         "code": violation.code,
         "source": SOURCE,
         "message": violation.message,
-        "data": diagnostic_data(violation, lines.line(span.line), version),
+        "data": diagnostic_data(violation, lines.line(violation.span.line), version),
     }
     if rule is not None:
         out["codeDescription"] = {"href": page_uri(rule)}
     if violation.related:
-        related = []
-        for item in violation.related:
-            location = related_location(item, encoding, lines_of)
-            related.append({"location": {"uri": location.uri, "range": range_dict(location.range)},
-                            "message": item.message})
-        out["relatedInformation"] = related
+        out["relatedInformation"] = [related_json(item, encoding, lines_of) for item in violation.related]
     return out
 
 
-def related_location(item: Related, encoding: str, lines_of: LinesOf | None) -> types.Location:
-    lines = lines_of(item.path) if lines_of else None
-    if lines is None:
-        rng = types.Range(start=types.Position(line=item.span.line, character=item.span.col),
-                          end=types.Position(line=item.span.end_line, character=item.span.end_col))
-    else:
-        rng = to_range(lines, item.span, encoding)
-    return types.Location(uri=path_to_uri(item.path), range=rng)
+def related_json(item: Related, encoding: str, lines_of: LinesOf | None) -> Json:
+    lines = lines_of(item.path) if lines_of is not None else None
+    return {"location": location_json(item.path, item.span, encoding, lines), "message": item.message}
 
 
-def violation_from_data(diagnostic: types.Diagnostic, path: str) -> Violation | None:
-    """Rebuild the violation a diagnostic came from, out of its ``data`` (no re-analysis)."""
-    data = diagnostic.data
-    if not isinstance(data, dict) or "span" not in data:
-        return None
-    try:
-        span = Span(*data["span"])
-    except TypeError:
-        return None
-    return Violation(code=data.get("code") or str(diagnostic.code), message=diagnostic.message, path=path,
-                     span=span, severity=SEVERITY_NAME.get(diagnostic.severity, "warning")
-                     if diagnostic.severity is not None else "warning",
-                     group=data.get("group"), stmt_line=int(data.get("stmtLine") or span.line),
-                     symbol=data.get("symbol") or "", payload=_payload(data.get("payload")))
-
-
-def _payload(data: object) -> Payload:
-    """A payload sent back by a client; one that does not fit gives a finding without fix data."""
-    try:
-        return payload_from_wire(data)
-    except ValueError:
-        return NoPayload()
-
-
-def result_id_for(diagnostics: list[types.Diagnostic], salt: str = "") -> str:
-    """A content hash: equal diagnostics give equal result ids (so 'unchanged' reports are exact)."""
-    digest = hashlib.sha1(salt.encode())
-    for diag in diagnostics:
-        r = diag.range
-        digest.update(f"{r.start.line}:{r.start.character}:{r.end.line}:{r.end.character}:"
-                      f"{diag.code}:{diag.severity}:{diag.message}\x1f".encode("utf-8", "surrogatepass"))
-        for rel in diag.related_information or ():
-            lr = rel.location.range
-            digest.update(f"{rel.location.uri}:{lr.start.line}:{lr.start.character}:{rel.message}".encode(
-                "utf-8", "surrogatepass"))
+def result_id(items: Sequence[Json]) -> str:
+    """A hash of exactly what a report sends: equal ids mean equal diagnostics *and data*. The
+    data carries the document version, so every version of an open document gets its own id and
+    a client never keeps diagnostics of an older version as "unchanged"."""
+    digest = hashlib.sha1(json.dumps(items, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()[:16]
 
+
+# -- identity of a diagnostic ----------------------------------------------------------------------
+
+DiagnosticKey = tuple[int, int, int, int, str, str]
+
+
+def diagnostic_key(rng: Json, code: object, data: object) -> DiagnosticKey:
+    """What makes a diagnostic *this* finding: its range, code and payload. Not the fingerprint (two
+    identical lines share it) and not the version (a finding that did not move stays the same)."""
+    payload = data.get("payload") if isinstance(data, dict) else None
+    start, end = rng["start"], rng["end"]
+    return (start["line"], start["character"], end["line"], end["character"], str(code),
+            json.dumps(payload, sort_keys=True))
+
+
+def key_of_client_diagnostic(diagnostic: types.Diagnostic) -> DiagnosticKey:
+    r = diagnostic.range
+    return diagnostic_key({"start": {"line": r.start.line, "character": r.start.character},
+                           "end": {"line": r.end.line, "character": r.end.character}},
+                          diagnostic.code, diagnostic.data)
+
+
+def key_of_json(diagnostic: Json) -> DiagnosticKey:
+    return diagnostic_key(diagnostic["range"], diagnostic["code"], diagnostic.get("data"))
+
+
+# -- edits ---------------------------------------------------------------------------------------------
 
 def text_edits(old_lines: LineIndex, edits: list[tuple[int, int, str]], encoding: str) -> list[types.TextEdit]:
     """``minimal_edits`` output (code-point offsets in the old text) -> TextEdits."""
@@ -186,16 +179,11 @@ def text_edits(old_lines: LineIndex, edits: list[tuple[int, int, str]], encoding
     return out
 
 
-def simple_edits(old: str, new: str) -> list[tuple[int, int, str]]:
-    """A single edit covering the changed middle (used when the fixes package has no differ)."""
-    if old == new:
-        return []
-    start = 0
-    limit = min(len(old), len(new))
-    while start < limit and old[start] == new[start]:
-        start += 1
-    end_old, end_new = len(old), len(new)
-    while end_old > start and end_new > start and old[end_old - 1] == new[end_new - 1]:
-        end_old -= 1
-        end_new -= 1
-    return [(start, end_old, new[start:end_new])]
+def workspace_edit(edits: dict[str, tuple[int | None, list[types.TextEdit]]], versioned: bool) -> types.WorkspaceEdit:
+    """``{uri: (version, edits)}`` as ``documentChanges`` (versioned, when the client supports them)
+    or as ``changes``."""
+    if versioned:
+        return types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(
+            text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version), edits=items)
+            for uri, (version, items) in edits.items()])
+    return types.WorkspaceEdit(changes={uri: items for uri, (_, items) in edits.items()})

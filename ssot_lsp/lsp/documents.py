@@ -12,6 +12,7 @@ import bisect
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
@@ -26,6 +27,9 @@ from ssot_lsp.core.text import (
     utf16_to_cp,
 )
 from ssot_lsp.core.violations import Violation
+
+if TYPE_CHECKING:
+    from ssot_lsp.lsp.folder import Folder, Placement
 
 UTF8, UTF16, UTF32 = "utf-8", "utf-16", "utf-32"
 
@@ -131,43 +135,68 @@ def shift_span(span: Span, start: tuple[int, int], end: tuple[int, int], new_tex
     return Span(l1, c1, l2, c2)
 
 
-@dataclass
+@dataclass(frozen=True)
+class DocumentAnalysis:
+    """The results of one analysis of a document's text (replaced, never changed)."""
+
+    version: int | None
+    text: str  # the very string analysed: ``Document.analysis_is_current`` compares identity
+    violations: list[Violation]  # everything the rules found (fix verification needs them all)
+    visible: list[Violation]  # those the workspace baseline does not accept: what is reported
+    facts: FileFacts | None  # of the last text that parsed (this one, when ``parsed``); None: never
+    parsed: bool  # this text parsed (fixes and cross-file facts need a text that parses)
+
+
+TextChange = types.TextDocumentContentChangePartial | types.TextDocumentContentChangeWholeDocument
+
+
+@dataclass(eq=False)
 class Document:
     uri: str
     path: str
     text: str
     version: int | None
-    language_id: str = "python"
-    _index: LineIndex | None = field(default=None, repr=False)
-    # analysis results of the current text (None: not analysed since the last edit)
-    analysed_version: int | None = None
-    violations: list[Violation] = field(default_factory=list)
-    facts: FileFacts | None = None
-    # the last violations of a buffer that parsed, moved through every edit since
+    place: Placement  # its folder and module: set at open, again when folders or configuration change
+    analysis: DocumentAnalysis | None = None
+    # the last violations of a text that parsed, moved through every edit since: shown (with the
+    # syntax error) while the buffer does not parse
     last_good: list[Violation] = field(default_factory=list)
-    last_good_lines: dict[int, str] = field(default_factory=dict, repr=False)
-    result_id: str | None = None
     too_large_reported: bool = False
-    dirty: bool = True  # edited since the last analysis
-    fix_cache: tuple | None = field(default=None, repr=False)  # (version, text, outcomes)
     # parsed top-level statements of the last analysed text: an edit re-parses only what it touched
     statements: StatementCache = field(default_factory=StatementCache, repr=False)
+    _lines: LineIndex | None = field(default=None, repr=False)
+
+    @property
+    def folder(self) -> Folder:
+        return self.place.folder
 
     @property
     def lines(self) -> LineIndex:
-        if self._index is None or self._index.text is not self.text:
-            self._index = LineIndex(self.text)
-        return self._index
+        if self._lines is None or self._lines.text is not self.text:
+            self._lines = LineIndex(self.text)
+        return self._lines
 
-    def apply_change(self, change: types.TextDocumentContentChangeEvent, encoding: str) -> None:
+    @property
+    def analysis_is_current(self) -> bool:
+        analysis = self.analysis
+        return analysis is not None and analysis.text is self.text and analysis.version == self.version
+
+    @property
+    def visible(self) -> list[Violation]:
+        """The reported violations of the last analysis (call ``Session.ensure_current`` first)."""
+        return self.analysis.visible if self.analysis is not None else []
+
+    def replace_text(self, text: str) -> None:
+        """The whole text is new (an open, a full change, a save that carried other text)."""
+        self.text = text
+        self.last_good = []
+
+    def apply_change(self, change: TextChange, encoding: str) -> None:
         """Apply one ``TextDocumentContentChangeEvent`` (incremental or whole-document)."""
-        rng = getattr(change, "range", None)
-        if rng is None:
-            self.text = change.text
-            self._index = None
-            self.last_good = []
-            self.dirty = True
+        if isinstance(change, types.TextDocumentContentChangeWholeDocument):
+            self.replace_text(change.text)
             return
+        rng = change.range
         index = self.lines
         start = index.offset(rng.start.line, rng.start.character, encoding)
         end = index.offset(rng.end.line, rng.end.character, encoding)
@@ -180,8 +209,6 @@ class Document:
         joins = start > 0 and before[start - 1] == "\r" and (
             (change.text or before[end:end + 1]).startswith("\n"))
         joins = joins or (change.text.endswith("\r") and before[end:end + 1] == "\n")
-        self._index = None
-        self.dirty = True
         if self.last_good:
             moved = []
             for violation in self.last_good:
@@ -203,10 +230,8 @@ class DocumentStore:
     def __init__(self) -> None:
         self._docs: dict[str, Document] = {}
 
-    def open(self, uri: str, path: str, text: str, version: int | None, language_id: str = "python") -> Document:
-        doc = Document(uri=uri, path=path, text=text, version=version, language_id=language_id)
-        self._docs[uri] = doc
-        return doc
+    def add(self, doc: Document) -> None:
+        self._docs[doc.uri] = doc
 
     def get(self, uri: str) -> Document | None:
         return self._docs.get(uri)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
@@ -12,31 +11,33 @@ from ssot_lsp.core.rules.docs import page_uri
 from ssot_lsp.core.rules.registry import RULES
 from ssot_lsp.core.rules.rule import Rule
 from ssot_lsp.core.violations import Violation
-from ssot_lsp.lsp.convert import to_range
-from ssot_lsp.lsp.diagnostics import ensure_current, visible_violations
+from ssot_lsp.lsp.convert import Json, range_json
 from ssot_lsp.lsp.documents import Document
-from ssot_lsp.lsp.state import FolderState
-
-if TYPE_CHECKING:
-    from ssot_lsp.lsp.language_server import SsotLanguageServer
+from ssot_lsp.lsp.folder import Folder
 
 
-def hover(server: SsotLanguageServer, doc: Document, position: types.Position) -> types.Hover | None:
-    ensure_current(server, doc)
-    lines = doc.lines
-    col = lines.to_cp_col(position.line, position.character, server.encoding)
+def findings_at(doc: Document, position: types.Position, encoding: str) -> list[Violation]:
+    """The reported findings whose range contains the position (the document must be current)."""
+    col = doc.lines.to_cp_col(position.line, position.character, encoding)
     here = (position.line, col)
-    found = [v for v in visible_violations(server, doc) if (v.span.line, v.span.col) <= here <= (v.span.end_line, v.span.end_col)]
+    return [v for v in doc.visible if (v.span.line, v.span.col) <= here <= (v.span.end_line, v.span.end_col)]
+
+
+def hover(doc: Document, position: types.Position, encoding: str) -> Json | None:
+    found = findings_at(doc, position, encoding)
     if not found:
         return None
-    state = server.state_for(doc.path)
-    parts = [render(v, state.folder_config.group(v.group) if v.group else None) for v in found]
-    docstring = canonical_docstring(state, found[0])
+    folder = doc.folder
+    parts = [render(v, _group(folder, v)) for v in found]
+    docstring = canonical_docstring(folder, found[0])
     if docstring:
         parts.append(docstring)
-    first = found[0]
-    return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value="\n\n---\n\n".join(parts)),
-                       range=to_range(lines, first.span, server.encoding))
+    return {"contents": {"kind": types.MarkupKind.Markdown.value, "value": "\n\n---\n\n".join(parts)},
+            "range": range_json(doc.lines, found[0].span, encoding)}
+
+
+def _group(folder: Folder, violation: Violation) -> Group | None:
+    return folder.config.group(violation.group) if violation.group and folder.config is not None else None
 
 
 def render(violation: Violation, group: Group | None) -> str:
@@ -80,12 +81,12 @@ def _factory_snippet(group: Group, factory: FactorySpec) -> str:
     return "\n".join(lines).strip()
 
 
-def canonical_docstring(state: FolderState, violation: Violation) -> str | None:
+def canonical_docstring(folder: Folder, violation: Violation) -> str | None:
     """The canonical class's docstring via jedi (static analysis only; never on didChange)."""
-    group = state.folder_config.group(violation.group) if violation.group else None
-    if group is None or state.index is None:
+    group = _group(folder, violation)
+    if group is None:
         return None
-    path = state.index.known_modules.get(group.canonical_module)
+    path = folder.index.known_modules.get(group.canonical_module)
     if not path or not Path(path).is_file():
         return None
     try:

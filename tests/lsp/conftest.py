@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest_lsp
 from pytest_lsp import LanguageClient
 
@@ -19,7 +21,7 @@ async def client(lsp_client: LanguageClient):
     await _shutdown(lsp_client)
 
 
-@pytest_lsp.fixture(config=server_config(SSOT_LSP_SCAN_DELAY="1.5"))
+@pytest_lsp.fixture(config=server_config(SSOT_LSP_TRACER=f"{Path(__file__).parent / 'tracers.py'}:SlowScan"))
 async def slow_index_client(lsp_client: LanguageClient):
     """A server whose first index takes at least 1.5 s (to observe work before it completes)."""
     yield

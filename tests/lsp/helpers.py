@@ -20,7 +20,7 @@ DEMO = REPO / "examples" / "migration-demo"
 INDEX_TITLE = "SSOT: indexing workspace"
 
 SERVER_ENV = {**os.environ, "SSOT_LSP_POLL_SECONDS": "0.3", "PYTHONUNBUFFERED": "1"}
-SERVER_ENV.pop("SSOT_LSP_SCAN_DELAY", None)
+SERVER_ENV.pop("SSOT_LSP_TRACER", None)
 
 
 def make_client() -> LanguageClient:
@@ -249,3 +249,55 @@ def apply_text_edits(text: str, edits, encoding: str) -> str:
     for start, end, new_text in sorted(spans, key=lambda s: (s[0], s[1]), reverse=True):
         text = text[:start] + new_text + text[end:]
     return text
+
+
+async def request_actions(client: LanguageClient, doc_uri: str, diagnostics, rng: types.Range | None = None,
+                          only=None) -> list[types.CodeAction]:
+    """``textDocument/codeAction`` as an editor sends it: the range of the first diagnostic (or
+    ``rng``), the diagnostics it holds there, and resolved so that every action has its edit."""
+    if rng is None:
+        rng = diagnostics[0].range if diagnostics else types.Range(start=types.Position(line=0, character=0),
+                                                                    end=types.Position(line=0, character=0))
+    answer = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=doc_uri), range=rng,
+        context=types.CodeActionContext(diagnostics=list(diagnostics), only=only)))
+    resolved = []
+    for action in answer or []:
+        assert isinstance(action, types.CodeAction), action
+        if action.edit is None and action.data is not None:
+            action = await client.code_action_resolve_async(action)
+        resolved.append(action)
+    return resolved
+
+
+def edits_of(action: types.CodeAction) -> list[types.TextEdit]:
+    """The text edits of an action on a single document."""
+    edit = action.edit
+    if edit is None:
+        return []
+    if edit.document_changes:
+        (change,) = edit.document_changes
+        return list(change.edits)
+    (edits,) = (edit.changes or {}).values()
+    return list(edits)
+
+
+def edited_lines(action: types.CodeAction) -> set[int]:
+    """The lines of the old text an action's edits replace (an insertion: the line it goes before)."""
+    lines: set[int] = set()
+    for edit in edits_of(action):
+        start, end = edit.range.start, edit.range.end
+        last = end.line - 1 if end.line > start.line and end.character == 0 else end.line
+        lines.update(range(start.line, max(start.line, last) + 1))
+    return lines
+
+
+def import_lines(text: str) -> set[int]:
+    """0-based lines of every import statement of a text."""
+    import ast
+
+    found: set[int] = set()
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            found.update(range(node.lineno - 1, node.end_lineno))
+    return found

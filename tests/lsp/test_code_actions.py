@@ -1,23 +1,14 @@
-"""Code actions: suppression (resolved lazily), verified fixes, fix-all, stale versions."""
+"""Code actions: suppression (resolved lazily), verified fixes, fix-all, diagnostics of another view."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from lsprotocol import types
 
 from .helpers import change_doc, copy_demo, initialize, open_doc, wait_for_diagnostics
 
 PIPELINE = "netra_backend/app/services/pipeline_runner.py"
-
-
-def _fixes_available() -> bool:
-    try:
-        from ssot_lsp.fixes import api
-    except Exception:  # noqa: BLE001
-        return False
-    return hasattr(api, "fixes_for") and hasattr(api, "fix_all")
 
 
 async def _actions(client, doc, diagnostics, only=None):
@@ -76,7 +67,7 @@ async def test_suppress_extends_an_existing_ignore_comment(client, tmp_path: Pat
     assert _apply(text, _edits(resolved)).split("\n")[0].endswith("# ssot: ignore[SSOT008, SSOT001]")
 
 
-async def test_code_actions_for_a_stale_version_are_empty(client, tmp_path: Path):
+async def test_diagnostics_an_edit_moved_get_no_actions(client, tmp_path: Path):
     root = copy_demo(tmp_path)
     await initialize(client, root, options={"debounceMs": 5000})
     doc = open_doc(client, root / PIPELINE)
@@ -85,24 +76,29 @@ async def test_code_actions_for_a_stale_version_are_empty(client, tmp_path: Path
     assert not await _actions(client, doc, diags[:1])
 
 
-@pytest.mark.skipif(not _fixes_available(), reason="ssot_lsp.fixes.api not available")
-async def test_quickfix_comes_from_the_fixes_api(client, tmp_path: Path):
+async def test_quick_fix_applies_the_verified_fix_of_the_fixes_api(client, tmp_path: Path):
+    from ssot_lsp.core.project import open_workspace
+    from ssot_lsp.fixes import api
+
     root = copy_demo(tmp_path)
     await initialize(client, root)
-    doc = open_doc(client, root / PIPELINE)
+    path = root / PIPELINE
+    doc = open_doc(client, path)
     diags = await wait_for_diagnostics(client, doc, lambda d: len(d) == 6)
-    imports = [d for d in diags if d.code == "SSOT001"]
-    found = []
-    for diagnostic in imports:
+    text = path.read_text()
+    workspace = open_workspace([root])
+    scan = workspace.scan(jobs=1)
+    violations = [v for v in scan.violations if v.path == str(path)]
+    for diagnostic in (d for d in diags if d.code == "SSOT002"):
         actions = await _actions(client, doc, [diagnostic], only=[types.CodeActionKind.QuickFix])
-        found += [a for a in actions if not a.title.startswith("Suppress") and a.edit is not None]
-    assert found, "no verified fix offered for any legacy import"
-    for action in found:
-        assert action.kind == types.CodeActionKind.QuickFix
-        assert action.is_preferred in (True, None)
+        (fix,) = [a for a in actions if not a.title.startswith("Suppress")]
+        (target,) = [v for v in violations if v.code == "SSOT002" and v.span.line == diagnostic.range.start.line]
+        (outcome,) = api.fixes_for(text, str(path), violations, scan.index, workspace.config, targets=[target])
+        assert fix.kind == types.CodeActionKind.QuickFix and fix.title == outcome.title
+        assert fix.is_preferred is (True if outcome.safe else None)
+        assert _apply(text, _edits(fix)) == outcome.new_text
 
 
-@pytest.mark.skipif(not _fixes_available(), reason="ssot_lsp.fixes.api not available")
 async def test_fix_all_source_action_is_resolved_lazily(client, tmp_path: Path):
     root = copy_demo(tmp_path)
     await initialize(client, root)

@@ -61,15 +61,7 @@ async def test_list_violations_can_be_cancelled(slow_index_client, tmp_path: Pat
     assert result is None
 
 
-def _fixes_available() -> bool:
-    try:
-        from ssot_lsp.fixes import api
-    except Exception:  # noqa: BLE001
-        return False
-    return hasattr(api, "fix_all")
 
-
-@pytest.mark.skipif(not _fixes_available(), reason="ssot_lsp.fixes.api not available")
 async def test_fix_all_applies_a_workspace_edit_and_skips_changed_files(client, tmp_path: Path):
     root = copy_demo(tmp_path)
     await initialize(client, root)
@@ -100,7 +92,6 @@ def _parses(text: str) -> bool:
 FIX_OPEN = ("netra_backend/app/services/streaming_service.py", "netra_backend/app/services/pipeline_runner.py")
 
 
-@pytest.mark.skipif(not _fixes_available(), reason="ssot_lsp.fixes.api not available")
 async def test_fix_all_twice_without_saving_keeps_buffers_intact(client, tmp_path: Path):
     """Neovim 0.11 (no documentChanges): the second fixAll runs before the editor's debounced
     didChange of the first edit arrived; it must not re-send the first run's edits."""
@@ -120,7 +111,6 @@ async def test_fix_all_twice_without_saving_keeps_buffers_intact(client, tmp_pat
     assert twice == once
 
 
-@pytest.mark.skipif(not _fixes_available(), reason="ssot_lsp.fixes.api not available")
 async def test_fix_all_edits_open_buffers_not_the_disk(client, tmp_path: Path):
     """VS Code (documentChanges): an open document's edit is computed from its unsaved text and
     carries its current version."""

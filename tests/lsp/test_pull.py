@@ -39,6 +39,22 @@ async def test_document_pull_returns_result_id_then_unchanged(client, tmp_path: 
     assert again.kind == "unchanged" and again.result_id == full.result_id
 
 
+async def test_every_document_version_gets_its_own_result_id(client, tmp_path: Path):
+    """An edit that moves no finding still changes the report: its data names the new version, and
+    a client that kept the old one as "unchanged" would hold diagnostics of a version gone."""
+    root = copy_demo(tmp_path)
+    await initialize(client, root, profile="vscode-pull")
+    path = root / PIPELINE
+    doc = open_doc(client, path)
+    first = await client.text_document_diagnostic_async(_params(doc))
+    below = len(path.read_text().split("\n")) - 1
+    change_doc(client, doc, 2, [(below, 0, below, 0, "# tail\n")])
+    second = await client.text_document_diagnostic_async(_params(doc, first.result_id))
+    assert second.kind == "full" and second.result_id != first.result_id
+    assert [d.range for d in second.items] == [d.range for d in first.items]
+    assert {d.data["version"] for d in second.items} == {2}
+
+
 async def test_pull_client_gets_no_pushed_diagnostics_for_open_documents(client, tmp_path: Path):
     root = copy_demo(tmp_path)
     await initialize(client, root, profile="vscode-pull")

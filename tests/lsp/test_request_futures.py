@@ -12,7 +12,8 @@ from __future__ import annotations
 import asyncio
 import json
 
-from ssot_lsp.lsp.server import create_server
+from ssot_lsp.lsp.client import Progress
+from ssot_lsp.lsp.handlers import create_server
 
 
 class _Writer:
@@ -73,7 +74,7 @@ def test_ended_progress_leaves_no_token_behind():
     for run in range(3):
         token = f"ssot-index-{run}"
         server.work_done_progress.begin(token, types.WorkDoneProgressBegin(title="SSOT: indexing workspace"))
-        server.end_progress(token, "done")
+        Progress(server.session.client, token).end("done")
     assert server.work_done_progress.tokens == {}
     ends = [json.loads(chunk.split(b"\r\n\r\n", 1)[1]) for chunk in writer.sent]
     assert [m["params"]["value"]["kind"] for m in ends if m.get("method") == "$/progress"] == ["begin", "end"] * 3

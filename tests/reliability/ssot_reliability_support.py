@@ -53,9 +53,18 @@ def demo_sources() -> list[tuple[str, str]]:
     return out
 
 
+def isolated_command(*args: str) -> list[str]:
+    """``python -I -m ssot_lsp ARGS`` as editors run it (no PYTHONPATH, no working directory on
+    ``sys.path``), but running this checkout's code: ``-I -m ssot_lsp`` alone imports the installed
+    package, which for a checkout in another worktree is other code than the one under test."""
+    bootstrap = (f"import sys; sys.path.insert(0, {str(REPO)!r}); from ssot_lsp.cli.main import main; "
+                 f"sys.exit(main({list(args)!r}))")
+    return [sys.executable, "-I", "-c", bootstrap]
+
+
 def server_command() -> list[str]:
-    """How editors start the server: isolated mode, as a module."""
-    return [sys.executable, "-I", "-m", "ssot_lsp", "serve"]
+    """How editors start the server: isolated mode (this checkout's code, see ``isolated_command``)."""
+    return isolated_command("serve")
 
 
 def server_available() -> bool:

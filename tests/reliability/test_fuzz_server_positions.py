@@ -8,23 +8,29 @@ code points and each encoding round-trip; spans moved through an edit still cove
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-import pytest
 from hypothesis import assume, given, note
 from hypothesis import strategies as st
 
-from ssot_reliability_support import fuzz_settings, server_available
+from ssot_reliability_support import fuzz_settings
 
-documents = pytest.importorskip("ssot_lsp.lsp.documents", reason="server not written yet")
-from lsprotocol import types  # noqa: E402
+from lsprotocol import types
 
-from ssot_lsp.core.text import Span, split_lines  # noqa: E402
+from ssot_lsp.core.text import Span, split_lines
+from ssot_lsp.lsp import documents
+from ssot_lsp.lsp.folder import Folder, Placement
 
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 ENCODINGS = ["utf-16", "utf-8", "utf-32"]
 ALPHABET = ["a", "b", " ", "(", "é", "\u4e2d", "\U0001f600", "\U00010348", "\x00", "\x0c", "\u2028", "\x85",
             "\r", "\n", "\r\n", "\t", "\ufeff"]
 texts = st.lists(st.sampled_from(ALPHABET), max_size=60).map("".join)
+
+
+def _document(text: str) -> documents.Document:
+    place = Placement(Folder(uri="file:///", root=Path("/")), "x", is_package=False, in_workspace=False)
+    return documents.Document(uri="file:///x.py", path="/x.py", text=text, version=0, place=place)
 
 
 def ref_width(ch: str, encoding: str) -> int:
@@ -75,7 +81,7 @@ def lsp_edit(draw, text: str, encoding: str, inside_chars: bool = False):
 @fuzz_settings(scale=4)
 @given(texts, st.sampled_from(ENCODINGS), st.data())
 def test_incremental_edits_match_reference(text, encoding, data):
-    doc = documents.Document(uri="file:///x.py", path="/x.py", text=text, version=0)
+    doc = _document(text)
     ref = text
     for step in range(data.draw(st.integers(1, 12))):
         l1, c1, l2, c2, new_text = data.draw(lsp_edit(ref, encoding))
@@ -148,7 +154,7 @@ def test_moved_spans_cover_the_same_text(text, encoding, data):
 @given(texts, st.sampled_from(["utf-16", "utf-8"]), st.data())
 def test_edits_inside_characters_do_not_break_the_store(text, encoding, data):
     """Positions inside a surrogate pair / UTF-8 sequence are invalid input: no exception, sane text."""
-    doc = documents.Document(uri="file:///x.py", path="/x.py", text=text, version=0)
+    doc = _document(text)
     for _ in range(data.draw(st.integers(1, 8))):
         l1, c1, l2, c2, new_text = data.draw(lsp_edit(doc.text, encoding, inside_chars=True))
         before = doc.text

@@ -1,12 +1,14 @@
-"""Protocol tweaks over pygls' LanguageServerProtocol.
+"""Where the server bends pygls: protocol tweaks, and the server object that holds the session.
 
 - Document sync goes to our own text store only: pygls' ``TextDocument`` mis-applies incremental
   edits after form feeds / ``\\u2028`` (it splits with ``str.splitlines``), and a failure there
   would keep our handler from running at all.
 - A request whose params do not match the protocol still gets an answer: pygls logs and drops
   it, which leaves the client waiting forever; here it is answered with the JSON-RPC error.
-- ``$/cancelRequest`` for long requests that cancel cooperatively (``server.cancellable``) only
-  sets a flag the handler checks, so it can answer ``RequestCancelled`` itself.
+- ``$/cancelRequest`` for long requests that cancel cooperatively (``client.Cancellations``) only
+  sets a flag the request checks, so it can answer ``RequestCancelled`` itself.
+- Every incoming request and notification is shown to the tracer (``tracing.py``) before it is
+  dispatched: the handlers themselves never call instrumentation.
 - A handler's future leaves ``_request_futures`` when it completes. pygls (2.1) registers there
   the future of every notification run by a generator (didOpen/didChange/didClose above and its
   own built-ins), an ``async`` or threaded handler, and of every step of a generator, under a
@@ -18,22 +20,43 @@
 from __future__ import annotations
 
 import logging
-from asyncio import Future
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
+from concurrent.futures import Future
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
+from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
+
+from ssot_lsp import __version__
+
+if TYPE_CHECKING:
+    from ssot_lsp.lsp.session import Session
 
 logger = logging.getLogger(__name__)
 
-# what an lsp_method generator yields: the feature's handler, its positional and keyword arguments
-HandlerCalls = Iterator[tuple[Callable[..., Any], tuple[Any, ...], None]]
+
+class SsotLanguageServer(LanguageServer):
+    """pygls' server object; all state lives in ``session`` (set by ``handlers.create_server``)."""
+
+    session: Session
+
+    def __init__(self) -> None:
+        super().__init__("ssot-lsp", __version__, protocol_cls=SsotProtocol,
+                         text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        """pygls calls this for failures outside our handlers: log it, never pop an error dialog."""
+        session = getattr(self, "session", None)
+        if session is not None:
+            session.client.log(f"internal error: {error}", "error")
 
 
 class SsotProtocol(LanguageServerProtocol):
+    _server: SsotLanguageServer
+
     def _execute_handler(self, msg_id: Any, handler: Callable[..., Any], callback: Callable[..., Any],
                          args: Any = None, kwargs: Any = None) -> None:
         super()._execute_handler(msg_id, handler, callback, args, kwargs)
@@ -47,6 +70,19 @@ class SsotProtocol(LanguageServerProtocol):
         if self._request_futures.get(msg_id) is future:
             self._request_futures.pop(msg_id, None)
 
+    def _handle_notification(self, method_name: str, params: Any) -> None:
+        self._trace(method_name, params)
+        super()._handle_notification(method_name, params)
+
+    def _handle_request(self, msg_id: Any, method_name: str, params: Any) -> None:
+        self._trace(method_name, params)
+        super()._handle_request(msg_id, method_name, params)
+
+    def _trace(self, method_name: str, params: Any) -> None:
+        session = getattr(self._server, "session", None)
+        if session is not None:
+            session.tracer.message_received(method_name, params)
+
     def structure_message(self, data: Any) -> Any:
         try:
             return super().structure_message(data)
@@ -59,25 +95,23 @@ class SsotProtocol(LanguageServerProtocol):
             raise
 
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
-    def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams) -> HandlerCalls:
+    def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams) -> Generator[Any, Any, None]:
         if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_OPEN)) is not None:
             yield handler, (params,), None
 
     @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
-    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams) -> HandlerCalls:
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams) -> Generator[Any, Any, None]:
         if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)) is not None:
             yield handler, (params,), None
 
     @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
-    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams) -> HandlerCalls:
+    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams) -> Generator[Any, Any, None]:
         if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CLOSE)) is not None:
             yield handler, (params,), None
 
     def _handle_cancel_notification(self, msg_id: Any) -> None:
-        server = self._server
-        cooperative = getattr(server, "cancellable", None)
-        if cooperative is not None and msg_id in cooperative:
-            cooperative[msg_id] = True
+        session = getattr(self._server, "session", None)
+        if session is not None and session.client.cancellations.cancel(msg_id):
             return
         try:
             super()._handle_cancel_notification(msg_id)

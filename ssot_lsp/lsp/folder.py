@@ -1,22 +1,30 @@
-"""Per workspace-folder state: configuration, the index, and disk facts of files not open.
+"""One workspace folder: its configuration, baseline, index, and disk facts of files not open.
 
 All methods run on the event loop thread except ``scan`` (run in an executor), which builds a
 fresh index of its own; ``install_scan`` swaps it in on the loop. Open buffers override disk
 facts in the index, and a buffer that does not parse never replaces the last good facts.
+A file outside every workspace folder gets a "loose" folder for its project root, which is
+never scanned (``scannable=False``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
+
+from pygls.uris import from_fs_path
 
 from ssot_lsp.config.loader import (
     DEFAULT_SOURCE,
     ConfigError,
     load_config,
     parse_config_table,
+    project_root_for,
 )
 from ssot_lsp.config.model import Config
 from ssot_lsp.core import baseline as baseline_core
@@ -25,17 +33,22 @@ from ssot_lsp.core.baseline import Baseline
 from ssot_lsp.core.cache import FactsCache
 from ssot_lsp.core.engine import analyze
 from ssot_lsp.core.facts import FileFacts, extract_facts
-from ssot_lsp.core.index import WorkspaceIndex
 from ssot_lsp.core.partial.incremental import StatementCache
-from ssot_lsp.core.scan import Progress
+from ssot_lsp.core.index import WorkspaceIndex
 from ssot_lsp.core.text import UndecodableSource, decode_source
 from ssot_lsp.core.violations import Violation
-from ssot_lsp.core.workspace import ScanResult, Workspace
-from ssot_lsp.lsp.documents import LineIndex
+from ssot_lsp.core.scan import Progress, ScanResult
+from ssot_lsp.core.workspace import Workspace
 from ssot_lsp.lsp.settings import DEFAULTS, Settings
 
+Signature = tuple[object, ...] | None
 
-def facts_signature(facts: FileFacts | None) -> tuple[object, ...] | None:
+
+class Lines(Protocol):
+    def line(self, line: int) -> str: ...
+
+
+def facts_signature(facts: FileFacts | None) -> Signature:
     """What other files can see of a file: a change means cross-file results may change."""
     if facts is None:
         return None
@@ -54,15 +67,25 @@ class AnalysisResult:
     violations: list[Violation]
     parsed: bool
     cross_file_changed: bool = False
-    skipped: str | None = None  # why the file was not analysed
 
 
-@dataclass
-class FolderState:
+@dataclass(frozen=True)
+class Placement:
+    """Where a file sits: its folder, its module name, and whether the folder's configuration
+    includes it (only then do its facts enter the index). Computed once per open document."""
+
+    folder: Folder
+    module: str
+    is_package: bool
+    in_workspace: bool
+
+
+@dataclass(eq=False)
+class Folder:
     uri: str
     root: Path
     settings: Settings = DEFAULTS
-    scannable: bool = True  # False for the ad-hoc state of a file outside every folder
+    scannable: bool = True  # False for the loose folder of files outside every workspace folder
     config: Config | None = None
     config_error: str | None = None
     workspace: Workspace | None = None
@@ -75,26 +98,18 @@ class FolderState:
     baseline: Baseline | None = None  # accepted violations (``ssot-lsp baseline``): not reported
     baseline_stamp: tuple | None = None  # (path, mtime_ns, size) of the loaded baseline file
     baseline_message: str | None = None  # why the baseline file could not be used (shown once)
+    # the background scan building the index, and an event set once an index is installed
+    index_task: asyncio.Task[None] | None = field(default=None, repr=False)
+    index_ready: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
     _violations_cache: dict[str, tuple[int, list[Violation]]] = field(default_factory=dict)
 
     @property
-    def folder_config(self) -> Config:
-        """The configuration (every folder loads one when it is added, see ``load_config``)."""
-        if self.config is None:
-            raise RuntimeError(f"the configuration of {self.root} is not loaded")
-        return self.config
-
-    @property
-    def folder_workspace(self) -> Workspace:
-        if self.workspace is None:
-            raise RuntimeError(f"the configuration of {self.root} is not loaded")
-        return self.workspace
+    def indexing(self) -> bool:
+        return self.index_task is not None and not self.index_task.done()
 
     def may_write(self, path: str) -> bool:
         """Edits may only land inside this folder: a symlink whose target is outside is refused
         (applying the edit would write through the link)."""
-        import os
-
         root = os.path.realpath(self.root)
         try:
             target = os.path.realpath(path)
@@ -117,10 +132,9 @@ class FolderState:
                 self._set_config(parse_config_table(copy.deepcopy(DEFAULT_PROFILE), DEFAULT_SOURCE, self.root,
                                                     is_default=True))
             self.config_error = str(exc)
-            assert self.config is not None
+            last_good = self.folder_config.source != DEFAULT_SOURCE or self.indexed
             return f"SSOT: invalid configuration: {exc}; " + (
-                "using the last good configuration" if self.config.source != DEFAULT_SOURCE or self.indexed
-                else "using the built-in profile")
+                "using the last good configuration" if last_good else "using the built-in profile")
         except Exception as exc:
             if self.config is None:
                 raise
@@ -156,27 +170,27 @@ class FolderState:
             info = os.stat(path) if path else None
         except OSError:
             info = None
-        if info is None:
+        if path is None or info is None:
             self.baseline, self.baseline_stamp = None, None
             return None
         stamp = (path, info.st_mtime_ns, info.st_size)
         if stamp == self.baseline_stamp:
             return None
         try:
-            self.baseline = baseline_core.load(Path(str(path)))
+            self.baseline = baseline_core.load(Path(path))
         except baseline_core.BaselineError as exc:
             return f"SSOT: invalid baseline: {exc}; " + (
                 "keeping the last good baseline" if self.baseline is not None else "reporting every violation")
         self.baseline_stamp = stamp
         return None
 
-    def visible(self, path: str, violations: list[Violation], lines: LineIndex | None) -> list[Violation]:
+    def visible(self, path: str, violations: list[Violation], lines: Lines | None) -> list[Violation]:
         """The violations not accepted by the baseline (``lines.line(n)`` gives the text of line n),
         matched the way ``ssot-lsp check`` matches them: per (file, code, fingerprint) with counts,
         the last ones in file order being the new ones."""
-        if self.baseline is None or not violations or lines is None:
+        if self.baseline is None or not violations or lines is None or self.workspace is None:
             return violations
-        relpath = self.folder_workspace.relpath(Path(path))
+        relpath = self.workspace.relpath(Path(path))
         ordered = sorted(violations, key=Violation.sort_key)
         items = [baseline_core.Keyed(v, baseline_core.key_for(v, relpath, lines.line(v.span.line)))
                  for v in ordered]
@@ -194,24 +208,41 @@ class FolderState:
     def module_of(self, path: str) -> tuple[str, bool]:
         return self.folder_workspace.module_name(Path(path))
 
+    def place(self, path: str) -> Placement:
+        module, is_package = self.module_of(path)
+        return Placement(self, module, is_package, self.is_workspace_file(path))
+
     def is_workspace_file(self, path: str) -> bool:
         if not path.endswith((".py", ".pyi")) or not self.contains(path):
             return False
         workspace = self.folder_workspace
         return workspace.is_included(workspace.relpath(Path(path)))
 
+    @property
+    def folder_workspace(self) -> Workspace:
+        if self.workspace is None:
+            raise RuntimeError(f"the configuration of {self.root} is not loaded")
+        return self.workspace
+
+    @property
+    def folder_config(self) -> Config:
+        """The configuration (every folder loads one when it is added, see ``load_config``)."""
+        if self.config is None:
+            raise RuntimeError(f"the configuration of {self.root} is not loaded")
+        return self.config
+
     # -- scanning -----------------------------------------------------------------------------
-    def scan(self, progress: Progress | None = None) -> tuple[ScanResult, FactsCache | None]:
+    def scan(self, jobs: int, progress: Progress | None = None) -> tuple[ScanResult, FactsCache | None]:
         """Runs in an executor thread: touches nothing shared. Returns the result and the facts cache
         to save (by ``save_cache``, after the index is installed: writing it is not on the way)."""
-        workspace = Workspace(self.folder_config, max_file_size_kb=self.settings.max_file_size_kb)
-        cache: FactsCache | None = None
+        config = self.folder_config
+        workspace = Workspace(config, max_file_size_kb=self.settings.max_file_size_kb)
+        cache: FactsCache | None
         try:
-
             cache = FactsCache.for_workspace(workspace)
         except Exception:  # noqa: BLE001 - the cache is an optimisation only
             cache = None
-        result = workspace.scan(None, jobs=scan_jobs(), cache=cache, progress=progress,
+        result = workspace.scan(None, jobs=jobs, cache=cache, progress=progress,
                                 severity_overrides=self.settings.severity or None)
         return result, cache
 
@@ -234,20 +265,30 @@ class FolderState:
         self.scan_generation += 1
         self._violations_cache.clear()
 
+    def forget_results(self) -> None:
+        """Settings that change results changed: disk findings are computed again when asked."""
+        self._violations_cache.clear()
+
     # -- analysis ------------------------------------------------------------------------------
-    def analyze_text(self, path: str, text: str, statements: StatementCache | None = None) -> AnalysisResult:
+    def analyze_text(self, path: str, text: str, place: Placement,
+                     statements: StatementCache | None = None) -> AnalysisResult:
         """``statements``: the document's ``StatementCache``, so only edited statements are parsed."""
-        module, is_package = self.module_of(path)
         tree = statements.tree(text) if statements is not None else None
         if not self.settings.enable:
-            facts = extract_facts(text, path, module, is_package, tree=tree)
+            facts = extract_facts(text, path, place.module, place.is_package, tree=tree)
             return AnalysisResult(facts, [], facts.parsed)
-        in_workspace = self.is_workspace_file(path)
-        analysis = analyze_text(self.index, self.folder_config, path, text, module, is_package, keep=in_workspace,
-                                tree=tree, severity_overrides=self.settings.severity or None)
+        in_workspace = place.in_workspace
+        analysis = analyze_text(self.index, self.folder_config, path, text, place.module, place.is_package,
+                                keep=in_workspace, tree=tree, severity_overrides=self.settings.severity or None)
         cross = in_workspace and analysis.parsed and facts_signature(analysis.previous) != facts_signature(
             analysis.facts)
         return AnalysisResult(analysis.facts, analysis.violations, analysis.parsed, cross)
+
+    def analyze_facts(self, facts: FileFacts) -> list[Violation]:
+        """The rules again over facts already extracted (other files changed, not this one)."""
+        if not self.settings.enable:
+            return []
+        return analyze(facts, self.index, self.folder_config, severity_overrides=self.settings.severity or None)
 
     def restore_disk(self, path: str) -> bool:
         """A document closed: the index goes back to what is on disk. Returns whether facts changed."""
@@ -289,7 +330,7 @@ class FolderState:
         cached = self._violations_cache.get(path)
         if cached is not None and cached[0] == self.index.generation:
             return cached[1]
-        violations = analyze(facts, self.index, self.folder_config, severity_overrides=self.settings.severity or None)
+        violations = self.analyze_facts(facts)
         self._violations_cache[path] = (self.index.generation, violations)
         return violations
 
@@ -297,9 +338,50 @@ class FolderState:
         return sorted(self.disk_facts)
 
 
-def scan_jobs() -> int:
-    """Worker processes for a scan: like the CLI, every core (``SSOT_LSP_JOBS`` overrides)."""
-    value = os.environ.get("SSOT_LSP_JOBS")
-    if value and value.isdigit() and int(value) > 0:
-        return int(value)
-    return os.cpu_count() or 1
+class Folders:
+    """The workspace folders (by URI), and a loose folder per project root for files outside them."""
+
+    def __init__(self, show_problem: Callable[[str], None]) -> None:
+        self.by_uri: dict[str, Folder] = {}
+        self.loose: dict[str, Folder] = {}
+        self.show_problem = show_problem  # configuration/baseline problems of loose folders
+
+    def workspace(self) -> list[Folder]:
+        return list(self.by_uri.values())
+
+    def all(self) -> list[Folder]:
+        return [*self.by_uri.values(), *self.loose.values()]
+
+    def add(self, folder: Folder) -> None:
+        self.by_uri[folder.uri] = folder
+
+    def remove(self, uri: str) -> Folder | None:
+        return self.by_uri.pop(uri, None)
+
+    def workspace_folder_for(self, path: str) -> Folder | None:
+        """The innermost workspace folder containing ``path``."""
+        best = None
+        for folder in self.by_uri.values():
+            if folder.contains(path) and (best is None or len(folder.root.parts) > len(best.root.parts)):
+                best = folder
+        return best
+
+    def folder_for(self, path: str, settings: Settings) -> Folder:
+        """The workspace folder of ``path``, else the loose folder of its project root (created with
+        ``settings`` on first use; it is never scanned)."""
+        folder = self.workspace_folder_for(path)
+        if folder is not None:
+            return folder
+        root = project_root_for(Path(path))
+        key = str(root)
+        folder = self.loose.get(key)
+        if folder is None:
+            folder = Folder(uri=from_fs_path(key) or Path(key).as_uri(), root=root, settings=settings, scannable=False)
+            message = folder.load_config()
+            for text in (message, folder.baseline_message):
+                if text:
+                    self.show_problem(text)
+            folder.indexed = True
+            folder.index_ready.set()
+            self.loose[key] = folder
+        return folder

@@ -1,0 +1,222 @@
+"""``ssot.fixAll``: verified fixes of the whole workspace through one ``workspace/applyEdit``.
+
+Open documents are fixed from the server's copy of the buffer (unsaved edits included) and carry
+their version; unopened files are fixed from disk. Right before the edit is sent every file is
+checked again: anything that changed since its fix was computed is skipped, never overwritten.
+
+``workspace/applyEdit`` changes the client's buffers at once, but the client tells us only later
+(Neovim debounces didChange by 150 ms, and files it loads to apply the edit are attached, i.e.
+opened, with their disk text first). Until then our text is the text the edit was computed from;
+computing again from it (a second fixAll) would send the same edits again and corrupt the
+buffers. ``EditsInFlight`` marks every file an applied fixAll edited until the client reports the
+edited buffer (a didChange after the edit, a didOpen with other text, a close) or the file on
+disk changes (saved); fixAll waits briefly for marks to clear and skips files still marked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+
+from ssot_lsp.lsp.client import Progress
+from ssot_lsp.lsp.convert import path_to_uri, read_text, text_edits, workspace_edit
+from ssot_lsp.lsp.documents import Document, LineIndex
+from ssot_lsp.lsp.folder import Folder
+from ssot_lsp.lsp.quick_fixes import fixes_api, minimal_edits
+
+if TYPE_CHECKING:
+    from ssot_lsp.lsp.session import Session
+
+EDIT_SYNC_WAIT = 3.0  # seconds a fixAll waits for the client to report the previous fixAll's edits
+SYNC_STEP = 0.02
+
+
+def _key(path: str) -> str:
+    return os.path.normcase(os.path.abspath(path))
+
+
+@dataclass
+class _Mark:
+    path: str
+    version: int | None  # the version the edit was made against (None: the file was not open)
+    text: str  # the text the edit was computed from
+    open: bool
+
+
+class EditsInFlight:
+    """Files an applied fixAll edited, until the client reports them back (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self.marks: dict[str, _Mark] = {}
+
+    def mark(self, path: str, version: int | None, text: str, is_open: bool) -> None:
+        self.marks[_key(path)] = _Mark(path, version, text, is_open)
+
+    def opened(self, path: str, text: str) -> None:
+        mark = self.marks.get(_key(path))
+        if mark is None:
+            return
+        if not mark.open and text == mark.text:
+            mark.open, mark.version = True, None  # attached with the disk text: the edit follows
+        else:
+            self.marks.pop(_key(path), None)
+
+    def changed(self, path: str, version: int | None) -> None:
+        mark = self.marks.get(_key(path))
+        if mark is None:
+            return
+        if mark.version is None or version is None or version > mark.version:
+            self.marks.pop(_key(path), None)
+
+    def closed(self, path: str) -> None:
+        self.marks.pop(_key(path), None)
+
+    def pending(self) -> set[str]:
+        """Keys of files still in flight (a file saved or changed on disk since is no longer)."""
+        for key, mark in list(self.marks.items()):
+            if not mark.open and read_text(mark.path) != mark.text:
+                self.marks.pop(key, None)
+        return set(self.marks)
+
+    def is_pending(self, keys: set[str], path: str) -> bool:
+        return _key(path) in keys
+
+
+@dataclass
+class _FileFix:
+    path: str
+    uri: str
+    doc: Document | None
+    version: int | None
+    text: str
+    new_text: str
+    sites: int
+
+
+@dataclass
+class Summary:
+    fixed_sites: int = 0
+    files: int = 0
+    skipped: list[str] = field(default_factory=list)  # uris
+    unfixable_sites: int = 0
+
+    def to_json(self) -> dict[str, object]:
+        return {"fixedSites": self.fixed_sites, "files": self.files, "skippedFiles": self.skipped,
+                "unfixableSites": self.unfixable_sites}
+
+
+class WorkspaceFixAll:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.in_flight = EditsInFlight()
+
+    async def run(self, unsafe: bool, msg_id: object) -> Summary:
+        session = self.session
+        summary = Summary()
+        await session.indexer.wait_for_index(msg_id)
+        progress = await session.client.begin_progress("ssot-fix", "SSOT: fixing workspace", cancellable=True)
+        try:
+            in_flight = await self._wait_for_edit_sync(msg_id, progress)
+            if in_flight:
+                session.client.log(f"fix all: {len(in_flight)} file(s) edited by the last fix all are not "
+                                   "synchronised yet; skipped", "warning")
+            targets = self._targets(in_flight, summary)
+            fixes = await self._compute(targets, unsafe, summary, msg_id, progress)
+            session.client.cancellations.check(msg_id, progress)
+            await self._apply([fix for fix in fixes if self._unchanged(fix, summary)], summary)
+            return summary
+        finally:
+            progress.end(f"{summary.fixed_sites} sites fixed in {summary.files} files")
+
+    async def _wait_for_edit_sync(self, msg_id: object, progress: Progress) -> set[str]:
+        """Wait (bounded) until the client reported every buffer a previous fixAll edited; returns
+        the files still in flight (to be skipped)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + EDIT_SYNC_WAIT
+        while True:
+            pending = self.in_flight.pending()
+            if not pending or loop.time() >= deadline:
+                return pending
+            self.session.client.cancellations.check(msg_id, progress)
+            await asyncio.sleep(SYNC_STEP)
+
+    def _targets(self, in_flight: set[str], summary: Summary) -> list[tuple[Folder, str, Document | None]]:
+        session = self.session
+        targets: list[tuple[Folder, str, Document | None]] = []
+        for folder, path in session.workspace_files():
+            if self.in_flight.is_pending(in_flight, path):
+                summary.skipped.append(path_to_uri(path))
+                continue
+            if not folder.may_write(path):
+                session.client.log(f"fix all: {path} resolves outside the workspace folder; not edited", "warning")
+                summary.skipped.append(path_to_uri(path))
+                continue
+            doc = session.documents.by_path(path)
+            if doc is not None:
+                session.ensure_current(doc)
+                if doc.analysis is not None and doc.analysis.violations:
+                    targets.append((folder, path, doc))
+            elif folder.disk_violations(path):
+                targets.append((folder, path, None))
+        return targets
+
+    async def _compute(self, targets: list[tuple[Folder, str, Document | None]], unsafe: bool, summary: Summary,
+                       msg_id: object, progress: Progress) -> list[_FileFix]:
+        session = self.session
+        api = fixes_api()
+        fixes: list[_FileFix] = []
+        for number, (folder, path, doc) in enumerate(targets):
+            session.client.cancellations.check(msg_id, progress)
+            progress.report(os.path.basename(path), int(100 * number / max(len(targets), 1)))
+            await asyncio.sleep(0)
+            if doc is not None and session.documents.get(doc.uri) is not doc:
+                doc = session.documents.by_path(path)  # closed or reopened meanwhile
+            # open documents: the server's current text (unsaved edits included), never the disk
+            text = doc.text if doc is not None else read_text(path)
+            if text is None or folder.config is None:
+                summary.skipped.append(path_to_uri(path))
+                continue
+            try:
+                result = api.fix_all(text, path, folder.index, folder.config, unsafe=unsafe)
+            except Exception as exc:  # noqa: BLE001 - one file must not stop the others
+                session.client.log(f"fix_all failed for {path}: {exc}", "error")
+                summary.skipped.append(path_to_uri(path))
+                continue
+            summary.unfixable_sites += len(result.unfixable)
+            if result.new_text and result.new_text != text and result.applied:
+                fixes.append(_FileFix(path, doc.uri if doc is not None else path_to_uri(path), doc,
+                                      doc.version if doc is not None else None, text, result.new_text,
+                                      len(result.applied)))
+        return fixes
+
+    def _unchanged(self, fix: _FileFix, summary: Summary) -> bool:
+        """Re-verified just before the edit: the file is exactly what its fix was computed from."""
+        doc = self.session.documents.by_path(fix.path)
+        if fix.doc is not None:
+            unchanged = doc is fix.doc and doc.version == fix.version and doc.text == fix.text
+        else:
+            unchanged = doc is None and read_text(fix.path) == fix.text
+        if not unchanged:
+            summary.skipped.append(fix.uri)
+        return unchanged
+
+    async def _apply(self, fixes: list[_FileFix], summary: Summary) -> None:
+        if not fixes:
+            return
+        client = self.session.client
+        encoding = client.features.encoding
+        edits = {fix.uri: (fix.version, text_edits(LineIndex(fix.text), minimal_edits(fix.text, fix.new_text),
+                                                   encoding)) for fix in fixes}
+        applied, reason = await client.apply_edit(workspace_edit(edits, client.features.document_changes),
+                                                  "SSOT: fix all")
+        if not applied:
+            client.show_once(f"SSOT: fix all was not applied: {reason}", types.MessageType.Warning)
+            return
+        for fix in fixes:
+            self.in_flight.mark(fix.path, fix.version, fix.text, fix.doc is not None)
+        summary.fixed_sites = sum(fix.sites for fix in fixes)
+        summary.files = len(fixes)

@@ -1,0 +1,118 @@
+"""Pushed diagnostics: the debounce of open documents, ``publishDiagnostics``, and workspace mode.
+
+Clients that pull (``textDocument/diagnostic``) get nothing pushed for their documents; their
+answers come from ``pull.py``. Everything here runs on the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from ssot_lsp.lsp.convert import Json, LinesCache, LinesOf, diagnostic_json, path_to_uri, result_id
+from ssot_lsp.lsp.documents import Document
+from ssot_lsp.lsp.folder import Folder
+
+if TYPE_CHECKING:
+    from ssot_lsp.lsp.session import Session
+
+OPEN = "open"  # the result id noted for open documents (their diagnostics follow every version)
+
+
+def document_diagnostics(doc: Document, encoding: str, lines_of: LinesOf) -> list[Json]:
+    """The reported diagnostics of the document's last analysis, with its version."""
+    return [diagnostic_json(v, doc.lines, encoding, doc.version, lines_of) for v in doc.visible]
+
+
+def disk_diagnostics(folder: Folder, path: str, encoding: str, lines_of: LinesOf) -> list[Json]:
+    """The reported diagnostics of a workspace file that is not open (no version)."""
+    violations = folder.disk_violations(path)
+    if not violations:
+        return []
+    lines = lines_of(path)
+    if lines is None:
+        return []
+    return [diagnostic_json(v, lines, encoding, None, lines_of) for v in folder.visible(path, violations, lines)]
+
+
+class DiagnosticsPublisher:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.pending: dict[str, asyncio.Task[None]] = {}  # uri -> debounced analysis
+        self.published: dict[str, str] = {}  # uri -> result id of what was last pushed
+
+    @property
+    def pushing(self) -> bool:
+        return not self.session.client.features.pull_diagnostics
+
+    # -- debounce -------------------------------------------------------------------------------
+    def schedule(self, doc: Document) -> None:
+        """(Re)start the debounce timer of one document; older pending work for it is dropped."""
+        self.cancel(doc.uri)
+        delay = doc.folder.settings.debounce_ms
+        self.pending[doc.uri] = asyncio.ensure_future(self._debounced(doc, doc.version, delay))
+
+    def cancel(self, uri: str) -> None:
+        task = self.pending.pop(uri, None)
+        if task is not None and not task.done():
+            task.cancel()
+
+    def cancel_all(self) -> None:
+        for uri in list(self.pending):
+            self.cancel(uri)
+
+    async def _debounced(self, doc: Document, version: int | None, delay_ms: int) -> None:
+        try:
+            if delay_ms > 0:
+                await asyncio.sleep(delay_ms / 1000)
+            if self.session.documents.get(doc.uri) is not doc or doc.version != version:
+                return  # stale: a newer edit rescheduled (or the document closed)
+            self.pending.pop(doc.uri, None)
+            self.session.refresh(doc)
+        except asyncio.CancelledError:
+            pass
+        except Exception as exc:  # noqa: BLE001
+            self.session.client.log(f"analysis of {doc.uri} failed: {exc}", "error")
+
+    # -- open documents ---------------------------------------------------------------------------
+    def publish(self, doc: Document) -> None:
+        if not self.pushing:
+            return
+        client = self.session.client
+        diagnostics = document_diagnostics(doc, client.features.encoding, LinesCache(self.session.documents))
+        client.publish(doc.uri, doc.version, diagnostics)
+        self.published[doc.uri] = OPEN
+        self.session.tracer.diagnostics_published(doc.uri, doc.version, len(diagnostics))
+
+    def clear(self, uri: str) -> None:
+        if not self.pushing:
+            return
+        self.session.client.publish(uri, None, [])
+        self.published.pop(uri, None)
+
+    # -- workspace mode ---------------------------------------------------------------------------
+    def publish_workspace(self, folder: Folder) -> None:
+        """diagnosticMode=workspace: diagnostics for every workspace file that is not open; only
+        what changed since the last push is sent again."""
+        if not self.pushing or folder.settings.diagnostic_mode != "workspace":
+            return
+        client = self.session.client
+        lines_of = LinesCache(self.session.documents)
+        open_uris = {doc.uri for doc in self.session.documents}
+        for path in folder.workspace_files():
+            uri = path_to_uri(path)
+            if uri in open_uris:
+                continue
+            diagnostics = disk_diagnostics(folder, path, client.features.encoding, lines_of)
+            rid = result_id(diagnostics)
+            if self.published.get(uri) == rid or (not diagnostics and uri not in self.published):
+                continue
+            client.publish(uri, None, diagnostics)
+            self.published[uri] = rid
+
+    def clear_workspace(self, folder: Folder) -> None:
+        open_uris = {doc.uri for doc in self.session.documents}
+        for uri in list(self.published):
+            path = self.session.path_of(uri)
+            if uri not in open_uris and path and folder.contains(path):
+                self.clear(uri)

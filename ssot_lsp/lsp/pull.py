@@ -1,0 +1,102 @@
+"""Pulled diagnostics: ``textDocument/diagnostic`` and ``workspace/diagnostic``.
+
+Reports are built as JSON (``convert.py``). A result id is the hash of everything a report sends,
+``data`` included, and ``data`` carries the document version: a client that pulls after an edit
+always gets the diagnostics of the version it now has, never "unchanged" diagnostics of an
+older one (which code actions would then have to answer for).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from typing import TYPE_CHECKING
+
+from ssot_lsp.lsp.convert import Json, LinesCache, path_to_uri, result_id
+from ssot_lsp.lsp.publishing import disk_diagnostics, document_diagnostics
+
+if TYPE_CHECKING:
+    from ssot_lsp.lsp.session import Session
+
+YIELD_EVERY = 50  # files between two looks at cancellation (and at other work) in workspace reports
+
+
+class PullDiagnostics:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    async def wait_for_first_index(self, uri: str) -> None:
+        """A pull client that cannot be asked to pull again (no ``refreshSupport``, e.g. Neovim 0.11)
+        keeps its first answer until the next edit, so answer it only once the folder's first index
+        is installed (bounded by ``ServerOptions.first_index_wait``; then with what there is).
+        Clients with refresh support, and later pulls (the previous index stays in place during a
+        re-index), are answered at once."""
+        session = self.session
+        if session.client.features.diagnostic_refresh:
+            return
+        path = session.path_of(uri)
+        folder = session.folders.workspace_folder_for(path) if path else None
+        if folder is None or folder.indexed or folder.index_ready.is_set():
+            return
+        try:
+            await asyncio.wait_for(folder.index_ready.wait(), session.options.first_index_wait)
+        except asyncio.TimeoutError:
+            session.client.log(f"answering diagnostics for {uri} before the index of {folder.root} is complete")
+
+    def document_report(self, uri: str, previous_result_id: str | None) -> Json:
+        session = self.session
+        encoding = session.client.features.encoding
+        doc = session.documents.get(uri)
+        lines_of = LinesCache(session.documents)
+        items: list[Json] = []
+        if doc is not None:
+            session.ensure_current(doc)
+            items = document_diagnostics(doc, encoding, lines_of)
+        else:
+            path = session.path_of(uri)
+            if path and os.path.isfile(path):
+                folder = session.folders.folder_for(path, session.settings)
+                if path not in folder.disk_facts:
+                    folder.refresh_disk_file(path)
+                items = disk_diagnostics(folder, path, encoding, lines_of)
+        rid = result_id(items)
+        if previous_result_id is not None and previous_result_id == rid:
+            return {"kind": "unchanged", "resultId": rid}
+        return {"kind": "full", "resultId": rid, "items": items}
+
+    async def workspace_report(self, previous: dict[str, str], msg_id: object) -> list[Json]:
+        """Report items for every open document and every workspace file, honouring
+        ``$/cancelRequest`` of ``msg_id``."""
+        session = self.session
+        cancellations = session.client.cancellations
+        encoding = session.client.features.encoding
+        await session.indexer.wait_for_index(msg_id)
+        lines_of = LinesCache(session.documents)
+        items: list[Json] = []
+        seen: set[str] = set()
+        for doc in session.documents:
+            session.ensure_current(doc)
+            items.append(_item(doc.uri, doc.version, document_diagnostics(doc, encoding, lines_of),
+                               previous.get(doc.uri)))
+            seen.add(doc.uri)
+        count = 0
+        for folder in session.folders.workspace():
+            for path in folder.workspace_files():
+                uri = path_to_uri(path)
+                if uri in seen:
+                    continue
+                seen.add(uri)
+                items.append(_item(uri, None, disk_diagnostics(folder, path, encoding, lines_of), previous.get(uri)))
+                count += 1
+                if count % YIELD_EVERY == 0:
+                    cancellations.check(msg_id)
+                    await asyncio.sleep(0)
+        cancellations.check(msg_id)
+        return items
+
+
+def _item(uri: str, version: int | None, diagnostics: list[Json], previous_id: str | None) -> Json:
+    rid = result_id(diagnostics)
+    if previous_id is not None and previous_id == rid:
+        return {"kind": "unchanged", "uri": uri, "version": version, "resultId": rid}
+    return {"kind": "full", "uri": uri, "version": version, "resultId": rid, "items": diagnostics}

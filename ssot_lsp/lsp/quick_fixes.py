@@ -1,0 +1,176 @@
+"""Verified fixes of single findings, as the editor's quick fixes may offer them.
+
+The fixes come from ``ssot_lsp.fixes.api`` (imported on first use: it loads libcst). They are
+computed only when the client asks for actions at a finding, for that finding only, once per
+document version. A quick fix changes one finding: it may edit its own statement, the file's
+imports and lines no other finding is on (the uses an import fix renames), never the statement
+of another finding. A fix that would (an import fix that rewrites every construction of the
+name, each a finding of its own) changes several sites, which only ``source.fixAll.ssot`` does;
+it is withheld here, with the line it would also have changed as the reason.
+"""
+
+from __future__ import annotations
+
+import ast
+import bisect
+from dataclasses import dataclass
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+from ssot_lsp.core.rules.syntax_error import is_syntax_error
+from ssot_lsp.core.violations import Violation
+from ssot_lsp.lsp.documents import Document, LineIndex
+
+if TYPE_CHECKING:
+    from ssot_lsp.lsp.folder import Folder
+
+Edit = tuple[int, int, str]  # (start, end, replacement) in code-point offsets of the old text
+
+
+def fixes_api() -> ModuleType:
+    from ssot_lsp.fixes import api
+
+    return api
+
+
+def minimal_edits(old: str, new: str) -> list[Edit]:
+    edits: list[Edit] = fixes_api().minimal_edits(old, new)
+    return edits
+
+
+@dataclass(frozen=True)
+class QuickFix:
+    violation: Violation
+    title: str
+    safe: bool
+    edits: list[Edit] | None  # None: no fix offered (``reason`` says why)
+    reason: str | None = None
+
+
+class FixCache:
+    """The quick fixes of one document version, computed on demand per finding."""
+
+    def __init__(self, doc: Document) -> None:
+        self.version = doc.version
+        self.text = doc.text
+        self.fixes: dict[tuple[object, ...], QuickFix] = {}
+        self._scope: _Scope | None = None
+
+    def is_for(self, doc: Document) -> bool:
+        return self.version == doc.version and self.text is doc.text
+
+    def fix(self, doc: Document, violation: Violation) -> QuickFix:
+        key = (violation.code, violation.span, violation.symbol)
+        cached = self.fixes.get(key)
+        if cached is None:
+            cached = self.fixes[key] = self._compute(doc, violation)
+        return cached
+
+    def _compute(self, doc: Document, violation: Violation) -> QuickFix:
+        analysis = doc.analysis
+        folder: Folder = doc.folder
+        if analysis is None or not analysis.parsed or folder.config is None:
+            return QuickFix(violation, "", False, None, "the file does not parse")
+        outcome = fixes_api().fixes_for(doc.text, doc.path, analysis.violations, folder.index, folder.config,
+                                        targets=[violation])[0]
+        if not outcome.new_text:
+            return QuickFix(violation, outcome.title, outcome.safe, None, outcome.reason)
+        edits = minimal_edits(doc.text, outcome.new_text)
+        if self._scope is None:
+            self._scope = _Scope(doc.text, doc.lines, doc.statements.tree(doc.text), analysis.violations)
+        stray = self._scope.stray_line(violation, edits)
+        if stray is not None:
+            return QuickFix(violation, outcome.title, outcome.safe, None,
+                            f"the fix also changes the finding on line {stray + 1}; fix all applies it")
+        return QuickFix(violation, outcome.title, outcome.safe, edits)
+
+
+class _Scope:
+    """Which lines a quick fix may edit: anything but the statements of the document's other
+    findings, except where those are imports (a fix may add, change or drop an import that another
+    finding also points at; changing another finding's own statement is fixing it, fix-all's job)."""
+
+    def __init__(self, text: str, lines: LineIndex, tree: ast.Module | None, findings: list[Violation]) -> None:
+        self.lines = lines
+        try:
+            self.tree: ast.Module | None = tree if tree is not None else ast.parse(text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            self.tree = None
+        self.findings = findings
+        self.sites: dict[int, tuple[int, int]] = {}  # id(finding) -> its statement's lines
+        self.import_lines: set[int] = set()
+        for node in ast.walk(self.tree) if self.tree is not None else ():
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                self.import_lines.update(range(node.lineno - 1, (node.end_lineno or node.lineno)))
+
+    def stray_line(self, violation: Violation, edits: list[Edit]) -> int | None:
+        """The first line an edit touches in another finding's statement (None: none)."""
+        own = self._site(violation)
+        for start, end, replacement in edits:
+            l1, _ = self.lines.cp_position(start)
+            l2, c2 = self.lines.cp_position(end)
+            if l2 > l1 and c2 == 0:
+                l2 -= 1  # ends at the start of a line: that line is not touched
+            if start == end and _only_imports(replacement):
+                continue  # a new import inserted between statements
+            for line in range(l1, l2 + 1):
+                if own[0] <= line <= own[1] or line in self.import_lines:
+                    continue
+                if self._other_site_at(violation, line):
+                    return line
+        return None
+
+    def _other_site_at(self, violation: Violation, line: int) -> bool:
+        for other in self.findings:
+            if other.stmt_line > line or is_syntax_error(other) or (other.code, other.span) == (
+                    violation.code, violation.span):
+                continue
+            first, last = self._site(other)
+            if first <= line <= last:
+                return True
+        return False
+
+    def _site(self, violation: Violation) -> tuple[int, int]:
+        """(first, last) line of the innermost statement around the finding (a compound
+        statement's header only)."""
+        cached = self.sites.get(id(violation))
+        if cached is None:
+            cached = self.sites[id(violation)] = self._statement_lines(violation)
+        return cached
+
+    def _statement_lines(self, violation: Violation) -> tuple[int, int]:
+        line = violation.span.line
+        first, last = min(violation.stmt_line, line), violation.span.end_line
+        body: list[ast.stmt] = self.tree.body if self.tree is not None else []
+        while body:
+            index = bisect.bisect_right([s.lineno - 1 for s in body], line) - 1
+            node = body[index] if index >= 0 else None
+            if node is None or line > (node.end_lineno or node.lineno) - 1:
+                break
+            inner = _blocks(node)
+            header_end = inner[0].lineno - 2 if inner else (node.end_lineno or node.lineno) - 1
+            if line <= header_end or not inner:
+                return min(first, node.lineno - 1), max(last, header_end)
+            body = inner
+        return first, last
+
+
+def _blocks(node: ast.stmt) -> list[ast.stmt]:
+    """The statements nested in a compound statement (its bodies, handlers and cases)."""
+    out: list[ast.stmt] = []
+    for name in ("body", "orelse", "finalbody"):
+        out += [s for s in getattr(node, name, None) or () if isinstance(s, ast.stmt)]
+    for holder in [*(getattr(node, "handlers", None) or ()), *(getattr(node, "cases", None) or ())]:
+        out += list(holder.body)
+    return sorted(out, key=lambda s: s.lineno)
+
+
+def _only_imports(text: str) -> bool:
+    """Whether inserted text is nothing but import statements (and blank lines)."""
+    if not text.strip():
+        return True
+    try:
+        tree = ast.parse(text.strip("\n"))
+    except (SyntaxError, ValueError):
+        return False
+    return all(isinstance(node, (ast.Import, ast.ImportFrom)) for node in tree.body)
