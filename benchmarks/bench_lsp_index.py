@@ -70,7 +70,7 @@ def cli_cold(corpus: Path, jobs: int | None) -> float:
 async def server_index(corpus: Path, jobs: int | None) -> tuple[float, dict[str, int], str]:
     shutil.rmtree(corpus / CACHE_DIR, ignore_errors=True)
     env = {**os.environ}
-    env.pop("SSOT_LSP_SCAN_DELAY", None)
+    env.pop("SSOT_LSP_TRACER", None)
     if jobs:
         env["SSOT_LSP_JOBS"] = str(jobs)
     client = LanguageClient("bench-index", "1")
