@@ -97,11 +97,12 @@ class CodeActions:
         lines = doc.lines
         start = (rng.start.line, lines.to_cp_col(rng.start.line, rng.start.character, encoding))
         end = (rng.end.line, lines.to_cp_col(rng.end.line, rng.end.character, encoding))
+        lines_of = self.session.lines_of()
         found: list[Match] = []
         for violation in doc.visible:
             span = violation.span
             if (span.line, span.col) <= end and start <= (span.end_line, span.end_col):
-                wire = diagnostic_json(violation, lines, encoding, doc.version, self.session.lines_of())
+                wire = diagnostic_json(violation, lines, encoding, doc.version, lines_of)
                 found.append((_CONVERTER.structure(wire, types.Diagnostic), violation))
         return found
 
