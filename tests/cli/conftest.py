@@ -62,10 +62,11 @@ def base_env(**extra: str) -> dict[str, str]:
 
 
 def run_ssot(*args: str, cwd: Path, input: str | bytes | None = None, env: dict | None = None,
-             timeout: float = 60) -> Run:
+             timeout: float = 60, preexec_fn=None) -> Run:
     data = input.encode() if isinstance(input, str) else input
     proc = subprocess.run([ssot_executable(), *args], check=False, cwd=cwd, input=data, capture_output=True,
-                          env=env or base_env(), timeout=timeout, stdin=None if data is not None else subprocess.DEVNULL)
+                          env=env or base_env(), timeout=timeout, stdin=None if data is not None else subprocess.DEVNULL,
+                          preexec_fn=preexec_fn)
     return Run(proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace"))
 
 

@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 
 from tests.cli.conftest import LEGACY_CALLER, REPO, base_env
+from tests.environment import file_modes_enforced_in_child
 
 IMPORT = "from app.old_engine import OldEngine\n"
 
 
-def check_json(ssot, root: Path, *extra: str, env=None):
-    run = ssot("check", "--format", "json", "--no-cache", *extra, cwd=root, env=env)
+def check_json(ssot, root: Path, *extra: str, env=None, preexec_fn=None):
+    run = ssot("check", "--format", "json", "--no-cache", *extra, cwd=root, env=env, preexec_fn=preexec_fn)
     assert "Traceback" not in run.stderr, run.stderr
     assert run.returncode in (0, 1), run.stderr
     return json.loads(run.stdout)
@@ -56,17 +57,17 @@ def test_nul_bytes_are_reported_not_fatal(ssot, small):
     assert any(v["path"] == "app/user.py" for v in document["violations"])
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode; the FIFO and "
-                                              "dangling-symlink tests cover unreadable files instead")
 def test_permission_denied(ssot, small):
+    # as root (CI) the child runs without the capability to override file modes
     root = small({"app/secret.py": IMPORT, "app/user.py": LEGACY_CALLER})
     secret = root / "app" / "secret.py"
     secret.chmod(0)
     try:
-        document = check_json(ssot, root)
+        document = check_json(ssot, root, preexec_fn=file_modes_enforced_in_child())
     finally:
         secret.chmod(0o644)
     assert skipped(document)["app/secret.py"] == "permission denied"
+    assert {v["path"] for v in document["violations"]} == {"app/user.py"}
 
 
 def test_fifo_is_skipped_without_blocking(ssot, small):

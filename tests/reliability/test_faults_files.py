@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from ssot_reliability_support import DEMO
+from tests.environment import file_modes_enforced
 
 from ssot_lsp.core.project import open_workspace
 from ssot_lsp.core import reading as workspace_module
@@ -53,16 +54,18 @@ def test_files_changing_during_indexing(tmp_path, monkeypatch, fault):
 
     monkeypatch.setattr(workspace_module, "read_facts", flaky)
     try:
-        result = workspace.scan(jobs=1, cache=None)
+        with file_modes_enforced():  # chmod 0 stops root too
+            result = workspace.scan(jobs=1, cache=None)
     finally:
         for victim in victims:
             if victim.exists() and not victim.is_dir():
                 victim.chmod(0o644)
     assert calls["n"] > 0
-    if os.geteuid() != 0 or fault != "unreadable":  # root reads anything
-        assert result.errors, "faults must be reported as file errors"
+    assert {Path(e.path) for e in result.errors} >= set(victims), "faults must be reported as file errors"
     for error in result.errors:
         assert error.message and "Traceback" not in error.message
+    if fault == "unreadable":
+        assert {e.message for e in result.errors if Path(e.path) in victims} == {"permission denied"}
 
 
 def test_symlink_loop_and_dangling_links(tmp_path):

@@ -1,0 +1,96 @@
+"""What the environment of a test run is, read in one place.
+
+``CI=true`` is exported by ``.ci/run``; it is the only reading of ``CI`` in the tests. Under it
+nothing may quietly not run: a missing editor or test dependency is a failure, and property tests
+replay a fixed set of examples (whether a submission lands never depends on which random examples
+were drawn).
+
+CI runs as root, and root reads every file whatever its mode: the capability to override file
+permissions (``CAP_DAC_OVERRIDE``, ``CAP_DAC_READ_SEARCH``) is what lets it. The helpers below drop
+those two capabilities (for the calling thread, or for a child process), so that a test of an
+unreadable file works the same as root and as an ordinary user.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import os
+from collections.abc import Callable, Iterator
+
+
+def on_ci() -> bool:
+    """Whether this run is CI (``CI=true``): tests must fail where they would otherwise skip."""
+    return os.environ.get("CI", "").strip().lower() == "true"
+
+
+# -- file permissions that apply to root as well ---------------------------------------------------
+
+_CAP_DAC_OVERRIDE = 1
+_CAP_DAC_READ_SEARCH = 2
+_DAC_MASK = (1 << _CAP_DAC_OVERRIDE) | (1 << _CAP_DAC_READ_SEARCH)
+_CAPABILITY_VERSION_3 = 0x20080522
+_PR_CAPBSET_DROP = 24
+
+
+def _libc():
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    return libc
+
+
+def _capabilities(libc) -> tuple[ctypes.Array, ctypes.Array]:
+    """(header, data) of the calling thread: data is effective, permitted, inheritable (low 32 bits),
+    then the same three for the high 32 bits."""
+    header = (ctypes.c_uint32 * 2)(_CAPABILITY_VERSION_3, 0)
+    data = (ctypes.c_uint32 * 6)()
+    if libc.capget(header, data) != 0:
+        raise OSError(ctypes.get_errno(), "capget failed")
+    return header, data
+
+
+def _capset(libc, header, data) -> None:
+    if libc.capset(header, data) != 0:
+        raise OSError(ctypes.get_errno(), "capset failed")
+
+
+@contextlib.contextmanager
+def file_modes_enforced() -> Iterator[None]:
+    """Within the block, file modes apply to the calling thread even when it runs as root.
+
+    Capabilities are per thread on Linux: only the effective set of this thread loses the two
+    permission overrides, and they come back from its permitted set when the block ends.
+    """
+    if os.geteuid() != 0:
+        yield
+        return
+    libc = _libc()
+    header, data = _capabilities(libc)
+    saved = list(data)
+    data[0] &= ~_DAC_MASK
+    _capset(libc, header, data)
+    try:
+        yield
+    finally:
+        for i, value in enumerate(saved):
+            data[i] = value
+        _capset(libc, header, data)
+
+
+def file_modes_enforced_in_child() -> Callable[[], None] | None:
+    """A ``preexec_fn`` for ``subprocess``: the child (and what it executes) cannot override file
+    modes even as root. None when not root (nothing to drop)."""
+    if os.geteuid() != 0:
+        return None
+
+    def drop() -> None:
+        libc = _libc()
+        for cap in (_CAP_DAC_OVERRIDE, _CAP_DAC_READ_SEARCH):  # execve would grant root the bounding set
+            if libc.prctl(_PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
+                raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) failed")
+        header, data = _capabilities(libc)
+        for i in range(3):  # effective, permitted, inheritable
+            data[i] &= ~_DAC_MASK
+        _capset(libc, header, data)
+
+    return drop
