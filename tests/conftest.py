@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import textwrap
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
 
+from tests.environment import on_ci
+
 # property tests explore new examples on every local run; under CI=true they replay a fixed set,
 # so that whether a submission lands never depends on which random examples were drawn
-settings.register_profile("ssot-default", deadline=None, derandomize=os.environ.get("CI") == "true")
+settings.register_profile("ssot-default", deadline=None, derandomize=on_ci())
 settings.load_profile("ssot-default")
 
 

@@ -15,11 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.environment import on_ci
+
 _SKIPPED: list[str] = []
-
-
-def on_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() == "true"
 
 
 def require_editor(what: str, reason: str) -> None:

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+from tests.environment import on_ci
+
 REPO = Path(__file__).resolve().parents[2]
 DEMO = REPO / "examples" / "migration-demo"
 FIX_CASES = REPO / "tests" / "fixes"
@@ -17,7 +19,7 @@ _SUPPRESS = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filte
              HealthCheck.large_base_example]
 # CI runs the same examples every time (a landing must not depend on luck); local runs explore
 settings.register_profile("ssot-ci", max_examples=60, deadline=None, suppress_health_check=_SUPPRESS,
-                          derandomize=os.environ.get("CI") == "true", print_blob=True)
+                          derandomize=on_ci(), print_blob=True)
 settings.register_profile("ssot-long", max_examples=2000, deadline=None, suppress_health_check=_SUPPRESS,
                           print_blob=True)
 
