@@ -5,6 +5,10 @@ nothing may quietly not run: a missing editor or test dependency is a failure, a
 replay a fixed set of examples (whether a submission lands never depends on which random examples
 were drawn).
 
+Editors start the server as ``python -I -m ssot_lsp``: isolated, it ignores ``PYTHONPATH`` and so
+imports whichever ssot_lsp is installed, which in a git worktree is not the code under test.
+``isolated_ssot_lsp`` runs this checkout's code in the same isolated mode.
+
 CI runs as root, and root reads every file whatever its mode: the capability to override file
 permissions (``CAP_DAC_OVERRIDE``, ``CAP_DAC_READ_SEARCH``) is what lets it. The helpers below drop
 those two capabilities (for the calling thread, or for a child process), so that a test of an
@@ -16,13 +20,45 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import functools
 import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def on_ci() -> bool:
     """Whether this run is CI (``CI=true``): tests must fail where they would otherwise skip."""
     return os.environ.get("CI", "").strip().lower() == "true"
+
+
+# -- the code under test, started as an editor starts it -------------------------------------------
+
+@functools.cache
+def installed_package_is_this_checkout() -> bool:
+    """Whether an interpreter that ignores ``PYTHONPATH`` imports this checkout's ssot_lsp (and the
+    ``ssot-lsp`` console script runs it)."""
+    probe = subprocess.run([sys.executable, "-I", "-c", "import ssot_lsp; print(ssot_lsp.__file__)"],
+                           capture_output=True, text=True, timeout=60, check=False)
+    return probe.returncode == 0 and Path(probe.stdout.strip()).resolve() == REPO / "ssot_lsp" / "__init__.py"
+
+
+def isolated_ssot_lsp(*args: str) -> list[str]:
+    """``python -I -m ssot_lsp ARGS`` importing this checkout's ssot_lsp.
+
+    Where the installed package is this checkout (CI: ``pip install -e .``) it is exactly the
+    editors' command. Elsewhere (a git worktree beside the installed main checkout) the isolated
+    interpreter gets this checkout put first on ``sys.path``: still no ``PYTHON*`` variables, no
+    user site and no current directory on ``sys.path``, which is what the tests rely on.
+    """
+    if installed_package_is_this_checkout():
+        return [sys.executable, "-I", "-m", "ssot_lsp", *args]
+    bootstrap = (f"import runpy, sys; sys.path.insert(0, {str(REPO)!r}); "
+                 "runpy.run_module('ssot_lsp', run_name='__main__', alter_sys=True)")
+    return [sys.executable, "-I", "-c", bootstrap, *args]
 
 
 # -- file permissions that apply to root as well ---------------------------------------------------

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import time
 
-import pytest
 
 from ssot_lsp.core.rules.registry import RULES
 from tests.cli.conftest import (
@@ -123,7 +122,7 @@ def test_progress_when_stderr_is_a_terminal(small):
 
 
 def test_pre_commit_hook_definition():
-    yaml = pytest.importorskip("yaml")
+    import yaml
     hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
     (hook,) = [h for h in hooks if h["id"] == "ssot-lsp"]
     assert hook["entry"] == "ssot-lsp check --force-exclude"

@@ -61,7 +61,6 @@ async def test_list_violations_can_be_cancelled(slow_index_client, tmp_path: Pat
     assert result is None
 
 
-
 async def test_fix_all_applies_a_workspace_edit_and_skips_changed_files(client, tmp_path: Path):
     root = copy_demo(tmp_path)
     await initialize(client, root)

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, settings
 
-from tests.environment import on_ci
+from tests.environment import isolated_ssot_lsp, on_ci
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO = REPO / "examples" / "migration-demo"
@@ -55,32 +53,9 @@ def demo_sources() -> list[tuple[str, str]]:
     return out
 
 
-def isolated_command(*args: str) -> list[str]:
-    """``python -I -m ssot_lsp ARGS`` as editors run it (no PYTHONPATH, no working directory on
-    ``sys.path``), but running this checkout's code: ``-I -m ssot_lsp`` alone imports the installed
-    package, which for a checkout in another worktree is other code than the one under test."""
-    bootstrap = (f"import sys; sys.path.insert(0, {str(REPO)!r}); from ssot_lsp.cli.main import main; "
-                 f"sys.exit(main({list(args)!r}))")
-    return [sys.executable, "-I", "-c", bootstrap]
-
-
 def server_command() -> list[str]:
-    """How editors start the server: isolated mode (this checkout's code, see ``isolated_command``)."""
-    return isolated_command("serve")
-
-
-def server_available() -> bool:
-    lsp = REPO / "ssot_lsp" / "lsp"
-    return (REPO / "ssot_lsp" / "cli" / "serve.py").exists() and any(
-        p.name != "__init__.py" for p in lsp.glob("*.py"))
-
-
-def fixes_available() -> bool:
-    return (REPO / "ssot_lsp" / "fixes" / "api.py").exists()
-
-
-needs_server = pytest.mark.skipif(not server_available(), reason="ssot_lsp.lsp / cli.serve not written yet")
-needs_fixes = pytest.mark.skipif(not fixes_available(), reason="ssot_lsp.fixes.api not written yet")
+    """How editors start the server: isolated mode, as a module."""
+    return isolated_ssot_lsp("serve")
 
 
 # -- the core's view of a document -------------------------------------------------------------
@@ -187,6 +162,12 @@ async def lsp_session(root: Path, init_options: dict | None = None, env: dict | 
     from pytest_lsp import make_test_lsp_client
 
     client = make_test_lsp_client()
+    client.registrations = []  # client/registerCapability (file watchers), answered and kept
+
+    @client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register(ls, params: types.RegistrationParams) -> None:
+        client.registrations.extend(params.registrations)
+
     if settings is not None:
         client.set_configuration(settings, section="ssotLsp")
     proc_env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}

@@ -6,14 +6,13 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from ssot_reliability_support import DEMO
-from tests.environment import file_modes_enforced
+from tests.environment import file_modes_enforced, isolated_ssot_lsp
 
 from ssot_lsp.core.project import open_workspace
 from ssot_lsp.core import reading as workspace_module
@@ -26,7 +25,7 @@ def _copy(tmp_path) -> Path:
 
 
 def _cli(ws: Path, *args, timeout=600):
-    return subprocess.run([sys.executable, "-I", "-m", "ssot_lsp", "check", "--no-cache", "--exit-zero", *args],
+    return subprocess.run(isolated_ssot_lsp("check", "--no-cache", "--exit-zero", *args),
                           cwd=ws, capture_output=True, text=True, timeout=timeout, env={**os.environ, "CI": "true"})
 
 

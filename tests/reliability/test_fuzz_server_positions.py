@@ -13,9 +13,8 @@ from pathlib import Path
 from hypothesis import assume, given, note
 from hypothesis import strategies as st
 
-from ssot_reliability_support import fuzz_settings
-
 from lsprotocol import types
+from ssot_reliability_support import fuzz_settings
 
 from ssot_lsp.core.text import Span, split_lines
 from ssot_lsp.lsp import documents

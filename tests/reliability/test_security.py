@@ -6,7 +6,6 @@ import os
 import pickle
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -22,11 +21,13 @@ from hypothesis import strategies as st
 
 from ssot_lsp.config.regex_safety import MAX_SUBJECT, UnsafePattern, compile_safe_pattern, search_identifier
 from ssot_reliability_support import fuzz_settings
+from tests.environment import installed_package_is_this_checkout, isolated_ssot_lsp
 
 
 def _entry_point() -> list[str]:
+    """The console script, when it runs this checkout's code (CI); else the same code, isolated."""
     exe = shutil.which("ssot-lsp")
-    return [exe] if exe else [sys.executable, "-I", "-m", "ssot_lsp"]
+    return [exe] if exe and installed_package_is_this_checkout() else isolated_ssot_lsp()
 
 
 def _clean_env() -> dict:
@@ -57,8 +58,6 @@ def plant_malicious_cache(ws: Path, marker: Path) -> Path:
 
 @pytest.mark.parametrize("command", ["check", "fix-dry-run", "baseline", "isolated-module"])
 def test_cli_in_untrusted_workspace_runs_none_of_its_code(tmp_path, command):
-    if command == "fix-dry-run" and not (REPO / "ssot_lsp" / "cli" / "fix.py").exists():
-        pytest.skip("`ssot-lsp fix` not written yet")
     marker = tmp_path / "MARKER"
     ws = booby_trapped_workspace(tmp_path, marker)
     plant_malicious_cache(ws, marker)
@@ -69,7 +68,7 @@ def test_cli_in_untrusted_workspace_runs_none_of_its_code(tmp_path, command):
     elif command == "baseline":
         argv = [*_entry_point(), "baseline", "-o", str(tmp_path / "baseline.json")]
     else:  # how editors start it, but with the untrusted workspace as working directory
-        argv = [sys.executable, "-I", "-m", "ssot_lsp", "check", "--exit-zero"]
+        argv = isolated_ssot_lsp("check", "--exit-zero")
     proc = subprocess.run(argv, cwd=ws, env=_clean_env(), capture_output=True, text=True, timeout=120)
     assert "Traceback" not in proc.stderr, proc.stderr
     assert not marker.exists(), f"workspace code ran: {marker.read_text()}\nstdout={proc.stdout}\nstderr={proc.stderr}"

@@ -8,16 +8,15 @@ import asyncio
 import os
 import shutil
 import subprocess
-import sys
 
-import pytest
 from lsprotocol import types
 
-from ssot_reliability_support import DEMO, REPO, booby_trapped_workspace, lsp_session, needs_server, wait_for
+from ssot_reliability_support import DEMO, booby_trapped_workspace, lsp_session
 from test_security import plant_malicious_cache
 
+from tests.environment import isolated_ssot_lsp
 
-@needs_server
+
 async def test_server_opening_untrusted_workspace_runs_none_of_its_code(tmp_path):
     marker = tmp_path / "MARKER"
     ws = booby_trapped_workspace(tmp_path, marker)
@@ -56,11 +55,9 @@ def _outside_fixture(tmp_path):
 
 
 def test_cli_fix_does_not_write_through_symlinks_out_of_the_workspace(tmp_path):
-    if not (REPO / "ssot_lsp" / "cli" / "fix.py").exists():
-        pytest.skip("`ssot-lsp fix` not written yet")
     ws, victim, link = _outside_fixture(tmp_path)
     before = victim.read_text()
-    proc = subprocess.run([sys.executable, "-I", "-m", "ssot_lsp", "fix", "--unsafe-fixes", "--no-cache"], cwd=ws,
+    proc = subprocess.run(isolated_ssot_lsp("fix", "--unsafe-fixes", "--no-cache"), cwd=ws,
                           capture_output=True, text=True, timeout=120, env={**os.environ, "CI": "true"})
     assert "Traceback" not in proc.stderr, proc.stderr
     assert victim.read_text() == before, "a file outside the workspace was rewritten through a symlink"
@@ -69,7 +66,6 @@ def test_cli_fix_does_not_write_through_symlinks_out_of_the_workspace(tmp_path):
     assert (ws / "netra_backend" / "app" / "routes" / "agent_routes.py").read_text() != before
 
 
-@needs_server
 async def test_server_fix_all_does_not_edit_files_outside_the_workspace(tmp_path):
     ws, victim, link = _outside_fixture(tmp_path)
     edits: list = []

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import os
 
-import pytest
 from lsprotocol import types
 
 from load_driver import as_tuples, expected_diagnostics, pick_documents, run_load
-from ssot_reliability_support import DEMO, lsp_session, needs_server
+from ssot_reliability_support import DEMO, lsp_session
 
 CHANGES = int(os.environ.get("SSOT_LOAD_CHANGES", "10000"))
 
 
-@needs_server
 async def test_ten_thousand_changes_all_answered_and_final_diagnostics_exact():
     docs = pick_documents(DEMO, 20)
     assert len(docs) == 20
