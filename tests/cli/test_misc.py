@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import time
+import os
 
 
 from ssot_lsp.core.rules.registry import RULES
@@ -84,8 +84,9 @@ def test_warm_cache_equals_cold_run_and_sees_edits(ssot, demo):
     text = target.read_text()
     edited = text.replace("engine = ExecutionEngine(registry", "engine = ExecutionEngin_(registry", 1)
     assert len(edited) == len(text) and edited != text
-    time.sleep(0.02)
+    stamp = target.stat()
     target.write_text(edited)
+    os.utime(target, ns=(stamp.st_atime_ns, stamp.st_mtime_ns + 5_000_000_000))  # mtime moves, whatever the fs granularity
     warm = ssot("check", "--format", "json", cwd=demo)
     cold = ssot("check", "--format", "json", "--no-cache", cwd=demo)
     assert warm.stdout == cold.stdout

@@ -72,6 +72,7 @@ async def test_diagnostics_an_edit_moved_get_no_actions(client, tmp_path: Path):
     await initialize(client, root, options={"debounceMs": 5000})
     doc = open_doc(client, root / PIPELINE)
     diags = await wait_for_diagnostics(client, doc, lambda d: len(d) == 6)
+    assert await _actions(client, doc, diags[:1]), "precondition: the current version has actions"
     change_doc(client, doc, 2, [(0, 0, 0, 0, "# edited\n")])
     assert not await _actions(client, doc, diags[:1])
 

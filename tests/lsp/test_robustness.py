@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import socket
 import subprocess
@@ -15,9 +14,9 @@ from lsprotocol import types
 from .helpers import (
     SERVER_ENV,
     copy_demo,
+    expected_count,
     initialize,
     open_doc,
-    uri,
     wait_for_diagnostics,
 )
 
@@ -34,7 +33,8 @@ async def test_failing_handler_answers_and_server_keeps_running(client, tmp_path
         text_document=types.TextDocumentIdentifier(uri=doc),
         range=types.Range(start=types.Position(line=10**6, character=10**6), end=types.Position(line=10**6, character=0)),
         context=types.CodeActionContext(diagnostics=[]))
-    assert await client.text_document_code_action_async(bad_range) is not None
+    actions = await client.text_document_code_action_async(bad_range)
+    assert [a.kind for a in actions] == ["source.fixAll.ssot"]  # answered in full: only the file-level action
     await wait_for_diagnostics(client, doc, lambda d: len(d) == 6)
     assert not [m for m in client.messages if m.type == types.MessageType.Error]  # no error dialog
     assert any("failed" in m.message for m in client.log_messages)  # but a log entry
@@ -102,7 +102,7 @@ async def test_workspace_code_is_never_executed(client, tmp_path: Path):
     target = next(d for d in diags if d.code == "SSOT002")
     await client.text_document_hover_async(types.HoverParams(  # hover may consult jedi (static only)
         text_document=types.TextDocumentIdentifier(uri=doc), position=target.range.start))
-    await client.workspace_execute_command_async(types.ExecuteCommandParams(command="ssot.listViolations"))
-    await asyncio.sleep(0.1)
+    # answered once the whole workspace is indexed: both files were read and analysed by then
+    listed = await client.workspace_execute_command_async(types.ExecuteCommandParams(command="ssot.listViolations"))
+    assert len(listed) == expected_count(root)
     assert not marker.exists()
-    assert uri(canonical)
