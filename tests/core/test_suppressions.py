@@ -98,6 +98,28 @@ def test_ignore_file_far_below_the_top_is_not_honoured(project):
     assert project.check(SVC, IMPORT + "\n" + filler + "# ssot: ignore-file\n") == [(1, "SSOT001")]
 
 
+def test_ignore_file_on_the_thirtieth_line_silences_the_file(project):
+    """The documented window: ``# ssot: ignore-file`` counts within the first 30 lines."""
+    header = "".join(f"# header line {n}\n" for n in range(1, 30))  # lines 1-29
+    assert project.check(SVC, header + "# ssot: ignore-file\n" + IMPORT + "\n") == []
+
+
+def test_ignore_file_on_the_thirty_first_line_is_not_honoured(project):
+    header = "".join(f"# header line {n}\n" for n in range(1, 31))  # lines 1-30
+    assert project.check(SVC, header + "# ssot: ignore-file\n" + IMPORT + "\n") == [(32, "SSOT001")]
+
+
+def test_ignore_file_is_honoured_in_a_file_that_does_not_tokenize(project):
+    """An unclosed bracket stops the tokenizer: the comment is found by the line scan instead."""
+    assert project.check(SVC, "# ssot: ignore-file\n" + IMPORT + "\nX = ExecutionEngine(1,\n") == []
+
+
+def test_ignore_file_below_the_window_in_a_file_that_does_not_tokenize_is_not_honoured(project):
+    filler = "x = 1\n" * 40
+    assert project.check(SVC, IMPORT + "\n" + filler + "# ssot: ignore-file\nX = ExecutionEngine(1,\n") == [
+        (43, "SSOT009")]
+
+
 def test_suppression_text_inside_a_string_is_not_honoured(project):
     assert project.check(SVC, IMPORT + '; NOTE = "# ssot: ignore[SSOT001]"\n') == [(1, "SSOT001")]
 
