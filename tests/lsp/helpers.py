@@ -121,6 +121,23 @@ async def wait_for_index(client: LanguageClient, count: int = 1, timeout: float 
                      "indexing did not finish")
 
 
+async def until_noticed(make_change, noticed, timeout: float = 10, period: float = 0.5):
+    """Make a disk change, again every ``period``, until ``noticed()`` holds.
+
+    A server that polls the disk (clients without file watching) compares each snapshot with the
+    previous one: a change made before its first snapshot is part of it and never shows. The
+    poller reports no snapshot, so the change is made again (a new mtime) until it is noticed.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        make_change()
+        try:
+            return await wait_until(noticed, period)
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the server never noticed the change within {timeout}s") from None
+
+
 async def wait_until(predicate, timeout: float = 10, message: str = "condition not met"):
     deadline = time.monotonic() + timeout
     while True:
@@ -194,7 +211,7 @@ class Editor:
         self.encoding = encoding
         self.debounce = debounce
         self.buffers: dict[str, list] = {}  # uri -> [text, version]
-        self.flushes: list[asyncio.TimerHandle] = []
+        self.flushes: list[asyncio.Future] = []  # one per debounced didChange, done once sent
         self.skipped_stale: list[str] = []
         client.editor = self
 
@@ -227,14 +244,20 @@ class Editor:
         return types.ApplyWorkspaceEditResult(applied=True)
 
     def _schedule_change(self, doc_uri: str) -> None:
+        loop = asyncio.get_running_loop()
+        sent = loop.create_future()
+
         def flush():
             text, version = self.buffers[doc_uri]
             change_doc(self.client, doc_uri, version, text)
+            sent.set_result(version)
 
-        self.flushes.append(asyncio.get_running_loop().call_later(self.debounce, flush))
+        loop.call_later(self.debounce, flush)
+        self.flushes.append(sent)
 
     async def settle(self) -> None:
-        await asyncio.sleep(self.debounce + 0.1)
+        """Wait until every didChange the editor has scheduled so far was sent."""
+        await asyncio.gather(*self.flushes)
 
 
 def apply_text_edits(text: str, edits, encoding: str) -> str:

@@ -50,15 +50,17 @@ async def test_list_violations_can_be_cancelled(slow_index_client, tmp_path: Pat
     root = copy_demo(tmp_path)
     await initialize(client, root, wait_index=False)
     msg_id = "list-to-cancel"
+    hover = types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri(root / "x.py")),
+                              position=types.Position(line=0, character=0))
     future = asyncio.ensure_future(client.protocol.send_request_async(
         types.WORKSPACE_EXECUTE_COMMAND, _command("ssot.listViolations"), msg_id=msg_id))
-    await asyncio.sleep(0.2)  # the command is waiting for the index
+    # a later request's answer: the command has started and waits for the index (1.5 s at least)
+    assert await client.text_document_hover_async(hover) is None
+    assert not future.done()
     client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id=msg_id))
     with pytest.raises(JsonRpcRequestCancelled):
         await asyncio.wait_for(future, 5)
-    result = await client.text_document_hover_async(types.HoverParams(  # the server is still fine
-        text_document=types.TextDocumentIdentifier(uri=uri(root / "x.py")), position=types.Position(line=0, character=0)))
-    assert result is None
+    assert await client.text_document_hover_async(hover) is None  # the server is still fine
 
 
 async def test_fix_all_applies_one_workspace_edit_carrying_document_versions(client, tmp_path: Path):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 from lsprotocol import types
@@ -16,6 +15,7 @@ from .helpers import (
     index_runs,
     initialize,
     open_doc,
+    until_noticed,
     uri,
     wait_for_diagnostics,
     wait_for_index,
@@ -100,11 +100,11 @@ async def test_clients_without_file_watching_are_polled(client, tmp_path: Path):
     await initialize(client, root, profile="neovim-0.7")
     runner = open_doc(client, root / PIPELINE)
     await wait_for_diagnostics(client, runner, lambda d: len(d) == 6)
-    await asyncio.sleep(0.4)  # let the poller take its first snapshot (period 0.3 s in tests)
     assert client.registrations == []
     compat = root / COMPAT
-    compat.write_text(compat.read_text().replace("LegacyEngine = ExecutionEngine\n", ""))
-    await wait_for_diagnostics(client, runner, lambda d: len(d) == 2, timeout=5)
+    without_alias = compat.read_text().replace("LegacyEngine = ExecutionEngine\n", "")
+    await until_noticed(lambda: compat.write_text(without_alias),
+                        lambda: len(client.diagnostics.get(runner, ())) == 2)
 
 
 async def test_reindex_command_rebuilds_the_index(client, tmp_path: Path):

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 from lsprotocol import types
 
 from .helpers import (
+    change_doc,
     copy_demo,
     initialize,
     open_doc,
+    until_noticed,
     uri,
     wait_for_diagnostics,
     wait_until,
@@ -84,7 +85,9 @@ async def test_invalid_settings_later_keep_the_last_good_ones(client, tmp_path: 
     client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
     await wait_until(lambda: any("invalid settings" in m.message for m in client.messages), 5)
     assert len([m for m in client.messages if "invalid settings" in m.message]) == 1
-    await asyncio.sleep(0.2)
+    # the next analysis shows which settings are in force
+    change_doc(client, doc, 2, [(0, 0, 0, 0, "# edited\n")])
+    await wait_until(lambda: any(p.uri == doc and p.version == 2 for p in client.publish_log), 5)
     assert _severities(client.diagnostics[doc], "SSOT002") == {HINT}
 
 
@@ -118,8 +121,7 @@ async def test_invalid_config_file_keeps_last_good_config(client, tmp_path: Path
     await initialize(client, root, profile="neovim-0.7")
     doc = open_doc(client, root / PIPELINE)
     await wait_for_diagnostics(client, doc, lambda d: len(d) == 6)
-    await asyncio.sleep(0.4)  # the poller's first snapshot
-    config.write_text("this is = = not toml\n")
-    await wait_until(lambda: any("invalid configuration" in m.message for m in client.messages), 5)
+    await until_noticed(lambda: config.write_text("this is = = not toml\n"),
+                        lambda: any("invalid configuration" in m.message for m in client.messages))
     assert len([m for m in client.messages if "invalid configuration" in m.message]) == 1
     assert len(await wait_for_diagnostics(client, doc)) == 6
