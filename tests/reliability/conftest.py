@@ -17,6 +17,13 @@ def pytest_addoption(parser):
                      help="ssot-lsp reliability: run the fuzz suite with many more examples")
 
 
+def pytest_terminal_summary(terminalreporter):
+    from ssot_reliability_support import FUZZ_STATS
+
+    if any(FUZZ_STATS.values()):
+        terminalreporter.write_line("fuzz: " + ", ".join(f"{n} {what}" for what, n in FUZZ_STATS.items() if n))
+
+
 def pytest_configure(config):
     # the profile is not loaded globally (other suites keep their settings); fuzz tests use fuzz_settings()
     try:

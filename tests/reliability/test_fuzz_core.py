@@ -1,12 +1,14 @@
 """Fuzzing the pure analysis: random and mutated sources through extract_facts + analyze.
 
-Promises: no exception escapes; every reported position lies inside the document; the position
-helpers of ``ssot_lsp.core.text`` round-trip.
+Promises: no exception escapes; every reported position lies inside the document and covers
+what the finding is about (a name, a dotted module, ``*`` or a string literal); a comment with wide
+characters after a line moves no finding; the position helpers of ``ssot_lsp.core.text`` round-trip.
 """
 
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 from hypothesis import given
@@ -21,7 +23,7 @@ from ssot_lsp.core.text import (
     utf8_to_cp,
     utf16_to_cp,
 )
-from ssot_reliability_support import analyse_document, assert_span_inside, demo_sources, fuzz_settings
+from ssot_reliability_support import FUZZ_STATS, analyse_document, assert_span_inside, demo_sources, fuzz_settings
 
 SOURCES = demo_sources()
 assert SOURCES, "the demo workspace has no Python files"
@@ -31,15 +33,37 @@ WEIRD = ["\x00", "\x0c", "\u2028", "\u2029", "\x85", "\r", "\r\n", "\n", "\t", "
          "\U00010348", "\ud800", "é", "(", ")", "[", "]", "{", "}", ":", "'", '"', '"""', "\\", "#", "f'{",
          "import ", "from . import ", "class X(", "async def f():\n    ", "lambda: ", "    ", "@", ",", "*"]
 
-STATS = {"documents": 0, "violations": 0}
+# what the span of a finding covers: the name it is about (an identifier, a dotted module name, or
+# the `*` of a star import), for SSOT007 the string literal; SSOT009 (syntax) and SSOT010 (the
+# suppression comment) cover other text
+NAMED = re.compile(r"\*|(?!\d)\w+(?:\.(?!\d)\w+)*", re.UNICODE)
+STRING_LITERAL = re.compile(r"[rRbBuU]?(\"|')")
 
 
-def check_document(text: str, relpath: str) -> None:
+def covered_text(text: str, span) -> str:
+    lines = split_lines(text)
+    if span.line != span.end_line:
+        return "\n".join([lines[span.line][span.col:], *lines[span.line + 1:span.end_line],
+                          lines[span.end_line][:span.end_col]])
+    return lines[span.line][span.col:span.end_col]
+
+
+def assert_span_covers_its_subject(text: str, violation) -> None:
+    covered = covered_text(text, violation.span)
+    if violation.code == "SSOT007":
+        assert STRING_LITERAL.match(covered) and covered.endswith(covered.lstrip("rRbBuU")[0]), \
+            f"SSOT007 span {violation.span} covers {covered!r}, not a string literal"
+    elif violation.code not in ("SSOT009", "SSOT010"):
+        assert NAMED.fullmatch(covered), f"{violation.code} span {violation.span} covers {covered!r}, not a name"
+
+
+def check_document(text: str, relpath: str) -> list:
     facts, violations = analyse_document(text, relpath)
-    STATS["documents"] += 1
-    STATS["violations"] += len(violations)
+    FUZZ_STATS["documents analysed"] += 1
+    FUZZ_STATS["violations checked"] += len(violations)
     for violation in violations:
         assert_span_inside(text, violation.span, f"{violation.code} span")
+        assert_span_covers_its_subject(text, violation)
         for related in violation.related:
             if related.path == facts.path:
                 assert_span_inside(text, related.span, f"{violation.code} related span")
@@ -50,6 +74,17 @@ def check_document(text: str, relpath: str) -> None:
     for group in (facts.imports, facts.classes, facts.calls, facts.string_refs, facts.aliases):
         for fact in group:
             assert_span_inside(text, fact.span, f"{type(fact).__name__} span")
+    return violations
+
+
+def test_the_seed_documents_exercise_every_check():
+    """The properties above hold vacuously for a document without findings: the seeds must have
+    findings of every rule the demo shows, each satisfying them."""
+    codes = set()
+    for relpath, text in SEEDS:
+        codes.update(v.code for v in check_document(text, relpath))
+    assert codes >= {"SSOT001", "SSOT002", "SSOT003", "SSOT004", "SSOT005", "SSOT006", "SSOT007", "SSOT008",
+                     "SSOT009"}, sorted(codes)
 
 
 seed = st.sampled_from(SEEDS)
@@ -131,6 +166,39 @@ def test_non_bmp_before_ranges(case, count, char):
     check_document(comment, relpath)
 
 
+@pytest.mark.parametrize("char", ["\U0001f600", "\u4e2d", "\x0c"])
+def test_a_comment_after_each_line_moves_no_finding(char):
+    """Wide characters after the code of a line (4 bytes in UTF-8, 2 units in UTF-16) change no
+    start or end column of any finding; lines in strings and continued lines are left alone."""
+    moved = 0
+    for relpath, text in SEEDS:
+        lines = text.split("\n")
+        in_string = _lines_inside_strings(text)
+        commented = "\n".join(
+            line + f"  # {char * 3}" if line.strip() and number not in in_string and not line.endswith("\\")
+            else line for number, line in enumerate(lines))
+        before = [(v.code, v.span) for v in check_document(text, relpath) if v.code != "SSOT009"]
+        after = [(v.code, v.span) for v in check_document(commented, relpath) if v.code != "SSOT009"]
+        assert after == before, relpath
+        moved += len(before)
+    assert moved > 100  # the comparison covered the demo's findings
+
+
+def _lines_inside_strings(text: str) -> set[int]:
+    """0-based lines that a (multi-line) string token spans, minus its last line."""
+    import io
+    import tokenize
+
+    inside: set[int] = set()
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.STRING or getattr(tokenize, "FSTRING_START", None) == token.type:
+                inside.update(range(token.start[0] - 1, token.end[0] - 1))
+    except (tokenize.TokenError, SyntaxError):
+        pass
+    return inside
+
+
 @pytest.mark.parametrize("depth", [50, 200, 1000, 5000, 30000])
 @pytest.mark.parametrize("shape", ["parens", "lists", "calls", "attrs", "binop", "if", "lambda", "fstring"])
 def test_deep_nesting(depth, shape):
@@ -206,8 +274,3 @@ def test_text_conversions_round_trip(text, data):
         assert cp_to_utf16(line, cp) >= min(units, cp_to_utf16(line, len(line)))  # never moves backwards
     assert offset_of(text, offsets, len(lines) + 3, 0) == len(text)
     assert offset_of(text, offsets, -1, 0) == 0
-
-
-def test_stats_reported():
-    """Not a check: leaves the number of documents tried in the output (-s) for docs/reliability.md."""
-    print(f"\nfuzz core: {STATS['documents']} documents analysed, {STATS['violations']} violations checked")
