@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest_lsp
@@ -7,12 +8,30 @@ from pytest_lsp import LanguageClient
 
 from .helpers import CONFIG, server_config
 
+SHUTDOWN_SECONDS = 20
+
+
+def _end_server(client: LanguageClient) -> None:
+    server = client._server  # pytest-lsp's stop() only waits for the process to end by itself
+    if server is not None and server.returncode is None:
+        server.kill()
+
 
 async def _shutdown(client: LanguageClient) -> None:
+    """``shutdown``, ``exit``, and the server process ends; a server that does not end, or a fatal
+    protocol error, fails the test. After a fatal error, or when the test failed before the session
+    was initialized, pytest-lsp sends neither message and would wait for the process forever: the
+    process is ended here instead of hanging the run."""
     try:
-        await client.shutdown_session()
-    except Exception:  # noqa: BLE001 - some tests end the server themselves
-        pass
+        await asyncio.wait_for(client.shutdown_session(), SHUTDOWN_SECONDS)
+    except asyncio.TimeoutError:
+        _end_server(client)
+        raise AssertionError(f"the server did not exit within {SHUTDOWN_SECONDS} s of shutdown + exit") from None
+    if client.error is not None or client.capabilities is None:
+        # pytest-lsp sent neither message (a fatal error, or no session was initialized)
+        _end_server(client)
+    if client.error is not None:
+        raise AssertionError(f"fatal protocol error between client and server: {client.error}")
 
 
 @pytest_lsp.fixture(config=CONFIG)
