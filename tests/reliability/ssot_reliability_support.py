@@ -197,11 +197,23 @@ async def lsp_session(root: Path, init_options: dict | None = None, env: dict | 
         initialization_options=init_options or {"ssotLsp": {"debounceMs": 0}}))
     try:
         yield client
-    finally:
-        try:
-            await asyncio.wait_for(client.shutdown_session(), 20)
-        except Exception:  # noqa: BLE001 - the test already failed or the server is gone
-            await client.stop()
+    except BaseException:  # the test failed: end the server, report the test's failure
+        _end_server(client)
+        raise
+    try:
+        await asyncio.wait_for(client.shutdown_session(), 20)
+    except asyncio.TimeoutError:
+        _end_server(client)
+        raise AssertionError("the server did not exit within 20 s of shutdown + exit") from None
+    if client.error is not None:  # pytest-lsp then sends neither shutdown nor exit
+        _end_server(client)
+        raise AssertionError(f"fatal protocol error between client and server: {client.error}")
+
+
+def _end_server(client) -> None:
+    server = client._server
+    if server is not None and server.returncode is None:
+        server.kill()
 
 
 import asyncio  # noqa: E402
