@@ -104,6 +104,31 @@ def test_construction_in_star_import_scope_is_reported(project):
     assert constructions(project) == [3]
 
 
+def test_star_import_brings_only_the_names_in_all(project):
+    project.write({APP + "agents/__init__.py": "from .supervisor.execution_engine import ExecutionEngine\n"
+                                               "__all__ = ['helper']\n\n\ndef helper():\n    pass\n"})
+    project.check(SVC, "from netra_backend.app.agents import *\ndef f():\n    return ExecutionEngine(None, None)\n")
+    assert constructions(project) == []
+
+
+def test_module_level_assignment_shadows_a_star_imported_legacy_class(project):
+    project.write({APP + "agents/__init__.py": "from .supervisor.execution_engine import ExecutionEngine\n"})
+    project.check(SVC, "import functools\nfrom netra_backend.app.agents import *\n"
+                       "ExecutionEngine = functools.partial(dict, kind='engine')\n"
+                       "def f():\n    return ExecutionEngine(a=1)\n")
+    assert constructions(project) == []
+
+
+def test_construction_through_a_module_from_imported_out_of_a_namespace_package(bare):
+    """``supervisor`` has no ``__init__.py``: the from-import names its submodule, not an attribute."""
+    from .conftest import BASE_FILES
+
+    bare.write({k: v for k, v in BASE_FILES.items() if not k.endswith("supervisor/__init__.py")})
+    bare.check(SVC, "from netra_backend.app.agents.supervisor import execution_engine as eem\n"
+                    "async def f(ctx):\n    return eem.ExecutionEngine(None, None, ctx)\n")
+    assert constructions(bare) == [3]
+
+
 def test_names_in_strings_and_comments_are_not_constructions(project):
     project.check(SVC, '''\
         """ExecutionEngine(registry) used to be built here."""

@@ -168,7 +168,7 @@ def test_unused_suppression_rule_can_be_ignored(bare):
     assert bare.codes("a.py") == []
 
 
-def test_suppressed_finding_of_an_offed_severity_is_reported_unused(bare):
+def test_suppression_of_a_rule_whose_severity_is_off_is_not_reported_unused(bare):
     # severity "off" means the rule reports nothing, so there is nothing left to suppress
     bare.write({"pyproject.toml": "[tool.ssot-lsp]\nseverity = { SSOT009 = \"off\" }\n",
                 "a.py": "x = (  # ssot: ignore[SSOT009]\n"})

@@ -100,6 +100,22 @@ async def test_quick_fix_applies_the_verified_fix_of_the_fixes_api(client, tmp_p
         assert _apply(text, _edits(fix)) == outcome.new_text
 
 
+async def test_a_cursor_at_the_start_of_a_finding_gets_its_actions(client, tmp_path: Path):
+    """Clients that send no diagnostics in the context (or a bare cursor) get the actions of the
+    findings the range touches, its edges included."""
+    root = copy_demo(tmp_path)
+    await initialize(client, root)
+    doc = open_doc(client, root / PIPELINE)
+    diags = await wait_for_diagnostics(client, doc, lambda d: len(d) == 6)
+    target = next(d for d in diags if d.code == "SSOT002")
+    for position in (target.range.start, target.range.end):
+        cursor = types.Range(start=position, end=position)
+        actions = await client.text_document_code_action_async(types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=doc), range=cursor,
+            context=types.CodeActionContext(diagnostics=[])))
+        assert "Suppress SSOT002 on this line" in [a.title for a in actions], position
+
+
 async def test_fix_all_source_action_is_resolved_lazily(client, tmp_path: Path):
     root = copy_demo(tmp_path)
     await initialize(client, root)
