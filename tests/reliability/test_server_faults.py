@@ -136,6 +136,18 @@ _WATCHING_CLIENT = types.ClientCapabilities(
         did_change_watched_files=types.DidChangeWatchedFilesClientCapabilities(dynamic_registration=True)))
 
 
+# a client that resolves code action edits lazily (codeAction/resolve), as VS Code does
+_RESOLVING_CLIENT = types.ClientCapabilities(
+    general=types.GeneralClientCapabilities(position_encodings=[types.PositionEncodingKind.Utf16]),
+    text_document=types.TextDocumentClientCapabilities(
+        diagnostic=types.DiagnosticClientCapabilities(),
+        code_action=types.CodeActionClientCapabilities(
+            code_action_literal_support=types.ClientCodeActionLiteralOptions(
+                code_action_kind=types.ClientCodeActionKindOptions(value_set=["quickfix", "source"])),
+            resolve_support=types.ClientCodeActionResolveOptions(properties=["edit"]))),
+    workspace=types.WorkspaceClientCapabilities(configuration=True, workspace_folders=True, apply_edit=True))
+
+
 async def _codes(client, uri):
     report = await client.text_document_diagnostic_async(types.DocumentDiagnosticParams(
         text_document=types.TextDocumentIdentifier(uri=uri)))
@@ -188,7 +200,7 @@ async def test_code_action_for_stale_version_is_refused(tmp_path):
     target = ws / TARGET
     uri = target.as_uri()
     text = target.read_text()
-    async with lsp_session(ws) as client:
+    async with lsp_session(ws, capabilities=_RESOLVING_CLIENT) as client:
         client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
             uri=uri, language_id="python", version=1, text=text)))
         report = await client.text_document_diagnostic_async(types.DocumentDiagnosticParams(
@@ -201,6 +213,8 @@ async def test_code_action_for_stale_version_is_refused(tmp_path):
             context=types.CodeActionContext(diagnostics=diagnostics)))
         fresh_fixes = [a for a in fresh or [] if isinstance(a, types.CodeAction) and "uppress" not in a.title]
         assert fresh_fixes, "precondition: the current version offers a fix"
+        deferred = [a for a in fresh if isinstance(a, types.CodeAction) and a.edit is None and a.data is not None]
+        assert deferred, "precondition: the suppression and fix-all actions are resolved later"
         # the document moves on (version 2: two lines inserted at the top), the client still holds v1's diagnostics
         client.text_document_did_change(types.DidChangeTextDocumentParams(
             text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
@@ -220,8 +234,7 @@ async def test_code_action_for_stale_version_is_refused(tmp_path):
                 edits.append(action.title)
         assert not edits, f"edits offered for diagnostics of a stale version: {edits}"
         # resolving an action created for v1 after the change produces no edit either
-        for action in fresh_fixes:
-            if action.edit is None and action.data is not None:
-                resolved = await client.code_action_resolve_async(action)
-                assert resolved.edit is None or not (resolved.edit.changes or resolved.edit.document_changes), \
-                    f"stale resolve produced an edit: {resolved.title}"
+        for action in deferred:
+            resolved = await client.code_action_resolve_async(action)
+            assert resolved.edit is None or not (resolved.edit.changes or resolved.edit.document_changes), \
+                f"stale resolve produced an edit: {resolved.title}"
