@@ -1,4 +1,7 @@
-"""Record `after.py` for golden cases that have none (review the diff before committing)."""
+"""Record `after.py` for golden cases that have none (review the diff before committing).
+
+A recorded file only pins today's output. Each case also needs an `expect.toml` written by hand
+(what must change; see tests/fixes/test_golden.py): it is never recorded from the output."""
 import sys
 import tempfile
 from pathlib import Path
