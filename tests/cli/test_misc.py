@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 
-
 from ssot_lsp.core.rules.registry import RULES
 from tests.cli.conftest import (
     LEGACY_CALLER,

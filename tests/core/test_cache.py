@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ssot_lsp.core.cache import FactsCache
+from ssot_lsp.core.cache import CACHE_DIR, FactsCache
 
 from tests.environment import file_modes_enforced
 
@@ -23,8 +23,12 @@ CALLER_TEXT = LEGACY_IMPORT + "\n\nasync def run(registry, bridge, ctx):\n" + CO
 CALLER_EDITED = CALLER_TEXT.replace("ExecutionEngine(registry", "ExecutionEngin_(registry")
 
 
+def _cache(project) -> FactsCache:
+    return FactsCache(project.root / CACHE_DIR, "test")
+
+
 def _warm(project) -> FactsCache:
-    cache = FactsCache(project.root, "test")
+    cache = _cache(project)
     project.scan(cache=cache)
     cache.save()
     assert cache.entries, "precondition: the first scan filled the cache"
@@ -32,7 +36,7 @@ def _warm(project) -> FactsCache:
 
 
 def _rescan(project) -> FactsCache:
-    cache = FactsCache(project.root, "test")
+    cache = _cache(project)
     project.scan(cache=cache)
     return cache
 
