@@ -7,7 +7,7 @@ were drawn).
 
 Editors start the server as ``python -I -m ssot_lsp``: isolated, it ignores ``PYTHONPATH`` and so
 imports whichever ssot_lsp is installed, which in a git worktree is not the code under test.
-``isolated_ssot_lsp`` runs this checkout's code in the same isolated mode.
+``checkout_python`` is a Python whose ``-I -m ssot_lsp`` runs this checkout.
 
 CI runs as root, and root reads every file whatever its mode: the capability to override file
 permissions (``CAP_DAC_OVERRIDE``, ``CAP_DAC_READ_SEARCH``) is what lets it. The helpers below drop
@@ -17,13 +17,16 @@ unreadable file works the same as root and as an ordinary user.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import ctypes
 import ctypes.util
 import functools
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -41,24 +44,44 @@ def on_ci() -> bool:
 def installed_package_is_this_checkout() -> bool:
     """Whether an interpreter that ignores ``PYTHONPATH`` imports this checkout's ssot_lsp (and the
     ``ssot-lsp`` console script runs it)."""
-    probe = subprocess.run([sys.executable, "-I", "-c", "import ssot_lsp; print(ssot_lsp.__file__)"],
-                           capture_output=True, text=True, timeout=60, check=False)
-    return probe.returncode == 0 and Path(probe.stdout.strip()).resolve() == REPO / "ssot_lsp" / "__init__.py"
+    return _isolated_import_location(sys.executable) == REPO / "ssot_lsp" / "__init__.py"
+
+
+def _isolated_import_location(python: str) -> Path | None:
+    probe = subprocess.run([python, "-I", "-c", "import ssot_lsp; print(ssot_lsp.__file__)"], capture_output=True,
+                           text=True, timeout=60, check=False, cwd=tempfile.gettempdir())
+    return Path(probe.stdout.strip()).resolve() if probe.returncode == 0 else None
+
+
+@functools.cache
+def checkout_python() -> str:
+    """A Python whose ``-I -m ssot_lsp`` runs this checkout.
+
+    Where the installed package is this checkout (CI: ``pip install -e .``), the running Python.
+    Elsewhere (a git worktree beside the installed main checkout) a virtual environment made once
+    per test process, seeing the system packages (pygls, lsprotocol, ...) and holding a ``.pth``
+    that puts this checkout first on ``sys.path``, also under ``-I``.
+    """
+    if installed_package_is_this_checkout():
+        return sys.executable
+    folder = Path(tempfile.mkdtemp(prefix="ssot-checkout-python-"))
+    atexit.register(shutil.rmtree, folder, True)
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", str(folder)],
+                   check=True, capture_output=True, timeout=120)
+    python = str(folder / "bin" / "python")
+    site = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+                          check=True, capture_output=True, text=True, timeout=60).stdout.strip()
+    (Path(site) / "ssot_lsp_checkout.pth").write_text(f"{REPO}\n", encoding="utf-8")
+    found = _isolated_import_location(python)
+    if found is None or not found.is_relative_to(REPO.resolve()):
+        raise RuntimeError(f"{python} -I imports ssot_lsp from {found}, not from {REPO}")
+    return python
 
 
 def isolated_ssot_lsp(*args: str) -> list[str]:
-    """``python -I -m ssot_lsp ARGS`` importing this checkout's ssot_lsp.
-
-    Where the installed package is this checkout (CI: ``pip install -e .``) it is exactly the
-    editors' command. Elsewhere (a git worktree beside the installed main checkout) the isolated
-    interpreter gets this checkout put first on ``sys.path``: still no ``PYTHON*`` variables, no
-    user site and no current directory on ``sys.path``, which is what the tests rely on.
-    """
-    if installed_package_is_this_checkout():
-        return [sys.executable, "-I", "-m", "ssot_lsp", *args]
-    bootstrap = (f"import runpy, sys; sys.path.insert(0, {str(REPO)!r}); "
-                 "runpy.run_module('ssot_lsp', run_name='__main__', alter_sys=True)")
-    return [sys.executable, "-I", "-c", bootstrap, *args]
+    """``python -I -m ssot_lsp ARGS``, as editors start the server, running this checkout's code:
+    no ``PYTHON*`` variables, no user site and no current directory on ``sys.path``."""
+    return [checkout_python(), "-I", "-m", "ssot_lsp", *args]
 
 
 # -- file permissions that apply to root as well ---------------------------------------------------
