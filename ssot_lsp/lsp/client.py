@@ -154,6 +154,10 @@ class Client:
         if message in self.shown:
             return
         self.shown.add(message)
+        self.show(message, kind)
+
+    def show(self, message: str, kind: types.MessageType = types.MessageType.Warning) -> None:
+        """``window/showMessage`` (and the log); the caller decides how often."""
         try:
             self.ls.window_show_message(types.ShowMessageParams(type=kind, message=message))
         except Exception:  # noqa: BLE001

@@ -5,6 +5,12 @@ fresh index of its own; ``install_scan`` swaps it in on the loop. Open buffers o
 facts in the index, and a buffer that does not parse never replaces the last good facts.
 A file outside every workspace folder gets a "loose" folder for its project root, which is
 never scanned (``scannable=False``).
+
+A folder's root is the workspace root its client folder resolves to (``core.project.resolve_root``:
+the configuration file's directory, else the one holding the profile's modules, else the
+repository root), as for ``ssot-lsp check``. Client folders resolving to the same root share one
+``Folder`` — one configuration, one index, one scan — and each keeps its ``scopes``: the workspace
+diagnostics of a folder are those of its root restricted to the client folders it serves.
 """
 
 from __future__ import annotations
@@ -24,7 +30,6 @@ from ssot_lsp.config.loader import (
     ConfigError,
     load_config,
     parse_config_table,
-    project_root_for,
 )
 from ssot_lsp.config.model import Config
 from ssot_lsp.core import baseline as baseline_core
@@ -35,10 +40,13 @@ from ssot_lsp.core.engine import analyze
 from ssot_lsp.core.facts import FileFacts, extract_facts
 from ssot_lsp.core.partial.incremental import StatementCache
 from ssot_lsp.core.index import WorkspaceIndex
+from ssot_lsp.core.project import profile_applies, resolve_root
+from ssot_lsp.core.stale import StaleEntry, configuration_index, stale_entries
 from ssot_lsp.core.text import UndecodableSource, decode_source
 from ssot_lsp.core.violations import Violation
 from ssot_lsp.core.scan import Progress, ScanResult
 from ssot_lsp.core.workspace import Workspace
+from ssot_lsp.lsp.convert import uri_to_path
 from ssot_lsp.lsp.settings import DEFAULTS, Settings
 
 Signature = tuple[object, ...] | None
@@ -86,6 +94,10 @@ class Folder:
     root: Path
     settings: Settings = DEFAULTS
     scannable: bool = True  # False for the loose folder of files outside every workspace folder
+    # the client folders this one serves, below or at the root; empty: the whole root
+    scopes: tuple[Path, ...] = ()
+    config_loads: int = 0  # configurations loaded so far (stale entries are shown once per load)
+    stale_reported: int = -1  # the load whose stale entries were last reported
     config: Config | None = None
     config_error: str | None = None
     workspace: Workspace | None = None
@@ -146,6 +158,7 @@ class Folder:
 
     def _set_config(self, config: Config) -> None:
         self.config = config
+        self.config_loads += 1
         self.workspace = Workspace(config, max_file_size_kb=self.settings.max_file_size_kb)
         files = {str(self.root / "pyproject.toml"), str(self.root / "ssot-lsp.toml")}
         if config.source != DEFAULT_SOURCE:
@@ -335,11 +348,28 @@ class Folder:
         return violations
 
     def workspace_files(self) -> list[str]:
-        return sorted(self.disk_facts)
+        """The indexed files this folder reports on: those under its scopes."""
+        if not self.scopes:
+            return sorted(self.disk_facts)
+        return sorted(path for path in self.disk_facts if self.in_scope(path))
+
+    def in_scope(self, path: str) -> bool:
+        return not self.scopes or any(path == str(scope) or path.startswith(str(scope).rstrip(os.sep) + os.sep)
+                                      for scope in self.scopes)
+
+    def stale(self, result: ScanResult) -> list[StaleEntry]:
+        """Runs in an executor thread: the configured entries the scanned workspace does not contain
+        (none when the built-in profile applies to nothing here)."""
+        config = self.folder_config
+        modules = dict(result.index.known_modules) if result.index is not None else {}
+        if config.is_default_profile and not profile_applies(config, set(modules)):
+            return []
+        return stale_entries(config, configuration_index(modules, self.settings.max_file_size_kb * 1024))
 
 
 class Folders:
-    """The workspace folders (by URI), and a loose folder per project root for files outside them."""
+    """The workspace folders (by client URI: several URIs may share a folder, see the module
+    docstring), and a loose folder per project root for files outside them."""
 
     def __init__(self, show_problem: Callable[[str], None]) -> None:
         self.by_uri: dict[str, Folder] = {}
@@ -347,32 +377,56 @@ class Folders:
         self.show_problem = show_problem  # configuration/baseline problems of loose folders
 
     def workspace(self) -> list[Folder]:
-        return list(self.by_uri.values())
+        return list({id(folder): folder for folder in self.by_uri.values()}.values())
 
     def all(self) -> list[Folder]:
-        return [*self.by_uri.values(), *self.loose.values()]
+        return [*self.workspace(), *self.loose.values()]
 
     def add(self, folder: Folder) -> None:
         self.by_uri[folder.uri] = folder
 
+    def with_root(self, root: Path, settings: Settings) -> Folder | None:
+        """The workspace folder of this root, when it reads the same configuration file."""
+        for folder in self.workspace():
+            if folder.root == root and folder.settings.config_file == settings.config_file:
+                return folder
+        return None
+
+    def join(self, uri: str, folder: Folder, scope: Path) -> None:
+        """Client folder ``uri`` (at ``scope``) resolves to ``folder``'s root: it shares the folder."""
+        self.by_uri[uri] = folder
+        if folder.scopes and scope != folder.root:
+            folder.scopes = (*folder.scopes, scope)
+        else:
+            folder.scopes = ()  # a client folder at the root: the folder reports on all of it
+
     def remove(self, uri: str) -> Folder | None:
-        return self.by_uri.pop(uri, None)
+        """Forget client folder ``uri``; returns its folder when no other client folder shares it."""
+        folder = self.by_uri.pop(uri, None)
+        if folder is None:
+            return None
+        if any(other is folder for other in self.by_uri.values()):
+            folder.scopes = tuple(_scope_of(u, folder) for u, other in self.by_uri.items() if other is folder)
+            if folder.root in folder.scopes:
+                folder.scopes = ()
+            return None
+        return folder
 
     def workspace_folder_for(self, path: str) -> Folder | None:
-        """The innermost workspace folder containing ``path``."""
+        """The workspace folder with the innermost root containing ``path``."""
         best = None
-        for folder in self.by_uri.values():
+        for folder in self.workspace():
             if folder.contains(path) and (best is None or len(folder.root.parts) > len(best.root.parts)):
                 best = folder
         return best
 
     def folder_for(self, path: str, settings: Settings) -> Folder:
-        """The workspace folder of ``path``, else the loose folder of its project root (created with
-        ``settings`` on first use; it is never scanned)."""
+        """The workspace folder of ``path``, else the loose folder of its workspace root (created
+        with ``settings`` on first use; it is never scanned)."""
         folder = self.workspace_folder_for(path)
         if folder is not None:
             return folder
-        root = project_root_for(Path(path))
+        root = resolve_root(Path(path), Path(path).parent).root
         key = str(root)
         folder = self.loose.get(key)
         if folder is None:
@@ -385,3 +439,8 @@ class Folders:
             folder.index_ready.set()
             self.loose[key] = folder
         return folder
+
+
+def _scope_of(uri: str, folder: Folder) -> Path:
+    path = uri_to_path(uri)
+    return Path(path).resolve() if path else folder.root

@@ -12,9 +12,12 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from lsprotocol import types
+
 from ssot_lsp.core.cache import FactsCache
 from ssot_lsp.core.facts import FileFacts
 from ssot_lsp.core.scan import ScanResult
+from ssot_lsp.core.stale import StaleEntry, stale_summary
 from ssot_lsp.lsp.client import Progress
 from ssot_lsp.lsp.folder import Folder
 
@@ -92,6 +95,20 @@ class Indexer:
             session.client.log(f"skipped {path}: larger than {folder.settings.max_file_size_kb} KB")
         session.folder_results_changed(folder)
         await loop.run_in_executor(None, folder.save_cache, cache)
+        if folder.stale_reported != folder.config_loads:  # once per configuration load
+            folder.stale_reported = folder.config_loads
+            self._report_stale(folder, await loop.run_in_executor(None, folder.stale, result))
+
+    def _report_stale(self, folder: Folder, entries: list[StaleEntry]) -> None:
+        """Configured entries the workspace does not contain: logged one per line, and shown once."""
+        client = self.session.client
+        if not entries:
+            client.log(f"configuration of {folder.root}: every configured entry is in the workspace")
+            return
+        summary = stale_summary(entries)
+        client.log("\n".join([f"configuration of {folder.root}: {summary}:",
+                               *(f"  {entry.describe(folder.root)}" for entry in entries)]), "warning")
+        client.show(f"SSOT: {summary}; the list is in the SSOT output", types.MessageType.Warning)
 
     def _install(self, folder: Folder, result: ScanResult) -> None:
         """Swap the new index in: open buffers override the disk, disk changes seen while the

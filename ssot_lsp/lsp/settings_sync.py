@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
+from ssot_lsp.core.project import resolve_root
 from ssot_lsp.lsp.convert import uri_to_path
 from ssot_lsp.lsp.folder import Folder
 from ssot_lsp.lsp.settings import DEFAULTS, SECTION, Settings, describe_problems, parse_settings
@@ -52,12 +53,26 @@ class SettingsSync:
         self.session.client.log_level = settings.log_level
 
     def add_folder(self, uri: str) -> Folder | None:
+        """A client folder: a new folder for its workspace root, or None when it joins the folder
+        of a root already served (one index for both) or is not a local directory."""
         session = self.session
         path = uri_to_path(uri)
         if path is None or not Path(path).is_dir():
             session.client.log(f"ignoring workspace folder {uri}: not a local directory", "warning")
             return None
-        folder = Folder(uri=uri, root=Path(path), settings=session.settings)
+        here = Path(path).resolve()
+        explicit = Path(session.settings.config_file).expanduser() if session.settings.config_file else None
+        resolution = resolve_root(here, here, here / explicit if explicit and not explicit.is_absolute() else explicit)
+        shared = session.folders.with_root(resolution.root, session.settings)
+        if shared is not None:
+            session.folders.join(uri, shared, here)
+            session.client.log(f"workspace folder {here} shares the index of {resolution.root} "
+                               f"({resolution.describe()})")
+            return None
+        folder = Folder(uri=uri, root=resolution.root, settings=session.settings,
+                        scopes=() if here == resolution.root else (here,))
+        if here != resolution.root:
+            session.client.log(f"workspace folder {here}: root {resolution.root} ({resolution.describe()})")
         message = folder.load_config()
         for text in (message, folder.baseline_message):
             if text:
@@ -68,8 +83,12 @@ class SettingsSync:
     async def folders_changed(self, added: list[str], removed: list[str]) -> None:
         session = self.session
         for uri in removed:
+            shared = session.folders.by_uri.get(uri)
             folder = session.folders.remove(uri)
             if folder is None:
+                if shared is not None:  # another client folder keeps it: report on what remains
+                    session.publisher.clear_workspace(shared)
+                    session.publisher.publish_workspace(shared)
                 continue
             if folder.index_task is not None and not folder.index_task.done():
                 folder.index_task.cancel()
@@ -81,6 +100,8 @@ class SettingsSync:
                 session.indexer.start(folder)
         session.place_documents()  # documents may now belong to another folder
         session.refresh_open()
+        for folder in session.folders.workspace():  # a joined client folder widens what is reported
+            session.publisher.publish_workspace(folder)
 
     async def configuration_changed(self, pushed: Any) -> None:
         await self.fetch_and_apply(startup=False, pushed=pushed if isinstance(pushed, dict) and pushed else None)
