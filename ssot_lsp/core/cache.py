@@ -7,8 +7,9 @@ needles they were checked against: they stay skipped only while today's needles 
 Where it lives (``cache_directory``): one directory per workspace root — ``.ssot-cache`` at the
 root, like ruff's ``.ruff_cache`` — so that the command line and the language server share it and
 it goes away with the checkout; ``--cache-dir``, then ``SSOT_LSP_CACHE_DIR``, then the `cache-dir`
-setting move it. The directory holds a ``.gitignore`` of ``*`` (git status stays clean) and a
-``CACHEDIR.TAG`` (backup tools skip it); editors hide it with one pattern (``**/.ssot-cache``).
+setting move it. A directory the cache has to itself holds a ``.gitignore`` of ``*`` (git status
+stays clean) and a ``CACHEDIR.TAG`` (backup tools skip it) — never one that holds the user's
+files; editors hide it with one pattern (``**/.ssot-cache``).
 Files of other tool versions or fact formats can never be read again and are removed on save,
 and at most ``KEEP_CONFIGURATIONS`` configurations are kept.
 """
@@ -157,10 +158,12 @@ class FactsCache:
         try:
             if self.dir.is_symlink():  # never write through a link out of the workspace
                 return
+            created = not self.dir.exists()
             self.dir.mkdir(parents=True, exist_ok=True)
-            for name, text in ((".gitignore", "# created by ssot-lsp\n*\n"), ("CACHEDIR.TAG", CACHEDIR_TAG)):
-                if not (self.dir / name).exists():
-                    (self.dir / name).write_text(text)
+            if created or _only_ours(self.dir):
+                for name, text in ((".gitignore", "# created by ssot-lsp\n*\n"), ("CACHEDIR.TAG", CACHEDIR_TAG)):
+                    if not (self.dir / name).exists():
+                        (self.dir / name).write_text(text)
             data = pickle.dumps({"entries": self.entries, "needles": sorted(self.needles)},
                                 protocol=pickle.HIGHEST_PROTOCOL)
             write_atomic(self.file, data, mode=0o600)
@@ -179,6 +182,17 @@ class FactsCache:
                 path.unlink()
             except OSError:
                 pass
+
+
+def _only_ours(directory: Path) -> bool:
+    """Whether a directory holds nothing but the cache's files. Only then are the ``.gitignore``
+    of ``*`` and the ``CACHEDIR.TAG`` written: in a directory of the user's (``--cache-dir .``, a
+    ``build/`` with content) they would hide the user's files from git and from backups."""
+    try:
+        return all(p.name in (".gitignore", "CACHEDIR.TAG") or p.name.startswith(("facts-", ".facts-"))
+                   for p in directory.iterdir())
+    except OSError:
+        return False
 
 
 def _mtime(path: Path) -> float:

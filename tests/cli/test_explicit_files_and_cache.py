@@ -138,3 +138,21 @@ def test_caches_of_other_versions_are_removed_and_ours_kept(ssot, demo):
     other_configuration.write_bytes(b"another configuration")
     ssot("check", cwd=demo)
     assert not old.exists() and other_configuration.exists()
+
+
+@pytest.mark.parametrize("where", [".", "netra_backend"])
+def test_a_cache_in_a_directory_of_the_users_gets_no_gitignore(ssot, demo, where):
+    # a `.gitignore` of `*` there would hide the user's own files from git (and the walk)
+    before = paths_reported(ssot, demo)
+    run = ssot("check", "--cache-dir", where, "--format", "json", cwd=demo)
+    assert run.returncode == 1, run.stderr
+    assert list((demo / where).glob("facts-*.pickle"))
+    assert not (demo / where / ".gitignore").exists() and not (demo / where / "CACHEDIR.TAG").exists()
+    assert paths_reported(ssot, demo, "--cache-dir", where) == before
+
+
+def test_an_existing_empty_or_cache_only_directory_gets_the_markers(ssot, demo, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    ssot("check", "--cache-dir", str(empty), cwd=demo)
+    assert (empty / ".gitignore").read_text().splitlines()[-1] == "*" and (empty / "CACHEDIR.TAG").exists()
