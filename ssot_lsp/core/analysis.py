@@ -15,6 +15,7 @@ from ssot_lsp.config.model import Config
 from ssot_lsp.core.engine import analyze
 from ssot_lsp.core.facts import FileFacts, extract_facts
 from ssot_lsp.core.index import WorkspaceIndex
+from ssot_lsp.core.prefilter import watch_names
 from ssot_lsp.core.violations import Violation
 
 
@@ -39,7 +40,7 @@ def analyze_text(index: WorkspaceIndex, config: Config, path: str, text: str, mo
     the workspace). A text that does not parse never replaces the file's facts, and reports only
     its syntax error. ``tree``: an ``ast.parse`` of ``text`` the caller already has.
     """
-    facts = extract_facts(text, path, module, is_package, tree=tree)
+    facts = extract_facts(text, path, module, is_package, tree=tree, watch=watch_names(config))
     previous = index.facts_by_module.get(module)
     if not facts.parsed:
         violations = analyze(facts, index, config, severity_overrides=severity_overrides)

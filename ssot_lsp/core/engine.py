@@ -14,7 +14,7 @@ from ssot_lsp.core.index import WorkspaceIndex
 from ssot_lsp.core.rules import unused_suppression
 from ssot_lsp.core.rules.context import RuleContext
 from ssot_lsp.core.rules.registry import ALL
-from ssot_lsp.core.severity import rule_enabled, severity_for
+from ssot_lsp.core.severity import SEVERITY_RANK, rule_enabled, severity_for
 from ssot_lsp.core.violations import Violation
 
 Used = set[tuple[int, str | None]]  # (line, code) of suppressions that suppressed; code None: all codes
@@ -41,6 +41,9 @@ def analyze(facts: FileFacts, index: WorkspaceIndex, config: Config, classifier:
                                 default=violation.payload.default_severity())
         if severity == "off":
             continue
+        ceiling = violation.payload.max_severity()
+        if ceiling is not None and SEVERITY_RANK[severity] > SEVERITY_RANK[ceiling]:
+            severity = ceiling
         violation.severity = severity
         if _suppressed(violation, by_line, used):
             continue

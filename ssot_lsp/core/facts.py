@@ -13,15 +13,15 @@ targets of import/patch helpers, suppression comments), which keeps facts small.
 from __future__ import annotations
 
 import ast
-import io
-import re
 import sys
-import tokenize
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, cast
 
+from ssot_lsp.core.method_bodies import class_attributes, method_kind
+from ssot_lsp.core.suppressions import read_suppressions
 from ssot_lsp.core.text import Span, byte_to_cp, split_lines
+from ssot_lsp.core.unbound import WatchedNames
 from ssot_lsp.core.wordsearch import find_all, line_numbers
 
 MODULE_SCOPE = 0
@@ -82,6 +82,28 @@ class ClassFact:
     classmethods: tuple[str, ...]
     scope: int  # scope the class statement lives in
     stmt_span: Span | None = None
+    method_kinds: tuple[str, ...] = ()  # per method: ``method_bodies`` ABSTRACT, STUB, DELEGATE or OWN
+    attributes: tuple[str, ...] = ()  # names the class body binds other than by ``def``
+    # the stand-in of a name a sibling branch imports (``except ImportError: class X: ...``)
+    fallback: bool = False
+
+    def method_kind(self, method: str) -> str:
+        try:
+            return self.method_kinds[self.methods.index(method)]
+        except (ValueError, IndexError):
+            return ""
+
+
+@dataclass
+class NameRefFact:
+    """A use of a watched name (a group's class name) that no enclosing scope binds: a NameError
+    when it runs (``Canonical(...)`` after ``from m import Canonical as Legacy``)."""
+
+    name: str
+    span: Span
+    stmt_line: int
+    scope: int
+    called: bool  # the name is called, or an attribute of it is (``Name.create(...)``)
 
 
 @dataclass
@@ -105,6 +127,7 @@ class StringRefFact:
     scope: int
     target_expr: str | None = None  # patch.object: dotted text of the object
     package: str | None = None  # import_module(name, package) for relative names
+    create: bool = False  # patch(..., create=True): the attribute need not exist
 
 
 @dataclass
@@ -132,6 +155,7 @@ class FileFacts:
     classes: list[ClassFact] = field(default_factory=list)
     calls: list[CallFact] = field(default_factory=list)
     string_refs: list[StringRefFact] = field(default_factory=list)
+    unbound_refs: list[NameRefFact] = field(default_factory=list)  # of the watched names only
     scopes: list[tuple[int, int]] = field(default_factory=lambda: [(-1, K_MODULE)])  # (parent, kind)
     # module-level bindings in source order: name -> ('class'|'def'|'import'|'alias'|'other', payload)
     bindings: dict[str, tuple[str, object]] = field(default_factory=dict)
@@ -160,8 +184,6 @@ class FileFacts:
             scope = parent
 
 
-_SUPPRESS = re.compile(r"#\s*(?:ssot:\s*(ignore-file|ignore)(?:\[([^\]]*)\])?|noqa(?::\s*([\w, ]+))?)", re.I)
-_IGNORE_FILE_WINDOW = 30
 
 
 def resolve_relative(module: str, is_package: bool, level: int, target: str | None) -> str:
@@ -192,9 +214,14 @@ def dotted(node: ast.AST) -> str | None:
     return None
 
 
+# how a deferred expression is walked
+WALK, ASYNC_WITH_ITEM, ANNOTATION = range(3)
+
+
 class _Extractor:
     def __init__(self, text: str, facts: FileFacts, call_roots: set[str] | None = None,
-                 relevant_module: Callable[[str], bool] | None = None) -> None:
+                 relevant_module: Callable[[str], bool] | None = None,
+                 watch: frozenset[str] = frozenset()) -> None:
         self.call_roots = call_roots
         self.relevant_module = relevant_module
         self.text = text
@@ -202,7 +229,9 @@ class _Extractor:
         self._lines: list[str] | None = None
         self.bound_roots: set[str] = set()
         self.record_all_calls = False
-        self.deferred: list[tuple[ast.expr, int, int, bool]] = []
+        self.deferred: list[tuple[ast.expr, int, int, int]] = []
+        self.watched = WatchedNames(watch)
+        self.future_annotations = False
 
     # -- positions ---------------------------------------------------------------------------
     @property
@@ -265,16 +294,23 @@ class _Extractor:
             # names are few (one substring search each): two searches beat one over both sets
             found = find_all(self.text, _HELPER_ROOTS, whole_words=True)
             found += find_all(self.text, roots.difference(_HELPER_ROOTS), whole_words=True)
+            if self.watched:
+                found += find_all(self.text, self.watched.names.difference(roots), whole_words=True)
             wanted = line_numbers(self.text, sorted(found))
-        for node, scope, line, async_with in deferred:
+        for node, scope, line, mode in deferred:
             if wanted is not None:
                 end = getattr(node, "end_lineno", None) or node.lineno
                 if not any(number in wanted for number in range(node.lineno, end + 1)):
                     continue
-            if async_with:  # an ``async with`` item: always a call (see ``with_``)
+            if mode == ASYNC_WITH_ITEM:  # always a call (see ``with_``)
                 self.call(cast(ast.Call, node), scope, line, async_with=True)
+            elif mode == ANNOTATION:
+                self.watched.uses_in(node, scope, line)
             else:
                 self.walk_expr(node, scope, line)
+        if self.watched:
+            facts.unbound_refs = [NameRefFact(*found) for found in self.watched.unbound(
+                facts.scope_chain, facts.bindings, self.span)]
 
     def irrelevant_import(self, bound: str, module: str) -> bool:
         """With statement selection: an import whose bound name is not a call root and whose
@@ -305,23 +341,34 @@ class _Extractor:
             self.assignment(node, scope, top, line)
         elif isinstance(node, ast.If):
             self.expr(node.test, scope, line)
-            self.body(node.body, scope, top, tc or _is_type_checking(node.test), in_try)
-            self.body(node.orelse, scope, top, tc, in_try)
+            self.branches([(node.body, tc or _is_type_checking(node.test), in_try), (node.orelse, tc, in_try)],
+                          scope, top)
         elif isinstance(node, _TRY):
             self.try_(cast(ast.Try, node), scope, top, tc, in_try)
         elif isinstance(node, (ast.With, ast.AsyncWith)):
             self.with_(node, scope, top, tc, in_try)
         elif isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
-            if not isinstance(node, ast.While) and not top:
-                self.bind_target(scope, node.target)
+            if not isinstance(node, ast.While):
+                self.watched.bind_target(scope, node.target)
+                if not top:
+                    self.bind_target(scope, node.target)
             self.expr(node.iter if not isinstance(node, ast.While) else node.test, scope, line)
             self.body(node.body, scope, top, tc, in_try)
             self.body(node.orelse, scope, top, tc, in_try)
         elif isinstance(node, ast.Match):
             self.expr(node.subject, scope, line)
             for case in node.cases:
+                self.watched.bind_pattern(scope, case.pattern)
                 self.body(case.body, scope, top, tc, in_try)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            for name in node.names:
+                self.watched.bind(scope, name)
+                if isinstance(node, ast.Global):
+                    self.watched.bind(MODULE_SCOPE, name)
         else:
+            if isinstance(node, ast.Delete):
+                for target in node.targets:
+                    self.watched.bind_target(scope, target)
             for child in ast.iter_child_nodes(node):
                 if isinstance(child, ast.expr):
                     self.expr(child, scope, line)
@@ -332,6 +379,7 @@ class _Extractor:
         facts = self.facts
         for alias in node.names:
             bound = alias.asname or alias.name.partition(".")[0]
+            self.watched.bind(scope, bound)
             if top:
                 facts.bindings[bound] = ("import", (alias.asname is not None, alias.name, None))
             if self.irrelevant_import(bound, alias.name):
@@ -346,6 +394,8 @@ class _Extractor:
         facts = self.facts
         line = node.lineno - 1
         module = resolve_relative(facts.module, facts.is_package, node.level or 0, node.module)
+        if module == "__future__" and any(alias.name == "annotations" for alias in node.names):
+            self.future_annotations = True
         for alias in node.names:
             if alias.name == "*":
                 facts.imports.append(ImportFact(
@@ -357,6 +407,7 @@ class _Extractor:
                     facts.star_imports = (*facts.star_imports, module)
                 continue
             bound = alias.asname or alias.name
+            self.watched.bind(scope, bound)
             if top:
                 facts.bindings[bound] = ("import", (True, module, alias.name))
             if self.irrelevant_import(bound, module):
@@ -376,30 +427,78 @@ class _Extractor:
             self.facts.bindings[node.name] = ("def", None)
         else:
             self.bind_local(scope, node.name)
+        self.watched.bind(scope, node.name)
         inner = self.new_scope(scope, K_ASYNC if isinstance(node, ast.AsyncFunctionDef) else K_FUNCTION)
         args = node.args
         for arg in (*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg):
             if arg is not None:
                 self.bind_local(inner, arg.arg)
+                self.watched.bind(inner, arg.arg)
+                if arg.annotation is not None:
+                    self.annotation(arg.annotation, scope, line)
+        if node.returns is not None:
+            self.annotation(node.returns, scope, line)
         self.body(node.body, inner, top=False, tc=tc, in_try=False)
 
+    def annotation(self, node: ast.expr, scope: int, line: int) -> None:
+        """An annotation evaluated where it stands (not with ``from __future__ import annotations``):
+        only its uses of watched names matter (see ``core/unbound.py``)."""
+        if self.watched and not self.future_annotations:
+            self.deferred.append((node, scope, line, ANNOTATION))
+
     def try_(self, node: ast.Try, scope: int, top: bool, tc: bool, in_try: bool) -> None:
-        self.body(node.body, scope, top, tc, True)
+        branches = [(node.body, tc, True)]
         for handler in node.handlers:
             if handler.type is not None:
                 self.expr(handler.type, scope, handler.lineno - 1)
-            self.body(handler.body, scope, top, tc, True)
+            if handler.name:
+                self.watched.bind(scope, handler.name)
+            branches.append((handler.body, tc, True))
+        self.branches(branches, scope, top)
         self.body(node.orelse, scope, top, tc, in_try)
         self.body(node.finalbody, scope, top, tc, in_try)
+
+    def branches(self, branches: list[tuple[list[ast.stmt], bool, bool]], scope: int, top: bool) -> None:
+        """The alternatives of a module-level ``try``/``except`` or ``if``/``else``: a name one branch
+        imports and another binds to a fallback (``X = None``, a stub ``class X``) still refers to
+        what is imported — that is what the code is written for; the stub class is marked
+        ``fallback`` (it is no second implementation)."""
+        if not top:
+            for body, tc, in_try in branches:
+                self.body(body, scope, top, tc, in_try)
+            return
+        facts = self.facts
+        changed: list[dict[str, tuple[str, object]]] = []
+        first_class: list[int] = []
+        for body, tc, in_try in branches:
+            before = dict(facts.bindings)
+            first_class.append(len(facts.classes))
+            self.body(body, scope, top, tc, in_try)
+            changed.append({name: binding for name, binding in facts.bindings.items() if before.get(name) is not binding})
+        first_class.append(len(facts.classes))
+        imported: dict[str, tuple[str, object]] = {}
+        for number, bindings in enumerate(changed):
+            for name, binding in bindings.items():
+                if binding[0] == "import" and any(name in other and other[name][0] != "import"
+                                                  for n, other in enumerate(changed) if n != number):
+                    imported.setdefault(name, binding)
+        for name, binding in imported.items():
+            facts.bindings[name] = binding
+        for number in range(len(branches)):
+            for cls in facts.classes[first_class[number]:first_class[number + 1]]:
+                if cls.scope == scope and cls.name in imported:
+                    cls.fallback = True
 
     def with_(self, node: ast.With | ast.AsyncWith, scope: int, top: bool, tc: bool, in_try: bool) -> None:
         line = node.lineno - 1
         is_async = isinstance(node, ast.AsyncWith)
         for item in node.items:
-            if item.optional_vars is not None and not top:
-                self.bind_target(scope, item.optional_vars)
+            if item.optional_vars is not None:
+                self.watched.bind_target(scope, item.optional_vars)
+                if not top:
+                    self.bind_target(scope, item.optional_vars)
             if is_async and isinstance(item.context_expr, ast.Call):
-                self.deferred.append((item.context_expr, scope, line, True))
+                self.deferred.append((item.context_expr, scope, line, ASYNC_WITH_ITEM))
             else:
                 self.expr(item.context_expr, scope, line)
         self.body(node.body, scope, top, tc, in_try)
@@ -428,22 +527,27 @@ class _Extractor:
         line = node.lineno - 1
         for expr in (*node.decorator_list, *node.bases, *(k.value for k in node.keywords)):
             self.expr(expr, scope, line)
-        methods, classmethods = [], []
+        methods, classmethods, kinds = [], [], []
         for item in node.body:
             if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 methods.append(item.name)
+                kinds.append(method_kind(item))
                 if any(dotted(d) in ("classmethod", "staticmethod") for d in item.decorator_list):
                     classmethods.append(item.name)
         self.facts.classes.append(ClassFact(
             name=node.name,
             span=self.name_span_in_line(node.lineno, node.col_offset + 5, node.name),
             stmt_line=line,
-            bases=tuple(dotted(b) or "" for b in node.bases),
+            # ``Base[T]`` (a generic base, ``Protocol[T]``) extends ``Base``
+            bases=tuple(dotted(b.value if isinstance(b, ast.Subscript) else b) or "" for b in node.bases),
             methods=tuple(methods),
             classmethods=tuple(classmethods),
             scope=scope,
             stmt_span=self.span(node),
+            method_kinds=tuple(kinds),
+            attributes=class_attributes(node),
         ))
+        self.watched.bind(scope, node.name)
         if top:
             self.facts.bindings[node.name] = ("class", None)
         inner = self.new_scope(scope, K_CLASS)
@@ -453,6 +557,10 @@ class _Extractor:
         facts = self.facts
         value = node.value
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        for target in targets:
+            self.watched.bind_target(scope, target)
+        if isinstance(node, ast.AnnAssign) and self.facts.scopes[scope][1] in (K_MODULE, K_CLASS):
+            self.annotation(node.annotation, scope, line)  # evaluated at module and class level only
         if not top:
             for target in targets:
                 self.bind_target(scope, target)
@@ -489,14 +597,22 @@ class _Extractor:
 
     # -- expressions -------------------------------------------------------------------------
     def expr(self, node: ast.expr, scope: int, line: int) -> None:
-        self.deferred.append((node, scope, line, False))
+        self.deferred.append((node, scope, line, WALK))
 
     def walk_expr(self, node: ast.expr, scope: int, line: int) -> None:
         stack = [(node, scope, False)]
+        watched = self.watched
+        called: set[int] = set()  # ids of watched names that are called (or an attribute of them is)
         while stack:
             current, current_scope, is_awaited = stack.pop()
             if isinstance(current, ast.Call):
                 self.call(current, current_scope, line, awaited=is_awaited, recurse=False)
+                if watched:
+                    root = current.func
+                    while isinstance(root, ast.Attribute):
+                        root = root.value
+                    if isinstance(root, ast.Name):
+                        called.add(id(root))
                 for operand in reversed([current.func, *current.args, *(k.value for k in current.keywords)]):
                     stack.append((operand, current_scope, False))
                 continue
@@ -509,6 +625,7 @@ class _Extractor:
                             *current.args.kwonlyargs, current.args.kwarg):
                     if arg is not None:
                         self.bind_local(inner, arg.arg)
+                        watched.bind(inner, arg.arg)
                 stack.append((current.body, inner, False))
                 continue
             if isinstance(current, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
@@ -520,7 +637,14 @@ class _Extractor:
                         for sub in (child.iter, child.target, *child.ifs):
                             stack.append((sub, inner, False))
                 continue
-            if isinstance(current, (ast.Name, ast.Constant)):
+            if isinstance(current, ast.Name):
+                if current.id in watched.names:
+                    if isinstance(current.ctx, ast.Load):
+                        watched.use(current, current_scope, line, id(current) in called)
+                    else:  # a walrus or comprehension target
+                        watched.bind(current_scope, current.id)
+                continue
+            if isinstance(current, ast.Constant):
                 continue
             if isinstance(current, ast.Attribute):
                 stack.append((current.value, current_scope, False))
@@ -563,6 +687,9 @@ class _Extractor:
             async_scope=kind == K_ASYNC, async_with=async_with, awaited=awaited))
         last = callee.rpartition(".")[2]
         args = node.args
+        # patch(..., create=True) and monkeypatch.setattr(..., raising=False) accept a missing attribute
+        create = any(isinstance(k.value, ast.Constant) and (k.arg, k.value.value) in (("create", True), ("raising", False))
+                     for k in node.keywords)
         if last in ("patch", "import_module", "__import__", "multiple") or callee.endswith(
                 ("patch.object", "monkeypatch.setattr", "monkeypatch.delattr")):
             if callee.endswith("patch.object") or callee.endswith(("monkeypatch.setattr", "monkeypatch.delattr")) \
@@ -571,7 +698,7 @@ class _Extractor:
                 target = dotted(args[0]) if attribute is not None else None
                 if attribute is not None and target:
                     facts.string_refs.append(StringRefFact(
-                        "patch.object", attribute, self.span(args[1]), line, scope, target_expr=target))
+                        "patch.object", attribute, self.span(args[1]), line, scope, target_expr=target, create=create))
                 return
             target_node = args[0] if args else None
             if target_node is None:
@@ -588,7 +715,7 @@ class _Extractor:
                 if package is None and kind_name == "import_module" and len(args) >= 2:
                     package = _string(args[1])
                 facts.string_refs.append(StringRefFact(
-                    kind_name, value, self.span(target_node), line, scope, package=package))
+                    kind_name, value, self.span(target_node), line, scope, package=package, create=create))
 
 
 def _string(node: ast.AST | None) -> str | None:
@@ -601,37 +728,6 @@ def _string(node: ast.AST | None) -> str | None:
 def _is_type_checking(test: ast.expr) -> bool:
     name = dotted(test)
     return name is not None and name.rpartition(".")[2] == "TYPE_CHECKING"
-
-
-_SUPPRESS_CANDIDATE = re.compile(r"#[^\r\n]*(?:ssot:|noqa[^\r\n]*SSOT)", re.I)
-
-
-def _suppressions(text: str, facts: FileFacts) -> None:
-    if not _SUPPRESS_CANDIDATE.search(text):
-        return
-    lines = None
-    try:
-        tokens = list(tokenize.generate_tokens(io.StringIO(text, newline=None).readline))
-        comments = [(t.start[0] - 1, t.start[1], t.string) for t in tokens if t.type == tokenize.COMMENT]
-    except (tokenize.TokenError, SyntaxError, IndentationError):
-        lines = split_lines(text)
-        comments = [(i, line.find("#"), line[line.find("#"):]) for i, line in enumerate(lines) if "#" in line]
-    for line, col, comment in comments:
-        for match in _SUPPRESS.finditer(comment):
-            span = Span(line, col + match.start(), line, col + match.end())
-            if match.group(1):
-                if match.group(1).lower() == "ignore-file":
-                    if line < _IGNORE_FILE_WINDOW:
-                        facts.ignore_file = True
-                    continue
-                codes = match.group(2)
-                parsed = frozenset(c.strip().upper() for c in codes.split(",") if c.strip()) if codes else None
-                facts.suppressions.append(Suppression(line, parsed, span, "ssot"))
-            elif match.group(3):
-                codes = frozenset(c.strip().upper() for c in match.group(3).split(",")
-                                  if c.strip().upper().startswith("SSOT"))
-                if codes:
-                    facts.suppressions.append(Suppression(line, codes, span, "noqa"))
 
 
 def _mask_new_fstrings(text: str) -> str | None:
@@ -674,13 +770,15 @@ def _mask_new_fstrings(text: str) -> str | None:
 
 def extract_facts(text: str, path: str, module: str, is_package: bool = False,
                   tree: ast.Module | None = None, call_roots: set[str] | None = None,
-                  relevant_module: Callable[[str], bool] | None = None) -> FileFacts:
+                  relevant_module: Callable[[str], bool] | None = None,
+                  watch: frozenset[str] = frozenset()) -> FileFacts:
     """Facts of one file. Never raises for bad source: a parse failure becomes ``facts.problem``.
 
     ``tree``: an ``ast.parse`` result of ``text`` the caller already has (fix verification), to
     avoid parsing twice. ``call_roots`` and ``relevant_module`` come with statement selection
     (``core/partial/scan.py``): the names calls can start from, and whether a module name mentions a
-    needle.
+    needle. ``watch``: the names whose unbound uses are recorded (``prefilter.watch_names`` of the
+    configuration; see ``core/unbound.py``).
     """
     facts = FileFacts(path=path, module=module, is_package=is_package)
     try:
@@ -713,12 +811,13 @@ def extract_facts(text: str, path: str, module: str, is_package: bool = False,
         facts.parsed = False
     if tree is not None:
         try:
-            _Extractor(text, facts, call_roots, relevant_module).run(tree)
+            _Extractor(text, facts, call_roots, relevant_module, watch).run(tree)
         except RecursionError:
             facts.problem = ParseProblem("cannot analyse: nesting too deep", Span(0, 0, 0, 0))
             facts.parsed = False
     if "\x00" not in text:
-        _suppressions(text, facts)
+        found, facts.ignore_file = read_suppressions(text)
+        facts.suppressions = [Suppression(*item) for item in found]
     return facts
 
 

@@ -31,6 +31,11 @@ class Payload:
         """A severity that replaces the rule's default for this finding (None: the rule's)."""
         return None
 
+    def max_severity(self) -> str | None:
+        """The most severe this finding may be, whatever the configuration says (None: no limit);
+        a test double is at most information."""
+        return None
+
     def manual_text(self) -> str:
         """What to do by hand when the finding has no automatic fix ('' when nothing to add)."""
         return ""
@@ -44,6 +49,12 @@ class Payload:
         if self.manual_text() or declared == "per-site":
             return None
         return declared
+
+    def migrates_to(self) -> str | None:
+        """The ``module:Name`` the code should use instead, or ``"none"`` when nothing replaces it
+        automatically (the group's `replacements`); None when the finding does not say (hover then
+        shows the group's canonical class)."""
+        return None
 
     def to_wire(self) -> dict[str, Any]:
         serialise = _SERIALISERS.get(type(self)) or _serialiser(type(self))

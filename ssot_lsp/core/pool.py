@@ -22,21 +22,25 @@ if TYPE_CHECKING:
 PARALLEL_THRESHOLD = 400
 
 Outcome = Union[FileFacts, FileError, str]  # facts, why not, or the import lines of a skipped file
-Batch = tuple["AbstractSet[str] | None", "AbstractSet[str] | None", frozenset[str], int, list[tuple[str, str, bool]]]
+# (needles, checked needles, group modules, watched names, max bytes, (path, module, is_package) items)
+Batch = tuple["AbstractSet[str] | None", "AbstractSet[str] | None", frozenset[str], frozenset[str], int,
+              list[tuple[str, str, bool]]]
 
 
 def _worker(batch: Batch) -> list[tuple[str, Outcome, reading.Meta | None]]:
-    needles, checked, whole_modules, max_bytes, items = batch
+    needles, checked, whole_modules, watch, max_bytes, items = batch
     out: list[tuple[str, Outcome, reading.Meta | None]] = []
     for path, module, is_package in items:
-        meta, outcome = reading.read_facts(Path(path), module, is_package, max_bytes, needles, checked, whole_modules)
+        meta, outcome = reading.read_facts(Path(path), module, is_package, max_bytes, needles, checked, whole_modules,
+                                           watch)
         out.append((path, outcome, meta))
     return out
 
 
 def read_files(paths: list[str], module_of: dict[str, tuple[str, bool]], needles: AbstractSet[str] | None,
                checked: AbstractSet[str] | None, max_bytes: int, jobs: int, cache: FactsCache | None,
-               whole_modules: frozenset[str] = frozenset()) -> list[tuple[str, Outcome]]:
+               whole_modules: frozenset[str] = frozenset(),
+               watch: frozenset[str] = frozenset()) -> list[tuple[str, Outcome]]:
     """Read ``paths`` (cache hits first), searching for ``needles``; ``checked`` is every needle a
     skipped file is known to lack after this batch (what the cache records)."""
     items: list[tuple[str, str, bool]] = []
@@ -50,10 +54,10 @@ def read_files(paths: list[str], module_of: dict[str, tuple[str, bool]], needles
                 continue
         items.append((path, module, is_package))
     if len(items) < PARALLEL_THRESHOLD or jobs <= 1:
-        fresh = _worker((needles, checked, whole_modules, max_bytes, items))
+        fresh = _worker((needles, checked, whole_modules, watch, max_bytes, items))
     else:
         chunk = max(16, len(items) // (jobs * 32))
-        batches: list[Batch] = [(needles, checked, whole_modules, max_bytes, items[i:i + chunk])
+        batches: list[Batch] = [(needles, checked, whole_modules, watch, max_bytes, items[i:i + chunk])
                                 for i in range(0, len(items), chunk)]
         fresh = []
         with ProcessPoolExecutor(max_workers=jobs) as pool:

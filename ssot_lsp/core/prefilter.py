@@ -9,6 +9,7 @@ produce a finding, so a scan skips it (keeping only its import lines, see ``impo
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
@@ -16,22 +17,36 @@ from typing import Any, cast
 
 from ssot_lsp.config.model import Config
 from ssot_lsp.config.regex_safety import required_literals
-from ssot_lsp.core.classify import Classifier, Duplicate
+from ssot_lsp.core.classify import Classifier, Duplicate, group_modules, modules_of
 from ssot_lsp.core.facts import FileFacts
 from ssot_lsp.core.index import WorkspaceIndex
+from ssot_lsp.core.rules.context import short
 
 WORD = "\\b"  # marks a needle that must match a whole identifier
 
 
-def whole_modules(config: Config) -> frozenset[str]:
-    """Modules a group names: every definition in them matters, so they are parsed whole."""
+# Modules a group names: every definition in them matters (and what they no longer define), so a
+# scan always reads them, whole.
+whole_modules = group_modules
+
+
+def watch_names(config: Config) -> frozenset[str]:
+    """The names whose unbound uses facts record (SSOT011, ``core/unbound.py``): every group's
+    canonical and legacy class names. Each spells a needle of ``base_needles``."""
     names: set[str] = set()
     for group in config.groups:
-        names.add(group.canonical_module)
-        names.update(group.factory_modules)
-        names.update(group.legacy_modules)
-        names.update(symbol.partition(":")[0] for symbol in group.legacy_symbols)
-    return frozenset(names)
+        names.add(group.canonical_name)
+        names.update(short(symbol) for symbol in group.legacy_symbols)
+    return frozenset(name for name in names if name.isidentifier())
+
+
+def _every_case(word: str) -> set[str]:
+    return {"".join(chars) for chars in itertools.product(*({c.lower(), c.upper()} for c in word))}
+
+
+# a suppression comment must be seen to be reported unused: `ssot:` in any case, and SSOT codes of a
+# `noqa` list (`SSOT` in any case followed by a digit), see ``core/suppressions.py``
+SUPPRESSION_NEEDLES = frozenset(_every_case("ssot:") | {f"{v}{d}" for v in _every_case("ssot") for d in range(10)})
 
 
 def base_needles(config: Config) -> set[str] | None:
@@ -39,7 +54,8 @@ def base_needles(config: Config) -> set[str] | None:
     needles: set[str] = set()
     for group in config.groups:
         needles.add(group.canonical_name)
-        needles.update(m.rpartition(".")[2] for m in group.legacy_modules)
+        # a string naming a group module (a patch of a deleted module or a removed attribute, SSOT011)
+        needles.update(m.rpartition(".")[2] for m in modules_of(group))
         needles.update(s.rpartition(":")[2].rpartition(".")[2] for s in group.legacy_symbols)
         needles.update(group.compat_constructors)
         needles.update(group.needles)
@@ -49,8 +65,10 @@ def base_needles(config: Config) -> set[str] | None:
                 if literals is None and not group.needles:
                     return None
                 needles.update(literals or ())
-    # suppression comments (`# ssot: ...`, `# SSOT: ...`, `# noqa: SSOT001`) must be seen to be reported unused
-    needles.update(("ssot", "SSOT", "Ssot"))
+    needles.update(SUPPRESSION_NEEDLES)
+    # a module `__getattr__` may bind any name: whether a module still binds a group's class name
+    # (SSOT011) is only known when such modules are read
+    needles.add("def __getattr__")
     return reduce_needles(needles)
 
 

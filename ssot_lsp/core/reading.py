@@ -23,11 +23,14 @@ Meta = tuple[int, int, "str | None"]  # (size, mtime_ns, content digest or None)
 
 def read_facts(path: Path, module: str, is_package: bool, max_bytes: int,
                needles: AbstractSet[str] | None = None, checked: AbstractSet[str] | None = None,
-               whole_modules: frozenset[str] = frozenset()) -> tuple[Meta | None, FileFacts | FileError | str]:
+               whole_modules: frozenset[str] = frozenset(),
+               watch: frozenset[str] = frozenset()) -> tuple[Meta | None, FileFacts | FileError | str]:
     """(meta, facts | error | the import words (a str) when the prefilter says the file cannot matter).
 
     ``meta`` is (size, mtime_ns, digest-or-None) for the cache; the digest is only computed for
-    files that were analysed, where it costs little next to parsing.
+    files that were analysed, where it costs little next to parsing. ``whole_modules`` (the group
+    modules) are never skipped and always parsed whole: what they define (or no longer define)
+    matters whatever they mention. ``watch``: see ``extract_facts``.
     """
     try:
         info, data = _read_regular_file(os.fspath(path), max_bytes)
@@ -41,7 +44,8 @@ def read_facts(path: Path, module: str, is_package: bool, max_bytes: int,
         if not stat_module.S_ISREG(info.st_mode):
             return None, FileError(str(path), "not a regular file")
         return None, FileError(str(path), f"skipped: larger than {max_bytes // 1024} KB")
-    if needles is not None and not mentions(data, needles) and not STAR_IMPORT.search(data):
+    if needles is not None and module not in whole_modules and not mentions(data, needles) \
+            and not STAR_IMPORT.search(data):
         # a skipped file is summarised by its import lines, one string (cheap to cache and load)
         return (info.st_size, info.st_mtime_ns, None), import_lines(data)
     meta = (info.st_size, info.st_mtime_ns, content_digest(data))
@@ -52,11 +56,11 @@ def read_facts(path: Path, module: str, is_package: bool, max_bytes: int,
     if checked is not None and module not in whole_modules:
         from ssot_lsp.core.partial.scan import partial_facts
 
-        facts = partial_facts(text, str(path), module, is_package, checked)
+        facts = partial_facts(text, str(path), module, is_package, checked, watch)
         if facts is not None:
             facts.import_words = import_words(data)
             return meta, facts
-    return meta, extract_facts(text, str(path), module, is_package)
+    return meta, extract_facts(text, str(path), module, is_package, watch=watch)
 
 
 def _read_regular_file(path: str, max_bytes: int) -> tuple[os.stat_result, bytes | None]:

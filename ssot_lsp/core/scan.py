@@ -23,7 +23,7 @@ from ssot_lsp.core.engine import analyze
 from ssot_lsp.core.facts import FileFacts
 from ssot_lsp.core.index import WorkspaceIndex
 from ssot_lsp.core.pool import Outcome, read_files
-from ssot_lsp.core.prefilter import WORD, base_needles, discovered_needles, reduce_needles, whole_modules
+from ssot_lsp.core.prefilter import WORD, base_needles, discovered_needles, reduce_needles, watch_names, whole_modules
 from ssot_lsp.core.violations import FileError, Violation
 from ssot_lsp.core.wordsearch import word_matcher
 
@@ -101,8 +101,9 @@ class Scan:
     # -- the rounds ----------------------------------------------------------------------------
     def _read(self, paths: list[str], search: set[str] | None,
               needles: set[str] | None) -> list[tuple[str, Outcome]]:
+        config = self.workspace.config
         return read_files(paths, self.module_of, search, needles, self.workspace.max_bytes, self.jobs, self.cache,
-                          whole_modules(self.workspace.config))
+                          whole_modules(config), watch_names(config))
 
     def _read_rounds(self, needles: set[str] | None) -> None:
         """Read, widen the needles with what the analysed files bind, read what can use the new ones."""

@@ -169,7 +169,7 @@ def test_group_severity_applies_only_to_its_group(project):
 
 def test_project_severity_overrides_group_severity(project):
     write_profile(project, profile_with(severity={"SSOT006": "error"}))
-    project.check(SVC, "class Bridge:\n    def notify_agent_started(self):\n        pass\n")
+    project.check(SVC, "class Bridge:\n    def notify_agent_started(self):\n        self.socket.send('started')\n")
     assert [f.severity for f in project.findings(SVC)] == ["error"]
 
 

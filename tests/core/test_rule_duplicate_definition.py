@@ -58,8 +58,9 @@ def test_subclass_of_legacy_class_through_alias_is_reported(project):
 def test_transitive_subclass_of_legacy_class_is_reported(project):
     project.write({APP + "services/base.py": f"from {LEGACY_MOD} import ExecutionEngine\n\n"
                                               "class Middle(ExecutionEngine):\n    pass\n"})
+    # Middle is a discovered duplicate the group follows: importing it is SSOT001 (follow-discovered)
     assert project.check(SVC, "from netra_backend.app.services.base import Middle\n\n\nclass Worker(Middle):\n    pass\n") \
-        == [(4, "SSOT004")]
+        == [(1, "SSOT001"), (4, "SSOT004")]
 
 
 def test_transitive_subclass_in_the_same_module_is_reported(project):

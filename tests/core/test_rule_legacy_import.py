@@ -235,10 +235,11 @@ def test_module_with_legacy_like_name_outside_the_profile_is_not_reported(projec
     assert project.check(SVC, "from netra_backend.app.agents.execution_engine_helpers import X\n") == []
 
 
-def test_legacy_module_from_the_profile_missing_from_the_workspace_is_still_reported(project):
+def test_import_of_a_legacy_module_missing_from_the_workspace_is_broken_not_legacy(project):
+    # the ImportError is the finding (SSOT011); there is nothing left to migrate
     assert project.check(
         SVC, "from netra_backend.app.core.managers.execution_engine_factory import BaseExecutionEngine\n") \
-        == [(1, "SSOT001")]
+        == [(1, "SSOT011")]
 
 
 def test_import_of_supervisor_from_legacy_module_is_reported_in_its_group(project):

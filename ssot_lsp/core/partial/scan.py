@@ -32,13 +32,14 @@ from ssot_lsp.core.partial.statements import (
 from ssot_lsp.core.text import line_offsets
 from ssot_lsp.core.wordsearch import find_all
 
-_IMPORT_OR_ALL = re.compile(r"(?:import|from|__all__)\b")
+# imports and `__all__`, and a module `__getattr__` (it may bind any name: SSOT011 must know)
+_IMPORT_OR_ALL = re.compile(r"(?:import|from|__all__|def __getattr__)\b")
 _STAR_IMPORT = re.compile(r"import[ \t\\\r\n(]*\*")  # star imports bind names invisibly: parse whole
 MIN_LINES_FOR_CHUNKING = 60
 
 
 def partial_facts(text: str, path: str, module: str, is_package: bool,
-                  needles: Collection[str]) -> FileFacts | None:
+                  needles: Collection[str], watch: frozenset[str] = frozenset()) -> FileFacts | None:
     """Facts from the statements that matter, or None when the file must be parsed whole."""
     if text.count("\n") < MIN_LINES_FOR_CHUNKING or "\x00" in text or _STAR_IMPORT.search(text):
         return None
@@ -88,7 +89,7 @@ def partial_facts(text: str, path: str, module: str, is_package: bool,
         selected |= more
     tree = ast.Module(body=[stmt for index in sorted(parsed) for stmt in parsed[index]], type_ignores=[])
     facts = extract_facts(text, path, module, is_package, tree=tree, call_roots=bound | words,
-                          relevant_module=lambda name: _mentions(name, plain, words))
+                          relevant_module=lambda name: _mentions(name, plain, words), watch=watch)
     facts.partial_needles = frozenset(needles)
     return facts
 

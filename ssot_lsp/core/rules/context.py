@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ssot_lsp.config.model import Config, Group
+from ssot_lsp.config.model import REPLACEMENT_NONE, Config, Group
 from ssot_lsp.core.classify import Classifier
 from ssot_lsp.core.facts import FileFacts
 from ssot_lsp.core.index import WorkspaceIndex
@@ -55,3 +55,22 @@ def canonical_hint(group: Group) -> str:
 
 
 _HINTS: dict[int, tuple[Group, str]] = {}  # id(group) -> (group, hint): groups live as long as their configuration
+
+
+NO_REPLACEMENT = 'nothing replaces it automatically (replacements: "none"): migrate it by hand'
+
+
+def replacement_of(ctx: RuleContext, group: Group, symbol: str) -> str:
+    """The payload's ``replacement`` for a legacy symbol: ``module:Name``, or ``"none"``."""
+    found = ctx.classifier.replacement_for(group, symbol)
+    return REPLACEMENT_NONE if found is None else found
+
+
+def replacement_hint(group: Group, replacement: str) -> str:
+    """What a message advises for a legacy symbol with this replacement (``replacement_of``)."""
+    if replacement == REPLACEMENT_NONE:
+        return NO_REPLACEMENT
+    if replacement == group.canonical:
+        return canonical_hint(group)
+    module, _, name = replacement.partition(":")
+    return f"use {name} from {module}"

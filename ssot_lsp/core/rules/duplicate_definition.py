@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-from ssot_lsp.core.classify import Duplicate
-from ssot_lsp.core.rules.context import RuleContext
-from ssot_lsp.core.rules.definitions import DefinitionPayload, report_definitions
+from ssot_lsp.config.model import REPLACEMENT_NONE
+from ssot_lsp.core.classify import Discovery, Duplicate
+from ssot_lsp.core.facts import ClassFact
+from ssot_lsp.core.rules.context import RuleContext, short
+from ssot_lsp.core.rules.definitions import TEST_DOUBLE, DefinitionPayload, report_definitions
 from ssot_lsp.core.rules.example_workspace import CANONICAL_ENGINE_MODULE
 from ssot_lsp.core.rules.rule import Bucket, Example, Rule
 
 
 def check(ctx: RuleContext) -> None:
-    report_definitions(ctx, RULE, Duplicate.DEFINITION, lambda cls, discovery: RULE.message(
-        "duplicate", name=cls.name, group=discovery.group.name, reason=discovery.reason,
-        canonical=discovery.group.canonical_name, module=discovery.group.canonical_module))
+    def message(cls: ClassFact, discovery: Discovery, payload: DefinitionPayload) -> str:
+        group = discovery.group
+        if payload.replacement == REPLACEMENT_NONE:
+            return RULE.message("no-replacement", name=cls.name, group=group.name, reason=discovery.reason)
+        module, _, name = (payload.replacement or group.canonical).partition(":")
+        return RULE.message("duplicate", name=cls.name, group=group.name, reason=discovery.reason,
+                            canonical=short(name), module=module)
+
+    report_definitions(ctx, RULE, Duplicate.DEFINITION, message)
 
 
 RULE = Rule(code="SSOT004", name="duplicate-definition", default_severity="warning", check=check,
@@ -28,7 +36,10 @@ canonical class are not reported unless `canonical-subclasses-are-duplicates = t
             why="A second class implementing the same concept splits the source of truth: fixes land in one copy "
                 "and not the other.",
             messages={"duplicate": "{name} duplicates the {group} SSOT ({reason}); "
-                                    "consolidate into {canonical} ({module})"},
+                                    "consolidate into {canonical} ({module})",
+                      "no-replacement": "{name} duplicates the {group} SSOT ({reason}); nothing replaces it "
+                                        'automatically (replacements: "none"): consolidate it by hand',
+                      "test-double": TEST_DOUBLE},
             config_keys="`class-pattern`, `legacy-symbols`, `subclasses-of-legacy`, "
                         "`canonical-subclasses-are-duplicates`, `allowed`, `needles`",
             by_hand="""\

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from ssot_lsp.core.classify import Duplicate
 from ssot_lsp.core.rules.context import RuleContext
-from ssot_lsp.core.rules.definitions import DefinitionPayload, report_definitions
+from ssot_lsp.core.rules.definitions import TEST_DOUBLE, DefinitionPayload, report_definitions
 from ssot_lsp.core.rules.rule import Bucket, Example, Rule
 
 
 def check(ctx: RuleContext) -> None:
-    report_definitions(ctx, RULE, Duplicate.EVENT_PATH, lambda cls, discovery: RULE.message(
+    report_definitions(ctx, RULE, Duplicate.EVENT_PATH, lambda cls, discovery, _: RULE.message(
         "event-path", name=cls.name, methods=discovery.reason, canonical=discovery.group.canonical_name,
         module=discovery.group.canonical_module))
 
@@ -25,7 +25,8 @@ reported.""",
             why="Delivering events outside the canonical emitter duplicates the event path, so events can be sent "
                 "twice or skip the canonical ordering and filtering.",
             messages={"event-path": "{name} delivers events itself ({methods}); "
-                                     "route them through {canonical} ({module})"},
+                                     "route them through {canonical} ({module})",
+                      "test-double": TEST_DOUBLE},
             config_keys="`method-pattern`, `canonical`, group `severity` (the default profile sets SSOT006 to "
                         "information), `needles`",
             by_hand="""\

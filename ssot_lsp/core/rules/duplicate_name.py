@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ssot_lsp.core.classify import Duplicate
 from ssot_lsp.core.rules.context import RuleContext
-from ssot_lsp.core.rules.definitions import DefinitionPayload, discoveries
+from ssot_lsp.core.rules.definitions import TEST_DOUBLE, DefinitionPayload, discoveries, payload_of, test_double_message
 from ssot_lsp.core.rules.rule import Bucket, Example, Rule
 from ssot_lsp.core.violations import Related
 
@@ -19,10 +19,10 @@ def check(ctx: RuleContext) -> None:
             path = ctx.index.known_modules.get(module, module)
             role = "canonical" if f"{module}:{other.name}" == group.canonical else "other"
             related.append(Related(path, other.span, f"{role} definition of {other.name} in {module}"))
-        ctx.report(RULE, cls.span,
-                   RULE.message("name", name=cls.name, reason=discovery.reason, canonical=group.canonical_name,
-                                module=group.canonical_module),
-                   DefinitionPayload(canonical=group.canonical), group=group, stmt_line=cls.stmt_line,
+        message = test_double_message(RULE, cls, discovery) if discovery.test_double else RULE.message(
+            "name", name=cls.name, reason=discovery.reason, canonical=group.canonical_name,
+            module=group.canonical_module)
+        ctx.report(RULE, cls.span, message, payload_of(ctx, cls, discovery), group=group, stmt_line=cls.stmt_line,
                    symbol=f"{ctx.facts.module}:{cls.name}", related=tuple(related))
 
 
@@ -37,7 +37,8 @@ classes are SSOT005 only, not also SSOT004. Classes extending the canonical clas
 (the canonical one marked as such).""",
             why="Two classes with the canonical name make imports ambiguous; which one a module gets depends on "
                 "where it imports from.",
-            messages={"name": "{name}: {reason}; the SSOT is {canonical} in {module}"},
+            messages={"name": "{name}: {reason}; the SSOT is {canonical} in {module}",
+                      "test-double": TEST_DOUBLE},
             config_keys="`duplicate-name`, `canonical`, `legacy-modules`, `subclasses-of-legacy`",
             by_hand="""\
 Two classes with one name make every `import SupervisorAgent` a coin toss: which one a module gets

@@ -10,7 +10,7 @@ from ssot_lsp.core.classify import COMPAT, LEGACY, Role
 from ssot_lsp.core.facts import CallFact
 from ssot_lsp.core.index import Ref
 from ssot_lsp.core.payload import Payload
-from ssot_lsp.core.rules.context import RuleContext, canonical_hint, short
+from ssot_lsp.core.rules.context import RuleContext, replacement_hint, replacement_of, short
 from ssot_lsp.core.rules.example_workspace import FACTORY_MODULE, LEGACY_ENGINE_MODULE
 from ssot_lsp.core.rules.rule import Bucket, Example, FixSpec, Rule, Safety
 from ssot_lsp.core.text import Span
@@ -32,9 +32,13 @@ class ConstructionPayload(Payload):
     fixable: bool
     manual: str  # what to do by hand when the fix cannot be made ('' when it can)
     call_range: Span
+    replacement: str = ""  # what replaces the legacy class: ``module:Name`` (the canonical by default) or "none"
 
     def manual_text(self) -> str:
         return self.manual
+
+    def migrates_to(self) -> str | None:
+        return self.replacement or None
 
 
 def check(ctx: RuleContext) -> None:
@@ -57,6 +61,8 @@ def _legacy_call(ctx: RuleContext, call: CallFact) -> tuple[Ref, Role] | None:
     if ref.attr:
         full_role = classifier.role(ref)
         if full_role is not None and full_role.role == COMPAT:
+            if classifier.compat_missing(ref):
+                return None  # removed: the call fails (SSOT011)
             role = full_role
         elif role is None or role.role != LEGACY or not classifier.is_constructor_attr(ref):
             return None
@@ -64,6 +70,8 @@ def _legacy_call(ctx: RuleContext, call: CallFact) -> tuple[Ref, Role] | None:
         return None
     if ref.kind == "external" and ref.symbol not in role.group.legacy_symbols:
         return None
+    if role.discovered is not None and ref.module == ctx.facts.module:
+        return None  # the discovered class's own module builds it: its definition is the finding (SSOT004)
     return ref, role
 
 
@@ -74,18 +82,28 @@ def _report(ctx: RuleContext, call: CallFact, ref: Ref, role: Role) -> None:
     else:
         context = group.context_args.get(ref.qualname) or group.context_args.get(ref.symbol)
     what = f"{short(ref.symbol)}.{ref.attr}" if ref.attr else short(ref.symbol)
+    replacement = group.canonical if role.role == COMPAT else replacement_of(ctx, group, ref.symbol)
     payload = ConstructionPayload(
         legacy=ref.qualname, canonical=group.canonical, compat=role.role == COMPAT, callee=call.callee,
         context=context, async_scope=call.async_scope, async_with=call.async_with, awaited=call.awaited,
-        fixable=group.factory is not None and context is not None and call.async_scope,
-        manual=_manual(group, ref, context, call.async_scope), call_range=call.call_span)
-    ctx.report(RULE, call.span, RULE.message("construction", what=what, hint=canonical_hint(group)), payload,
-               group=group, stmt_line=call.stmt_line, symbol=ref.qualname)
+        fixable=group.factory is not None and context is not None and call.async_scope
+        and replacement == group.canonical,
+        manual=_manual(group, ref, context, call.async_scope, replacement), call_range=call.call_span,
+        replacement=replacement)
+    hint = replacement_hint(group, replacement)
+    if role.discovered is not None:
+        message = RULE.message("discovered", what=what, canonical=group.canonical_name,
+                               reason=role.discovered.reason, hint=hint)
+    else:
+        message = RULE.message("construction", what=what, hint=hint)
+    ctx.report(RULE, call.span, message, payload, group=group, stmt_line=call.stmt_line, symbol=ref.qualname)
 
 
-def _manual(group: Group, ref: Ref, context: ContextArg | None, async_scope: bool) -> str:
+def _manual(group: Group, ref: Ref, context: ContextArg | None, async_scope: bool, replacement: str) -> str:
+    if replacement != group.canonical:
+        return replacement_hint(group, replacement)
     if group.factory is None:
-        return canonical_hint(group)
+        return replacement_hint(group, replacement)
     create = group.factory.create.replace("{context}", "user_context")
     if context is None:
         return RULE.message("no-context", legacy=ref.qualname, create=create)
@@ -114,6 +132,7 @@ of the same name inside that function (the call creates whatever was passed in).
                 "engines: shared instead of per-user), so behaviour depends on which path a request took.",
             messages={
                 "construction": "construction of legacy {what}; {hint}",
+                "discovered": "construction of {what}, a duplicate of {canonical} ({reason}); {hint}",
                 "no-context": "no context argument is configured for {legacy}: "
                               "pass the user context to {create} by hand",
                 "not-async": "not inside an async def: move the construction into async code and use {create}",

@@ -11,7 +11,8 @@ from ssot_lsp.core.classify import ALLOWED, LEGACY
 from ssot_lsp.core.facts import ImportFact
 from ssot_lsp.core.index import Ref
 from ssot_lsp.core.payload import Payload
-from ssot_lsp.core.rules.context import RuleContext, canonical_hint
+from ssot_lsp.core.rules.breakage import broken_import
+from ssot_lsp.core.rules.context import RuleContext, canonical_hint, replacement_hint, replacement_of
 from ssot_lsp.core.rules.example_workspace import CANONICAL_ENGINE_MODULE, FACTORY_MODULE, LEGACY_ENGINE_MODULE
 from ssot_lsp.core.rules.legacy_construction import ConstructionPayload
 from ssot_lsp.core.rules.rule import Bucket, Example, FixSpec, Rule, Safety
@@ -30,6 +31,10 @@ class ImportPayload(Payload):
     bound: str | None
     level: int
     type_checking: bool
+    replacement: str = ""  # what replaces it: ``module:Name`` (the canonical class by default) or "none"
+
+    def migrates_to(self) -> str | None:
+        return self.replacement or None
 
     def expected_fix(self, declared: str, siblings: Sequence[Payload]) -> str | None:
         """Star imports and ``import a.b`` without an alias have no fix; the rewrite is unsafe when it
@@ -48,8 +53,8 @@ def check(ctx: RuleContext) -> None:
     if ctx.in_legacy_module:
         return
     for imp in ctx.facts.imports:
-        if not imp.module:
-            continue
+        if not imp.module or broken_import(ctx, imp) is not None:
+            continue  # an import of something gone fails (SSOT011): nothing to migrate
         if imp.name is None or imp.name == "*":
             _module_import(ctx, imp)
         else:
@@ -65,7 +70,8 @@ def _module_import(ctx: RuleContext, imp: ImportFact) -> None:
         return
     situation = "module" if imp.name is None else "star"
     ctx.report(RULE, imp.span, RULE.message(situation, module=imp.module, hint=canonical_hint(group)),
-               _payload(imp, imp.module, group), group=group, stmt_line=imp.stmt_line, symbol=imp.module)
+               _payload(imp, imp.module, group, group.canonical), group=group, stmt_line=imp.stmt_line,
+               symbol=imp.module)
 
 
 def _name_import(ctx: RuleContext, imp: ImportFact) -> None:
@@ -80,54 +86,67 @@ def _name_import(ctx: RuleContext, imp: ImportFact) -> None:
         return
     if source_group is not None and source_group.is_allowed(imp.module, imp.name):
         return
+    symbol = ref.qualname if ref is not None else f"{imp.module}:{imp.name}"
     if source_group is not None:
         group = source_group
-        message = RULE.message("from-module", name=imp.name, module=imp.module, hint=canonical_hint(group))
+        replacement = _replacement(ctx, group, ref)
+        message = RULE.message("from-module", name=imp.name, module=imp.module,
+                               hint=replacement_hint(group, replacement))
     elif role is not None and role.role == LEGACY and ref is not None:
         group = role.group
         via = "" if ref.module == imp.module else f" (re-exported from {ref.qualname})"
-        kind = "legacy module" if ref.is_module else "legacy"
-        message = RULE.message("name", kind=kind, name=imp.name, via=via, hint=canonical_hint(group))
+        replacement = _replacement(ctx, group, ref)
+        hint = replacement_hint(group, replacement)
+        if role.discovered is not None:
+            message = RULE.message("discovered", name=imp.name, via=via, canonical=group.canonical_name,
+                                   reason=role.discovered.reason, hint=hint)
+        else:
+            kind = "legacy module" if ref.is_module else "legacy"
+            message = RULE.message("name", kind=kind, name=imp.name, via=via, hint=hint)
     else:
         submodule = f"{imp.module}.{imp.name}"
         found = classifier.legacy_module_group(submodule)
         if found is None:
             return
         group = found
+        replacement = group.canonical
         message = RULE.message("module", module=submodule, hint=canonical_hint(group))
-    symbol = ref.qualname if ref is not None else f"{imp.module}:{imp.name}"
-    ctx.report(RULE, imp.span, message, _payload(imp, symbol, group), group=group, stmt_line=imp.stmt_line,
-               symbol=symbol)
+    ctx.report(RULE, imp.span, message, _payload(imp, symbol, group, replacement), group=group,
+               stmt_line=imp.stmt_line, symbol=symbol)
+
+
+def _replacement(ctx: RuleContext, group: Group, ref: Ref | None) -> str:
+    if ref is None or ref.is_module:
+        return group.canonical
+    return replacement_of(ctx, group, ref.symbol)
 
 
 def _star_reexports(ctx: RuleContext, imp: ImportFact) -> None:
-    """``from pkg import *`` where ``pkg`` exports legacy names: one finding naming all of them."""
-    legacy: list[tuple[str, Ref, Group]] = []
+    """``from pkg import *`` where ``pkg`` exports legacy names: one finding per group, naming that
+    group's names."""
+    by_group: dict[str, tuple[Group, list[tuple[str, Ref]]]] = {}
     for name in ctx.index.exported_names(imp.module):
         ref = ctx.index.resolve_name(imp.module, name)
         if ref is None or (ref.kind == "external" and ctx.index.is_module(f"{imp.module}.{name}")):
             continue
         role = ctx.classifier.role(ref)
         if role is not None and role.role == LEGACY:
-            legacy.append((name, ref, role.group))
-    if not legacy:
-        return
-    groups: list[Group] = []
-    for _, _, group in legacy:
-        if not any(group is seen for seen in groups):
-            groups.append(group)
-    names = ", ".join(name for name, _, _ in legacy)
-    first_ref = legacy[0][1]
-    for group in groups:
+            by_group.setdefault(role.group.name, (role.group, []))[1].append((name, ref))
+    for group, legacy in by_group.values():
+        names = ", ".join(name for name, _ in legacy)
+        first_ref = legacy[0][1]
+        replacement = _replacement(ctx, group, first_ref) if len(legacy) == 1 else group.canonical
         ctx.report(RULE, imp.span,
-                   RULE.message("star-reexport", module=imp.module, names=names, hint=canonical_hint(group)),
-                   _payload(imp, first_ref.qualname, group), group=group, stmt_line=imp.stmt_line,
+                   RULE.message("star-reexport", module=imp.module, names=names,
+                                hint=replacement_hint(group, replacement)),
+                   _payload(imp, first_ref.qualname, group, replacement), group=group, stmt_line=imp.stmt_line,
                    symbol=f"{imp.module}:*")
 
 
-def _payload(imp: ImportFact, legacy: str, group: Group) -> ImportPayload:
+def _payload(imp: ImportFact, legacy: str, group: Group, replacement: str) -> ImportPayload:
     return ImportPayload(legacy=legacy, canonical=group.canonical, module=imp.module, name=imp.name,
-                         asname=imp.asname, bound=imp.bound, level=imp.level, type_checking=imp.type_checking)
+                         asname=imp.asname, bound=imp.bound, level=imp.level, type_checking=imp.type_checking,
+                         replacement=replacement)
 
 
 RULE = Rule(code="SSOT001", name="legacy-import", default_severity="warning", check=check,
@@ -151,6 +170,7 @@ legacy module itself (there only class definitions are reported).""",
                 "from-module": "import of {name} from legacy module {module}; {hint}",
                 "name": "import of {kind} {name}{via}; {hint}",
                 "star-reexport": "star import from {module} brings in legacy {names}; {hint}",
+                "discovered": "import of {name}{via}, a duplicate of {canonical} ({reason}); {hint}",
             },
             config_keys="`legacy-modules`, `legacy-symbols`, `allowed`, `canonical`, `factory.imports`, `source-roots`",
             fix=FixSpec(

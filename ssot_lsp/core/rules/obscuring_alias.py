@@ -22,6 +22,11 @@ class AliasPayload(Payload):
     bound: str  # the name the alias binds
     honest: str  # the name it should have
     target: str  # what it refers to (``module:Name``)
+    # the canonical class under a legacy name: harmless at run time, information by default
+    harmless: bool = False
+
+    def default_severity(self) -> str | None:
+        return "information" if self.harmless else None
 
 
 def _looks_legacy(group: Group, name: str) -> bool:
@@ -61,8 +66,8 @@ def check(ctx: RuleContext) -> None:
             honest = group.canonical_name
         else:
             continue
-        ctx.report(RULE, span, message, AliasPayload(bound=bound, honest=honest, target=ref.qualname),
-                   group=group, stmt_line=stmt_line, symbol=f"{ref.qualname} as {bound}")
+        payload = AliasPayload(bound=bound, honest=honest, target=ref.qualname, harmless=role.role == CANONICAL)
+        ctx.report(RULE, span, message, payload, group=group, stmt_line=stmt_line, symbol=f"{ref.qualname} as {bound}")
 
 
 RULE = Rule(code="SSOT008", name="obscuring-alias", default_severity="warning", check=check,
@@ -72,14 +77,23 @@ An alias that hides what is imported: a legacy symbol bound to the canonical nam
 (`from …execution_engine import ExecutionEngine as UserExecutionEngine`), or the canonical class bound
 to a legacy name or a name matching `class-pattern` (`UserExecutionEngine as ExecutionEngine`), by an
 import alias or a module-level assignment. Honest aliases (`ExecutionEngine as LegacyEngine`) and
-neutral names (`UserExecutionEngine as Engine`) are fine. Calls through such an alias are SSOT002,
-not SSOT003.""",
+neutral names (`UserExecutionEngine as Engine`) are fine. Calls through a legacy class under the
+canonical name are SSOT002, not SSOT003; calls through the canonical class under a legacy name are
+SSOT003.
+
+**Severity by direction.** A legacy class under the canonical name is dangerous — the code looks
+migrated and is not — and keeps the rule's severity (warning). The canonical class under a legacy
+name is harmless when it runs, so it is **information** by default; it still matters because readers
+and reviewers take it for the legacy class, searches for the canonical name miss it, and the renamed
+import is how calls written `UserExecutionEngine(...)` end up unbound ([SSOT011](SSOT011.md)).""",
             why="An alias that gives a legacy symbol the canonical name (or the reverse) hides what is really used "
                 "and makes the code look migrated when it is not.",
             messages={
                 "legacy-as-canonical": "legacy {target} is bound to the canonical name {bound}; "
                                        "use the honest name {honest} until it is migrated",
-                "canonical-as-legacy": "canonical {canonical} is bound to the legacy name {bound}; call it {canonical}",
+                "canonical-as-legacy": "canonical {canonical} imported as {bound}: harmless when it runs, but it "
+                                       "reads as the legacy class and hides this use from searches for {canonical}; "
+                                       "import it as {canonical}",
             },
             config_keys="`canonical`, `legacy-symbols`, `class-pattern`",
             fix=FixSpec(Safety.SAFE, "ssot_lsp.fixes.imports:ALIAS_FIX", summary="""\

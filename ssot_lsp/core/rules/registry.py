@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ssot_lsp.core.payload import NoPayload, Payload
 from ssot_lsp.core.rules import (
+    broken_by_migration,
     duplicate_definition,
     duplicate_event_path,
     duplicate_name,
@@ -32,6 +33,7 @@ ALL: tuple[Rule, ...] = (
     obscuring_alias.RULE,
     syntax_error.RULE,
     unused_suppression.RULE,
+    broken_by_migration.RULE,
 )
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in ALL}

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from ssot_lsp.config.model import Group
+from ssot_lsp.config.model import REPLACEMENT_NONE, Group
 from ssot_lsp.core.classify import LEGACY
 from ssot_lsp.core.facts import StringRefFact, resolve_relative
 from ssot_lsp.core.payload import Payload
-from ssot_lsp.core.rules.context import RuleContext, canonical_hint
+from ssot_lsp.core.rules.breakage import broken_string
+from ssot_lsp.core.rules.context import RuleContext, canonical_hint, replacement_hint, replacement_of
 from ssot_lsp.core.rules.example_workspace import CANONICAL_ENGINE_MODULE, LEGACY_ENGINE_MODULE
 from ssot_lsp.core.rules.rule import Bucket, Example, FixSpec, Rule, Safety
 
@@ -18,13 +19,18 @@ from ssot_lsp.core.rules.rule import Bucket, Example, FixSpec, Rule, Safety
 class StringPayload(Payload):
     KIND: ClassVar[str] = "string"
     value: str  # the string as written (for patch.object: the attribute name)
-    replacement: str  # the canonical target the string should name
+    replacement: str  # the target the string should name ('' when nothing replaces it: replacements "none")
     patch_kind: str  # the helper: 'patch', 'patch.object', 'import_module' or '__import__'
     canonical: str
+    replaces: str = ""  # what replaces the legacy symbol: ``module:Name`` or "none" ('' for a module)
+
+    def migrates_to(self) -> str | None:
+        return self.replaces or None
 
 
-def legacy_target(ctx: RuleContext, dotted: str) -> tuple[Group, str] | None:
-    """(group, canonical replacement string) when a dotted string names something legacy."""
+def legacy_target(ctx: RuleContext, dotted: str) -> tuple[Group, str, str] | None:
+    """(group, replacement string, what replaces the legacy symbol) when a dotted string names
+    something legacy; the replacement string is '' when nothing replaces it (``"none"``)."""
     classifier, index = ctx.classifier, ctx.index
     parts = dotted.split(".")
     configured = {m for g in ctx.config.groups for m in g.legacy_modules}
@@ -36,22 +42,37 @@ def legacy_target(ctx: RuleContext, dotted: str) -> tuple[Group, str] | None:
         rest = parts[cut:]
         if group is not None:
             if rest:
-                role = classifier.role(index.resolve_name(module, rest[0]))
+                ref = index.resolve_name(module, rest[0])
+                role = classifier.role(ref)
                 if role is not None and role.role != LEGACY:
                     return None
                 if group.is_allowed(module, rest[0]):
                     return None
-                return group, ".".join([group.canonical_module, group.canonical_name, *rest[1:]])
-            return group, group.canonical_module
+                replaces = replacement_of(ctx, group, ref.symbol if ref is not None and not ref.is_module
+                                          else f"{module}:{rest[0]}")
+                return group, _dotted_replacement(replaces, rest[1:]), replaces
+            return group, group.canonical_module, ""
         if rest and index.is_module(module):
-            role = classifier.role(index.resolve_name(module, rest[0]))
-            if role is not None and role.role == LEGACY:
-                return role.group, ".".join([module, role.group.canonical_name, *rest[1:]])
+            ref = index.resolve_name(module, rest[0])
+            role = classifier.role(ref)
+            if role is not None and role.role == LEGACY and ref is not None:
+                replaces = replacement_of(ctx, role.group, ref.symbol)
+                if replaces == REPLACEMENT_NONE:
+                    return role.group, "", replaces
+                return role.group, ".".join([module, replaces.partition(":")[2], *rest[1:]]), replaces
             return None
     return None
 
 
-def _target(ctx: RuleContext, ref: StringRefFact) -> tuple[tuple[Group, str] | None, str]:
+def _dotted_replacement(replaces: str, rest: list[str]) -> str:
+    """``module:Name`` and the attribute path below it as a patch target ('' for ``"none"``)."""
+    if replaces == REPLACEMENT_NONE:
+        return ""
+    module, _, name = replaces.partition(":")
+    return ".".join([module, name, *rest])
+
+
+def _target(ctx: RuleContext, ref: StringRefFact) -> tuple[tuple[Group, str, str] | None, str]:
     """What a string reference names (group and replacement, or None) and how to show the call."""
     if ref.kind == "patch.object":
         target = ctx.index.resolve_expr(ctx.facts, ref.scope, ref.target_expr or "")
@@ -73,13 +94,14 @@ def check(ctx: RuleContext) -> None:
         return
     for ref in ctx.facts.string_refs:
         hit, where = _target(ctx, ref)
-        if hit is None:
-            continue
-        group, replacement = hit
-        note = RULE.messages["patch-note"] if ref.kind in ("patch", "patch.object") else ""
-        ctx.report(RULE, ref.span, RULE.message("string", where=where, hint=canonical_hint(group), note=note),
+        if hit is None or broken_string(ctx, ref) is not None:
+            continue  # a target that is gone: SSOT011
+        group, replacement, replaces = hit
+        note = RULE.messages["patch-note"] if ref.kind in ("patch", "patch.object") and replacement else ""
+        hint = replacement_hint(group, replaces) if replaces else canonical_hint(group)
+        ctx.report(RULE, ref.span, RULE.message("string", where=where, hint=hint, note=note),
                    StringPayload(value=ref.value, replacement=replacement, patch_kind=ref.kind,
-                                 canonical=group.canonical),
+                                 canonical=group.canonical, replaces=replaces),
                    group=group, stmt_line=ref.stmt_line, symbol=ref.value)
 
 

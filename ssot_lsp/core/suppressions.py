@@ -1,0 +1,96 @@
+"""Suppression comments: the exact grammar, and reading them out of a file's comments.
+
+The grammar is modelled on ruff's ``# noqa`` parser: a directive starts at a ``#`` of a comment
+(the first one or a later one: ``# type: ignore  # ssot: ignore[SSOT001]``), keywords are
+case-insensitive, and the list of codes ends where the codes end. One difference is deliberate:
+the first users' monorepo writes "SSOT" in prose comments everywhere (``# SSOT: ignore stale
+registry entries``), so a directive without codes must end the comment (or be followed by another
+``#`` comment); anything else after ``ignore`` makes the comment prose, not a suppression.
+
+    # ssot: ignore                       every code on this line
+    # ssot: ignore[SSOT001, SSOT008]     these codes (commas and/or spaces; any text may follow "]")
+    # ssot: ignore  # removed in phase 5 a reason as a second comment
+    # ssot: ignore-file                  the whole file (within its first 30 lines)
+    # noqa: SSOT001 F401 reason          the SSOT codes of a noqa list (the list ends at "reason")
+
+Not directives: ``# SSOT: ignore stale entries`` (prose after ``ignore``), ``# ssot : ignore`` (no
+space before the colon, as in ``# type: ignore``), ``# noqa`` without codes and ``# noqa: F401``
+(other tools' business), ``# ssot: ignore[]`` (no codes), ``# see ssot: ignore`` (not at a ``#``).
+Codes are case-insensitive and reported upper-case; a code no rule has is reported by SSOT010.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+
+from ssot_lsp.core.text import Span, split_lines
+
+IGNORE_FILE_WINDOW = 30  # `# ssot: ignore-file` counts in the first lines only
+
+# the directive keywords (case-insensitive): what a file must contain to hold a suppression; the
+# prefilter's suppression needles are every case variant of these (see ``prefilter.base_needles``)
+KEYWORDS = ("ssot:", "noqa")
+
+_SSOT = re.compile(
+    r"#[ \t]*ssot:[ \t]*(?P<verb>ignore-file|ignore)"
+    r"(?:\[(?P<codes>[^\]\r\n]*)\]|(?P<bare>[ \t]*(?=#|$)))",
+    re.IGNORECASE)
+_NOQA = re.compile(r"#[ \t]*noqa[ \t]*:[ \t]*(?P<codes>[A-Za-z]+[0-9]+(?:(?:[ \t]*,[ \t]*|[ \t]+)[A-Za-z]+[0-9]+)*)",
+                   re.IGNORECASE)
+_CODE_SEPARATOR = re.compile(r"[\s,]+")
+# a cheap look over the whole text before comments are tokenized: most files of a monorepo that
+# talks about "SSOT" in its comments hold no directive at all
+_CANDIDATE = re.compile(r"#[ \t]*(?:ssot:[ \t]*ignore|noqa[ \t]*:[^\r\n]*ssot[0-9])", re.IGNORECASE)
+
+
+def parse_comment(comment: str) -> list[tuple[int, int, str, frozenset[str] | None]]:
+    """The directives of one comment (``#`` included): (start, end, kind, codes) with kind
+    ``ignore``, ``ignore-file`` or ``noqa``; codes None for every code. Positions are offsets in
+    the comment."""
+    found: list[tuple[int, int, str, frozenset[str] | None]] = []
+    for match in _SSOT.finditer(comment):
+        codes_text = match.group("codes")
+        if codes_text is not None:
+            codes = _codes(codes_text)
+            if not codes:
+                continue  # `ignore[]`: nothing named, nothing suppressed
+            end = match.end()
+        else:
+            codes = None
+            end = match.end("verb")
+        found.append((match.start(), end, match.group("verb").lower(), codes))
+    for match in _NOQA.finditer(comment):
+        ours = frozenset(code for code in _codes(match.group("codes")) if code.startswith("SSOT"))
+        if ours:
+            found.append((match.start(), match.end(), "noqa", ours))
+    return found
+
+
+def _codes(text: str) -> frozenset[str]:
+    return frozenset(code.upper() for code in _CODE_SEPARATOR.split(text) if code)
+
+
+Found = tuple[int, "frozenset[str] | None", Span, str]  # (0-based line, codes or None for all, span, 'ssot'|'noqa')
+
+
+def read_suppressions(text: str) -> tuple[list[Found], bool]:
+    """The suppressions in the comments of ``text``, and whether an ``ignore-file`` directive applies."""
+    found: list[Found] = []
+    ignore_file = False
+    if not _CANDIDATE.search(text):
+        return found, ignore_file
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(text, newline=None).readline))
+        comments = [(t.start[0] - 1, t.start[1], t.string) for t in tokens if t.type == tokenize.COMMENT]
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        comments = [(i, line.find("#"), line[line.find("#"):]) for i, line in enumerate(split_lines(text))
+                    if "#" in line]
+    for line, col, comment in comments:
+        for start, end, kind, codes in parse_comment(comment):
+            if kind == "ignore-file":
+                ignore_file = ignore_file or line < IGNORE_FILE_WINDOW
+                continue
+            found.append((line, codes, Span(line, col + start, line, col + end), "noqa" if kind == "noqa" else "ssot"))
+    return found, ignore_file
