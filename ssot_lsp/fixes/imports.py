@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Union
 
 import libcst as cst
 
-from ssot_lsp.config.model import Group
+from ssot_lsp.config.model import REPLACEMENT_NONE, Group
 from ssot_lsp.core.classify import LEGACY, Classifier
 from ssot_lsp.core.facts import dotted as _dotted
 from ssot_lsp.core.rules.legacy_construction import ConstructionPayload
@@ -176,6 +176,12 @@ class _ImportRewrite:
         self.doc = doc
         self.data = payload_of(violation, ImportPayload)
         group = group_of(doc.config, violation)
+        if self.data.replacement == REPLACEMENT_NONE:
+            raise NotFixable(f"nothing replaces {self.data.legacy} automatically (the group's replacements say "
+                             '"none"): migrate it by hand')
+        if self.data.replacement and self.data.replacement != group.canonical:
+            raise NotFixable(f"{self.data.legacy} is replaced by {self.data.replacement}, not by the canonical "
+                             f"{group.canonical_name}: migrate it by hand")
         self.canonical, self.canonical_module = group.canonical_name, group.canonical_module
         self.stmt, self.func, in_class = _find_import(doc, violation)
         if in_class:

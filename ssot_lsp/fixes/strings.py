@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ssot_lsp.config.model import Group
+from ssot_lsp.config.model import REPLACEMENT_NONE, Group
 from ssot_lsp.core.rules.string_reference import StringPayload
 from ssot_lsp.core.text import Span
 from ssot_lsp.core.violations import Violation
@@ -40,6 +40,8 @@ def fix_string(doc: Doc, violation: Violation) -> tuple[Plan, str]:
     data = payload_of(violation, StringPayload)
     group = group_of(doc.config, violation)
     replacement = data.replacement
+    if not replacement and data.replaces == REPLACEMENT_NONE:
+        raise NotFixable('nothing replaces this target automatically (the group\'s replacements say "none")')
     if not replacement:
         raise NotFixable("no canonical replacement is known for this target")
     kind = data.patch_kind

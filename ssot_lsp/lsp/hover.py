@@ -6,7 +6,7 @@ from pathlib import Path
 
 from lsprotocol import types
 
-from ssot_lsp.config.model import FactorySpec, Group
+from ssot_lsp.config.model import REPLACEMENT_NONE, FactorySpec, Group
 from ssot_lsp.core.rules.docs import page_uri
 from ssot_lsp.core.rules.registry import RULES
 from ssot_lsp.core.rules.rule import Rule
@@ -46,7 +46,13 @@ def render(violation: Violation, group: Group | None) -> str:
     if rule is None:
         return f"**{violation.code}**\n\n{violation.message}"
     out = [f"**{rule.code}** `{rule.name}` — {rule.summary}", "", violation.message, "", f"**Why:** {rule.why}"]
-    if group is not None:
+    replacement = violation.payload.migrates_to()  # the group's `replacements` for this symbol
+    if group is not None and replacement == REPLACEMENT_NONE:
+        out += ["", '**Replacement:** none configured (`replacements`: "none"): migrate by hand']
+    elif group is not None and replacement and replacement != group.canonical:
+        module, _, name = replacement.partition(":")
+        out += ["", f"**Replacement:** `{name}` from `{module}`", "", "```python", f"from {module} import {name}", "```"]
+    elif group is not None:
         out += ["", f"**Canonical:** `{group.canonical_name}` from `{group.canonical_module}`"]
         snippet = migration_snippet(rule, group)
         if snippet:

@@ -78,3 +78,18 @@ async def test_go_to_definition_away_from_violations_returns_nothing(client, tmp
     result = await client.text_document_definition_async(types.DefinitionParams(
         text_document=types.TextDocumentIdentifier(uri=doc), position=types.Position(line=0, character=0)))
     assert not result
+
+
+async def test_hover_on_a_symbol_nothing_replaces_says_so_and_offers_no_factory(client, tmp_path: Path):
+    """The profile maps the tool engines to "none" (`replacements`): no canonical snippet for them."""
+    root = copy_demo(tmp_path)
+    rel = "netra_backend/app/services/tool_runner.py"
+    (root / rel).write_text("from netra_backend.app.agents.unified_tool_execution import UnifiedToolExecutionEngine\n",
+                            encoding="utf-8")
+    await initialize(client, root)
+    doc = open_doc(client, root / rel)
+    (diag,) = await wait_for_diagnostics(client, doc, lambda d: len(d) == 1)
+    hover = await _hover(client, doc, diag.range.start.line, diag.range.start.character + 1)
+    text = hover.contents.value
+    assert '**Replacement:** none configured (`replacements`: "none")' in text
+    assert "create_for_user" not in text and "**Canonical:**" not in text
