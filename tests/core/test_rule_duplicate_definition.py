@@ -123,3 +123,91 @@ def test_finding_points_to_the_canonical_definition(project):
     project.check(SVC, "class LocalExecutionEngine:\n    pass\n")
     (violation,) = project.violations(SVC)
     assert [r.message for r in violation.related] == ["canonical UserExecutionEngine"]
+
+
+# -- test doubles (issue 14 §2a) -----------------------------------------------------------------
+
+TEST_FILE = "tests/test_engine.py"
+
+
+def _definition(project, rel):
+    (finding,) = [f for f in project.findings(rel) if f.code == "SSOT004"]
+    return finding
+
+
+def test_test_double_by_name_is_information_and_says_so(project):
+    project.check(SVC, "class MockExecutionEngine:\n    async def execute_agent(self, name):\n        return name\n")
+    finding = _definition(project, SVC)
+    assert finding.severity == "information"
+    assert finding.message == ("MockExecutionEngine is a test double (its name starts with Mock), not a second "
+                               "implementation; keep it in step with UserExecutionEngine (or build it with "
+                               "create_autospec(UserExecutionEngine))")
+
+
+def test_every_test_double_prefix_is_recognised(project):
+    project.check(SVC, "".join(f"class {p}ExecutionEngine:\n    def run(self):\n        return 1\n\n\n"
+                               for p in ("Mock", "Fake", "Stub", "Dummy", "Spy", "_Fake")))
+    assert {f.severity for f in project.findings(SVC)} == {"information"}
+
+
+def test_a_name_that_merely_starts_with_the_letters_is_no_test_double(project):
+    project.check(SVC, "class MockingbirdExecutionEngine:\n    def run(self):\n        return 1\n")
+    assert _definition(project, SVC).severity == "warning"
+
+
+def test_magicmock_subclass_is_a_test_double(project):
+    project.check(SVC, "from unittest.mock import MagicMock\n\n\nclass RecordingExecutionEngine(MagicMock):\n"
+                       "    async def execute_agent(self, name):\n        return self.run(name)\n")
+    finding = _definition(project, SVC)
+    assert (finding.severity, "test double (it extends MagicMock)" in finding.message) == ("information", True)
+
+
+def test_subclass_of_a_legacy_class_named_like_a_double_is_information(project):
+    project.check(TEST_FILE, f"from {LEGACY_MOD} import ExecutionEngine\n\n\n"
+                             "class StubExecutionEngine(ExecutionEngine):\n    def __init__(self):\n        pass\n")
+    assert [(f.code, f.severity) for f in project.findings(TEST_FILE)] == [("SSOT001", "warning"),
+                                                                           ("SSOT004", "information")]
+
+
+def test_class_defined_in_a_test_file_is_a_test_double(project):
+    project.check(TEST_FILE, "class InMemoryExecutionEngine:\n    def run(self):\n        return 1\n")
+    assert "(it is defined in a test file (test-paths))" in _definition(project, TEST_FILE).message
+
+
+def test_the_same_class_outside_test_paths_is_a_duplicate(project):
+    project.check(SVC, "class InMemoryExecutionEngine:\n    def run(self):\n        return 1\n")
+    finding = _definition(project, SVC)
+    assert (finding.severity, "test double" in finding.message) == ("warning", False)
+
+
+# -- interfaces (issue 14 §2b) -------------------------------------------------------------------
+
+def test_abstract_engine_interface_is_not_a_duplicate(project):
+    assert project.check(SVC, "from abc import ABC, abstractmethod\n\n\nclass AbstractExecutionEngine(ABC):\n"
+                              "    def __init__(self, limit):\n        self.limit = limit\n\n"
+                              "    @abstractmethod\n    async def execute_agent(self, name):\n        \"\"\"Run one agent.\"\"\"\n\n"
+                              "    @abstractmethod\n    async def cleanup(self):\n        ...\n") == []
+
+
+def test_protocol_engine_is_not_a_duplicate(project):
+    assert project.check(SVC, "from typing import Protocol\n\n\nclass EngineLikeExecutionEngine(Protocol):\n"
+                              "    async def execute_agent(self, name):\n        return name\n") == []
+
+
+def test_engine_with_one_implemented_method_is_a_duplicate(project):
+    assert project.check(SVC, "from abc import ABC, abstractmethod\n\n\nclass HalfExecutionEngine(ABC):\n"
+                              "    @abstractmethod\n    async def execute_agent(self, name):\n        ...\n\n"
+                              "    async def cleanup(self):\n        self.tasks.clear()\n") == [(4, "SSOT004")]
+
+
+def test_a_listed_legacy_class_is_reported_even_when_it_only_declares(project):
+    project.write({APP + "agents/supervisor/request_scoped_execution_engine.py":
+                   "class RequestScopedExecutionEngine:\n    async def execute_agent(self, name):\n        ...\n"})
+    project.scan()
+    assert project.codes(APP + "agents/supervisor/request_scoped_execution_engine.py") == [(1, "SSOT004")]
+
+
+def test_a_listed_legacy_class_nothing_replaces_says_so(project):
+    project.check(APP + "agents/unified_tool_execution.py", "class UnifiedToolExecutionEngine:\n    pass\n")
+    (finding,) = project.findings(APP + "agents/unified_tool_execution.py")
+    assert finding.message.endswith('nothing replaces it automatically (replacements: "none"): consolidate it by hand')

@@ -63,3 +63,18 @@ def test_related_information_of_a_subclass_lists_all_definitions(project):
                        "class ChatOrchestrator(SupervisorAgent):\n    pass\n")
     (violation,) = [v for v in project.violations(SVC) if v.code == "SSOT005"]
     assert sorted(Path(r.path).name for r in violation.related) == ["supervisor_consolidated.py", "supervisor_ssot.py"]
+
+
+def test_a_mock_with_the_canonical_name_in_a_test_is_information(project):
+    rel = "tests/test_routes.py"
+    project.check(rel, "from unittest.mock import MagicMock\n\n\nclass SupervisorAgent(MagicMock):\n"
+                       "    async def run(self, context, request):\n        return {}\n")
+    (finding,) = project.findings(rel)
+    assert (finding.code, finding.severity) == ("SSOT005", "information")
+    assert "test double (it extends MagicMock)" in finding.message
+
+
+def test_the_same_class_outside_tests_without_mock_base_is_an_error(project):
+    project.check(SVC, "class SupervisorAgent:\n    async def run(self, context, request):\n        return {}\n")
+    (finding,) = project.findings(SVC)
+    assert (finding.code, finding.severity) == ("SSOT005", "error")

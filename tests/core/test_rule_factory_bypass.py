@@ -58,3 +58,31 @@ def test_bypass_finding_has_the_factory_in_its_message(project):
     project.check(SVC, CANONICAL_IMPORT + "def f(c):\n    return UserExecutionEngine(c, None, None)\n")
     (finding,) = project.findings(SVC)
     assert "create_for_user(context)" in finding.message
+
+
+# -- stub fallbacks (issue 14 §1b) ---------------------------------------------------------------
+
+STUB_FALLBACK = ("try:\n    " + CANONICAL_IMPORT + "except ImportError:  # pragma: no cover\n"
+                 "    class UserExecutionEngine:  # type: ignore[no-redef]\n"
+                 "        def __init__(self, *args):\n            self.args = args\n\n\n")
+
+
+def test_a_stub_fallback_class_does_not_hide_direct_constructions(project):
+    assert project.check(SVC, STUB_FALLBACK + "def f(c):\n    return UserExecutionEngine(c, None, None)\n") \
+        == [(10, "SSOT003")]
+
+
+def test_the_stub_fallback_class_itself_is_no_duplicate_definition(project):
+    assert project.check(SVC, STUB_FALLBACK) == []
+
+
+def test_a_stub_fallback_with_factory_use_is_clean(project):
+    factory = "from netra_backend.app.agents.supervisor.execution_engine_factory import get_execution_engine_factory\n"
+    assert project.check(SVC, STUB_FALLBACK + factory +
+                         "\n\nasync def f(c):\n    return await (await get_execution_engine_factory()).create_for_user(c)\n") \
+        == []
+
+
+def test_a_class_of_the_canonical_name_without_a_sibling_import_is_still_a_duplicate(project):
+    assert project.check(SVC, "try:\n    import json\nexcept ImportError:\n"
+                              "    class UserExecutionEngine:\n        pass\n") == [(4, "SSOT004")]

@@ -205,3 +205,124 @@ def test_construction_of_supervisor_duplicate_is_reported_in_its_group(project):
                        "AGENT = SupervisorAgent()\n")
     groups = [(v.code, v.group) for v in project.violations(SVC)]
     assert groups == [("SSOT001", "supervisor"), ("SSOT002", "supervisor")]
+
+
+# -- ImportError fallbacks (issue 14 §1a) -----------------------------------------------------
+
+def test_construction_through_a_name_with_an_importerror_fallback_is_reported(project):
+    project.check(SVC, "try:\n    " + IMPORT + "except ImportError:  # removed in phase 5\n    ExecutionEngine = None\n\n\n"
+                       "async def f(ctx):\n    if ExecutionEngine is None:\n        raise RuntimeError\n"
+                       "    return ExecutionEngine(None, None, user_context=ctx)\n")
+    assert constructions(project) == [10]
+
+
+def test_fallback_in_the_try_branch_and_import_in_the_handler_is_reported_too(project):
+    project.check(SVC, "try:\n    ExecutionEngine = load_plugin()\nexcept ImportError:\n    " + IMPORT +
+                       "\n\nasync def f(ctx):\n    return ExecutionEngine(None, None, user_context=ctx)\n")
+    assert constructions(project) == [8]
+
+
+def test_construction_through_an_if_else_fallback_is_reported(project):
+    project.check(SVC, "import sys\n\nif sys.version_info >= (3, 8):\n    " + IMPORT + "else:\n    ExecutionEngine = None\n\n\n"
+                       "async def f(ctx):\n    return ExecutionEngine(None, None, user_context=ctx)\n")
+    assert constructions(project) == [10]
+
+
+def test_a_later_rebinding_outside_the_try_still_hides_the_import(project):
+    project.check(SVC, "try:\n    " + IMPORT + "except ImportError:\n    ExecutionEngine = None\n"
+                       "ExecutionEngine = object\n\n\nasync def f(ctx):\n    return ExecutionEngine(None, None, user_context=ctx)\n")
+    assert constructions(project) == []
+
+
+def test_factory_import_with_a_fallback_is_clean(project):
+    factory = "from netra_backend.app.agents.supervisor.execution_engine_factory import get_execution_engine_factory\n"
+    assert project.check(SVC, "try:\n    " + factory + "except ImportError:\n    get_execution_engine_factory = None\n\n\n"
+                              "async def f(ctx):\n    return await (await get_execution_engine_factory()).create_for_user(ctx)\n") \
+        == []
+
+
+# -- discovered duplicates (issue 14 §1c) ------------------------------------------------------
+
+TOOL_MOD = "netra_backend.app.services.tool_execution_engine"
+TOOL_ENGINE = "class ToolExecutionEngine:\n    def __init__(self, registry, manager, user_context=None):\n        self.registry = registry\n"
+
+
+def test_import_and_construction_of_a_class_found_by_the_class_pattern_are_reported(project):
+    project.write({APP + "services/tool_execution_engine.py": TOOL_ENGINE})
+    project.check(SVC, f"from {TOOL_MOD} import ToolExecutionEngine\n\n\n"
+                       "async def f(registry, manager, ctx):\n    return ToolExecutionEngine(registry, manager, user_context=ctx)\n")
+    assert project.codes(SVC) == [(1, "SSOT001"), (5, "SSOT002")]
+
+
+def test_message_says_the_class_is_a_discovered_duplicate(project):
+    project.write({APP + "services/workflow.py": TOOL_ENGINE.replace("ToolExecutionEngine", "WorkflowExecutionEngine")})
+    project.check(SVC, "from netra_backend.app.services.workflow import WorkflowExecutionEngine\n\n\n"
+                       "async def f(registry, ctx):\n    return WorkflowExecutionEngine(registry, None, user_context=ctx)\n")
+    (construction,) = [f for f in project.findings(SVC) if f.code == "SSOT002"]
+    assert construction.message.startswith("construction of WorkflowExecutionEngine, a duplicate of UserExecutionEngine "
+                                           "(its name matches 'ExecutionEngine$'); use UserExecutionEngine")
+
+
+def test_constructions_inside_the_discovered_class_module_are_not_reported(project):
+    assert project.check(APP + "services/tool_execution_engine.py",
+                         TOOL_ENGINE + "\n\ndef default(registry):\n    return ToolExecutionEngine(registry, None)\n") \
+        == [(1, "SSOT004")]
+
+
+def test_discovered_classes_are_not_followed_without_follow_discovered(project):
+    from .test_configuration import profile_with, write_profile
+
+    profile = profile_with()
+    profile["groups"][0]["follow-discovered"] = False
+    write_profile(project, profile)
+    project.write({APP + "services/tool_execution_engine.py": TOOL_ENGINE})
+    assert project.check(SVC, f"from {TOOL_MOD} import ToolExecutionEngine\n\n\n"
+                              "async def f(registry, manager, ctx):\n"
+                              "    return ToolExecutionEngine(registry, manager, user_context=ctx)\n") == []
+
+
+def test_test_doubles_are_never_followed(project):
+    project.write({"tests/__init__.py": "", "tests/doubles.py": "class MockToolExecutionEngine:\n    def run(self):\n        return 1\n"})
+    assert project.check("tests/test_tools.py", "from tests.doubles import MockToolExecutionEngine\n\n\n"
+                                                "def test_run():\n    assert MockToolExecutionEngine().run()\n") == []
+
+
+def test_interfaces_are_never_followed(project):
+    project.write({APP + "services/engine_api.py": "from abc import ABC, abstractmethod\n\n\n"
+                                                   "class AbstractExecutionEngine(ABC):\n    @abstractmethod\n"
+                                                   "    async def execute_agent(self, name):\n        ...\n"})
+    assert project.check(SVC, "from netra_backend.app.services.engine_api import AbstractExecutionEngine\n\n\n"
+                              "def is_engine(x):\n    return isinstance(x, AbstractExecutionEngine)\n") == []
+
+
+# -- replacements per symbol (issue 14 §2e) -----------------------------------------------------
+
+UNIFIED_TOOL_MOD = "netra_backend.app.agents.unified_tool_execution"
+
+
+def test_legacy_class_without_replacement_says_so_and_is_not_fixable(project):
+    project.write({APP + "agents/unified_tool_execution.py": "class UnifiedToolExecutionEngine:\n    pass\n"})
+    project.check(SVC, f"from {UNIFIED_TOOL_MOD} import UnifiedToolExecutionEngine\n\n\n"
+                       "async def f(registry, bridge, ctx):\n"
+                       "    return UnifiedToolExecutionEngine(registry, bridge, user_context=ctx)\n")
+    (violation,) = [v for v in project.violations(SVC) if v.code == "SSOT002"]
+    assert violation.message == ('construction of legacy UnifiedToolExecutionEngine; nothing replaces it automatically '
+                                 '(replacements: "none"): migrate it by hand')
+    assert violation.payload.replacement == "none" and not violation.payload.fixable
+    assert violation.payload.manual_text().startswith("nothing replaces it automatically")
+
+
+def test_a_moved_class_keeps_the_replacement_of_its_stale_entry(project):
+    """The profile maps ``…unified_tool_registry.execution_engine:ToolExecutionEngine`` (a module the
+    workspace no longer has) to "none": the ToolExecutionEngine found elsewhere inherits it."""
+    project.write({APP + "services/tool_execution_engine.py": TOOL_ENGINE})
+    project.check(SVC, f"from {TOOL_MOD} import ToolExecutionEngine\n\n\n"
+                       "async def f(registry, manager, ctx):\n    return ToolExecutionEngine(registry, manager, user_context=ctx)\n")
+    (violation,) = [v for v in project.violations(SVC) if v.code == "SSOT002"]
+    assert violation.payload.replacement == "none"
+
+
+def test_legacy_class_with_the_default_replacement_names_the_canonical_class(project):
+    project.check(SVC, IMPORT + "async def f(ctx):\n    return ExecutionEngine(None, None, user_context=ctx)\n")
+    (violation,) = [v for v in project.violations(SVC) if v.code == "SSOT002"]
+    assert violation.payload.replacement == "netra_backend.app.agents.supervisor.user_execution_engine:UserExecutionEngine"

@@ -255,3 +255,30 @@ def test_each_legacy_name_of_one_statement_is_reported(project):
         )
         from netra_backend.app.agents.supervisor.request_scoped_execution_engine import RequestScopedExecutionEngine
         """) == [(2, "SSOT001"), (4, "SSOT001")]
+
+
+def test_star_import_of_a_package_reexporting_two_groups_names_each_groups_names(project):
+    project.write({APP + "agents/__init__.py": "from .supervisor.execution_engine import ExecutionEngine\n"
+                                               "from .supervisor_consolidated import SupervisorAgent\n"})
+    project.check(SVC, "from netra_backend.app.agents import *\n")
+    messages = {v.group: v.message for v in project.violations(SVC)}
+    assert set(messages) == {"engine", "supervisor"}
+    assert "brings in legacy ExecutionEngine;" in messages["engine"] and "SupervisorAgent" not in messages["engine"]
+    assert "brings in legacy SupervisorAgent;" in messages["supervisor"] and "ExecutionEngine" not in \
+        messages["supervisor"].partition(";")[0]
+
+
+def test_import_of_a_legacy_class_nothing_replaces_says_so(project):
+    project.write({APP + "agents/unified_tool_execution.py": "class UnifiedToolExecutionEngine:\n    pass\n"})
+    project.check(SVC, "from netra_backend.app.agents.unified_tool_execution import UnifiedToolExecutionEngine\n")
+    (violation,) = project.violations(SVC)
+    assert violation.message.endswith('nothing replaces it automatically (replacements: "none"): migrate it by hand')
+    assert violation.payload.replacement == "none" and violation.payload.migrates_to() == "none"
+
+
+def test_import_of_a_discovered_duplicate_says_what_it_duplicates(project):
+    project.write({APP + "services/workflow.py": "class WorkflowExecutionEngine:\n    def run(self):\n        return 1\n"})
+    project.check(SVC, "from netra_backend.app.services.workflow import WorkflowExecutionEngine\n")
+    (violation,) = project.violations(SVC)
+    assert violation.message.startswith("import of WorkflowExecutionEngine, a duplicate of UserExecutionEngine "
+                                        "(its name matches 'ExecutionEngine$'); use UserExecutionEngine")

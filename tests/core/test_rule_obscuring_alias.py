@@ -57,3 +57,38 @@ def test_fix_data_names_the_honest_name(project):
     aliases(project, f"from {LEGACY_MOD} import ExecutionEngine as UserExecutionEngine\n")
     (violation,) = [v for v in project.violations(SVC) if v.code == "SSOT008"]
     assert violation.payload.honest == "ExecutionEngine"
+
+
+# -- severity by direction (issue 14 §2d) --------------------------------------------------------
+
+def _alias_finding(project):
+    (finding,) = [f for f in project.findings(SVC) if f.code == "SSOT008"]
+    return finding
+
+
+def test_canonical_under_a_legacy_name_is_information_and_says_why_it_matters(project):
+    aliases(project, f"from {CANONICAL_MOD} import UserExecutionEngine as ExecutionEngine\n")
+    finding = _alias_finding(project)
+    assert finding.severity == "information"
+    assert finding.message == ("canonical UserExecutionEngine imported as ExecutionEngine: harmless when it runs, but it "
+                               "reads as the legacy class and hides this use from searches for UserExecutionEngine; "
+                               "import it as UserExecutionEngine")
+
+
+def test_legacy_under_the_canonical_name_keeps_its_warning(project):
+    aliases(project, f"from {LEGACY_MOD} import ExecutionEngine as UserExecutionEngine\n")
+    assert _alias_finding(project).severity == "warning"
+
+
+def test_a_configured_severity_still_applies_to_the_harmless_direction(project):
+    from .test_configuration import profile_with, write_profile
+
+    write_profile(project, profile_with(severity={"SSOT008": "error"}))
+    aliases(project, f"from {CANONICAL_MOD} import UserExecutionEngine as ExecutionEngine\n")
+    assert _alias_finding(project).severity == "error"
+
+
+def test_call_through_the_canonical_under_a_legacy_name_is_a_bypass(project):
+    codes = project.check(SVC, f"from {CANONICAL_MOD} import UserExecutionEngine as ExecutionEngine\n"
+                               "E = ExecutionEngine(1, 2, 3)\n")
+    assert (2, "SSOT003") in codes and (2, "SSOT002") not in codes

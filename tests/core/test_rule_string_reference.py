@@ -99,3 +99,15 @@ def test_replacement_names_the_canonical_target(project):
 def test_monkeypatch_setattr_string_target_is_reported(project):
     assert refs(project, f"def test_x(monkeypatch):\n    monkeypatch.setattr('{LEGACY_MOD}.ExecutionEngine', None)\n") \
         == [2]
+
+
+def test_patch_of_a_legacy_class_nothing_replaces_says_so_and_names_no_target(project):
+    project.write({"netra_backend/app/agents/unified_tool_execution.py": "class UnifiedToolExecutionEngine:\n    pass\n"})
+    project.check(TEST, "from unittest.mock import patch\n\n\n"
+                        '@patch("netra_backend.app.agents.unified_tool_execution.UnifiedToolExecutionEngine")\n'
+                        "def test_run(tools):\n    assert tools\n")
+    (violation,) = project.violations(TEST)
+    assert violation.code == "SSOT007"
+    assert violation.payload.replacement == "" and violation.payload.replaces == "none"
+    assert 'nothing replaces it automatically (replacements: "none")' in violation.message
+    assert "patching the defining module" not in violation.message

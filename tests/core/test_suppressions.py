@@ -174,3 +174,64 @@ def test_suppression_of_a_rule_whose_severity_is_off_is_not_reported_unused(bare
                 "a.py": "x = (  # ssot: ignore[SSOT009]\n"})
     bare.scan()
     assert bare.codes("a.py") == []
+
+
+# -- the grammar (issue 14 §4): only real directives suppress -------------------------------------
+
+def test_prose_after_ignore_is_no_suppression_and_not_reported_unused(project):
+    assert project.check(SVC, "# SSOT: ignore stale registry entries from the legacy registry\nX = 1\n") == []
+
+
+def test_prose_after_ignore_does_not_suppress_the_line(project):
+    assert project.check(SVC, IMPORT + "  # SSOT: ignore this for now\n") == [(1, "SSOT001")]
+
+
+def test_blank_ignore_followed_by_a_reason_comment_suppresses(project):
+    assert project.check(SVC, IMPORT + "  # ssot: ignore  # removed in phase 5\n") == []
+
+
+def test_codes_may_be_followed_by_any_reason(project):
+    assert project.check(SVC, IMPORT + "  # ssot: ignore[SSOT001]  reason: removed in phase 5\n") == []
+
+
+def test_codes_may_be_separated_by_spaces(project):
+    assert project.check(SVC, IMPORT + " as UserExecutionEngine  # ssot: ignore[SSOT001 SSOT008]\n") == []
+
+
+def test_directive_after_another_comment_applies(project):
+    assert project.check(SVC, IMPORT + "  # type: ignore[attr-defined]  # ssot: ignore[SSOT001]\n") == []
+
+
+def test_directive_not_at_a_hash_is_prose(project):
+    assert project.check(SVC, IMPORT + "  # see ssot: ignore[SSOT001] in the docs\n") == [(1, "SSOT001")]
+
+
+def test_space_before_the_colon_is_no_directive(project):
+    assert project.check(SVC, IMPORT + "  # ssot : ignore[SSOT001]\n") == [(1, "SSOT001")]
+
+
+def test_empty_code_list_is_no_directive(project):
+    assert project.check(SVC, IMPORT + "  # ssot: ignore[]\n") == [(1, "SSOT001")]
+
+
+def test_noqa_list_ends_at_the_first_word_that_is_no_code(project):
+    assert project.check(SVC, IMPORT + "  # noqa: SSOT001 legacy import kept for the shim\n") == []
+
+
+def test_noqa_codes_after_prose_are_not_read(project):
+    assert project.check(SVC, IMPORT + "  # noqa: F401 because SSOT001\n") == [(1, "SSOT001")]
+
+
+def test_noqa_without_space_and_upper_case_keyword_suppresses(project):
+    assert project.check(SVC, IMPORT + "  # NOQA:SSOT001\n") == []
+
+
+def test_ignore_file_followed_by_prose_is_no_directive(project):
+    assert project.check(SVC, "# ssot: ignore-file until the cleanup sprint\n" + IMPORT) == [(2, "SSOT001")]
+
+
+def test_a_file_mentioning_ssot_only_in_prose_is_not_read_for_suppressions(project):
+    from ssot_lsp.core.suppressions import read_suppressions
+
+    assert read_suppressions("# SSOT: single source of truth for runs\n# SSOT: ignore stale entries\nx = 1\n") \
+        == ([], False)
