@@ -39,6 +39,7 @@ from ssot_lsp.core.cache import FactsCache
 from ssot_lsp.core.engine import analyze
 from ssot_lsp.core.facts import FileFacts, extract_facts
 from ssot_lsp.core.partial.incremental import StatementCache
+from ssot_lsp.core.prefilter import watch_names
 from ssot_lsp.core.index import WorkspaceIndex
 from ssot_lsp.core.project import profile_applies, resolve_root
 from ssot_lsp.core.stale import StaleEntry, configuration_index, stale_entries
@@ -117,7 +118,10 @@ class Folder:
 
     @property
     def indexing(self) -> bool:
-        return self.index_task is not None and not self.index_task.done()
+        """A scan runs whose result is not installed yet: disk changes wait for it. Not until the task
+        ends: after installing its result it still saves the cache, and changes arriving then would
+        wait for a scan that has already drained them (and be lost)."""
+        return self.index_task is not None and not self.index_task.done() and not self.index_ready.is_set()
 
     def may_write(self, path: str) -> bool:
         """Edits may only land inside this folder: a symlink whose target is outside is refused
@@ -322,7 +326,7 @@ class Folder:
             try:
                 if os.path.getsize(path) <= self.settings.max_file_size_kb * 1024:
                     text, _ = decode_source(Path(path).read_bytes())
-                    new = extract_facts(text, path, module, is_package)
+                    new = extract_facts(text, path, module, is_package, watch=watch_names(self.folder_config))
             except (OSError, UndecodableSource):
                 new = None
         if new is None:

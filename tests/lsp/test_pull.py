@@ -143,3 +143,21 @@ async def test_pull_without_refresh_support_waits_for_the_index(slow_index_clien
     expected = _cli_items(root, ROUTES)
     assert len(expected) == 6 and got == expected
     assert client.diagnostic_refresh_count == 0
+
+
+async def test_a_file_changed_on_disk_reports_names_the_migration_left_unbound(client, tmp_path: Path):
+    """Files read from disk by the server record unbound uses of group names like `check` does (SSOT011)."""
+    root = copy_demo(tmp_path)
+    await initialize(client, root, profile="vscode-pull")
+    await wait_until(lambda: client.diagnostic_refresh_count >= 1, 5)  # the index completed
+    renamed = root / "netra_backend/app/services/metrics.py"  # an existing file, not open
+    renamed.write_text("from netra_backend.app.agents.supervisor.user_execution_engine import UserExecutionEngine "
+                       "as ExecutionEngine\n\n\ndef build(ctx, factory, emitter):\n"
+                       "    return UserExecutionEngine(ctx, factory, emitter)\n", encoding="utf-8")
+    before = client.diagnostic_refresh_count
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+        types.FileEvent(uri=uri(renamed), type=types.FileChangeType.Changed)]))
+    await wait_until(lambda: client.diagnostic_refresh_count > before, 5)  # the new facts are in
+    report = await client.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(previous_result_ids=[]))
+    (item,) = [item for item in report.items if item.uri == uri(renamed)]
+    assert sorted(str(d.code) for d in item.items) == ["SSOT008", "SSOT011"]
