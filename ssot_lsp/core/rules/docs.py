@@ -44,10 +44,13 @@ from legacy.module import Thing  # ssot: ignore[{code}]  reason: removed in phas
 from legacy.module import Thing  # noqa: {code}
 ```
 
-`# ssot: ignore` without codes suppresses every code on the line; `# ssot: ignore-file` within the
-first 30 lines silences the whole file. Text inside strings is never a suppression. A suppression that
-suppresses nothing is reported as [{unused}]({unused}.md). To turn the rule off for some paths use
-`per-path` (`ignore = ["{code}"]`), or project-wide `ignore = ["{code}"]` / `severity = {{ {code} = "off" }}`."""
+`# ssot: ignore` without codes suppresses every code on the line; it must end the comment (or be
+followed by another `#` comment): `# SSOT: ignore stale entries` is prose, not a suppression.
+`# ssot: ignore-file` within the first 30 lines silences the whole file. Text inside strings is never a
+suppression; the full grammar is in the configuration reference (`docs/configuration.md`,
+"Suppressions"). A suppression that suppresses nothing is reported as [{unused}]({unused}.md). To turn
+the rule off for some paths use `per-path` (`ignore = ["{code}"]`), or project-wide
+`ignore = ["{code}"]` / `severity = {{ {code} = "off" }}`."""
 
 
 def page_path(rule: Rule) -> Path:

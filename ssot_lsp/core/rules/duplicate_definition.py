@@ -32,7 +32,22 @@ definition"): classes listed in `legacy-symbols`, classes whose name matches `cl
 subclasses of legacy classes — also transitive ones and through aliases or module attributes — when
 `subclasses-of-legacy` is true. A class matching several reasons gives one finding. Subclasses of the
 canonical class are not reported unless `canonical-subclasses-are-duplicates = true`. Names in
-`allowed` are never reported. Definitions inside legacy modules are reported (they are what has to go).""",
+`allowed` are never reported. Definitions inside legacy modules are reported (they are what has to go).
+
+**Not duplicates.** *Interfaces* — `typing.Protocol` classes, and classes all of whose methods (those
+matching `method-pattern` when the group has one, else all but the dunder methods; at least one) are
+`@abstractmethod` or stubs (a docstring, `...`, `pass` or `raise NotImplementedError`) — declare the
+concept and implement nothing. *Fallback stubs* — `class UserExecutionEngine: ...` in the `except
+ImportError` branch of a `try` that imports that name — run only when the import fails. A class listed
+in `legacy-symbols` is reported even when it only declares.
+
+**Test doubles** — classes whose name starts with `Mock`, `Fake`, `Stub`, `Dummy` or `Spy` (followed by
+a capital, a digit or `_`), subclasses of `Mock`/`MagicMock`/`AsyncMock`/`NonCallableMock` (also
+through a subclass), and classes defined in `test-paths` files — are reported at most as
+**information**, whatever the configured severity, with a message saying it is a test double.
+
+With `follow-discovered`, imports and constructions of the classes this rule finds are reported by
+[SSOT001](SSOT001.md) and [SSOT002](SSOT002.md); test doubles and interfaces are never followed.""",
             why="A second class implementing the same concept splits the source of truth: fixes land in one copy "
                 "and not the other.",
             messages={"duplicate": "{name} duplicates the {group} SSOT ({reason}); "
@@ -41,7 +56,8 @@ canonical class are not reported unless `canonical-subclasses-are-duplicates = t
                                         'automatically (replacements: "none"): consolidate it by hand',
                       "test-double": TEST_DOUBLE},
             config_keys="`class-pattern`, `legacy-symbols`, `subclasses-of-legacy`, "
-                        "`canonical-subclasses-are-duplicates`, `allowed`, `needles`",
+                        "`canonical-subclasses-are-duplicates`, `allowed`, `needles`, `test-paths`, `follow-discovered`, "
+                        "`replacements`",
             by_hand="""\
 Consolidating a class means moving its behaviour into the canonical class (or a subclass of it) and
 deleting it. The finding's related information points to the canonical definition.""",

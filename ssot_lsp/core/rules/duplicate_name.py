@@ -34,12 +34,17 @@ For groups with `duplicate-name = true`: a second class with the canonical class
 name (`ChatOrchestrator(SupervisorAgent)` where `SupervisorAgent` comes from the duplicate). Such
 classes are SSOT005 only, not also SSOT004. Classes extending the canonical class
 (`WorkflowOrchestrator`) are fine. The related information lists every other definition of the name
-(the canonical one marked as such).""",
+(the canonical one marked as such). A stub in the `except ImportError` branch of a `try` importing the
+name is no second definition.
+
+Test doubles (`class SupervisorAgent(MagicMock)` in a test, a `Fake…`/`Mock…`/`Stub…`/`Dummy…`/`Spy…`
+class, any class in a `test-paths` file) are reported at most as **information**, with a message
+saying it is a test double.""",
             why="Two classes with the canonical name make imports ambiguous; which one a module gets depends on "
                 "where it imports from.",
             messages={"name": "{name}: {reason}; the SSOT is {canonical} in {module}",
                       "test-double": TEST_DOUBLE},
-            config_keys="`duplicate-name`, `canonical`, `legacy-modules`, `subclasses-of-legacy`",
+            config_keys="`duplicate-name`, `canonical`, `legacy-modules`, `subclasses-of-legacy`, `test-paths`",
             by_hand="""\
 Two classes with one name make every `import SupervisorAgent` a coin toss: which one a module gets
 depends on its import path, so two requests can run through different supervisors. Re-point a

@@ -43,9 +43,14 @@ RULE = Rule(code="SSOT003", name="factory-bypass", default_severity="warning", c
             payload=BypassPayload, summary="Canonical class constructed outside its factory",
             finds="""\
 The canonical class constructed directly (`UserExecutionEngine(context, factory, emitter)`) outside the
-group's `factory-modules` and outside the canonical module itself. Subclass constructions and calls
-through the factory are not reported; a legacy class imported under the canonical name is
-[SSOT002](SSOT002.md), not a bypass. Without `factory-modules` the rule is off for the group.""",
+group's `factory-modules` and outside the canonical module itself, through any binding — also the
+canonical class imported under a legacy name (`UserExecutionEngine as ExecutionEngine`, then
+`ExecutionEngine(...)`), and a name whose import has a stub fallback (`try: from … import
+UserExecutionEngine` / `except ImportError: class UserExecutionEngine: ...`: the stub is what runs
+only when the import fails). Subclass constructions and calls through the factory are not reported; a
+legacy class imported under the canonical name is [SSOT002](SSOT002.md), not a bypass; a call of the
+canonical name where no scope binds it is [SSOT011](SSOT011.md). Without `factory-modules` the rule is
+off for the group.""",
             why="The canonical class is meant to be created only through its factory, which supplies the per-user "
                 "context and wiring; constructing it directly bypasses that isolation.",
             messages={"bypass": "{name} constructed directly; create it through {how}"},

@@ -127,7 +127,20 @@ and calls inside legacy modules.
 
 **Local names.** Only bindings that resolve to a legacy symbol count. A parameter or a local variable
 that happens to be called `ExecutionEngine` is not reported, and it also hides a module-level import
-of the same name inside that function (the call creates whatever was passed in).""",
+of the same name inside that function (the call creates whatever was passed in).
+
+**Fallbacks.** A name one branch of a module-level `try`/`except` (or `if`/`else`) imports and another
+binds to a fallback (`except ImportError: ExecutionEngine = None`, a stub class) still refers to what
+is imported: `ExecutionEngine(...)` further down is reported.
+
+**Discovered duplicates.** With `follow-discovered` (the default), constructions of a class discovery
+finds to duplicate the group ([SSOT004](SSOT004.md)) are reported like those of a listed legacy class
+(not inside the class's own module); test doubles and interfaces are never followed.
+
+**Replacements.** The message names the group's replacement for the class (`replacements`; the
+canonical class through its factory by default). When the entry is `"none"` the message says that
+nothing replaces it automatically and no fix is offered. A compatibility constructor the canonical
+class no longer defines (`create_from_legacy` after its removal) is [SSOT011](SSOT011.md), not this rule.""",
             why="Each construction of a legacy class creates state outside the canonical implementation (for "
                 "engines: shared instead of per-user), so behaviour depends on which path a request took.",
             messages={
@@ -138,6 +151,7 @@ of the same name inside that function (the call creates whatever was passed in).
                 "not-async": "not inside an async def: move the construction into async code and use {create}",
             },
             config_keys="`legacy-symbols`, `legacy-modules`, `compat-constructors`, `context-args`, "
+                        "`follow-discovered`, `replacements`, "
                         "`factory` (`create`, `scope`, `async`, `supplied-args`, `imports`)",
             fix=FixSpec(
                 safety=Safety.UNSAFE,

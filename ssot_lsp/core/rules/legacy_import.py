@@ -157,11 +157,24 @@ symbol: absolute and relative imports (`from . import execution_engine`), import
 under `if TYPE_CHECKING:`, in `try`/`except ImportError`, `import a.b.c` and `import a.b.c as m`,
 star imports of a legacy module, star imports of a package whose exports include a legacy name, and
 names re-exported through a package `__init__` or an alias chain across modules (`OldEngine` →
-`LegacyEngine` → `ExecutionEngine`).
+`LegacyEngine` → `ExecutionEngine`). A star import of a package re-exporting legacy names of two
+groups gives one finding per group, each naming only its group's names.
+
+**Discovered duplicates.** With `follow-discovered` (the default), a class that discovery finds to
+duplicate the group ([SSOT004](SSOT004.md): its name matches `class-pattern`, or it extends a legacy
+class) is followed like a listed legacy class: importing it is reported, and the message says what it
+duplicates and why (`import of ToolExecutionEngine, a duplicate of UserExecutionEngine (its name
+matches 'ExecutionEngine$')`). Test doubles and interfaces are never discovered duplicates.
+
+**Replacements.** The message names what replaces the symbol: the canonical class by default, the
+group's `replacements` entry when there is one, and says so when the entry is `"none"` (the profile's
+tool engines: nothing replaces them automatically). An entry whose class no longer lives in the
+module it names applies to the class of that name found elsewhere (a class that moved).
 
 Not reported: names listed in the group's `allowed` (e.g. `IExecutionEngine`,
-`ExecutionEngineCapabilities`), imports of the canonical class or its factory, and imports inside a
-legacy module itself (there only class definitions are reported).""",
+`ExecutionEngineCapabilities`), imports of the canonical class or its factory, imports inside a
+legacy module itself (there only class definitions are reported), and imports of a module or name the
+workspace no longer has: those fail when they run and are [SSOT011](SSOT011.md).""",
             why="Importing the legacy implementation keeps it alive and lets new code depend on it; every import "
                 "is another place the migration has to touch.",
             messages={
@@ -172,7 +185,8 @@ legacy module itself (there only class definitions are reported).""",
                 "star-reexport": "star import from {module} brings in legacy {names}; {hint}",
                 "discovered": "import of {name}{via}, a duplicate of {canonical} ({reason}); {hint}",
             },
-            config_keys="`legacy-modules`, `legacy-symbols`, `allowed`, `canonical`, `factory.imports`, `source-roots`",
+            config_keys="`legacy-modules`, `legacy-symbols`, `allowed`, `canonical`, `factory.imports`, `source-roots`, "
+                        "`follow-discovered`, `class-pattern`, `replacements`",
             fix=FixSpec(
                 safety=Safety.PER_SITE,
                 entry="ssot_lsp.fixes.imports:LEGACY_IMPORT_FIX",

@@ -95,7 +95,8 @@ import is how calls written `UserExecutionEngine(...)` end up unbound ([SSOT011]
                                        "reads as the legacy class and hides this use from searches for {canonical}; "
                                        "import it as {canonical}",
             },
-            config_keys="`canonical`, `legacy-symbols`, `class-pattern`",
+            config_keys="`canonical`, `legacy-symbols`, `class-pattern`; `severity` (also per group and per path) "
+                        "applies to both directions",
             fix=FixSpec(Safety.SAFE, "ssot_lsp.fixes.imports:ALIAS_FIX", summary="""\
 The fix drops the alias and renames every use in the file to the honest name (the payload's
 `honest`); a `Y = X` alias assignment is removed and its uses renamed to `X`. A reviewer reading

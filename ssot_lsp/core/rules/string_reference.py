@@ -113,7 +113,10 @@ A string naming a legacy module or symbol in an import or patch helper: `mock.pa
 resolved through the index), `monkeypatch.setattr("…", …)`, `importlib.import_module("…")` (also
 relative names with a `package` argument) and `__import__("…")`. Names re-exported through a package
 are followed; allowed names and canonical targets are not reported; plain string constants are not
-reported.""",
+reported. A target the workspace no longer has (a patch of a deleted legacy module, an attribute the
+module no longer binds) fails when the test runs: it is [SSOT011](SSOT011.md), not this rule. For a
+legacy class the group's `replacements` map to `"none"` the message says that nothing replaces it
+automatically, and no fix is offered.""",
             why="A string naming a legacy module or symbol (import_module, patch) is invisible to imports-based "
                 "tooling and keeps the legacy path reachable.",
             messages={
@@ -121,7 +124,7 @@ reported.""",
                 "patch-note": "; patching the defining module does not affect names other modules already imported "
                               "(e.g. the factory module's own binding)",
             },
-            config_keys="`legacy-modules`, `legacy-symbols`, `allowed`",
+            config_keys="`legacy-modules`, `legacy-symbols`, `allowed`, `replacements`",
             fix=FixSpec(
                 safety=Safety.UNSAFE,
                 entry="ssot_lsp.fixes.strings:STRING_FIX",

@@ -71,7 +71,10 @@ A `# ssot: ignore[...]`, `# ssot: ignore` or `# noqa: SSOT...` comment that supp
 line, or names an unknown code. For a comment with several codes the unused ones are named. Codes of
 rules that are not run for the file (`select`, `ignore`, per-path `ignore`, severity `off`) are not
 reported unused. `# noqa` comments without SSOT codes belong to other tools and are ignored. Files that
-do not parse report no unused suppressions (nothing else could be checked there).""",
+do not parse report no unused suppressions (nothing else could be checked there).
+
+Only the directive grammar counts (see "How to suppress" below): prose that merely starts like one —
+`# SSOT: ignore stale registry entries` — is a comment, neither a suppression nor an unused one.""",
             why="A suppression that suppresses nothing hides future violations on that line.",
             config_keys="`ignore`/`select` (to turn the rule off), `per-path`",
             by_hand="Delete the comment, or the unused codes in it: stale suppressions hide the next real finding "
