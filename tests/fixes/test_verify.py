@@ -70,7 +70,9 @@ def test_a_candidate_that_adds_a_finding_is_rejected(case):
 
 def test_a_candidate_that_uses_a_removed_name_is_rejected(case):
     doc, target, baseline = case
-    import_dropped = ORIGINAL.split("\n", 1)[1]  # the annotation still names ExecutionEngine
+    # the import is gone and a local variable annotation still names ExecutionEngine: never evaluated,
+    # so no rule reports it (an evaluated use would be SSOT011), but the name check must
+    import_dropped = "def describe(engine) -> str:\n    local: ExecutionEngine = engine\n    return repr(local)\n"
     problem = verify(doc, target, import_dropped, plan({"ExecutionEngine"}), baseline)
     assert problem == "`ExecutionEngine` would be used but no longer defined"
 
