@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Protocol, cast
 from ssot_lsp.core.method_bodies import class_attributes, method_kind
 from ssot_lsp.core.suppressions import read_suppressions
 from ssot_lsp.core.text import Span, byte_to_cp, split_lines
-from ssot_lsp.core.unbound import WatchedNames
+from ssot_lsp.core.unbound import WatchedNames, target_names
 from ssot_lsp.core.wordsearch import find_all, line_numbers
 
 MODULE_SCOPE = 0
@@ -512,13 +512,8 @@ class _Extractor:
             self.facts.local_names[scope] = names | {name}
 
     def bind_target(self, scope: int, target: ast.expr) -> None:
-        if isinstance(target, ast.Name):
-            self.bind_local(scope, target.id)
-        elif isinstance(target, (ast.Tuple, ast.List)):
-            for element in target.elts:
-                self.bind_target(scope, element)
-        elif isinstance(target, ast.Starred):
-            self.bind_target(scope, target.value)
+        for name in target_names(target):
+            self.bind_local(scope, name)
 
     def _dotted_span(self, alias: ast.alias) -> Span:
         return self.name_span_in_line(alias.lineno, alias.col_offset, alias.name)

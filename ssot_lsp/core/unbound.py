@@ -23,11 +23,22 @@ every watched name spells a prefilter needle, so such statements are always pars
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Container, Iterable
+from collections.abc import Callable, Container, Iterable, Iterator
 
 from ssot_lsp.core.text import Span
 
 MODULE_SCOPE = 0
+
+
+def target_names(target: ast.AST) -> Iterator[str]:
+    """Every name an assignment, ``for``/``with``/``del`` target binds (not ``a.b`` or ``a[b]``)."""
+    if isinstance(target, ast.Name):
+        yield target.id
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        for element in target.elts:
+            yield from target_names(element)
+    elif isinstance(target, ast.Starred):
+        yield from target_names(target.value)
 
 
 class WatchedNames:
@@ -44,14 +55,8 @@ class WatchedNames:
             self.bound.setdefault(scope, set()).add(name)
 
     def bind_target(self, scope: int, target: ast.AST) -> None:
-        """Every name an assignment, ``for``/``with``/``del`` target binds (not ``a.b`` or ``a[b]``)."""
-        if isinstance(target, ast.Name):
-            self.bind(scope, target.id)
-        elif isinstance(target, (ast.Tuple, ast.List)):
-            for element in target.elts:
-                self.bind_target(scope, element)
-        elif isinstance(target, ast.Starred):
-            self.bind_target(scope, target.value)
+        for name in target_names(target):
+            self.bind(scope, name)
 
     def bind_pattern(self, scope: int, pattern: ast.pattern) -> None:
         for node in ast.walk(pattern):
