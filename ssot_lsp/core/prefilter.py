@@ -9,7 +9,6 @@ produce a finding, so a scan skips it (keeping only its import lines, see ``impo
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
@@ -40,13 +39,20 @@ def watch_names(config: Config) -> frozenset[str]:
     return frozenset(name for name in names if name.isidentifier())
 
 
-def _every_case(word: str) -> set[str]:
-    return {"".join(chars) for chars in itertools.product(*({c.lower(), c.upper()} for c in word))}
+# a suppression directive must be seen to be reported unused (SSOT010), so a file holding one is
+# analysed whatever else it mentions. The pattern follows the exact grammar of
+# ``core/suppressions.py`` up to the codes: `# ssot: ignore` / `ignore-file` ending the comment or
+# followed by `[`, and a `# noqa:` list naming an SSOT code. A looser test (the word "ssot") let
+# through most files of a monorepo that writes "SSOT" in its prose comments and docstrings (issue
+# 10). It may still match inside a string: over-inclusive, never missing a directive.
+SUPPRESSION = re.compile(
+    rb"#[ \t]*(?:ssot:[ \t]*ignore(?:-file)?(?:\[|[ \t]*(?:#|\r|\n|\Z))|noqa[ \t]*:[^\r\n]*ssot[0-9])",
+    re.IGNORECASE)
 
 
-# a suppression comment must be seen to be reported unused: `ssot:` in any case, and SSOT codes of a
-# `noqa` list (`SSOT` in any case followed by a digit), see ``core/suppressions.py``
-SUPPRESSION_NEEDLES = frozenset(_every_case("ssot:") | {f"{v}{d}" for v in _every_case("ssot") for d in range(10)})
+def holds_suppression(data: bytes) -> bool:
+    """Whether ``data`` may hold a suppression directive (see ``SUPPRESSION``)."""
+    return SUPPRESSION.search(data) is not None
 
 
 def base_needles(config: Config) -> set[str] | None:
@@ -65,7 +71,6 @@ def base_needles(config: Config) -> set[str] | None:
                 if literals is None and not group.needles:
                     return None
                 needles.update(literals or ())
-    needles.update(SUPPRESSION_NEEDLES)
     # a module `__getattr__` may bind any name: whether a module still binds a group's class name
     # (SSOT011) is only known when such modules are read
     needles.add("def __getattr__")

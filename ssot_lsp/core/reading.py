@@ -14,7 +14,7 @@ from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 from ssot_lsp.core.facts import FileFacts, extract_facts
-from ssot_lsp.core.prefilter import STAR_IMPORT, import_lines, import_words, mentions
+from ssot_lsp.core.prefilter import STAR_IMPORT, holds_suppression, import_lines, import_words, mentions
 from ssot_lsp.core.text import UndecodableSource, decode_source
 from ssot_lsp.core.violations import FileError
 
@@ -45,7 +45,7 @@ def read_facts(path: Path, module: str, is_package: bool, max_bytes: int,
             return None, FileError(str(path), "not a regular file")
         return None, FileError(str(path), f"skipped: larger than {max_bytes // 1024} KB")
     if needles is not None and module not in whole_modules and not mentions(data, needles) \
-            and not STAR_IMPORT.search(data):
+            and not STAR_IMPORT.search(data) and not holds_suppression(data):
         # a skipped file is summarised by its import lines, one string (cheap to cache and load)
         return (info.st_size, info.st_mtime_ns, None), import_lines(data)
     meta = (info.st_size, info.st_mtime_ns, content_digest(data))

@@ -29,10 +29,6 @@ from ssot_lsp.core.text import Span, split_lines
 
 IGNORE_FILE_WINDOW = 30  # `# ssot: ignore-file` counts in the first lines only
 
-# the directive keywords (case-insensitive): what a file must contain to hold a suppression; the
-# prefilter's suppression needles are every case variant of these (see ``prefilter.base_needles``)
-KEYWORDS = ("ssot:", "noqa")
-
 _SSOT = re.compile(
     r"#[ \t]*ssot:[ \t]*(?P<verb>ignore-file|ignore)"
     r"(?:\[(?P<codes>[^\]\r\n]*)\]|(?P<bare>[ \t]*(?=#|$)))",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 from .conftest import APP
 
@@ -235,3 +236,18 @@ def test_a_file_mentioning_ssot_only_in_prose_is_not_read_for_suppressions(proje
 
     assert read_suppressions("# SSOT: single source of truth for runs\n# SSOT: ignore stale entries\nx = 1\n") \
         == ([], False)
+
+
+def test_a_file_mentioning_ssot_only_in_prose_is_skipped_by_the_prefilter(project):
+    # 58 % of the first users' files write "SSOT" in comments and docstrings (issue 10): only the
+    # directive syntax may make the prefilter read a file that names nothing else
+    project.write({SVC: '"""SSOT remediation step 4."""\n# SSOT: ignore stale entries from the registry\n'
+                        "# see ssot: ignore-file in the guide\nx = 1  # SSOT:\n"})
+    result = project.scan()
+    assert SVC not in {Path(p).relative_to(project.root).as_posix() for p in result.facts}
+
+
+def test_a_file_holding_only_a_directive_is_read_by_the_prefilter(project):
+    project.write({SVC: "import os\nx = 1  #SSOT:ignore-file\n"})
+    result = project.scan()
+    assert SVC in {Path(p).relative_to(project.root).as_posix() for p in result.facts}
