@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, cast
 
+from ssot_lsp.core.fstrings import mask_new_fstrings
 from ssot_lsp.core.method_bodies import class_attributes, method_kind
 from ssot_lsp.core.suppressions import read_suppressions
 from ssot_lsp.core.text import Span, byte_to_cp, split_lines
@@ -725,44 +726,6 @@ def _is_type_checking(test: ast.expr) -> bool:
     return name is not None and name.rpartition(".")[2] == "TYPE_CHECKING"
 
 
-def _mask_new_fstrings(text: str) -> str | None:
-    """Replace f-strings with same-shaped plain strings so an older `ast` can parse the rest.
-
-    Python 3.12 (PEP 701) allows quotes reused inside f-string replacement fields; libcst parses
-    that. Masking keeps every other token at its exact line and column, so facts and positions
-    from the masked text are true for the original.
-    """
-    try:
-        import libcst as cst
-    except ImportError:  # pragma: no cover
-        return None
-    try:
-        module = cst.parse_module(text)
-    except Exception:
-        return None
-
-    class Masker(cst.CSTTransformer):
-        def leave_FormattedString(self, original: cst.FormattedString,
-                                  updated: cst.FormattedString) -> cst.BaseExpression:
-            code = module.code_for_node(original)
-            lines = split_lines(code)
-            if len(lines) == 1:
-                replacement = '"' + " " * max(len(code) - 2, 0) + '"'
-            else:
-                first, last = lines[0], lines[-1]
-                if len(first) < 3 or len(last) < 3:
-                    return updated
-                middle = [" " * len(line) for line in lines[1:-1]]
-                newline = "\r\n" if "\r\n" in code else ("\r" if "\r" in code and "\n" not in code else "\n")
-                replacement = newline.join(['"""' + " " * (len(first) - 3), *middle, " " * (len(last) - 3) + '"""'])
-            return cst.SimpleString(replacement)
-
-    try:
-        return module.visit(Masker()).code
-    except Exception:
-        return None
-
-
 def extract_facts(text: str, path: str, module: str, is_package: bool = False,
                   tree: ast.Module | None = None, call_roots: set[str] | None = None,
                   relevant_module: Callable[[str], bool] | None = None,
@@ -784,7 +747,7 @@ def extract_facts(text: str, path: str, module: str, is_package: bool = False,
             facts.problem = ParseProblem("cannot parse: source contains NUL bytes", _nul_span(text))
             facts.parsed = False
             return facts
-        masked = _mask_new_fstrings(text) if ("f'" in text or 'f"' in text or "F'" in text or 'F"' in text) else None
+        masked = mask_new_fstrings(text) if ("f'" in text or 'f"' in text or "F'" in text or 'F"' in text) else None
         if masked is not None:
             try:
                 tree = ast.parse(masked, filename=path)
