@@ -89,7 +89,8 @@ class OpenedWorkspace:
         workspace = self.workspace
         modules = dict(result.index.known_modules) if result is not None and result.index else \
             workspace_modules(workspace)
-        return stale_entries(workspace.config, configuration_index(modules, workspace.max_bytes))
+        scanned = result.index.facts_by_module if result is not None and result.index else None
+        return stale_entries(workspace.config, configuration_index(modules, workspace.max_bytes, scanned))
 
     def profile_missing(self, result: ScanResult) -> bool:
         """The built-in profile applies and none of its modules is in the workspace."""

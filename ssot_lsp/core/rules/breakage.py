@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ssot_lsp.config.model import Group
+from ssot_lsp.config.model import Config, Group
 from ssot_lsp.core.classify import CANONICAL, COMPAT, LEGACY, Classifier, modules_of
 from ssot_lsp.core.facts import CallFact, ImportFact, NameRefFact, StringRefFact, resolve_relative
 from ssot_lsp.core.index import Ref, WorkspaceIndex
@@ -112,13 +112,25 @@ def meant_binding(ctx: RuleContext, use: NameRefFact, group: Group, symbol: str)
 
 # -- modules and attributes that are gone ---------------------------------------------------
 def _group_module(ctx: RuleContext, dotted: str) -> tuple[Group, str] | None:
-    """The longest group module ``dotted`` is (or is inside), with its group."""
+    """The longest group module ``dotted`` is (or is inside), with its group (the first group
+    naming it). Remembered per configuration: every import of every analysed file asks."""
+    config = ctx.config
+    if _GROUP_MODULES_FOR[0] is not config:
+        _GROUP_MODULES_FOR[0] = config
+        _GROUP_MODULES.clear()
+    if dotted in _GROUP_MODULES:
+        return _GROUP_MODULES[dotted]
     best: tuple[Group, str] | None = None
-    for group in ctx.config.groups:
+    for group in config.groups:
         for module in modules_of(group):
             if (dotted == module or dotted.startswith(module + ".")) and (best is None or len(module) > len(best[1])):
                 best = (group, module)
+    _GROUP_MODULES[dotted] = best
     return best
+
+
+_GROUP_MODULES: dict[str, tuple[Group, str] | None] = {}
+_GROUP_MODULES_FOR: list[Config | None] = [None]
 
 
 def missing_module(ctx: RuleContext, dotted: str) -> Broken | None:
