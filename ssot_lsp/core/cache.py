@@ -40,7 +40,7 @@ KEEP_CONFIGURATIONS = 8
 CACHEDIR_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
                 "# This file is a cache directory tag created by ssot-lsp.\n"
                 "# For information about cache directory tags see https://bford.info/cachedir/\n")
-FACTS_FORMAT = 8  # bump whenever FileFacts (or a fact class) changes shape: old pickles are not read
+FACTS_FORMAT = 9  # bump whenever FileFacts (or a fact class) changes shape: old pickles are not read
 
 
 # The cache file lives in the (possibly untrusted) workspace: unpickling may only build our fact types,
@@ -49,7 +49,7 @@ _ALLOWED_GLOBALS = {
     ("ssot_lsp.core.facts", name) for name in (
         "FileFacts", "ImportFact", "AliasFact", "ClassFact", "CallFact", "StringRefFact", "Suppression",
         "ParseProblem", "NameRefFact")
-} | {("ssot_lsp.core.text", "Span"), ("ssot_lsp.core.violations", "FileError"),
+} | {("ssot_lsp.core.text", "Span"), ("ssot_lsp.core.signatures", "ParamFact"), ("ssot_lsp.core.violations", "FileError"),
      ("ssot_lsp.core.violations", "Related"), ("builtins", "frozenset"), ("builtins", "set")}
 
 

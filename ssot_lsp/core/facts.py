@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Protocol, cast
 
 from ssot_lsp.core.fstrings import mask_new_fstrings
 from ssot_lsp.core.method_bodies import class_attributes, method_kind
+from ssot_lsp.core.signatures import ParamFact, params_of
 from ssot_lsp.core.suppressions import read_suppressions
 from ssot_lsp.core.text import Span, byte_to_cp, split_lines
 from ssot_lsp.core.unbound import WatchedNames, target_names
@@ -87,6 +88,8 @@ class ClassFact:
     attributes: tuple[str, ...] = ()  # names the class body binds other than by ``def``
     # the stand-in of a name a sibling branch imports (``except ImportError: class X: ...``)
     fallback: bool = False
+    # (method, parameters a caller passes) of ``__init__`` and the class/static methods (``signatures``)
+    signatures: tuple[tuple[str, tuple[ParamFact, ...]], ...] = ()
 
     def method_kind(self, method: str) -> str:
         try:
@@ -524,12 +527,17 @@ class _Extractor:
         for expr in (*node.decorator_list, *node.bases, *(k.value for k in node.keywords)):
             self.expr(expr, scope, line)
         methods, classmethods, kinds = [], [], []
+        signatures: list[tuple[str, tuple[ParamFact, ...]]] = []
         for item in node.body:
             if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 methods.append(item.name)
                 kinds.append(method_kind(item))
-                if any(dotted(d) in ("classmethod", "staticmethod") for d in item.decorator_list):
+                decorators = {dotted(d) for d in item.decorator_list}
+                if decorators & {"classmethod", "staticmethod"}:
                     classmethods.append(item.name)
+                    signatures.append((item.name, params_of(item, bound="staticmethod" not in decorators)))
+                elif item.name == "__init__":
+                    signatures.append((item.name, params_of(item, bound=True)))
         self.facts.classes.append(ClassFact(
             name=node.name,
             span=self.name_span_in_line(node.lineno, node.col_offset + 5, node.name),
@@ -542,6 +550,7 @@ class _Extractor:
             stmt_span=self.span(node),
             method_kinds=tuple(kinds),
             attributes=class_attributes(node),
+            signatures=tuple(signatures),
         ))
         self.watched.bind(scope, node.name)
         if top:

@@ -1,10 +1,13 @@
-"""SSOT002: a legacy construction becomes the group's factory call (unsafe by design).
+"""SSOT002 and SSOT003: a construction becomes the group's factory call (unsafe by design).
 
-``ExecutionEngine(registry, bridge, user_context=ctx)`` inside ``async def`` becomes
-``await (await get_execution_engine_factory()).create_for_user(ctx)``; ``async with Legacy(...)``
-uses the factory's scope template; an awaited compatibility constructor is replaced whole so the
-``await`` is not doubled. The context argument comes from configuration only (never guessed);
-other arguments are dropped only when the factory supplies them and they cannot have side effects.
+``ExecutionEngine(registry, bridge, user_context=ctx)`` (a legacy class, SSOT002) or
+``UserExecutionEngine(ctx, agent_factory, emitter)`` (the canonical class outside its factory,
+SSOT003) inside ``async def`` becomes ``await (await get_execution_engine_factory()).create_for_user(ctx)``;
+``async with Legacy(...)`` uses the factory's scope template; an awaited compatibility constructor
+is replaced whole so the ``await`` is not doubled. Where the context is passed comes from the
+finding (``context-args``, else the constructor's signature in the index: ``core/signatures.py``),
+never from a guess; the other arguments are dropped only when the parameter they fill is one the
+factory supplies (``supplied-args``) and they cannot have side effects.
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from ssot_lsp.config.model import Group
+from ssot_lsp.config.model import ContextArg, Group
+from ssot_lsp.core.rules.factory_bypass import BypassPayload
 from ssot_lsp.core.rules.legacy_construction import ConstructionPayload
 from ssot_lsp.core.violations import Violation
 from ssot_lsp.fixes.api import FixEdit
@@ -43,6 +47,61 @@ def _last_name(expr: cst.BaseExpression) -> str | None:
     return None
 
 
+def _context_arg(call: cst.Call, context: ContextArg) -> cst.Arg:
+    """The argument passing the user context."""
+    ctx_arg = None
+    for arg in call.args:
+        if arg.star:
+            raise NotFixable("the call passes *args or **kwargs; the context argument cannot be located")
+    if context.keyword:
+        ctx_arg = next((a for a in call.args if a.keyword is not None and a.keyword.value == context.keyword), None)
+    if ctx_arg is None and context.position is not None:
+        positional = [a for a in call.args if a.keyword is None]
+        if len(positional) > context.position:
+            ctx_arg = positional[context.position]
+    if ctx_arg is None:
+        where = " or ".join(filter(None, [
+            f"`{context.keyword}=`" if context.keyword else "",
+            f"argument {context.position + 1}" if context.position is not None else ""]))
+        raise NotFixable(f"the call passes no user context ({where}); pass it by hand")
+    return ctx_arg
+
+
+def _dropped(module: cst.Module, call: cst.Call, ctx_arg: cst.Arg, supplied: set[str],
+             params: tuple[str, ...]) -> list[str]:
+    """The other arguments, each of which the factory must supply and dropping must not lose effects."""
+    dropped = []
+    positional_index = 0
+    for arg in call.args:
+        position = positional_index if arg.keyword is None else None
+        positional_index += arg.keyword is None
+        if arg is ctx_arg:
+            continue
+        code = module.code_for_node(arg.value)
+        if not _simple(arg.value):
+            raise NotFixable(f"argument `{code}` may have side effects; dropping it could lose them")
+        name = _parameter_name(arg, position, params)
+        if name not in supplied:
+            if arg.keyword is not None:
+                shown = f"`{arg.keyword.value}={code}`"
+            else:
+                shown = f"`{code}`" if name is None or name == code else f"`{code}` (parameter `{name}`)"
+            raise NotFixable(f"argument {shown} is not one the factory supplies (supplied-args: "
+                             f"{', '.join(sorted(supplied)) or 'none'}); migrate this call by hand")
+        dropped.append(f"{arg.keyword.value}={code}" if arg.keyword is not None else code)
+    return dropped
+
+
+def _parameter_name(arg: cst.Arg, position: int | None, params: tuple[str, ...]) -> str | None:
+    """The parameter an argument fills: its keyword, else the constructor's parameter at its
+    position (from the index), else — signature unknown — the last name of the value passed."""
+    if arg.keyword is not None:
+        return arg.keyword.value
+    if params:
+        return params[position] if position is not None and position < len(params) else None
+    return _last_name(arg.value)
+
+
 @dataclass
 class Rewrite:
     """Filled in when the transform ran: the arguments dropped and the replacement expression."""
@@ -51,13 +110,21 @@ class Rewrite:
     replacement: str = ""
 
 
+def _site(violation: Violation) -> ConstructionPayload | BypassPayload:
+    if isinstance(violation.payload, BypassPayload):
+        return violation.payload
+    return payload_of(violation, ConstructionPayload)
+
+
 def construction_target(doc: Doc, violation: Violation,
                         info: Rewrite | None = None) -> tuple[Target, list[tuple[str, str]]]:
-    """The libcst target replacing one construction, and the imports the replacement needs.
+    """The libcst target replacing one construction (of a legacy class, or of the canonical class
+    outside its factory), and the imports the replacement needs.
 
     ``info`` receives the dropped arguments and the replacement once the transform ran.
     """
-    data = payload_of(violation, ConstructionPayload)
+    data = _site(violation)
+    compat = isinstance(data, ConstructionPayload) and data.compat
     info = info if info is not None else Rewrite()
     group = group_of(doc.config, violation)
     factory = group.factory
@@ -73,10 +140,12 @@ def construction_target(doc: Doc, violation: Violation,
     else:
         template = factory.create
     call_range = data.call_range
+    if call_range is None:
+        raise NotFixable("the finding carries no call position (the document changed?)")
     line, col, end_line, end_col = call_range.line, call_range.col, call_range.end_line, call_range.end_col
     kind = "call"
     start = (line, col)
-    if data.compat:
+    if compat:
         if not data.awaited:
             raise NotFixable("the compatibility constructor is not awaited here; rewrite it by hand")
         before = doc.lines[line][:col]
@@ -87,38 +156,14 @@ def construction_target(doc: Doc, violation: Violation,
     elif data.awaited:
         raise NotFixable("the legacy constructor is awaited; rewrite it by hand")
     supplied = set(factory.supplied_args)
+    positional_params = data.positional
 
     def build(module: cst.Module, original: cst.CSTNode, updated: cst.BaseExpression) -> cst.BaseExpression:
         call = updated.expression if isinstance(updated, cst.Await) else updated
         if not isinstance(call, cst.Call):
             raise NotFixable("the construction has an unusual form")
-        ctx_arg = None
-        for arg in call.args:
-            if arg.star:
-                raise NotFixable("the call passes *args or **kwargs; the context argument cannot be located")
-        if context.keyword:
-            ctx_arg = next((a for a in call.args if a.keyword is not None and a.keyword.value == context.keyword),
-                           None)
-        if ctx_arg is None and context.position is not None:
-            positional = [a for a in call.args if a.keyword is None]
-            if len(positional) > context.position:
-                ctx_arg = positional[context.position]
-        if ctx_arg is None:
-            where = " or ".join(filter(None, [
-                f"`{context.keyword}=`" if context.keyword else "",
-                f"argument {context.position + 1}" if context.position is not None else ""]))
-            raise NotFixable(f"the call passes no user context ({where}); pass it by hand")
-        dropped = []
-        for arg in call.args:
-            if arg is ctx_arg:
-                continue
-            code = module.code_for_node(arg.value)
-            if not _simple(arg.value):
-                raise NotFixable(f"argument `{code}` may have side effects; dropping it could lose them")
-            name = arg.keyword.value if arg.keyword is not None else _last_name(arg.value)
-            if name not in supplied:
-                raise NotFixable(f"argument `{code}` is not one the factory supplies; migrate this call by hand")
-            dropped.append(f"{arg.keyword.value}={code}" if arg.keyword is not None else code)
+        ctx_arg = _context_arg(call, context)
+        dropped = _dropped(module, call, ctx_arg, supplied, positional_params)
         ctx_code = module.code_for_node(ctx_arg.value)
         try:
             new = cst.parse_expression(template.replace("{context}", ctx_code))
@@ -164,3 +209,25 @@ class ConstructionFix:
 
 
 CONSTRUCTION_FIX = ConstructionFix()
+
+
+def bypass_title(info: Rewrite, group: Group) -> str:
+    replacement = info.replacement or (group.factory.create if group.factory else "the factory")
+    dropped_note = f"; drops {', '.join(info.dropped)} (supplied by the factory)" if info.dropped else ""
+    return (f"Create {group.canonical_name} through its factory: {replacement}{dropped_note} "
+            "(unsafe: changes behaviour — the factory's per-user engine, wiring and bookkeeping)")
+
+
+class BypassFix:
+    """SSOT003's fix (``Rule.fix.entry``): the direct construction becomes the factory call."""
+
+    def words(self, doc: Doc, violation: Violation) -> set[str] | None:
+        return group_words(doc, violation)
+
+    def compute(self, doc: Doc, violation: Violation) -> FixEdit:
+        plan, info = fix_construction(doc, violation)
+        group = group_of(doc.config, violation)
+        return FixEdit(plan, lambda: bypass_title(info, group))
+
+
+BYPASS_FIX = BypassFix()

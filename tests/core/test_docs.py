@@ -54,7 +54,8 @@ def test_the_fix_section_states_the_declared_safety_and_nothing_else_does(code):
 
 
 def test_rules_without_a_fix_say_so_and_rules_with_one_name_its_class():
-    assert "**No automatic fix.**" in render_page(RULES["SSOT003"])  # SSOT003's old page described a fix
+    assert "**No automatic fix.**" in render_page(RULES["SSOT004"])
+    assert "**Automatic fix: unsafe.**" in render_page(RULES["SSOT003"])  # issue 15: the factory call
     assert "**Automatic fix: unsafe.**" in render_page(RULES["SSOT002"])  # its old page called it safe
 
 

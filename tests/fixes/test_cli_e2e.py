@@ -19,7 +19,8 @@ EXE = shutil.which("ssot-lsp") or pytest.fail("the ssot-lsp console script is no
 
 # Every site the fixer cannot (or must not) fix in the demo: structural duplicates (SSOT003-006),
 # syntax problems, re-exports with importers, base-class and value uses, sync code and
-# constructions without a configured context argument.
+# constructions whose context argument cannot be read (direct_engine.py's SSOT003 is fixed: the
+# canonical constructor's `context` parameter carries it, issue 15 §3).
 REMAINING = {
     ("netra_backend/app/agents/__init__.py", "SSOT001", 7),
     ("netra_backend/app/agents/broken_agent.py", "SSOT009", 18),
@@ -41,7 +42,6 @@ REMAINING = {
     ("netra_backend/app/services/custom_engines.py", "SSOT001", 5),
     ("netra_backend/app/services/custom_engines.py", "SSOT004", 9),
     ("netra_backend/app/services/custom_engines.py", "SSOT004", 19),
-    ("netra_backend/app/services/direct_engine.py", "SSOT003", 11),
     ("netra_backend/app/services/report_builder.py", "SSOT001", 5),
     ("netra_backend/app/services/report_builder.py", "SSOT002", 22),
     ("netra_backend/app/services/report_builder.py", "SSOT009", 12),

@@ -34,15 +34,13 @@ UNFIXABLE = [
     ("comprehension", f"from {EE} import ExecutionEngine\n\n\nasync def run(registry, bridge, ctxs):\n"
                       "    return [ExecutionEngine(registry, bridge, user_context=c) for c in ctxs]\n",
      "SSOT002", "not inside an async def"),
-    ("no_context_configured", f"from {EE} import ExecutionEngine\n\n\nasync def run(registry, bridge, ctx):\n"
-                              "    return ExecutionEngine.create_for_request(registry, bridge, ctx)\n",
-     "SSOT002", "no context argument is configured"),
     ("context_missing", f"from {EE} import ExecutionEngine\n\n\nasync def run(registry, bridge):\n"
                         "    return ExecutionEngine(registry, bridge)\n", "SSOT002", "passes no user context"),
     ("side_effect_arg", f"from {EE} import ExecutionEngine\n\n\nasync def run(make, bridge, ctx):\n"
                         "    return ExecutionEngine(make(), bridge, user_context=ctx)\n", "SSOT002", "side effects"),
     ("unknown_arg", f"from {EE} import ExecutionEngine\n\n\nasync def run(foo, bridge, ctx):\n"
-                    "    return ExecutionEngine(foo, bridge, user_context=ctx)\n", "SSOT002", "not one the factory supplies"),
+                    "    return ExecutionEngine(foo, bridge, user_context=ctx, timeout=3)\n", "SSOT002",
+     "argument `timeout=3` is not one the factory supplies"),
     ("star_args", f"from {EE} import ExecutionEngine\n\n\nasync def run(args, ctx):\n"
                   "    return ExecutionEngine(*args, user_context=ctx)\n", "SSOT002", "*args"),
     ("compat_not_awaited", f"from {UE} import UserExecutionEngine\n\n\nasync def run(registry, bridge, ctx):\n"

@@ -13,6 +13,7 @@ from ssot_lsp.core.payload import Payload
 from ssot_lsp.core.rules.context import RuleContext, replacement_hint, replacement_of, short
 from ssot_lsp.core.rules.example_workspace import FACTORY_MODULE, LEGACY_ENGINE_MODULE
 from ssot_lsp.core.rules.rule import Bucket, Example, FixSpec, Rule, Safety
+from ssot_lsp.core.signatures import ContextFromSignature, context_of
 from ssot_lsp.core.text import Span
 
 
@@ -33,6 +34,7 @@ class ConstructionPayload(Payload):
     manual: str  # what to do by hand when the fix cannot be made ('' when it can)
     call_range: Span
     replacement: str = ""  # what replaces the legacy class: ``module:Name`` (the canonical by default) or "none"
+    positional: tuple[str, ...] = ()  # the constructor's positional parameter names, when the index knows them
 
     def manual_text(self) -> str:
         return self.manual
@@ -77,10 +79,13 @@ def _legacy_call(ctx: RuleContext, call: CallFact) -> tuple[Ref, Role] | None:
 
 def _report(ctx: RuleContext, call: CallFact, ref: Ref, role: Role) -> None:
     group = role.group
-    if ref.attr:
-        context = group.context_args.get(ref.qualname)
+    if ref.kind == "external":
+        context = group.context_args.get(ref.qualname) or (None if ref.attr else group.context_args.get(ref.symbol))
+        found = ContextFromSignature(context, "" if context else f"the definition of {short(ref.symbol)} is "
+                                     f"not in the workspace, and no context-args entry names {ref.qualname}")
     else:
-        context = group.context_args.get(ref.qualname) or group.context_args.get(ref.symbol)
+        found = context_of(ctx.index, group, ref.module, ref.name or "", ref.attr)
+    context = found.arg
     what = f"{short(ref.symbol)}.{ref.attr}" if ref.attr else short(ref.symbol)
     replacement = group.canonical if role.role == COMPAT else replacement_of(ctx, group, ref.symbol)
     payload = ConstructionPayload(
@@ -88,8 +93,8 @@ def _report(ctx: RuleContext, call: CallFact, ref: Ref, role: Role) -> None:
         context=context, async_scope=call.async_scope, async_with=call.async_with, awaited=call.awaited,
         fixable=group.factory is not None and context is not None and call.async_scope
         and replacement == group.canonical,
-        manual=_manual(group, ref, context, call.async_scope, replacement), call_range=call.call_span,
-        replacement=replacement)
+        manual=_manual(group, ref, found, call.async_scope, replacement), call_range=call.call_span,
+        replacement=replacement, positional=found.positional)
     hint = replacement_hint(group, replacement)
     if role.discovered is not None:
         message = RULE.message("discovered", what=what, canonical=group.canonical_name,
@@ -99,14 +104,14 @@ def _report(ctx: RuleContext, call: CallFact, ref: Ref, role: Role) -> None:
     ctx.report(RULE, call.span, message, payload, group=group, stmt_line=call.stmt_line, symbol=ref.qualname)
 
 
-def _manual(group: Group, ref: Ref, context: ContextArg | None, async_scope: bool, replacement: str) -> str:
+def _manual(group: Group, ref: Ref, found: ContextFromSignature, async_scope: bool, replacement: str) -> str:
     if replacement != group.canonical:
         return replacement_hint(group, replacement)
     if group.factory is None:
         return replacement_hint(group, replacement)
     create = group.factory.create.replace("{context}", "user_context")
-    if context is None:
-        return RULE.message("no-context", legacy=ref.qualname, create=create)
+    if found.arg is None:
+        return RULE.message("no-context", reason=found.reason, create=create)
     if not async_scope:
         return RULE.message("not-async", create=create)
     return ""
@@ -146,8 +151,8 @@ class no longer defines (`create_from_legacy` after its removal) is [SSOT011](SS
             messages={
                 "construction": "construction of legacy {what}; {hint}",
                 "discovered": "construction of {what}, a duplicate of {canonical} ({reason}); {hint}",
-                "no-context": "no context argument is configured for {legacy}: "
-                              "pass the user context to {create} by hand",
+                "no-context": "where the user context is passed cannot be read: {reason}; "
+                              "pass the user context to {create} by hand, or set context-args",
                 "not-async": "not inside an async def: move the construction into async code and use {create}",
             },
             config_keys="`legacy-symbols`, `legacy-modules`, `compat-constructors`, `context-args`, "
@@ -161,9 +166,13 @@ The fix replaces the call with `await (await get_execution_engine_factory()).cre
 (the group's `factory.create` template) and `async with` with `factory.scope`; arguments listed in
 `factory.supplied-args` (registry, bridge, …) are dropped because the factory supplies them. A new
 per-user engine from the factory replaces a shared one, which changes behaviour that relied on shared
-state — review every such site. It is offered only inside an `async def` and when `context-args`
-says where the user context is passed; otherwise the finding says what to do by hand ("not inside an
-async def", "no context argument is configured")."""),
+state — review every such site. It is offered only inside an `async def` and when it is known where
+the user context is passed: `context-args` when it names the class (or its classmethod constructor),
+else the constructor's signature in the workspace — the parameter annotated with a class in
+`context-types` (also inside `Optional[...]`, `X | None` or a string annotation), or else the one named
+in `context-params`. An argument filling a parameter in `supplied-args` is dropped. When the
+signature is ambiguous (two candidate parameters, `*args`/`**kwargs` that may carry the context) or
+not in the workspace, there is no fix and the finding says why and what to do by hand."""),
             by_hand="Create the canonical class through the group's factory, passing the user context.",
             bucket=Bucket("construction sites", "parts", part="legacy"),
             migration=("factory",),

@@ -1,0 +1,13 @@
+"""Engine construction for the internal evaluation harness."""
+import logging
+
+from netra_backend.app.agents.supervisor.user_execution_engine import UserExecutionEngine
+
+logger = logging.getLogger(__name__)
+
+
+async def evaluate_agent(context, agent_factory, emitter, agent_name: str, cases: list) -> list:
+    engine = UserExecutionEngine(context, agent_factory, emitter)  # one engine per evaluation
+    results = [await engine.execute_agent(agent_name, case) for case in cases]
+    logger.info("evaluated %s on %d cases", agent_name, len(results))
+    return results
