@@ -167,6 +167,8 @@ class FixRun:
         except _Timeout:
             self.skipped[path] = f"fixing took longer than {FILE_BUDGET_S:g}s; skipped"
             return False
+        except ImportError:
+            raise  # a broken installation stops the run: it must not read as one skipped file after another
         except Exception as exc:  # noqa: BLE001 - one file never stops the run
             self.skipped[path] = f"fixing failed: {type(exc).__name__}: {exc}"
             return False

@@ -106,8 +106,21 @@ def compute_fix(doc: Doc, violation: Violation) -> Candidate:
     edit = fix.compute(doc, violation)
     safe = rule.fix.safety is Safety.SAFE or (rule.fix.safety is Safety.PER_SITE and edit.safe)
     new_text = apply_plan(doc, edit.plan)
-    title = edit.title() if callable(edit.title) else edit.title
+    title = action_title(edit.title() if callable(edit.title) else edit.title, safe)
     return Candidate(new_text, safe, title, edit.plan)
+
+
+TITLE_LIMIT = 80  # a code-action menu shows about this much
+
+
+def action_title(text: str, safe: bool) -> str:
+    """The title an editor shows: the safety first, then what changes, short. A fix says what it does
+    ("Patch X instead (detail)"); an unsafe one reads "Unsafe: patch X instead (detail)", and a
+    parenthesised detail that does not fit is left out."""
+    title = text if safe else "Unsafe: " + text[:1].lower() + text[1:]
+    if len(title) > TITLE_LIMIT and title.endswith(")") and " (" in title:
+        title = title[:title.rindex(" (")]
+    return title if len(title) <= TITLE_LIMIT else title[:TITLE_LIMIT - 1] + "…"
 
 
 def _outcome(doc: Doc, violation: Violation, baseline: list[Violation]) -> FixOutcome:
@@ -117,6 +130,8 @@ def _outcome(doc: Doc, violation: Violation, baseline: list[Violation]) -> FixOu
         candidate = compute_fix(doc, violation)
     except NotFixable as exc:
         return FixOutcome(violation, "", False, None, str(exc))
+    except ImportError:
+        raise  # a fix module that does not import is a broken installation: never an unfixable site
     except RecursionError:
         log.warning("fix of %s at %s:%d: nesting too deep", violation.code, doc.path, violation.span.line + 1)
         return FixOutcome(violation, "", False, None, "the source is nested too deeply to rewrite safely")
@@ -126,6 +141,8 @@ def _outcome(doc: Doc, violation: Violation, baseline: list[Violation]) -> FixOu
         return FixOutcome(violation, "", False, None, f"internal error while rewriting ({type(exc).__name__})")
     try:
         problem = verify(doc, violation, candidate.new_text, candidate.plan, baseline)
+    except ImportError:
+        raise
     except Exception as exc:  # noqa: BLE001
         problem = f"verification failed: {type(exc).__name__}: {exc}"
     if problem:

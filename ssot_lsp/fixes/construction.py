@@ -64,6 +64,8 @@ def _context_arg(call: cst.Call, context: ContextArg) -> cst.Arg:
             f"`{context.keyword}=`" if context.keyword else "",
             f"argument {context.position + 1}" if context.position is not None else ""]))
         raise NotFixable(f"the call passes no user context ({where}); pass it by hand")
+    if isinstance(ctx_arg.value, cst.Name) and ctx_arg.value.value == "None":
+        raise NotFixable("None is not a user context: pass the request's context to the factory by hand")
     return ctx_arg
 
 
@@ -108,6 +110,7 @@ class Rewrite:
 
     dropped: list[str] = field(default_factory=list)
     replacement: str = ""
+    context: str = ""  # the context argument as written (whitespace collapsed)
 
 
 def _site(violation: Violation) -> ConstructionPayload | BypassPayload:
@@ -170,7 +173,8 @@ def construction_target(doc: Doc, violation: Violation,
         except cst.ParserSyntaxError:
             new = cst.parse_expression(template.replace("{context}", f"({ctx_code})"))
         info.dropped = dropped
-        info.replacement = template.replace("{context}", " ".join(ctx_code.split()))
+        info.context = " ".join(ctx_code.split())
+        info.replacement = template.replace("{context}", info.context)
         return new
 
     target = Target(kind, start, (end_line, end_col), build)
@@ -187,13 +191,14 @@ def fix_construction(doc: Doc, violation: Violation) -> tuple[Plan, Rewrite]:
     return plan, info
 
 
-def construction_title(violation: Violation, info: Rewrite, group: Group) -> str:
-    legacy = payload_of(violation, ConstructionPayload).legacy.rpartition(":")[2]
-    replacement = info.replacement or (group.factory.create if group.factory else "the factory")
-    dropped = info.dropped
-    dropped_note = f"; drops {', '.join(dropped)} (supplied by the factory)" if dropped else ""
-    return (f"Create {group.canonical_name} through the factory instead of {legacy}: {replacement}"
-            f"{dropped_note} (unsafe: changes behaviour — a new per-user engine from the factory)")
+def construction_title(info: Rewrite, group: Group) -> str:
+    """'Use the factory's create_for_user(ctx) (drops registry, bridge)': what changes, short."""
+    template = group.factory.create if group.factory else ""
+    method = re.search(r"\.(\w+)\(\{context\}\)", template)
+    context = info.context if 0 < len(info.context) <= 24 else "..."
+    title = (f"Use the factory's {method.group(1)}({context})" if method
+             else f"Create {group.canonical_name} through the factory")
+    return title + (f" (drops {', '.join(info.dropped)})" if info.dropped else "")
 
 
 class ConstructionFix:
@@ -205,7 +210,7 @@ class ConstructionFix:
     def compute(self, doc: Doc, violation: Violation) -> FixEdit:
         plan, info = fix_construction(doc, violation)
         group = group_of(doc.config, violation)
-        return FixEdit(plan, lambda: construction_title(violation, info, group))
+        return FixEdit(plan, lambda: construction_title(info, group))
 
 
 CONSTRUCTION_FIX = ConstructionFix()

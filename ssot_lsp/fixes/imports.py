@@ -20,6 +20,7 @@ import libcst as cst
 from ssot_lsp.config.model import REPLACEMENT_NONE, Group
 from ssot_lsp.core.classify import LEGACY, Classifier
 from ssot_lsp.core.facts import dotted as _dotted
+from ssot_lsp.core.patch_targets import counterpart
 from ssot_lsp.core.rules.legacy_construction import ConstructionPayload
 from ssot_lsp.core.rules.legacy_import import ImportPayload
 from ssot_lsp.core.rules.obscuring_alias import AliasPayload
@@ -175,7 +176,7 @@ class _ImportRewrite:
     def __init__(self, doc: Doc, violation: Violation) -> None:
         self.doc = doc
         self.data = payload_of(violation, ImportPayload)
-        group = group_of(doc.config, violation)
+        group = self.group = group_of(doc.config, violation)
         if self.data.replacement == REPLACEMENT_NONE:
             raise NotFixable(f"nothing replaces {self.data.legacy} automatically (the group's replacements say "
                              '"none"): migrate it by hand')
@@ -254,6 +255,8 @@ class _ImportRewrite:
                     self._rewrite_construction(call, expr.lineno, calls_by_range)
                 continue
             kind = _use_kind(expr, parents, parent, grand)
+            if kind == "patch.object" and isinstance(parent, ast.Call):
+                self._retarget_patch_object(expr, parent)
             if kind != "annotation":
                 self.safe = False
                 self.notes.append(kind)
@@ -263,6 +266,24 @@ class _ImportRewrite:
                 self.plan.targets.append(Target("rename", (start_line, start_col), (end_line, end_col),
                                                 self.canonical))
                 self.renames += 1
+
+    def _retarget_patch_object(self, expr: ast.expr, call: ast.Call) -> None:
+        """``patch.object(Legacy, "method")`` moves to the canonical class only when it defines the
+        method (``core/patch_targets.py``); verification checks the new target resolves there."""
+        attribute = call.args[1] if len(call.args) > 1 else None
+        if not (isinstance(attribute, ast.Constant) and isinstance(attribute.value, str)):
+            raise NotFixable(f"the attribute patch.object patches at line {call.lineno} is not a string literal; "
+                             "its counterpart cannot be checked")
+        ref = (self.doc.index.resolve_name(self.data.module, self.data.name or "") if self.prefix is None
+               else self.doc.index.resolve_name(self.module_ref or "", getattr(expr, "attr", "")))
+        if ref is None or ref.is_module:
+            raise NotFixable(f"`{_dotted(expr)}` at line {call.lineno} does not resolve to a class")
+        old = f"{ref.module}.{ref.name}.{attribute.value}"
+        found = counterpart(self.classifier, self.group, old)
+        if not found.found:
+            raise NotFixable(f"patch.object at line {call.lineno}: {found.reason}")
+        self.plan.retargets.append((self.group.name, old,
+                                    f"{self.canonical_module}.{self.canonical}.{attribute.value}"))
 
     def _through_prefix(self, name_node: ast.Name, ancestors: list[ast.AST]) -> tuple[ast.expr, list[ast.AST]]:
         """For a module binding, the ``m.X`` attribute a use stands for (it must name a legacy class)."""
@@ -455,30 +476,22 @@ def _in_annotation(expr: ast.AST, parents: list[ast.AST]) -> bool:
     return False
 
 
+_WHY_UNSAFE = {"isinstance": "isinstance checks", "spec": "mock specs", "patch.object": "patch.object targets",
+               "__all__": "__all__"}
+
+
 def import_title(edit: ImportEdit, violation: Violation, group: Group) -> str:
+    """'Use UserExecutionEngine instead of ExecutionEngine (+2 factory calls, isinstance checks)':
+    the uses that make it unsafe in the detail."""
     data = payload_of(violation, ImportPayload)
-    what = data.name or data.module
-    parts = [f"Import {group.canonical_name} from {group.canonical_module} instead of legacy {what}"]
-    if edit.renames:
-        parts.append(f"rename {edit.renames} reference(s) to {group.canonical_name}")
-    if edit.constructions:
-        parts.append(f"create {edit.constructions} instance(s) through the factory")
-    title = "; ".join(parts)
-    if not edit.safe:
-        why = []
-        if edit.constructions:
-            why.append("constructions now go through the factory")
-        kinds = [k for k in dict.fromkeys(edit.notes)]
-        if "isinstance" in kinds:
-            why.append("isinstance/issubclass checks now test the canonical class")
-        if "spec" in kinds:
-            why.append("mocks now use the canonical class as spec")
-        if "patch.object" in kinds:
-            why.append("patch.object now patches the canonical class")
-        if "__all__" in kinds:
-            why.append("__all__ now exports the canonical name")
-        title += f" (unsafe: {', '.join(why)})"
-    return title
+    what = data.name or data.module.rpartition(".")[2]
+    if not (edit.renames or edit.constructions or edit.notes):
+        return f"Remove the unused legacy import {what}"
+    title = f"Use {group.canonical_name} instead of {what}"
+    changes = [f"+{edit.constructions} factory call{'s' if edit.constructions > 1 else ''}"] \
+        if edit.constructions else []
+    changes += [_WHY_UNSAFE[kind] for kind in dict.fromkeys(edit.notes) if kind in _WHY_UNSAFE]
+    return title + (f" ({', '.join(changes)})" if changes else "")
 
 
 # -- SSOT008 ------------------------------------------------------------------------------------

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ssot_lsp.config.model import REPLACEMENT_NONE, Group
+from ssot_lsp.config.model import REPLACEMENT_NONE
+from ssot_lsp.core.patch_targets import split_target
 from ssot_lsp.core.rules.string_reference import StringPayload
 from ssot_lsp.core.text import Span
 from ssot_lsp.core.violations import Violation
@@ -26,20 +27,14 @@ def _literal(code: str, value: str) -> str:
     return repr(value)
 
 
-def _importers_of(doc: Doc, module: str, name: str) -> list[str]:
-    found = []
-    for other, facts in doc.index.facts_by_module.items():
-        if other == doc.module:
-            continue
-        if any(imp.module == module and imp.name == name for imp in facts.imports):
-            found.append(other)
-    return sorted(found)
-
-
 def fix_string(doc: Doc, violation: Violation) -> tuple[Plan, str]:
+    """The rewrite of a string target, and the action's title. A patch target moves only to its
+    counterpart (``core/patch_targets.py``); the plan records the move for verification."""
     data = payload_of(violation, StringPayload)
     group = group_of(doc.config, violation)
     replacement = data.replacement
+    if data.withheld:
+        raise NotFixable(data.withheld)
     if not replacement and data.replaces == REPLACEMENT_NONE:
         raise NotFixable('nothing replaces this target automatically (the group\'s replacements say "none")')
     if not replacement:
@@ -47,6 +42,10 @@ def fix_string(doc: Doc, violation: Violation) -> tuple[Plan, str]:
     kind = data.patch_kind
     span = violation.span
     plan = Plan()
+    if kind in ("patch", "patch.object"):
+        if not data.target:
+            raise NotFixable("the finding does not say what the patch targets (the document changed?)")
+        plan.retargets.append((group.name, data.target, replacement))
     if kind == "patch.object":
         # patch.object(module_object, "Legacy") -> patch("canonical.module.Canonical")
         def build(module: cst.Module, original: cst.CSTNode, updated: cst.Call) -> cst.Call:
@@ -68,28 +67,27 @@ def fix_string(doc: Doc, violation: Violation) -> tuple[Plan, str]:
 
         call = _enclosing_call(doc, span)
         plan.targets.append(Target("call", call[:2], call[2:], build))
-        where = _effect(doc, group, replacement)
-        title = (f"Patch {replacement} instead (unsafe: {where})")
-        return plan, title
+        return plan, patch_title(doc, data)
     if kind not in ("patch", "import_module", "__import__"):
         raise NotFixable(f"{kind} targets are not rewritten automatically")
     plan.targets.append(Target("string", (span.line, span.col), (span.end_line, span.end_col),
                                lambda code: _literal(code, replacement)))
     if kind == "patch":
-        title = f"Patch {replacement} instead (unsafe: {_effect(doc, group, replacement)})"
+        return plan, patch_title(doc, data)
+    return plan, f"Import {replacement.rpartition('.')[2]} instead (its names differ)"
+
+
+def patch_title(doc: Doc, data: StringPayload) -> str:
+    """'Patch UserExecutionEngine.method instead'; an attribute moved to the canonical module says it
+    is another module's object."""
+    split = split_target(doc.index, data.replacement)
+    if split is not None and split[1]:
+        module, shown = split[0], ".".join(split[1])
     else:
-        title = (f"Import {replacement} instead (unsafe: the code now receives the canonical module, "
-                 "whose names differ from the legacy one)")
-    return plan, title
-
-
-def _effect(doc: Doc, group: Group, replacement: str) -> str:
-    module, _, name = replacement.rpartition(".")
-    importers = _importers_of(doc, module, name)
-    shown = ", ".join(importers[:2]) + (" …" if len(importers) > 2 else "")
-    example = shown or (group.factory.module if group.factory else "the factory module")
-    return (f"the patch takes effect in {module} only; a module that already imported {name} "
-            f"(such as {example}) keeps its own binding, so patch the name where it is used if needed")
+        module, _, shown = data.replacement.rpartition(".")
+    if data.moved:
+        return f"Patch the canonical module's {shown} instead"
+    return f"Patch {shown} instead"
 
 
 def _enclosing_call(doc: Doc, span: Span) -> tuple[int, int, int, int]:

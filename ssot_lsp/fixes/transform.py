@@ -51,6 +51,9 @@ class Plan:
     inserts: list[tuple[int, str]] = field(default_factory=list)  # (line before which to insert, text)
     removed_bindings: set[str] = field(default_factory=set)
     introduced_names: set[str] = field(default_factory=set)
+    # patch targets the fix rewrote: (group, old dotted target, new dotted target); verification
+    # checks that each new target resolves to the old one's counterpart (core/patch_targets.py)
+    retargets: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def apply_plan(doc: Doc, plan: Plan, whole_module: bool = False) -> str:

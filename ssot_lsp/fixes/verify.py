@@ -5,7 +5,9 @@ A candidate is offered only when each of these checks passes, in this order:
 1. the new text changes something and parses;
 2. re-analysing it (as this file of the same workspace) no longer reports the violation;
 3. it reports nothing the old text did not (no new finding of any rule);
-4. names the fix removed are no longer used unless still bound, and names it introduced are bound.
+4. names the fix removed are no longer used unless still bound, and names it introduced are bound;
+5. every patch target it rewrote resolves, in the index, to the counterpart of the old target
+   (``core/patch_targets.py``): a patch keeps patching the same thing, or the fix is not offered.
 
 Each check returns None or the reason the candidate is rejected; ``tests/fixes/test_verify.py``
 has, for every check, a candidate that only that check rejects.
@@ -19,7 +21,9 @@ import re
 from collections import Counter
 
 from ssot_lsp.core.analysis import analyze_text
+from ssot_lsp.core.classify import Classifier
 from ssot_lsp.core.facts import FileFacts
+from ssot_lsp.core.patch_targets import check_rewrite
 from ssot_lsp.core.violations import Violation
 from ssot_lsp.fixes.document import Doc, remember_tree
 from ssot_lsp.fixes.transform import Plan
@@ -41,7 +45,8 @@ def verify(doc: Doc, violation: Violation, new_text: str, plan: Plan, baseline: 
         return "the result cannot be analysed"
     problem = (violation_gone(violation, baseline, analysis.violations)
                or nothing_new(baseline, analysis.violations)
-               or names_bound(tree, plan, new_text, analysis.facts))
+               or names_bound(tree, plan, new_text, analysis.facts)
+               or targets_counterpart(doc, plan))
     if problem:
         return problem
     remember_tree(new_text, tree)
@@ -90,6 +95,21 @@ def names_bound(tree: ast.Module, plan: Plan, text: str = "", facts: FileFacts |
     for name in sorted(introduced):
         if name not in bound and name not in _BUILTINS:
             return f"`{name}` would be used without being defined"
+    return None
+
+
+def targets_counterpart(doc: Doc, plan: Plan) -> str | None:
+    """Each rewritten patch target resolves to the counterpart of the target it replaces."""
+    if not plan.retargets:
+        return None
+    classifier = Classifier(doc.config, doc.index)
+    for group_name, old, new in plan.retargets:
+        group = doc.config.group(group_name)
+        if group is None:
+            return f"the group {group_name} of a rewritten patch target is not configured"
+        problem = check_rewrite(classifier, group, old, new)
+        if problem:
+            return problem
     return None
 
 

@@ -117,6 +117,11 @@ class CodeActions:
                 continue
             try:
                 fix = cache.fix(doc, violation)
+            except ImportError as exc:
+                # a broken installation, not one broken fix: tell the user, and fail the request loudly
+                self.session.client.show_once(f"ssot-lsp cannot load its fixes ({exc}); reinstall it",
+                                              types.MessageType.Error)
+                raise
             except Exception as exc:  # noqa: BLE001 - no quick fix rather than no actions at all
                 self.session.client.log(f"quick fix of {violation.code} in {doc.path} failed: {exc}", "error")
                 continue

@@ -182,6 +182,8 @@ class WorkspaceFixAll:
                 continue
             try:
                 result = api.fix_all(text, path, folder.index, folder.config, unsafe=unsafe)
+            except ImportError:
+                raise  # a broken installation: the request fails, it does not skip every file quietly
             except Exception as exc:  # noqa: BLE001 - one file must not stop the others
                 session.client.log(f"fix_all failed for {path}: {exc}", "error")
                 summary.skipped.append(path_to_uri(path))

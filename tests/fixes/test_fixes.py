@@ -82,13 +82,25 @@ def test_safety_classes_and_titles(bench):
             f"@patch('{EE}.ExecutionEngine')\ndef test(m):\n    return m\n")
     results = outcomes(bench, text, "titles")
     imp = by_code(results, "SSOT001")[0]
-    assert imp.new_text and not imp.safe and "factory" in imp.title and "unsafe" in imp.title
+    assert imp.new_text and not imp.safe
+    assert imp.title == "Unsafe: use UserExecutionEngine instead of ExecutionEngine (+1 factory call)"
     alias = by_code(results, "SSOT008")[0]
-    assert alias.new_text and alias.safe and "honest name ExecutionEngine" in alias.title
+    assert alias.new_text and alias.safe and alias.title == "Rename UserExecutionEngine to its honest name ExecutionEngine"
     cons = by_code(results, "SSOT002")[0]
-    assert not cons.safe and "drops registry, bridge (supplied by the factory)" in cons.title
+    assert not cons.safe
+    assert cons.title == "Unsafe: use the factory's create_for_user(ctx) (drops registry, bridge)"
     string = by_code(results, "SSOT007")[0]
-    assert not string.safe and "takes effect in" in string.title and "keeps its own binding" in string.title
+    assert not string.safe and string.title == "Unsafe: patch UserExecutionEngine instead"
+    assert all(len(o.title) <= 80 for o in results), [o.title for o in results]
+
+
+def test_a_title_too_long_for_a_menu_leaves_its_detail_out():
+    from ssot_lsp.fixes.api import action_title
+
+    detail = "(" + ", ".join(["isinstance checks"] * 6) + ")"
+    assert action_title(f"Use UserExecutionEngine instead of ExecutionEngine {detail}", False) == \
+        "Unsafe: use UserExecutionEngine instead of ExecutionEngine"
+    assert action_title("Rename X to its honest name Y", True) == "Rename X to its honest name Y"
 
 
 def test_safe_only_leaves_unsafe(bench):

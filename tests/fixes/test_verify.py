@@ -85,6 +85,38 @@ def test_a_candidate_that_uses_an_introduced_name_without_binding_it_is_rejected
     assert problem == "`get_execution_engine_factory` would be used without being defined"
 
 
+PATCHED = f"from unittest import mock\n\n\ndef test_it():\n    with mock.patch('{EE}.logger') as log:\n        return log\n"
+
+
+@pytest.fixture
+def patch_case(bench):
+    """A test patching the legacy module's logger (SSOT007)."""
+    path, module = bench.place(PATCHED)
+    violations = bench.analyse(PATCHED, path, module)
+    (target,) = [v for v in violations if v.code == "SSOT007"]
+    return api.make_doc(PATCHED, path, violations, bench.index, bench.config), target, violations
+
+
+def retarget(old: str, new: str) -> Plan:
+    return Plan(retargets=[("engine", old, new)])
+
+
+def test_a_patch_moved_to_its_counterpart_passes_every_check(patch_case):
+    doc, target, baseline = patch_case
+    moved = PATCHED.replace(f"{EE}.logger", f"{UEE}.logger")
+    assert verify(doc, target, moved, retarget(f"{EE}.logger", f"{UEE}.logger"), baseline) is None
+
+
+def test_a_patch_target_that_is_not_the_counterpart_is_rejected(patch_case):
+    doc, target, baseline = patch_case
+    # what the first trial did: the logger patch became a patch of the canonical class; it parses,
+    # the finding is gone, nothing new is reported and no name changes: only the target check sees it
+    wrong = PATCHED.replace(f"{EE}.logger", f"{UEE}.UserExecutionEngine")
+    problem = verify(doc, target, wrong, retarget(f"{EE}.logger", f"{UEE}.UserExecutionEngine"), baseline)
+    assert problem == (f"the new target `{UEE}.UserExecutionEngine` is not the counterpart of `{EE}.logger` "
+                       f"({UEE}.logger)")
+
+
 class DefectiveFix:
     """A fix whose edit breaks the file: only verification stands between it and the user."""
 

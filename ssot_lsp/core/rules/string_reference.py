@@ -8,6 +8,7 @@ from typing import ClassVar
 from ssot_lsp.config.model import REPLACEMENT_NONE, Group
 from ssot_lsp.core.classify import LEGACY
 from ssot_lsp.core.facts import StringRefFact, resolve_relative
+from ssot_lsp.core.patch_targets import Counterpart, counterpart, is_legacy_class, split_target
 from ssot_lsp.core.payload import Payload
 from ssot_lsp.core.rules.breakage import broken_string
 from ssot_lsp.core.rules.context import RuleContext, canonical_hint, replacement_hint, replacement_of
@@ -23,9 +24,15 @@ class StringPayload(Payload):
     patch_kind: str  # the helper: 'patch', 'patch.object', 'import_module' or '__import__'
     canonical: str
     replaces: str = ""  # what replaces the legacy symbol: ``module:Name`` or "none" ('' for a module)
+    target: str = ""  # patch targets: the dotted target as resolved (``patch.object``: object + attribute)
+    withheld: str = ""  # patch targets: why the target has no counterpart ('' when it has one)
+    moved: bool = False  # patch targets: the counterpart is the canonical module's own object of that name
 
     def migrates_to(self) -> str | None:
         return self.replaces or None
+
+    def manual_text(self) -> str:
+        return self.withheld
 
 
 def legacy_target(ctx: RuleContext, dotted: str) -> tuple[Group, str, str] | None:
@@ -72,36 +79,56 @@ def _dotted_replacement(replaces: str, rest: list[str]) -> str:
     return ".".join([module, name, *rest])
 
 
-def _target(ctx: RuleContext, ref: StringRefFact) -> tuple[tuple[Group, str, str] | None, str]:
-    """What a string reference names (group and replacement, or None) and how to show the call."""
+def _target(ctx: RuleContext, ref: StringRefFact) -> tuple[tuple[Group, str, str] | None, str, str]:
+    """What a string reference names (group and replacement, or None), how to show the call and the
+    dotted target it names."""
     if ref.kind == "patch.object":
         target = ctx.index.resolve_expr(ctx.facts, ref.scope, ref.target_expr or "")
         if target is None:
-            return None, ""
+            return None, "", ""
         dotted = target.module if target.is_module else f"{target.module}.{target.name}"
-        return legacy_target(ctx, f"{dotted}.{ref.value}"), f"patch.object({ref.target_expr}, {ref.value!r})"
+        dotted = f"{dotted}.{ref.value}"
+        return legacy_target(ctx, dotted), f"patch.object({ref.target_expr}, {ref.value!r})", dotted
     value = ref.value
     if value.startswith(".") and ref.package:
         level = len(value) - len(value.lstrip("."))
         value = resolve_relative(ref.package, True, level, value.lstrip(".") or None)
     if not value or not all(p.isidentifier() for p in value.split(".")):
-        return None, ""
-    return legacy_target(ctx, value), f"{ref.kind}({ref.value!r})"
+        return None, "", ""
+    return legacy_target(ctx, value), f"{ref.kind}({ref.value!r})", value
+
+
+def _patch_counterpart(ctx: RuleContext, group: Group, dotted: str, replaces: str) -> tuple[Counterpart, str, str]:
+    """(counterpart, what replaces the symbol, the message's hint) of a patch target: a patch keeps
+    patching the same thing or has no fix (``ssot_lsp.core.patch_targets``)."""
+    found = counterpart(ctx.classifier, group, dotted)
+    split = split_target(ctx.index, dotted, group.legacy_modules)
+    attribute_ref = ctx.index.resolve_name(split[0], split[1][0]) if split and split[1] else None
+    if is_legacy_class(ctx.classifier, group, attribute_ref):
+        return found, replaces, replacement_hint(group, replaces)
+    if found.moved:
+        return found, "", f"patch {found.target}, the canonical module's own object of that name"
+    return found, "", (f"move the patch by hand: {found.reason}" if found.reason else canonical_hint(group))
 
 
 def check(ctx: RuleContext) -> None:
     if ctx.in_legacy_module:
         return
     for ref in ctx.facts.string_refs:
-        hit, where = _target(ctx, ref)
+        hit, where, dotted = _target(ctx, ref)
         if hit is None or broken_string(ctx, ref) is not None:
             continue  # a target that is gone: SSOT011
         group, replacement, replaces = hit
-        note = RULE.messages["patch-note"] if ref.kind in ("patch", "patch.object") and replacement else ""
         hint = replacement_hint(group, replaces) if replaces else canonical_hint(group)
+        withheld, moved = "", False
+        if ref.kind in ("patch", "patch.object"):
+            found, replaces, hint = _patch_counterpart(ctx, group, dotted, replaces)
+            replacement, withheld, moved = found.target, found.reason, found.moved
+        note = RULE.messages["patch-note"] if ref.kind in ("patch", "patch.object") and replacement else ""
         ctx.report(RULE, ref.span, RULE.message("string", where=where, hint=hint, note=note),
                    StringPayload(value=ref.value, replacement=replacement, patch_kind=ref.kind,
-                                 canonical=group.canonical, replaces=replaces),
+                                 canonical=group.canonical, replaces=replaces, target=dotted,
+                                 withheld=withheld, moved=moved),
                    group=group, stmt_line=ref.stmt_line, symbol=ref.value)
 
 
