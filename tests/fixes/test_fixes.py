@@ -190,3 +190,15 @@ def test_deeply_nested_statements_are_refused_before_libcst_sees_them():
         check_fixable_size("x = " + "(" * (MAX_FIX_NESTING + 1) + "1" + ")" * (MAX_FIX_NESTING + 1))
     with pytest.raises(NotFixable, match="too large"):
         check_fixable_size("x = '" + "a" * 200_001 + "'")
+
+
+def test_a_fix_module_that_does_not_import_fails_loudly_instead_of_reading_as_an_unfixable_site(bench, monkeypatch):
+    from ssot_lsp.fixes import api
+
+    def broken(rule):
+        raise ModuleNotFoundError("No module named 'libcst'")
+
+    monkeypatch.setattr(api, "fix_of", broken)
+    text = f"from {EE} import ExecutionEngine\n\n\ndef f(e: ExecutionEngine):\n    return e\n"
+    with pytest.raises(ModuleNotFoundError):
+        outcomes(bench, text, "import_error")

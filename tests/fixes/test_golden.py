@@ -7,7 +7,8 @@ it cannot say whether the output is right. ``expect.toml`` says what must change
 and is checked against fix_all's output without looking at ``after.py``:
 
 - ``why``: the behaviour the case is about;
-- ``applied``: the fixes fix_all applies, as "CODE safe" / "CODE unsafe" (in any order);
+- ``applied``: the fixes fix_all applies, as "CODE safe" / "CODE unsafe" (in any order); empty for a
+  case about sites left unfixed (which ``unfixed`` then lists);
 - ``imports`` / ``no_imports``: imports that must / must not be in the result, as ``module:name``,
   ``module:name as alias``, ``module`` or ``module as alias`` (relative modules keep their dots);
 - ``statements_from``: how many ``from MODULE import`` statements there must be (no duplicates);
