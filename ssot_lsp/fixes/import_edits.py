@@ -94,11 +94,14 @@ def ensure_import(doc: Doc, plan: Plan, module: str, name: str, *, extend_ok: bo
     for _, inserted in plan.inserts:
         if inserted.strip() == f"from {module} import {name}":
             return
+    statement = f"from {module} import {name}{doc.newline}"
     if imports:
         at = imports[-1][1] + 1
     else:
         at = _after_header(doc)
-    plan.inserts.append((at, f"from {module} import {name}{doc.newline}"))
+        if 0 < at < len(doc.lines) + 1 and doc.lines[at - 1].strip() and not doc.lines[at - 1].lstrip().startswith("#"):
+            statement = doc.newline + statement  # a blank line between the module docstring and the imports
+    plan.inserts.append((at, statement))
 
 
 def _after_header(doc: Doc) -> int:

@@ -69,7 +69,11 @@ def apply_plan(doc: Doc, plan: Plan, whole_module: bool = False) -> str:
             start, end = doc.offsets[first], doc.line_end(last)
             new_region = transform_region(text[start:end], first, targets, doc.newline)
             if not new_region.strip():
-                new_region, end = _removed(doc, first, last)
+                start, end, new_region = _removed(doc, first, last)
+                inserted_at = {doc.offsets[line] for line, _ in plan.inserts if line < len(doc.offsets)}
+                if any(start < offset < end for offset in inserted_at):  # keep the blank lines: an import goes there
+                    start = doc.offsets[first]
+                    end = doc.offsets[last + 1] if last + 1 < len(doc.offsets) else doc.line_end(last)
             edits.append((start, end, new_region))
     offsets = line_offsets(text) if whole_module else doc.offsets
     for line, insert in plan.inserts:
@@ -83,8 +87,11 @@ def apply_plan(doc: Doc, plan: Plan, whole_module: bool = False) -> str:
     return text
 
 
-def _removed(doc: Doc, first: int, last: int) -> tuple[str, int]:
-    """A statement removed whole: drop its lines, or leave ``pass`` when its block would be empty."""
+def _removed(doc: Doc, first: int, last: int) -> tuple[int, int, str]:
+    """A statement removed whole, as (start, end, replacement): its lines go, or ``pass`` stays when
+    its block would be empty. No stray blank lines are left: with blank lines on both sides the
+    side with fewer goes too, and a block's (or the file's) first statement takes the blank lines
+    after it along."""
     lines = doc.lines
     indent = lines[first][: len(lines[first]) - len(lines[first].lstrip())]
     before = next((lines[i] for i in range(first - 1, -1, -1)
@@ -94,10 +101,24 @@ def _removed(doc: Doc, first: int, last: int) -> tuple[str, int]:
     opens_block = before.rstrip().endswith(":") and len(before) - len(before.lstrip()) < len(indent)
     block_continues = after is not None and len(after) - len(after.lstrip()) >= len(indent) and indent
     if opens_block and not block_continues:
-        return indent + "pass", doc.line_end(last)
-    if last + 1 < len(doc.offsets):
-        return "", doc.offsets[last + 1]
-    return "", doc.line_end(last)
+        return doc.offsets[first], doc.line_end(last), indent + "pass"
+    start, end = first, last + 1
+    while start > 0 and not lines[start - 1].strip():
+        start -= 1
+    while end < len(lines) and not lines[end].strip():
+        end += 1
+    blank_before, blank_after = first - start, end - last - 1
+    if end == len(lines) and blank_after == 0:
+        end_offset = doc.line_end(last)  # the last line: no terminator to take along
+    else:
+        end_offset = doc.offsets[end] if end < len(doc.offsets) else len(doc.text)
+    if start == 0 or (opens_block and lines[first - 1 - blank_before].strip()):
+        return doc.offsets[first], end_offset, ""  # first of the file or block: the blank lines after go
+    if blank_before and blank_after and blank_before < blank_after:
+        return doc.offsets[start], doc.offsets[last + 1] if last + 1 < len(doc.offsets) else len(doc.text), ""
+    if blank_before and blank_after:
+        return doc.offsets[first], end_offset, ""
+    return doc.offsets[first], doc.offsets[last + 1] if last + 1 < len(doc.offsets) else doc.line_end(last), ""
 
 
 def _regions(doc: Doc, targets: list[Target]) -> list[tuple[int, int, list[Target]]]:
@@ -250,6 +271,7 @@ class TargetTransformer(cst.CSTTransformer):
         self.done: set[int] = set()
         self.stack: list[cst.CSTNode] = []
         self.module = module
+        self.lost_comments: list[str] = []  # comments of a rewritten expression, for its statement
 
     def _pos(self, node: cst.CSTNode) -> tuple[tuple[int, int], tuple[int, int]]:
         rng = self.get_metadata(PositionProvider, node)
@@ -271,8 +293,8 @@ class TargetTransformer(cst.CSTTransformer):
         self.stack.append(node)
         return super().on_visit(node)
 
-    def on_leave(self, original_node: CSTNodeT, updated_node: CSTNodeT,
-                 ) -> CSTNodeT | cst.RemovalSentinel | cst.FlattenSentinel[CSTNodeT]:
+    def _leave(self, original_node: CSTNodeT, updated_node: CSTNodeT,
+               ) -> CSTNodeT | cst.RemovalSentinel | cst.FlattenSentinel[CSTNodeT]:
         self.stack.pop()
         return super().on_leave(original_node, updated_node)
 
@@ -326,6 +348,7 @@ class TargetTransformer(cst.CSTTransformer):
     def _replace_expr(self, original: cst.Call | cst.Await, updated: cst.Call | cst.Await,
                       target: Target) -> cst.BaseExpression:
         new: cst.BaseExpression = target.payload(self.module, original, updated)
+        self._keep_comments(original, new)
         parent = self.parent()
         needs_parens = not isinstance(parent, _SAFE_PARENTS) and not isinstance(new, (cst.Call, cst.Name, cst.Attribute))
         if isinstance(parent, cst.Expr) or parent is None:
@@ -334,6 +357,20 @@ class TargetTransformer(cst.CSTTransformer):
         if needs_parens and not lpar:
             lpar, rpar = [cst.LeftParen()], [cst.RightParen()]
         return new.with_changes(lpar=lpar, rpar=rpar)
+
+    # comments: a rewritten expression's comments move above its statement, never get lost
+    def _keep_comments(self, original: cst.CSTNode, new: cst.CSTNode) -> None:
+        kept = _comments(new)
+        self.lost_comments.extend(c for c in _comments(original) if c not in kept)
+
+    def on_leave(self, original_node: CSTNodeT, updated_node: CSTNodeT,  # type: ignore[override]
+                 ) -> CSTNodeT | cst.RemovalSentinel | cst.FlattenSentinel[CSTNodeT]:
+        result = self._leave(original_node, updated_node)
+        if self.lost_comments and isinstance(result, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            lines = [cst.EmptyLine(indent=True, comment=cst.Comment(text)) for text in self.lost_comments]
+            self.lost_comments = []
+            return cast(CSTNodeT, result.with_changes(leading_lines=[*result.leading_lines, *lines]))
+        return result
 
     # statements
     def leave_ImportFrom(self, original: cst.ImportFrom, updated: cst.ImportFrom) -> SmallStatementResult:
@@ -367,6 +404,18 @@ class TargetTransformer(cst.CSTTransformer):
             return updated.with_changes(body=[cst.SimpleStatementLine([cst.Pass()])])
         return updated
 
+
+
+def _comments(node: cst.CSTNode) -> list[str]:
+    """The comments inside a node, in order."""
+    found: list[str] = []
+
+    class Collect(cst.CSTVisitor):
+        def visit_Comment(self, comment: cst.Comment) -> None:
+            found.append(comment.value)
+
+    node.visit(Collect())
+    return found
 
 
 def _flatten(original: cst.SimpleStatementLine | cst.SimpleStatementSuite,

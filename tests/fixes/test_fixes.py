@@ -140,7 +140,9 @@ def test_region_equals_whole_module(bench):
                 fix_construction(doc2, violation)[0]
             plan2.inserts = []
             whole = apply_plan(doc2, plan2, whole_module=True)
-            assert region == whole
+            # the region path also drops the blank lines a removed statement leaves at the top of the
+            # file (libcst on the whole module keeps them): the same text otherwise
+            assert region == whole.lstrip("\r\n")
 
 
 @pytest.mark.parametrize("old,new", [

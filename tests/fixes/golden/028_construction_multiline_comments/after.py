@@ -2,5 +2,7 @@ from netra_backend.app.agents.supervisor.execution_engine_factory import get_exe
 
 
 async def run(registry, bridge, ctx):
+    # shared registry
+    # the user
     engine = await (await get_execution_engine_factory()).create_for_user(ctx)
     return engine

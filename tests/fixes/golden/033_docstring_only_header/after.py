@@ -1,7 +1,7 @@
 """Module doc."""
+
 from netra_backend.app.agents.supervisor.execution_engine_factory import get_execution_engine_factory
 
 
 async def run(registry, bridge, ctx):
-
     return await (await get_execution_engine_factory()).create_for_user(ctx)
