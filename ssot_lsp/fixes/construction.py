@@ -23,7 +23,7 @@ from ssot_lsp.core.rules.legacy_construction import ConstructionPayload
 from ssot_lsp.core.violations import Violation
 from ssot_lsp.fixes.api import FixEdit
 from ssot_lsp.fixes.document import Doc, NotFixable, group_of, group_words, payload_of
-from ssot_lsp.fixes.import_edits import ensure_import
+from ssot_lsp.fixes.import_edits import drop_if_unused, ensure_import
 from ssot_lsp.fixes.transform import Plan, Target
 
 _AWAIT_BEFORE = re.compile(r"await\s*$")
@@ -183,12 +183,30 @@ def construction_target(doc: Doc, violation: Violation,
 
 
 def fix_construction(doc: Doc, violation: Violation) -> tuple[Plan, Rewrite]:
+    """The factory call in place of the construction, the factory's import, and no import left
+    unused: the name the construction called through goes when that was its only use."""
     info = Rewrite()
     target, imports = construction_target(doc, violation, info)
     plan = Plan(targets=[target])
+    span = _site(violation).call_range
+    callee = _callee_name(doc, violation)
+    if callee is not None and span is not None:
+        drop_if_unused(doc, plan, callee, (span.line, span.col))
     for module, name in imports:
         ensure_import(doc, plan, module, name)
     return plan, info
+
+
+_NAME = re.compile(r"[^\d\W]\w*")
+
+
+def _callee_name(doc: Doc, violation: Violation) -> str | None:
+    """The name the construction starts with (``ExecutionEngine``, ``eem`` of ``eem.ExecutionEngine``)."""
+    span = _site(violation).call_range
+    if span is None:
+        return None
+    match = _NAME.match(doc.lines[span.line], span.col)
+    return match.group(0) if match else None
 
 
 def construction_title(info: Rewrite, group: Group) -> str:
@@ -205,7 +223,7 @@ class ConstructionFix:
     """SSOT002's fix (``Rule.fix.entry``)."""
 
     def words(self, doc: Doc, violation: Violation) -> set[str] | None:
-        return group_words(doc, violation)
+        return group_words(doc, violation, _callee_name(doc, violation))
 
     def compute(self, doc: Doc, violation: Violation) -> FixEdit:
         plan, info = fix_construction(doc, violation)
@@ -227,7 +245,7 @@ class BypassFix:
     """SSOT003's fix (``Rule.fix.entry``): the direct construction becomes the factory call."""
 
     def words(self, doc: Doc, violation: Violation) -> set[str] | None:
-        return group_words(doc, violation)
+        return group_words(doc, violation, _callee_name(doc, violation))
 
     def compute(self, doc: Doc, violation: Violation) -> FixEdit:
         plan, info = fix_construction(doc, violation)

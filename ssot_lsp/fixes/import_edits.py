@@ -43,6 +43,24 @@ def top_level_imports(doc: Doc) -> list[tuple[int, int, ast.Import | ast.ImportF
     return found
 
 
+def importers_of(doc: Doc, name: str) -> list[str]:
+    """Other modules that import ``name`` from this module (explicitly, or by star when public)."""
+    found = []
+    facts_here = doc.index.facts_by_module.get(doc.module)
+    public = facts_here.all_names if facts_here is not None and facts_here.all_names is not None else None
+    for module, facts in doc.index.facts_by_module.items():
+        if module == doc.module:
+            continue
+        for imp in facts.imports:
+            if imp.module != doc.module:
+                continue
+            if imp.name == name or (imp.name == "*" and ((public is not None and name in public) or
+                                                         (public is None and not name.startswith("_")))):
+                found.append(module)
+                break
+    return sorted(found)
+
+
 def module_level_names(doc: Doc) -> set[str]:
     """Names bound at module level by def/class/assignment (cheap line scan when no tree is parsed)."""
     names: set[str] = set()
@@ -182,3 +200,46 @@ def alias_name(alias: cst.ImportAlias) -> str:
 def new_from_import(module: str, name: str) -> cst.ImportFrom:
     line = cst.ensure_type(cst.parse_statement(f"from {module} import {name}\n"), cst.SimpleStatementLine)
     return cst.ensure_type(line.body[0], cst.ImportFrom)
+
+
+def drop_if_unused(doc: Doc, plan: Plan, name: str, use: tuple[int, int]) -> None:
+    """Remove the import binding ``name`` when the use at ``use`` (line, col), which the plan
+    rewrites away, was its only one: the same edit leaves no unused import behind. Kept when the
+    name is used anywhere else (a string included: annotations, ``__all__``), bound more than once,
+    or imported from this module by others."""
+    tree = doc.tree
+    word = re.compile(r"\b" + re.escape(name) + r"\b")
+    bindings: list[ast.Import | ast.ImportFrom] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id == name:
+            if not isinstance(node.ctx, ast.Load) or doc.node_range(node)[:2] != use:
+                return
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and word.search(node.value):
+            return
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            if any((a.asname or a.name.partition(".")[0]) == name for a in node.names):
+                bindings.append(node)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.arg, ast.Global)) and \
+                name in ((node.name,) if not isinstance(node, (ast.arg, ast.Global)) else
+                         (node.arg,) if isinstance(node, ast.arg) else tuple(node.names)):
+            return
+    if len(bindings) != 1 or importers_of(doc, name) or any(isinstance(a.name, str) and a.name == "*"
+                                                             for a in bindings[0].names):
+        return
+    stmt = bindings[0]
+    first, col = doc.node_range(stmt)[:2]
+
+    def drop(alias: cst.ImportAlias) -> bool:
+        bound: cst.BaseExpression = alias.asname.name if alias.asname is not None else alias.name
+        while isinstance(bound, cst.Attribute):
+            bound = bound.value
+        return isinstance(bound, cst.Name) and bound.value == name
+
+    def edit(node: cst.CSTNode) -> cst.CSTNode | cst.RemovalSentinel:
+        if not isinstance(node, (cst.Import, cst.ImportFrom)):
+            raise NotFixable("the import to remove has changed")
+        kept = remove_aliases(node, drop)
+        return kept if kept is not None else cst.RemovalSentinel.REMOVE
+
+    plan.targets.append(Target("import", (first, col), (first, col), edit))
+    plan.removed_bindings.add(name)

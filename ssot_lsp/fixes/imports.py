@@ -33,6 +33,7 @@ from ssot_lsp.fixes.import_edits import (
     add_alias,
     alias_name,
     ensure_import,
+    importers_of,
     new_from_import,
     remove_aliases,
     top_level_imports,
@@ -132,24 +133,6 @@ def _find_import(doc: Doc, violation: Violation) -> tuple[ast.Import | ast.Impor
                 inner = child if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) else func
                 stack.append((child, inner))
     raise NotFixable("the import statement was not found (the document changed?)")
-
-
-def _importers(doc: Doc, name: str) -> list[str]:
-    """Other modules that import ``name`` from this module (explicitly, or by star when public)."""
-    found = []
-    facts_here = doc.index.facts_by_module.get(doc.module)
-    public = facts_here.all_names if facts_here is not None and facts_here.all_names is not None else None
-    for module, facts in doc.index.facts_by_module.items():
-        if module == doc.module:
-            continue
-        for imp in facts.imports:
-            if imp.module != doc.module:
-                continue
-            if imp.name == name or (imp.name == "*" and ((public is not None and name in public) or
-                                                         (public is None and not name.startswith("_")))):
-                found.append(module)
-                break
-    return sorted(found)
 
 
 def _stmt_start(doc: Doc, node: ast.stmt) -> tuple[int, int]:
@@ -336,7 +319,7 @@ class _ImportRewrite:
     def _rewrite_reexports(self) -> None:
         """A module-level binding other modules import is never removed; ``__all__`` entries follow."""
         bound, canonical = self.bound, self.canonical
-        importers = _importers(self.doc, bound)
+        importers = importers_of(self.doc, bound)
         if importers:
             shown = ", ".join(importers[:3]) + (" …" if len(importers) > 3 else "")
             raise NotFixable(f"`{bound}` is imported from this module by {shown}; migrate those imports first")
@@ -549,7 +532,7 @@ def fix_alias(doc: Doc, violation: Violation) -> tuple[Plan, str]:
     if isinstance(stmt, ast.ImportFrom) and found.bindings.get(root):
         raise NotFixable(f"`{root}` is already bound at line {_line(found.bindings[root][0])}")
     if func is None:
-        importers = _importers(doc, bound)
+        importers = importers_of(doc, bound)
         if importers:
             raise NotFixable(f"`{bound}` is imported from this module by {', '.join(importers[:3])}; "
                              "renaming it would break them")

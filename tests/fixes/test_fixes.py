@@ -204,3 +204,18 @@ def test_a_fix_module_that_does_not_import_fails_loudly_instead_of_reading_as_an
     text = f"from {EE} import ExecutionEngine\n\n\ndef f(e: ExecutionEngine):\n    return e\n"
     with pytest.raises(ModuleNotFoundError):
         outcomes(bench, text, "import_error")
+
+
+def test_the_factory_fix_removes_the_import_it_leaves_unused_in_the_same_edit(bench):
+    text = (f"from {EE} import ExecutionEngine\n\n\nasync def run(registry, bridge, ctx):\n"
+            "    return ExecutionEngine(registry, bridge, user_context=ctx)\n")
+    (cons,) = by_code(outcomes(bench, text, "unused_after_factory"), "SSOT002")
+    assert cons.new_text is not None and "import ExecutionEngine" not in cons.new_text
+
+
+def test_the_factory_fix_keeps_an_import_still_used_elsewhere(bench):
+    text = (f"from {EE} import ExecutionEngine\n\n\nasync def run(registry, bridge, ctx):\n"
+            "    return ExecutionEngine(registry, bridge, user_context=ctx)\n\n\n"
+            "def describe(engine: 'ExecutionEngine') -> str:\n    return repr(engine)\n")
+    (cons,) = by_code(outcomes(bench, text, "used_after_factory"), "SSOT002")
+    assert cons.new_text is not None and f"from {EE} import ExecutionEngine\n" in cons.new_text

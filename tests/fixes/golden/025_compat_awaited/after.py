@@ -1,4 +1,3 @@
-from netra_backend.app.agents.supervisor.user_execution_engine import UserExecutionEngine
 from netra_backend.app.agents.supervisor.execution_engine_factory import get_execution_engine_factory
 
 
