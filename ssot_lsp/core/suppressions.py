@@ -71,6 +71,11 @@ def _codes(text: str) -> frozenset[str]:
 Found = tuple[int, "frozenset[str] | None", Span, str]  # (0-based line, codes or None for all, span, 'ssot'|'noqa')
 
 
+def may_hold_suppressions(text: str) -> bool:
+    """Whether ``text`` may hold a directive at all (a cheap look before tokenizing)."""
+    return _CANDIDATE.search(text) is not None
+
+
 def read_suppressions(text: str) -> tuple[list[Found], bool]:
     """The suppressions in the comments of ``text``, and whether an ``ignore-file`` directive applies."""
     found: list[Found] = []

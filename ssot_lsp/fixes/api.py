@@ -26,6 +26,7 @@ from ssot_lsp.core.rules.registry import ALL, rule_for
 from ssot_lsp.core.rules.rule import Rule, Safety
 from ssot_lsp.core.violations import Violation
 from ssot_lsp.fixes.document import Doc, NotFixable, prepare_tree, remember_tree
+from ssot_lsp.fixes.spent_suppressions import without_spent_suppressions
 from ssot_lsp.fixes.transform import Plan, apply_plan
 from ssot_lsp.fixes.verify import verify
 
@@ -140,6 +141,9 @@ def _outcome(doc: Doc, violation: Violation, baseline: list[Violation]) -> FixOu
                     type(exc).__name__, exc)
         return FixOutcome(violation, "", False, None, f"internal error while rewriting ({type(exc).__name__})")
     try:
+        spent = without_spent_suppressions(doc, candidate.new_text, baseline)
+        if spent != candidate.new_text:
+            candidate = Candidate(spent, candidate.safe, candidate.title, candidate.plan)
         problem = verify(doc, violation, candidate.new_text, candidate.plan, baseline)
     except ImportError:
         raise

@@ -146,6 +146,7 @@ class ImportEdit:
     safe: bool
     constructions: int = 0
     renames: int = 0
+    uses_canonical: bool = False  # the file goes on using the canonical class (the import is not just dropped)
 
 
 def fix_legacy_import(doc: Doc, violation: Violation) -> ImportEdit:
@@ -190,7 +191,7 @@ class _ImportRewrite:
         if self.func is None:
             self._rewrite_reexports()
         self._rewrite_import()
-        return ImportEdit(self.plan, self.notes, self.safe, self.constructions, self.renames)
+        return ImportEdit(self.plan, self.notes, self.safe, self.constructions, self.renames, self.needs_canonical)
 
     def _what_is_bound(self) -> tuple[list[str] | None, str | None]:
         """(the prefix uses go through, the module) when the binding is a legacy module (``m.X`` uses);
@@ -468,7 +469,7 @@ def import_title(edit: ImportEdit, violation: Violation, group: Group) -> str:
     the uses that make it unsafe in the detail."""
     data = payload_of(violation, ImportPayload)
     what = data.name or data.module.rpartition(".")[2]
-    if not (edit.renames or edit.constructions or edit.notes):
+    if not (edit.renames or edit.constructions or edit.notes or edit.uses_canonical):
         return f"Remove the unused legacy import {what}"
     title = f"Use {group.canonical_name} instead of {what}"
     changes = [f"+{edit.constructions} factory call{'s' if edit.constructions > 1 else ''}"] \
