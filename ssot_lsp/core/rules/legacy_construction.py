@@ -172,7 +172,10 @@ else the constructor's signature in the workspace — the parameter annotated wi
 `context-types` (also inside `Optional[...]`, `X | None` or a string annotation), or else the one named
 in `context-params`. An argument filling a parameter in `supplied-args` is dropped. When the
 signature is ambiguous (two candidate parameters, `*args`/`**kwargs` that may carry the context) or
-not in the workspace, there is no fix and the finding says why and what to do by hand."""),
+not in the workspace, there is no fix and the finding says why and what to do by hand. A context
+argument that is `None` is not a user context: no fix ("None is not a user context"). The call's
+comments move above the statement, and the import the call went through is removed in the same edit
+when that was its last use."""),
             by_hand="Create the canonical class through the group's factory, passing the user context.",
             bucket=Bucket("construction sites", "parts", part="legacy"),
             migration=("factory",),

@@ -197,7 +197,10 @@ call (see [SSOT002](SSOT002.md)), `__all__` entries follow. When only annotation
 is kept; when it also rewrites constructions, `isinstance`/`issubclass` checks, `Mock(spec=...)` or
 `patch.object(...)` targets, behaviour changes and the fix's title says so. It is withheld (with the
 reason) when a use cannot be rewritten: the name passed around as a value, subclassed, bound twice,
-or imported from this module by other modules."""),
+or imported from this module by other modules. `patch.object(ExecutionEngine, "method")` moves to the
+canonical class only when it defines `method` (the same rule as [SSOT007](SSOT007.md)'s patch
+targets). A suppression comment the fix makes unused (an alias's `# ssot: ignore[SSOT008]`) goes in
+the same edit."""),
             by_hand="Import the canonical class (or its factory) instead, and migrate the uses of the legacy name.",
             bucket=Bucket("files with legacy imports", "files"),
             migration=("factory", "import"),

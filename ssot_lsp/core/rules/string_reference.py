@@ -156,11 +156,23 @@ automatically, and no fix is offered.""",
                 safety=Safety.UNSAFE,
                 entry="ssot_lsp.fixes.strings:STRING_FIX",
                 summary="""\
-The fix rewrites the string to name the canonical target (`patch.object(module, "Name")` becomes
-`patch("canonical.module.Canonical")`). Patching the defining module does not affect names other
+A patch target is a module path plus an attribute path, and the fix keeps what it patches:
+
+- the legacy class becomes the group's replacement for that symbol (`replacements`; the canonical
+  class by default); a class whose replacement is `"none"` gets no fix;
+- `Legacy.method` moves only when the replacement class defines `method`;
+- any other attribute of the legacy module (`logger`, a helper function, an imported name) moves to
+  the canonical module only when that binds the same name to the same kind of object (class,
+  function, value or module); the title says it patches the canonical module's own object;
+- a patch of the legacy class where it is used (`patch("app.runner.ExecutionEngine")`) moves to that
+  module's binding of the replacement, once the module imports it;
+- otherwise no fix, and the reason says what the target is and why it cannot move.
+
+`patch.object(module, "Name")` follows the same rules and becomes `patch("canonical.module.Name")`.
+Verification resolves the new target in the index: it must be the counterpart above, or the fix is
+not offered. Every such fix is unsafe: patching the defining module does not affect names other
 modules already imported (for example the factory module's own binding), and `import_module` then
-returns a module whose names differ, so every such fix needs review: a test may need to patch where
-the name is used."""),
+returns a module whose names differ; a test may need to patch where the name is used."""),
             by_hand="Name the canonical module or class in the string, and patch names where they are used.",
             bucket=Bucket("string references (patch/import_module)", "count"),
             migration=("factory", "import"),
