@@ -271,7 +271,8 @@ class TargetTransformer(cst.CSTTransformer):
         self.done: set[int] = set()
         self.stack: list[cst.CSTNode] = []
         self.module = module
-        self.lost_comments: list[str] = []  # comments of a rewritten expression, for its statement
+        # comments of rewritten expressions, by the (original) statement they go above
+        self.lost_comments: dict[int, list[str]] = {}
 
     def _pos(self, node: cst.CSTNode) -> tuple[tuple[int, int], tuple[int, int]]:
         rng = self.get_metadata(PositionProvider, node)
@@ -330,7 +331,9 @@ class TargetTransformer(cst.CSTTransformer):
         if target is None:
             return updated
         new = target.payload(self.module.code_for_node(original)) if callable(target.payload) else target.payload
-        return cst.SimpleString(new, lpar=updated.lpar, rpar=updated.rpar)
+        string = cst.SimpleString(new, lpar=updated.lpar, rpar=updated.rpar)
+        self._keep_comments(original, string)
+        return string
 
     # calls
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
@@ -361,14 +364,18 @@ class TargetTransformer(cst.CSTTransformer):
     # comments: a rewritten expression's comments move above its statement, never get lost
     def _keep_comments(self, original: cst.CSTNode, new: cst.CSTNode) -> None:
         kept = _comments(new)
-        self.lost_comments.extend(c for c in _comments(original) if c not in kept)
+        lost = [c for c in _comments(original) if c not in kept]
+        statement = next((node for node in reversed(self.stack)
+                          if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement))), None)
+        if lost and statement is not None:
+            self.lost_comments.setdefault(id(statement), []).extend(lost)
 
     def on_leave(self, original_node: CSTNodeT, updated_node: CSTNodeT,  # type: ignore[override]
                  ) -> CSTNodeT | cst.RemovalSentinel | cst.FlattenSentinel[CSTNodeT]:
         result = self._leave(original_node, updated_node)
-        if self.lost_comments and isinstance(result, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
-            lines = [cst.EmptyLine(indent=True, comment=cst.Comment(text)) for text in self.lost_comments]
-            self.lost_comments = []
+        lost = self.lost_comments.pop(id(original_node), None) if self.lost_comments else None
+        if lost and isinstance(result, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            lines = [cst.EmptyLine(indent=True, comment=cst.Comment(text)) for text in lost]
             return cast(CSTNodeT, result.with_changes(leading_lines=[*result.leading_lines, *lines]))
         return result
 
