@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+
 import libcst as cst
 
 from ssot_lsp.config.model import REPLACEMENT_NONE
@@ -11,6 +13,7 @@ from ssot_lsp.core.text import Span
 from ssot_lsp.core.violations import Violation
 from ssot_lsp.fixes.api import FixEdit
 from ssot_lsp.fixes.document import Doc, NotFixable, group_of, payload_of
+from ssot_lsp.fixes.import_edits import drop_if_unused
 from ssot_lsp.fixes.transform import Plan, Target
 
 
@@ -66,7 +69,10 @@ def fix_string(doc: Doc, violation: Violation) -> tuple[Plan, str]:
             return call.with_changes(func=new_func, args=[first, *args[2:]])
 
         call = _enclosing_call(doc, span)
-        plan.targets.append(Target("call", call[:2], call[2:], build))
+        call_range = doc.node_range(call)
+        plan.targets.append(Target("call", call_range[:2], call_range[2:], build))
+        if isinstance(call.args[0], ast.Name):  # the module object is no longer named: its import may go
+            drop_if_unused(doc, plan, call.args[0].id, doc.node_range(call.args[0])[:2])
         return plan, patch_title(doc, data)
     if kind not in ("patch", "import_module", "__import__"):
         raise NotFixable(f"{kind} targets are not rewritten automatically")
@@ -90,15 +96,13 @@ def patch_title(doc: Doc, data: StringPayload) -> str:
     return f"Patch {shown} instead"
 
 
-def _enclosing_call(doc: Doc, span: Span) -> tuple[int, int, int, int]:
-    """Range of the call whose second argument is the string at ``span`` (from the ast tree)."""
-    import ast
-
+def _enclosing_call(doc: Doc, span: Span) -> ast.Call:
+    """The call whose second argument is the string at ``span`` (from the ast tree)."""
     for node in ast.walk(doc.tree):
         if isinstance(node, ast.Call) and len(node.args) >= 2:
             arg = node.args[1]
             if arg.lineno - 1 == span.line and doc.node_range(arg)[:2] == (span.line, span.col):
-                return doc.node_range(node)
+                return node
     raise NotFixable("the patch.object call was not found")
 
 
