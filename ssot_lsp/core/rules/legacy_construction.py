@@ -183,8 +183,7 @@ when that was its last use."""),
                 Example(f"from {LEGACY_ENGINE_MODULE} import ExecutionEngine\n\n\n"
                         "async def build(registry, bridge, ctx):\n"
                         "    return ExecutionEngine(registry, bridge, user_context=ctx)\n",
-                        fixed=f"from {LEGACY_ENGINE_MODULE} import ExecutionEngine\n"
-                              f"from {FACTORY_MODULE} import get_execution_engine_factory\n\n\n"
+                        fixed=f"from {FACTORY_MODULE} import get_execution_engine_factory\n\n\n"
                               "async def build(registry, bridge, ctx):\n"
                               "    return await (await get_execution_engine_factory()).create_for_user(ctx)\n"),
                 Example(f"from {LEGACY_ENGINE_MODULE} import ExecutionEngine\n\n\n"

@@ -170,7 +170,7 @@ A patch target is a module path plus an attribute path, and the fix keeps what i
 
 `patch.object(module, "Name")` follows the same rules and becomes `patch("canonical.module.Name")`.
 Verification resolves the new target in the index: it must be the counterpart above, or the fix is
-not offered. Every such fix is unsafe: patching the defining module does not affect names other
+not offered. Every such fix needs review: patching the defining module does not affect names other
 modules already imported (for example the factory module's own binding), and `import_module` then
 returns a module whose names differ; a test may need to patch where the name is used."""),
             by_hand="Name the canonical module or class in the string, and patch names where they are used.",
