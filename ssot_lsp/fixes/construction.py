@@ -210,11 +210,11 @@ def _callee_name(doc: Doc, violation: Violation) -> str | None:
 
 
 def construction_title(info: Rewrite, group: Group) -> str:
-    """'Use the factory's create_for_user(ctx) (drops registry, bridge)': what changes, short."""
+    """'Use factory create_for_user(ctx) (drops registry, bridge)': what changes, short."""
     template = group.factory.create if group.factory else ""
     method = re.search(r"\.(\w+)\(\{context\}\)", template)
     context = info.context if 0 < len(info.context) <= 24 else "..."
-    title = (f"Use the factory's {method.group(1)}({context})" if method
+    title = (f"Use factory {method.group(1)}({context})" if method
              else f"Create {group.canonical_name} through the factory")
     return title + (f" (drops {', '.join(info.dropped)})" if info.dropped else "")
 
@@ -234,13 +234,6 @@ class ConstructionFix:
 CONSTRUCTION_FIX = ConstructionFix()
 
 
-def bypass_title(info: Rewrite, group: Group) -> str:
-    replacement = info.replacement or (group.factory.create if group.factory else "the factory")
-    dropped_note = f"; drops {', '.join(info.dropped)} (supplied by the factory)" if info.dropped else ""
-    return (f"Create {group.canonical_name} through its factory: {replacement}{dropped_note} "
-            "(unsafe: changes behaviour — the factory's per-user engine, wiring and bookkeeping)")
-
-
 class BypassFix:
     """SSOT003's fix (``Rule.fix.entry``): the direct construction becomes the factory call."""
 
@@ -250,7 +243,7 @@ class BypassFix:
     def compute(self, doc: Doc, violation: Violation) -> FixEdit:
         plan, info = fix_construction(doc, violation)
         group = group_of(doc.config, violation)
-        return FixEdit(plan, lambda: bypass_title(info, group))
+        return FixEdit(plan, lambda: construction_title(info, group))
 
 
 BYPASS_FIX = BypassFix()

@@ -175,7 +175,7 @@ def test_bypass_becomes_the_factory_call_with_the_context_from_the_signature(ben
     assert outcome.new_text is not None, outcome.reason
     assert "return await (await get_execution_engine_factory()).create_for_user(context)" in outcome.new_text
     assert not outcome.safe
-    assert "drops agent_factory, emitter (supplied by the factory)" in outcome.title
+    assert outcome.title == "Unsafe: use factory create_for_user(context) (drops agent_factory, emitter)"
 
 
 def test_bypass_with_keywords(bench):

@@ -88,7 +88,7 @@ def test_safety_classes_and_titles(bench):
     assert alias.new_text and alias.safe and alias.title == "Rename UserExecutionEngine to its honest name ExecutionEngine"
     cons = by_code(results, "SSOT002")[0]
     assert not cons.safe
-    assert cons.title == "Unsafe: use the factory's create_for_user(ctx) (drops registry, bridge)"
+    assert cons.title == "Unsafe: use factory create_for_user(ctx) (drops registry, bridge)"
     string = by_code(results, "SSOT007")[0]
     assert not string.safe and string.title == "Unsafe: patch UserExecutionEngine instead"
     assert all(len(o.title) <= 80 for o in results), [o.title for o in results]

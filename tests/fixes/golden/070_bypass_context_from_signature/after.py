@@ -1,7 +1,6 @@
 """Engine construction for the internal evaluation harness."""
 import logging
 
-from netra_backend.app.agents.supervisor.user_execution_engine import UserExecutionEngine
 from netra_backend.app.agents.supervisor.execution_engine_factory import get_execution_engine_factory
 
 logger = logging.getLogger(__name__)
