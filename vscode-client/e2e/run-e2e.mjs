@@ -786,7 +786,18 @@ async function main() {
 
   // 7. SSOT: Show Output opens the channel.
   await runCommand(page, 'SSOT: Show Output');
-  await page.locator('.part.panel .monaco-editor .view-lines', { hasText: 'launching:' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+  // The channel's first lines (launching: …) scroll out of view once the server has logged more
+  // (e.g. the stale-configuration list), so wait for the panel's channel picker to show ours and
+  // its editor to show text, not for one particular line.
+  await page.waitForFunction(
+    () => {
+      const select = document.querySelector('.part.panel select.monaco-select-box');
+      const lines = document.querySelector('.part.panel .monaco-editor .view-lines');
+      return select?.selectedOptions[0]?.text === 'SSOT LSP' && (lines?.textContent ?? '').trim().length > 0;
+    },
+    undefined,
+    { timeout: 30_000 },
+  );
   log('SSOT: Show Output shows the output channel');
 
   if (consoleErrors.length) log(`browser console errors (${consoleErrors.length}), first: ${consoleErrors[0].slice(0, 300)}`);
