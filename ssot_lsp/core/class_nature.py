@@ -67,6 +67,8 @@ class ClassNature:
                 continue
             if base.name in MOCK_CLASSES and base.module in _MOCK_MODULES:
                 return f"it extends {base.name}"
+            if base.attr in MOCK_CLASSES and f"{base.module}.{base.name}" in _MOCK_MODULES:
+                return f"it extends {text}"  # `from unittest import mock`, then `mock.AsyncMock`
             if base.kind == "class" and not base.attr:
                 base_cls = self.index.class_fact(base.module, base.name or "")
                 if base_cls is not None and self.test_double(base.module, base_cls):

@@ -162,6 +162,20 @@ def test_magicmock_subclass_is_a_test_double(project):
     assert (finding.severity, "test double (it extends MagicMock)" in finding.message) == ("information", True)
 
 
+def test_subclass_of_a_mock_class_reached_through_the_unittest_mock_module_is_a_test_double(project):
+    # `from unittest import mock` then `mock.AsyncMock`: the commonest spelling in real test suites
+    project.check(SVC, "from unittest import mock\n\n\nclass RecordingExecutionEngine(mock.AsyncMock):\n"
+                       "    async def execute_agent(self, name):\n        return self.run(name)\n")
+    finding = _definition(project, SVC)
+    assert (finding.severity, "test double (it extends mock.AsyncMock)" in finding.message) == ("information", True)
+
+
+def test_a_class_of_that_name_from_another_module_is_no_mock(project):
+    project.check(SVC, "from netra_backend.app.services import fakes\n\n\nclass RecordingExecutionEngine(fakes.AsyncMock):\n"
+                       "    async def execute_agent(self, name):\n        return self.run(name)\n")
+    assert _definition(project, SVC).severity == "warning"
+
+
 def test_subclass_of_a_legacy_class_named_like_a_double_is_information(project):
     project.check(TEST_FILE, f"from {LEGACY_MOD} import ExecutionEngine\n\n\n"
                              "class StubExecutionEngine(ExecutionEngine):\n    def __init__(self):\n        pass\n")
