@@ -40,7 +40,7 @@ KEEP_CONFIGURATIONS = 8
 CACHEDIR_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
                 "# This file is a cache directory tag created by ssot-lsp.\n"
                 "# For information about cache directory tags see https://bford.info/cachedir/\n")
-FACTS_FORMAT = 9  # bump whenever FileFacts (or a fact class) changes shape: old pickles are not read
+FACTS_FORMAT = 10  # bump whenever FileFacts (or a fact class) changes shape or what extraction puts in it: old pickles are not read
 
 
 # The cache file lives in the (possibly untrusted) workspace: unpickling may only build our fact types,

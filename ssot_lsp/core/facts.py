@@ -458,15 +458,18 @@ class _Extractor:
             if handler.name:
                 self.watched.bind(scope, handler.name)
             branches.append((handler.body, tc, True))
-        self.branches(branches, scope, top)
+        self.branches(branches, scope, top, first_wins=True)
         self.body(node.orelse, scope, top, tc, in_try)
         self.body(node.finalbody, scope, top, tc, in_try)
 
-    def branches(self, branches: list[tuple[list[ast.stmt], bool, bool]], scope: int, top: bool) -> None:
+    def branches(self, branches: list[tuple[list[ast.stmt], bool, bool]], scope: int, top: bool,
+                 first_wins: bool = False) -> None:
         """The alternatives of a module-level ``try``/``except`` or ``if``/``else``: a name one branch
         imports and another binds to a fallback (``X = None``, a stub ``class X``) still refers to
         what is imported — that is what the code is written for; the stub class is marked
-        ``fallback`` (it is no second implementation)."""
+        ``fallback`` (it is no second implementation). ``first_wins`` (``try``): what the ``try``
+        body imports is what runs whenever that import works, whatever a handler imports instead
+        (``except ImportError: from other import X``)."""
         if not top:
             for body, tc, in_try in branches:
                 self.body(body, scope, top, tc, in_try)
@@ -486,6 +489,8 @@ class _Extractor:
                 if binding[0] == "import" and any(name in other and other[name][0] != "import"
                                                   for n, other in enumerate(changed) if n != number):
                     imported.setdefault(name, binding)
+        if first_wins:
+            imported.update((name, binding) for name, binding in changed[0].items() if binding[0] == "import")
         for name, binding in imported.items():
             facts.bindings[name] = binding
         for number in range(len(branches)):

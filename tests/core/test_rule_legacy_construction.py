@@ -222,6 +222,29 @@ def test_fallback_in_the_try_branch_and_import_in_the_handler_is_reported_too(pr
     assert constructions(project) == [8]
 
 
+CANONICAL_AS_LEGACY = "from netra_backend.app.agents.supervisor.user_execution_engine import UserExecutionEngine as ExecutionEngine\n"
+
+
+def test_a_legacy_import_in_the_try_branch_wins_over_an_import_in_the_handler(project):
+    # the handler runs only when the legacy import fails; while the legacy module exists, it is what runs
+    project.check(SVC, "try:\n    " + IMPORT + "except ImportError:\n    " + CANONICAL_AS_LEGACY +
+                       "\n\nasync def f(ctx):\n    return ExecutionEngine(None, None, user_context=ctx)\n")
+    assert constructions(project) == [8]
+
+
+def test_a_test_double_imported_in_the_handler_does_not_hide_the_legacy_import(project):
+    project.check("tests/test_engine.py", "try:\n    " + IMPORT + "except ImportError:\n"
+                                          "    from unittest.mock import MagicMock as ExecutionEngine\n\n\n"
+                                          "def test_engine():\n    assert ExecutionEngine(None, None, user_context=None)\n")
+    assert constructions(project, "tests/test_engine.py") == [8]
+
+
+def test_a_canonical_import_in_the_try_branch_wins_over_a_legacy_import_in_the_handler(project):
+    project.check(SVC, "try:\n    " + CANONICAL_AS_LEGACY + "except ImportError:\n    " + IMPORT +
+                       "\n\nasync def f(ctx, factory, emitter):\n    return ExecutionEngine(ctx, factory, emitter)\n")
+    assert [code for line, code in project.codes(SVC) if line == 8] == ["SSOT003"]
+
+
 def test_construction_through_an_if_else_fallback_is_reported(project):
     project.check(SVC, "import sys\n\nif sys.version_info >= (3, 8):\n    " + IMPORT + "else:\n    ExecutionEngine = None\n\n\n"
                        "async def f(ctx):\n    return ExecutionEngine(None, None, user_context=ctx)\n")
