@@ -345,8 +345,10 @@ class _Extractor:
             self.assignment(node, scope, top, line)
         elif isinstance(node, ast.If):
             self.expr(node.test, scope, line)
-            self.branches([(node.body, tc or _is_type_checking(node.test), in_try), (node.orelse, tc, in_try)],
-                          scope, top)
+            checking = _is_type_checking(node.test)
+            if checking and self.watched:
+                self.watched.skip(node.body[0].lineno - 1, (node.body[-1].end_lineno or node.body[-1].lineno) - 1)
+            self.branches([(node.body, tc or checking, in_try), (node.orelse, tc, in_try)], scope, top)
         elif isinstance(node, _TRY):
             self.try_(cast(ast.Try, node), scope, top, tc, in_try)
         elif isinstance(node, (ast.With, ast.AsyncWith)):

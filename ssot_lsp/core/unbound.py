@@ -13,7 +13,8 @@ under ``if TYPE_CHECKING`` too). Flow is not followed: a binding anywhere in a s
 every use in it. What is a use: a load in an expression the extractor walks (which includes
 decorators, defaults, base classes) and evaluated annotations (parameters and returns, and module-
 or class-level variable annotations, unless ``from __future__ import annotations``); string
-annotations and function-local variable annotations are never evaluated. Star imports are decided
+annotations and function-local variable annotations are never evaluated, nor is anything under
+``if TYPE_CHECKING`` (its ``else`` runs). Star imports are decided
 by the rule, which knows the index (``from unreadable import *`` makes every name unknown).
 
 Sound under statement selection: every statement that binds or uses a watched name spells it, and
@@ -46,6 +47,7 @@ class WatchedNames:
         self.names = names
         self.bound: dict[int, set[str]] = {}
         self.uses: list[tuple[ast.Name, int, int, bool]] = []  # (node, scope, statement line, called)
+        self.never_run: list[tuple[int, int]] = []  # statement lines (first, last) under `if TYPE_CHECKING`
 
     def __bool__(self) -> bool:
         return bool(self.names)
@@ -63,6 +65,10 @@ class WatchedNames:
             name = getattr(node, "name", None) or getattr(node, "rest", None)
             if isinstance(name, str):
                 self.bind(scope, name)
+
+    def skip(self, first: int, last: int) -> None:
+        """Statement lines that never run (an ``if TYPE_CHECKING`` body): what they use is no use."""
+        self.never_run.append((first, last))
 
     def use(self, node: ast.Name, scope: int, line: int, called: bool) -> None:
         self.uses.append((node, scope, line, called))
@@ -82,6 +88,8 @@ class WatchedNames:
             if name in module_bindings:
                 continue
             if any(name in self.bound.get(s, ()) for s in chain(scope)):
+                continue
+            if any(first <= line <= last for first, last in self.never_run):
                 continue
             found.append((name, span(node), line, scope, called))
         return found

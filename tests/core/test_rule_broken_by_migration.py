@@ -185,6 +185,18 @@ def test_evaluated_parameter_annotation_is_a_use(project):
     assert broken(project) == [3]
 
 
+def test_a_use_under_type_checking_never_runs_so_is_not_a_use(project):
+    project.check(SVC, "from typing import TYPE_CHECKING, Callable\n" + RENAMED +
+                  "\nif TYPE_CHECKING:\n    EngineBuilder = Callable[..., UserExecutionEngine]\n")
+    assert broken(project) == []
+
+
+def test_a_use_in_the_else_branch_of_type_checking_runs_so_is_a_use(project):
+    project.check(SVC, "from typing import TYPE_CHECKING, Callable\n" + RENAMED +
+                  "\nif TYPE_CHECKING:\n    pass\nelse:\n    EngineBuilder = Callable[..., UserExecutionEngine]\n")
+    assert broken(project) == [7]
+
+
 def test_star_import_from_a_module_outside_the_workspace_makes_the_name_unknown(project):
     project.check(SVC, "from agent_runtime_sdk.compat import *\n\n"
                        "def build(ctx):\n    return ExecutionEngine(None, None, user_context=ctx)\n")
