@@ -105,7 +105,7 @@ naming what was probably meant:
   `global`/`nonlocal`, class and module bindings, imports in any branch; a star import from a module
   the workspace cannot read makes the name unknown (not reported). Annotations that are never
   evaluated (`from __future__ import annotations`, string annotations, annotations of local
-  variables) are not uses.
+  variables) are not uses, nor is anything under `if TYPE_CHECKING:` (it never runs).
 - **A patch or import of something gone**: `mock.patch("…")`, `patch.object(module, "…")`,
   `importlib.import_module("…")` and `import` statements naming a group module the workspace no
   longer has (tests patching a deleted legacy module), an attribute a group module no longer binds,

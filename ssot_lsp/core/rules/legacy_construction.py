@@ -136,7 +136,8 @@ of the same name inside that function (the call creates whatever was passed in).
 
 **Fallbacks.** A name one branch of a module-level `try`/`except` (or `if`/`else`) imports and another
 binds to a fallback (`except ImportError: ExecutionEngine = None`, a stub class) still refers to what
-is imported: `ExecutionEngine(...)` further down is reported.
+is imported: `ExecutionEngine(...)` further down is reported. When the `try` body and a handler both
+import the name, the `try` body's import counts: it is what runs whenever that import works.
 
 **Discovered duplicates.** With `follow-discovered` (the default), constructions of a class discovery
 finds to duplicate the group ([SSOT004](SSOT004.md)) are reported like those of a listed legacy class
