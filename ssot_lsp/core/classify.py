@@ -232,7 +232,7 @@ class Classifier:
                     extends_canonical and not group.canonical_subclasses_are_duplicates):
                 # methods that only declare (abstract, stub) or forward (to the same method of the
                 # canonical emitter, super()) deliver nothing themselves
-                methods = [m for m in cls.methods if search_identifier(group.method_pattern, m)
+                methods = [m for m in dict.fromkeys(cls.methods) if search_identifier(group.method_pattern, m)
                            and cls.method_kind(m) not in NOT_OWN]
                 if methods:
                     found.append(Discovery(group, Duplicate.EVENT_PATH, ", ".join(methods)))
@@ -244,8 +244,8 @@ class Classifier:
         `method-pattern`, else every method but the dunder ones (``__init__`` wires, it does not
         implement)."""
         if group.method_pattern is not None:
-            return [m for m in cls.methods if search_identifier(group.method_pattern, m)]
-        return [m for m in cls.methods if not (m.startswith("__") and m.endswith("__"))]
+            return [m for m in dict.fromkeys(cls.methods) if search_identifier(group.method_pattern, m)]
+        return [m for m in dict.fromkeys(cls.methods) if not (m.startswith("__") and m.endswith("__"))]
 
     def _legacy_base(self, group: Group, bases: list[Ref], stack: frozenset) -> Ref | None:
         for base in bases:

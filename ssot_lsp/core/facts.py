@@ -92,8 +92,9 @@ class ClassFact:
     signatures: tuple[tuple[str, tuple[ParamFact, ...]], ...] = ()
 
     def method_kind(self, method: str) -> str:
+        """The kind of the method's last definition (the one Python keeps)."""
         try:
-            return self.method_kinds[self.methods.index(method)]
+            return self.method_kinds[len(self.methods) - 1 - self.methods[::-1].index(method)]
         except (ValueError, IndexError):
             return ""
 

@@ -130,6 +130,25 @@ def test_partly_implemented_interface_is_reported_with_the_implemented_method(pr
     assert "(notify_agent_completed)" in finding.message
 
 
+def test_a_method_defined_twice_is_what_its_last_definition_does(project):
+    # Python keeps the last definition: the abstract declaration above it declares nothing any more
+    project.check(SVC, """\
+        from abc import ABC, abstractmethod
+
+
+        class PartialAgentNotifier(ABC):
+            @abstractmethod
+            async def notify_agent_completed(self, run_id):
+                ...
+
+            async def notify_agent_completed(self, run_id):
+                await self.socket.send_json({"type": "agent_completed"})
+        """)
+    (finding,) = project.findings(SVC)
+    assert (finding.line, finding.code) == (4, "SSOT006")
+    assert "(notify_agent_completed)" in finding.message
+
+
 # -- delegation (issue 14 §2c): forwarding to the same method elsewhere is no second path --------
 
 def test_class_whose_event_methods_all_delegate_is_not_reported(project):
