@@ -39,6 +39,7 @@ from .bindings import (
     honest_alias,
     importerror_fallback,
     importerror_fallback_clean,
+    importerror_handler_import,
     legacy_clean_uses,
     legacy_construction,
     legacy_import_absolute,
@@ -52,9 +53,10 @@ from .bindings import (
     star_import_unknown,
     stub_fallback,
     tool_reexport_importer,
+    type_checking_alias,
     unrenamed_legacy_name,
 )
-from .classes import delegating, interface, real_second_emitter, test_double
+from .classes import delegating, interface, mock_module_double, real_second_emitter, sync_delegation, test_double
 from .common import rewrite, withhold
 from .text import mention, newer_fstring, patch_target, suppression
 
@@ -152,6 +154,15 @@ SHAPES: list[ShapeSpec] = [
     ShapeSpec("patch_target.forbidden_list", "test", 8, _v(patch_target, variant="forbidden_list")),
     ShapeSpec("suppression.used", "any", 4, _v(suppression, variant="used")),
     ShapeSpec("suppression.unused", "any", 3, _v(suppression, variant="unused")),
+    # appended (not inserted) so that the placements of every shape above stay where they were
+    ShapeSpec("importerror_fallback.legacy_first", "any", 4, _v(importerror_handler_import, variant="legacy_first"), "14 §1a"),
+    ShapeSpec("importerror_fallback.double_fallback", "test", 3, _v(importerror_handler_import, variant="double_fallback"),
+              "14 §1a"),
+    ShapeSpec("importerror_fallback.canonical_first", "any", 3, _v(importerror_handler_import, variant="canonical_first"),
+              "14 §1a"),
+    ShapeSpec("renamed_import.type_checking_alias", "any", 4, type_checking_alias, "14 §3a"),
+    ShapeSpec("test_double.mock_module_subclass", "app", 2, mock_module_double, "14 §2a", dir="test_framework/"),
+    ShapeSpec("delegating.sync_forwarding", "app", 4, sync_delegation, "14 §2c"),
 ]
 
 # Harmless mentions: spread over extra files until the share of mentioning files is reached.

@@ -289,7 +289,7 @@ def dangerous_alias(r, is_test):
     return import_then_use(
         r, is_test,
         Mark(f"from {LEGACY_EE_MOD} import ExecutionEngine as UserExecutionEngine", "obscuring_alias",
-             "legacy_as_canonical", ("SSOT001", "SSOT008"), "as UserExecutionEngine",
+             "legacy_as_canonical", ("SSOT001", "SSOT008"), "as UserExecutionEngine", severity={"SSOT008": "warning"},
              fix=rewrite(f"from {LEGACY_EE_MOD} import ExecutionEngine", "safe", note="honest name")),
         Mark("    engine = UserExecutionEngine(registry, websocket_bridge, user_context=user_context)", "obscuring_alias",
              "legacy_call_through_alias", ("SSOT002",), "UserExecutionEngine(", fix=legacy_fix("ExecutionEngine")),
@@ -392,3 +392,55 @@ def discovered_clean(r, is_test):
                                    "other_name_from_module", (), "ToolExecutionConfig"),
                               "from test_framework.ssot.mocks import MockToolExecutionEngine"],
                      blocks=[frame(r, True, body)], binds={"ToolExecutionConfig", "MockToolExecutionEngine"})
+
+
+def importerror_handler_import(r, is_test, variant="legacy_first"):
+    """Both branches import the name (issue 14 §1a): the ``try`` body's import is what runs while it
+    works, whatever the handler imports instead.
+
+    * ``legacy_first``: the legacy class, the canonical one under the legacy name as the fallback —
+      the construction is legacy (SSOT002);
+    * ``double_fallback`` (tests): the legacy class, ``MagicMock`` as the fallback — still SSOT002;
+    * ``canonical_first``: the canonical class, the legacy one under the canonical name as the
+      fallback — the construction bypasses the factory (SSOT003), the fallback is an obscuring alias.
+    """
+    legacy = Mark(f"    from {LEGACY_EE_MOD} import ExecutionEngine", "importerror_fallback", "try_legacy_import",
+                  ("SSOT001",), "ExecutionEngine")
+    call = "    engine = ExecutionEngine(registry, websocket_bridge, user_context=user_context)"
+    if variant == "canonical_first":
+        module = ["try:", Mark(f"    {CANONICAL_IMPORT}", "importerror_fallback", "try_canonical_import", (),
+                               "UserExecutionEngine"),
+                  "except ImportError:  # deployments still on the legacy engine",
+                  Mark(f"    from {LEGACY_EE_MOD} import ExecutionEngine as UserExecutionEngine", "importerror_fallback",
+                       "handler_legacy_as_canonical", ("SSOT001", "SSOT008"), "as UserExecutionEngine",
+                       severity={"SSOT008": "warning"}), "", ""]
+        body = [Mark("    engine = UserExecutionEngine(user_context, agent_factory, websocket_emitter)",
+                     "importerror_fallback", "canonical_first_construction", ("SSOT003",), "UserExecutionEngine(",
+                     fix=rewrite(FACTORY_CALL, context_from="signature"))]
+        return Placement(module=[module], blocks=[frame(r, is_test, body + use("engine", is_test, r))],
+                         binds={"UserExecutionEngine"})
+    if variant == "double_fallback":
+        handler = Mark("    from unittest.mock import MagicMock as ExecutionEngine  # type: ignore[assignment]",
+                       "importerror_fallback", "handler_mock_import", (), "MagicMock as ExecutionEngine")
+        note = "except ImportError:  # the legacy engine is gone on the new stack: any callable will do"
+    else:
+        handler = Mark(f"    from {CANONICAL_MOD} import UserExecutionEngine as ExecutionEngine", "importerror_fallback",
+                       "handler_canonical_import", ("SSOT008",), "as ExecutionEngine", severity={"SSOT008": "information"})
+        note = "except ImportError:  # phase 5: the legacy module is removed"
+    body = [Mark(call, "importerror_fallback", f"{variant}_construction", ("SSOT002",), "ExecutionEngine(",
+                 fix=legacy_fix("ExecutionEngine"))]
+    return Placement(module=[["try:", legacy, note, handler, "", ""]],
+                     blocks=[frame(r, is_test, body + use("engine", is_test, r))], binds={"ExecutionEngine"})
+
+
+def type_checking_alias(r, is_test):
+    """A renamed import, and the canonical name only under ``if TYPE_CHECKING`` (never runs): clean."""
+    module = ["if TYPE_CHECKING:",
+              Mark("    EngineBuilder = Callable[..., Awaitable[UserExecutionEngine]]", "renamed_import",
+                   "type_checking_alias", (), "Awaitable[UserExecutionEngine]"), "", ""]
+    body = ['    build: "EngineBuilder" = registry.engine_builder',
+            "    engine = await build(user_context)"] + use("engine", is_test, r)
+    return Placement(imports=[alias_mark("type_checking_alias")],
+                     imports_extra=["from typing import TYPE_CHECKING, Awaitable, Callable"],
+                     module=[module], blocks=[frame(r, is_test, body)],
+                     binds={"ExecutionEngine", "EngineBuilder"}, unbound={"UserExecutionEngine"})

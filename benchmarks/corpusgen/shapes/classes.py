@@ -178,3 +178,31 @@ def real_second_emitter(r, is_test):
                   f'        message = {{"type": "{ev}", "run_id": run_id, "agent_name": agent_name, "payload": data}}',
                   "        await self._manager.send_to_user(self._user_id, message)", ""]
     return Placement(blocks=[block + [""]], binds={"UserWebSocketEmitter"})
+
+
+def mock_module_double(r, is_test):
+    """``from unittest import mock``, then a subclass of ``mock.AsyncMock`` / ``mock.MagicMock``
+    outside test-paths (shared test support): a test double by its base alone (issue 14 §2a)."""
+    name = r.choice(("RecordingExecutionEngine", "ScriptedExecutionEngine", "CannedExecutionEngine"))
+    base = r.choice(("mock.AsyncMock", "mock.MagicMock"))
+    block = [Mark(f"class {name}({base}):", "test_double", "mock_module_subclass", (), f"class {name}",
+                  allow={"SSOT004": "information"}),
+             '    """Engine double shared by the integration suites: replies with canned results."""', "",
+             "    async def execute_agent(self, agent_name: str, state: Any) -> Any:",
+             '        return {"status": "completed", "agent": agent_name}', "", ""]
+    return Placement(imports_extra=["from unittest import mock"], blocks=[block], binds={name, "mock"})
+
+
+def sync_delegation(r, is_test):
+    """Synchronous forwarding (``return x.same(...)``, ``x.same(...)``) delivers nothing (issue 14 §2c)."""
+    evs = r.sample(EVENTS, r.randint(2, 4))
+    name = r.choice(("SyncEventRelay", "LegacyNotifierShim", "ThreadedEventForwarder"))
+    block = [Mark(f"class {name}:", "delegating", "sync_forwarding", (), f"class {name}"),
+             '    """Called from worker threads; the SSOT emitter schedules the delivery."""', "",
+             "    def __init__(self, emitter: Any) -> None:", "        self._emitter = emitter", ""]
+    forms = ["        return self._emitter.notify_{ev}(run_id, agent_name, data)",
+             "        self._emitter.notify_{ev}(run_id, agent_name, data)"]
+    for ev in evs:
+        block += [f"    def notify_{ev}(self, run_id: str, agent_name: str, data: Any = None) -> None:",
+                  r.choice(forms).format(ev=ev), ""]
+    return Placement(blocks=[block + [""]], binds={name})
