@@ -62,6 +62,9 @@ class ImportFact:
     in_try: bool = False
     level: int = 0
     stmt_span: Span | None = None
+    # an ``except`` handler's import of a name the ``try`` body of the same function imports too:
+    # the body's is what runs while it works, so names resolve through that one
+    fallback: bool = False
 
 
 @dataclass
@@ -472,10 +475,19 @@ class _Extractor:
         what is imported — that is what the code is written for; the stub class is marked
         ``fallback`` (it is no second implementation). ``first_wins`` (``try``): what the ``try``
         body imports is what runs whenever that import works, whatever a handler imports instead
-        (``except ImportError: from other import X``)."""
+        (``except ImportError: from other import X``); in a function, where names resolve through
+        the scope's imports, the handler's imports of such names are marked ``fallback``."""
         if not top:
+            starts = []
             for body, tc, in_try in branches:
+                starts.append(len(self.facts.imports))
                 self.body(body, scope, top, tc, in_try)
+            if first_wins and len(starts) > 1:
+                imports = self.facts.imports
+                first = {imp.bound for imp in imports[starts[0]:starts[1]] if imp.scope == scope and imp.bound}
+                for imp in imports[starts[1]:]:
+                    if imp.scope == scope and imp.bound in first:
+                        imp.fallback = True
             return
         facts = self.facts
         changed: list[dict[str, tuple[str, object]]] = []

@@ -238,7 +238,7 @@ class WorkspaceIndex:
             if scope_id == 0:
                 break
             for imp in reversed(facts.imports):
-                if imp.scope == scope_id and imp.bound == root:
+                if imp.scope == scope_id and imp.bound == root and not imp.fallback:
                     return self._import_ref(imp.module, imp.name, imp.asname, depth)
             if root in facts.local_names.get(scope_id, ()):
                 return None  # a parameter or local variable hides the module-level binding

@@ -245,6 +245,18 @@ def test_a_canonical_import_in_the_try_branch_wins_over_a_legacy_import_in_the_h
     assert [code for line, code in project.codes(SVC) if line == 8] == ["SSOT003"]
 
 
+def test_inside_a_function_the_try_branch_import_wins_over_the_handlers_too(project):
+    project.check(SVC, "async def f(ctx):\n    try:\n        " + IMPORT + "    except ImportError:\n        " +
+                       CANONICAL_AS_LEGACY + "    return ExecutionEngine(None, None, user_context=ctx)\n")
+    assert constructions(project) == [6]
+
+
+def test_inside_a_function_a_canonical_import_in_the_try_branch_wins_over_a_legacy_one(project):
+    project.check(SVC, "async def f(ctx, factory, emitter):\n    try:\n        " + CANONICAL_AS_LEGACY +
+                       "    except ImportError:\n        " + IMPORT + "    return ExecutionEngine(ctx, factory, emitter)\n")
+    assert [code for line, code in project.codes(SVC) if line == 6] == ["SSOT003"]
+
+
 def test_construction_through_an_if_else_fallback_is_reported(project):
     project.check(SVC, "import sys\n\nif sys.version_info >= (3, 8):\n    " + IMPORT + "else:\n    ExecutionEngine = None\n\n\n"
                        "async def f(ctx):\n    return ExecutionEngine(None, None, user_context=ctx)\n")
