@@ -163,6 +163,7 @@ SHAPES: list[ShapeSpec] = [
     ShapeSpec("renamed_import.type_checking_alias", "any", 4, type_checking_alias, "14 §3a"),
     ShapeSpec("test_double.mock_module_subclass", "app", 2, mock_module_double, "14 §2a", dir="test_framework/"),
     ShapeSpec("delegating.sync_forwarding", "app", 4, sync_delegation, "14 §2c"),
+    ShapeSpec("importerror_fallback.in_function", "any", 3, _v(importerror_handler_import, variant="in_function"), "14 §1a"),
 ]
 
 # Harmless mentions: spread over extra files until the share of mentioning files is reached.

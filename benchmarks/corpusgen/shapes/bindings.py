@@ -402,7 +402,8 @@ def importerror_handler_import(r, is_test, variant="legacy_first"):
       the construction is legacy (SSOT002);
     * ``double_fallback`` (tests): the legacy class, ``MagicMock`` as the fallback — still SSOT002;
     * ``canonical_first``: the canonical class, the legacy one under the canonical name as the
-      fallback — the construction bypasses the factory (SSOT003), the fallback is an obscuring alias.
+      fallback — the construction bypasses the factory (SSOT003), the fallback is an obscuring alias;
+    * ``in_function``: ``legacy_first`` as a lazy import inside the function.
     """
     legacy = Mark(f"    from {LEGACY_EE_MOD} import ExecutionEngine", "importerror_fallback", "try_legacy_import",
                   ("SSOT001",), "ExecutionEngine")
@@ -419,6 +420,17 @@ def importerror_handler_import(r, is_test, variant="legacy_first"):
                      fix=rewrite(FACTORY_CALL, context_from="signature"))]
         return Placement(module=[module], blocks=[frame(r, is_test, body + use("engine", is_test, r))],
                          binds={"UserExecutionEngine"})
+    if variant == "in_function":
+        body = ["    try:",
+                Mark("    " + legacy.line, "importerror_fallback", "function_try_legacy_import", ("SSOT001",),
+                     "ExecutionEngine"),
+                "    except ImportError:  # phase 5: the legacy module is removed",
+                Mark(f"        from {CANONICAL_MOD} import UserExecutionEngine as ExecutionEngine", "importerror_fallback",
+                     "function_handler_canonical_import", ("SSOT008",), "as ExecutionEngine",
+                     severity={"SSOT008": "information"}),
+                Mark(call, "importerror_fallback", "in_function_construction", ("SSOT002",), "ExecutionEngine(",
+                     fix=legacy_fix("ExecutionEngine"))]
+        return Placement(blocks=[frame(r, is_test, body + use("engine", is_test, r))], binds={"ExecutionEngine"})
     if variant == "double_fallback":
         handler = Mark("    from unittest.mock import MagicMock as ExecutionEngine  # type: ignore[assignment]",
                        "importerror_fallback", "handler_mock_import", (), "MagicMock as ExecutionEngine")
