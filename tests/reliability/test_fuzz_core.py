@@ -34,8 +34,9 @@ WEIRD = ["\x00", "\x0c", "\u2028", "\u2029", "\x85", "\r", "\r\n", "\n", "\t", "
          "import ", "from . import ", "class X(", "async def f():\n    ", "lambda: ", "    ", "@", ",", "*"]
 
 # what the span of a finding covers: the name it is about (an identifier, a dotted module name, or
-# the `*` of a star import), for SSOT007 the string literal; SSOT009 (syntax) and SSOT010 (the
-# suppression comment) cover other text
+# the `*` of a star import), for SSOT007 the string literal, for SSOT011 either (a name no scope
+# binds, or the string of a patch / import_module of something gone); SSOT009 (syntax) and SSOT010
+# (the suppression comment) cover other text
 NAMED = re.compile(r"\*|(?!\d)\w+(?:\.(?!\d)\w+)*", re.UNICODE)
 STRING_LITERAL = re.compile(r"[rRbBuU]?(\"|')")
 
@@ -50,9 +51,9 @@ def covered_text(text: str, span) -> str:
 
 def assert_span_covers_its_subject(text: str, violation) -> None:
     covered = covered_text(text, violation.span)
-    if violation.code == "SSOT007":
+    if violation.code == "SSOT007" or (violation.code == "SSOT011" and STRING_LITERAL.match(covered)):
         assert STRING_LITERAL.match(covered) and covered.endswith(covered.lstrip("rRbBuU")[0]), \
-            f"SSOT007 span {violation.span} covers {covered!r}, not a string literal"
+            f"{violation.code} span {violation.span} covers {covered!r}, not a string literal"
     elif violation.code not in ("SSOT009", "SSOT010"):
         assert NAMED.fullmatch(covered), f"{violation.code} span {violation.span} covers {covered!r}, not a name"
 
@@ -115,6 +116,16 @@ def mutated(draw):
     # the core sees text; undecodable bytes arrive as replacement characters or surrogates from editors
     decoded = bytes(data).decode("utf-8", errors=draw(st.sampled_from(["replace", "surrogateescape"])))
     return relpath, decoded
+
+
+def test_a_patch_of_an_attribute_that_is_gone_is_reported_on_its_string_literal():
+    """SSOT011 of a string reference covers the string, as SSOT007 does (the fuzzer found one by
+    mutating the attribute of a `patch.object`)."""
+    text = ("from unittest.mock import patch\n\nfrom netra_backend.app.agents.supervisor import execution_engine as eem\n"
+            "\n\ndef test():\n    with patch.object(eem, 'ExecutionEnXgine') as cls:\n        return cls\n")
+    violations = check_document(text, "tests/fixes/golden/042_patch_object_module/before.py")
+    assert [(v.code, covered_text(text, v.span)) for v in violations if v.code == "SSOT011"] == \
+        [("SSOT011", "'ExecutionEnXgine'")]
 
 
 @fuzz_settings(scale=3)
