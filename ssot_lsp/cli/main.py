@@ -73,6 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
     common(baseline)
     baseline.add_argument("--output", "-o", help="baseline file (default: .ssot-baseline.json at the root)")
 
+    audit = sub.add_parser("audit", help="the migration's tables: per symbol, directory, baseline; --history: the trend")
+    common(audit)
+    add_audit_arguments(audit)
+
     rule = sub.add_parser("rule", help="explain a rule: what it finds, why, how to fix it")
     rule.add_argument("code", nargs="?", help="rule code or name (default: list all)")
 
@@ -83,6 +87,29 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("--ws", metavar="HOST:PORT")
     serve.add_argument("--log-file", help="also write the server log to a file")
     return parser
+
+
+def positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {number}")
+    return number
+
+
+def add_audit_arguments(audit: argparse.ArgumentParser) -> None:
+    audit.add_argument("--format", choices=("text", "json", "html"), default="text",
+                       help="text tables, JSON (docs/audit-report.schema.json) or one self-contained HTML page")
+    audit.add_argument("--output", "-o", help="write the report to a file")
+    audit.add_argument("--depth", type=positive, default=1, help="directory levels of the directory table (default 1)")
+    audit.add_argument("--top", type=int, default=15, help="text: symbols listed per group (0: all; default 15)")
+    audit.add_argument("--baseline", help="baseline file to compare with (default: from configuration)")
+    audit.add_argument("--no-baseline", action="store_true", help="no comparison with a baseline")
+    audit.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="text: colour")
+    audit.add_argument("--history", metavar="REV_RANGE",
+                       help="analyse past commits of the git repository (e.g. main~200..main, v1.0..HEAD, HEAD)")
+    audit.add_argument("--max-points", type=positive, default=50,
+                       help="--history: commits sampled evenly over the range, newest included (default 50)")
+    audit.add_argument("--sites", action="store_true", help="--history JSON: every point's sites (path, line, code)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -115,6 +142,11 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         from ssot_lsp.cli.options import RecordOptions
 
         return run_baseline(RecordOptions.from_args(args))
+    if args.command == "audit":
+        from ssot_lsp.cli.audit import run_audit
+        from ssot_lsp.cli.options import AuditOptions
+
+        return run_audit(AuditOptions.from_args(args))
     if args.command == "rule":
         from ssot_lsp.cli.rule import run_rule
 

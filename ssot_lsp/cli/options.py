@@ -86,3 +86,25 @@ class RecordOptions(RunOptions):
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> RecordOptions:
         return cls(**cls.common(args), output=_path(args.output))
+
+
+@dataclass(frozen=True)
+class AuditOptions(RunOptions):
+    """`ssot-lsp audit`: the report's format and shape, the baseline, and ``--history``."""
+
+    format: str = "text"
+    output: Path | None = None
+    depth: int = 1  # directory levels of the directory table
+    top: int = 15  # symbols per group in the text tables (0: all)
+    baseline: Path | None = None
+    no_baseline: bool = False
+    color: str = "auto"
+    history: str | None = None  # a revision range
+    max_points: int = 50
+    sites: bool = False  # history JSON: every point's sites (path, line, code)
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> AuditOptions:
+        return cls(**cls.common(args), format=args.format, output=_path(args.output), depth=args.depth,
+                   top=args.top, baseline=_path(args.baseline), no_baseline=args.no_baseline, color=args.color,
+                   history=args.history, max_points=args.max_points, sites=args.sites)

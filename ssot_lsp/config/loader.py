@@ -43,7 +43,7 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 __all__ = ["CONFIG_FILE_NAMES", "DEFAULT_SOURCE", "ConfigError", "default_config", "find_config_file",
-           "load_config", "parse_config_table", "project_root_for", "with_cli_overrides"]
+           "load_config", "parse_config_table", "project_root_for", "table_from_text", "with_cli_overrides"]
 
 CONFIG_FILE_NAMES = ("ssot-lsp.toml", "pyproject.toml")
 DEFAULT_SOURCE = "built-in default profile"
@@ -54,20 +54,28 @@ def _read_table(path: Path) -> tuple[dict[str, Any] | None, str]:
     and the file's text, to find the line of a key."""
     try:
         text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(str(path), "", f"invalid TOML: {exc}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(str(path), "", f"cannot read: {exc}") from None
+    return table_from_text(text, path.name, str(path)), text
+
+
+def table_from_text(text: str, name: str, source: str) -> dict[str, Any] | None:
+    """The table of a configuration file's text (``name``: the file name, ``source``: where it is,
+    for errors); None for a pyproject.toml without [tool.ssot-lsp]. ``audit --history`` reads the
+    text from a commit."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(source, "", f"invalid TOML: {exc}") from None
     tool = data.get("tool")
-    if path.name == "pyproject.toml" or isinstance(tool, dict) and "ssot-lsp" in tool:
+    if name == "pyproject.toml" or isinstance(tool, dict) and "ssot-lsp" in tool:
         if not isinstance(tool, dict) or "ssot-lsp" not in tool:
-            return None, text
+            return None
         table = tool["ssot-lsp"]
         if not isinstance(table, dict):
-            raise ConfigError(str(path), "tool.ssot-lsp", "must be a table")
-        return table, text
-    return data, text
+            raise ConfigError(source, "tool.ssot-lsp", "must be a table")
+        return table
+    return data
 
 
 def find_config_file(start: Path) -> Path | None:

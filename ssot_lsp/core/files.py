@@ -163,6 +163,11 @@ def load_gitignore(path: Path) -> GitIgnoreSpec | None:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return None
+    return gitignore_spec(text)
+
+
+def gitignore_spec(text: str) -> GitIgnoreSpec | None:
+    """The patterns of a .gitignore file's text (None when it has none)."""
     import pathspec
 
     lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]

@@ -7,16 +7,18 @@ itself plus ``src/`` when it exists; the longest matching root names the module.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from ssot_lsp.config.model import Config
 
 
 class ModuleNames:
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, is_dir: Callable[[Path], bool] = Path.is_dir) -> None:
+        """``is_dir``: whether a directory exists (``audit --history`` asks a commit's tree, not the disk)."""
         root = config.root
         roots = [root / r for r in config.source_roots] if config.source_roots else [root]
-        if not config.source_roots and (root / "src").is_dir():
+        if not config.source_roots and is_dir(root / "src"):
             roots.append(root / "src")
         self.source_roots = sorted({r.resolve() for r in roots}, key=lambda p: len(p.parts), reverse=True)
         self._root_prefixes = [str(r).rstrip(os.sep) + os.sep for r in self.source_roots]

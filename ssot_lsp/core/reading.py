@@ -43,24 +43,37 @@ def read_facts(path: Path, module: str, is_package: bool, max_bytes: int,
     if data is None:
         if not stat_module.S_ISREG(info.st_mode):
             return None, FileError(str(path), "not a regular file")
-        return None, FileError(str(path), f"skipped: larger than {max_bytes // 1024} KB")
+        return None, FileError(str(path), too_large(max_bytes))
+    outcome = facts_of_bytes(data, str(path), module, is_package, needles, checked, whole_modules, watch)
+    digest = None if isinstance(outcome, str) else content_digest(data)
+    return (info.st_size, info.st_mtime_ns, digest), outcome
+
+
+def too_large(max_bytes: int) -> str:
+    return f"skipped: larger than {max_bytes // 1024} KB"
+
+
+def facts_of_bytes(data: bytes, path: str, module: str, is_package: bool, needles: AbstractSet[str] | None = None,
+                   checked: AbstractSet[str] | None = None, whole_modules: frozenset[str] = frozenset(),
+                   watch: frozenset[str] = frozenset()) -> FileFacts | FileError | str:
+    """What a scan keeps of one file's content, wherever it was read from (the disk, or a git blob
+    for ``audit --history``): its facts, why not, or its import lines when the prefilter skips it."""
     if needles is not None and module not in whole_modules and not mentions(data, needles) \
             and not STAR_IMPORT.search(data) and not holds_suppression(data):
         # a skipped file is summarised by its import lines, one string (cheap to cache and load)
-        return (info.st_size, info.st_mtime_ns, None), import_lines(data)
-    meta = (info.st_size, info.st_mtime_ns, content_digest(data))
+        return import_lines(data)
     try:
         text, _ = decode_source(data)
     except UndecodableSource as exc:
-        return meta, FileError(str(path), str(exc))
+        return FileError(path, str(exc))
     if checked is not None and module not in whole_modules:
         from ssot_lsp.core.partial.scan import partial_facts
 
-        facts = partial_facts(text, str(path), module, is_package, checked, watch)
+        facts = partial_facts(text, path, module, is_package, checked, watch)
         if facts is not None:
             facts.import_words = import_words(data)
-            return meta, facts
-    return meta, extract_facts(text, str(path), module, is_package, watch=watch)
+            return facts
+    return extract_facts(text, path, module, is_package, watch=watch)
 
 
 def _read_regular_file(path: str, max_bytes: int) -> tuple[os.stat_result, bytes | None]:

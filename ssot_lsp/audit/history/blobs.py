@@ -1,0 +1,145 @@
+"""Facts of blobs, kept across the commits of a history: a file unchanged between commits is read once.
+
+An entry is keyed by (path, blob) — the facts hold the path and the module named by it — and
+remembers what its outcome depended on, like the facts cache does for files on disk
+(``core/cache.py``): facts parsed in part are valid for the needles they were parsed for, and a
+file the prefilter skipped stays skipped while the needles it was checked against still cover
+today's. ``needles``, ``hits``, ``record_needles`` and ``dirty`` are what the scan asks of a cache.
+
+Misses are read through ``git cat-file`` and turned into facts by ``reading.facts_of_bytes`` — in
+this process for a few hundred files, in worker processes (each with its own ``git cat-file``) for
+the first commit's thousands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Set as AbstractSet
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from ssot_lsp.audit.history.git import BlobReader, GitError
+from ssot_lsp.core import reading
+from ssot_lsp.core.facts import FileFacts
+from ssot_lsp.core.pool import PARALLEL_THRESHOLD, Outcome
+from ssot_lsp.core.violations import FileError
+
+Entry = tuple["FileFacts | None", "frozenset[str] | None", "str | None", "FileError | None"]
+Item = tuple[str, str, str, bool]  # (path, blob, module, is_package)
+Job = tuple[str, "AbstractSet[str] | None", "AbstractSet[str] | None", frozenset[str], int, list[Item]]
+
+
+class BlobFacts:
+    def __init__(self) -> None:
+        self.entries: dict[tuple[str, str], Entry] = {}
+        self.blobs: dict[str, str] = {}  # path -> its blob in the commit being scanned
+        self.needles: frozenset[str] = frozenset()
+        self.hits = 0
+        self.reads = 0
+        self.dirty = False
+
+    def at_commit(self, blobs: dict[str, str]) -> None:
+        """The commit being scanned: ``{absolute path: blob}``; entries of blobs no longer there are dropped."""
+        self.blobs = blobs
+        self.entries = {key: entry for key, entry in self.entries.items() if blobs.get(key[0]) == key[1]}
+
+    def lookup(self, path: str, module: str, is_package: bool, needles: AbstractSet[str] | None) -> Outcome | None:
+        entry = self.entries.get((path, self.blobs[path]))
+        if entry is None:
+            return None
+        facts, skipped_needles, words, error = entry
+        if error is not None:
+            self.hits += 1
+            return error
+        if facts is not None:
+            if facts.module != module or facts.is_package != is_package:
+                return None
+            if facts.partial_needles is not None and (needles is None or not needles <= facts.partial_needles):
+                return None
+            self.hits += 1
+            return facts
+        if needles is not None and skipped_needles is not None and needles <= skipped_needles and words is not None:
+            self.hits += 1
+            return words
+        return None
+
+    def store(self, path: str, outcome: Outcome, needles: AbstractSet[str] | None) -> None:
+        key = (path, self.blobs[path])
+        if isinstance(outcome, FileFacts):
+            self.entries[key] = (outcome, None, None, None)
+        elif isinstance(outcome, str):
+            self.entries[key] = (None, frozenset(needles) if needles is not None else None, outcome, None)
+        else:
+            self.entries[key] = (None, None, None, outcome)
+
+    def record_needles(self, needles: AbstractSet[str] | None, skipped_paths: list[str] | dict[str, str] = ()) -> None:
+        """Files still skipped at the end of a scan were shown unable to use any of the final needles."""
+        if needles is None:
+            return
+        final = frozenset(needles)
+        for path in skipped_paths:
+            key = (path, self.blobs.get(path, ""))
+            entry = self.entries.get(key)
+            if entry is not None and entry[0] is None and entry[1] is not None:
+                self.entries[key] = (None, final, entry[2], None)
+        self.needles = final
+
+
+class BlobSource:
+    """Reads blobs of one repository into outcomes, with a process pool for large batches."""
+
+    def __init__(self, top: Path, jobs: int) -> None:
+        self.top = top
+        self.jobs = jobs
+        self.pool: ProcessPoolExecutor | None = None
+
+    def read(self, items: list[Item], needles: AbstractSet[str] | None, checked: AbstractSet[str] | None,
+             whole_modules: frozenset[str], max_bytes: int) -> list[tuple[str, Outcome]]:
+        if len(items) < PARALLEL_THRESHOLD or self.jobs <= 1:
+            return _read_job((str(self.top), needles, checked, whole_modules, max_bytes, items))
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(max_workers=self.jobs)
+        chunk = max(16, len(items) // (self.jobs * 32))
+        jobs: list[Job] = [(str(self.top), needles, checked, whole_modules, max_bytes, items[i:i + chunk])
+                           for i in range(0, len(items), chunk)]
+        out: list[tuple[str, Outcome]] = []
+        for part in self.pool.map(_read_job, jobs):
+            out.extend(part)
+        return out
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown()
+            self.pool = None
+        global _READER
+        if _READER is not None:
+            _READER[1].close()
+            _READER = None
+
+
+_READER: tuple[str, BlobReader] | None = None  # one ``git cat-file`` per process, for one repository
+
+
+def _reader(top: str) -> BlobReader:
+    global _READER
+    if _READER is None or _READER[0] != top:
+        if _READER is not None:
+            _READER[1].close()
+        _READER = (top, BlobReader(Path(top)))
+    return _READER[1]
+
+
+def _read_job(job: Job) -> list[tuple[str, Outcome]]:
+    top, needles, checked, whole_modules, max_bytes, items = job
+    reader = _reader(top)
+    out: list[tuple[str, Outcome]] = []
+    for path, oid, module, is_package in items:
+        try:
+            data = reader.read(oid, max_bytes)
+        except GitError as exc:
+            out.append((path, FileError(path, str(exc))))
+            continue
+        if data is None:
+            out.append((path, FileError(path, reading.too_large(max_bytes))))
+            continue
+        out.append((path, reading.facts_of_bytes(data, path, module, is_package, needles, checked, whole_modules)))
+    return out

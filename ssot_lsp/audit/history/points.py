@@ -1,0 +1,90 @@
+"""A point of the history — one commit's figures, or why it has none — and the history's JSON document."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ssot_lsp import __version__
+from ssot_lsp.audit.comparison import Comparison
+from ssot_lsp.audit.document import SCHEMA_VERSION, rules_table, tables_dict, totals_dict
+from ssot_lsp.audit.history.git import Commit
+from ssot_lsp.audit.sites import Site
+from ssot_lsp.audit.tables import AuditTables, Totals
+
+OK, INVALID_CONFIGURATION, ERROR = "ok", "invalid-configuration", "error"
+UNPARSABLE_LISTED = 20
+
+
+@dataclass
+class Point:
+    commit: Commit
+    status: str = OK
+    problem: str | None = None  # why there are no figures (status other than ok)
+    configuration: str = ""
+    files_total: int = 0
+    files_analysed: int = 0
+    unparsable: list[str] = field(default_factory=list)  # files that do not parse (SSOT009, not newer syntax)
+    unreadable: list[tuple[str, str]] = field(default_factory=list)  # (path, why) of files that could not be read
+    totals: Totals | None = None
+    broken: int = 0
+    comparison: Comparison | None = None
+    baseline_recorded: bool = False  # the commit adds or changes the baseline file
+    sites: list[Site] = field(default_factory=list)
+    groups: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class HistoryMeta:
+    root: str
+    repository: str
+    revision_range: str
+    commits_in_range: int
+    seconds: float
+    files_read: int
+    files_reused: int
+    baseline: str  # where each point's baseline comes from
+
+
+def point_dict(point: Point, with_sites: bool) -> dict[str, Any]:
+    commit = point.commit
+    out: dict[str, Any] = {
+        "commit": commit.oid, "short": commit.short, "date": commit.date, "author": commit.author,
+        "subject": commit.subject, "status": point.status, "problem": point.problem,
+        "configuration": point.configuration,
+        "files": {"total": point.files_total, "analysed": point.files_analysed},
+        "unparsable": {"count": len(point.unparsable), "paths": point.unparsable[:UNPARSABLE_LISTED]},
+        "unreadable": [{"path": p, "message": m} for p, m in point.unreadable[:UNPARSABLE_LISTED]],
+        "totals": totals_dict(point.totals) if point.totals is not None else None,
+        "broken": point.broken,
+        "baseline": None if point.comparison is None else {
+            "file": point.comparison.source, "recorded": point.comparison.recorded,
+            "remaining": point.comparison.remaining, "new": point.comparison.new, "fixed": point.comparison.fixed},
+        "baseline_recorded": point.baseline_recorded,
+    }
+    if with_sites:
+        out["sites"] = [[s.path, s.line, s.code] for s in point.sites]
+    return out
+
+
+def history_document(points: Sequence[Point], latest: AuditTables | None, meta: HistoryMeta,
+                     with_sites: bool = False) -> dict[str, Any]:
+    """The report of ``audit --history``: one entry per sampled commit, oldest first, and the full
+    tables of the newest commit that has figures."""
+    groups: list[str] = []
+    for point in points:
+        groups.extend(g for g in point.groups if g not in groups)
+    latest_index = max((i for i, p in enumerate(points) if p.status == OK), default=None)
+    return {
+        "kind": "audit-history", "schema_version": SCHEMA_VERSION, "version": __version__,
+        "root": meta.root, "repository": meta.repository, "range": meta.revision_range,
+        "commits_in_range": meta.commits_in_range, "first_parent": True,
+        "baseline_source": meta.baseline,
+        "rules": rules_table(), "groups": groups,
+        "points": [point_dict(p, with_sites) for p in points],
+        "latest": None if latest is None or latest_index is None else {
+            "point": latest_index, **tables_dict(latest)},
+        "timing": {"seconds": round(meta.seconds, 2), "files_read": meta.files_read,
+                   "files_reused": meta.files_reused},
+    }

@@ -1,0 +1,228 @@
+"""``audit --history``: the commits of a range, sampled, each analysed from git without a working tree.
+
+Per commit: the tree (listed once, then followed through ``diff-tree``), the commit's own
+configuration, the files ``check`` would see (``tree``), their module names, the scan
+(``scan.CommitScan``, facts reused across commits by blob), the commit's own baseline, and the
+point's figures. A commit whose configuration does not validate, or that git cannot read, becomes a
+point that says so; the others are drawn.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ssot_lsp.audit.comparison import Comparison, compare
+from ssot_lsp.audit.history.blobs import BlobFacts, BlobSource
+from ssot_lsp.audit.history.configuration import ConfigurationAt
+from ssot_lsp.audit.history.git import Commit, GitError, Repository
+from ssot_lsp.audit.history.points import ERROR, INVALID_CONFIGURATION, Point
+from ssot_lsp.audit.history.scan import CommitScan
+from ssot_lsp.audit.history.tree import GITIGNORE, TreeFiles, has_directory
+from ssot_lsp.audit.sites import Site, sites_of
+from ssot_lsp.audit.tables import BROKEN_CODE, AuditTables, build_tables, rule_order, totals_of
+from ssot_lsp.config.loader import ConfigError
+from ssot_lsp.config.model import Config
+from ssot_lsp.core import baseline as core_baseline
+from ssot_lsp.core.modules import ModuleNames
+from ssot_lsp.core.rules.syntax_error import SyntaxPayload
+from ssot_lsp.core.text import UndecodableSource, decode_source, split_lines
+from ssot_lsp.core.violations import Violation
+from ssot_lsp.core.workspace import Workspace
+
+Progress = Callable[[int, int, Commit], None]
+
+
+def sample(commits: Sequence[Commit], max_points: int) -> list[Commit]:
+    """At most ``max_points`` commits spread evenly over the range, the first and the newest included."""
+    if len(commits) <= max_points:
+        return list(commits)
+    if max_points == 1:
+        return [commits[-1]]
+    step = (len(commits) - 1) / (max_points - 1)
+    return [commits[round(i * step)] for i in range(max_points)]
+
+
+@dataclass(frozen=True)
+class HistorySettings:
+    depth: int = 1
+    jobs: int = 1
+    prefilter: bool = True
+    only: tuple[str, ...] = ()  # root-relative paths whose findings count (empty: all)
+    baseline: core_baseline.Baseline | None = None  # compare every point with this one (else each commit's own)
+    baseline_label: str = ""
+    use_baselines: bool = True
+
+
+class HistoryRun:
+    def __init__(self, repo: Repository, root: Path, prefix: str, configs: ConfigurationAt,
+                 settings: HistorySettings) -> None:
+        self.repo = repo
+        self.root = root
+        self.prefix = prefix  # the root, relative to the repository's top ('' or 'a/b/')
+        self.configs = configs
+        self.settings = settings
+        self.facts = BlobFacts()
+        self.source = BlobSource(repo.top, settings.jobs)
+        self.entries: dict[str, tuple[str, str]] = {}
+        self._changed: set[str] = set()  # paths changed since the files were last brought up to date
+        self.last_commit: str | None = None
+        self.tree_files: TreeFiles | None = None
+        self.files: dict[str, str] = {}
+        self.files_key: tuple[object, ...] | None = None
+        self.names: dict[str, tuple[str, bool]] = {}
+        self.names_key: tuple[object, ...] | None = None
+        self.lines: dict[str, list[str]] = {}
+        self.baseline_blob: str | None = None
+        self.latest: AuditTables | None = None
+        self.points: list[Point] = []
+
+    def run(self, commits: Sequence[Commit], progress: Progress | None = None) -> list[Point]:
+        """One point per commit, oldest first (``self.points`` holds those done so far)."""
+        try:
+            for commit in commits:
+                self.points.append(self.point(commit))
+                if progress is not None:
+                    progress(len(self.points), len(commits), commit)
+        finally:
+            self.source.close()
+            self.repo.close()
+        return self.points
+
+    def point(self, commit: Commit) -> Point:
+        point = Point(commit)
+        try:
+            self._follow_tree(commit)
+        except GitError as exc:
+            self.last_commit = None  # list the next commit's tree afresh
+            point.status, point.problem = ERROR, str(exc)
+            return point
+        try:
+            config, _ = self.configs.at(self.entries, self.repo.blob, commit.short)
+        except ConfigError as exc:
+            point.status, point.problem = INVALID_CONFIGURATION, str(exc)
+            return point
+        except GitError as exc:
+            point.status, point.problem = ERROR, str(exc)
+            return point
+        try:
+            self._analyse(point, config)
+        except GitError as exc:
+            point.status, point.problem = ERROR, str(exc)
+        return point
+
+    # -- the tree ----------------------------------------------------------------------------------
+    def _follow_tree(self, commit: Commit) -> None:
+        if self.last_commit is None:
+            self.entries = self.repo.tree(commit.oid, self.prefix)
+            self.files_key = None
+        else:
+            changes = self.repo.changes(self.last_commit, commit.oid, self.prefix)
+            for change in changes:
+                if change.oid is None or change.mode is None:
+                    self.entries.pop(change.path, None)
+                else:
+                    self.entries[change.path] = (change.mode, change.oid)
+            self._changed.update(c.path for c in changes)
+        self.last_commit = commit.oid
+
+    def _workspace_files(self, config: Config) -> dict[str, str]:
+        """The files ``check`` would analyse, updated for the paths that changed while the
+        configuration's file settings and the .gitignore files stay the same."""
+        gitignores = tuple(sorted((p, e[1]) for p, e in self.entries.items()
+                                  if p == GITIGNORE or p.endswith("/" + GITIGNORE)))
+        key = (config.include, config.exclude, config.respect_gitignore, gitignores)
+        if key != self.files_key or self.tree_files is None:
+            self.tree_files = TreeFiles(config, self.entries, self.repo.blob)
+            self.files = {p: e[1] for p, e in self.entries.items() if self.tree_files.keeps(p, e[0])}
+            self.files_key = key
+        else:
+            for path in self._changed:
+                entry = self.entries.get(path)
+                if entry is not None and self.tree_files.keeps(path, entry[0]):
+                    self.files[path] = entry[1]
+                else:
+                    self.files.pop(path, None)
+        self._changed.clear()
+        return self.files
+
+    def _module_names(self, config: Config) -> dict[str, tuple[str, bool]]:
+        has_src = has_directory(self.entries, "src")
+        key = (config.source_roots, has_src)
+        if key != self.names_key:
+            self.names, self.names_key = {}, key
+        names = ModuleNames(config, is_dir=lambda p: p == self.root / "src" and has_src)
+        root = str(self.root).rstrip("/") + "/"
+        for rel in self.files:
+            if rel not in self.names:
+                self.names[rel] = names.of_absolute(root + rel) or names.of(Path(root + rel))
+        return self.names
+
+    # -- one commit ---------------------------------------------------------------------------------
+    def _analyse(self, point: Point, config: Config) -> None:
+        workspace = Workspace(config)
+        files = self._workspace_files(config)
+        scan = CommitScan(workspace, self.facts, self.settings.jobs, None, files=dict(files),
+                          names=self._module_names(config), only=self.settings.only, source=self.source)
+        result = scan.run(None, self.settings.prefilter, None)
+        root = str(self.root).rstrip("/") + "/"
+        relpath = lambda path: path[len(root):] if path.startswith(root) else path  # noqa: E731
+        sites = sites_of(result.violations, config, relpath, set(result.index.known_modules) if result.index else set())
+        point.configuration = config.source
+        point.files_total, point.files_analysed = result.files_total, result.files_analysed
+        point.unreadable = [(relpath(e.path), e.message) for e in result.errors]
+        point.unparsable = sorted({s.path for s, v in zip(sites, result.violations)
+                                   if isinstance(v.payload, SyntaxPayload) and not v.payload.newer_syntax})
+        point.totals = totals_of(sites, rule_order())
+        point.broken = sum(s.code == BROKEN_CODE for s in sites)
+        point.sites = sites
+        point.groups = [g.name for g in config.groups]
+        point.comparison = self._compare(point, config, result.violations, sites, relpath)
+        self.latest = build_tables(sites, config, self.settings.depth, point.comparison)
+        self._forget_lines()
+
+    # -- the baseline ------------------------------------------------------------------------------
+    def _compare(self, point: Point, config: Config, violations: list[Violation], sites: list[Site],
+                 relpath: Callable[[str], str]) -> Comparison | None:
+        settings = self.settings
+        if not settings.use_baselines:
+            return None
+        if settings.baseline is not None:
+            baseline, label = settings.baseline, settings.baseline_label
+        else:
+            name = config.baseline or core_baseline.DEFAULT_FILE_NAME
+            entry = self.entries.get(name)
+            point.baseline_recorded = entry is not None and entry[1] != self.baseline_blob
+            self.baseline_blob = entry[1] if entry is not None else None
+            if entry is None:
+                return None
+            try:
+                baseline = core_baseline.from_document(json.loads(self.repo.blob(entry[1])), name)
+            except (ValueError, core_baseline.BaselineError) as exc:
+                point.problem = f"baseline {name} not read: {exc}"
+                return None
+            label = name
+        items = [core_baseline.Keyed(v, (s.path, v.code, v.fingerprint(self._line(s.path, v.span.line))))
+                 for v, s in zip(violations, sites)]
+        return compare(baseline, items, sites, label)
+
+    def _line(self, rel: str, line: int) -> str:
+        oid = self.files.get(rel)
+        if oid is None:
+            return ""
+        lines = self.lines.get(oid)
+        if lines is None:
+            try:
+                text, _ = decode_source(self.repo.blob(oid))
+                lines = split_lines(text)
+            except UndecodableSource:
+                lines = []
+            self.lines[oid] = lines
+        return lines[line] if 0 <= line < len(lines) else ""
+
+    def _forget_lines(self) -> None:
+        current = set(self.files.values())
+        self.lines = {oid: lines for oid, lines in self.lines.items() if oid in current}
