@@ -146,13 +146,16 @@ class Scan:
     def _discover(self, needles: set[str]) -> tuple[set[str], set[str]]:
         """New needles, and the words a file must import to use one (the names, and the last
         components of the modules binding them)."""
-        index = self._index()
-        discovered, importers = discovered_needles(index, Classifier(self.workspace.config, index),
-                                                   self.loaded.values(), self.settled)
+        discovered, importers = self._discovered_names()
         new = reduce_needles({n for n in discovered - needles if not any(old in n for old in needles)})
         keys = {n[len(WORD):] for n in new if n.startswith(WORD)}
         keys |= {tail for n in keys for tail in importers.get(n, ())}
         return new, keys
+
+    def _discovered_names(self) -> tuple[set[str], dict[str, set[str]]]:
+        """``prefilter.discovered_needles`` over the files analysed so far."""
+        index = self._index()
+        return discovered_needles(index, Classifier(self.workspace.config, index), self.loaded.values(), self.settled)
 
     def _pending_for(self, new: set[str], keys: set[str]) -> list[str]:
         """Skipped files that could use a new needle: any, for a plain one; else those whose import

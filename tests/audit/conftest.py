@@ -11,7 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import base_env
+from tests.cli.conftest import (
+    base_env,
+    small,  # noqa: F401 - the small configured workspace, as a fixture here too
+)
 
 
 def git(repo: Path, *args: str) -> str:

@@ -13,6 +13,7 @@ the first commit's thousands.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -20,8 +21,12 @@ from pathlib import Path
 from ssot_lsp.audit.history.git import BlobReader, GitError
 from ssot_lsp.core import reading
 from ssot_lsp.core.facts import FileFacts
-from ssot_lsp.core.pool import PARALLEL_THRESHOLD, Outcome
+from ssot_lsp.core.pool import Outcome
 from ssot_lsp.core.violations import FileError
+
+# a commit changes a few hundred files: worth the workers (kept alive across commits), unlike a
+# scan's first batch where starting a pool costs more than reading that many files
+HISTORY_PARALLEL_THRESHOLD = 100
 
 Entry = tuple["FileFacts | None", "frozenset[str] | None", "str | None", "FileError | None"]
 Item = tuple[str, str, str, bool]  # (path, blob, module, is_package)
@@ -71,7 +76,7 @@ class BlobFacts:
         else:
             self.entries[key] = (None, None, None, outcome)
 
-    def record_needles(self, needles: AbstractSet[str] | None, skipped_paths: list[str] | dict[str, str] = ()) -> None:
+    def record_needles(self, needles: AbstractSet[str] | None, skipped_paths: Iterable[str] = ()) -> None:
         """Files still skipped at the end of a scan were shown unable to use any of the final needles."""
         if needles is None:
             return
@@ -94,7 +99,7 @@ class BlobSource:
 
     def read(self, items: list[Item], needles: AbstractSet[str] | None, checked: AbstractSet[str] | None,
              whole_modules: frozenset[str], max_bytes: int) -> list[tuple[str, Outcome]]:
-        if len(items) < PARALLEL_THRESHOLD or self.jobs <= 1:
+        if len(items) < HISTORY_PARALLEL_THRESHOLD or self.jobs <= 1:
             return _read_job((str(self.top), needles, checked, whole_modules, max_bytes, items))
         if self.pool is None:
             self.pool = ProcessPoolExecutor(max_workers=self.jobs)

@@ -10,16 +10,17 @@ point that says so; the others are drawn.
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from ssot_lsp.audit.comparison import Comparison, compare
 from ssot_lsp.audit.history.blobs import BlobFacts, BlobSource
 from ssot_lsp.audit.history.configuration import ConfigurationAt
 from ssot_lsp.audit.history.git import Commit, GitError, Repository
 from ssot_lsp.audit.history.points import ERROR, INVALID_CONFIGURATION, Point
+from ssot_lsp.audit.history.reuse import Reuse
 from ssot_lsp.audit.history.scan import CommitScan
 from ssot_lsp.audit.history.tree import GITIGNORE, TreeFiles, has_directory
 from ssot_lsp.audit.sites import Site, sites_of
@@ -32,6 +33,9 @@ from ssot_lsp.core.rules.syntax_error import SyntaxPayload
 from ssot_lsp.core.text import UndecodableSource, decode_source, split_lines
 from ssot_lsp.core.violations import Violation
 from ssot_lsp.core.workspace import Workspace
+
+if TYPE_CHECKING:
+    from ssot_lsp.core.cache import FactsCache
 
 Progress = Callable[[int, int, Commit], None]
 
@@ -66,6 +70,7 @@ class HistoryRun:
         self.configs = configs
         self.settings = settings
         self.facts = BlobFacts()
+        self.reuse = Reuse()
         self.source = BlobSource(repo.top, settings.jobs)
         self.entries: dict[str, tuple[str, str]] = {}
         self._changed: set[str] = set()  # paths changed since the files were last brought up to date
@@ -165,11 +170,16 @@ class HistoryRun:
     def _analyse(self, point: Point, config: Config) -> None:
         workspace = Workspace(config)
         files = self._workspace_files(config)
-        scan = CommitScan(workspace, self.facts, self.settings.jobs, None, files=dict(files),
-                          names=self._module_names(config), only=self.settings.only, source=self.source)
+        # the blob facts stand in for the facts cache: the scan asks a cache for the same few things
+        scan = CommitScan(workspace, cast("FactsCache", self.facts), self.settings.jobs, None, files=dict(files),
+                          names=self._module_names(config), only=self.settings.only, source=self.source,
+                          reuse=self.reuse)
         result = scan.run(None, self.settings.prefilter, None)
         root = str(self.root).rstrip("/") + "/"
-        relpath = lambda path: path[len(root):] if path.startswith(root) else path  # noqa: E731
+
+        def relpath(path: str) -> str:
+            return path.removeprefix(root)
+
         sites = sites_of(result.violations, config, relpath, set(result.index.known_modules) if result.index else set())
         point.configuration = config.source
         point.files_total, point.files_analysed = result.files_total, result.files_analysed

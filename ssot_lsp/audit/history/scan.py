@@ -10,12 +10,17 @@ needles only ever analyse more files).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from ssot_lsp.audit.history.blobs import BlobFacts, BlobSource, Item
+from ssot_lsp.audit.history.reuse import Reuse
+from ssot_lsp.core.engine import analyze
+from ssot_lsp.core.index import WorkspaceIndex
 from ssot_lsp.core.pool import Outcome
-from ssot_lsp.core.prefilter import whole_modules
-from ssot_lsp.core.scan import Scan, ScanResult
+from ssot_lsp.core.prefilter import discovered_needles, whole_modules
+from ssot_lsp.core.scan import Scan
+from ssot_lsp.core.violations import Violation
 
 
 def walk_order(path: str) -> tuple[tuple[int, str], ...]:
@@ -31,6 +36,7 @@ class CommitScan(Scan):
     names: dict[str, tuple[str, bool]] = field(default_factory=dict)  # root-relative path -> (module, is_package)
     only: tuple[str, ...] = ()  # root-relative prefixes whose findings are reported (empty: all)
     source: BlobSource | None = None
+    reuse: Reuse = field(default_factory=Reuse)
 
     @property
     def blob_facts(self) -> BlobFacts:
@@ -74,6 +80,35 @@ class CommitScan(Scan):
                 results.append((path, outcome))
         return results
 
+    # -- the index and the rules, file by file, reusing what is unchanged (``reuse.py``) ------------
+    def _index(self) -> WorkspaceIndex:
+        return self.reuse.sync(self.workspace.config, self.loaded.values(), self.modules)
 
-def scan_commit(scan: CommitScan, prefilter: bool) -> ScanResult:
-    return scan.run(None, prefilter, None)
+    def _discovered_names(self) -> tuple[set[str], dict[str, set[str]]]:
+        index = self._index()
+        classifier = self.reuse.classifier
+        assert classifier is not None
+        names: set[str] = set()
+        importers: dict[str, set[str]] = {}
+        for path, facts in self.loaded.items():
+            found, binders = self.reuse.result(
+                "discover", path, facts, partial(discovered_needles, index, classifier, [facts], None))
+            names |= found
+            for name, tails in binders.items():
+                importers.setdefault(name, set()).update(tails)
+        return names, importers
+
+    def _analyse(self, severity_overrides: dict[str, str] | None) -> None:
+        config, result = self.workspace.config, self.result
+        index = self._index()
+        classifier = self.reuse.classifier
+        for path, facts in self.loaded.items():
+            if self.requested is not None and Path(path) not in self.requested:
+                continue
+            result.violations.extend(self.reuse.result(
+                "analyse", path, facts, partial(analyze, facts, index, config, classifier, severity_overrides)))
+        result.violations.sort(key=Violation.sort_key)
+        result.files_analysed = len(self.loaded)
+        result.index = index
+        result.facts = self.loaded
+        self.reuse.forget(set(self.loaded))

@@ -44,9 +44,9 @@ def render_audit_text(document: Mapping[str, Any], style: TextStyle, top: int = 
 def _header(document: Mapping[str, Any], style: TextStyle) -> list[str]:
     totals, files = document["totals"], document["files"]
     lines = [style.bold(f"SSOT audit of {document['root']}") + f" (configuration: {document['configuration']})",
-             f"{totals['sites']:,} finding{'s' if totals['sites'] != 1 else ''} in {totals['files']:,} files "
+             (f"{totals['sites']:,} finding{'s' if totals['sites'] != 1 else ''} in {totals['files']:,} files "
              f"({files['analysed']:,} of {files['total']:,} files analysed): {totals['production']:,} in production "
-             f"code, {totals['tests']:,} in tests"]
+             f"code, {totals['tests']:,} in tests")]
     if totals["by_group"]:
         lines.append("by group: " + ", ".join(f"{g} {n:,}" for g, n in totals["by_group"].items()))
     return lines
