@@ -12,6 +12,7 @@ from ssot_lsp.audit.document import SCHEMA_VERSION, rules_table, tables_dict, to
 from ssot_lsp.audit.history.git import Commit
 from ssot_lsp.audit.sites import Site
 from ssot_lsp.audit.tables import AuditTables, Totals
+from ssot_lsp.core.violations import Violation
 
 OK, INVALID_CONFIGURATION, ERROR = "ok", "invalid-configuration", "error"
 UNPARSABLE_LISTED = 20
@@ -32,6 +33,7 @@ class Point:
     comparison: Comparison | None = None
     baseline_recorded: bool = False  # the commit adds or changes the baseline file
     sites: list[Site] = field(default_factory=list)
+    violations: list[Violation] = field(default_factory=list)  # the findings ``sites`` were made of
     groups: list[str] = field(default_factory=list)
 
 

@@ -1,44 +1,113 @@
 """Per-file results kept across the states of a history, with what each one looked at.
 
 A file's findings (and the names it makes the prefilter look for) depend on its facts and on what
-the index answered while the rules ran: the facts of the modules they resolved through, whether a
-module exists, which classes bear a name, the set of modules. ``RecordingIndex`` notes every such
-question under a *token* (a module name, ``class_token(name)``, ``KNOWN_SET``) while a file is
-analysed — with the index's memo emptied first, so no answer comes from a memo another file
-filled. Between two states of the workspace (the rounds of one commit, then the next commit),
-``Reuse.sync`` finds the tokens whose answer changed; a file's result is reused when its facts are
-the same object and none of its tokens changed since it was computed. A history of fifty commits
-that each touch 2 % of the files then analyses a few hundred files per commit instead of thousands.
+the index answered while the rules ran. ``RecordingIndex`` notes every question under a *token*
+while one file is analysed — with the index's memo emptied first, so that no answer comes from a
+memo another file filled. Another module's facts are handed out as a ``FactsView`` that notes
+which part is read: one binding (``from X import Name`` only looks at ``Name``), the bindings as a
+whole, the classes, the imports and scopes, anything else. Tokens:
+
+* ``(X, "?")``       whether module X exists (is analysed, is in the workspace) and where — every
+                     question about X notes it;
+* ``(X, "b:Name")``  X's binding of ``Name``; ``(X, "b*")`` its bindings as a whole;
+* ``(X, "classes")``, ``(X, "star")``, ``(X, "all")``;
+* ``(X, "imports")`` its module-level imports and its plain ``import a.b`` anywhere — what another
+  file's resolution reads of them (``index._attribute``); ``(X, "scopes")`` its scopes, local names
+  and function-level imports, read only when resolving inside one of its functions or classes;
+* ``(X, "")``        any other part of X's facts;
+* ``("", "class:Name")`` the classes of that name anywhere; ``("", "known")`` the set of modules.
+
+Between two states of the workspace (the rounds of one commit, then the next commit) ``Reuse.sync``
+compares each replaced module's facts part by part and stamps the tokens whose answer changed. A
+file's result is reused when its own facts are the same object and none of its tokens changed:
+editing a module that thousands of files import recomputes only those that read what changed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+import dataclasses
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from ssot_lsp.config.model import Config
 from ssot_lsp.core.classify import Classifier
-from ssot_lsp.core.facts import ClassFact, FileFacts
+from ssot_lsp.core.facts import ClassFact, FileFacts, ImportFact
 from ssot_lsp.core.index import WorkspaceIndex
 
-KNOWN_SET = "\0known"  # the set of module names as a whole (its size, an iteration over it)
+Token = tuple[str, str]
+KNOWN_SET: Token = ("", "known")
+PRESENT, ANY, ALL_BINDINGS = "?", "", "b*"
+# the parts of a module's facts other files read, each with its own token; the rest is ANY
+TRACKED = {"classes": "classes", "star_imports": "star", "all_names": "all", "imports": "imports",
+           "scopes": "scopes", "local_names": "scopes", "scope_chain": "scopes"}
+# parts that never change what another file's analysis sees (the module's identity is PRESENT)
+UNSEEN = {"path", "module", "is_package", "partial_needles", "import_words", "bindings", "classes", "imports",
+          "scopes", "local_names"}
 T = TypeVar("T")
 
 
-def class_token(name: str) -> str:
-    return "\0class\0" + name
+def class_token(name: str) -> Token:
+    return ("", "class:" + name)
 
 
 class Recorder:
     """The tokens read while ``deps`` is a set (one file's analysis); nothing otherwise."""
 
     def __init__(self) -> None:
-        self.deps: set[str] | None = None
+        self.deps: set[Token] | None = None
 
-    def touch(self, token: str) -> None:
+    def touch(self, token: Token) -> None:
         if self.deps is not None:
             self.deps.add(token)
+
+
+class RecordingBindings(Mapping[str, Any]):
+    """A module's bindings, noting which names are looked up."""
+
+    __slots__ = ("_bindings", "_module", "_recorder")
+
+    def __init__(self, bindings: dict[str, Any], module: str, recorder: Recorder) -> None:
+        self._bindings, self._module, self._recorder = bindings, module, recorder
+
+    def __getitem__(self, name: str) -> Any:
+        self._recorder.touch((self._module, "b:" + name))
+        return self._bindings[name]
+
+    def get(self, name: str, default: Any = None) -> Any:
+        self._recorder.touch((self._module, "b:" + name))
+        return self._bindings.get(name, default)
+
+    def __contains__(self, name: object) -> bool:
+        self._recorder.touch((self._module, "b:" + str(name)))
+        return name in self._bindings
+
+    def __iter__(self) -> Iterator[str]:
+        self._recorder.touch((self._module, ALL_BINDINGS))
+        return iter(self._bindings)
+
+    def __len__(self) -> int:
+        self._recorder.touch((self._module, ALL_BINDINGS))
+        return len(self._bindings)
+
+
+class FactsView:
+    """Another module's facts as the rules see them through the index, noting what they read."""
+
+    def __init__(self, facts: FileFacts, recorder: Recorder) -> None:
+        self._facts = facts
+        self._recorder = recorder
+        self.bindings = RecordingBindings(facts.bindings, facts.module, recorder)
+        self.module, self.path, self.is_package = facts.module, facts.path, facts.is_package
+
+    def __getattr__(self, name: str) -> Any:
+        self._recorder.touch((self._facts.module, TRACKED.get(name, ANY)))
+        return getattr(self._facts, name)
+
+    def scope_chain(self, scope: int) -> Iterator[int]:
+        if scope != 0:  # the module scope's chain is itself, whatever the scopes are
+            self._recorder.touch((self._facts.module, "scopes"))
+        return self._facts.scope_chain(scope)
 
 
 class RecordingKnown(dict[str, str]):
@@ -49,16 +118,15 @@ class RecordingKnown(dict[str, str]):
         self.recorder = recorder
 
     def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
-        self.recorder.touch(key)
+        self.recorder.touch((key, PRESENT))
         return super().get(key, default)
 
     def __contains__(self, key: object) -> bool:
-        if isinstance(key, str):
-            self.recorder.touch(key)
+        self.recorder.touch((str(key), PRESENT))
         return super().__contains__(key)
 
     def __getitem__(self, key: str) -> str:
-        self.recorder.touch(key)
+        self.recorder.touch((key, PRESENT))
         return super().__getitem__(key)
 
     def __iter__(self) -> Iterator[str]:
@@ -83,19 +151,26 @@ class RecordingKnown(dict[str, str]):
 
 
 class RecordingIndex(WorkspaceIndex):
-    """The workspace index, noting each module, class name and module-set question it answers."""
+    """The workspace index, noting each question it answers (see the module's docstring)."""
 
     def __init__(self, recorder: Recorder) -> None:
         super().__init__()
         self.recorder = recorder
         self.known_modules = RecordingKnown(recorder)
+        self.views: dict[str, FactsView] = {}
 
     def get(self, module: str) -> FileFacts | None:
-        self.recorder.touch(module)
-        return super().get(module)
+        self.recorder.touch((module, PRESENT))
+        facts = super().get(module)
+        if facts is None:
+            return None
+        view = self.views.get(module)
+        if view is None or view._facts is not facts:
+            view = self.views[module] = FactsView(facts, self.recorder)
+        return view  # type: ignore[return-value]  # a FileFacts to every reader
 
     def is_module(self, module: str) -> bool:
-        self.recorder.touch(module)
+        self.recorder.touch((module, PRESENT))
         return super().is_module(module)
 
     def classes_named(self, name: str) -> list[tuple[str, ClassFact]]:
@@ -109,16 +184,45 @@ class RecordingIndex(WorkspaceIndex):
         self.generation += 1
 
 
+def changed_parts(old: FileFacts, new: FileFacts) -> set[Token]:
+    """The tokens of module ``new.module`` whose answer differs between two versions of its facts."""
+    module = new.module
+    out: set[Token] = set()
+    if old.bindings != new.bindings:
+        out.add((module, ALL_BINDINGS))
+        out.update((module, "b:" + name) for name in set(old.bindings) | set(new.bindings)
+                   if old.bindings.get(name) != new.bindings.get(name))
+    if old.classes != new.classes:
+        out.add((module, "classes"))
+        before = {(c.name, c.scope): c for c in old.classes}
+        after = {(c.name, c.scope): c for c in new.classes}
+        out.update(class_token(key[0]) for key in set(before) | set(after) if before.get(key) != after.get(key))
+    if _visible_imports(old) != _visible_imports(new):
+        out.add((module, "imports"))
+    if (old.scopes != new.scopes or old.local_names != new.local_names
+            or [i for i in old.imports if i.scope] != [i for i in new.imports if i.scope]):
+        out.add((module, "scopes"))
+    for item in dataclasses.fields(FileFacts):
+        name = item.name
+        if name not in UNSEEN and getattr(old, name) != getattr(new, name):
+            out.add((module, TRACKED.get(name, ANY)))
+    return out
+
+
+def _visible_imports(facts: FileFacts) -> list[ImportFact]:
+    return [i for i in facts.imports if i.scope == 0 or i.name is None]
+
+
 @dataclass
 class Memo(Generic[T]):
     facts: FileFacts
-    epoch: int
-    deps: frozenset[str]
+    epoch: int  # the state it is known to be valid in
+    deps: frozenset[Token]
     value: T
 
 
 class Reuse:
-    """The persistent index, the stamps of changed tokens, and the per-file results of one history."""
+    """The persistent index, the tokens changed by each state, and the per-file results of one history."""
 
     def __init__(self) -> None:
         self.recorder = Recorder()
@@ -126,48 +230,60 @@ class Reuse:
         self.index = RecordingIndex(self.recorder)
         self.classifier: Classifier | None = None
         self.epoch = 0
-        self.stamps: dict[str, int] = {}
+        self.changes: dict[int, set[Token]] = {}  # epoch -> the tokens that changed on entering it
         self.computed = 0
         self.reused = 0
         self.tables: dict[str, dict[str, Memo[Any]]] = {}
 
     def sync(self, config: Config, loaded: Iterable[FileFacts], modules: dict[str, str]) -> WorkspaceIndex:
-        """Bring the index to a new state of the workspace; stamp every token whose answer changed."""
+        """Bring the index to a new state of the workspace; note every token whose answer changed."""
         if config != self.config:
             self.config, self.index = config, RecordingIndex(self.recorder)
             self.classifier = Classifier(config, self.index)
             self.tables.clear()
         index = self.index
         wanted = {facts.module: facts for facts in loaded if modules.get(facts.module) == facts.path}
-        changed: set[str] = set()
+        changed: set[Token] = set()
         for module in set(index.facts_by_module) | set(wanted):
             old, new = index.facts_by_module.get(module), wanted.get(module)
-            if old is not new:
-                changed.add(module)
-                changed.update(class_token(c.name) for facts in (old, new) if facts is not None for c in facts.classes)
+            if old is new:
+                continue
+            if old is None or new is None:
+                changed.add((module, PRESENT))
+                changed.update(class_token(c.name) for c in (old or new).classes)  # type: ignore[union-attr]
+            else:
+                changed |= changed_parts(old, new)
         known = dict.copy(index.known_modules)  # without recording
         if known.keys() != modules.keys():
             changed.add(KNOWN_SET)
-        changed.update(m for m in set(known) | set(modules) if known.get(m) != modules.get(m))
-        if changed:
+        changed.update((m, PRESENT) for m in set(known) | set(modules) if known.get(m) != modules.get(m))
+        replaced = wanted.keys() != index.facts_by_module.keys() or any(
+            index.facts_by_module[m] is not f for m, f in wanted.items())
+        if replaced or known != modules:
             index.facts_by_module = wanted
             dict.clear(index.known_modules)
             dict.update(index.known_modules, modules)
             index.invalidate()
             self.epoch += 1
-            for token in changed:
-                self.stamps[token] = self.epoch
+            self.changes[self.epoch] = changed
         return index
+
+    def _valid(self, memo: Memo[Any]) -> bool:
+        for epoch in range(memo.epoch + 1, self.epoch + 1):
+            if not memo.deps.isdisjoint(self.changes.get(epoch, ())):
+                return False
+        memo.epoch = self.epoch
+        return True
 
     def result(self, table: str, path: str, facts: FileFacts, compute: Callable[[], T]) -> T:
         """``compute()`` for the file, or its result from a state in which everything it read was the same."""
         memos = self.tables.setdefault(table, {})
         memo = memos.get(path)
-        if memo is not None and memo.facts is facts and all(self.stamps.get(t, 0) <= memo.epoch for t in memo.deps):
+        if memo is not None and memo.facts is facts and self._valid(memo):
             self.reused += 1
             return memo.value  # type: ignore[no-any-return]
         self.index.start_file()
-        deps: set[str] = set()
+        deps: set[Token] = set()
         self.recorder.deps = deps
         try:
             value = compute()
@@ -178,7 +294,10 @@ class Reuse:
         return value
 
     def forget(self, paths: set[str]) -> None:
-        """Drop the results of files that are gone (they cannot be reused)."""
+        """Drop the results of files that are gone, and the changes every result has seen."""
         for memos in self.tables.values():
             for path in [p for p in memos if p not in paths]:
                 del memos[path]
+        oldest = min((m.epoch for memos in self.tables.values() for m in memos.values()), default=self.epoch)
+        for epoch in [e for e in self.changes if e <= oldest]:
+            del self.changes[epoch]

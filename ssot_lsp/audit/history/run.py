@@ -189,6 +189,7 @@ class HistoryRun:
         point.totals = totals_of(sites, rule_order())
         point.broken = sum(s.code == BROKEN_CODE for s in sites)
         point.sites = sites
+        point.violations = result.violations
         point.groups = [g.name for g in config.groups]
         point.comparison = self._compare(point, config, result.violations, sites, relpath)
         self.latest = build_tables(sites, config, self.settings.depth, point.comparison)
