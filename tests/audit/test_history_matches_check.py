@@ -101,3 +101,21 @@ def test_a_range_takes_the_commits_after_its_start(history: History, tmp_path: P
     audit = run_ssot("audit", "--history", f"{history.commits[3]}..main", "--format", "json", cwd=history.repo)
     assert [p["commit"] for p in json.loads(audit.stdout)["points"]] == history.commits[4:]
     assert git(history.repo, "status", "--porcelain") == ""  # nothing written into the working tree
+
+
+def test_paths_restrict_every_point_as_they_restrict_check(history: History, tmp_path: Path):
+    build(history, tmp_path)
+    audit = run_ssot("audit", "--history", "main", "--format", "json", "--sites", "tests", cwd=history.repo)
+    assert audit.returncode == 0, audit.stderr
+    points = json.loads(audit.stdout)["points"]
+    compared = 0
+    for number, (commit, point) in enumerate(zip(history.commits, points)):
+        tree = checkout(history.repo, commit, tmp_path / f"commit-{number}")
+        if not (tree / "tests").is_dir() or point["status"] != "ok":
+            continue
+        check = run_ssot("check", "--no-cache", "--no-baseline", "--format", "json", "tests", cwd=tree)
+        expected = sites(json.loads(check.stdout))
+        assert expected and all(path.startswith("tests/") for path, _, _ in expected), number
+        assert {tuple(s) for s in point["sites"]} == expected, number
+        compared += 1
+    assert compared >= 3

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import partial
-from pathlib import Path
 
 from ssot_lsp.audit.history.blobs import BlobFacts, BlobSource, Item
 from ssot_lsp.audit.history.reuse import Reuse
@@ -54,7 +53,7 @@ class CommitScan(Scan):
             blobs[path] = self.files[rel]
         self.blob_facts.at_commit(blobs)
         if self.only:
-            self.requested = {Path(root + rel) for rel in self.files
+            self.requested = {root + rel for rel in self.files
                               if any(rel == p or rel.startswith(p.rstrip("/") + "/") for p in self.only)}
         self.result.files_total = len(self.module_of) if self.requested is None else len(self.requested)
 
@@ -102,13 +101,15 @@ class CommitScan(Scan):
         config, result = self.workspace.config, self.result
         index = self._index()
         classifier = self.reuse.classifier
+        analysed = 0
         for path, facts in self.loaded.items():
-            if self.requested is not None and Path(path) not in self.requested:
+            if self.requested is not None and path not in self.requested:
                 continue
+            analysed += 1
             result.violations.extend(self.reuse.result(
                 "analyse", path, facts, partial(analyze, facts, index, config, classifier, severity_overrides)))
         result.violations.sort(key=Violation.sort_key)
-        result.files_analysed = len(self.loaded)
+        result.files_analysed = analysed  # of ``files_total``: the requested files, or all
         result.index = index
         result.facts = self.loaded
         self.reuse.forget(set(self.loaded))
