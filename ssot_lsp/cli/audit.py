@@ -13,12 +13,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ssot_lsp.audit.comparison import Comparison, compare
-from ssot_lsp.audit.document import Meta, audit_document
+from ssot_lsp.audit.document import Meta
+from ssot_lsp.audit.live import live_report
 from ssot_lsp.audit.render.table import TextStyle
-from ssot_lsp.audit.sites import sites_of
-from ssot_lsp.audit.tables import build_tables
-from ssot_lsp.cli.baseline import LineSource, default_baseline_path, keyed
+from ssot_lsp.cli.baseline import LineSource, default_baseline_path
 from ssot_lsp.cli.common import EXIT_CONFIG, OpenedWorkspace, config_error, open_for, relative
 from ssot_lsp.cli.options import AuditOptions
 from ssot_lsp.config.loader import ConfigError
@@ -51,27 +49,24 @@ def live_document(opened: OpenedWorkspace, violations: list[Violation], files_to
                   errors: list[tuple[str, str]], modules: set[str], options: AuditOptions) -> dict[str, Any]:
     """The report of the workspace as it is on disk (ConfigError for an unreadable baseline)."""
     workspace = opened.workspace
-    sites = sites_of(violations, workspace.config, lambda p: workspace.relpath(Path(p)), modules)
-    comparison = None
+    baseline, source = None, ""
     if not options.no_baseline:
         path = options.baseline or default_baseline_path(workspace)
         if path.is_file():
-            comparison = _compare(path, opened, violations, sites)
+            baseline, source = _load_baseline(path), relative(str(path))
         elif options.baseline:
             raise ConfigError(str(path), "", "baseline file not found")
-    tables = build_tables(sites, workspace.config, depth=options.depth, comparison=comparison)
     meta = Meta(root=str(workspace.root), configuration=workspace.config.source, files_total=files_total,
                 files_analysed=files_analysed, errors=errors)
-    return audit_document(tables, meta)
+    return live_report(violations, workspace.config, lambda p: workspace.relpath(Path(p)), modules, meta,
+                       depth=options.depth, baseline=baseline, baseline_source=source, line_text=LineSource().line)
 
 
-def _compare(path: Path, opened: OpenedWorkspace, violations: list[Violation], sites: list) -> Comparison:
+def _load_baseline(path: Path) -> core_baseline.Baseline:
     try:
-        baseline = core_baseline.load(path)
+        return core_baseline.load(path)
     except core_baseline.BaselineError as exc:
         raise ConfigError(str(path), "", str(exc).removeprefix(f"{path}: ")) from None
-    items = keyed(opened.workspace, violations, LineSource())
-    return compare(baseline, items, sites, relative(str(path)))
 
 
 def text_style(options: AuditOptions, stream: Any) -> TextStyle:

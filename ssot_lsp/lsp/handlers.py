@@ -21,6 +21,7 @@ from pygls.exceptions import JsonRpcRequestCancelled
 
 from ssot_lsp.lsp import commands
 from ssot_lsp.lsp.actions import FIX_ALL_KIND
+from ssot_lsp.lsp.audit_command import AUDIT, audit_report
 from ssot_lsp.lsp.client import Client, ClientFeatures
 from ssot_lsp.lsp.convert import Json, uri_to_path
 from ssot_lsp.lsp.definition import definition
@@ -238,6 +239,18 @@ def _register_commands(server: SsotLanguageServer) -> None:
         msg_id = cancellations.begin()
         try:
             return (await ls.session.fix_all.run(bool(argument(args, "unsafe")), msg_id)).to_json()
+        finally:
+            cancellations.end(msg_id)
+
+    @server.command(AUDIT)
+    @safe()
+    async def audit(ls: SsotLanguageServer, *args: Any) -> Json | None:
+        cancellations = ls.session.client.cancellations
+        msg_id = cancellations.begin()
+        try:
+            depth = argument(args, "depth")
+            return await audit_report(ls.session, argument(args, "uri"), depth if isinstance(depth, int) and depth > 0
+                                      else 1, msg_id)
         finally:
             cancellations.end(msg_id)
 

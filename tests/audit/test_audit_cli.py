@@ -11,7 +11,7 @@ import pytest
 
 from tests.audit.conftest import History, git
 from tests.audit.test_history_matches_check import build
-from tests.cli.conftest import LEGACY_CALLER, SMALL_CONFIG, run_ssot
+from tests.cli.conftest import LEGACY_CALLER, SMALL_CONFIG, base_env, run_on_terminal, run_ssot
 
 SCHEMA = json.loads((Path(__file__).parents[2] / "docs" / "audit-report.schema.json").read_text(encoding="utf-8"))
 WITH_TESTS = SMALL_CONFIG.replace("[tool.ssot-lsp]\n", '[tool.ssot-lsp]\ntest-paths = ["tests/**"]\n')
@@ -169,3 +169,21 @@ def test_the_text_report_has_a_row_per_commit_and_marks_those_without_figures(hi
     assert "invalid-configuration" in run.stdout and "1 file does not parse" in run.stdout
     assert "baseline recorded" in run.stdout
     assert "has no figures: invalid-configuration" in run.stderr
+
+
+def test_a_terminal_shows_a_progress_bar_with_the_time_left(history: History, tmp_path: Path):
+    build(history, tmp_path)
+    env = {k: v for k, v in base_env().items() if k != "CI"}
+    returncode, terminal, stdout = run_on_terminal("audit", "--history", "main", "--format", "json", cwd=history.repo,
+                                                   env=env, stream="stderr")
+    assert returncode == 0
+    bar = terminal.decode()
+    assert "1/7 commits" in bar and "6/7 commits" in bar
+    assert "left" in bar and "\r" in bar
+    assert json.loads(stdout)["points"]  # the report on stdout carries none of it
+
+
+def test_no_progress_bar_when_stderr_is_piped(history: History, tmp_path: Path):
+    build(history, tmp_path)
+    run = run_ssot("audit", "--history", "main", "--format", "json", cwd=history.repo, env=base_env(CI=""))
+    assert "commits" not in run.stderr and "\r" not in run.stderr
