@@ -1,7 +1,9 @@
 """``ssot.audit``: the audit report (``ssot-lsp audit --format json``) of one workspace folder.
 
-Argument (optional): ``{"uri": <a file or folder URI>, "depth": <directory levels>}`` — the report of
-the workspace folder containing ``uri`` (default: the first folder). Open buffers count as they are,
+Argument (optional): ``{"uri": <a file or folder URI>, "depth": <directory levels>, "format": "html"}``
+— the report of the workspace folder containing ``uri`` (default: the first folder); with
+``"format": "html"`` the answer is ``{"kind": "audit-html", "html": <the page audit --format html
+writes>}`` (what the VS Code extension shows in a webview: one renderer for both). Open buffers count as they are,
 other files as on disk; every finding counts, baselined or not, and with a baseline each is told new
 or remaining as ``check`` would. A folder without a usable configuration answers
 ``{"kind": "audit-unavailable", "message": ...}``.
@@ -25,7 +27,7 @@ if TYPE_CHECKING:
 AUDIT = "ssot.audit"
 
 
-async def audit_report(session: Session, uri: str | None, depth: int, msg_id: object) -> Json:
+async def audit_report(session: Session, uri: str | None, depth: int, html: bool, msg_id: object) -> Json:
     await session.indexer.wait_for_index(msg_id)
     path = session.path_of(uri) if uri else None
     folders = session.folders.workspace()
@@ -46,9 +48,24 @@ async def audit_report(session: Session, uri: str | None, depth: int, msg_id: ob
             index = lines[file] = LineIndex(text or "")
         return index.line(line)
 
-    return live_report(violations, folder.config, lambda p: workspace.relpath(Path(p)), set(folder.index.known_modules),
-                       meta, depth=depth, baseline=folder.baseline, baseline_source=folder.baseline_path or "",
-                       line_text=line_text)
+    report = live_report(violations, folder.config, lambda p: workspace.relpath(Path(p)),
+                         set(folder.index.known_modules), meta, depth=depth, baseline=folder.baseline,
+                         baseline_source=_shown(folder, folder.baseline_path), line_text=line_text)
+    if not html:
+        return report
+    from ssot_lsp.audit.render.html import render_html
+
+    return {"kind": "audit-html", "html": render_html(report)}
+
+
+def _shown(folder: Folder, path: str | None) -> str:
+    """A path as the CLI shows it: relative to the folder's root when under it."""
+    if path is None:
+        return ""
+    try:
+        return Path(path).relative_to(folder.root).as_posix()
+    except ValueError:
+        return path
 
 
 def _findings(session: Session, folder: Folder) -> tuple[list[Violation], dict[str, LineIndex]]:

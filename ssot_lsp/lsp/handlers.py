@@ -250,7 +250,7 @@ def _register_commands(server: SsotLanguageServer) -> None:
         try:
             depth = argument(args, "depth")
             return await audit_report(ls.session, argument(args, "uri"), depth if isinstance(depth, int) and depth > 0
-                                      else 1, msg_id)
+                                      else 1, argument(args, "format") == "html", msg_id)
         finally:
             cancellations.end(msg_id)
 

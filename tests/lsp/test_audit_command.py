@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -79,3 +80,18 @@ async def test_depth_and_a_uri_outside_every_folder(client, tmp_path: Path):
     assert any(row["directory"].count("/") == 1 for row in deeper["directories"]["rows"])
     elsewhere = await _audit(client, {"uri": uri(tmp_path / "elsewhere" / "x.py")})
     assert elsewhere["kind"] == "audit-unavailable" and "no workspace folder contains" in elsewhere["message"]
+
+
+async def test_the_html_page_is_the_one_the_cli_writes(client, tmp_path: Path):
+    root = copy_demo(tmp_path)
+    await initialize(client, root)
+    page = await _audit(client, {"format": "html"})
+    assert page["kind"] == "audit-html"
+    out = tmp_path / "audit.html"
+    run = subprocess.run([sys.executable, "-m", "ssot_lsp", "audit", "--format", "html", "-o", str(out)], cwd=root,
+                         capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+    # the same page but for the file counts (the CLI also counts files it could not read)
+    meta = re.compile(r'<p class="meta">.*?</p>')
+    assert meta.sub("", page["html"]) == meta.sub("", out.read_text(encoding="utf-8"))
+    assert "By group and symbol" in page["html"]

@@ -10,7 +10,8 @@
  * an expanded rule stays expanded after a window reload (and the extension starts again without a
  * file); the squiggle, hover and quick-fix menu (screenshots) and the factory fix, saved; the
  * counts of status bar, tree and CLI equal again; the "current file" filter; a restart with a
- * command issued during it (no error, no stale count); "SSOT: Show Output".
+ * command issued during it (no error, no stale count); "SSOT: Show Output"; "SSOT: Show Audit Report"
+ * (a webview whose per-symbol counts equal `ssot_lsp audit`).
  *
  * Exit code 0 on success, 1 with a message on stderr otherwise. Every wait is event-driven and
  * bounded (<= 90 s) and the whole run is bounded (SSOT_E2E_DEADLINE_S, default 420 s).
@@ -385,6 +386,12 @@ function cliCheck(python, ws) {
   const byCode = {};
   for (const v of violations) byCode[v.code] = (byCode[v.code] || 0) + 1;
   return { byCode, total: violations.length, violations };
+}
+
+function cliAudit(python, ws) {
+  const run = spawnSync(python, ['-I', '-m', 'ssot_lsp', 'audit', '--format', 'json'], { cwd: ws, encoding: 'utf8', timeout: 120_000 });
+  if (run.status !== 0) fail(`ssot_lsp audit failed (exit ${run.status}):\n${run.stderr}`);
+  return JSON.parse(run.stdout);
 }
 
 async function openEditors(page) {
@@ -799,6 +806,33 @@ async function main() {
     { timeout: 30_000 },
   );
   log('SSOT: Show Output shows the output channel');
+
+  // 8. SSOT: Show Audit Report: a webview with the audit; its per-symbol counts equal `ssot_lsp audit`.
+  const audit = cliAudit(python, ws);
+  await runCommand(page, 'SSOT: Show Audit Report');
+  const report = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+  const symbolTable = report.locator('h2:has-text("By group and symbol") + table');
+  await symbolTable.waitFor({ state: 'visible', timeout: WAIT });
+  const shown = await symbolTable.evaluate((table) => {
+    const heads = [...table.querySelectorAll('thead th')].map((th) => th.textContent.trim());
+    return [...table.querySelectorAll('tbody tr')].map((tr) => {
+      const cells = [...tr.querySelectorAll('td')].map((td) => td.textContent.trim());
+      return Object.fromEntries(heads.map((h, i) => [h, cells[i]]));
+    });
+  });
+  const nameOf = (subject) => {
+    const [module, name] = subject.split(':');
+    return name || module.split('.').pop();
+  };
+  const wanted = audit.symbols.map((row) => `${row.group}|${nameOf(row.subject)}|${row.sites}|${row.files}`);
+  const got = shown.map((row) => `${row.group}|${row.symbol}|${Number(row.sites.replace(/,/g, ''))}|${Number(row.files.replace(/,/g, ''))}`);
+  if (JSON.stringify(got) !== JSON.stringify(wanted)) {
+    fail(`the audit webview's symbols differ from ssot_lsp audit:\n  webview ${JSON.stringify(got.slice(0, 8))}\n  cli     ${JSON.stringify(wanted.slice(0, 8))}`);
+  }
+  const charts = await report.locator('svg.chart').count();
+  if (!charts) fail('the audit webview shows no chart');
+  await page.screenshot({ path: path.join(SHOTS, 'audit-webview.png') });
+  log(`audit webview: ${got.length} symbols equal ssot_lsp audit (first ${got[0]}), ${charts} charts; screenshot audit-webview.png`);
 
   if (consoleErrors.length) log(`browser console errors (${consoleErrors.length}), first: ${consoleErrors[0].slice(0, 300)}`);
   if (problems.length) fail(problems.join('\n'));

@@ -16,6 +16,7 @@ import {
   TransportKind,
 } from 'vscode-languageclient/node';
 
+import { AuditPanel, auditPage } from './audit';
 import {
   classifyProbe,
   interpreterFromPythonExtension,
@@ -69,6 +70,7 @@ class Controller implements vscode.Disposable {
   private readonly output: vscode.OutputChannel;
   private readonly status: vscode.StatusBarItem;
   private readonly view: ViolationsView;
+  private readonly audit = new AuditPanel();
   /** the list request in flight; a refresh asked meanwhile runs once when it is answered */
   private listing: Promise<TreeModel | undefined> | undefined;
   private listAgain = false;
@@ -87,7 +89,7 @@ class Controller implements vscode.Disposable {
     this.status.command = 'ssotLsp.showViolations';
     this.view = new ViolationsView(context.workspaceState);
     this.settings = this.readSettings();
-    this.disposables.push(this.output, this.status, this.view);
+    this.disposables.push(this.output, this.status, this.view, this.audit);
     this.disposables.push(
       vscode.commands.registerCommand('ssotLsp.showViolations', () => this.showViolations()),
       vscode.commands.registerCommand('ssotLsp.refreshViolations', () => this.refreshTree(true)),
@@ -96,6 +98,7 @@ class Controller implements vscode.Disposable {
       vscode.commands.registerCommand('ssotLsp.showOutput', () => this.output.show(true)),
       vscode.commands.registerCommand('ssotLsp.filterCurrentFile', () => this.view.setCurrentFileOnly(true)),
       vscode.commands.registerCommand('ssotLsp.showAllFiles', () => this.view.setCurrentFileOnly(false)),
+      vscode.commands.registerCommand('ssotLsp.showAudit', () => this.showAudit()),
       vscode.workspace.onDidChangeConfiguration((e) => this.onConfigurationChanged(e)),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.restart('workspace trusted')),
       // Any change of diagnostics may change the workspace list (an edit, a file saved, fix-all).
@@ -503,6 +506,31 @@ class Controller implements vscode.Disposable {
     if (!this.client && this.state !== 'failed') await this.start();
     await vscode.commands.executeCommand('ssotLsp.violations.focus');
     await this.loadTree();
+  }
+
+  // ---- audit -------------------------------------------------------------------------------
+
+  private async showAudit(): Promise<void> {
+    try {
+      const client = await this.whenRunning();
+      const answer = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: 'SSOT: audit' },
+        () => client.sendRequest(ExecuteCommandRequest.type, { command: 'ssot.audit', arguments: [{ format: 'html' }] }),
+      );
+      const page = auditPage(answer);
+      if ('problem' in page) {
+        this.log(`audit: ${page.problem}`);
+        void vscode.window.showWarningMessage(`SSOT: ${page.problem}`);
+        return;
+      }
+      this.audit.show(page.html);
+    } catch (err) {
+      const msg = String((err as Error)?.message ?? err);
+      this.log(`audit failed: ${msg}`);
+      void vscode.window.showErrorMessage(`SSOT: audit failed: ${msg}`, 'Open Output').then((c) => {
+        if (c) this.output.show(true);
+      });
+    }
   }
 
   // ---- fix all ---------------------------------------------------------------------------

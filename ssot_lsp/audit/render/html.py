@@ -27,6 +27,7 @@ from ssot_lsp.audit.render.text import split_subject
 Doc = Mapping[str, Any]
 
 CSS = """
+html,body{background:#fff}
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:24px auto;max-width:1200px;color:#1d1d1f;
 padding:0 16px}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}
