@@ -30,21 +30,29 @@ HISTORY_PARALLEL_THRESHOLD = 100
 
 Entry = tuple["FileFacts | None", "frozenset[str] | None", "str | None", "FileError | None"]
 Item = tuple[str, str, str, bool]  # (path, blob, module, is_package)
-Job = tuple[str, "AbstractSet[str] | None", "AbstractSet[str] | None", frozenset[str], int, list[Item]]
+# (repository, needles, checked needles, group modules, watched names, max bytes, items)
+Job = tuple[str, "AbstractSet[str] | None", "AbstractSet[str] | None", frozenset[str], frozenset[str], int, list[Item]]
 
 
 class BlobFacts:
     def __init__(self) -> None:
         self.entries: dict[tuple[str, str], Entry] = {}
         self.blobs: dict[str, str] = {}  # path -> its blob in the commit being scanned
+        self.reading: tuple[object, ...] = ()  # what else facts depend on (see ``at_commit``)
         self.needles: frozenset[str] = frozenset()
         self.hits = 0
         self.reads = 0
         self.dirty = False
 
-    def at_commit(self, blobs: dict[str, str]) -> None:
-        """The commit being scanned: ``{absolute path: blob}``; entries of blobs no longer there are dropped."""
+    def at_commit(self, blobs: dict[str, str], reading: tuple[object, ...]) -> None:
+        """The commit being scanned: ``{absolute path: blob}``; entries of blobs no longer there are
+        dropped. ``reading``: what a file's facts depend on besides its content and the needles (the
+        group modules read whole, the watched names, the size limit — from the commit's
+        configuration): when it changes, nothing read before is kept."""
         self.blobs = blobs
+        if reading != self.reading:
+            self.entries.clear()
+            self.reading = reading
         self.entries = {key: entry for key, entry in self.entries.items() if blobs.get(key[0]) == key[1]}
 
     def lookup(self, path: str, module: str, is_package: bool, needles: AbstractSet[str] | None) -> Outcome | None:
@@ -98,13 +106,13 @@ class BlobSource:
         self.pool: ProcessPoolExecutor | None = None
 
     def read(self, items: list[Item], needles: AbstractSet[str] | None, checked: AbstractSet[str] | None,
-             whole_modules: frozenset[str], max_bytes: int) -> list[tuple[str, Outcome]]:
+             whole_modules: frozenset[str], watch: frozenset[str], max_bytes: int) -> list[tuple[str, Outcome]]:
         if len(items) < HISTORY_PARALLEL_THRESHOLD or self.jobs <= 1:
-            return _read_job((str(self.top), needles, checked, whole_modules, max_bytes, items))
+            return _read_job((str(self.top), needles, checked, whole_modules, watch, max_bytes, items))
         if self.pool is None:
             self.pool = ProcessPoolExecutor(max_workers=self.jobs)
         chunk = max(16, len(items) // (self.jobs * 32))
-        jobs: list[Job] = [(str(self.top), needles, checked, whole_modules, max_bytes, items[i:i + chunk])
+        jobs: list[Job] = [(str(self.top), needles, checked, whole_modules, watch, max_bytes, items[i:i + chunk])
                            for i in range(0, len(items), chunk)]
         out: list[tuple[str, Outcome]] = []
         for part in self.pool.map(_read_job, jobs):
@@ -134,7 +142,7 @@ def _reader(top: str) -> BlobReader:
 
 
 def _read_job(job: Job) -> list[tuple[str, Outcome]]:
-    top, needles, checked, whole_modules, max_bytes, items = job
+    top, needles, checked, whole_modules, watch, max_bytes, items = job
     reader = _reader(top)
     out: list[tuple[str, Outcome]] = []
     for path, oid, module, is_package in items:
@@ -146,5 +154,6 @@ def _read_job(job: Job) -> list[tuple[str, Outcome]]:
         if data is None:
             out.append((path, FileError(path, reading.too_large(max_bytes))))
             continue
-        out.append((path, reading.facts_of_bytes(data, path, module, is_package, needles, checked, whole_modules)))
+        out.append((path, reading.facts_of_bytes(data, path, module, is_package, needles, checked, whole_modules,
+                                                 watch)))
     return out

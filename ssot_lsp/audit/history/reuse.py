@@ -241,6 +241,10 @@ class Reuse:
             self.config, self.index = config, RecordingIndex(self.recorder)
             self.classifier = Classifier(config, self.index)
             self.tables.clear()
+        elif config is not self.config:
+            # an equal configuration read again: results stay valid, but rules compare groups by
+            # identity (``role.group is group``), so the classifier must hand out this one's groups
+            self.config, self.classifier = config, Classifier(config, self.index)
         index = self.index
         wanted = {facts.module: facts for facts in loaded if modules.get(facts.module) == facts.path}
         changed: set[Token] = set()

@@ -17,7 +17,7 @@ from ssot_lsp.audit.history.reuse import Reuse
 from ssot_lsp.core.engine import analyze
 from ssot_lsp.core.index import WorkspaceIndex
 from ssot_lsp.core.pool import Outcome
-from ssot_lsp.core.prefilter import discovered_needles, whole_modules
+from ssot_lsp.core.prefilter import discovered_needles, watch_names, whole_modules
 from ssot_lsp.core.scan import Scan
 from ssot_lsp.core.violations import Violation
 
@@ -51,7 +51,8 @@ class CommitScan(Scan):
             self.module_of[path] = (module, is_package)
             self.modules.setdefault(module, path)
             blobs[path] = self.files[rel]
-        self.blob_facts.at_commit(blobs)
+        config = self.workspace.config
+        self.blob_facts.at_commit(blobs, (whole_modules(config), watch_names(config), self.workspace.max_bytes))
         if self.only:
             self.requested = {root + rel for rel in self.files
                               if any(rel == p or rel.startswith(p.rstrip("/") + "/") for p in self.only)}
@@ -71,7 +72,8 @@ class CommitScan(Scan):
                 items.append((path, cache.blobs[path], module, is_package))
         if items:
             assert self.source is not None
-            fresh = self.source.read(items, search, needles, whole_modules(self.workspace.config),
+            config = self.workspace.config
+            fresh = self.source.read(items, search, needles, whole_modules(config), watch_names(config),
                                      self.workspace.max_bytes)
             cache.reads += len(fresh)
             for path, outcome in fresh:
