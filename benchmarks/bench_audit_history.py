@@ -2,7 +2,7 @@
 """Time `ssot-lsp audit --history` (50 points) against one `ssot-lsp check --no-cache` on the same tree.
 
     python benchmarks/bench_audit_history.py [--repo /work/corpora/realistic-history] [--runs 3]
-        [--max-points 50] [--verify 3]
+        [--max-points 50] [--verify 3] [--keep report.json]
 
 The repository is the realistic corpus committed as a history (``generate_history.py``: 50 commits,
 ~2 % of the files changing between two commits); its working tree is the last commit. Runs
@@ -23,6 +23,7 @@ import argparse
 import io
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -109,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--max-points", type=int, default=50)
     ap.add_argument("--verify", type=int, default=0, metavar="K", help="compare K points with check on checkouts")
+    ap.add_argument("--keep", metavar="FILE", help="copy the first run's JSON report there")
     args = ap.parse_args(argv)
     if not os.path.isdir(os.path.join(args.repo, ".git")):
         print(f"bench_audit_history: {args.repo} is not a git repository (benchmarks/generate_history.py writes one)",
@@ -124,11 +126,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{f'audit --history ({args.max_points} points)':28s}{wall_a:14.1f} s{cpu_a:14.1f} s"
               f"{max(r.peak_mb for r in audits):9.0f} MB")
         ratio_wall, ratio_cpu = wall_a / wall_c, cpu_a / cpu_c
-        verdict = "PASS" if min(ratio_wall, ratio_cpu) <= TARGET_RATIO else "MISS"
-        print(f"{'ratio audit / check':28s}{ratio_wall:15.2f}x{ratio_cpu:15.2f}x   target <= {TARGET_RATIO:.0f}x: {verdict}")
+        verdict = "PASS" if ratio_cpu <= TARGET_RATIO else "MISS"
+        print(f"{'ratio audit / check':28s}{ratio_wall:15.2f}x{ratio_cpu:15.2f}x   target <= {TARGET_RATIO:.0f}x "
+              f"(judged on CPU time, steadier on a shared machine): {verdict}")
         print(f"load average after: {os.getloadavg()[0]:.1f}\n")
         with open(audits[0].stdout_path, encoding="utf-8") as fh:
             report = json.load(fh)
+        if args.keep:
+            shutil.copy(audits[0].stdout_path, args.keep)
+            print(f"report kept: {args.keep}")
         print("\n".join(describe(report)))
         if args.verify:
             sited = os.path.join(out_dir, "sites.json")

@@ -104,20 +104,27 @@ def _warn(points: list[Point]) -> None:
 
 
 def make_progress(started: float) -> Progress | None:
-    """A bar with the commits done and the time left, on stderr when it is a terminal."""
+    """A bar with the commits done and the time left, on stderr when it is a terminal. The first
+    commit reads every file and the later ones only what changed, so the time left is estimated
+    from the commits after the first."""
     if not sys.stderr.isatty() or os.environ.get("CI"):
         return None
+    first_done: list[float] = []
 
     def progress(done: int, total: int, commit: Commit) -> None:
-        elapsed = time.monotonic() - started
-        left = elapsed / done * (total - done)
+        now = time.monotonic()
+        if not first_done:
+            first_done.append(now)
+        if done >= 2:
+            left = (now - first_done[0]) / (done - 1) * (total - done)
+            eta = f"about {int(left) // 60}:{int(left) % 60:02d} left"
+        else:
+            eta = f"first commit read in {now - started:.0f} s, estimating"
         width = 30
         filled = int(width * done / max(total, 1))
-        eta = f"{int(left) // 60}:{int(left) % 60:02d}"
         line = (f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} commits  "
-                f"{commit.date[:10]} {commit.short[:8]}  about {eta} left ")
+                f"{commit.date[:10]} {commit.short[:8]}  {eta} ")
         sys.stderr.write(line if done < total else "\r" + " " * len(line) + "\r")
         sys.stderr.flush()
 
     return progress
-

@@ -112,18 +112,10 @@ class FactsCache:
                 return None
             self.entries[path] = (info.st_size, info.st_mtime_ns, digest, facts, skipped_needles, words)
             self.dirty = True
-        if facts is not None:
-            if facts.module != module or facts.is_package != is_package:
-                return None
-            partial = getattr(facts, "partial_needles", None)
-            if partial is not None and (needles is None or not needles <= partial):
-                return None  # parsed for fewer needles than this run looks for
+        outcome = still_valid(facts, skipped_needles, words, module, is_package, needles)
+        if outcome is not None:
             self.hits += 1
-            return facts
-        if needles is not None and skipped_needles is not None and needles <= skipped_needles and words is not None:
-            self.hits += 1
-            return words
-        return None
+        return outcome
 
     def store(self, path: str, outcome: FileFacts | FileError | str, meta: Meta | None,
               needles: AbstractSet[str] | None) -> None:
@@ -182,6 +174,23 @@ class FactsCache:
                 path.unlink()
             except OSError:
                 pass
+
+
+def still_valid(facts: FileFacts | None, skipped_needles: frozenset[str] | None, words: str | None, module: str,
+                is_package: bool, needles: AbstractSet[str] | None) -> FileFacts | str | None:
+    """A file's remembered outcome, if it holds for this run: facts of the same module name, parsed
+    (if in part) for at least these needles; or its import words, if the prefilter skipped it for
+    needles that cover these. (Shared with the blob facts of ``audit --history``.)"""
+    if facts is not None:
+        if facts.module != module or facts.is_package != is_package:
+            return None
+        partial = getattr(facts, "partial_needles", None)
+        if partial is not None and (needles is None or not needles <= partial):
+            return None  # parsed for fewer needles than this run looks for
+        return facts
+    if needles is not None and skipped_needles is not None and needles <= skipped_needles and words is not None:
+        return words
+    return None
 
 
 def _only_ours(directory: Path) -> bool:

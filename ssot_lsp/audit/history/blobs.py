@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ssot_lsp.audit.history.git import BlobReader, GitError
 from ssot_lsp.core import reading
+from ssot_lsp.core.cache import still_valid
 from ssot_lsp.core.facts import FileFacts
 from ssot_lsp.core.pool import Outcome
 from ssot_lsp.core.violations import FileError
@@ -27,6 +28,7 @@ from ssot_lsp.core.violations import FileError
 # a commit changes a few hundred files: worth the workers (kept alive across commits), unlike a
 # scan's first batch where starting a pool costs more than reading that many files
 HISTORY_PARALLEL_THRESHOLD = 100
+BLOBS_PER_REQUEST = 256  # asked of git cat-file in one write (its answers stream back meanwhile)
 
 Entry = tuple["FileFacts | None", "frozenset[str] | None", "str | None", "FileError | None"]
 Item = tuple[str, str, str, bool]  # (path, blob, module, is_package)
@@ -63,17 +65,10 @@ class BlobFacts:
         if error is not None:
             self.hits += 1
             return error
-        if facts is not None:
-            if facts.module != module or facts.is_package != is_package:
-                return None
-            if facts.partial_needles is not None and (needles is None or not needles <= facts.partial_needles):
-                return None
+        outcome = still_valid(facts, skipped_needles, words, module, is_package, needles)
+        if outcome is not None:
             self.hits += 1
-            return facts
-        if needles is not None and skipped_needles is not None and needles <= skipped_needles and words is not None:
-            self.hits += 1
-            return words
-        return None
+        return outcome
 
     def store(self, path: str, outcome: Outcome, needles: AbstractSet[str] | None) -> None:
         key = (path, self.blobs[path])
@@ -145,15 +140,19 @@ def _read_job(job: Job) -> list[tuple[str, Outcome]]:
     top, needles, checked, whole_modules, watch, max_bytes, items = job
     reader = _reader(top)
     out: list[tuple[str, Outcome]] = []
-    for path, oid, module, is_package in items:
+    for start in range(0, len(items), BLOBS_PER_REQUEST):
+        batch = items[start:start + BLOBS_PER_REQUEST]
         try:
-            data = reader.read(oid, max_bytes)
-        except GitError as exc:
-            out.append((path, FileError(path, str(exc))))
+            contents = reader.read_many([oid for _, oid, _, _ in batch], max_bytes)
+        except GitError as exc:  # git stopped: every file of the batch is unreadable, and says why
+            out.extend((path, FileError(path, str(exc))) for path, _, _, _ in batch)
             continue
-        if data is None:
-            out.append((path, FileError(path, reading.too_large(max_bytes))))
-            continue
-        out.append((path, reading.facts_of_bytes(data, path, module, is_package, needles, checked, whole_modules,
-                                                 watch)))
+        for (path, _, module, is_package), data in zip(batch, contents):
+            if isinstance(data, GitError):
+                out.append((path, FileError(path, str(data))))
+            elif data is None:
+                out.append((path, FileError(path, reading.too_large(max_bytes))))
+            else:
+                out.append((path, reading.facts_of_bytes(data, path, module, is_package, needles, checked,
+                                                         whole_modules, watch)))
     return out

@@ -172,20 +172,41 @@ class BlobReader:
 
     def read(self, oid: str, limit: int | None = None) -> bytes | None:
         """The blob's content; None when it is larger than ``limit`` bytes (its content is not kept)."""
+        result = self.read_many([oid], limit)[0]
+        if isinstance(result, GitError):
+            raise result
+        return result
+
+    def read_many(self, oids: list[str], limit: int | None = None) -> list[bytes | None | GitError]:
+        """Each blob's content (None: larger than ``limit``; a GitError: missing), asked for in one
+        write: a round trip per blob through the pipe cost more than reading the blob (first
+        commit of a 25,000-file tree: 90 s of waiting on a busy machine)."""
         stdin, stdout = self._pipes()
         try:
-            stdin.write(oid.encode() + b"\n")
+            stdin.write("".join(oid + "\n" for oid in oids).encode())
             stdin.flush()
-            header = stdout.readline().split()
         except (BrokenPipeError, OSError) as exc:
             raise GitError(f"git cat-file stopped: {exc}") from None
-        if len(header) < 3 or header[1] == b"missing":
-            raise GitError(f"blob {oid} is missing from the repository (a partial clone?)")
+        return [self._answer(stdout, oid, limit) for oid in oids]
+
+    @staticmethod
+    def _answer(stdout: IO[bytes], oid: str, limit: int | None) -> bytes | None | GitError:
+        try:
+            header = stdout.readline().split()
+        except OSError as exc:
+            raise GitError(f"git cat-file stopped: {exc}") from None
+        if len(header) >= 2 and header[1] == b"missing":
+            return GitError(f"blob {oid} is missing from the repository (a partial clone?)")
+        if len(header) < 3:
+            raise GitError(f"git cat-file stopped before blob {oid}")
         size = int(header[2])
         if limit is not None and size > limit:
             left = size + 1
             while left > 0:
-                left -= len(stdout.read(min(left, 1 << 20)) or b"x" * left)
+                chunk = stdout.read(min(left, 1 << 20))
+                if not chunk:
+                    raise GitError(f"git cat-file stopped in the middle of blob {oid}")
+                left -= len(chunk)
             return None
         data = stdout.read(size + 1)[:size]  # the content and its trailing newline
         if len(data) != size:
