@@ -21,7 +21,7 @@ from ssot_lsp.audit.history.configuration import ConfigurationAt
 from ssot_lsp.audit.history.git import Commit, GitError, Repository
 from ssot_lsp.audit.history.points import ERROR, INVALID_CONFIGURATION, Point
 from ssot_lsp.audit.history.reuse import Reuse
-from ssot_lsp.audit.history.scan import CommitScan
+from ssot_lsp.audit.history.scan import CommitScan, walk_order
 from ssot_lsp.audit.history.tree import GITIGNORE, TreeFiles, has_directory
 from ssot_lsp.audit.sites import Site, sites_of
 from ssot_lsp.audit.tables import BROKEN_CODE, AuditTables, build_tables, rule_order, totals_of
@@ -82,6 +82,9 @@ class HistoryRun:
         self.names_key: tuple[object, ...] | None = None
         self.lines: dict[str, list[str]] = {}
         self.baseline_blob: str | None = None
+        self.baselines: dict[str, core_baseline.Baseline] = {}  # by blob: parsed once, not per commit
+        self.gitignores: tuple[tuple[str, str], ...] | None = None  # None: to be listed again
+        self.order: list[str] = []  # the files in walk order (sorted again only when the set changes)
         self.latest: AuditTables | None = None
         self.points: list[Point] = []
 
@@ -123,10 +126,12 @@ class HistoryRun:
     def _follow_tree(self, commit: Commit) -> None:
         if self.last_commit is None:
             self.entries = self.repo.tree(commit.oid, self.prefix)
-            self.files_key = None
+            self.files_key = self.gitignores = None
         else:
             changes = self.repo.changes(self.last_commit, commit.oid, self.prefix)
             for change in changes:
+                if change.path == GITIGNORE or change.path.endswith("/" + GITIGNORE):
+                    self.gitignores = None
                 if change.oid is None or change.mode is None:
                     self.entries.pop(change.path, None)
                 else:
@@ -137,9 +142,10 @@ class HistoryRun:
     def _workspace_files(self, config: Config) -> dict[str, str]:
         """The files ``check`` would analyse, updated for the paths that changed while the
         configuration's file settings and the .gitignore files stay the same."""
-        gitignores = tuple(sorted((p, e[1]) for p, e in self.entries.items()
-                                  if p == GITIGNORE or p.endswith("/" + GITIGNORE)))
-        key = (config.include, config.exclude, config.respect_gitignore, gitignores)
+        if self.gitignores is None:
+            self.gitignores = tuple(sorted((p, e[1]) for p, e in self.entries.items()
+                                           if p == GITIGNORE or p.endswith("/" + GITIGNORE)))
+        key = (config.include, config.exclude, config.respect_gitignore, self.gitignores)
         if key != self.files_key or self.tree_files is None:
             self.tree_files = TreeFiles(config, self.entries, self.repo.blob)
             self.files = {p: e[1] for p, e in self.entries.items() if self.tree_files.keeps(p, e[0])}
@@ -171,7 +177,10 @@ class HistoryRun:
         workspace = Workspace(config)
         files = self._workspace_files(config)
         # the blob facts stand in for the facts cache: the scan asks a cache for the same few things
+        if len(self.order) != len(files) or not files.keys() == set(self.order):
+            self.order = sorted(files, key=walk_order)
         scan = CommitScan(workspace, cast("FactsCache", self.facts), self.settings.jobs, None, files=dict(files),
+                          order=self.order,
                           names=self._module_names(config), only=self.settings.only, source=self.source,
                           reuse=self.reuse)
         result = scan.run(None, self.settings.prefilter, None)
@@ -211,10 +220,12 @@ class HistoryRun:
             if entry is None:
                 return None
             try:
-                baseline = core_baseline.from_document(json.loads(self.repo.blob(entry[1])), name)
+                baseline = self.baselines.get(entry[1]) or core_baseline.from_document(
+                    json.loads(self.repo.blob(entry[1])), name)
             except (ValueError, core_baseline.BaselineError) as exc:
                 point.problem = f"baseline {name} not read: {exc}"
                 return None
+            self.baselines = {entry[1]: baseline}
             label = name
         items = [core_baseline.Keyed(v, (s.path, v.code, v.fingerprint(self._line(s.path, v.span.line))))
                  for v, s in zip(violations, sites)]

@@ -32,6 +32,7 @@ def walk_order(path: str) -> tuple[tuple[int, str], ...]:
 @dataclass
 class CommitScan(Scan):
     files: dict[str, str] = field(default_factory=dict)  # root-relative path -> blob
+    order: list[str] = field(default_factory=list)  # ``files`` in walk order
     names: dict[str, tuple[str, bool]] = field(default_factory=dict)  # root-relative path -> (module, is_package)
     only: tuple[str, ...] = ()  # root-relative prefixes whose findings are reported (empty: all)
     source: BlobSource | None = None
@@ -45,7 +46,7 @@ class CommitScan(Scan):
     def _name_files(self, paths: object) -> None:
         root = str(self.workspace.root).rstrip("/") + "/"
         blobs: dict[str, str] = {}
-        for rel in sorted(self.files, key=walk_order):
+        for rel in self.order or sorted(self.files, key=walk_order):
             path = root + rel
             module, is_package = self.names[rel]
             self.module_of[path] = (module, is_package)
