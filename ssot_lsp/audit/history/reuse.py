@@ -268,6 +268,10 @@ class Reuse:
             index.facts_by_module = wanted
             dict.clear(index.known_modules)
             dict.update(index.known_modules, modules)
+            if known.keys() != modules.keys():
+                # the classifier memoises the packages of the module set by its size alone: a commit
+                # that deletes one module and adds another would leave them stale
+                self.classifier = Classifier(config, index)
             index.invalidate()
             self.epoch += 1
             self.changes[self.epoch] = changed
