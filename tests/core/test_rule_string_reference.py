@@ -111,3 +111,26 @@ def test_patch_of_a_legacy_class_nothing_replaces_says_so_and_names_no_target(pr
     assert violation.payload.replacement == "" and violation.payload.replaces == "none"
     assert 'nothing replaces it automatically (replacements: "none")' in violation.message
     assert "patching the defining module" not in violation.message
+
+
+def test_a_patch_of_a_module_attribute_names_its_counterpart_not_the_canonical_class(project):
+    project.write({"netra_backend/app/agents/supervisor/execution_engine.py": "import logging\nlogger = logging.getLogger()\n"
+                   "class ExecutionEngine:\n    pass\n",
+                   "netra_backend/app/agents/supervisor/user_execution_engine.py": "import logging\n"
+                   "logger = logging.getLogger()\nclass UserExecutionEngine:\n    pass\n"})
+    project.check(TEST, f"from unittest.mock import patch\n\nP = patch('{LEGACY_MOD}.logger')\n")
+    (violation,) = [v for v in project.violations(TEST) if v.code == "SSOT007"]
+    assert violation.payload.replacement == "netra_backend.app.agents.supervisor.user_execution_engine.logger"
+    assert violation.payload.moved and not violation.payload.withheld
+    assert "the canonical module's own object of that name" in violation.message
+
+
+def test_a_patch_of_a_method_the_replacement_lacks_says_to_move_it_by_hand(project):
+    project.write({"netra_backend/app/agents/supervisor/execution_engine.py": "class ExecutionEngine:\n"
+                   "    def shutdown(self):\n        pass\n",
+                   "netra_backend/app/agents/supervisor/user_execution_engine.py": "class UserExecutionEngine:\n"
+                   "    def cleanup(self):\n        pass\n"})
+    project.check(TEST, f"from unittest.mock import patch\n\nP = patch('{LEGACY_MOD}.ExecutionEngine.shutdown')\n")
+    (violation,) = [v for v in project.violations(TEST) if v.code == "SSOT007"]
+    assert violation.payload.replacement == "" and violation.payload.manual_text() == violation.payload.withheld
+    assert "move the patch by hand: UserExecutionEngine does not define `shutdown`" in violation.message

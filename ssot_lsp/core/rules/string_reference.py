@@ -105,6 +105,8 @@ def _patch_counterpart(ctx: RuleContext, group: Group, dotted: str, replaces: st
     split = split_target(ctx.index, dotted, group.legacy_modules)
     attribute_ref = ctx.index.resolve_name(split[0], split[1][0]) if split and split[1] else None
     if is_legacy_class(ctx.classifier, group, attribute_ref):
+        if found.reason and replaces != REPLACEMENT_NONE:  # Legacy.method the replacement does not define
+            return found, replaces, f"move the patch by hand: {found.reason}"
         return found, replaces, replacement_hint(group, replaces)
     if found.moved:
         return found, "", f"patch {found.target}, the canonical module's own object of that name"
