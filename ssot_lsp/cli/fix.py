@@ -11,6 +11,7 @@ changed since it was read.
 from __future__ import annotations
 
 import difflib
+import json
 import os
 import signal
 import sys
@@ -31,7 +32,8 @@ from ssot_lsp.core.index import WorkspaceIndex
 from ssot_lsp.core.text import UndecodableSource, decode_source
 from ssot_lsp.core.violations import Violation
 from ssot_lsp.core.workspace import ScanResult
-from ssot_lsp.fixes.api import FIXABLE_CODES, FixOutcome, fix_all
+from ssot_lsp.fixes.api import FIXABLE_CODES, FixOutcome, fix_all, fixes_for
+from ssot_lsp.fixes.unfixed import Unfixed, sorted_sites, unsafe_reason
 
 FILE_BUDGET_S = float(os.environ.get("SSOT_FIX_FILE_BUDGET", "20"))
 MAX_PASSES = 4
@@ -213,12 +215,15 @@ class FixRun:
             old_text, new_text = self.originals[path][2], self.current[path]
             if new_text == old_text:
                 continue
+            if self.options.diff and self.options.format == "json":
+                continue  # the diff is part of the JSON document
             if self.options.diff:
                 rel = relative(path)
                 sys.stdout.writelines(difflib.unified_diff(old_text.splitlines(True), new_text.splitlines(True),
                                                            f"a/{rel}", f"b/{rel}"))
             elif self.dry:
-                print(f"would fix {relative(path)}", file=out)
+                if self.options.format != "json":
+                    print(f"would fix {relative(path)}", file=out)
             elif self._write_one(path, new_text):
                 written += 1
         return written
@@ -244,7 +249,58 @@ class FixRun:
             return False
         return True
 
+    def reasons(self, remaining: list[Violation]) -> list[Unfixed]:
+        """Why each remaining finding of a fixable rule is not fixed, in full (issue 15 §5): the
+        outcome of its file's last fix-all, or — when that run never saw the finding in this form
+        (another file's fix changed it) — its fix computed now on the final text."""
+        recorded: dict[tuple[object, ...], list[FixOutcome]] = {}
+        for path, outcomes in self.unfixable.items():
+            for o in outcomes:
+                v = o.violation
+                recorded.setdefault((path, v.code, v.symbol, v.message, v.span), []).append(o)
+                recorded.setdefault((path, v.code, v.symbol, v.message), []).append(o)
+        sites = []
+        fresh: dict[str, list[Violation]] = {}
+        for v in remaining:
+            if v.code not in FIXABLE_CODES:
+                continue
+            if v.path in self.skipped:
+                sites.append(Unfixed.of(v, f"the file was not fixed: {self.skipped[v.path]}"))
+                continue
+            found = recorded.get((v.path, v.code, v.symbol, v.message, v.span)) or \
+                recorded.get((v.path, v.code, v.symbol, v.message))
+            if found and found[0].reason:
+                o = found[0]
+                sites.append(Unfixed.of(v, o.reason or "", unsafe_fix=o.new_text is not None and not o.safe))
+            else:
+                fresh.setdefault(v.path, []).append(v)
+        for path, violations in fresh.items():
+            sites += self._reasons_now(path, violations, [v for v in remaining if v.path == path])
+        return sorted_sites(sites)
+
+    def _reasons_now(self, path: str, targets: list[Violation], everything: list[Violation]) -> list[Unfixed]:
+        text = self.current.get(path)
+        if text is None:
+            try:
+                text, _ = decode_source(Path(path).read_bytes())
+            except (OSError, UndecodableSource) as exc:
+                return [Unfixed.of(v, f"the file cannot be read: {exc}") for v in targets]
+        config = self.opened.workspace.config
+        out = []
+        for o in fixes_for(text, path, everything, self.index, config, targets=targets):
+            if o.new_text is None:
+                out.append(Unfixed.of(o.violation, o.reason or ""))
+            elif not o.safe and not self.options.unsafe_fixes:
+                out.append(Unfixed.of(o.violation, unsafe_reason(o.title), unsafe_fix=True))
+            else:
+                out.append(Unfixed.of(o.violation, "the fix became possible only after other files were fixed "
+                                                   f"in this run ({o.title}); run `ssot-lsp fix` again"))
+        return out
+
     def report(self, remaining: list[Violation], written: int) -> None:
+        if self.options.format == "json":
+            self.report_json(remaining, written)
+            return
         out = sys.stderr if self.options.diff else sys.stdout
         for path, reason in sorted(self.skipped.items()):
             print(f"{relative(path)}: skipped: {reason}", file=sys.stderr)
@@ -255,17 +311,36 @@ class FixRun:
               + (f", wrote {written}" if not self.dry else ""), file=out)
         for code in sorted(set(self.applied) | set(left)):
             print(f"  {code}: {verb} {self.applied.get(code, 0)}, remaining {left.get(code, 0)}", file=out)
-        reasons: Counter[tuple[str, str]] = Counter()
-        for outcomes in self.unfixable.values():
-            for outcome in outcomes:
-                if outcome.reason and outcome.violation.code in FIXABLE_CODES:
-                    reasons[(outcome.violation.code, outcome.reason.split(";")[0][:100])] += 1
-        if reasons:
-            print("unfixable:", file=out)
-            for (code, reason), count in sorted(reasons.items()):
-                print(f"  {code} x{count}: {reason}", file=out)
-        if not self.options.unsafe_fixes:
-            unsafe_left = sum(1 for outcomes in self.unfixable.values() for o in outcomes
-                              if o.new_text is not None and not o.safe)
-            if unsafe_left:
-                print(f"{unsafe_left} more fix(es) available with --unsafe-fixes", file=out)
+        sites = self.reasons(remaining)
+        if sites:
+            print(f"not fixed ({len(sites)} site(s) of rules that have fixes):", file=out)
+            for site in sites:
+                print(f"  {site.text(str(Path.cwd()))}", file=out)
+        unsafe_left = sum(site.unsafe_fix for site in sites)
+        if unsafe_left:
+            print(f"{unsafe_left} more fix(es) available with --unsafe-fixes", file=out)
+
+    def report_json(self, remaining: list[Violation], written: int) -> None:
+        """One JSON document on stdout: what was fixed, what is left and why (with --diff, each
+        changed file's diff)."""
+        root = str(Path.cwd())
+        changed = sorted(p for p in self.current if self.current[p] != self.originals[p][2])
+        files = []
+        for path in changed:
+            entry: dict[str, object] = {"path": relative(path)}
+            if self.options.diff:
+                rel = relative(path)
+                entry["diff"] = "".join(difflib.unified_diff(
+                    self.originals[path][2].splitlines(True), self.current[path].splitlines(True),
+                    f"a/{rel}", f"b/{rel}"))
+            files.append(entry)
+        document = {
+            "dryRun": self.dry, "unsafeFixes": self.options.unsafe_fixes,
+            "fixed": dict(sorted(self.applied.items())),
+            "remaining": dict(sorted(Counter(v.code for v in remaining).items())),
+            "changedFiles": files, "written": written,
+            "skipped": [{"path": relative(p), "reason": r} for p, r in sorted(self.skipped.items())],
+            "notFixed": [site.to_json(root) for site in self.reasons(remaining)],
+        }
+        json.dump(document, sys.stdout, indent=2)
+        sys.stdout.write("\n")

@@ -68,6 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
     fix.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes that change behaviour")
     fix.add_argument("--diff", action="store_true", help="print a unified diff, write nothing")
     fix.add_argument("--dry-run", action="store_true", help="report what would be fixed, write nothing")
+    fix.add_argument("--format", choices=("text", "json"), default="text",
+                     help="the report: text, or one JSON document (fixed/remaining per rule, every site left "
+                          "with its reason; with --diff, each file's diff)")
 
     baseline = sub.add_parser("baseline", help="record today's violations: check then reports only new ones")
     common(baseline)

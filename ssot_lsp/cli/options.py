@@ -70,11 +70,12 @@ class FixOptions(RunOptions):
     unsafe_fixes: bool = False
     diff: bool = False
     dry_run: bool = False
+    format: str = "text"  # text | json: the report (what was fixed, what is left and why)
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> FixOptions:
         return cls(**cls.common(args), unsafe_fixes=args.unsafe_fixes, diff=args.diff,
-                   dry_run=args.dry_run)
+                   dry_run=args.dry_run, format=args.format)
 
 
 @dataclass(frozen=True)

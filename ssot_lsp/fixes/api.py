@@ -15,7 +15,7 @@ import difflib
 import importlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Protocol
 
@@ -28,6 +28,7 @@ from ssot_lsp.core.violations import Violation
 from ssot_lsp.fixes.document import Doc, NotFixable, prepare_tree, remember_tree
 from ssot_lsp.fixes.spent_suppressions import without_spent_suppressions
 from ssot_lsp.fixes.transform import Plan, apply_plan
+from ssot_lsp.fixes.unfixed import Unfixed, unsafe_reason
 from ssot_lsp.fixes.verify import verify
 
 log = logging.getLogger("ssot_lsp.fixes")
@@ -71,6 +72,11 @@ class FixAllResult:
     new_text: str
     applied: list[FixOutcome] = field(default_factory=list)
     unfixable: list[FixOutcome] = field(default_factory=list)
+
+    def unfixed(self) -> list[Unfixed]:
+        """Every site of a fixable rule left in the result, with why (see ``fixes/unfixed.py``)."""
+        return [Unfixed.of(o.violation, o.reason or "", unsafe_fix=o.new_text is not None and not o.safe)
+                for o in self.unfixable if o.violation.code in FIXABLE_CODES]
 
 
 @dataclass(frozen=True)
@@ -219,6 +225,8 @@ def _apply_first(doc: Doc, violations: list[Violation], failed: dict[tuple[objec
         if key in failed:
             continue
         outcome = _outcome(doc, violation, violations)
+        if outcome.new_text is not None and not outcome.safe and not unsafe:
+            outcome = replace(outcome, reason=unsafe_reason(outcome.title))
         if outcome.new_text is None or (not outcome.safe and not unsafe):
             failed[key] = outcome
             continue
@@ -237,9 +245,14 @@ def _unfixable(violations: list[Violation], failed: dict[tuple[object, ...], Fix
             out.append(outcome)
     for violation in violations:
         key = (_key(violation), violation.span)
-        if violation.code not in FIXABLE_CODES and key not in seen:
-            seen.add(key)
+        if key in seen:
+            continue
+        seen.add(key)
+        if violation.code not in FIXABLE_CODES:
             out.append(FixOutcome(violation, "", False, None, f"{violation.code} has no automatic fix"))
+        else:  # never tried: the rounds ran out first
+            out.append(FixOutcome(violation, "", False, None, "fixing this file stopped after too many rounds "
+                                  "before this site was tried; run the fix again"))
     return out
 
 

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
+from ssot_lsp.fixes.unfixed import Unfixed
 from ssot_lsp.lsp.client import Progress
 from ssot_lsp.lsp.convert import path_to_uri, read_text, text_edits, workspace_edit
 from ssot_lsp.lsp.documents import Document, LineIndex
@@ -103,10 +104,14 @@ class Summary:
     files: int = 0
     skipped: list[str] = field(default_factory=list)  # uris
     unfixable_sites: int = 0
+    # every site of a fixable rule left in the files fixed, with its whole reason and (root, site)
+    not_fixed: list[tuple[str, Unfixed]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, object]:
         return {"fixedSites": self.fixed_sites, "files": self.files, "skippedFiles": self.skipped,
-                "unfixableSites": self.unfixable_sites}
+                "unfixableSites": self.unfixable_sites,
+                "notFixed": [{**site.to_json(root), "uri": path_to_uri(site.path)}
+                             for root, site in self.not_fixed]}
 
 
 class WorkspaceFixAll:
@@ -189,6 +194,7 @@ class WorkspaceFixAll:
                 summary.skipped.append(path_to_uri(path))
                 continue
             summary.unfixable_sites += len(result.unfixable)
+            summary.not_fixed += [(str(folder.root), site) for site in result.unfixed()]
             if result.new_text and result.new_text != text and result.applied:
                 fixes.append(_FileFix(path, doc.uri if doc is not None else path_to_uri(path), doc,
                                       doc.version if doc is not None else None, text, result.new_text,

@@ -233,7 +233,7 @@ def _register_commands(server: SsotLanguageServer) -> None:
             cancellations.end(msg_id)
 
     @server.command(commands.FIX_ALL)
-    @safe(lambda: {"fixedSites": 0, "files": 0, "skippedFiles": [], "unfixableSites": 0})
+    @safe(lambda: {"fixedSites": 0, "files": 0, "skippedFiles": [], "unfixableSites": 0, "notFixed": []})
     async def fix_all(ls: SsotLanguageServer, *args: Any) -> dict[str, object]:
         cancellations = ls.session.client.cancellations
         msg_id = cancellations.begin()

@@ -69,8 +69,13 @@ async def test_fix_all_applies_one_workspace_edit_carrying_document_versions(cli
     doc = open_doc(client, root / "netra_backend/app/services/streaming_service.py")  # it has safe fixes
     await wait_for_diagnostics(client, doc)
     summary = await client.workspace_execute_command_async(_command("ssot.fixAll"))
-    assert set(summary) == {"fixedSites", "files", "skippedFiles", "unfixableSites"}
+    assert set(summary) == {"fixedSites", "files", "skippedFiles", "unfixableSites", "notFixed"}
     assert summary["files"] >= 1 and summary["fixedSites"] >= summary["files"] and summary["skippedFiles"] == []
+    # every site of a fixable rule left unfixed comes with its location and the whole reason (issue 15 §5)
+    star = [site for site in summary["notFixed"] if site["location"] == "netra_backend/app/services/admin_tasks.py:4:38"]
+    assert [(s["code"], s["reason"]) for s in star] == [
+        ("SSOT001", "a star import from a legacy module cannot be rewritten automatically")]
+    assert all(site["reason"] and site["uri"].startswith("file://") for site in summary["notFixed"])
     (applied,) = client.applied_edits
     edit = applied.edit
     uris = {change.text_document.uri for change in edit.document_changes}
