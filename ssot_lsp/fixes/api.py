@@ -11,7 +11,6 @@ rules, from the fix).
 from __future__ import annotations
 
 import ast
-import difflib
 import importlib
 import logging
 from collections.abc import Callable
@@ -27,11 +26,14 @@ from ssot_lsp.core.rules.rule import Rule, Safety
 from ssot_lsp.core.violations import Violation
 from ssot_lsp.fixes.document import Doc, NotFixable, prepare_tree, remember_tree
 from ssot_lsp.fixes.spent_suppressions import without_spent_suppressions
+from ssot_lsp.fixes.text_edits import minimal_edits
 from ssot_lsp.fixes.transform import Plan, apply_plan
 from ssot_lsp.fixes.unfixed import Unfixed, unsafe_reason
 from ssot_lsp.fixes.verify import verify
 
 log = logging.getLogger("ssot_lsp.fixes")
+
+__all__ = ["FIXABLE_CODES", "FixAllResult", "FixOutcome", "fix_all", "fixes_for", "minimal_edits"]
 
 FIXABLE_CODES = frozenset(rule.code for rule in ALL if rule.fix is not None)
 
@@ -254,43 +256,3 @@ def _unfixable(violations: list[Violation], failed: dict[tuple[object, ...], Fix
             out.append(FixOutcome(violation, "", False, None, "fixing this file stopped after too many rounds "
                                   "before this site was tried; run the fix again"))
     return out
-
-
-def minimal_edits(old: str, new: str) -> list[tuple[int, int, str]]:
-    """(start, end, replacement) code-point offsets in ``old``: lines first, then characters."""
-    if old == new:
-        return []
-    old_lines = old.splitlines(keepends=True)
-    new_lines = new.splitlines(keepends=True)
-    starts = [0]
-    for line in old_lines:
-        starts.append(starts[-1] + len(line))
-    edits: list[tuple[int, int, str]] = []
-    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
-        a = "".join(old_lines[i1:i2])
-        b = "".join(new_lines[j1:j2])
-        base = starts[i1]
-        if a and b and len(a) + len(b) < 20000:
-            inner = difflib.SequenceMatcher(None, a, b, autojunk=False)
-            for t2, a1, a2, b1, b2 in inner.get_opcodes():
-                if t2 != "equal":
-                    edits.append((base + a1, base + a2, b[b1:b2]))
-        else:
-            edits.append((base, base + len(a), b))
-    return _merge_close(edits, old)
-
-
-def _merge_close(edits: list[tuple[int, int, str]], old: str) -> list[tuple[int, int, str]]:
-    """Merge character edits separated by a few unchanged characters (fewer, more readable edits)."""
-    merged: list[list[int | str]] = []
-    for start, end, text in edits:
-        if merged and start - int(merged[-1][1]) <= 2:
-            gap = old[int(merged[-1][1]):start]
-            merged[-1][1] = end
-            merged[-1][2] = str(merged[-1][2]) + gap + text
-        else:
-            merged.append([start, end, text])
-    return [(int(m[0]), int(m[1]), str(m[2])) for m in merged]
