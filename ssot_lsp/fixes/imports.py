@@ -327,14 +327,12 @@ class _ImportRewrite:
         entries = [e for e in self.found.all_entries if e.value == bound]
         if not entries:
             return
-        if any(e.value == canonical for e in self.found.all_entries) and bound != canonical:
-            raise NotFixable(f"__all__ lists both `{bound}` and `{canonical}`; edit it by hand")
         if bound != canonical:
-            for entry in entries:
-                start_line, start_col, end_line, end_col = self.doc.node_range(entry)
-                self.plan.targets.append(Target("string", (start_line, start_col), (end_line, end_col),
-                                                lambda code: code[0] + canonical + code[-1] if code[:1] in "'\""
-                                                else repr(canonical)))
+            # issue 15 §4: a compatibility re-export is never renamed alone — its importers (which
+            # the index may not see: `module.Name` uses, code outside the workspace) would break
+            raise NotFixable(f"`{bound}` is listed in __all__ of {self.doc.module}: a compatibility re-export is "
+                             f"never renamed alone (importers of `{bound}` would break); migrate its importers "
+                             f"to {canonical}, then remove `{bound}` from __all__ and its import by hand")
         self.needs_canonical = True
         self.safe = False
         self.notes.append("__all__")

@@ -193,11 +193,13 @@ workspace no longer has: those fail when they run and are [SSOT011](SSOT011.md).
                 summary="""\
 The fix replaces the import with the canonical one and rewrites every use of the bound name with it:
 annotations (also string annotations) become `UserExecutionEngine`, constructions become the factory
-call (see [SSOT002](SSOT002.md)), `__all__` entries follow. When only annotations change, behaviour
+call (see [SSOT002](SSOT002.md)). When only annotations change, behaviour
 is kept; when it also rewrites constructions, `isinstance`/`issubclass` checks, `Mock(spec=...)` or
 `patch.object(...)` targets, behaviour changes and the fix's title says so. It is withheld (with the
 reason) when a use cannot be rewritten: the name passed around as a value, subclassed, bound twice,
-or imported from this module by other modules. `patch.object(ExecutionEngine, "method")` moves to the
+imported from this module by other modules, or listed in `__all__` — a compatibility re-export is
+never renamed alone, since its importers (also `module.Name` uses and code outside the workspace)
+would break: migrate them first. `patch.object(ExecutionEngine, "method")` moves to the
 canonical class only when it defines `method` (the same rule as [SSOT007](SSOT007.md)'s patch
 targets). A suppression comment the fix makes unused (an alias's `# ssot: ignore[SSOT008]`) goes in
 the same edit."""),
