@@ -30,6 +30,7 @@ from ssot_lsp.lsp.convert import (
     text_edits,
     workspace_edit,
 )
+from ssot_lsp.lsp.commands import FIX_FILE
 from ssot_lsp.lsp.documents import Document, LineIndex
 from ssot_lsp.lsp.quick_fixes import Edit, FixCache, fixes_api, minimal_edits
 
@@ -157,17 +158,30 @@ class CodeActions:
         analysis = doc.analysis
         if analysis is None or not any(not is_syntax_error(v) for v in analysis.violations):
             return None
-        action = types.CodeAction(title=FIX_ALL_TITLE, kind=FIX_ALL_KIND,
-                                  data={"kind": "fixAll", "uri": doc.uri, "version": doc.version})
+        data = {"kind": "fixAll", "uri": doc.uri, "version": doc.version}
         if self.session.client.features.resolve_edits:
-            return action
-        action = self.resolve(action)
-        return action if action.edit is not None else None
+            return types.CodeAction(title=FIX_ALL_TITLE, kind=FIX_ALL_KIND, data=data)
+        # a client that cannot resolve edits gets a command: fixing a whole file takes seconds on a
+        # big one, which no code-action answer may wait for; chosen, it computes and applies the edit
+        return types.CodeAction(title=FIX_ALL_TITLE, kind=FIX_ALL_KIND,
+                                command=types.Command(title=FIX_ALL_TITLE, command=FIX_FILE, arguments=[data]))
 
     def _edit(self, doc: Document, edits: list[Edit]) -> types.WorkspaceEdit:
         client = self.session.client
         return workspace_edit({doc.uri: (doc.version, text_edits(doc.lines, edits, client.features.encoding))},
                               client.features.document_changes)
+
+    async def fix_file(self, uri: str, version: int | None) -> bool:
+        """``ssot.fixFile``: the file's safe fixes applied through ``workspace/applyEdit`` (the
+        fix-all action of clients without resolveSupport); False when nothing was applied."""
+        action = self.resolve(types.CodeAction(title=FIX_ALL_TITLE, kind=FIX_ALL_KIND,
+                                               data={"kind": "fixAll", "uri": uri, "version": version}))
+        if action.edit is None:
+            return False
+        applied, reason = await self.session.client.apply_edit(action.edit, FIX_ALL_TITLE)
+        if not applied:
+            self.session.client.log(f"fix all of {uri} was not applied: {reason}", "warning")
+        return applied
 
     # -- resolve ----------------------------------------------------------------------------------------
     def resolve(self, action: types.CodeAction) -> types.CodeAction:

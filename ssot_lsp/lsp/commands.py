@@ -1,4 +1,5 @@
-"""``workspace/executeCommand``: ssot.listViolations and ssot.reindex (ssot.fixAll: ``fix_all.py``)."""
+"""``workspace/executeCommand``: ssot.listViolations and ssot.reindex (ssot.fixAll: ``fix_all.py``;
+ssot.fixFile: ``actions.py``)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
     from ssot_lsp.lsp.session import Session
 
 LIST, FIX_ALL, REINDEX = "ssot.listViolations", "ssot.fixAll", "ssot.reindex"
+FIX_FILE = "ssot.fixFile"  # one file's safe fixes, applied: the fix-all action of clients without resolveSupport
 YIELD_EVERY = 50  # files between two looks at cancellation
 
 

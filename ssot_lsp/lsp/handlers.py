@@ -254,6 +254,11 @@ def _register_commands(server: SsotLanguageServer) -> None:
         finally:
             cancellations.end(msg_id)
 
+    @server.command(commands.FIX_FILE)
+    @safe(lambda: False)
+    async def fix_file(ls: SsotLanguageServer, *args: Any) -> bool:
+        return await ls.session.actions.fix_file(str(argument(args, "uri") or ""), argument(args, "version"))
+
     @server.command(commands.REINDEX)
     @safe(lambda: {"files": 0})
     async def reindex(ls: SsotLanguageServer, *args: Any) -> Json:

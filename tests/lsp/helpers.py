@@ -74,6 +74,7 @@ def capabilities(profile: str) -> types.ClientCapabilities:
 
     vscode: VS Code 1.65 (push, dynamic file watchers, documentChanges, resolve of edits)
     vscode-pull: the same plus pull diagnostics with refresh support (VS Code >= 1.67)
+    vscode-no-resolve: VS Code 1.65 without codeAction.resolveSupport
     neovim-0.7: push only, no dynamic registration, no workspace/configuration
     neovim-0.11: pull diagnostics, utf-8 position encoding
     """
@@ -84,6 +85,10 @@ def capabilities(profile: str) -> types.ClientCapabilities:
         caps.text_document.diagnostic = types.DiagnosticClientCapabilities(
             dynamic_registration=True, related_document_support=False)
         caps.workspace.diagnostics = types.DiagnosticWorkspaceClientCapabilities(refresh_support=True)
+        return caps
+    if profile == "vscode-no-resolve":  # as VS Code, without codeAction.resolveSupport (many smaller clients)
+        caps = client_capabilities("visual-studio-code@v1.65.2")
+        caps.text_document.code_action.resolve_support = None
         return caps
     if profile == "neovim-0.7":
         return client_capabilities("neovim@v0.7.0")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Union
 
 from lsprotocol import types
 
@@ -126,3 +127,38 @@ async def test_fix_all_source_action_is_resolved_lazily(client, tmp_path: Path):
     assert actions[0].edit is None
     resolved = await client.code_action_resolve_async(actions[0])
     assert resolved.kind == "source.fixAll.ssot"
+
+
+def _read_code_actions_with_commands_as_editors_do(client) -> None:
+    """lsprotocol reads every answer item with a "command" key as a Command, also a CodeAction whose
+    ``command`` is an object; VS Code and Neovim tell them apart by the type of ``command``."""
+    converter = client.protocol._converter
+
+    def structure(item, _):
+        kind = types.Command if isinstance(item.get("command"), str) else types.CodeAction
+        return converter.structure(item, kind)
+
+    converter.register_structure_hook(Union[types.Command, types.CodeAction], structure)
+
+
+async def test_without_resolve_support_fix_all_is_a_command_that_applies_the_edit(client, tmp_path: Path):
+    """A client that cannot resolve edits gets fix-all as ``ssot.fixFile``: no edit is computed for
+    the answer (seconds on a big file); chosen, the command applies the file's safe fixes."""
+    root = copy_demo(tmp_path)
+    await initialize(client, root, profile="vscode-no-resolve")
+    _read_code_actions_with_commands_as_editors_do(client)
+    path = root / "netra_backend/app/services/streaming_service.py"  # it has a safe fix
+    doc = open_doc(client, path)
+    await wait_for_diagnostics(client, doc)
+    actions = await _actions(client, doc, [], only=["source.fixAll"])
+    (action,) = actions
+    assert action.kind == "source.fixAll.ssot" and action.edit is None
+    assert action.command.command == "ssot.fixFile"
+    applied = await client.workspace_execute_command_async(types.ExecuteCommandParams(
+        command=action.command.command, arguments=action.command.arguments))
+    assert applied is True
+    (edit,) = client.applied_edits
+    changes = edit.edit.document_changes[0].edits if edit.edit.document_changes else edit.edit.changes[doc]
+    new_text = _apply(path.read_text(), changes)
+    assert new_text != path.read_text()
+    compile(new_text, str(path), "exec")
