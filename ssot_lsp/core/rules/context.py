@@ -10,6 +10,7 @@ from ssot_lsp.core.facts import FileFacts
 from ssot_lsp.core.index import WorkspaceIndex
 from ssot_lsp.core.payload import Payload
 from ssot_lsp.core.rules.rule import Rule
+from ssot_lsp.core.signatures import ContextFromSignature, context_of
 from ssot_lsp.core.text import Span
 from ssot_lsp.core.violations import Related, Violation
 
@@ -21,6 +22,16 @@ class RuleContext:
     config: Config
     classifier: Classifier
     found: list[Violation] = field(default_factory=list)
+    _contexts: dict[tuple[str, str, str, str | None], ContextFromSignature] = field(default_factory=dict)
+
+    def constructor_context(self, group: Group, module: str, name: str, method: str | None = None,
+                            ) -> ContextFromSignature:
+        """``signatures.context_of``, once per class and file (a file constructs the same class often)."""
+        key = (group.name, module, name, method)
+        found = self._contexts.get(key)
+        if found is None:
+            found = self._contexts[key] = context_of(self.index, group, module, name, method)
+        return found
 
     @property
     def in_legacy_module(self) -> Group | None:

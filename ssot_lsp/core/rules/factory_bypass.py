@@ -11,7 +11,7 @@ from ssot_lsp.core.payload import Payload
 from ssot_lsp.core.rules.context import RuleContext
 from ssot_lsp.core.rules.example_workspace import CANONICAL_ENGINE_MODULE, FACTORY_MODULE
 from ssot_lsp.core.rules.rule import Bucket, Example, FixSpec, Rule, Safety
-from ssot_lsp.core.signatures import ContextFromSignature, context_of
+from ssot_lsp.core.signatures import ContextFromSignature
 from ssot_lsp.core.text import Span
 
 
@@ -49,7 +49,7 @@ def check(ctx: RuleContext) -> None:
         if facts.module in group.factory_modules or facts.module == group.canonical_module or not group.factory_modules:
             continue
         how = group.factory.create.replace("{context}", "context") if group.factory else group.factory_modules[0]
-        found = context_of(index, group, ref.module, ref.name or "")
+        found = ctx.constructor_context(group, ref.module, ref.name or "")
         manual = _manual(group, found, call.async_scope, call.awaited, how)
         payload = BypassPayload(canonical=group.canonical, async_scope=call.async_scope, context=found.arg,
                                 async_with=call.async_with, awaited=call.awaited, fixable=not manual,

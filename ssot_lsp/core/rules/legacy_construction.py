@@ -13,7 +13,7 @@ from ssot_lsp.core.payload import Payload
 from ssot_lsp.core.rules.context import RuleContext, replacement_hint, replacement_of, short
 from ssot_lsp.core.rules.example_workspace import FACTORY_MODULE, LEGACY_ENGINE_MODULE
 from ssot_lsp.core.rules.rule import Bucket, Example, FixSpec, Rule, Safety
-from ssot_lsp.core.signatures import ContextFromSignature, context_of
+from ssot_lsp.core.signatures import ContextFromSignature
 from ssot_lsp.core.text import Span
 
 
@@ -84,7 +84,7 @@ def _report(ctx: RuleContext, call: CallFact, ref: Ref, role: Role) -> None:
         found = ContextFromSignature(context, "" if context else f"the definition of {short(ref.symbol)} is "
                                      f"not in the workspace, and no context-args entry names {ref.qualname}")
     else:
-        found = context_of(ctx.index, group, ref.module, ref.name or "", ref.attr)
+        found = ctx.constructor_context(group, ref.module, ref.name or "", ref.attr)
     context = found.arg
     what = f"{short(ref.symbol)}.{ref.attr}" if ref.attr else short(ref.symbol)
     replacement = group.canonical if role.role == COMPAT else replacement_of(ctx, group, ref.symbol)
