@@ -330,7 +330,7 @@ class _ImportRewrite:
         if bound != canonical:
             # issue 15 §4: a compatibility re-export is never renamed alone — its importers (which
             # the index may not see: `module.Name` uses, code outside the workspace) would break
-            raise NotFixable(f"`{bound}` is listed in __all__ of {self.doc.module}: a compatibility re-export is "
+            raise NotFixable(f"`{bound}` is listed in __all__ of this module: a compatibility re-export is "
                              f"never renamed alone (importers of `{bound}` would break); migrate its importers "
                              f"to {canonical}, then remove `{bound}` from __all__ and its import by hand")
         self.needs_canonical = True
