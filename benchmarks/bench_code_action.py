@@ -31,7 +31,7 @@ from pygls.lsp.client import LanguageClient
 from pygls.uris import from_fs_path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_lsp_latency import DEMO, generate, percentile  # noqa: E402
+from bench_lsp_latency import DEMO, generate, percentile, stop  # noqa: E402
 
 
 async def measure(root: Path, text: str, resolve: bool, requests: int) -> tuple[list[float], int, list[int]]:
@@ -83,13 +83,7 @@ async def measure(root: Path, text: str, resolve: bool, requests: int) -> tuple[
         actions = await client.text_document_code_action_async(params)
         times.append((time.perf_counter() - start) * 1000)
         counts.append(len(actions or []))
-    await client.shutdown_async(None)
-    client.exit(None)
-    await asyncio.sleep(0.2)
-    try:
-        await client.stop()
-    except Exception:  # noqa: BLE001
-        pass
+    await stop(client)
     return times, len(found), counts
 
 

@@ -53,22 +53,22 @@ def undefined_names(text: str, path: str) -> int:
                for m in found.messages)
 
 
-def reasons_of(run: FixRun, remaining: list) -> list[tuple[object, str | None]]:
-    """(violation, reason) for every remaining finding of a fixable rule."""
+def reasons_of(run: FixRun, remaining: list) -> list[tuple[str, str, str | None]]:
+    """(path:line, code, reason) for every remaining finding of a fixable rule."""
     if hasattr(run, "reasons"):
-        return [(v, r) for v, r in run.reasons(remaining)]
+        return [(site.where(), site.code, site.reason) for site in run.reasons(remaining)]
     left: dict[tuple[str, str, str, str], list[str]] = {}
     for path, outcomes in run.unfixable.items():
         for o in outcomes:
             v = o.violation
             if o.reason:
                 left.setdefault((path, v.code, v.symbol, v.message), []).append(o.reason)
-    out = []
+    out: list[tuple[str, str, str | None]] = []
     for v in remaining:
         if v.code not in FIXABLE_CODES:
             continue
         found = left.get((v.path, v.code, v.symbol, v.message))
-        out.append((v, found.pop(0) if found else None))
+        out.append((f"{v.path}:{v.span.line + 1}", v.code, found.pop(0) if found else None))
     return out
 
 
@@ -103,7 +103,7 @@ def main() -> int:
         undefined_before += undefined_names(old, path)
         undefined_after += undefined_names(new, path)
     reasons = reasons_of(run, remaining)
-    without = [v for v, r in reasons if not r]
+    without = [(where, code) for where, code, r in reasons if not r]
     print(f"{args.root} {' '.join(map(str, args.paths))}: {len(result.violations)} findings in "
           f"{len({v.path for v in result.violations})} files; scan {scanned:.1f} s, fix {fixed_s:.1f} s "
           f"({'safe' if args.safe else 'unsafe'} fixes)")
@@ -116,9 +116,9 @@ def main() -> int:
         mark = " (fixable)" if code in FIXABLE_CODES else ""
         print(f"  {code}: {before[code]:5d} -> fixed {run.applied.get(code, 0):4d}, remaining {after[code]:4d}{mark}")
     print(f"remaining sites of fixable rules: {len(reasons)}; without a reason: {len(without)}")
-    for v in without[:10]:
-        print(f"    {v.path}:{v.span.line + 1}: {v.code} {v.message}")
-    why = Counter((v.code, (r or "").split(": ", 1)[0][:90]) for v, r in reasons)
+    for where, code in without[:10]:
+        print(f"    {where}: {code}")
+    why = Counter((code, (r or "").split(": ", 1)[0][:90]) for _, code, r in reasons)
     print("top reasons:")
     for (code, reason), n in why.most_common(15):
         print(f"  {code} x{n}: {reason}")

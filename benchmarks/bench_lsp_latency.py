@@ -76,6 +76,17 @@ def make_{n}(registry, bridge, ctx):
 ALIAS = "\nEngine = ExecutionEngine\n"
 
 
+async def stop(client: LanguageClient) -> None:
+    """Shut the server down politely, then make sure the process is gone."""
+    await client.shutdown_async(None)
+    client.exit(None)
+    await asyncio.sleep(0.2)
+    try:
+        await client.stop()
+    except Exception:  # noqa: BLE001
+        pass
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
@@ -153,13 +164,7 @@ async def run(edits: int, lines: int, dependents: int, cross_edits: int) -> int:
 
         cross = await cross_file_phase(client, root, uri, text, edits + 2, dependents, cross_edits, arrivals)
 
-        await client.shutdown_async(None)
-        client.exit(None)
-        await asyncio.sleep(0.2)
-        try:
-            await client.stop()
-        except Exception:  # noqa: BLE001
-            pass
+        await stop(client)
 
         latencies = []
         for row in timings.read_text().splitlines():
