@@ -41,10 +41,13 @@ async def measure(root: Path, text: str, resolve: bool, requests: int) -> tuple[
     diagnostics: dict[int | None, list[types.Diagnostic]] = {}
     ready = asyncio.Event()
 
+    last = [time.perf_counter()]
+
     @client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
     def on_publish(ls, params: types.PublishDiagnosticsParams):
         if params.uri == uri:
             diagnostics[params.version] = params.diagnostics
+            last[0] = time.perf_counter()
             ready.set()
 
     @client.feature(types.WINDOW_LOG_MESSAGE)
@@ -68,7 +71,8 @@ async def measure(root: Path, text: str, resolve: bool, requests: int) -> tuple[
     client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
         uri=uri, language_id="python", version=1, text=text)))
     await asyncio.wait_for(ready.wait(), 60)
-    await asyncio.sleep(2.0)  # the background index settles
+    while time.perf_counter() - last[0] < 3.0:  # the background index settles: the last publish is current
+        await asyncio.sleep(0.2)
     found = diagnostics[1]
     by_line: dict[int, list[types.Diagnostic]] = {}
     for d in found:
@@ -83,6 +87,7 @@ async def measure(root: Path, text: str, resolve: bool, requests: int) -> tuple[
         actions = await client.text_document_code_action_async(params)
         times.append((time.perf_counter() - start) * 1000)
         counts.append(len(actions or []))
+        assert any(a.kind == "quickfix" for a in actions or []), "no quick fix: the diagnostics were stale"
     await stop(client)
     return times, len(found), counts
 
