@@ -57,7 +57,8 @@ def test_fix_prints_each_site_left_with_its_location_and_whole_reason(demo):
 def test_fix_says_an_unsafe_fix_was_not_requested(demo):
     done = ssot_lsp(demo, "fix", "--no-cache", "--dry-run", ".")
     assert ("netra_backend/app/services/direct_engine.py:11:14: SSOT003 not fixed: an unsafe fix (changes "
-            "behaviour to review) was not requested (--unsafe-fixes): Create UserExecutionEngine") in done.stdout
+            "behaviour to review) was not requested (--unsafe-fixes): ") in done.stdout
+    assert "create_for_user(context)" in done.stdout.split("direct_engine.py:11:14:")[1].split("\n")[0]
 
 
 def test_fix_json_lists_every_site_left_with_its_reason(demo):
