@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,17 +67,33 @@ class ClientFeatures:
 class Cancellations:
     """``$/cancelRequest`` for long requests that cancel cooperatively: the protocol only sets a
     flag (``cancel``) that the request checks between steps (``check``), so the request itself
-    answers ``RequestCancelled``."""
+    answers ``RequestCancelled``.
+
+    A cancel can arrive before the request's coroutine has started (over TCP both messages are
+    read in one go): pygls then answers ``RequestCancelled`` but the coroutine still runs, and a
+    fix-all would apply its edit after all. The protocol notes such ids (``cancelled_early``) and
+    ``begin`` starts them cancelled; the note is kept for the last ``EARLY_KEPT`` ids only (most
+    belong to requests that never call ``begin``)."""
+
+    EARLY_KEPT = 64
 
     def __init__(self, ls: LanguageServer) -> None:
         self.ls = ls
         self.flags: dict[object, bool] = {}
+        self.early: OrderedDict[object, None] = OrderedDict()
 
     def begin(self) -> object:
         msg_id = self.ls.protocol.msg_id
         if msg_id is not None:
-            self.flags[msg_id] = False
+            self.flags[msg_id] = msg_id in self.early
+            self.early.pop(msg_id, None)
         return msg_id
+
+    def cancelled_early(self, msg_id: object) -> None:
+        """A cancel of a pending request that has not called ``begin`` (yet, or ever)."""
+        self.early[msg_id] = None
+        while len(self.early) > self.EARLY_KEPT:
+            self.early.popitem(last=False)
 
     def end(self, msg_id: object) -> None:
         self.flags.pop(msg_id, None)

@@ -6,7 +6,10 @@
 - A request whose params do not match the protocol still gets an answer: pygls logs and drops
   it, which leaves the client waiting forever; here it is answered with the JSON-RPC error.
 - ``$/cancelRequest`` for long requests that cancel cooperatively (``client.Cancellations``) only
-  sets a flag the request checks, so it can answer ``RequestCancelled`` itself.
+  sets a flag the request checks, so it can answer ``RequestCancelled`` itself; a cancel that
+  arrives before the request's coroutine started is remembered for it. A cancelled request
+  is answered with that error and logged at debug level only: the client asked for it, nothing
+  failed (pygls logs it as an exception and reports it as a server error).
 - Every incoming request and notification is shown to the tracer (``tracing.py``) before it is
   dispatched: the handlers themselves never call instrumentation.
 - A handler's future leaves ``_request_futures`` when it completes. pygls (2.1) registers there
@@ -26,7 +29,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcException
+from pygls.exceptions import JsonRpcException, JsonRpcRequestCancelled
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
@@ -70,6 +73,15 @@ class SsotProtocol(LanguageServerProtocol):
         if self._request_futures.get(msg_id) is future:
             self._request_futures.pop(msg_id, None)
 
+    def _send_handler_result(self, future: Future[Any], *, msg_id: Any) -> None:
+        error = None if future.cancelled() else future.exception()
+        if isinstance(error, JsonRpcRequestCancelled):
+            self._request_futures.pop(msg_id, None)
+            logger.debug("request %s cancelled", msg_id)
+            self._send_response(msg_id, error=error.to_response_error())
+            return
+        super()._send_handler_result(future, msg_id=msg_id)
+
     def _handle_notification(self, method_name: str, params: Any) -> None:
         self._trace(method_name, params)
         super()._handle_notification(method_name, params)
@@ -111,8 +123,11 @@ class SsotProtocol(LanguageServerProtocol):
 
     def _handle_cancel_notification(self, msg_id: Any) -> None:
         session = getattr(self._server, "session", None)
-        if session is not None and session.client.cancellations.cancel(msg_id):
-            return
+        if session is not None:
+            if session.client.cancellations.cancel(msg_id):
+                return
+            if msg_id in self._request_futures:
+                session.client.cancellations.cancelled_early(msg_id)
         try:
             super()._handle_cancel_notification(msg_id)
         except Exception:

@@ -15,10 +15,12 @@ from .helpers import (
     change_doc,
     copy_demo,
     expected_count,
+    index_runs,
     initialize,
     open_doc,
     uri,
     wait_for_diagnostics,
+    wait_for_index,
 )
 
 
@@ -45,6 +47,17 @@ async def test_list_violations_for_one_file(client, tmp_path: Path):
     assert len(result) == 6 and {i["path"] for i in result} == {str(target)}
 
 
+async def test_list_violations_asked_during_the_first_index_answers_with_the_complete_index(
+        slow_index_client, tmp_path: Path):
+    client = slow_index_client
+    root = copy_demo(tmp_path)
+    await initialize(client, root, wait_index=False)
+    result = await client.workspace_execute_command_async(_command("ssot.listViolations"))
+    ended = [r for r in index_runs(client) if isinstance(r[-1], types.WorkDoneProgressEnd)]
+    assert ended, "answered before the index was complete"
+    assert len(result) == expected_count(root)
+
+
 async def test_list_violations_can_be_cancelled(slow_index_client, tmp_path: Path):
     client = slow_index_client
     root = copy_demo(tmp_path)
@@ -61,6 +74,25 @@ async def test_list_violations_can_be_cancelled(slow_index_client, tmp_path: Pat
     with pytest.raises(JsonRpcRequestCancelled):
         await asyncio.wait_for(future, 5)
     assert await client.text_document_hover_async(hover) is None  # the server is still fine
+
+
+async def test_a_cancelled_request_is_not_logged_as_an_error(slow_index_client, tmp_path: Path):
+    client = slow_index_client
+    root = copy_demo(tmp_path)
+    await initialize(client, root, wait_index=False, options={"logLevel": "debug"})
+    msg_id = "list-to-cancel"
+    hover = types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri(root / "x.py")),
+                              position=types.Position(line=0, character=0))
+    future = asyncio.ensure_future(client.protocol.send_request_async(
+        types.WORKSPACE_EXECUTE_COMMAND, _command("ssot.listViolations"), msg_id=msg_id))
+    assert await client.text_document_hover_async(hover) is None  # the command has started
+    client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id=msg_id))
+    with pytest.raises(JsonRpcRequestCancelled):
+        await asyncio.wait_for(future, 5)
+    await wait_for_index(client)  # later messages of the server are in the log too
+    logged = [m.message for m in client.log_messages]
+    assert any(m.startswith("indexed ") for m in logged), logged
+    assert [m.message for m in client.log_messages if m.type == types.MessageType.Error] == []
 
 
 async def test_fix_all_applies_one_workspace_edit_carrying_document_versions(client, tmp_path: Path):
@@ -141,3 +173,19 @@ async def test_fix_all_edits_open_buffers_not_the_disk(client, tmp_path: Path):
     expected = api.fix_all(unsaved, str(path), workspace.scan(jobs=1).index, workspace.config).new_text
     assert editor.text(doc) == expected and _parses(expected)
     assert path.read_text(encoding="utf-8") != expected  # nothing was saved
+
+
+async def test_a_cancelled_fix_all_edits_nothing(slow_index_client, tmp_path: Path):
+    client = slow_index_client
+    root = copy_demo(tmp_path)
+    await initialize(client, root, wait_index=False)
+    future = asyncio.wrap_future(client.protocol.send_request(
+        types.WORKSPACE_EXECUTE_COMMAND, _command("ssot.fixAll"), msg_id="fix-all-cancelled"))
+    client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id="fix-all-cancelled"))
+    with pytest.raises(JsonRpcRequestCancelled):
+        await asyncio.wait_for(future, 5)
+    await wait_for_index(client)
+    # a second fix-all waits for the same index: the first one, had it gone on, edited before it answers
+    summary = await client.workspace_execute_command_async(_command("ssot.fixAll"))
+    assert summary["files"] >= 1
+    assert len(client.applied_edits) == 1

@@ -260,3 +260,45 @@ def test_too_old_websockets_is_one_line_error(tmp_path: Path):
     env = {**SERVER_ENV, "PYTHONPATH": shadow}
     result = run_cli(["serve", "--ws", f"127.0.0.1:{free_port()}"], env=env)
     assert_one_line_error(result, "'websockets'", "too old (12.0)", "pip install 'websockets>=13'")
+
+
+async def test_a_fix_all_cancelled_in_the_same_packet_edits_nothing(start_server, tmp_path: Path):
+    """Over TCP a request and its ``$/cancelRequest`` read in one go reach the server before the
+    command's coroutine has started: the request is answered cancelled and its work stops too."""
+    root = copy_demo(tmp_path)
+    port = free_port()
+    tracer = f"{Path(__file__).parent / 'tracers.py'}:SlowScan"
+    server = Server(["--tcp", f"127.0.0.1:{port}"], tmp_path, env={**SERVER_ENV, "SSOT_LSP_TRACER": tracer})
+    try:
+        channel = await open_tcp(server, port)
+        session = Session(channel)
+        folder = uri(root)
+        await session.request("initialize", {"processId": None, "rootUri": folder, "capabilities": {},
+                                             "workspaceFolders": [{"uri": folder, "name": root.name}]})
+        await session.notify("initialized", {})
+        frames = b""
+        for message in ({"jsonrpc": "2.0", "id": "early", "method": "workspace/executeCommand",
+                         "params": {"command": "ssot.fixAll"}},
+                        {"jsonrpc": "2.0", "method": "$/cancelRequest", "params": {"id": "early"}}):
+            body = json.dumps(message).encode()
+            frames += b"Content-Length: %d\r\n\r\n" % len(body) + body
+        channel.writer.write(frames)
+        await channel.writer.drain()
+        answer = await session.wait_for(lambda m: m.get("id") == "early")
+        assert answer.get("error", {}).get("code") == -32800, answer  # RequestCancelled
+        await channel.send({"jsonrpc": "2.0", "id": "second", "method": "workspace/executeCommand",
+                            "params": {"command": "ssot.fixAll"}})
+        edits = 0
+        while (message := await _answer_edits(session)).get("id") != "second":
+            edits += message.get("method") == "workspace/applyEdit"
+        assert edits == 1 and message["result"]["files"] >= 1, (edits, message)
+    finally:
+        server.stop()
+
+
+async def _answer_edits(session: Session) -> dict:
+    """The next message from the server; a ``workspace/applyEdit`` is answered as applied."""
+    message = await asyncio.wait_for(session.channel.recv(), STEP)
+    if message.get("method") == "workspace/applyEdit":
+        await session.channel.send({"jsonrpc": "2.0", "id": message["id"], "result": {"applied": True}})
+    return message
