@@ -44,6 +44,14 @@ class Indexer:
         folder.index_task = asyncio.ensure_future(self._index(folder, folder.scan_generation))
         return folder.index_task
 
+    async def announce_nothing_to_index(self) -> None:
+        """No workspace folder to scan (single-file mode, folders that are not local directories):
+        an indexing progress that begins and ends at once, so a client waiting for the end of
+        indexing (the Neovim ``:SsotViolations``, the VS Code status) does not wait forever."""
+        progress = await self.session.client.begin_progress("ssot-index", TITLE, "no workspace folder")
+        progress.end("no workspace folder to index")
+        self.session.client.log("no workspace folder to index: findings of open files only")
+
     def cancel_all(self) -> None:
         for folder in self.session.folders.workspace():
             if folder.index_task is not None and not folder.index_task.done():

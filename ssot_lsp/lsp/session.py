@@ -55,8 +55,9 @@ class Session:
     async def start(self) -> None:
         """After ``initialized``: the client's settings, the first index of every folder, watching."""
         await self.settings_sync.fetch_and_apply(startup=True)
-        for folder in self.folders.workspace():
-            self.indexer.start(folder)
+        scans = [task for task in map(self.indexer.start, self.folders.workspace()) if task is not None]
+        if not scans:
+            await self.indexer.announce_nothing_to_index()
         await self.watcher.start()
 
     def shutdown(self) -> None:

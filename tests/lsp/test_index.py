@@ -35,6 +35,20 @@ async def test_indexing_reports_progress_begin_report_end(client, tmp_path: Path
     assert isinstance(run[-1], types.WorkDoneProgressEnd)
 
 
+async def test_without_a_workspace_folder_indexing_begins_and_ends_at_once(client):
+    await initialize(client, None)
+    await wait_for_index(client)
+    (run,) = index_runs(client)
+    assert isinstance(run[0], types.WorkDoneProgressBegin) and isinstance(run[-1], types.WorkDoneProgressEnd)
+    assert run[-1].message == "no workspace folder to index"
+
+
+async def test_a_folder_that_is_not_a_local_directory_still_ends_indexing(client, tmp_path: Path):
+    await initialize(client, tmp_path / "gone", wait_index=False)
+    await wait_for_index(client)
+    assert index_runs(client)[-1][-1].message == "no workspace folder to index"
+
+
 async def test_file_local_diagnostics_come_before_the_index_and_refresh_after(slow_index_client, tmp_path: Path):
     client = slow_index_client
     root = copy_demo(tmp_path)
