@@ -18,6 +18,7 @@ from ssot_lsp.lsp.publishing import disk_diagnostics, document_diagnostics
 if TYPE_CHECKING:
     from ssot_lsp.lsp.session import Session
 
+EMPTY = result_id([])  # the result id of a report without diagnostics
 YIELD_EVERY = 50  # files between two looks at cancellation (and at other work) in workspace reports
 
 
@@ -65,8 +66,12 @@ class PullDiagnostics:
         return {"kind": "full", "resultId": rid, "items": items}
 
     async def workspace_report(self, previous: dict[str, str], msg_id: object) -> list[Json]:
-        """Report items for every open document and every workspace file, honouring
-        ``$/cancelRequest`` of ``msg_id``."""
+        """The workspace report, honouring ``$/cancelRequest`` of ``msg_id``: every open document;
+        of the files that are not open, those with findings in folders whose ``diagnosticMode`` is
+        ``workspace``, and an empty report for a file the client still holds findings of (it just
+        became clean, was closed in ``openFiles`` mode, or the mode changed). A clean file the
+        client holds nothing for is left out: VS Code pulls the workspace every two seconds, and
+        thousands of empty reports per pull are pure overhead."""
         session = self.session
         cancellations = session.client.cancellations
         encoding = session.client.features.encoding
@@ -81,16 +86,20 @@ class PullDiagnostics:
             seen.add(doc.uri)
         count = 0
         for folder in session.folders.workspace():
+            whole_workspace = folder.settings.diagnostic_mode == "workspace"
             for path in folder.workspace_files():
                 uri = path_to_uri(path)
                 if uri in seen:
                     continue
                 seen.add(uri)
-                items.append(_item(uri, None, disk_diagnostics(folder, path, encoding, lines_of), previous.get(uri)))
+                diagnostics = disk_diagnostics(folder, path, encoding, lines_of) if whole_workspace else []
+                if diagnostics or previous.get(uri, EMPTY) != EMPTY:
+                    items.append(_item(uri, None, diagnostics, previous.get(uri)))
                 count += 1
                 if count % YIELD_EVERY == 0:
                     cancellations.check(msg_id)
                     await asyncio.sleep(0)
+        items += [_item(uri, None, [], rid) for uri, rid in previous.items() if uri not in seen and rid != EMPTY]
         cancellations.check(msg_id)
         return items
 

@@ -79,20 +79,84 @@ async def test_pull_reflects_unsaved_edits(client, tmp_path: Path):
     assert list(report.items) == []
 
 
-async def test_workspace_pull_reports_every_workspace_file(client, tmp_path: Path):
-    root = copy_demo(tmp_path)
-    await initialize(client, root, profile="vscode-pull")
-    open_doc(client, root / PIPELINE)
-    report = await client.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(previous_result_ids=[]))
+async def _pull_workspace(client, previous: dict[str, str] | None = None) -> dict[str, object]:
+    ids = [types.PreviousResultId(uri=u, value=v) for u, v in (previous or {}).items()]
+    report = await client.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(previous_result_ids=ids))
     by_uri = {item.uri: item for item in report.items}
-    total = sum(len(item.items) for item in report.items)
+    assert len(by_uri) == len(report.items), "a file reported twice"
+    return by_uri
+
+
+def _ids(*reports: dict[str, object]) -> dict[str, str]:
+    return {u: item.result_id for report in reports for u, item in report.items()}
+
+
+async def test_workspace_pull_in_workspace_mode_reports_every_finding(client, tmp_path: Path):
+    root = copy_demo(tmp_path)
+    await initialize(client, root, profile="vscode-pull", options={"diagnosticMode": "workspace"})
+    open_doc(client, root / PIPELINE)
+    by_uri = await _pull_workspace(client)
+    total = sum(len(item.items) for item in by_uri.values())
     assert total == expected_count(root)  # what `ssot-lsp check` finds: open and unopened files alike
-    unopened = by_uri[uri(root / "netra_backend/app/routes/agent_routes.py")]
+    unopened = by_uri[uri(root / ROUTES)]
     assert unopened.version is None and len(unopened.items) == 6
     assert by_uri[uri(root / PIPELINE)].version == 1
-    previous = [types.PreviousResultId(uri=i.uri, value=i.result_id) for i in report.items]
-    second = await client.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(previous_result_ids=previous))
-    assert {i.kind for i in second.items} == {"unchanged"}
+    second = await _pull_workspace(client, _ids(by_uri))
+    assert {i.kind for i in second.values()} == {"unchanged"}
+
+
+async def test_workspace_pull_leaves_out_clean_files_the_client_holds_nothing_for(client, tmp_path: Path):
+    root = copy_demo(tmp_path)
+    await initialize(client, root, profile="vscode-pull", options={"diagnosticMode": "workspace"})
+    by_uri = await _pull_workspace(client)
+    assert by_uri and all(item.items for item in by_uri.values())
+    assert uri(root / "netra_backend/app/agents/supervisor/user_execution_engine.py") not in by_uri
+
+
+async def test_workspace_pull_sends_one_empty_report_for_a_file_that_became_clean(client, tmp_path: Path):
+    root = copy_demo(tmp_path)
+    await initialize(client, root, profile="vscode-pull", options={"diagnosticMode": "workspace"})
+    first = await _pull_workspace(client)
+    routes = uri(root / ROUTES)
+    assert first[routes].items
+    before = client.diagnostic_refresh_count
+    (root / ROUTES).write_text("import os\n", encoding="utf-8")
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
+        changes=[types.FileEvent(uri=routes, type=types.FileChangeType.Changed)]))
+    await wait_until(lambda: client.diagnostic_refresh_count > before, 5)
+    second = await _pull_workspace(client, _ids(first))
+    assert second[routes].kind == "full" and list(second[routes].items) == []
+    third = await _pull_workspace(client, {**_ids(first), **_ids(second)})
+    assert routes not in third
+
+
+async def test_workspace_pull_in_open_files_mode_reports_open_documents_only(client, tmp_path: Path):
+    root = copy_demo(tmp_path)
+    await initialize(client, root, profile="vscode-pull", options={"diagnosticMode": "openFiles"})
+    doc = open_doc(client, root / PIPELINE)
+    by_uri = await _pull_workspace(client)
+    assert list(by_uri) == [doc] and len(by_uri[doc].items) == 6
+
+
+async def test_workspace_pull_in_open_files_mode_clears_a_closed_document(client, tmp_path: Path):
+    root = copy_demo(tmp_path)
+    await initialize(client, root, profile="vscode-pull", options={"diagnosticMode": "openFiles"})
+    doc = open_doc(client, root / PIPELINE)
+    first = await _pull_workspace(client)
+    client.text_document_did_close(types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=doc)))
+    second = await _pull_workspace(client, _ids(first))
+    assert list(second) == [doc] and second[doc].kind == "full" and list(second[doc].items) == []
+
+
+async def test_workspace_pull_clears_unopened_files_when_the_mode_becomes_open_files(client, tmp_path: Path):
+    root = copy_demo(tmp_path)
+    await initialize(client, root, profile="vscode-pull", options={"diagnosticMode": "workspace"})
+    first = await _pull_workspace(client)
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+        settings={"ssotLsp": {"diagnosticMode": "openFiles"}}))
+    await wait_until(lambda: client.diagnostic_refresh_count >= 2, 5)
+    second = await _pull_workspace(client, _ids(first))
+    assert set(second) == set(first) and all(list(item.items) == [] for item in second.values())
 
 
 async def test_workspace_refresh_requested_when_cross_file_facts_change(client, tmp_path: Path):
