@@ -273,14 +273,34 @@ class Folder:
         except Exception:  # noqa: BLE001 - the cache is an optimisation only
             pass
 
-    def install_scan(self, result: ScanResult, open_facts: list[FileFacts]) -> None:
+    def install_scan(self, result: ScanResult, open_facts: list[FileFacts], analysed_with: tuple | None = None) -> None:
+        """The scan's index, with open buffers in place of their disk facts. The scan already ran
+        the rules over every file (in its thread): its findings seed the per-file cache, so the
+        first workspace report after indexing need not analyse the whole workspace again on the
+        loop — unless an open buffer shows other files something its disk text does not, or the
+        settings that change results (``analysed_with``: those in force when the scan started)
+        changed since (then findings are computed when asked)."""
         self.index = result.index or WorkspaceIndex()
         self.disk_facts = dict(result.facts)
+        scanned = self.index.generation
         for facts in open_facts:
-            self.index.add(facts)
+            if facts_signature(facts) != facts_signature(self.disk_facts.get(facts.path)):
+                self.index.add(facts)
         self.indexed = True
         self.scan_generation += 1
         self._violations_cache.clear()
+        if self.index.generation == scanned and analysed_with == self.settings.analysis_key():
+            self._seed_violations(result)
+
+    def _seed_violations(self, result: ScanResult) -> None:
+        if not self.settings.enable:
+            return
+        found: dict[str, list[Violation]] = {path: [] for path in result.facts}
+        for violation in result.violations:
+            if violation.path in found:
+                found[violation.path].append(violation)
+        generation = self.index.generation
+        self._violations_cache.update((path, (generation, violations)) for path, violations in found.items())
 
     def forget_results(self) -> None:
         """Settings that change results changed: disk findings are computed again when asked."""

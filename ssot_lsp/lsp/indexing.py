@@ -73,6 +73,7 @@ class Indexer:
         progress = await session.client.begin_progress("ssot-index", TITLE, folder.root.name)
         report = _ProgressThrottle(loop, progress, lambda: generation == folder.scan_generation)
         tracer, jobs = session.tracer, session.options.scan_jobs
+        analysed_with = folder.settings.analysis_key()
 
         def scan() -> tuple[ScanResult, FactsCache | None]:  # in the executor thread
             tracer.scan_started(str(folder.root))
@@ -93,7 +94,7 @@ class Indexer:
         if generation != folder.scan_generation:
             progress.end("superseded")
             return
-        self._install(folder, result)
+        self._install(folder, result, analysed_with)
         progress.end(f"{len(result.facts)} of {result.files_total} files indexed")
         seconds = time.monotonic() - started
         session.client.log(f"indexed {folder.root}: {result.files_total} files, {len(result.facts)} analysed "
@@ -118,7 +119,7 @@ class Indexer:
                                *(f"  {entry.describe(folder.root)}" for entry in entries)]), "warning")
         client.show(f"SSOT: {summary}; the list is in the SSOT output", types.MessageType.Warning)
 
-    def _install(self, folder: Folder, result: ScanResult) -> None:
+    def _install(self, folder: Folder, result: ScanResult, analysed_with: tuple) -> None:
         """Swap the new index in: open buffers override the disk, disk changes seen while the
         scan ran are applied, and requests waiting for the index are released."""
         documents = self.session.documents
@@ -128,7 +129,7 @@ class Indexer:
             if doc.folder is folder and analysis is not None and analysis.facts is not None \
                     and analysis.facts.parsed and doc.place.in_workspace:
                 open_facts.append(analysis.facts)
-        folder.install_scan(result, open_facts)
+        folder.install_scan(result, open_facts, analysed_with)
         pending, folder.pending_disk = folder.pending_disk, set()
         for path in sorted(pending):
             if documents.by_path(path) is None:

@@ -212,7 +212,7 @@ async def test_pull_without_refresh_support_waits_for_the_index(slow_index_clien
 async def test_a_file_changed_on_disk_reports_names_the_migration_left_unbound(client, tmp_path: Path):
     """Files read from disk by the server record unbound uses of group names like `check` does (SSOT011)."""
     root = copy_demo(tmp_path)
-    await initialize(client, root, profile="vscode-pull")
+    await initialize(client, root, profile="vscode-pull", options={"diagnosticMode": "workspace"})
     await wait_until(lambda: client.diagnostic_refresh_count >= 1, 5)  # the index completed
     renamed = root / "netra_backend/app/services/metrics.py"  # an existing file, not open
     renamed.write_text("from netra_backend.app.agents.supervisor.user_execution_engine import UserExecutionEngine "
@@ -225,3 +225,16 @@ async def test_a_file_changed_on_disk_reports_names_the_migration_left_unbound(c
     report = await client.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(previous_result_ids=[]))
     (item,) = [item for item in report.items if item.uri == uri(renamed)]
     assert sorted(str(d.code) for d in item.items) == ["SSOT008", "SSOT011"]
+
+
+async def test_workspace_pull_after_indexing_sees_buffers_opened_during_the_index(slow_index_client, tmp_path: Path):
+    """The scan's own findings answer the first pull, except where an open buffer shows other files
+    something else than its disk text: here the buffer of compat.py drops the legacy aliases."""
+    client = slow_index_client
+    root = copy_demo(tmp_path)
+    await initialize(client, root, profile="vscode-pull", options={"diagnosticMode": "workspace"},
+                     wait_index=False)
+    compat = root / "netra_backend/app/compat.py"
+    open_doc(client, compat, text=compat.read_text().replace("LegacyEngine = ExecutionEngine\n", ""))
+    by_uri = await _pull_workspace(client)  # answered once the index is complete
+    assert len(by_uri[uri(root / PIPELINE)].items) == 2
