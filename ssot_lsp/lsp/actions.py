@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
 FIX_ALL_KIND = "source.fixAll.ssot"
 FIX_ALL_TITLE = "SSOT: fix all safe issues in this file"
+NO_FIX_PREFIX = "no quick fix: "
 _EXISTING = re.compile(r"#\s*ssot:\s*ignore\[([^\]]*)\]", re.IGNORECASE)
 _CONVERTER = default_converter()
 
@@ -68,8 +69,9 @@ class CodeActions:
             return []  # every diagnostic named is from an older view of the file
         actions: list[types.CodeAction] = []
         if _wants(only, types.CodeActionKind.QuickFix):
-            actions += self._quick_fixes(doc, matches)
-            actions += self._suppressions(doc, matches)
+            no_fix: dict[int, str] = {}
+            actions += self._quick_fixes(doc, matches, no_fix)
+            actions += self._suppressions(doc, matches, no_fix)
         if _wants(only, FIX_ALL_KIND) and (only is not None or doc.visible):
             fix_all = self._fix_all(doc)
             if fix_all is not None:
@@ -108,7 +110,10 @@ class CodeActions:
         return found
 
     # -- actions ------------------------------------------------------------------------------------
-    def _quick_fixes(self, doc: Document, matches: list[Match]) -> list[types.CodeAction]:
+    def _quick_fixes(self, doc: Document, matches: list[Match],
+                     no_fix: dict[int, str]) -> list[types.CodeAction]:
+        """Verified fixes; for a finding without one, why (``no_fix``, by ``id`` of the finding),
+        and a disabled action saying it where the client can show one."""
         cache = self.fix_caches.get(doc.uri)
         if cache is None or not cache.is_for(doc):
             cache = self.fix_caches[doc.uri] = FixCache(doc)
@@ -130,14 +135,18 @@ class CodeActions:
                 if fix.reason:
                     self.session.client.log(f"no quick fix for {violation.code} at {doc.path}:"
                                             f"{violation.span.line + 1}: {fix.reason}", "debug")
+                    no_fix[id(violation)] = fix.reason
+                    if self.session.client.features.disabled_actions:
+                        actions.append(_without_fix(diagnostic, violation, fix.title, fix.reason))
                 continue
             actions.append(types.CodeAction(
                 title=fix.title, kind=types.CodeActionKind.QuickFix, diagnostics=[diagnostic],
                 is_preferred=True if fix.safe else None, edit=self._edit(doc, fix.edits)))
         return actions
 
-    def _suppressions(self, doc: Document, matches: list[Match]) -> list[types.CodeAction]:
-        """One "Suppress CODE on this line" per code and line, for all its diagnostics there."""
+    def _suppressions(self, doc: Document, matches: list[Match], no_fix: dict[int, str]) -> list[types.CodeAction]:
+        """One "Suppress CODE on this line" per code and line, for all its diagnostics there. A
+        client that cannot show disabled actions reads why there is no fix in the title."""
         by_line: dict[tuple[str, int], list[Match]] = {}
         for diagnostic, violation in matches:
             if not is_syntax_error(violation):
@@ -149,7 +158,11 @@ class CodeActions:
                     "span": [violation.span.line, violation.span.col, violation.span.end_line,
                              violation.span.end_col],
                     "stmtLine": violation.stmt_line}
-            action = types.CodeAction(title=f"Suppress {code} on this line", kind=types.CodeActionKind.QuickFix,
+            title = f"Suppress {code} on this line"
+            reason = next((no_fix[id(v)] for _, v in group if id(v) in no_fix), None)
+            if reason is not None and not self.session.client.features.disabled_actions:
+                title = f"{title} ({NO_FIX_PREFIX}{reason})"
+            action = types.CodeAction(title=title, kind=types.CodeActionKind.QuickFix,
                                       diagnostics=[d for d, _ in group], data=data)
             actions.append(action if self.session.client.features.resolve_edits else self.resolve(action))
         return actions
@@ -215,6 +228,13 @@ class CodeActions:
                                     for s in facts.suppressions):
                 return candidate
         return None
+
+
+def _without_fix(diagnostic: types.Diagnostic, violation: Violation, title: str, reason: str) -> types.CodeAction:
+    """The fix that is not offered, disabled with the reason (the client shows it greyed out)."""
+    return types.CodeAction(title=title or f"Fix {violation.code}", kind=types.CodeActionKind.QuickFix,
+                            diagnostics=[diagnostic],
+                            disabled=types.CodeActionDisabled(reason=f"{NO_FIX_PREFIX.capitalize()}{reason}"))
 
 
 def _with_comment(lines: LineIndex, line: int, code: str) -> str | None:

@@ -44,6 +44,7 @@ class ClientFeatures:
     pull_diagnostics: bool = False  # textDocument/diagnostic: the client pulls, nothing is pushed for open files
     diagnostic_refresh: bool = False  # workspace/diagnostic/refresh can be sent
     resolve_edits: bool = False  # codeAction/resolve may fill in `edit`
+    disabled_actions: bool = False  # CodeAction literals with `disabled` (shown greyed out, with the reason)
     document_changes: bool = False  # versioned edits in WorkspaceEdit.documentChanges
     work_done_progress: bool = False
     watch_files: bool = False  # dynamic registration of workspace/didChangeWatchedFiles
@@ -57,6 +58,8 @@ class ClientFeatures:
             pull_diagnostics=_capability(caps, "text_document.diagnostic") is not None,
             diagnostic_refresh=bool(_capability(caps, "workspace.diagnostics.refresh_support")),
             resolve_edits="edit" in resolvable,
+            disabled_actions=bool(_capability(caps, "text_document.code_action.disabled_support"))
+            and _capability(caps, "text_document.code_action.code_action_literal_support") is not None,
             document_changes=bool(_capability(caps, "workspace.workspace_edit.document_changes")),
             work_done_progress=bool(_capability(caps, "window.work_done_progress")),
             watch_files=bool(_capability(caps, "workspace.did_change_watched_files.dynamic_registration")),

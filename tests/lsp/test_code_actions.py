@@ -162,3 +162,40 @@ async def test_without_resolve_support_fix_all_is_a_command_that_applies_the_edi
     new_text = _apply(path.read_text(), changes)
     assert new_text != path.read_text()
     compile(new_text, str(path), "exec")
+
+
+async def _findings_without_fix(client, root: Path, profile: str):
+    """(diagnostic, its actions) of every pipeline_runner.py finding that gets no enabled fix."""
+    await initialize(client, root, profile=profile)
+    doc = open_doc(client, root / PIPELINE)
+    if profile.startswith("neovim"):  # pulls
+        diags = (await client.text_document_diagnostic_async(types.DocumentDiagnosticParams(
+            text_document=types.TextDocumentIdentifier(uri=doc)))).items
+    else:
+        diags = await wait_for_diagnostics(client, doc, lambda d: len(d) == 6)
+    assert len(diags) == 6
+    out = []
+    for diagnostic in diags:
+        actions = await _actions(client, doc, [diagnostic], only=[types.CodeActionKind.QuickFix])
+        if not [a for a in actions if not a.title.startswith("Suppress") and a.disabled is None]:
+            out.append((diagnostic, actions))
+    assert out, "pipeline_runner.py has findings without a fix"
+    return out
+
+
+async def test_a_finding_without_fix_says_why_in_a_disabled_action(client, tmp_path: Path):
+    """VS Code (disabledSupport): the fix is listed greyed out, its reason shown on selection."""
+    for diagnostic, actions in await _findings_without_fix(client, copy_demo(tmp_path), "vscode"):
+        (disabled,) = [a for a in actions if a.disabled is not None]
+        assert disabled.disabled.reason.startswith("No quick fix: ") and len(disabled.disabled.reason) > 20
+        assert disabled.edit is None and list(disabled.diagnostics) == [diagnostic]
+        suppress = next(a for a in actions if a.title.startswith("Suppress"))
+        assert suppress.title == f"Suppress {diagnostic.code} on this line"
+
+
+async def test_without_disabled_support_the_suppress_title_says_why_there_is_no_fix(client, tmp_path: Path):
+    """Neovim 0.11 declares no disabledSupport: nothing disabled is sent, the reason is in the title."""
+    for diagnostic, actions in await _findings_without_fix(client, copy_demo(tmp_path), "neovim-0.11"):
+        assert all(a.disabled is None for a in actions)
+        (suppress,) = [a for a in actions if a.title.startswith("Suppress")]
+        assert suppress.title.startswith(f"Suppress {diagnostic.code} on this line (no quick fix: ")
