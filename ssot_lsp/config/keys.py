@@ -186,6 +186,12 @@ def _replacement(value: str) -> str | None:
     return f"{value!r} must be 'package.module:Name' or \"{REPLACEMENT_NONE}\" (no automatic replacement)"
 
 
+def url_problem(value: str) -> str | None:
+    if re.match(r"(https?|file)://\S+$", value) is None:
+        return "must be an http://, https:// or file:// URL without spaces"
+    return None
+
+
 def _non_empty(value: str) -> str | None:
     return None if value.strip() else "must not be empty"
 
@@ -351,6 +357,7 @@ SETTINGS: dict[str, Spec] = {
     "per-path": PER_PATHS,
     "baseline": Scalar(str, _non_empty),
     "cache-dir": Scalar(str, _non_empty),
+    "docs-base-url": Scalar(str, url_problem),
     "max-file-size-kb": Scalar(int, _positive, default=1024),
     "groups": GROUPS,
 }

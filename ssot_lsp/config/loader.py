@@ -202,6 +202,7 @@ def _build(layered: Layered, source: str, root: Path, is_default: bool, profile:
         per_path=tuple(_per_path(entry) for entry in get("per-path")),
         baseline=get("baseline"),
         cache_dir=get("cache-dir"),
+        docs_base_url=get("docs-base-url"),
         max_file_size_kb=get("max-file-size-kb"),
         profile=profile,
         force_exclude=get("force-exclude"),

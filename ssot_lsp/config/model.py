@@ -139,6 +139,7 @@ class Config:
     per_path: tuple[PathOverride, ...] = ()
     baseline: str | None = None
     cache_dir: str | None = None  # relative to root; None: .ssot-cache at the root (see core/cache.py)
+    docs_base_url: str | None = None  # where the rule pages are published (core/rules/docs.rule_link)
     max_file_size_kb: int = 1024
     warnings: tuple[str, ...] = ()
     profile: str | None = None  # the built-in profile the configuration starts from, if any

@@ -105,7 +105,7 @@ class CodeActions:
         for violation in doc.visible:
             span = violation.span
             if (span.line, span.col) <= end and start <= (span.end_line, span.end_col):
-                wire = diagnostic_json(violation, lines, encoding, doc.version, lines_of)
+                wire = diagnostic_json(violation, lines, encoding, doc.version, lines_of, doc.folder.docs_base_url)
                 found.append((_CONVERTER.structure(wire, types.Diagnostic), violation))
         return found
 

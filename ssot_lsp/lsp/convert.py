@@ -20,7 +20,7 @@ from typing import Any
 from lsprotocol import types
 from pygls.uris import from_fs_path, to_fs_path
 
-from ssot_lsp.core.rules.docs import page_uri
+from ssot_lsp.core.rules.docs import rule_link
 from ssot_lsp.core.rules.registry import RULES
 from ssot_lsp.core.text import Span, UndecodableSource, decode_source
 from ssot_lsp.core.violations import Related, Violation
@@ -109,8 +109,9 @@ def diagnostic_data(violation: Violation, line_text: str, version: int | None) -
 
 
 def diagnostic_json(violation: Violation, lines: LineIndex, encoding: str, version: int | None,
-                    lines_of: LinesOf | None = None) -> Json:
-    """The diagnostic of one violation; ``lines_of`` converts related locations in other files."""
+                    lines_of: LinesOf | None = None, docs_base_url: str | None = None) -> Json:
+    """The diagnostic of one violation; ``lines_of`` converts related locations in other files;
+    its code links the rule page (``rule_link``)."""
     rule = RULES.get(violation.code)
     out: Json = {
         "range": range_json(lines, violation.span, encoding),
@@ -121,7 +122,7 @@ def diagnostic_json(violation: Violation, lines: LineIndex, encoding: str, versi
         "data": diagnostic_data(violation, lines.line(violation.span.line), version),
     }
     if rule is not None:
-        out["codeDescription"] = {"href": page_uri(rule)}
+        out["codeDescription"] = {"href": rule_link(rule, docs_base_url)}
     if violation.related:
         out["relatedInformation"] = [related_json(item, encoding, lines_of) for item in violation.related]
     return out

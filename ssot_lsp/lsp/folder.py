@@ -242,6 +242,11 @@ class Folder:
         return self.workspace
 
     @property
+    def docs_base_url(self) -> str | None:
+        """Where the rule pages are published: the editor setting, else the configuration's key."""
+        return self.settings.docs_base_url or (self.config.docs_base_url if self.config is not None else None)
+
+    @property
     def folder_config(self) -> Config:
         """The configuration (every folder loads one when it is added, see ``load_config``)."""
         if self.config is None:

@@ -1,19 +1,33 @@
-"""Hover at a violation: what it is, why it breaks the single source of truth, and how to migrate."""
+"""Hover at a violation: the finding once, why it matters, how to migrate, and where to read more.
+
+Short enough to read without scrolling: the message (the editor may show it above, but a hover
+without it would not say what is wrong), the rule's *why*, the migration snippet (or the
+replacement), the first paragraph of the canonical class's docstring, and a link to the rule page
+(``rule_link``: the configured ``docs-base-url``, else the page shipped in the package). The
+docstring is read with ``ast`` from the canonical module and cached per file version, so only the
+first hover pays for parsing it.
+"""
 
 from __future__ import annotations
 
+import ast
+import inspect
+import os
+from functools import lru_cache
 from pathlib import Path
 
 from lsprotocol import types
 
 from ssot_lsp.config.model import REPLACEMENT_NONE, FactorySpec, Group
-from ssot_lsp.core.rules.docs import page_uri
+from ssot_lsp.core.rules.docs import rule_link
 from ssot_lsp.core.rules.registry import RULES
 from ssot_lsp.core.rules.rule import Rule
 from ssot_lsp.core.violations import Violation
 from ssot_lsp.lsp.convert import Json, range_json
 from ssot_lsp.lsp.documents import Document
 from ssot_lsp.lsp.folder import Folder
+
+DOCSTRING_LIMIT = 400  # characters of the docstring's first paragraph shown at most
 
 
 def findings_at(doc: Document, position: types.Position, encoding: str) -> list[Violation]:
@@ -28,10 +42,12 @@ def hover(doc: Document, position: types.Position, encoding: str) -> Json | None
     if not found:
         return None
     folder = doc.folder
-    parts = [render(v, _group(folder, v)) for v in found]
-    docstring = canonical_docstring(folder, found[0])
-    if docstring:
-        parts.append(docstring)
+    group = _group(folder, found[0])
+    migrates_to = found[0].payload.migrates_to()
+    to_canonical = group is not None and migrates_to in (None, "", group.canonical)
+    docstring = canonical_docstring(folder, found[0]) if to_canonical else None
+    parts = [render(v, _group(folder, v), folder.docs_base_url, docstring if n == 0 else None)
+             for n, v in enumerate(found)]
     return {"contents": {"kind": types.MarkupKind.Markdown.value, "value": "\n\n---\n\n".join(parts)},
             "range": range_json(doc.lines, found[0].span, encoding)}
 
@@ -40,28 +56,37 @@ def _group(folder: Folder, violation: Violation) -> Group | None:
     return folder.config.group(violation.group) if violation.group and folder.config is not None else None
 
 
-def render(violation: Violation, group: Group | None) -> str:
-    """The hover text of one finding: its rule, message, why it matters and how to migrate."""
+def render(violation: Violation, group: Group | None, docs_base_url: str | None = None,
+           docstring: str | None = None) -> str:
+    """The hover text of one finding: the message, why it matters, how to migrate (and what the
+    canonical class is: ``docstring``), the rule page."""
     rule = RULES.get(violation.code)
     if rule is None:
-        return f"**{violation.code}**\n\n{violation.message}"
-    out = [f"**{rule.code}** `{rule.name}` — {rule.summary}", "", violation.message, "", f"**Why:** {rule.why}"]
-    replacement = violation.payload.migrates_to()  # the group's `replacements` for this symbol
-    if group is not None and replacement == REPLACEMENT_NONE:
-        out += ["", '**Replacement:** none configured (`replacements`: "none"): migrate by hand']
-    elif group is not None and replacement and replacement != group.canonical:
-        module, _, name = replacement.partition(":")
-        out += ["", f"**Replacement:** `{name}` from `{module}`", "", "```python", f"from {module} import {name}", "```"]
-    elif group is not None:
-        out += ["", f"**Canonical:** `{group.canonical_name}` from `{group.canonical_module}`"]
-        snippet = migration_snippet(rule, group)
-        if snippet:
-            out += ["", "**Migration:**", "", "```python", snippet, "```"]
+        return f"**{violation.code}** {violation.message}"
+    out = [f"**{rule.code}** {violation.message}", "", f"**Why:** {rule.why}"]
+    out += _migration(violation, rule, group)
     manual = violation.payload.manual_text()
     if manual:
-        out += ["", f"**Manual migration:** {manual}"]
-    out += ["", f"[Rule documentation]({page_uri(rule)}) · `ssot-lsp rule {rule.code}`"]
+        out += ["", f"**By hand:** {manual}"]
+    if docstring:
+        out += ["", docstring]
+    out += ["", f"[{rule.code} `{rule.name}`]({rule_link(rule, docs_base_url)}) · `ssot-lsp rule {rule.code}`"]
     return "\n".join(out)
+
+
+def _migration(violation: Violation, rule: Rule, group: Group | None) -> list[str]:
+    if group is None:
+        return []
+    replacement = violation.payload.migrates_to()  # the group's `replacements` for this symbol
+    if replacement == REPLACEMENT_NONE:
+        return ["", '**Migration:** by hand (the configured replacement is "none")']
+    if replacement and replacement != group.canonical:
+        module, _, name = replacement.partition(":")
+        return ["", "**Migration:**", "", "```python", f"from {module} import {name}", "```"]
+    snippet = migration_snippet(rule, group)
+    if snippet:
+        return ["", "**Migration:**", "", "```python", snippet, "```"]
+    return ["", f"**Migration:** use `{group.canonical_name}` from `{group.canonical_module}`"]
 
 
 def migration_snippet(rule: Rule, group: Group) -> str | None:
@@ -88,20 +113,38 @@ def _factory_snippet(group: Group, factory: FactorySpec) -> str:
 
 
 def canonical_docstring(folder: Folder, violation: Violation) -> str | None:
-    """The canonical class's docstring via jedi (static analysis only; never on didChange)."""
+    """The first paragraph of the canonical class's docstring (static: the module is parsed, never run)."""
     group = _group(folder, violation)
     if group is None:
         return None
     path = folder.index.known_modules.get(group.canonical_module)
-    if not path or not Path(path).is_file():
+    if not path:
         return None
     try:
-        import jedi
-
-        for name in jedi.Script(path=path).get_names(all_scopes=False, definitions=True):
-            if name.name == group.canonical_name and name.type == "class":
-                doc = name.docstring(raw=True).strip()
-                return f"**{group.canonical_name}:** {doc}" if doc else None
-    except Exception:  # noqa: BLE001 - documentation is a nicety
+        stat = os.stat(path)
+    except OSError:
         return None
+    text = _class_docstring(path, stat.st_mtime_ns, stat.st_size, group.canonical_name)
+    return f"**{group.canonical_name}:** {text}" if text else None
+
+
+@lru_cache(maxsize=32)
+def _class_docstring(path: str, mtime_ns: int, size: int, name: str) -> str | None:
+    """Cached per file version (``mtime_ns``, ``size``)."""
+    try:
+        tree = ast.parse(Path(path).read_bytes())
+    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and node.name == name:
+            doc = ast.get_docstring(node, clean=False)
+            return _first_paragraph(doc) if doc else None
     return None
+
+
+def _first_paragraph(doc: str) -> str | None:
+    paragraph = inspect.cleandoc(doc).split("\n\n", 1)[0]
+    text = " ".join(line.strip() for line in paragraph.splitlines()).strip()
+    if len(text) > DOCSTRING_LIMIT:
+        text = text[:DOCSTRING_LIMIT].rsplit(" ", 1)[0] + " …"
+    return text or None

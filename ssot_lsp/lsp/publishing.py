@@ -21,7 +21,8 @@ OPEN = "open"  # the result id noted for open documents (their diagnostics follo
 
 def document_diagnostics(doc: Document, encoding: str, lines_of: LinesOf) -> list[Json]:
     """The reported diagnostics of the document's last analysis, with its version."""
-    return [diagnostic_json(v, doc.lines, encoding, doc.version, lines_of) for v in doc.visible]
+    docs = doc.folder.docs_base_url
+    return [diagnostic_json(v, doc.lines, encoding, doc.version, lines_of, docs) for v in doc.visible]
 
 
 def disk_diagnostics(folder: Folder, path: str, encoding: str, lines_of: LinesOf) -> list[Json]:
@@ -32,7 +33,8 @@ def disk_diagnostics(folder: Folder, path: str, encoding: str, lines_of: LinesOf
     lines = lines_of(path)
     if lines is None:
         return []
-    return [diagnostic_json(v, lines, encoding, None, lines_of) for v in folder.visible(path, violations, lines)]
+    docs = folder.docs_base_url
+    return [diagnostic_json(v, lines, encoding, None, lines_of, docs) for v in folder.visible(path, violations, lines)]
 
 
 class DiagnosticsPublisher:

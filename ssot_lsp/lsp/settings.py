@@ -10,6 +10,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
+from ssot_lsp.config.keys import url_problem
 from ssot_lsp.core.rules.registry import RULES
 from ssot_lsp.core.severity import SEVERITIES
 
@@ -28,6 +29,7 @@ class Settings:
     log_level: str = "info"
     diagnostic_mode: str = "openFiles"
     max_file_size_kb: int = 1024
+    docs_base_url: str | None = None  # overrides the configuration's `docs-base-url`
 
     def analysis_key(self) -> tuple:
         """What changes analysis results (a change triggers re-analysis)."""
@@ -95,6 +97,10 @@ def parse_settings(raw: Any, base: Settings = DEFAULTS) -> tuple[Settings | None
             if check(key, isinstance(value, int) and not isinstance(value, bool) and value > 0,
                      "an integer > 0"):
                 values["max_file_size_kb"] = value
+        elif key == "docsBaseUrl":
+            valid = value is None or (isinstance(value, str) and (not value or url_problem(value) is None))
+            if check(key, valid, "an http://, https:// or file:// URL, or null"):
+                values["docs_base_url"] = value or None
         elif key in IGNORED_KEYS:
             continue
         else:

@@ -156,7 +156,8 @@ class SettingsSync:
         if new.config_file != old.config_file or new.max_file_size_kb != old.max_file_size_kb:
             session.indexer.start(folder)
             return
-        if new.analysis_key() != old.analysis_key() or new.diagnostic_mode != old.diagnostic_mode:
+        if new.analysis_key() != old.analysis_key() or new.diagnostic_mode != old.diagnostic_mode \
+                or new.docs_base_url != old.docs_base_url:
             folder.forget_results()
             session.refresh_open(folder)
             if new.diagnostic_mode == "workspace":

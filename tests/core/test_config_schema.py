@@ -198,6 +198,7 @@ _POOLS: dict[Any, tuple[list[Any], list[Any]]] = {
     keys._class_name: (["Ctx", "a.b:Ctx", "a.Ctx"], ["a:", "C-x", "", "a:b:C"]),
     keys._replacement: (["none", "a:New"], ["None", "a.New", "", "a:"]),
     keys._non_empty: (["x", "a b"], ["", "  "]),
+    keys.url_problem: (["https://docs.example/ssot/", "file:///srv/rules/{code}.html"], ["docs/rules", "", "https://a b", "ftp://x"]),
     keys._positive: ([1, 4096], [0, -3]),
     keys._not_negative: ([0, 2], [-1]),
     keys.glob_problem: (["**/x/**", "x.py", ".venv/**", "a/*.py", "a?.py"],

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from lsprotocol import types
+from pygls.uris import to_fs_path
 
 from .helpers import copy_demo, initialize, open_doc, wait_for_diagnostics
 
@@ -49,12 +51,59 @@ async def test_hover_away_from_violations_is_empty(client, tmp_path: Path):
     assert await _hover(client, doc, 0, 0) is None
 
 
-async def test_hover_shows_the_canonical_class_docstring_found_by_jedi(client, tmp_path: Path):
+async def test_hover_shows_the_first_paragraph_of_the_canonical_class_docstring(client, tmp_path: Path):
+    root = copy_demo(tmp_path)
+    canonical = root / "netra_backend/app/agents/supervisor/user_execution_engine.py"
+    canonical.write_text(canonical.read_text().replace(
+        '"""Runs agents for exactly one user context."""',
+        '"""Runs agents for exactly one user context.\n\n    Second paragraph: internals nobody reads in a hover.\n    """'))
+    await initialize(client, root)
+    doc = open_doc(client, root / RUNNER)
+    diags = await wait_for_diagnostics(client, doc, lambda d: len(d) == 6)
+    target = next(d for d in diags if d.code == "SSOT002")
+    text = (await _hover(client, doc, target.range.start.line, target.range.start.character + 1)).contents.value
+    # read statically from user_execution_engine.py (never imported)
+    assert "**UserExecutionEngine:** Runs agents for exactly one user context." in text
+    assert "Second paragraph" not in text
+
+
+async def test_hover_says_the_message_once_and_why_and_how_to_migrate(client, tmp_path: Path):
     _, doc, diags = await _open_demo(client, tmp_path, RUNNER, 6)
     target = next(d for d in diags if d.code == "SSOT002")
-    hover = await _hover(client, doc, target.range.start.line, target.range.start.character + 1)
-    # the demo's canonical class docstring, read statically by jedi from user_execution_engine.py
-    assert "Runs agents for exactly one user context." in hover.contents.value
+    text = (await _hover(client, doc, target.range.start.line, target.range.start.character + 1)).contents.value
+    assert text.count(target.message) == 1 and text.startswith(f"**SSOT002** {target.message}")
+    assert text.count("**Why:**") == 1 and text.count("**Migration:**") == 1
+    assert len(text.splitlines()) <= 25  # readable without scrolling
+
+
+async def test_hover_links_the_rule_page_shipped_in_the_package(client, tmp_path: Path):
+    _, doc, diags = await _open_demo(client, tmp_path, RUNNER, 6)
+    target = next(d for d in diags if d.code == "SSOT002")
+    text = (await _hover(client, doc, target.range.start.line, target.range.start.character + 1)).contents.value
+    link = re.search(r"\]\((file://[^)]+)\)", text)[1]
+    assert link.endswith("/ssot_lsp/data/rules/SSOT002.md") and Path(to_fs_path(link)).is_file()
+    assert target.code_description.href == link
+    assert "https://" not in text
+
+
+async def test_hover_and_diagnostics_link_the_configured_docs_base_url(client, tmp_path: Path):
+    root = copy_demo(tmp_path)
+    (root / "ssot-lsp.toml").write_text('profile = "netra"\ndocs-base-url = "https://wiki.example.internal/ssot/{code}"\n')
+    await initialize(client, root)
+    doc = open_doc(client, root / RUNNER)
+    diags = await wait_for_diagnostics(client, doc, lambda d: len(d) == 6)
+    target = next(d for d in diags if d.code == "SSOT002")
+    assert target.code_description.href == "https://wiki.example.internal/ssot/SSOT002"
+    text = (await _hover(client, doc, target.range.start.line, target.range.start.character + 1)).contents.value
+    assert "(https://wiki.example.internal/ssot/SSOT002)" in text
+
+
+async def test_the_docs_base_url_setting_overrides_the_configuration(client, tmp_path: Path):
+    root = copy_demo(tmp_path)
+    await initialize(client, root, options={"docsBaseUrl": "https://team.example/rules/"})
+    doc = open_doc(client, root / RUNNER)
+    diags = await wait_for_diagnostics(client, doc, lambda d: len(d) == 6)
+    assert {d.code_description.href for d in diags if d.code == "SSOT002"} == {"https://team.example/rules/SSOT002.md"}
 
 
 async def test_go_to_definition_on_a_violation_opens_the_canonical_class(client, tmp_path: Path):
@@ -91,5 +140,5 @@ async def test_hover_on_a_symbol_nothing_replaces_says_so_and_offers_no_factory(
     (diag,) = await wait_for_diagnostics(client, doc, lambda d: len(d) == 1)
     hover = await _hover(client, doc, diag.range.start.line, diag.range.start.character + 1)
     text = hover.contents.value
-    assert '**Replacement:** none configured (`replacements`: "none")' in text
-    assert "create_for_user" not in text and "**Canonical:**" not in text
+    assert '**Migration:** by hand (the configured replacement is "none")' in text
+    assert "create_for_user" not in text and "UserExecutionEngine" not in text

@@ -63,6 +63,18 @@ def page_uri(rule: Rule) -> str:
     return page_path(rule).as_uri()
 
 
+def rule_link(rule: Rule, docs_base_url: str | None = None) -> str:
+    """Where a user reads the rule's page: ``docs_base_url`` (the `docs-base-url` key or the
+    ``docsBaseUrl`` editor setting) with ``{code}`` replaced by the code, or followed by
+    ``/CODE.md``; without it the page shipped in the package, as a file URI. Never an address
+    nobody configured."""
+    if not docs_base_url:
+        return page_uri(rule)
+    if "{code}" in docs_base_url:
+        return docs_base_url.replace("{code}", rule.code)
+    return f"{docs_base_url.rstrip('/')}/{rule.code}.md"
+
+
 def fix_section(rule: Rule) -> str:
     parts = [SAFETY_SENTENCES[rule.fix.safety] if rule.fix is not None else NO_FIX]
     if rule.fix is not None:
