@@ -22,6 +22,7 @@ export interface ServerSettings {
   logLevel: LogLevel;
   diagnosticMode: DiagnosticMode;
   maxFileSizeKb: number;
+  docsBaseUrl: string | null;
 }
 
 export const DEFAULTS: Readonly<ServerSettings> = Object.freeze({
@@ -32,6 +33,7 @@ export const DEFAULTS: Readonly<ServerSettings> = Object.freeze({
   logLevel: 'info',
   diagnosticMode: 'openFiles',
   maxFileSizeKb: 1024,
+  docsBaseUrl: null,
 });
 
 export const SERVER_KEYS = Object.keys(DEFAULTS) as (keyof ServerSettings)[];
@@ -44,6 +46,7 @@ export interface Normalised {
 }
 
 const CODE_RE = /^SSOT\d{3}$/;
+const URL_RE = /^(https?|file):\/\/\S+$/;
 
 function isSeverity(v: unknown): v is Severity {
   return typeof v === 'string' && (SEVERITIES as readonly string[]).includes(v);
@@ -117,6 +120,13 @@ export function normaliseSettings(raw: unknown): Normalised {
     const n = src.maxFileSizeKb;
     if (typeof n === 'number' && Number.isFinite(n) && n > 0) out.maxFileSizeKb = Math.max(1, Math.round(n));
     else problems.push(`ssotLsp.maxFileSizeKb must be an integer > 0; using ${DEFAULTS.maxFileSizeKb}`);
+  }
+
+  if (src.docsBaseUrl !== undefined) {
+    const url = typeof src.docsBaseUrl === 'string' ? src.docsBaseUrl.trim() : src.docsBaseUrl;
+    if (url === null || url === '') out.docsBaseUrl = null;
+    else if (typeof url === 'string' && URL_RE.test(url)) out.docsBaseUrl = url;
+    else problems.push('ssotLsp.docsBaseUrl must be an http://, https:// or file:// URL; ignored');
   }
 
   return { settings: out, problems };

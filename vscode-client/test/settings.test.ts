@@ -19,6 +19,7 @@ test('valid values pass through', () => {
     logLevel: 'debug',
     diagnosticMode: 'workspace',
     maxFileSizeKb: 2048,
+    docsBaseUrl: ' https://wiki.example/ssot/{code} ',
     interpreter: ['/x'],
   };
   const { settings, problems } = normaliseSettings(raw);
@@ -30,6 +31,7 @@ test('valid values pass through', () => {
     logLevel: 'debug',
     diagnosticMode: 'workspace',
     maxFileSizeKb: 2048,
+    docsBaseUrl: 'https://wiki.example/ssot/{code}',
   });
   assert.deepEqual(problems, []);
   assert.equal('interpreter' in settings, false);
@@ -44,6 +46,7 @@ test('invalid values are replaced by defaults and reported', () => {
     logLevel: 'trace',
     diagnosticMode: 'all',
     maxFileSizeKb: 0,
+    docsBaseUrl: 'docs/rules',
   });
   assert.equal(settings.enable, true);
   assert.deepEqual(settings.severity, { SSOT002: 'warning' });
@@ -52,7 +55,8 @@ test('invalid values are replaced by defaults and reported', () => {
   assert.equal(settings.logLevel, 'info');
   assert.equal(settings.diagnosticMode, 'openFiles');
   assert.equal(settings.maxFileSizeKb, 1024);
-  assert.equal(problems.length, 8);
+  assert.equal(settings.docsBaseUrl, null);
+  assert.equal(problems.length, 9);
 });
 
 test('empty configFile string means null; severity array rejected', () => {
@@ -71,7 +75,7 @@ test('readSettings reads the server keys only', () => {
     },
   });
   assert.equal(settings.debounceMs, 7);
-  assert.deepEqual(asked.sort(), ['configFile', 'debounceMs', 'diagnosticMode', 'enable', 'logLevel', 'maxFileSizeKb', 'severity']);
+  assert.deepEqual(asked.sort(), ['configFile', 'debounceMs', 'diagnosticMode', 'docsBaseUrl', 'enable', 'logLevel', 'maxFileSizeKb', 'severity']);
 });
 
 test('only interpreter changes need a restart', () => {
