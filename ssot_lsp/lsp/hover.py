@@ -1,8 +1,10 @@
-"""Hover at a violation: the finding once, why it matters, how to migrate, and where to read more.
+"""Hover at a violation: which rule, why it matters, how to migrate, and where to read more.
 
-Short enough to read without scrolling: the message (the editor may show it above, but a hover
-without it would not say what is wrong), the rule's *why*, the migration snippet (or the
-replacement), the first paragraph of the canonical class's docstring, and a link to the rule page
+Short enough to read without scrolling, and without the finding's message: editors show the
+diagnostic (message and code) right above a hover at its range (VS Code in the same box, Neovim
+in its diagnostic float), so repeating it here showed it twice. Then the rule's *why*, the
+migration snippet (or the replacement), the first paragraph of the canonical class's docstring,
+and a link to the rule page
 (``rule_link``: the configured ``docs-base-url``, else the page shipped in the package). The
 docstring is read with ``ast`` from the canonical module and cached per file version, so only the
 first hover pays for parsing it.
@@ -58,12 +60,13 @@ def _group(folder: Folder, violation: Violation) -> Group | None:
 
 def render(violation: Violation, group: Group | None, docs_base_url: str | None = None,
            docstring: str | None = None) -> str:
-    """The hover text of one finding: the message, why it matters, how to migrate (and what the
+    """The hover text of one finding: its rule, why it matters, how to migrate (and what the
     canonical class is: ``docstring``), the rule page."""
     rule = RULES.get(violation.code)
     if rule is None:
         return f"**{violation.code}** {violation.message}"
-    out = [f"**{rule.code}** {violation.message}", "", f"**Why:** {rule.why}"]
+    summary = rule.summary[:1].lower() + rule.summary[1:]
+    out = [f"**{rule.code}** `{rule.name}`: {summary}", "", f"**Why:** {rule.why}"]
     out += _migration(violation, rule, group)
     manual = violation.payload.manual_text()
     if manual:

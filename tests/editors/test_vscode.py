@@ -6,8 +6,9 @@ playwright-core in Debian's headless Chromium, on a copy of examples/migration-d
 checks that the extension starts with the workspace (no file opened, also after a window reload),
 that the status bar count and the tree's counts equal ``ssot_lsp check`` (before and after a fix),
 the tree's collapsed rules and remembered expansion, the squiggle and the factory quick fix (saved
-file checked), the "current file" filter, a restart with a command issued during it, and "SSOT:
-Show Output". The server is this checkout's (``server_python``), checked by the script.
+file checked), quick fixes still offered after an edit that moves no finding, a finding without a
+quick fix whose "Suppress" action says why, the "current file" filter, a restart with a command
+issued during it, and "SSOT: Show Output". The server is this checkout's (``server_python``), checked by the script.
 
 Missing node, .vsix, code-server or Chromium skips with the reason, or fails under CI=true
 (tests/editors/conftest.py). The test never installs anything: .ci/run builds the .vsix and
@@ -105,5 +106,6 @@ def test_activation_counts_tree_quick_fix_and_restart(tmp_path, server_python):
         pytest.fail(f"run-e2e.mjs failed (exit {proc.returncode}, {elapsed:.1f} s)\n--- output ---\n{output}",
                     pytrace=False)
     assert "PASS (full)" in output, output
-    for name in ("squiggle.png", "hover.png", "quickfix.png", "tree.png", "tree-current-file.png"):
+    for name in ("squiggle.png", "hover.png", "quickfix.png", "quickfix-no-fix.png", "tree.png",
+                 "tree-current-file.png"):
         assert (shots / name).is_file(), f"{name} not written\n{output}"

@@ -63,6 +63,7 @@ const DEADLINE_S = Number(env.SSOT_E2E_DEADLINE_S || 420);
 const WAIT = 60_000;
 const EXPECTED_FIX = 'get_execution_engine_factory()).create_for_user(ctx)';
 const CONSTRUCTION = 'ExecutionEngine(registry, websocket_bridge, user_context=ctx)';
+const TYPED = '# reviewed in the end-to-end test';
 const REPLACEMENT = 'await (await get_execution_engine_factory()).create_for_user(ctx)';
 const FACTORY_IMPORT =
   /^from netra_backend\.app\.agents\.supervisor(\.execution_engine_factory)? import (.*, )?get_execution_engine_factory(,.*)?$/;
@@ -271,6 +272,31 @@ async function openFile(page, rel) {
     .locator(`.tabs-container .tab[aria-label*="${base}"], .tabs-container .tab:has-text("${base}")`)
     .first()
     .waitFor({ state: 'visible', timeout: 30_000 });
+}
+
+async function goTo(page, line, column) {
+  await quickInput(page, 'Control+G', `:${line}:${column}`);
+  await page.keyboard.press('Enter');
+  await sleep(300);
+}
+
+/** Opens the quick fix menu (Ctrl+.) until its titles satisfy `wanted`; returns them (menu open). */
+async function actionTitles(page, wanted) {
+  const rows = page.locator('.action-widget .monaco-list-row');
+  let titles = [];
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await page.keyboard.press('Control+.');
+    try {
+      await rows.first().waitFor({ state: 'visible', timeout: 20_000 });
+    } catch {
+      continue;
+    }
+    titles = await rows.allInnerTexts();
+    if (wanted(titles)) return titles;
+    await page.keyboard.press('Escape');
+    await sleep(2000); // the server may still be analysing
+  }
+  fail(`the quick fix menu never offered what was wanted; last titles ${JSON.stringify(titles)}`);
 }
 
 async function editorText(page) {
@@ -701,6 +727,50 @@ async function main() {
     if (!(err instanceof E2EError)) throw err;
     problems.push(`quick fix: ${err.message}`);
     log(`quick fix step FAILED: ${err.message}; going on with the tree`);
+    await page.keyboard.press('Escape');
+  }
+
+  // 3. After an edit that moves no finding, every finding keeps its quick fixes (#17 item 1: the
+  // client holds diagnostics of the previous version); a finding without a quick fix says why
+  // (#17 item 3: in the "Suppress" title, as VS Code never shows disabled quick fixes on Ctrl+.).
+  try {
+    const saved = fs.readFileSync(path.join(ws, REL_FILE), 'utf8');
+    if (!saved.endsWith('\n')) fail(`${REL_FILE} does not end with a newline`);
+    const savedLines = saved.split('\n');
+    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type(TYPED);  // on the empty last line: below every finding
+    await poll('the typed comment in the editor', async () => ((await editorText(page)).includes(TYPED) ? true : undefined), 15_000);
+    const scoped = savedLines.findIndex((l) => l.includes('RequestScopedExecutionEngine(ctx'));
+    if (scoped < 0) fail(`no RequestScopedExecutionEngine construction in ${REL_FILE}`);
+    await goTo(page, scoped + 1, savedLines[scoped].indexOf('RequestScopedExecutionEngine(') + 3);
+    const afterEdit = await actionTitles(page, (titles) => titles.some((t) => /factory/i.test(t) && !/^\s*Suppress/.test(t)));
+    log(`code actions after an edit: ${JSON.stringify(afterEdit)}`);
+    await page.keyboard.press('Escape');
+
+    const legacyImport = savedLines.findIndex((l) => /^\s+ExecutionEngine,/.test(l));
+    if (legacyImport < 0) fail(`no re-exported ExecutionEngine import in ${REL_FILE}`);
+    await goTo(page, legacyImport + 1, savedLines[legacyImport].indexOf('ExecutionEngine') + 3);
+    const onlySuppress = await actionTitles(page, (titles) => titles.some((t) => /^\s*Suppress SSOT001/.test(t)));
+    log(`code actions at the legacy import: ${JSON.stringify(onlySuppress)}`);
+    const because = onlySuppress.find((t) => /^\s*Suppress SSOT001 on this line \(no quick fix: \S.*\)\s*$/.test(t));
+    if (!because) fail(`the only action at the legacy import does not say why there is no quick fix: ${JSON.stringify(onlySuppress)}`);
+    if (onlySuppress.some((t) => /factory|instead of/i.test(t))) fail(`a quick fix is offered at the legacy import after all: ${JSON.stringify(onlySuppress)}`);
+    await page.screenshot({ path: path.join(SHOTS, 'quickfix-no-fix.png') });
+    log(`no quick fix at the legacy import: "${because.trim()}"; screenshot quickfix-no-fix.png`);
+    await page.keyboard.press('Escape');
+
+    // the typed line goes again, and the file is saved as it was
+    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('Shift+Home');
+    await page.keyboard.press('Delete');
+    await page.keyboard.press('Control+S');
+    await poll(`${REL_FILE} saved as before the edit`, () => (fs.readFileSync(path.join(ws, REL_FILE), 'utf8') === saved ? true : undefined), 30_000);
+  } catch (err) {
+    if (!(err instanceof E2EError)) throw err;
+    problems.push(`actions after an edit / no quick fix: ${err.message}`);
+    log(`actions-after-edit step FAILED: ${err.message}; going on with the tree`);
     await page.keyboard.press('Escape');
   }
 

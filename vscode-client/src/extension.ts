@@ -13,6 +13,7 @@ import {
   LanguageClientOptions,
   ServerOptions,
   State,
+  StaticFeature,
   TransportKind,
 } from 'vscode-languageclient/node';
 
@@ -41,6 +42,22 @@ const TREE_REFRESH_DEBOUNCE_MS = 500;
 const WAIT_FOR_SERVER_MS = 120_000;
 const NOT_RUNNING = 'the SSOT language server is not running';
 const PROBE_TIMEOUT_MS = 20_000;
+
+/**
+ * VS Code lists disabled code actions only in menus opened with a kind filter, never on Ctrl+. or
+ * the light bulb: a disabled "fix" saying why a finding has none would never be seen. Declaring no
+ * `disabledSupport` makes the server put the reason in the "Suppress" action's title instead,
+ * which Ctrl+. shows (registered after the built-in features, so this runs last).
+ */
+const NO_DISABLED_QUICK_FIXES: StaticFeature = {
+  fillClientCapabilities(capabilities) {
+    const codeAction = capabilities.textDocument?.codeAction;
+    if (codeAction) codeAction.disabledSupport = false;
+  },
+  initialize() {},
+  getState: () => ({ kind: 'static' }),
+  clear() {},
+};
 
 /** LanguageClient whose forced error popups are routed to our single start-failure notification. */
 class SsotLanguageClient extends LanguageClient {
@@ -216,6 +233,7 @@ class Controller implements vscode.Disposable {
     };
     const life = { running: false };
     const client = new SsotLanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, this.clientOptions(life));
+    client.registerFeature(NO_DISABLED_QUICK_FIXES);
     client.onForcedError = (message) =>
       this.notifyStartFailure({ kind: 'other', detail: life.running ? message : 'the server exited during start-up; see the output' });
     this.client = client;
