@@ -114,6 +114,7 @@ def config_table(config: Config) -> dict[str, Any]:
                      for o in config.per_path],
         "baseline": config.baseline,
         "cache-dir": config.cache_dir,
+        "docs-base-url": config.docs_base_url,
         "max-file-size-kb": config.max_file_size_kb,
         "groups": [group_table(g) for g in config.groups],
     }

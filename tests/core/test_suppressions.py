@@ -152,7 +152,7 @@ def test_partly_used_suppression_reports_the_unused_code(project):
 def test_unknown_code_in_suppression_is_reported(project):
     project.check(SVC, "import os  # ssot: ignore[SSOT999]\n")
     (finding,) = project.findings(SVC)
-    assert "unknown code SSOT999" in finding.message
+    assert "names SSOT999, which no rule has" in finding.message
 
 
 def test_suppression_of_a_disabled_rule_is_not_reported_unused(bare):

@@ -99,6 +99,8 @@ def _report(ctx: RuleContext, call: CallFact, ref: Ref, role: Role) -> None:
     if role.discovered is not None:
         message = RULE.message("discovered", what=what, canonical=group.canonical_name,
                                reason=role.discovered.reason, hint=hint)
+    elif role.role == COMPAT:
+        message = RULE.message("compat", what=what, hint=hint)
     else:
         message = RULE.message("construction", what=what, hint=hint)
     ctx.report(RULE, call.span, message, payload, group=group, stmt_line=call.stmt_line, symbol=ref.qualname)
@@ -151,6 +153,7 @@ class no longer defines (`create_from_legacy` after its removal) is [SSOT011](SS
                 "engines: shared instead of per-user), so behaviour depends on which path a request took.",
             messages={
                 "construction": "construction of legacy {what}; {hint}",
+                "compat": "call of the deprecated compatibility constructor {what}; {hint}",
                 "discovered": "construction of {what}, a duplicate of {canonical} ({reason}); {hint}",
                 "no-context": "where the user context is passed cannot be read: {reason}; "
                               "pass the user context to {create} by hand, or set context-args",

@@ -89,8 +89,8 @@ import is how calls written `UserExecutionEngine(...)` end up unbound ([SSOT011]
             why="An alias that gives a legacy symbol the canonical name (or the reverse) hides what is really used "
                 "and makes the code look migrated when it is not.",
             messages={
-                "legacy-as-canonical": "legacy {target} is bound to the canonical name {bound}; "
-                                       "use the honest name {honest} until it is migrated",
+                "legacy-as-canonical": "legacy {target} imported as the canonical {bound}; import it as "
+                                       "{honest} until it is migrated (the code looks migrated but is not)",
                 "canonical-as-legacy": "canonical {canonical} imported as {bound}: harmless when it runs, but it "
                                        "reads as the legacy class and hides this use from searches for {canonical}; "
                                        "import it as {canonical}",

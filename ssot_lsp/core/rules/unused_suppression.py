@@ -64,8 +64,8 @@ def _runs(config: Config, code: str, relpath: str, overrides: dict[str, str] | N
 
 RULE = Rule(code="SSOT010", name="unused-suppression", default_severity="warning", check=None,
             payload=UnusedSuppressionPayload, summary="Suppression comment that suppresses nothing",
-            messages={"unknown": "unused suppression: unknown code {codes}",
-                      "unused": "unused suppression: nothing to suppress ({codes})"},
+            messages={"unknown": "suppression names {codes}, which no rule has; correct or remove it",
+                      "unused": "suppression of {codes} suppresses nothing here; remove it"},
             finds="""\
 A `# ssot: ignore[...]`, `# ssot: ignore` or `# noqa: SSOT...` comment that suppresses nothing on its
 line, or names an unknown code. For a comment with several codes the unused ones are named. Codes of
