@@ -90,7 +90,10 @@ async def test_import_fix_that_would_rewrite_other_findings_is_left_to_fix_all(c
     doc, diagnostics = await _twins(client, tmp_path)
     legacy_import = next(d for d in diagnostics if d.code == "SSOT001")
     actions = await request_actions(client, doc, [legacy_import])
-    assert [a.title for a in actions if a.kind == types.CodeActionKind.QuickFix] == ["Suppress SSOT001 on this line"]
+    offered = [a.title for a in actions if a.kind == types.CodeActionKind.QuickFix and a.disabled is None]
+    assert offered == ["Suppress SSOT001 on this line"]
+    (withheld,) = [a for a in actions if a.disabled is not None]
+    assert "fix all applies it" in withheld.disabled.reason
     summary = await client.workspace_execute_command_async(types.ExecuteCommandParams(
         command="ssot.fixAll", arguments=[{"unsafe": True}]))  # the fixes of this file are all unsafe
     assert summary["files"] == 1
