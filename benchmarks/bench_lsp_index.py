@@ -75,6 +75,7 @@ async def server_index(corpus: Path, jobs: int | None) -> tuple[float, dict[str,
         env["SSOT_LSP_JOBS"] = str(jobs)
     client = LanguageClient("bench-index", "1")
     tokens: dict[str, str] = {}  # progress token -> title
+    reports: list[tuple[float, int]] = []  # (time, percentage) of the indexing progress: begin, reports, end
     done = asyncio.Event()
     result = {"end": None, "message": ""}
     logs: list[str] = []
@@ -90,7 +91,13 @@ async def server_index(corpus: Path, jobs: int | None) -> tuple[float, dict[str,
         if kind == "begin":
             title = value.get("title") if isinstance(value, dict) else value.title
             tokens[str(params.token)] = title
+            if title == TITLE:
+                reports.append((time.perf_counter(), 0))
+        elif kind == "report" and tokens.get(str(params.token)) == TITLE:
+            percent = value.get("percentage") if isinstance(value, dict) else value.percentage
+            reports.append((time.perf_counter(), percent or 0))
         elif kind == "end" and tokens.get(str(params.token)) == TITLE:
+            reports.append((time.perf_counter(), 100))
             result["end"] = time.perf_counter()
             result["message"] = (value.get("message") if isinstance(value, dict) else value.message) or ""
             done.set()
@@ -136,7 +143,24 @@ async def server_index(corpus: Path, jobs: int | None) -> tuple[float, dict[str,
         except Exception:  # noqa: BLE001
             pass
     indexed = next((m for m in logs if m.startswith("indexed ")), result["message"])
-    return elapsed, memory, indexed
+    return elapsed, memory, indexed + "\n        " + progress_summary(reports)
+
+
+def progress_summary(reports: list[tuple[float, int]]) -> str:
+    """How the indexing `$/progress` behaved: the longest time without a report (target <= 2 s) and
+    the percentage shown at a quarter, half and three quarters of the time (files done: proportional)."""
+    if len(reports) < 2:
+        return "progress: no reports"
+    start, end = reports[0][0], reports[-1][0]
+    gap = max(b[0] - a[0] for a, b in zip(reports, reports[1:]))
+
+    def shown_at(fraction: float) -> int:
+        moment = start + fraction * (end - start)
+        return max((p for t, p in reports if t <= moment), default=0)
+
+    quarters = "/".join(f"{shown_at(f)}%" for f in (0.25, 0.5, 0.75))
+    return (f"progress: {len(reports) - 2} reports, longest gap {gap:.2f}s (target <= 2 s); "
+            f"shown at 25/50/75 % of the time: {quarters}")
 
 
 async def run(corpus: Path, runs: int, jobs: int | None) -> int:

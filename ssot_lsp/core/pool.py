@@ -7,6 +7,7 @@ last chunks finish close together and no worker idles at the end. Workers call
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from ssot_lsp.core.cache import FactsCache
 
 PARALLEL_THRESHOLD = 400
+SERIAL_CHUNK = 64  # files read in this process between two progress reports
 
 Outcome = Union[FileFacts, FileError, str]  # facts, why not, or the import lines of a skipped file
 # (needles, checked needles, group modules, watched names, max bytes, (path, module, is_package) items)
@@ -40,9 +42,12 @@ def _worker(batch: Batch) -> list[tuple[str, Outcome, reading.Meta | None]]:
 def read_files(paths: list[str], module_of: dict[str, tuple[str, bool]], needles: AbstractSet[str] | None,
                checked: AbstractSet[str] | None, max_bytes: int, jobs: int, cache: FactsCache | None,
                whole_modules: frozenset[str] = frozenset(),
-               watch: frozenset[str] = frozenset()) -> list[tuple[str, Outcome]]:
+               watch: frozenset[str] = frozenset(),
+               advance: Callable[[int], None] | None = None) -> list[tuple[str, Outcome]]:
     """Read ``paths`` (cache hits first), searching for ``needles``; ``checked`` is every needle a
-    skipped file is known to lack after this batch (what the cache records)."""
+    skipped file is known to lack after this batch (what the cache records). ``advance(n)`` is told
+    of every ``n`` files done as they are done (cache hits at once, then chunk by chunk): progress
+    that follows the files, not the end of the batch."""
     items: list[tuple[str, str, bool]] = []
     results: list[tuple[str, Outcome]] = []
     for path in paths:
@@ -53,18 +58,29 @@ def read_files(paths: list[str], module_of: dict[str, tuple[str, bool]], needles
                 results.append((path, hit))
                 continue
         items.append((path, module, is_package))
-    if len(items) < PARALLEL_THRESHOLD or jobs <= 1:
-        fresh = _worker((needles, checked, whole_modules, watch, max_bytes, items))
+    if advance is not None and results:
+        advance(len(results))
+    serial = len(items) < PARALLEL_THRESHOLD or jobs <= 1
+    chunk = SERIAL_CHUNK if serial else max(16, len(items) // (jobs * 32))
+    batches: list[Batch] = [(needles, checked, whole_modules, watch, max_bytes, items[i:i + chunk])
+                            for i in range(0, len(items), chunk)]
+    if serial:
+        fresh = _collect(map(_worker, batches), advance)
     else:
-        chunk = max(16, len(items) // (jobs * 32))
-        batches: list[Batch] = [(needles, checked, whole_modules, watch, max_bytes, items[i:i + chunk])
-                                for i in range(0, len(items), chunk)]
-        fresh = []
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for part in pool.map(_worker, batches):
-                fresh.extend(part)
+            fresh = _collect(pool.map(_worker, batches), advance)
     for path, outcome, meta in fresh:
         if cache is not None:
             cache.store(path, outcome, meta, checked)
         results.append((path, outcome))
     return results
+
+
+def _collect(parts: Iterable[list[tuple[str, Outcome, reading.Meta | None]]],
+             advance: Callable[[int], None] | None) -> list[tuple[str, Outcome, reading.Meta | None]]:
+    fresh: list[tuple[str, Outcome, reading.Meta | None]] = []
+    for part in parts:
+        fresh.extend(part)
+        if advance is not None:
+            advance(len(part))
+    return fresh

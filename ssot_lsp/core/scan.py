@@ -100,10 +100,16 @@ class Scan:
 
     # -- the rounds ----------------------------------------------------------------------------
     def _read(self, paths: list[str], search: set[str] | None,
-              needles: set[str] | None) -> list[tuple[str, Outcome]]:
+              needles: set[str] | None, counted: bool = True) -> list[tuple[str, Outcome]]:
         config = self.workspace.config
         return read_files(paths, self.module_of, search, needles, self.workspace.max_bytes, self.jobs, self.cache,
-                          whole_modules(config), watch_names(config))
+                          whole_modules(config), watch_names(config), self._advance if counted else None)
+
+    def _advance(self, files: int) -> None:
+        """``files`` more files read (called as they are read, see ``read_files``)."""
+        self.done += files
+        if self.progress:
+            self.progress(self.done, len(self.module_of))
 
     def _read_rounds(self, needles: set[str] | None) -> None:
         """Read, widen the needles with what the analysed files bind, read what can use the new ones."""
@@ -112,7 +118,8 @@ class Scan:
         first_round = True
         while pending:
             hits_before = self.cache.hits if self.cache is not None else 0
-            self._sort_outcomes(self._read(pending, search, needles))
+            # progress counts each file once: later rounds read again files the first one skipped
+            self._sort_outcomes(self._read(pending, search, needles, counted=first_round))
             # nothing read afresh: the analysed files are exactly those of the run that recorded
             # these needles, so a discovery round could not find a new name
             unchanged = (first_round and self.cache is not None and bool(self.cache.needles)
@@ -131,9 +138,6 @@ class Scan:
     def _sort_outcomes(self, outcomes: list[tuple[str, Outcome]]) -> None:
         result = self.result
         for path, outcome in outcomes:
-            self.done += 1
-            if self.progress:
-                self.progress(self.done, len(self.module_of))
             if isinstance(outcome, FileError):
                 if outcome.message.startswith("skipped: larger"):
                     result.skipped_large.append(path)
@@ -165,7 +169,6 @@ class Scan:
         pending = sorted(p for p, lines in self.skipped.items() if plain_new or imports_one_of(lines))
         for path in pending:
             del self.skipped[path]
-        self.done -= len(pending)
         return pending
 
     def _reparse_stale(self, new: set[str], keys: set[str], needles: set[str]) -> None:
@@ -178,7 +181,7 @@ class Scan:
             return
         reparsed = {self.module_of[path][0] for path in stale}
         self.settled = {key for key in self.settled if key[0] not in reparsed}
-        for path, outcome in self._read(stale, None, needles):
+        for path, outcome in self._read(stale, None, needles, counted=False):
             if isinstance(outcome, FileFacts):
                 self.loaded[path] = outcome
             else:

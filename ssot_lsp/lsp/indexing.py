@@ -80,6 +80,7 @@ class Indexer:
             return folder.scan(jobs, report)
 
         started = time.monotonic()
+        heartbeat = asyncio.ensure_future(report.keep_alive())
         try:
             result, cache = await loop.run_in_executor(None, scan)
         except asyncio.CancelledError:
@@ -91,6 +92,8 @@ class Indexer:
             folder.indexed = True
             folder.index_ready.set()
             return
+        finally:
+            heartbeat.cancel()
         if generation != folder.scan_generation:
             progress.end("superseded")
             return
@@ -138,8 +141,12 @@ class Indexer:
 
 
 class _ProgressThrottle:
-    """The scan's progress callback (called in the scan thread): at most one report per 0.1 s
-    unless it moved by 10 %, delivered on the loop, and only while the scan is current."""
+    """The scan's progress callback (called in the scan thread as files are read): at most one
+    report per 0.1 s unless it moved by 10 %, delivered on the loop, and only while the scan is
+    current; ``keep_alive`` repeats the last one while nothing moves (walking the tree, analysing),
+    so that a client sees a report at least every ``KEEP_ALIVE`` seconds."""
+
+    KEEP_ALIVE = 1.0
 
     def __init__(self, loop: asyncio.AbstractEventLoop, progress: Progress, current: Callable[[], bool]) -> None:
         self.loop = loop
@@ -147,14 +154,24 @@ class _ProgressThrottle:
         self.current = current
         self.percent = -1
         self.time = 0.0
+        self.sent = (0, "listing files")  # the last report delivered: (percent, message)
+        self.sent_at = time.monotonic()
 
     def __call__(self, done: int, total: int) -> None:
         percent = min(99, int(100 * done / max(total, 1)))
         now = time.monotonic()
-        if percent != self.percent and (now - self.time > 0.1 or percent - self.percent >= 10):
+        if percent > self.percent and (now - self.time > 0.1 or percent - self.percent >= 10):
             self.percent, self.time = percent, now
             self.loop.call_soon_threadsafe(self._report, percent, f"{done}/{total} files")
 
     def _report(self, percent: int, message: str) -> None:
         if self.current():
+            self.sent, self.sent_at = (percent, message), time.monotonic()
             self.progress.report(message, percent)
+
+    async def keep_alive(self) -> None:
+        while True:
+            await asyncio.sleep(self.KEEP_ALIVE - (time.monotonic() - self.sent_at))
+            if time.monotonic() - self.sent_at >= self.KEEP_ALIVE - 0.01:
+                percent, message = self.sent
+                self._report(percent, message if percent < 99 else "analysing")

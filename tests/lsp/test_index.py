@@ -147,3 +147,13 @@ async def test_large_workspace_is_indexed_by_worker_processes(parallel_client, t
     listed = await client.workspace_execute_command_async(types.ExecuteCommandParams(command="ssot.listViolations"))
     assert len(listed) == expected_count(root)
     assert sum(1 for item in listed if "/filler/" in item["path"]) == 5
+
+
+async def test_indexing_progress_keeps_reporting_while_no_file_is_done(slow_index_client, tmp_path: Path):
+    # the scan starts 1.5 s late: a client must still see the progress move on at least every 2 s
+    # (issue 10), not only when files are done
+    client = slow_index_client
+    await initialize(client, copy_demo(tmp_path))
+    run = index_runs(client)[0]
+    early = [r for r in run if isinstance(r, types.WorkDoneProgressReport) and r.percentage == 0]
+    assert early and early[0].message == "listing files"

@@ -1,0 +1,31 @@
+"""Scan progress follows the files as they are read, not the end of a round (issue 10: the server's
+`$/progress` stayed at 0 % for most of the indexing, then jumped to 90 %)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ssot_lsp.config.loader import load_config
+from ssot_lsp.core.pool import SERIAL_CHUNK
+from ssot_lsp.core.workspace import Workspace
+
+
+def _workspace(root: Path, files: int) -> Workspace:
+    for number in range(files):
+        (root / f"module_{number}.py").write_text(f"VALUE = {number}\n")
+    return Workspace(load_config(root))
+
+
+def test_progress_is_reported_as_files_are_read(tmp_path: Path):
+    total = 3 * SERIAL_CHUNK + 5
+    seen: list[tuple[int, int]] = []
+    _workspace(tmp_path, total).scan(jobs=1, progress=lambda done, of: seen.append((done, of)))
+    assert [done for done, _ in seen] == [SERIAL_CHUNK, 2 * SERIAL_CHUNK, 3 * SERIAL_CHUNK, total]
+    assert {of for _, of in seen} == {total}
+
+
+def test_parallel_progress_is_reported_chunk_by_chunk(tmp_path: Path):
+    total = 900  # above the pool's parallel threshold
+    seen: list[int] = []
+    _workspace(tmp_path, total).scan(jobs=2, progress=lambda done, of: seen.append(done))
+    assert len(seen) > 10 and seen == sorted(seen) and seen[-1] == total
