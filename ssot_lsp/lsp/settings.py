@@ -24,7 +24,7 @@ IGNORED_KEYS = {"interpreter", "trace", "path", "args"}  # client-side settings 
 class Settings:
     enable: bool = True
     severity: dict[str, str] = field(default_factory=dict)
-    debounce_ms: int = 100
+    debounce_ms: int | None = None  # None: adaptive (``publishing.adaptive_debounce_ms``)
     config_file: str | None = None
     log_level: str = "info"
     diagnostic_mode: str = "openFiles"
@@ -81,8 +81,8 @@ def parse_settings(raw: Any, base: Settings = DEFAULTS) -> tuple[Settings | None
                         table[code_key] = severity
                 values["severity"] = table
         elif key == "debounceMs":
-            if check(key, isinstance(value, int) and not isinstance(value, bool) and value >= 0,
-                     "an integer >= 0"):
+            if check(key, value is None or (isinstance(value, int) and not isinstance(value, bool) and value >= 0),
+                     "an integer >= 0, or null for adaptive"):
                 values["debounce_ms"] = value
         elif key == "configFile":
             if check(key, value is None or isinstance(value, str), "a string or null"):

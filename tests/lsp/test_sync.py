@@ -96,3 +96,32 @@ async def test_full_document_change_is_accepted(client, tmp_path: Path):
     await wait_for_diagnostics(client, doc, lambda d: len(d) == 6)
     change_doc(client, doc, 2, "import os\n")
     await wait_for_diagnostics(client, doc, lambda d: len(d) == 0)
+
+
+def test_the_adaptive_debounce_waits_half_the_last_analysis_and_at_most_100_ms():
+    from ssot_lsp.lsp.publishing import adaptive_debounce_ms
+
+    # issue 10: a fixed 100 ms put the diagnostics of a 10 ms analysis 100 ms late
+    assert adaptive_debounce_ms(None) == 0
+    assert adaptive_debounce_ms(12.0) == 6
+    assert adaptive_debounce_ms(900.0) == 100
+
+
+def test_debounce_is_adaptive_unless_set_and_null_asks_for_adaptive():
+    from ssot_lsp.lsp.settings import DEFAULTS, parse_settings
+
+    assert DEFAULTS.debounce_ms is None
+    settings, problems = parse_settings({"ssotLsp": {"debounceMs": None}})
+    assert problems == [] and settings is not None and settings.debounce_ms is None
+    settings, problems = parse_settings({"ssotLsp": {"debounceMs": 250}})
+    assert problems == [] and settings is not None and settings.debounce_ms == 250
+
+
+async def test_an_edit_with_the_default_debounce_is_published_once_per_version(client, tmp_path: Path):
+    root = copy_demo(tmp_path)
+    await initialize(client, root)
+    doc = open_doc(client, root / PIPELINE)
+    await wait_for_diagnostics(client, doc, lambda d: len(d) == 6)
+    change_doc(client, doc, 2, [(0, 0, 0, 0, "# edited\n")])
+    diags = await wait_for_diagnostics(client, doc, lambda d: len(d) == 6 and min(x.range.start.line for x in d) > 0)
+    assert codes(diags).count("SSOT001") >= 1

@@ -17,7 +17,7 @@ export type DiagnosticMode = (typeof DIAGNOSTIC_MODES)[number];
 export interface ServerSettings {
   enable: boolean;
   severity: Record<string, Severity>;
-  debounceMs: number;
+  debounceMs: number | null;
   configFile: string | null;
   logLevel: LogLevel;
   diagnosticMode: DiagnosticMode;
@@ -28,7 +28,7 @@ export interface ServerSettings {
 export const DEFAULTS: Readonly<ServerSettings> = Object.freeze({
   enable: true,
   severity: {},
-  debounceMs: 100,
+  debounceMs: null,
   configFile: null,
   logLevel: 'info',
   diagnosticMode: 'openFiles',
@@ -87,8 +87,9 @@ export function normaliseSettings(raw: unknown): Normalised {
 
   if (src.debounceMs !== undefined) {
     const n = src.debounceMs;
-    if (typeof n === 'number' && Number.isFinite(n) && n >= 0) out.debounceMs = Math.round(n);
-    else problems.push(`ssotLsp.debounceMs must be an integer >= 0; using ${DEFAULTS.debounceMs}`);
+    if (n === null) out.debounceMs = null;
+    else if (typeof n === 'number' && Number.isFinite(n) && n >= 0) out.debounceMs = Math.round(n);
+    else problems.push('ssotLsp.debounceMs must be an integer >= 0, or null (adaptive); using the adaptive debounce');
   }
 
   if (src.configFile !== undefined) {

@@ -50,7 +50,7 @@ test('invalid values are replaced by defaults and reported', () => {
   });
   assert.equal(settings.enable, true);
   assert.deepEqual(settings.severity, { SSOT002: 'warning' });
-  assert.equal(settings.debounceMs, 100);
+  assert.equal(settings.debounceMs, null);
   assert.equal(settings.configFile, null);
   assert.equal(settings.logLevel, 'info');
   assert.equal(settings.diagnosticMode, 'openFiles');
