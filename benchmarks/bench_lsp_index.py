@@ -142,7 +142,8 @@ async def server_index(corpus: Path, jobs: int | None) -> tuple[float, dict[str,
             await client.stop()
         except Exception:  # noqa: BLE001
             pass
-    indexed = next((m for m in logs if m.startswith("indexed ")), result["message"])
+    indexed = next((m for m in logs if m.startswith("indexed ")),
+                   next((m for m in logs if m.startswith("indexing ")), result["message"]))
     return elapsed, memory, indexed + "\n        " + progress_summary(reports)
 
 
