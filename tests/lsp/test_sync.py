@@ -98,13 +98,13 @@ async def test_full_document_change_is_accepted(client, tmp_path: Path):
     await wait_for_diagnostics(client, doc, lambda d: len(d) == 0)
 
 
-def test_the_adaptive_debounce_waits_half_the_last_analysis_and_at_most_100_ms():
+def test_the_adaptive_debounce_waits_half_the_last_analysis_and_at_most_50_ms():
     from ssot_lsp.lsp.publishing import adaptive_debounce_ms
 
     # issue 10: a fixed 100 ms put the diagnostics of a 10 ms analysis 100 ms late
     assert adaptive_debounce_ms(None) == 0
     assert adaptive_debounce_ms(12.0) == 6
-    assert adaptive_debounce_ms(900.0) == 100
+    assert adaptive_debounce_ms(900.0) == 50
 
 
 def test_debounce_is_adaptive_unless_set_and_null_asks_for_adaptive():
