@@ -62,6 +62,7 @@ class Scan:
     # imports whose resolution stopped outside the analysed files (see ``discovered_needles``)
     settled: set[tuple[str, str]] = field(default_factory=set)
     done: int = 0
+    counting: bool = True  # whether the files being read count towards ``done`` (the first round's)
 
     def run(self, paths: Iterable[Path] | None, prefilter: bool,
             severity_overrides: dict[str, str] | None) -> ScanResult:
@@ -100,10 +101,10 @@ class Scan:
 
     # -- the rounds ----------------------------------------------------------------------------
     def _read(self, paths: list[str], search: set[str] | None,
-              needles: set[str] | None, counted: bool = True) -> list[tuple[str, Outcome]]:
+              needles: set[str] | None) -> list[tuple[str, Outcome]]:
         config = self.workspace.config
         return read_files(paths, self.module_of, search, needles, self.workspace.max_bytes, self.jobs, self.cache,
-                          whole_modules(config), watch_names(config), self._advance if counted else None)
+                          whole_modules(config), watch_names(config), self._advance if self.counting else None)
 
     def _advance(self, files: int) -> None:
         """``files`` more files read (called as they are read, see ``read_files``)."""
@@ -119,7 +120,11 @@ class Scan:
         while pending:
             hits_before = self.cache.hits if self.cache is not None else 0
             # progress counts each file once: later rounds read again files the first one skipped
-            self._sort_outcomes(self._read(pending, search, needles, counted=first_round))
+            self.counting, done_before = first_round, self.done
+            outcomes = self._read(pending, search, needles)
+            if self.counting and self.done == done_before and outcomes:
+                self._advance(len(outcomes))  # a reader that does not report as it reads (``_read`` overridden)
+            self._sort_outcomes(outcomes)
             # nothing read afresh: the analysed files are exactly those of the run that recorded
             # these needles, so a discovery round could not find a new name
             unchanged = (first_round and self.cache is not None and bool(self.cache.needles)
@@ -181,7 +186,8 @@ class Scan:
             return
         reparsed = {self.module_of[path][0] for path in stale}
         self.settled = {key for key in self.settled if key[0] not in reparsed}
-        for path, outcome in self._read(stale, None, needles, counted=False):
+        self.counting = False
+        for path, outcome in self._read(stale, None, needles):
             if isinstance(outcome, FileFacts):
                 self.loaded[path] = outcome
             else:
