@@ -219,8 +219,9 @@ def construction_title(info: Rewrite, group: Group) -> str:
     return title + (f" (drops {', '.join(info.dropped)})" if info.dropped else "")
 
 
-class ConstructionFix:
-    """SSOT002's fix (``Rule.fix.entry``)."""
+class FactoryCallFix:
+    """SSOT002's and SSOT003's fix (``Rule.fix.entry``): a legacy construction or a direct
+    construction of the canonical class becomes the same factory call."""
 
     def words(self, doc: Doc, violation: Violation) -> set[str] | None:
         return group_words(doc, violation, _callee_name(doc, violation))
@@ -231,19 +232,4 @@ class ConstructionFix:
         return FixEdit(plan, lambda: construction_title(info, group))
 
 
-CONSTRUCTION_FIX = ConstructionFix()
-
-
-class BypassFix:
-    """SSOT003's fix (``Rule.fix.entry``): the direct construction becomes the factory call."""
-
-    def words(self, doc: Doc, violation: Violation) -> set[str] | None:
-        return group_words(doc, violation, _callee_name(doc, violation))
-
-    def compute(self, doc: Doc, violation: Violation) -> FixEdit:
-        plan, info = fix_construction(doc, violation)
-        group = group_of(doc.config, violation)
-        return FixEdit(plan, lambda: construction_title(info, group))
-
-
-BYPASS_FIX = BypassFix()
+CONSTRUCTION_FIX = BYPASS_FIX = FactoryCallFix()
