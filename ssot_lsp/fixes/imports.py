@@ -581,7 +581,7 @@ class AliasFix:
     def compute(self, doc: Doc, violation: Violation) -> FixEdit:
         plan, replacement = fix_alias(doc, violation)
         bound = payload_of(violation, AliasPayload).bound
-        return FixEdit(plan, f"Rename {bound} to its honest name {replacement}", True)
+        return FixEdit(plan, f"Drop the alias {bound}: use {replacement}", True)
 
 
 LEGACY_IMPORT_FIX = LegacyImportFix()

@@ -85,7 +85,7 @@ def test_safety_classes_and_titles(bench):
     assert imp.new_text and not imp.safe
     assert imp.title == "Unsafe: use UserExecutionEngine instead of ExecutionEngine (+1 factory call)"
     alias = by_code(results, "SSOT008")[0]
-    assert alias.new_text and alias.safe and alias.title == "Rename UserExecutionEngine to its honest name ExecutionEngine"
+    assert alias.new_text and alias.safe and alias.title == "Drop the alias UserExecutionEngine: use ExecutionEngine"
     cons = by_code(results, "SSOT002")[0]
     assert not cons.safe
     assert cons.title == "Unsafe: use factory create_for_user(ctx) (drops registry, bridge)"
