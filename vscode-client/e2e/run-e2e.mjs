@@ -904,6 +904,44 @@ async function main() {
   await page.screenshot({ path: path.join(SHOTS, 'audit-webview.png') });
   log(`audit webview: ${got.length} symbols equal ssot_lsp audit (first ${got[0]}), ${charts} charts; screenshot audit-webview.png`);
 
+  // 9. The factory fix leaves no unused import (#17 item 8): in streaming_service.py the legacy
+  // import's only use is the construction, so the same edit removes it.
+  try {
+    const STREAMING = 'netra_backend/app/services/streaming_service.py';
+    const LEGACY_IMPORT = 'from netra_backend.app.agents.supervisor.execution_engine import';
+    const before = fs.readFileSync(path.join(ws, STREAMING), 'utf8').split('\n');
+    const site = before.findIndex((l) => l.includes('UserExecutionEngine(registry'));
+    if (site < 0 || !before.some((l) => l.startsWith(LEGACY_IMPORT))) fail(`${STREAMING} is not the fixture this step expects`);
+    await openFile(page, STREAMING);
+    await goTo(page, site + 1, before[site].indexOf('UserExecutionEngine(') + 3);
+    const titles = await actionTitles(page, (t) => t.some((x) => /factory/i.test(x) && !/^\s*Suppress/.test(x)));
+    const wantedFix = titles.find((x) => /factory/i.test(x) && !/^\s*Suppress/.test(x)).trim();
+    let applied = false;
+    for (let i = 0; i < 20 && !applied; i++) {
+      const focused = (await page.locator('.action-widget .monaco-list-row.focused').first().getAttribute('aria-label').catch(() => null)) ?? '';
+      if (focused.trim() === wantedFix) {
+        await page.keyboard.press('Enter');
+        applied = true;
+      } else {
+        await page.keyboard.press('ArrowDown');
+        await sleep(100);
+      }
+    }
+    if (!applied) fail(`could not focus the quick fix "${wantedFix}"`);
+    await poll(`${STREAMING}: the factory call in the editor`, async () => ((await editorText(page)).includes('create_for_user(ctx)') ? true : undefined), WAIT);
+    await page.keyboard.press('Control+S');
+    const saved = await poll(`${STREAMING} saved with the fix`, () => {
+      const text = fs.readFileSync(path.join(ws, STREAMING), 'utf8');
+      return text.includes('create_for_user(ctx)') ? text : undefined;
+    }, 30_000);
+    if (saved.split('\n').some((l) => l.startsWith(LEGACY_IMPORT))) fail(`the legacy import stays after the factory fix in ${STREAMING}:\n${indent(saved)}`);
+    if (!saved.split('\n').some((l) => FACTORY_IMPORT.test(l))) fail(`no factory import after the fix in ${STREAMING}:\n${indent(saved)}`);
+    log(`factory fix in ${STREAMING} ("${wantedFix}"): the now-unused legacy import is gone`);
+  } catch (err) {
+    if (!(err instanceof E2EError)) throw err;
+    problems.push(`factory fix and unused import: ${err.message}`);
+  }
+
   if (consoleErrors.length) log(`browser console errors (${consoleErrors.length}), first: ${consoleErrors[0].slice(0, 300)}`);
   if (problems.length) fail(problems.join('\n'));
 }
