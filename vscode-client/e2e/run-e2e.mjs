@@ -299,6 +299,21 @@ async function actionTitles(page, wanted) {
   fail(`the quick fix menu never offered what was wanted; last titles ${JSON.stringify(titles)}`);
 }
 
+/** Chooses the open quick fix menu's action titled `wanted` with the keyboard (the action widget
+ * sits under a pointer-blocking overlay). */
+async function chooseAction(page, wanted) {
+  for (let i = 0; i < 20; i++) {
+    const focused = (await page.locator('.action-widget .monaco-list-row.focused').first().getAttribute('aria-label').catch(() => null)) ?? '';
+    if (focused.trim() === wanted) {
+      await page.keyboard.press('Enter');
+      return;
+    }
+    await page.keyboard.press('ArrowDown');
+    await sleep(100);
+  }
+  fail(`could not focus the quick fix "${wanted}" in the action widget`);
+}
+
 async function editorText(page) {
   return page.evaluate(() => {
     const ed = document.querySelector('.editor-instance .monaco-editor .view-lines');
@@ -674,20 +689,7 @@ async function main() {
     }
     if (!choice) fail('no quick fix starting with "Replace" or mentioning "factory" was offered');
     log(`choosing quick fix: ${choice.title.trim()}`);
-    // The action widget sits under a pointer-blocking overlay: choose with the keyboard.
-    const wanted = choice.title.trim();
-    let chosen = false;
-    for (let i = 0; i < 20 && !chosen; i++) {
-      const focused = (await page.locator('.action-widget .monaco-list-row.focused').first().getAttribute('aria-label').catch(() => null)) ?? '';
-      if (focused.trim() === wanted) {
-        await page.keyboard.press('Enter');
-        chosen = true;
-      } else {
-        await page.keyboard.press('ArrowDown');
-        await sleep(100);
-      }
-    }
-    if (!chosen) fail(`could not focus the quick fix "${wanted}" in the action widget`);
+    await chooseAction(page, choice.title.trim());
     const fixed = await poll(
       `the editor to contain ${EXPECTED_FIX}`,
       async () => ((await editorText(page)).includes(EXPECTED_FIX) ? true : undefined),
@@ -916,18 +918,7 @@ async function main() {
     await goTo(page, site + 1, before[site].indexOf('UserExecutionEngine(') + 3);
     const titles = await actionTitles(page, (t) => t.some((x) => /factory/i.test(x) && !/^\s*Suppress/.test(x)));
     const wantedFix = titles.find((x) => /factory/i.test(x) && !/^\s*Suppress/.test(x)).trim();
-    let applied = false;
-    for (let i = 0; i < 20 && !applied; i++) {
-      const focused = (await page.locator('.action-widget .monaco-list-row.focused').first().getAttribute('aria-label').catch(() => null)) ?? '';
-      if (focused.trim() === wantedFix) {
-        await page.keyboard.press('Enter');
-        applied = true;
-      } else {
-        await page.keyboard.press('ArrowDown');
-        await sleep(100);
-      }
-    }
-    if (!applied) fail(`could not focus the quick fix "${wantedFix}"`);
+    await chooseAction(page, wantedFix);
     await poll(`${STREAMING}: the factory call in the editor`, async () => ((await editorText(page)).includes('create_for_user(ctx)') ? true : undefined), WAIT);
     await page.keyboard.press('Control+S');
     const saved = await poll(`${STREAMING} saved with the fix`, () => {
