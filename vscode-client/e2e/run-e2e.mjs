@@ -233,6 +233,26 @@ function exthostLogs(userData) {
   return out.map((f) => `--- ${f}\n${fs.readFileSync(f, 'utf8').split('\n').slice(-40).join('\n')}`).join('\n');
 }
 
+/** Every string value of the workbench's IndexedDB state stores (where VS Code for the web keeps mementos). */
+async function storedWorkspaceState(page) {
+  return page.evaluate(async () => {
+    const request = (r) => new Promise((resolve, reject) => { r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); });
+    const values = [];
+    for (const { name } of await indexedDB.databases()) {
+      if (!name || !name.startsWith('vscode-web-state-db-')) continue;
+      const db = await request(indexedDB.open(name));
+      try {
+        for (const store of db.objectStoreNames) {
+          for (const v of await request(db.transaction(store, 'readonly').objectStore(store).getAll())) {
+            if (typeof v === 'string') values.push(v);
+          }
+        }
+      } finally { db.close(); }
+    }
+    return values;
+  });
+}
+
 async function poll(what, fn, ms = WAIT, every = 500) {
   const end = Date.now() + ms;
   let last;
@@ -593,6 +613,11 @@ async function main() {
   if (!siteTexts.every((t) => /^\d+:\d+\s*SSOT\d{3} \S/.test(t))) fail(`site rows do not start with line:col and the code: ${JSON.stringify(siteTexts)}`);
   log(`site rows: ${JSON.stringify(siteTexts.slice(0, 4))}`);
 
+  // The extension stores the expansion in its workspaceState at once; the browser workbench writes
+  // that to IndexedDB on its own schedule (a flush delay). Reloading before the write lands would
+  // test VS Code's flush timing, not the extension, so wait for the stored state first.
+  await poll(`the expanded ${RULE} row to be stored in the browser's workspace state`,
+    async () => ((await storedWorkspaceState(page)).some((v) => v.includes('ssotLsp.tree.expanded') && v.includes(`"rule:${RULE}":true`)) ? true : undefined), 15_000);
   log('reloading the window');
   await page.reload({ timeout: WAIT });
   await waitForWorkbench(page);
