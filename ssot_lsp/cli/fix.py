@@ -1,7 +1,9 @@
 """`ssot-lsp fix`: apply verified fixes across the workspace (safe ones unless --unsafe-fixes).
 
 Files are fixed one at a time with ``fix_all`` (each fix verified); passes repeat while some file
-changed, because fixing importers can make a re-exporting module fixable. Every file runs under a
+changed, because fixing importers can make a re-exporting module fixable. A compatibility
+re-export left after a pass gets its cross-file fix (``fixes/cross_file.py``: the re-export and
+every importer at once, verified as a whole); the files of such a group are written all or nothing. Every file runs under a
 time budget and any failure skips that file only. Writes are atomic (temporary file in the same
 directory, then ``os.replace``), keep the file mode, the PEP 263 encoding and the line endings, go
 to the resolved target of a symlink only inside the workspace root, and skip a file whose content
@@ -33,6 +35,7 @@ from ssot_lsp.core.text import UndecodableSource, decode_source
 from ssot_lsp.core.violations import Violation
 from ssot_lsp.core.workspace import ScanResult
 from ssot_lsp.fixes.api import FIXABLE_CODES, FixOutcome, fix_all, fixes_for
+from ssot_lsp.fixes.cross_file import CrossFileFix, Withheld, cross_file_fix
 from ssot_lsp.fixes.unfixed import Unfixed, sorted_sites, unsafe_reason
 
 FILE_BUDGET_S = float(os.environ.get("SSOT_FIX_FILE_BUDGET", "20"))
@@ -120,6 +123,7 @@ class FixRun:
     skipped: dict[str, str] = field(default_factory=dict)
     applied: Counter[str] = field(default_factory=Counter)
     unfixable: dict[str, list[FixOutcome]] = field(default_factory=dict)
+    groups: list[set[str]] = field(default_factory=list)  # files of applied cross-file fixes: all or nothing
 
     def __post_init__(self) -> None:
         workspace = self.opened.workspace
@@ -152,6 +156,8 @@ class FixRun:
                     continue
                 if any(v.code in FIXABLE_CODES for v in by_path[path]) and self._fix_file(path):
                     changed = True
+            if self._cross_file_fixes():
+                changed = True
             by_path = self._reanalyse()
             if not changed:
                 break
@@ -182,6 +188,59 @@ class FixRun:
         self.current[path] = outcome.new_text
         return True
 
+    def _cross_file_fixes(self) -> bool:
+        """The cross-file fix of every re-export site the last pass left (issue 15 §4); applied to
+        all its files at once with --unsafe-fixes, else reported as available. Whether any applied."""
+        applied = False
+        for path in sorted(self.unfixable):
+            for number, outcome in enumerate(self.unfixable[path]):
+                if not outcome.cross_file or path in self.skipped:
+                    continue
+                fix = self._cross_file_fix(path, outcome.violation)
+                if fix.reason is not None:
+                    self.unfixable[path][number] = FixOutcome(outcome.violation, fix.title, False, None, fix.reason)
+                elif not self.options.unsafe_fixes:
+                    self.unfixable[path][number] = FixOutcome(outcome.violation, fix.title, False,
+                                                              fix.changes[path].new_text, unsafe_reason(fix.title))
+                else:
+                    self._apply_group(fix)
+                    applied = True
+        return applied
+
+    def _cross_file_fix(self, path: str, violation: Violation) -> CrossFileFix:
+        def read(other: str) -> str | None:
+            if other in self.current:
+                return self.current[other]
+            if not self.in_scope(other):
+                raise Withheld(f"{relative(other)} is outside the paths given to `ssot-lsp fix`")
+            if other in self.skipped or not self._read_original(other):
+                raise Withheld(f"{relative(other)}: {self.skipped.get(other, 'cannot be read')}")
+            return self.current[other]
+
+        config = self.opened.workspace.config
+        try:
+            return _with_budget(FILE_BUDGET_S, lambda: cross_file_fix(path, self.current[path], violation,
+                                                                        self.index, config, read, str(self.root)))
+        except _Timeout:
+            reason = f"the cross-file fix took longer than {FILE_BUDGET_S:g}s; not applied"
+        except ImportError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - one re-export never stops the run
+            reason = f"the cross-file fix failed: {type(exc).__name__}: {exc}"
+        return CrossFileFix(violation, "", reason=reason)
+
+    def _apply_group(self, fix: CrossFileFix) -> None:
+        """Every file of a verified cross-file fix changes in memory, and the index learns them."""
+        from ssot_lsp.core.analysis import analyze_text
+
+        config = self.opened.workspace.config
+        paths = set(fix.changed)
+        for path, change in fix.changed.items():
+            self.current[path] = change.new_text
+            analyze_text(self.index, config, path, change.new_text, change.module, change.is_package)
+        self.applied[fix.violation.code] += fix.sites
+        self.groups = [g for g in self.groups if not g & paths] + [paths.union(*(g for g in self.groups if g & paths))]
+
     def _read_original(self, path: str) -> bool:
         real = Path(os.path.realpath(path))
         if not all(_inside(r, real) for r in self.trusted) or not _inside(_lexical_root(path, self.root), real):
@@ -211,9 +270,10 @@ class FixRun:
         """Write (or show, with --diff / --dry-run) the changed files; returns how many were written."""
         out = sys.stderr if self.options.diff else sys.stdout
         written = 0
+        held = set() if self.dry else self._held_groups()
         for path in sorted(self.current):
             old_text, new_text = self.originals[path][2], self.current[path]
-            if new_text == old_text:
+            if new_text == old_text or path in held:
                 continue
             if self.options.diff and self.options.format == "json":
                 continue  # the diff is part of the JSON document
@@ -227,6 +287,34 @@ class FixRun:
             elif self._write_one(path, new_text):
                 written += 1
         return written
+
+    def _held_groups(self) -> set[str]:
+        """Files of cross-file fixes not to write: a group one of whose files changed on disk since it
+        was read (or cannot be encoded) is written not at all, and each of its files says why."""
+        held: set[str] = set()
+        for group in self.groups:
+            problem = next(((path, why) for path in sorted(group) if (why := self._unwritable(path))), None)
+            if problem is None:
+                continue
+            culprit, why = problem
+            for path in group:
+                held.add(path)
+                self.skipped[path] = (f"{why}; not written" if path == culprit else
+                                      f"part of a cross-file fix with {relative(culprit)}, which {why}; "
+                                      "no file of that fix was written")
+        return held
+
+    def _unwritable(self, path: str) -> str | None:
+        data, encoding, _ = self.originals[path]
+        try:
+            if Path(os.path.realpath(path)).read_bytes() != data:
+                return "changed on disk since it was analysed"
+            self.current[path].encode(encoding)
+        except UnicodeEncodeError as exc:
+            return f"cannot be encoded as {encoding}: {exc.reason}"
+        except OSError as exc:
+            return f"cannot be re-read: {exc}"
+        return None
 
     def _write_one(self, path: str, new_text: str) -> bool:
         data, encoding, _ = self.originals[path]

@@ -24,7 +24,7 @@ from ssot_lsp.core.index import WorkspaceIndex
 from ssot_lsp.core.rules.registry import ALL, rule_for
 from ssot_lsp.core.rules.rule import Rule, Safety
 from ssot_lsp.core.violations import Violation
-from ssot_lsp.fixes.document import Doc, NotFixable, prepare_tree, remember_tree
+from ssot_lsp.fixes.document import Doc, NotFixable, ReexportNotFixable, prepare_tree, remember_tree
 from ssot_lsp.fixes.spent_suppressions import without_spent_suppressions
 from ssot_lsp.fixes.text_edits import minimal_edits
 from ssot_lsp.fixes.transform import Plan, apply_plan
@@ -67,6 +67,7 @@ class FixOutcome:
     safe: bool
     new_text: str | None
     reason: str | None
+    cross_file: bool = False  # a re-export: fixed only with its importers (``fixes/cross_file.py``)
 
 
 @dataclass
@@ -137,6 +138,8 @@ def _outcome(doc: Doc, violation: Violation, baseline: list[Violation]) -> FixOu
         return FixOutcome(violation, "", False, None, f"{violation.code} has no automatic fix")
     try:
         candidate = compute_fix(doc, violation)
+    except ReexportNotFixable as exc:
+        return FixOutcome(violation, "", False, None, str(exc), cross_file=True)
     except NotFixable as exc:
         return FixOutcome(violation, "", False, None, str(exc))
     except ImportError:

@@ -27,6 +27,11 @@ class NotFixable(Exception):
     """Raised inside a fix: the message is the reason shown to the user."""
 
 
+class ReexportNotFixable(NotFixable):
+    """The import is a compatibility re-export: only the cross-file fix (``fixes/cross_file.py``),
+    which rewrites its importers in the same edit, may remove it."""
+
+
 P = TypeVar("P", bound=Payload)
 
 

@@ -28,7 +28,7 @@ from ssot_lsp.core.text import Span
 from ssot_lsp.core.violations import Violation
 from ssot_lsp.fixes.api import FixEdit
 from ssot_lsp.fixes.construction import construction_target
-from ssot_lsp.fixes.document import Doc, NotFixable, group_of, group_words, payload_of
+from ssot_lsp.fixes.document import Doc, NotFixable, ReexportNotFixable, group_of, group_words, payload_of
 from ssot_lsp.fixes.import_edits import (
     add_alias,
     alias_name,
@@ -147,18 +147,23 @@ class ImportEdit:
     constructions: int = 0
     renames: int = 0
     uses_canonical: bool = False  # the file goes on using the canonical class (the import is not just dropped)
+    reexported: str | None = None  # the name other modules import from here, which this edit removes
 
 
-def fix_legacy_import(doc: Doc, violation: Violation) -> ImportEdit:
-    """The plan that replaces a legacy import with the canonical one and rewrites every use of it."""
-    return _ImportRewrite(doc, violation).plan_edit()
+def fix_legacy_import(doc: Doc, violation: Violation, *, reexport_ok: bool = False) -> ImportEdit:
+    """The plan that replaces a legacy import with the canonical one and rewrites every use of it.
+    ``reexport_ok``: a re-exported name is removed (and its ``__all__`` entries) instead of refused;
+    the caller rewrites the importers (``ImportEdit.reexported``)."""
+    return _ImportRewrite(doc, violation, reexport_ok).plan_edit()
 
 
 class _ImportRewrite:
     """One SSOT001 fix: what the import binds, each use rewritten in turn, then the import itself."""
 
-    def __init__(self, doc: Doc, violation: Violation) -> None:
+    def __init__(self, doc: Doc, violation: Violation, reexport_ok: bool = False) -> None:
         self.doc = doc
+        self.reexport_ok = reexport_ok
+        self.reexported: str | None = None
         self.data = payload_of(violation, ImportPayload)
         group = self.group = group_of(doc.config, violation)
         if self.data.replacement == REPLACEMENT_NONE:
@@ -191,7 +196,8 @@ class _ImportRewrite:
         if self.func is None:
             self._rewrite_reexports()
         self._rewrite_import()
-        return ImportEdit(self.plan, self.notes, self.safe, self.constructions, self.renames, self.needs_canonical)
+        return ImportEdit(self.plan, self.notes, self.safe, self.constructions, self.renames, self.needs_canonical,
+                          self.reexported)
 
     def _what_is_bound(self) -> tuple[list[str] | None, str | None]:
         """(the prefix uses go through, the module) when the binding is a legacy module (``m.X`` uses);
@@ -318,24 +324,44 @@ class _ImportRewrite:
             self.renames += 1
 
     def _rewrite_reexports(self) -> None:
-        """A module-level binding other modules import is never removed; ``__all__`` entries follow."""
+        """A module-level binding other modules import is never removed alone; ``__all__`` entries follow."""
         bound, canonical = self.bound, self.canonical
         importers = importers_of(self.doc, bound)
-        if importers:
-            shown = ", ".join(importers[:3]) + (" …" if len(importers) > 3 else "")
-            raise NotFixable(f"`{bound}` is imported from this module by {shown}; migrate those imports first")
         entries = [e for e in self.found.all_entries if e.value == bound]
-        if not entries:
-            return
-        if bound != canonical:
+        if importers and not self.reexport_ok:
+            shown = ", ".join(importers[:3]) + (" …" if len(importers) > 3 else "")
+            raise ReexportNotFixable(f"`{bound}` is imported from this module by {shown}; it is a re-export: "
+                                     "the cross-file fix rewrites those importers with it")
+        if entries and bound != canonical and not self.reexport_ok:
             # issue 15 §4: a compatibility re-export is never renamed alone — its importers (which
             # the index may not see: `module.Name` uses, code outside the workspace) would break
-            raise NotFixable(f"`{bound}` is listed in __all__ of this module: a compatibility re-export is "
-                             f"never renamed alone (importers of `{bound}` would break); migrate its importers "
-                             f"to {canonical}, then remove `{bound}` from __all__ and its import by hand")
+            raise ReexportNotFixable(f"`{bound}` is listed in __all__ of this module: a compatibility re-export is "
+                                     f"never renamed alone (importers of `{bound}` would break); the cross-file "
+                                     f"fix removes it and rewrites its importers to {canonical}")
+        if importers or (entries and bound != canonical):
+            self._remove_reexport(entries)
+            return
+        if not entries:
+            return
         self.needs_canonical = True
         self.safe = False
         self.notes.append("__all__")
+
+    def _remove_reexport(self, entries: list[ast.Constant]) -> None:
+        """The cross-file fix: the re-exported name goes, with its ``__all__`` entries."""
+        facts = self.doc.index.facts_by_module.get(self.doc.module)
+        if facts is not None and facts.all_names is not None and self.bound in facts.all_names and not entries:
+            raise NotFixable(f"`{self.bound}` is added to __all__ in a way the fix cannot edit (not a literal "
+                             "`__all__ = [...]`); remove it by hand")
+        self.reexported = self.bound
+        self.safe = False
+        self.notes.append("re-export")
+        statements = {id(stmt): stmt for stmt in self.doc.tree.body if isinstance(stmt, ast.Assign)
+                      and any(e in getattr(stmt.value, "elts", ()) for e in entries)}
+        for stmt in statements.values():
+            line, col = _stmt_start(self.doc, stmt)
+            self.plan.targets.append(Target("replace-stmt", (line, col), (line, col),
+                                            lambda node, name=self.bound: _without_all_entry(node, name)))
 
     # -- the import statement ------------------------------------------------------------------
     def _existing_canonical_import(self) -> ast.ImportFrom | str | None:
@@ -394,6 +420,21 @@ class _ImportRewrite:
             return new if kept is None else cst.FlattenSentinel([kept, new])
 
         return edit
+
+
+def _without_all_entry(node: cst.CSTNode, name: str) -> cst.CSTNode:
+    """``__all__ = [..., "name", ...]`` without the entry (the comma layout of the rest kept)."""
+    assign = cst.ensure_type(node, cst.Assign)
+    value = assign.value
+    if not isinstance(value, (cst.List, cst.Tuple)):
+        raise NotFixable("__all__ changed: it is no longer a literal list")
+    elements = list(value.elements)
+    kept = [e for e in elements if not (isinstance(e.value, cst.SimpleString) and e.value.evaluated_value == name)]
+    if kept and kept[-1] is not elements[-1]:
+        kept[-1] = kept[-1].with_changes(comma=elements[-1].comma)
+    if isinstance(value, cst.Tuple) and len(kept) == 1 and isinstance(kept[0].comma, cst.MaybeSentinel):
+        kept[0] = kept[0].with_changes(comma=cst.Comma())
+    return assign.with_changes(value=value.with_changes(elements=kept))
 
 
 def _alias_as(alias: cst.ImportAlias) -> str | None:
@@ -459,7 +500,7 @@ def _in_annotation(expr: ast.AST, parents: list[ast.AST]) -> bool:
 
 
 _WHY_UNSAFE = {"isinstance": "isinstance checks", "spec": "mock specs", "patch.object": "patch.object targets",
-               "__all__": "__all__"}
+               "__all__": "__all__", "re-export": "re-export removed"}
 
 
 def import_title(edit: ImportEdit, violation: Violation, group: Group) -> str:

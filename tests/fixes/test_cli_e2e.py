@@ -18,11 +18,12 @@ EXE = shutil.which("ssot-lsp") or pytest.fail("the ssot-lsp console script is no
                                               pytrace=False)
 
 # Every site the fixer cannot (or must not) fix in the demo: structural duplicates (SSOT003-006),
-# syntax problems, re-exports with importers, base-class and value uses, sync code and
+# syntax problems, alias re-exports used as values, base-class and value uses, sync code and
 # constructions whose context argument cannot be read (direct_engine.py's SSOT003 is fixed: the
-# canonical constructor's `context` parameter carries it, issue 15 §3).
+# canonical constructor's `context` parameter carries it, issue 15 §3; agents/__init__.py's
+# re-export of ExecutionEngine goes with the cross-file fix, issue 15 §4, and with it the legacy
+# name admin_tasks.py's star import brought in).
 REMAINING = {
-    ("netra_backend/app/agents/__init__.py", "SSOT001", 7),
     ("netra_backend/app/agents/broken_agent.py", "SSOT009", 18),
     ("netra_backend/app/agents/chat_orchestrator.py", "SSOT001", 5),
     ("netra_backend/app/agents/chat_orchestrator.py", "SSOT005", 10),
@@ -37,7 +38,6 @@ REMAINING = {
     ("netra_backend/app/agents/unified_tool_execution.py", "SSOT004", 12),
     ("netra_backend/app/compat.py", "SSOT001", 7),
     ("netra_backend/app/compat2.py", "SSOT001", 5),
-    ("netra_backend/app/services/admin_tasks.py", "SSOT001", 4),
     ("netra_backend/app/services/agent_websocket_bridge.py", "SSOT006", 9),
     ("netra_backend/app/services/custom_engines.py", "SSOT001", 5),
     ("netra_backend/app/services/custom_engines.py", "SSOT004", 9),
