@@ -14,6 +14,7 @@ edits; an action is resolved only for the document version it was made for.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
@@ -27,12 +28,13 @@ from ssot_lsp.lsp.convert import (
     diagnostic_json,
     key_of_client_diagnostic,
     key_of_json,
+    path_to_uri,
     text_edits,
     workspace_edit,
 )
 from ssot_lsp.lsp.commands import FIX_FILE
 from ssot_lsp.lsp.documents import Document, LineIndex
-from ssot_lsp.lsp.quick_fixes import Edit, FixCache, fixes_api, minimal_edits
+from ssot_lsp.lsp.quick_fixes import Edit, FixCache, OtherEdit, fixes_api, minimal_edits
 
 if TYPE_CHECKING:
     from ssot_lsp.lsp.session import Session
@@ -116,7 +118,7 @@ class CodeActions:
         and a disabled action saying it where the client can show one."""
         cache = self.fix_caches.get(doc.uri)
         if cache is None or not cache.is_for(doc):
-            cache = self.fix_caches[doc.uri] = FixCache(doc)
+            cache = self.fix_caches[doc.uri] = FixCache(doc, self._open_text)
         actions = []
         for diagnostic, violation in matches:
             if is_syntax_error(violation):
@@ -131,6 +133,9 @@ class CodeActions:
             except Exception as exc:  # noqa: BLE001 - no quick fix rather than no actions at all
                 self.session.client.log(f"quick fix of {violation.code} in {doc.path} failed: {exc}", "error")
                 continue
+            if fix.others and not self.session.client.features.document_changes:
+                fix = replace(fix, edits=None, reason="the fix edits several files, which needs a client that "
+                              "applies versioned edits (workspace.workspaceEdit.documentChanges)")
             if fix.edits is None:
                 if fix.reason:
                     self.session.client.log(f"no quick fix for {violation.code} at {doc.path}:"
@@ -141,8 +146,12 @@ class CodeActions:
                 continue
             actions.append(types.CodeAction(
                 title=fix.title, kind=types.CodeActionKind.QuickFix, diagnostics=[diagnostic],
-                is_preferred=True if fix.safe else None, edit=self._edit(doc, fix.edits)))
+                is_preferred=True if fix.safe else None, edit=self._edit(doc, fix.edits, fix.others)))
         return actions
+
+    def _open_text(self, path: str) -> tuple[str, int] | None:
+        other = self.session.documents.by_path(path)
+        return (other.text, other.version) if other is not None else None
 
     def _suppressions(self, doc: Document, matches: list[Match], no_fix: dict[int, str]) -> list[types.CodeAction]:
         """One "Suppress CODE on this line" per code and line, for all its diagnostics there. A
@@ -179,10 +188,15 @@ class CodeActions:
         return types.CodeAction(title=FIX_ALL_TITLE, kind=FIX_ALL_KIND,
                                 command=types.Command(title=FIX_ALL_TITLE, command=FIX_FILE, arguments=[data]))
 
-    def _edit(self, doc: Document, edits: list[Edit]) -> types.WorkspaceEdit:
+    def _edit(self, doc: Document, edits: list[Edit], others: tuple[OtherEdit, ...] = ()) -> types.WorkspaceEdit:
+        """One edit of the document (and, for a cross-file fix, of the other files, each open one
+        with its version so that the client refuses the edit when it changed)."""
         client = self.session.client
-        return workspace_edit({doc.uri: (doc.version, text_edits(doc.lines, edits, client.features.encoding))},
-                              client.features.document_changes)
+        encoding = client.features.encoding
+        changes = {doc.uri: (doc.version, text_edits(doc.lines, edits, encoding))}
+        for path, version, text, other_edits in others:
+            changes[path_to_uri(path)] = (version, text_edits(LineIndex(text), other_edits, encoding))
+        return workspace_edit(changes, client.features.document_changes)
 
     async def fix_file(self, uri: str, version: int | None) -> bool:
         """``ssot.fixFile``: the file's safe fixes applied through ``workspace/applyEdit`` (the

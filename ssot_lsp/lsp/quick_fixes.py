@@ -7,24 +7,35 @@ imports and lines no other finding is on (the uses an import fix renames), never
 of another finding. A fix that would (an import fix that rewrites every construction of the
 name, each a finding of its own) changes several sites, which only ``source.fixAll.ssot`` does;
 it is withheld here, with the line it would also have changed as the reason.
+
+The one quick fix that edits other files is the cross-file fix of a compatibility re-export
+(``fixes/cross_file.py``): it removes the re-export and rewrites every importer, and travels as one
+``WorkspaceEdit`` over all of them (open documents with their version: the client refuses it when
+one changed). It depends on other files, so it is computed afresh on each request, never cached.
 """
 
 from __future__ import annotations
 
 import ast
 import bisect
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING
 
 from ssot_lsp.core.rules.syntax_error import is_syntax_error
 from ssot_lsp.core.violations import Violation
+from ssot_lsp.lsp.convert import read_text
 from ssot_lsp.lsp.documents import Document, LineIndex
 
 if TYPE_CHECKING:
     from ssot_lsp.lsp.folder import Folder
 
 Edit = tuple[int, int, str]  # (start, end, replacement) in code-point offsets of the old text
+# another file a fix edits: (path, version of its open document or None, the text edited, edits)
+OtherEdit = tuple[str, "int | None", str, list[Edit]]
+# an open document's (text, version), else None: where a cross-file fix reads other files
+OpenText = Callable[[str], "tuple[str, int] | None"]
 
 
 def fixes_api() -> ModuleType:
@@ -45,12 +56,15 @@ class QuickFix:
     safe: bool
     edits: list[Edit] | None  # None: no fix offered (``reason`` says why)
     reason: str | None = None
+    others: tuple[OtherEdit, ...] = ()  # a cross-file fix: the edits of the other files
+    cross_file: bool = False  # computed from other files too: never cached
 
 
 class FixCache:
     """The quick fixes of one document version, computed on demand per finding."""
 
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Document, open_text: OpenText | None = None) -> None:
+        self.open_text = open_text
         self.version = doc.version
         self.text = doc.text
         self.fixes: dict[tuple[object, ...], QuickFix] = {}
@@ -63,7 +77,9 @@ class FixCache:
         key = (violation.code, violation.span, violation.symbol)
         cached = self.fixes.get(key)
         if cached is None:
-            cached = self.fixes[key] = self._compute(doc, violation)
+            cached = self._compute(doc, violation)
+            if not cached.cross_file:
+                self.fixes[key] = cached
         return cached
 
     def _compute(self, doc: Document, violation: Violation) -> QuickFix:
@@ -73,6 +89,8 @@ class FixCache:
             return QuickFix(violation, "", False, None, "the file does not parse")
         outcome = fixes_api().fixes_for(doc.text, doc.path, analysis.violations, folder.index, folder.config,
                                         targets=[violation])[0]
+        if outcome.cross_file:
+            return self._cross_file(doc, violation)
         if not outcome.new_text:
             return QuickFix(violation, outcome.title, outcome.safe, None, outcome.reason)
         edits = minimal_edits(doc.text, outcome.new_text)
@@ -83,6 +101,35 @@ class FixCache:
             return QuickFix(violation, outcome.title, outcome.safe, None,
                             f"the fix also changes the finding on line {stray + 1}; fix all applies it")
         return QuickFix(violation, outcome.title, outcome.safe, edits)
+
+
+    def _cross_file(self, doc: Document, violation: Violation) -> QuickFix:
+        """The re-export's cross-file fix: this file's edits, and each other file's with its version."""
+        from ssot_lsp.fixes.cross_file import Withheld, cross_file_fix
+
+        folder: Folder = doc.folder
+        assert folder.config is not None
+        versions: dict[str, int | None] = {}
+
+        def read(path: str) -> str | None:
+            if not folder.may_write(path):
+                raise Withheld(f"{path} resolves outside the workspace folder")
+            opened = self.open_text(path) if self.open_text is not None else None
+            if opened is not None:
+                versions[path] = opened[1]
+                return opened[0]
+            versions[path] = None
+            return read_text(path)
+
+        fix = cross_file_fix(doc.path, doc.text, violation, folder.index, folder.config, read, str(folder.root))
+        if fix.reason is not None:
+            return QuickFix(violation, fix.title, False, None, fix.reason, cross_file=True)
+        changed = fix.changed
+        own = changed.pop(doc.path, None)
+        edits = minimal_edits(doc.text, own.new_text) if own is not None else []
+        others = tuple((path, versions.get(path), change.old_text, minimal_edits(change.old_text, change.new_text))
+                       for path, change in sorted(changed.items()))
+        return QuickFix(violation, fix.title, False, edits, None, others, cross_file=True)
 
 
 class _Scope:
