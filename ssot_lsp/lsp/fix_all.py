@@ -11,17 +11,22 @@ computing again from it (a second fixAll) would send the same edits again and co
 buffers. ``EditsInFlight`` marks every file an applied fixAll edited until the client reports the
 edited buffer (a didChange after the edit, a didOpen with other text, a close) or the file on
 disk changes (saved); fixAll waits briefly for marks to clear and skips files still marked.
+
+With unsafe fixes, a compatibility re-export left after the files' own fixes gets its cross-file
+fix (``fixes/cross_file.py``), computed on the files as fixed so far and merged into the same edit:
+the shim and every importer change together or (when it is withheld) not at all.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
+from ssot_lsp.core.violations import Violation
 from ssot_lsp.fixes.unfixed import Unfixed
 from ssot_lsp.lsp.client import Progress
 from ssot_lsp.lsp.convert import path_to_uri, read_text, text_edits, workspace_edit
@@ -118,6 +123,8 @@ class WorkspaceFixAll:
     def __init__(self, session: Session) -> None:
         self.session = session
         self.in_flight = EditsInFlight()
+        self.reexports: list[tuple[Folder, str, Violation]] = []
+        self.groups: list[set[str]] = []  # files of each cross-file fix in the edit being built
 
     async def run(self, unsafe: bool, msg_id: object) -> Summary:
         session = self.session
@@ -131,8 +138,11 @@ class WorkspaceFixAll:
                                    "synchronised yet; skipped", "warning")
             targets = self._targets(in_flight, summary)
             fixes = await self._compute(targets, unsafe, summary, msg_id, progress)
+            if unsafe:
+                fixes = self._cross_file(fixes, summary)
             session.client.cancellations.check(msg_id, progress)
-            await self._apply([fix for fix in fixes if self._unchanged(fix, summary)], summary)
+            await self._apply(self._all_or_nothing([fix for fix in fixes if self._unchanged(fix, summary)], summary),
+                              summary)
             return summary
         finally:
             progress.end(f"{summary.fixed_sites} sites fixed in {summary.files} files")
@@ -174,6 +184,7 @@ class WorkspaceFixAll:
         session = self.session
         api = fixes_api()
         fixes: list[_FileFix] = []
+        self.reexports, self.groups = [], []
         for number, (folder, path, doc) in enumerate(targets):
             session.client.cancellations.check(msg_id, progress)
             progress.report(os.path.basename(path), int(100 * number / max(len(targets), 1)))
@@ -195,11 +206,70 @@ class WorkspaceFixAll:
                 continue
             summary.unfixable_sites += len(result.unfixable)
             summary.not_fixed += [(str(folder.root), site) for site in result.unfixed()]
+            self.reexports += [(folder, path, o.violation) for o in result.unfixable if o.cross_file]
             if result.new_text and result.new_text != text and result.applied:
                 fixes.append(_FileFix(path, doc.uri if doc is not None else path_to_uri(path), doc,
                                       doc.version if doc is not None else None, text, result.new_text,
                                       len(result.applied)))
         return fixes
+
+    def _cross_file(self, fixes: list[_FileFix], summary: Summary) -> list[_FileFix]:
+        """Each re-export site's cross-file fix merged into the files' fixes (all its files or none)."""
+        from ssot_lsp.fixes.cross_file import Withheld, cross_file_fix
+
+        by_path = {_key(fix.path): fix for fix in fixes}
+        self.groups = []
+        for folder, path, violation in self.reexports:
+            if folder.config is None:
+                continue
+
+            def read(other: str, folder: Folder = folder) -> str | None:
+                if not folder.may_write(other):
+                    raise Withheld(f"{other} resolves outside the workspace folder")
+                known = by_path.get(_key(other))
+                if known is not None:
+                    return known.new_text
+                doc = self.session.documents.by_path(other)
+                return doc.text if doc is not None else read_text(other)
+
+            text = read(path)
+            if text is None:
+                continue
+            fix = cross_file_fix(path, text, violation, folder.index, folder.config, read, str(folder.root))
+            site = (violation.path, violation.span.line, violation.span.col, violation.code)
+            for number, (root, left) in enumerate(summary.not_fixed):
+                if (left.path, left.line, left.col, left.code) == site:
+                    if fix.reason is None:
+                        summary.not_fixed.pop(number)
+                    else:
+                        summary.not_fixed[number] = (root, replace(left, reason=fix.reason))
+                    break
+            if fix.reason is not None:
+                continue
+            summary.unfixable_sites -= 1
+            self.groups.append({_key(other) for other in fix.changed})
+            for other, change in fix.changed.items():
+                known = by_path.get(_key(other))
+                if known is not None:
+                    known.new_text, known.sites = change.new_text, known.sites + change.sites
+                    continue
+                doc = self.session.documents.by_path(other)
+                by_path[_key(other)] = _FileFix(other, doc.uri if doc is not None else path_to_uri(other), doc,
+                                                doc.version if doc is not None else None, change.old_text,
+                                                change.new_text, change.sites)
+        return list(by_path.values())
+
+    def _all_or_nothing(self, fixes: list[_FileFix], summary: Summary) -> list[_FileFix]:
+        """The files of a cross-file fix go together: one that changed since drops the whole group."""
+        kept = {_key(fix.path) for fix in fixes}
+        dropped: set[str] = set()
+        for group in self.groups:
+            if not group <= kept:
+                dropped |= group
+        for fix in fixes:
+            if _key(fix.path) in dropped:
+                summary.skipped.append(fix.uri)
+        return [fix for fix in fixes if _key(fix.path) not in dropped]
 
     def _unchanged(self, fix: _FileFix, summary: Summary) -> bool:
         """Re-verified just before the edit: the file is exactly what its fix was computed from."""

@@ -83,3 +83,19 @@ async def test_a_reexport_whose_importer_cannot_be_rewritten_has_no_fix_and_name
     assert not [a for a in actions if a.edit is not None and a.title.startswith("Unsafe: drop")]
     assert any(f"{DISK_IMPORTER}:1: `ExecutionEngine` at line 3 is used as a value" in a.disabled.reason
                for a in disabled), [a.disabled.reason for a in disabled]
+
+
+async def test_unsafe_fix_all_carries_the_cross_file_fix_in_its_one_edit(client, tmp_path: Path):
+    root = _workspace(tmp_path)
+    await initialize(client, root)
+    user = open_doc(client, root / OPEN_IMPORTER, version=5)
+    await wait_for_diagnostics(client, user)
+    summary = await client.workspace_execute_command_async(types.ExecuteCommandParams(
+        command="ssot.fixAll", arguments=[{"unsafe": True}]))
+    assert not [s for s in summary["notFixed"] if s["location"].startswith(SHIM)]  # the re-export was fixed
+    (applied,) = client.applied_edits
+    changes = {c.text_document.uri: c for c in applied.edit.document_changes}
+    assert {uri(root / name) for name in FILES} <= set(changes)
+    assert changes[user].text_document.version == 5
+    shim = apply_text_edits(FILES[SHIM], changes[uri(root / SHIM)].edits, "utf-16")
+    assert "import ExecutionEngine" not in shim and '__all__ = []' in shim
