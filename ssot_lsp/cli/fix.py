@@ -234,7 +234,11 @@ class FixRun:
         from ssot_lsp.core.analysis import analyze_text
 
         config = self.opened.workspace.config
-        paths = set(fix.changed)
+        # the importers this run already fixed on their own go with it: the shim loses the name only
+        # if their fixes are written too
+        originals = {path: original[2] for path, original in self.originals.items()
+                     if self.current[path] != original[2]}
+        paths = set(fix.changed) | fix.relies_on(originals, self.index.module_of_path)
         for path, change in fix.changed.items():
             self.current[path] = change.new_text
             analyze_text(self.index, config, path, change.new_text, change.module, change.is_package)

@@ -28,7 +28,7 @@ from __future__ import annotations
 import os
 import re
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from ssot_lsp.config.model import Config
@@ -70,6 +70,25 @@ class CrossFileFix:
     title: str
     changes: dict[str, FileChange] = field(default_factory=dict)  # path -> change (unchanged files too)
     reason: str | None = None  # withheld: why, naming the file and line that stops it
+    removed: set[tuple[str, str]] = field(default_factory=set)  # (module, name) the fix takes away
+
+    def relies_on(self, texts: Mapping[str, str], module_of: Callable[[str], tuple[str, bool]]) -> set[str]:
+        """Of ``texts`` (path -> the text as read, before any fix), the files that import a name this
+        fix takes away: their own fixes (made earlier in the same run) must be written with it."""
+        from ssot_lsp.core.facts import extract_facts
+
+        names = {name for _, name in self.removed}
+        if not names:
+            return set()
+        pattern = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, names))) + r")\b")
+        out = set()
+        for path, text in texts.items():
+            if path in self.changes or not pattern.search(text):
+                continue
+            facts = extract_facts(text, path, *module_of(path))
+            if any((imp.module, imp.name) in self.removed for imp in facts.imports):
+                out.add(path)
+        return out
 
     @property
     def changed(self) -> dict[str, FileChange]:
@@ -113,14 +132,15 @@ def cross_file_fix(path: str, text: str, violation: Violation, index: WorkspaceI
         if not exported:
             raise Withheld(f"{where(path, violation.span.line, root)}: the import is not a re-export any more")
         importers = group.follow(exported)
+        fix.removed = group.removed
         problem = verify_group(violation, path, group.changes, index, config, root)
         if problem:
             raise Withheld(f"rejected by verification: {problem}")
     except Withheld as exc:
         fix.reason = f"the cross-file fix is withheld: {exc}"
         return fix
-    fix.title = action_title(f"Drop the re-export {name} (migrate {importers} importer"
-                             f"{'s' if importers != 1 else ''} to {canonical})", safe=False)
+    fix.title = action_title(f"Drop the re-export {name}, migrate {importers} importer"
+                             f"{'s' if importers != 1 else ''} (to {canonical})", safe=False)
     return fix
 
 
@@ -130,6 +150,7 @@ class _Group:
     def __init__(self, index: WorkspaceIndex, config: Config, read: Reader, root: str | None) -> None:
         self.index, self.config, self.read, self.root = index, config, read, root
         self.changes: dict[str, FileChange] = {}
+        self.removed: set[tuple[str, str]] = set()
 
     def seed(self, path: str, text: str) -> FileChange:
         module, is_package = self.index.module_of_path(path)
@@ -199,7 +220,8 @@ class _Group:
                     elif how == "module":
                         self._module_importer(facts, imp, module, name)
                 self._patch_targets(facts, module, name)
-        self._nothing_left(seen)
+        self._nothing_left(seen, rewritten)
+        self.removed = seen
         return len(rewritten)
 
     def _star_importer(self, facts: FileFacts, imp: ImportFact, module: str, name: str,
@@ -228,19 +250,19 @@ class _Group:
                 raise Withheld(f"{where(facts.path, ref.span.line, self.root)} patches `{ref.value}`, which the "
                                f"fix removes: move that patch by hand, then fix again")
 
-    def _nothing_left(self, seen: set[tuple[str, str]]) -> None:
-        """No changed file still imports a removed name (a site no fix reached: suppressed, or in a
+    def _nothing_left(self, seen: set[tuple[str, str]], importers: set[str]) -> None:
+        """No importer still imports a removed name (a site no fix reached: suppressed, or in a
         module where the rule is off)."""
         from ssot_lsp.core.facts import extract_facts
 
-        for path, change in self.changes.items():
-            if not change.changed:
-                continue
+        for path in sorted(importers):
+            change = self.changes[path]
             facts = extract_facts(change.new_text, path, change.module, change.is_package)
             for imp in facts.imports:
                 if (imp.module, imp.name) in seen:
                     raise Withheld(f"{where(path, imp.stmt_line, self.root)} still imports `{imp.name}` from "
-                                   f"{imp.module} (no fix reaches it there); migrate it by hand, then fix again")
+                                   f"{imp.module}: no fix reaches it there (suppressed, or the rule is off in "
+                                   "that file); migrate it by hand, then fix again")
 
 
 def _how_imported(imp: ImportFact, module: str, name: str, public: bool) -> str | None:

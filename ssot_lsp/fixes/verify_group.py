@@ -19,9 +19,12 @@ from __future__ import annotations
 
 import ast
 import builtins
+import os
+import re
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
+from pathlib import Path
 
 from ssot_lsp.config.model import Config
 from ssot_lsp.core.engine import analyze
@@ -29,6 +32,7 @@ from ssot_lsp.core.facts import FileFacts, extract_facts
 from ssot_lsp.core.index import WorkspaceIndex
 from ssot_lsp.core.prefilter import watch_names
 from ssot_lsp.core.rules.breakage import binds
+from ssot_lsp.core.text import UndecodableSource, decode_source
 from ssot_lsp.core.violations import Violation
 from ssot_lsp.fixes.cross_file import FileChange, where
 
@@ -53,6 +57,7 @@ def verify_group(target: Violation, target_path: str, changes: Mapping[str, File
     new_facts = {path: extract_facts(c.new_text, path, c.module, c.is_package, tree=trees[path], watch=watch)
                  for path, c in changed.items()}
     dependents = _dependents(index, {c.module for c in changed.values()}, set(changed))
+    dependents.update(_unindexed_dependents(index, config, old_facts, new_facts, set(changed)))
     with _standing_in(index, old_facts.values()):
         before = _analyses(index, config, old_facts, dependents)
         imports_before = _imports_bound(index, old_facts, dependents, changed)
@@ -145,6 +150,33 @@ def _dependents(index: WorkspaceIndex, modules: set[str], changed: set[str]) -> 
             if imp.module in modules or (imp.name is not None and f"{imp.module}.{imp.name}" in modules):
                 out[facts.path] = facts
                 break
+    return out
+
+
+def _unindexed_dependents(index: WorkspaceIndex, config: Config, old: Mapping[str, FileFacts],
+                          new: Mapping[str, FileFacts], changed: set[str]) -> dict[str, FileFacts]:
+    """Modules the workspace scan skipped (they spell no needle) that import a name a changed module
+    no longer binds. Names reaching a group are needles (or discovered ones), so only other names
+    removed need this text scan of the files the index holds no facts for."""
+    watched = watch_names(config)
+    removed = {old[path].module: set(old[path].bindings) - set(new[path].bindings) - watched for path in old}
+    names = {name for names in removed.values() for name in names}
+    if not names:
+        return {}
+    pattern = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, names))) + r")\b")
+    out: dict[str, FileFacts] = {}
+    for module, path in list(index.known_modules.items()):
+        if module in index.facts_by_module or path in changed or not path.endswith((".py", ".pyi")):
+            continue
+        try:
+            text = decode_source(Path(path).read_bytes())[0]
+        except (OSError, UndecodableSource):
+            continue
+        if not pattern.search(text):
+            continue
+        facts = extract_facts(text, path, module, os.path.basename(path).startswith("__init__."), watch=watched)
+        if any(imp.module in removed and imp.name in removed[imp.module] for imp in facts.imports):
+            out[path] = facts
     return out
 
 

@@ -247,7 +247,9 @@ class WorkspaceFixAll:
             if fix.reason is not None:
                 continue
             summary.unfixable_sites -= 1
-            self.groups.append({_key(other) for other in fix.changed})
+            # the importers fixed on their own in this edit go with it (the shim loses the name)
+            relied = fix.relies_on({f.path: f.text for f in by_path.values()}, folder.index.module_of_path)
+            self.groups.append({_key(other) for other in [*fix.changed, *relied]})
             for other, change in fix.changed.items():
                 known = by_path.get(_key(other))
                 if known is not None:

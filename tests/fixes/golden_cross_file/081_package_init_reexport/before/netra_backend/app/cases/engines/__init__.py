@@ -1,0 +1,3 @@
+"""Engines package: the names routes import."""
+from netra_backend.app.agents.supervisor.execution_engine import ExecutionEngine
+from netra_backend.app.agents.supervisor.user_execution_engine import UserExecutionEngine

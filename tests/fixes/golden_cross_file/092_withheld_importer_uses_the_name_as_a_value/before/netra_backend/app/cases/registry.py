@@ -1,0 +1,3 @@
+from netra_backend.app.cases.engine_compat import ExecutionEngine
+
+ENGINES = {'default': ExecutionEngine}
