@@ -188,3 +188,16 @@ def test_fix_writes_the_whole_group_when_nothing_changed_meanwhile(tmp_path):
     after = _snapshot(root)
     assert "ExecutionEngine" not in after[SHIM] and "UserExecutionEngine" in after[DESCRIBE]
     assert run.skipped == {}
+
+
+def test_a_package_binding_other_modules_import_is_never_removed_by_the_single_file_fix(tmp_path):
+    from ssot_lsp.fixes.api import fixes_for
+    from tests.fixes.cross_file_cases import GOLDEN_CROSS_FILE, workspace
+
+    bench = workspace(GOLDEN_CROSS_FILE / "081_package_init_reexport", tmp_path)  # no __all__: importers only
+    path = str(bench.root / C / "engines" / "__init__.py")
+    violations = [v for v in bench.result.violations if v.path == path]
+    (outcome,) = fixes_for(Path(path).read_text(), path, violations, bench.index, bench.config,
+                           targets=[v for v in violations if v.code == "SSOT001"])
+    assert outcome.new_text is None and outcome.cross_file
+    assert outcome.reason.startswith("`ExecutionEngine` is imported from this module by netra_backend.app.cases.routes")
