@@ -121,8 +121,8 @@ def cross_file_fix(path: str, text: str, violation: Violation, index: WorkspaceI
     group = _Group(index, config, read, root)
     group.seed(path, text)
     data = violation.payload
-    canonical = config.group(violation.group).canonical_name if violation.group and config.group(
-        violation.group) else "the canonical class"
+    configured = config.group(violation.group) if violation.group else None
+    canonical = configured.canonical_name if configured is not None else "the canonical class"
     name = data.bound if isinstance(data, ImportPayload) and data.bound else violation.symbol
     title = action_title(f"Drop the re-export {name} (migrate its importers to {canonical})", safe=False)
     fix = CrossFileFix(violation, title, group.changes)

@@ -149,7 +149,7 @@ class CodeActions:
                 is_preferred=True if fix.safe else None, edit=self._edit(doc, fix.edits, fix.others)))
         return actions
 
-    def _open_text(self, path: str) -> tuple[str, int] | None:
+    def _open_text(self, path: str) -> tuple[str, int | None] | None:
         other = self.session.documents.by_path(path)
         return (other.text, other.version) if other is not None else None
 

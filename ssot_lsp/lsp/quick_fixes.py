@@ -35,7 +35,7 @@ Edit = tuple[int, int, str]  # (start, end, replacement) in code-point offsets o
 # another file a fix edits: (path, version of its open document or None, the text edited, edits)
 OtherEdit = tuple[str, "int | None", str, list[Edit]]
 # an open document's (text, version), else None: where a cross-file fix reads other files
-OpenText = Callable[[str], "tuple[str, int] | None"]
+OpenText = Callable[[str], "tuple[str, int | None] | None"]
 
 
 def fixes_api() -> ModuleType:
