@@ -196,10 +196,15 @@ annotations (also string annotations) become `UserExecutionEngine`, construction
 call (see [SSOT002](SSOT002.md)). When only annotations change, behaviour
 is kept; when it also rewrites constructions, `isinstance`/`issubclass` checks, `Mock(spec=...)` or
 `patch.object(...)` targets, behaviour changes and the fix's title says so. It is withheld (with the
-reason) when a use cannot be rewritten: the name passed around as a value, subclassed, bound twice,
-imported from this module by other modules, or listed in `__all__` — a compatibility re-export is
-never renamed alone, since its importers (also `module.Name` uses and code outside the workspace)
-would break: migrate them first. `patch.object(ExecutionEngine, "method")` moves to the
+reason) when a use cannot be rewritten: the name passed around as a value, subclassed or bound
+twice. A name other modules import from this module, or listed in its `__all__`, is a compatibility
+re-export and is never removed alone: its fix is the **cross-file fix** (unsafe), which drops the
+re-export (import and `__all__` entry) and rewrites every importer in the workspace with its own
+import fix, in one edit verified as a whole and applied all or nothing (`ssot-lsp fix
+--unsafe-fixes`, the quick fix on the re-export, unsafe fix-all). It is withheld, naming the
+importer's `path:line`, when an importer cannot be rewritten: its own fix is refused, it uses
+`shim.ExecutionEngine` through the module, star-imports and uses the name, patches
+`"shim.ExecutionEngine"`, or suppresses its finding. `patch.object(ExecutionEngine, "method")` moves to the
 canonical class only when it defines `method` (the same rule as [SSOT007](SSOT007.md)'s patch
 targets). A suppression comment the fix makes unused (an alias's `# ssot: ignore[SSOT008]`) goes in
 the same edit."""),
