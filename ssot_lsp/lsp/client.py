@@ -10,6 +10,7 @@ cooperative cancellation of long requests.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import uuid
 from collections import OrderedDict
@@ -193,6 +194,23 @@ class Client:
             params["version"] = version
         self.ls.protocol._send_data({"jsonrpc": "2.0", "method": types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS,
                                      "params": params})
+
+    def publish_serialised(self, body: str) -> None:
+        """A notification already serialised to JSON (``wire.publish_body``), framed as pygls frames
+        what it sends (``JsonRPCProtocol._send_data``, whose ``json.dumps`` this skips)."""
+        protocol = self.ls.protocol
+        writer = protocol.writer
+        if writer is None:
+            logger.error("cannot publish diagnostics: no transport")
+            return
+        data = body.encode(protocol.CHARSET)
+        if protocol._include_headers:
+            header = (f"Content-Length: {len(data)}\r\n"
+                      f"Content-Type: {protocol.CONTENT_TYPE}; charset={protocol.CHARSET}\r\n\r\n")
+            data = header.encode(protocol.CHARSET) + data
+        result = writer.write(data)
+        if inspect.isawaitable(result):
+            asyncio.ensure_future(result)
 
     def refresh_diagnostics(self) -> None:
         """Ask a pull client to pull again (``workspace/diagnostic/refresh``), when it can be asked."""

@@ -107,6 +107,14 @@ def test_the_adaptive_debounce_waits_half_the_last_analysis_and_at_most_50_ms():
     assert adaptive_debounce_ms(900.0) == 50
 
 
+def test_the_adaptive_debounce_does_not_wait_after_a_pause_longer_than_the_last_analysis():
+    from ssot_lsp.lsp.publishing import adaptive_debounce_ms
+
+    # nothing to merge: an edit after a pause is analysed at once; keystrokes closer together wait
+    assert adaptive_debounce_ms(40.0, since_last_edit_ms=40.0) == 0
+    assert adaptive_debounce_ms(40.0, since_last_edit_ms=39.0) == 20
+
+
 def test_debounce_is_adaptive_unless_set_and_null_asks_for_adaptive():
     from ssot_lsp.lsp.settings import DEFAULTS, parse_settings
 
