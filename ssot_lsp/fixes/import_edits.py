@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import libcst as cst
 
@@ -202,6 +202,16 @@ def new_from_import(module: str, name: str) -> cst.ImportFrom:
     return cst.ensure_type(line.body[0], cst.ImportFrom)
 
 
+def _depth_first(tree: ast.AST) -> Iterator[ast.AST]:
+    """Every node of ``tree``, as ``ast.walk`` gives them, depth first: ``ast.walk`` goes level by
+    level, so finding a name used inside every function of a big file meant walking all of it."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+
+
 def drop_if_unused(doc: Doc, plan: Plan, name: str, use: tuple[int, int]) -> None:
     """Remove the import binding ``name`` when the use at ``use`` (line, col), which the plan
     rewrites away, was its only one: the same edit leaves no unused import behind. Kept when the
@@ -210,7 +220,7 @@ def drop_if_unused(doc: Doc, plan: Plan, name: str, use: tuple[int, int]) -> Non
     tree = doc.tree
     word = re.compile(r"\b" + re.escape(name) + r"\b")
     bindings: list[ast.Import | ast.ImportFrom] = []
-    for node in ast.walk(tree):
+    for node in _depth_first(tree):  # the first other use ends the search: look deep first
         if isinstance(node, ast.Name) and node.id == name:
             if not isinstance(node.ctx, ast.Load) or doc.node_range(node)[:2] != use:
                 return

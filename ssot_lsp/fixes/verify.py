@@ -25,6 +25,7 @@ from ssot_lsp.core.classify import Classifier
 from ssot_lsp.core.facts import FileFacts
 from ssot_lsp.core.patch_targets import check_rewrite
 from ssot_lsp.core.violations import Violation
+from ssot_lsp.fixes.candidates import parse_candidate
 from ssot_lsp.fixes.document import Doc, remember_tree
 from ssot_lsp.fixes.transform import Plan
 
@@ -36,7 +37,7 @@ def verify(doc: Doc, violation: Violation, new_text: str, plan: Plan, baseline: 
     if new_text == doc.text:
         return "the fix changes nothing"
     try:
-        tree = ast.parse(new_text)
+        tree = parse_candidate(new_text)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         return f"the result does not parse: {exc}"
     analysis = analyze_text(doc.index, doc.config, doc.path, new_text, doc.module, doc.is_package,

@@ -35,6 +35,7 @@ from ssot_lsp.lsp.convert import (
 from ssot_lsp.lsp.commands import FIX_FILE
 from ssot_lsp.lsp.documents import Document, LineIndex
 from ssot_lsp.lsp.quick_fixes import Edit, FixCache, OtherEdit, fixes_api, minimal_edits
+from ssot_lsp.lsp.suppressing import suppresses
 
 if TYPE_CHECKING:
     from ssot_lsp.lsp.session import Session
@@ -124,6 +125,7 @@ class CodeActions:
             if is_syntax_error(violation):
                 continue
             try:
+                _share_parse(doc)
                 fix = cache.fix(doc, violation)
             except ImportError as exc:
                 # a broken installation, not one broken fix: tell the user, and fail the request loudly
@@ -230,18 +232,26 @@ class CodeActions:
 
     def _suppressed_text(self, doc: Document, code: str, span: Span, stmt_line: int) -> str | None:
         """The text with a ``# ssot: ignore[CODE]`` that really suppresses the finding (verified)."""
-        from ssot_lsp.core.facts import extract_facts
-
-        place = doc.place
+        _share_parse(doc)
         for line in dict.fromkeys((stmt_line, span.line)):
             candidate = _with_comment(doc.lines, line, code)
-            if candidate is None:
-                continue
-            facts = extract_facts(candidate, doc.path, place.module, place.is_package)
-            if facts.parsed and any(s.line == line and (s.codes is None or code in s.codes)
-                                    for s in facts.suppressions):
+            if candidate is not None and suppresses(candidate, doc.path, doc.place, line, code):
                 return candidate
         return None
+
+
+def _share_parse(doc: Document) -> None:
+    """Hand the fixes what the analysis already parsed: the document's tree (a fix would parse the
+    statements it looks at again: most of a file whose every function has a finding) and its
+    statements (verification parses only the statements a candidate changed)."""
+    from ssot_lsp.fixes.candidates import reuse_statements
+    from ssot_lsp.fixes.document import cached_tree, remember_tree
+
+    if cached_tree(doc.text) is None:
+        tree = doc.statements.tree(doc.text)
+        if tree is not None:
+            remember_tree(doc.text, tree)
+    reuse_statements(doc.statements)
 
 
 def _without_fix(diagnostic: types.Diagnostic, violation: Violation, title: str, reason: str) -> types.CodeAction:
