@@ -34,7 +34,7 @@ def run_check(options: CheckOptions) -> int:
     if options.stdin_filename:
         return _check_stdin(opened, options, options.stdin_filename)
     workspace = opened.workspace
-    result = opened.scan()
+    result = opened.scan_findings()
     if opened.nothing_to_do(result, "check"):
         return 0
     try:

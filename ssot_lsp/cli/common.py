@@ -48,15 +48,42 @@ class OpenedWorkspace:
     options: RunOptions
     resolution: RootResolution
 
-    def scan(self, paths: Iterable[Path] | None = None, progress: bool = True) -> ScanResult:
+    def scan(self, paths: Iterable[Path] | None = None, progress: bool = True,
+             walked: list[str] | None = None) -> ScanResult:
         """Scan with the command's cache (saved afterwards), jobs and prefilter; ``paths``: the
-        command's explicit paths unless given."""
+        command's explicit paths unless given; ``walked``: the workspace's files, if walked already."""
         cache = open_cache(self.options, self.workspace)
         result = self.workspace.scan(self.explicit or None if paths is None else paths, jobs=self.options.jobs,
                                      cache=cache, progress=make_progress() if progress else None,
-                                     prefilter=not self.options.no_prefilter)
+                                     prefilter=not self.options.no_prefilter, walked=walked)
         if cache is not None:
             cache.save()
+        return result
+
+    def scan_findings(self) -> ScanResult:
+        """The scan of `check`, whose report needs no index: a whole-workspace run of a tree whose
+        files and configuration are unchanged is answered from the findings cache
+        (``core/findings_cache.py``); otherwise a scan, whose findings are stored for the next run."""
+        if self.options.no_cache or self.explicit:
+            return self.scan()
+        from ssot_lsp.core.cache import cache_directory
+        from ssot_lsp.core.findings_cache import CachedFindings, FindingsCache, tree_digest
+
+        workspace = self.workspace
+        findings = FindingsCache.for_workspace(workspace.config, workspace.source_roots, workspace.max_bytes,
+                                               not self.options.no_prefilter,
+                                               cache_directory(workspace.config, self.options.cache_dir))
+        walked = workspace.discover_files()
+        tree = tree_digest(walked)
+        cached = findings.load(tree)
+        if cached is not None:
+            return ScanResult(violations=cached.violations, errors=cached.errors, files_total=cached.files_total,
+                              files_analysed=cached.files_analysed, skipped_large=cached.skipped_large,
+                              stale=cached.stale, profile_missing=cached.profile_missing)
+        result = self.scan(walked=walked)
+        stale, missing = self.stale(result), self.profile_missing(result)
+        findings.save(tree, CachedFindings(result.violations, result.errors, result.files_total,
+                                           result.files_analysed, result.skipped_large, stale, missing))
         return result
 
     def nothing_to_do(self, result: ScanResult, what: str) -> bool:
@@ -84,6 +111,8 @@ class OpenedWorkspace:
     def stale(self, result: ScanResult | None = None) -> list[StaleEntry]:
         """The configured entries the workspace does not contain (none when the profile applies to
         nothing: ``nothing_to_do`` says that instead of listing every entry)."""
+        if result is not None and result.stale is not None:
+            return result.stale
         if result is not None and self.profile_missing(result):
             return []
         workspace = self.workspace
@@ -94,6 +123,8 @@ class OpenedWorkspace:
 
     def profile_missing(self, result: ScanResult) -> bool:
         """The built-in profile applies and none of its modules is in the workspace."""
+        if result.profile_missing is not None:
+            return result.profile_missing
         config = self.workspace.config
         modules = set(result.index.known_modules) if result.index else set()
         return config.is_default_profile and not profile_applies(config, modules)

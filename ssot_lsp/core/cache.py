@@ -165,15 +165,22 @@ class FactsCache:
 
     def _prune(self) -> None:
         """Remove what can never be read again (another version or fact format) and all but the
-        ``KEEP_CONFIGURATIONS`` most recently written configurations."""
-        current = f"facts-{__version__}-f{FACTS_FORMAT}-"
-        files = [p for p in self.dir.glob("facts-*.pickle") if p != self.file and not p.is_symlink()]
-        ours = sorted((p for p in files if p.name.startswith(current)), key=_mtime, reverse=True)
-        for path in [p for p in files if not p.name.startswith(current)] + ours[KEEP_CONFIGURATIONS - 1:]:
-            try:
-                path.unlink()
-            except OSError:
-                pass
+        ``KEEP_CONFIGURATIONS`` most recently written configurations; the same for the findings
+        files (``core/findings_cache.py``), one per configuration too."""
+        _prune_files(self.dir, "facts-", f"facts-{__version__}-f{FACTS_FORMAT}-", self.file)
+        from ssot_lsp.core.findings_cache import FINDINGS_FORMAT, PREFIX
+
+        _prune_files(self.dir, PREFIX, f"{PREFIX}{__version__}-f{FINDINGS_FORMAT}-", None)
+
+
+def _prune_files(directory: Path, prefix: str, current: str, keep: Path | None) -> None:
+    files = [p for p in directory.glob(prefix + "*.pickle") if p != keep and not p.is_symlink()]
+    ours = sorted((p for p in files if p.name.startswith(current)), key=_mtime, reverse=True)
+    for path in [p for p in files if not p.name.startswith(current)] + ours[KEEP_CONFIGURATIONS - 1:]:
+        try:
+            path.unlink()
+        except OSError:
+            pass
 
 
 def still_valid(facts: FileFacts | None, skipped_needles: frozenset[str] | None, words: str | None, module: str,
@@ -198,7 +205,7 @@ def _only_ours(directory: Path) -> bool:
     of ``*`` and the ``CACHEDIR.TAG`` written: in a directory of the user's (``--cache-dir .``, a
     ``build/`` with content) they would hide the user's files from git and from backups."""
     try:
-        return all(p.name in (".gitignore", "CACHEDIR.TAG") or p.name.startswith(("facts-", ".facts-"))
+        return all(p.name in (".gitignore", "CACHEDIR.TAG") or p.name.startswith(("facts-", ".facts-", "findings-", ".findings-"))
                    for p in directory.iterdir())
     except OSError:
         return False

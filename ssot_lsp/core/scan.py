@@ -29,6 +29,7 @@ from ssot_lsp.core.wordsearch import word_matcher
 
 if TYPE_CHECKING:
     from ssot_lsp.core.cache import FactsCache
+    from ssot_lsp.core.stale import StaleEntry
     from ssot_lsp.core.workspace import Workspace
 
 Progress = Callable[[int, int], None]
@@ -43,6 +44,9 @@ class ScanResult:
     index: WorkspaceIndex | None = None
     facts: dict[str, FileFacts] = field(default_factory=dict)
     skipped_large: list[str] = field(default_factory=list)
+    # a result from the findings cache has no index: what the front end computed from it is kept instead
+    stale: list[StaleEntry] | None = None
+    profile_missing: bool | None = None
 
 
 @dataclass
@@ -63,6 +67,7 @@ class Scan:
     settled: set[tuple[str, str]] = field(default_factory=set)
     done: int = 0
     counting: bool = True  # whether the files being read count towards ``done`` (the first round's)
+    walked: list[str] | None = None  # the workspace's files, when the caller has walked it already
 
     def run(self, paths: Iterable[Path] | None, prefilter: bool,
             severity_overrides: dict[str, str] | None) -> ScanResult:
@@ -80,7 +85,8 @@ class Scan:
     def _name_files(self, paths: Iterable[Path] | None) -> None:
         workspace, result = self.workspace, self.result
         names = workspace.module_names
-        for path in workspace.discover_files(None, result.errors):
+        walked = self.walked if self.walked is not None else workspace.discover_files(None, result.errors)
+        for path in walked:
             module, is_package = names.of_absolute(path) or names.of(Path(path))
             self.module_of[path] = (module, is_package)
             self.modules.setdefault(module, path)
@@ -245,6 +251,7 @@ def requested_files(found: list[str], paths: Iterable[Path]) -> set[str]:
 
 def scan(workspace: Workspace, paths: Iterable[Path] | None = None, jobs: int | None = None,
          cache: FactsCache | None = None, progress: Progress | None = None, prefilter: bool = True,
-         severity_overrides: dict[str, str] | None = None) -> ScanResult:
-    state = Scan(workspace, cache, jobs or os.cpu_count() or 1, progress)
+         severity_overrides: dict[str, str] | None = None, walked: list[str] | None = None) -> ScanResult:
+    """``walked``: the files of the workspace (``discover_files()``), when the caller has them."""
+    state = Scan(workspace, cache, jobs or os.cpu_count() or 1, progress, walked=walked)
     return state.run(paths, prefilter, severity_overrides)

@@ -55,5 +55,5 @@ class Workspace:
 
     def scan(self, paths: Iterable[Path] | None = None, jobs: int | None = None, cache: FactsCache | None = None,
              progress: Progress | None = None, prefilter: bool = True,
-             severity_overrides: dict[str, str] | None = None) -> ScanResult:
-        return scan(self, paths, jobs, cache, progress, prefilter, severity_overrides)
+             severity_overrides: dict[str, str] | None = None, walked: list[str] | None = None) -> ScanResult:
+        return scan(self, paths, jobs, cache, progress, prefilter, severity_overrides, walked)

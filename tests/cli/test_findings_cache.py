@@ -1,0 +1,166 @@
+"""The findings cache of `check`: an unchanged workspace is answered from it, any change is a miss.
+
+Each test runs `check` once (which stores the findings), then plants a marker in the stored
+findings — one invented finding — so that the next run shows whether it answered from the cache
+(the marker appears) or analysed again (it does not). A change that must invalidate the cache
+is made between the two runs; removing that part of the key turns the test red. mtimes are set
+explicitly (``os.utime``): a sleep would depend on the file system's timestamp granularity.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+from pathlib import Path
+
+import pytest
+
+from ssot_lsp.core.findings_cache import CachedFindings, read_stored
+from ssot_lsp.core.text import Span
+from ssot_lsp.core.violations import Violation
+from tests.cli.conftest import LEGACY_CALLER, SMALL_CONFIG
+
+MARKER = "planted by the test"
+
+
+def _check(ssot, root: Path, *args: str) -> dict:
+    run = ssot("check", "--format", "json", "--exit-zero", *args, cwd=root)
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout)
+
+
+def _findings_files(root: Path) -> list[Path]:
+    return sorted((root / ".ssot-cache").glob("findings-*.pickle"))
+
+
+def _plant(root: Path) -> None:
+    """Add one invented finding to the stored findings (same tree digest: still valid)."""
+    [path] = _findings_files(root)
+    stored = read_stored(path)
+    assert stored is not None
+    tree, findings = stored
+    findings.violations.append(Violation("SSOT001", MARKER, str(root / "app" / "clean.py"), Span(0, 0, 0, 1),
+                                         "warning"))
+    path.write_bytes(pickle.dumps((tree, findings)))
+
+
+def _answered_from_cache(report: dict) -> bool:
+    return any(v["message"] == MARKER for v in report["violations"])
+
+
+def _move_mtime(path: Path, seconds: int = 5) -> None:
+    info = path.stat()
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns + seconds * 1_000_000_000))
+
+
+@pytest.fixture
+def workspace(small) -> Path:
+    return small({"app/caller.py": LEGACY_CALLER})
+
+
+def _filled(ssot, root: Path) -> dict:
+    first = _check(ssot, root)
+    _plant(root)
+    return first
+
+
+def test_an_unchanged_workspace_is_answered_from_the_findings(ssot, workspace):
+    first = _filled(ssot, workspace)
+    again = _check(ssot, workspace)
+    assert _answered_from_cache(again)
+    assert [v for v in again["violations"] if v["message"] != MARKER] == first["violations"]
+
+
+def test_the_findings_are_those_of_a_run_without_cache(ssot, workspace):
+    _check(ssot, workspace)
+    cached = _check(ssot, workspace)
+    assert cached == _check(ssot, workspace, "--no-cache")
+
+
+def test_an_edit_that_keeps_the_size_is_a_miss(ssot, workspace):
+    _filled(ssot, workspace)
+    caller = workspace / "app" / "caller.py"
+    edited = LEGACY_CALLER.replace("OldEngine()", "OldEngin_()")
+    assert len(edited) == len(LEGACY_CALLER)
+    caller.write_text(edited)
+    _move_mtime(caller)
+    report = _check(ssot, workspace)
+    assert not _answered_from_cache(report)
+    assert [v["code"] for v in report["violations"]] == ["SSOT001"]  # the construction is gone
+
+
+def test_a_touched_file_is_a_miss(ssot, workspace):
+    _filled(ssot, workspace)
+    _move_mtime(workspace / "app" / "clean.py")
+    assert not _answered_from_cache(_check(ssot, workspace))
+
+
+def test_an_added_file_is_a_miss(ssot, workspace):
+    _filled(ssot, workspace)
+    (workspace / "app" / "second_caller.py").write_text(LEGACY_CALLER)
+    report = _check(ssot, workspace)
+    assert not _answered_from_cache(report)
+    assert {Path(v["path"]).name for v in report["violations"]} == {"caller.py", "second_caller.py"}
+
+
+def test_a_removed_file_is_a_miss(ssot, workspace):
+    _filled(ssot, workspace)
+    (workspace / "app" / "caller.py").unlink()
+    report = _check(ssot, workspace)
+    assert not _answered_from_cache(report) and report["violations"] == []
+
+
+def test_a_renamed_file_is_a_miss(ssot, workspace):
+    _filled(ssot, workspace)
+    (workspace / "app" / "caller.py").rename(workspace / "app" / "renamed.py")
+    report = _check(ssot, workspace)
+    assert not _answered_from_cache(report)
+    assert {Path(v["path"]).name for v in report["violations"]} == {"renamed.py"}
+
+
+def test_a_file_newly_git_ignored_is_a_miss(ssot, workspace):
+    _filled(ssot, workspace)
+    (workspace / ".gitignore").write_text("app/caller.py\n")
+    report = _check(ssot, workspace)
+    assert not _answered_from_cache(report) and report["violations"] == []
+
+
+def test_a_configuration_change_is_a_miss(ssot, small):
+    workspace = small({"app/caller.py": LEGACY_CALLER}, config=SMALL_CONFIG + '\n[tool.ssot-lsp.severity]\nSSOT001 = "warning"\n')
+    _filled(ssot, workspace)
+    config = workspace / "pyproject.toml"
+    config.write_text(config.read_text().replace('SSOT001 = "warning"', 'SSOT001 = "error"'))
+    report = _check(ssot, workspace)
+    assert not _answered_from_cache(report)
+    assert {v["severity"] for v in report["violations"] if v["code"] == "SSOT001"} == {"error"}
+
+
+def test_the_prefilter_switch_is_part_of_the_key(ssot, workspace):
+    _filled(ssot, workspace)
+    assert not _answered_from_cache(_check(ssot, workspace, "--no-prefilter"))
+
+
+def test_explicit_paths_never_use_the_findings(ssot, workspace):
+    _filled(ssot, workspace)
+    report = _check(ssot, workspace, "app")
+    assert not _answered_from_cache(report) and report["violations"]
+
+
+def test_no_cache_neither_reads_nor_writes_findings(ssot, workspace):
+    _check(ssot, workspace, "--no-cache")
+    assert _findings_files(workspace) == []
+    _filled(ssot, workspace)
+    assert not _answered_from_cache(_check(ssot, workspace, "--no-cache"))
+
+
+@pytest.mark.parametrize("content", [b"", b"garbage", pickle.dumps(("x", "y"))[:-3],
+                                     pickle.dumps(("tree", CachedFindings([], [], 0, 0, [], [], False))),
+                                     b"cos\nsystem\n(S'echo planted'\ntR."])
+def test_a_corrupt_or_foreign_findings_file_is_a_miss(ssot, workspace, content):
+    first = _check(ssot, workspace)
+    [path] = _findings_files(workspace)
+    path.write_bytes(content)
+    run = ssot("check", "--format", "json", "--exit-zero", cwd=workspace)
+    assert run.returncode == 0 and "Traceback" not in run.stderr and "planted" not in run.stdout
+    assert json.loads(run.stdout) == first

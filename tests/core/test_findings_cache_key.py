@@ -1,0 +1,62 @@
+"""The key of the findings cache (``core/findings_cache.py``) beyond what the CLI tests can change:
+the tool's own code, and the digest of a tree."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ssot_lsp.config.loader import default_config
+from ssot_lsp.core import findings_cache
+from ssot_lsp.core.findings_cache import FindingsCache, sources_digest, tree_digest
+
+
+def _move_mtime(path: Path) -> None:
+    info = path.stat()
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns + 5_000_000_000))
+
+
+def test_a_changed_module_of_the_tool_changes_the_sources_digest(tmp_path):
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "rule.py").write_text("X = 1\n")
+    (tmp_path / "profile.toml").write_text("[x]\n")
+    before = sources_digest(str(tmp_path))
+    _move_mtime(tmp_path / "rules" / "rule.py")
+    after_code = sources_digest(str(tmp_path))
+    _move_mtime(tmp_path / "profile.toml")
+    assert len({before, after_code, sources_digest(str(tmp_path))}) == 3
+
+
+def test_the_sources_digest_is_part_of_the_key(tmp_path, monkeypatch):
+    config = default_config(tmp_path)
+    monkeypatch.setattr(findings_cache, "_PACKAGE_DIGEST", ["one"])
+    first = FindingsCache.for_workspace(config, [tmp_path], 1024, True, tmp_path).file
+    monkeypatch.setattr(findings_cache, "_PACKAGE_DIGEST", ["two"])
+    assert FindingsCache.for_workspace(config, [tmp_path], 1024, True, tmp_path).file != first
+
+
+def test_the_key_is_the_same_in_another_process(tmp_path):
+    # repr-based: nothing in it may depend on hash randomisation or object identity
+    import subprocess
+    import sys
+
+    code = ("from pathlib import Path; from ssot_lsp.config.loader import default_config; "
+            "from ssot_lsp.core.findings_cache import FindingsCache; import sys; p = Path(sys.argv[1]); "
+            "print(FindingsCache.for_workspace(default_config(p), [p], 1024, True, p).file.name)")
+    names = {subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True,
+                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")}
+    assert len(names) == 1 and names != {""}
+
+
+def test_the_tree_digest_follows_order_size_and_mtime(tmp_path):
+    a, b = tmp_path / "a.py", tmp_path / "b.py"
+    a.write_text("x = 1\n")
+    b.write_text("y = 2\n")
+    files = [str(a), str(b)]
+    first = tree_digest(files)
+    assert tree_digest(files) == first and tree_digest(files[::-1]) != first
+    _move_mtime(a)
+    moved = tree_digest(files)
+    a.write_text("x = 10\n")
+    os.utime(a, ns=(a.stat().st_atime_ns, os.stat(str(a)).st_mtime_ns))
+    assert len({first, moved, tree_digest(files)}) == 3
