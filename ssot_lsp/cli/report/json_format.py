@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import math
 from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 
 from ssot_lsp import __version__
 from ssot_lsp.cli.report.text import display_path
@@ -35,4 +37,57 @@ def render_json(violations: list[Violation], result: ScanResult, workspace: Work
         "errors": [{"path": display_path(e.path), "message": e.message} for e in result.errors],
         "stale-configuration": [entry.to_dict(workspace.root) for entry in stale],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return pretty_json(document) + "\n"
+
+
+def pretty_json(value: Any) -> str:
+    """``json.dumps(value, indent=2, ensure_ascii=False)``, the same text built several times faster.
+
+    With an indent the standard library falls back to its pure-Python encoder, whose generators
+    took a quarter of a warm `check` on a large tree; this writes the same layout with the C string
+    encoder. Anything but str-keyed dicts, lists, tuples, strings, ints, bools, None and finite floats
+    goes to ``json.dumps``.
+    """
+    try:
+        return _pretty(value, "\n")
+    except _Unusual:
+        return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+class _Unusual(Exception):
+    pass
+
+
+_encode_string = json.encoder.encode_basestring  # type: ignore[attr-defined]
+
+
+def _pretty(value: Any, newline: str) -> str:
+    kind = type(value)
+    if kind is str:
+        return _encode_string(value)  # type: ignore[no-any-return]
+    if kind is dict:
+        if not value:
+            return "{}"
+        inner = newline + "  "
+        parts = []
+        for key, item in value.items():
+            if type(key) is not str:
+                raise _Unusual
+            parts.append(f"{_encode_string(key)}: {_pretty(item, inner)}")
+        return "{" + inner + ("," + inner).join(parts) + newline + "}"
+    if kind is list or kind is tuple:
+        if not value:
+            return "[]"
+        inner = newline + "  "
+        return "[" + inner + ("," + inner).join([_pretty(item, inner) for item in value]) + newline + "]"
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if kind is int:
+        return int.__repr__(value)
+    if kind is float and math.isfinite(value):
+        return float.__repr__(value)
+    raise _Unusual
