@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import operator
 import re
 from collections.abc import Collection, Iterable
 
@@ -69,16 +70,15 @@ def partial_facts(text: str, path: str, module: str, is_package: bool,
     selected |= chunks_at(find_all(text, words, whole_words=True))
     selected.discard(-1)
 
-    parsed: dict[int, list[ast.stmt]] = {}
+    parsed: set[int] = set()
+    statements: list[ast.stmt] = []
     bound: set[str] = set()
     while True:
-        fresh = []
-        for index in sorted(selected - parsed.keys()):
-            body = _parse_chunk(text, chunks, index)
-            if body is None:
-                return None
-            parsed[index] = body
-            fresh.append(body)
+        fresh = _parse_chunks(text, chunks, sorted(selected - parsed))
+        if fresh is None:
+            return None
+        parsed |= selected
+        statements += fresh
         new_bound = _bindings(fresh, plain, words) - bound
         if not new_bound:
             break
@@ -87,19 +87,36 @@ def partial_facts(text: str, path: str, module: str, is_package: bool,
         if not more:
             break
         selected |= more
-    tree = ast.Module(body=[stmt for index in sorted(parsed) for stmt in parsed[index]], type_ignores=[])
+    statements.sort(key=_LINE)
+    tree = ast.Module(body=statements, type_ignores=[])
     facts = extract_facts(text, path, module, is_package, tree=tree, call_roots=bound | words,
                           relevant_module=lambda name: _mentions(name, plain, words), watch=watch)
     facts.partial_needles = frozenset(needles)
     return facts
 
 
-def _parse_chunk(text: str, chunks: list[tuple[int, int, int]], index: int) -> list[ast.stmt] | None:
-    start, end, line = chunks[index]
+def _parse_chunks(text: str, chunks: list[tuple[int, int, int]], indexes: list[int]) -> list[ast.stmt] | None:
+    """The statements of the chunks ``indexes`` (ascending), parsed at once: one text of those
+    chunks at their own lines, every other line left blank, so that each statement has its real
+    position (one parse instead of one per chunk: the calls cost as much as the parsing). None
+    when it does not parse: the caller then parses the whole file."""
+    parts: list[str] = []
+    line = 0
+    for index in indexes:
+        start, end, first = chunks[index]
+        chunk = text[start:end]
+        parts.append("\n" * (first - line))
+        parts.append(chunk)
+        if not chunk.endswith("\n"):  # the last chunk, or one ending in a lone "\r" ("\r\n" is one break)
+            parts.append("\n")
+        line = chunks[index + 1][2] if index + 1 < len(chunks) else first  # nothing follows the last
     try:
-        return ast.parse("\n" * line + text[start:end]).body
+        return ast.parse("".join(parts)).body
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
+
+
+_LINE = operator.attrgetter("lineno")
 
 
 def _mentions(name: str, plain: tuple[str, ...], words: frozenset[str]) -> bool:
@@ -144,22 +161,22 @@ def _has_nested_import(node: ast.stmt) -> bool:
     return False
 
 
-def _bindings(bodies: list[list[ast.stmt]], plain: tuple[str, ...], words: frozenset[str]) -> set[str]:
-    """Names the parsed statements bind to something a rule may care about."""
+def _bindings(statements: list[ast.stmt], plain: tuple[str, ...], words: frozenset[str]) -> set[str]:
+    """Names the parsed (top-level) statements bind to something a rule may care about: imports at
+    any depth, classes and plain assignments at the top."""
     names: set[str] = set()
-    for body in bodies:
-        for node in body:
-            candidates: Iterable[ast.AST] = (node,)
-            if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef, ast.If, ast.Try)) \
-                    and _has_nested_import(node):
-                candidates = ast.walk(node)
-            for sub in candidates:
-                if isinstance(sub, (ast.Import, ast.ImportFrom)):
+    for node in statements:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            names |= _import_names(node, plain, words)
+        elif isinstance(node, ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names.update(t.id for t in targets if isinstance(t, ast.Name))
+        if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef, ast.If, ast.Try)) \
+                and _has_nested_import(node):
+            for sub in ast.walk(node):
+                if sub is not node and isinstance(sub, (ast.Import, ast.ImportFrom)):
                     names |= _import_names(sub, plain, words)
-                elif isinstance(sub, ast.ClassDef) and sub in body:
-                    names.add(sub.name)
-                elif isinstance(sub, (ast.Assign, ast.AnnAssign)) and sub in body:
-                    targets = sub.targets if isinstance(sub, ast.Assign) else [sub.target]
-                    names.update(t.id for t in targets if isinstance(t, ast.Name))
     names.discard("__all__")
     return names
