@@ -39,6 +39,15 @@ _CODE_SEPARATOR = re.compile(r"[\s,]+")
 # a cheap look over the whole text before comments are tokenized: most files of a monorepo that
 # talks about "SSOT" in its comments hold no directive at all
 _CANDIDATE = re.compile(r"#[ \t]*(?:ssot:[ \t]*ignore|noqa[ \t]*:[^\r\n]*ssot[0-9])", re.IGNORECASE)
+# The same look, exact for `# ssot:` directives: ``_SSOT`` at any ``#`` of the text, the end of a
+# comment being the end of its line. Whichever way the comments are then found (tokens, or lines
+# for a file that does not tokenize), each is a line's text from one of its ``#`` on, and a
+# directive must match there; a text without any such match has none, and is not tokenized (prose
+# like ``# SSOT: ignore stale entries`` was most of the tokenizing a realistic scan did).
+_DIRECTIVE_ANYWHERE = re.compile(
+    r"#[ \t]*ssot:[ \t]*(?:ignore-file|ignore)(?:\[[^\]\r\n]*\]|[ \t]*(?=#|\r|\n|\Z))"
+    r"|#[ \t]*noqa[ \t]*:[^\r\n]*ssot[0-9]",
+    re.IGNORECASE)
 
 
 def parse_comment(comment: str) -> list[tuple[int, int, str, frozenset[str] | None]]:
@@ -80,7 +89,7 @@ def read_suppressions(text: str) -> tuple[list[Found], bool]:
     """The suppressions in the comments of ``text``, and whether an ``ignore-file`` directive applies."""
     found: list[Found] = []
     ignore_file = False
-    if not _CANDIDATE.search(text):
+    if not _DIRECTIVE_ANYWHERE.search(text):
         return found, ignore_file
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(text, newline=None).readline))

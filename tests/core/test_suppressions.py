@@ -251,3 +251,42 @@ def test_a_file_holding_only_a_directive_is_read_by_the_prefilter(project):
     project.write({SVC: "import os\nx = 1  #SSOT:ignore-file\n"})
     result = project.scan()
     assert SVC in {Path(p).relative_to(project.root).as_posix() for p in result.facts}
+
+
+# -- the look before tokenizing ---------------------------------------------------------------------
+_LINES = ["# SSOT: ignore stale registry entries", "# ssot: ignore", "# ssot: ignore[SSOT001]", "# ssot: ignore[]",
+          "# ssot: ignore-file", "# ssot:ignore  # reason", "# noqa: SSOT001 F401", "# noqa: F401 mentions ssot1",
+          "# see ssot: ignore", "x = '# ssot: ignore'", 's = """', "# ssot: ignore-file[SSOT002] why",
+          "y = 1  # type: ignore  # ssot: ignore[SSOT003]", "def f(:", "(", "# SSOT: IGNORE", "z = 2"]
+
+
+def _texts():
+    """Every pair of lines above, joined with each kind of line break, with and without a final one
+    (unterminated strings and brackets among them: files that do not tokenize)."""
+    for first in _LINES:
+        for second in _LINES:
+            for newline in ("\n", "\r\n", "\r"):
+                body = first + newline + second
+                yield body
+                yield body + newline
+
+
+def test_the_look_before_tokenizing_never_hides_a_directive(monkeypatch):
+    from ssot_lsp.core import suppressions
+
+    texts = list(_texts())
+    fast = [suppressions.read_suppressions(text) for text in texts]
+    monkeypatch.setattr(suppressions, "_DIRECTIVE_ANYWHERE", suppressions.re.compile(""))  # always tokenize
+    assert [suppressions.read_suppressions(text) for text in texts] == fast
+    assert sum(bool(found) for found, _ in fast) > 100, "precondition: most pairs hold a directive"
+
+
+def test_prose_that_only_looks_like_a_directive_is_not_tokenized(monkeypatch):
+    from ssot_lsp.core import suppressions
+
+    def no_tokenizing(*args, **kwargs):
+        raise AssertionError("tokenized")
+
+    monkeypatch.setattr(suppressions.tokenize, "generate_tokens", no_tokenizing)
+    text = "# SSOT: ignore stale registry entries\nx = 1  # the ssot: ignore list is prose\n"
+    assert suppressions.read_suppressions(text) == ([], False)
