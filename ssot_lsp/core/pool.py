@@ -7,10 +7,9 @@ last chunks finish close together and no worker idles at the end. Workers call
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
-from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 from typing import TYPE_CHECKING, Union
 
 from ssot_lsp.core import reading
@@ -33,7 +32,7 @@ def _worker(batch: Batch) -> list[tuple[str, Outcome, reading.Meta | None]]:
     needles, checked, whole_modules, watch, max_bytes, items = batch
     out: list[tuple[str, Outcome, reading.Meta | None]] = []
     for path, module, is_package in items:
-        meta, outcome = reading.read_facts(Path(path), module, is_package, max_bytes, needles, checked, whole_modules,
+        meta, outcome = reading.read_facts(path, module, is_package, max_bytes, needles, checked, whole_modules,
                                            watch)
         out.append((path, outcome, meta))
     return out
@@ -66,7 +65,11 @@ def read_files(paths: list[str], module_of: dict[str, tuple[str, bool]], needles
                             for i in range(0, len(items), chunk)]
     if serial:
         fresh = _collect(map(_worker, batches), advance)
+    elif threading.current_thread() is threading.main_thread():
+        fresh = _collect(_shared(batches, jobs, advance), None)
     else:
+        from concurrent.futures import ProcessPoolExecutor  # not imported by runs that need no pool
+
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             fresh = _collect(pool.map(_worker, batches), advance)
     for path, outcome, meta in fresh:
@@ -74,6 +77,45 @@ def read_files(paths: list[str], module_of: dict[str, tuple[str, bool]], needles
             cache.store(path, outcome, meta, checked)
         results.append((path, outcome))
     return results
+
+
+def _shared(batches: list[Batch], jobs: int,
+            advance: Callable[[int], None] | None) -> list[list[tuple[str, Outcome, reading.Meta | None]]]:
+    """The batches' results, in order, computed by ``jobs - 1`` worker processes and this process.
+
+    The workers take batches from the end, this process from the front until it meets one a worker
+    has started: the results of only part of the files cross between processes (pickling the
+    facts both ways was a tenth of a cold check's CPU), and one process fewer starts. Only the main
+    thread does so: a language server scanning in a background thread leaves the interpreter to
+    its event loop.
+    """
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    parts: list[list[tuple[str, Outcome, reading.Meta | None]] | None] = [None] * len(batches)
+    counted: set[int] = set()
+
+    def count_finished(futures: dict[int, Future]) -> None:
+        for index, future in futures.items():
+            if index not in counted and future.done() and not future.cancelled():
+                counted.add(index)
+                if advance is not None:
+                    advance(len(batches[index][5]))
+
+    with ProcessPoolExecutor(max_workers=max(1, jobs - 1)) as pool:
+        futures = {index: pool.submit(_worker, batches[index]) for index in reversed(range(len(batches)))}
+        for index in range(len(batches)):
+            if not futures[index].cancel():
+                break  # a worker has it: the rest are theirs
+            del futures[index]
+            parts[index] = _worker(batches[index])
+            counted.add(index)
+            if advance is not None:
+                advance(len(batches[index][5]))
+            count_finished(futures)
+        for index, future in sorted(futures.items()):
+            parts[index] = future.result()
+        count_finished(futures)
+    return [part for part in parts if part is not None]
 
 
 def _collect(parts: Iterable[list[tuple[str, Outcome, reading.Meta | None]]],

@@ -21,7 +21,7 @@ from ssot_lsp.core.violations import FileError
 Meta = tuple[int, int, "str | None"]  # (size, mtime_ns, content digest or None) for the cache
 
 
-def read_facts(path: Path, module: str, is_package: bool, max_bytes: int,
+def read_facts(path: str | Path, module: str, is_package: bool, max_bytes: int,
                needles: AbstractSet[str] | None = None, checked: AbstractSet[str] | None = None,
                whole_modules: frozenset[str] = frozenset(),
                watch: frozenset[str] = frozenset()) -> tuple[Meta | None, FileFacts | FileError | str]:
@@ -32,19 +32,20 @@ def read_facts(path: Path, module: str, is_package: bool, max_bytes: int,
     modules) are never skipped and always parsed whole: what they define (or no longer define)
     matters whatever they mention. ``watch``: see ``extract_facts``.
     """
+    name = os.fspath(path)  # a str from a scan (no ``Path`` per file)
     try:
-        info, data = _read_regular_file(os.fspath(path), max_bytes)
+        info, data = _read_regular_file(name, max_bytes)
     except FileNotFoundError:
-        return None, FileError(str(path), "vanished during the run")
+        return None, FileError(name, "vanished during the run")
     except PermissionError:
-        return None, FileError(str(path), "permission denied")
+        return None, FileError(name, "permission denied")
     except OSError as exc:
-        return None, FileError(str(path), f"cannot read: {exc.strerror or exc}")
+        return None, FileError(name, f"cannot read: {exc.strerror or exc}")
     if data is None:
         if not stat_module.S_ISREG(info.st_mode):
-            return None, FileError(str(path), "not a regular file")
-        return None, FileError(str(path), too_large(max_bytes))
-    outcome = facts_of_bytes(data, str(path), module, is_package, needles, checked, whole_modules, watch)
+            return None, FileError(name, "not a regular file")
+        return None, FileError(name, too_large(max_bytes))
+    outcome = facts_of_bytes(data, name, module, is_package, needles, checked, whole_modules, watch)
     digest = None if isinstance(outcome, str) else content_digest(data)
     return (info.st_size, info.st_mtime_ns, digest), outcome
 
