@@ -23,17 +23,18 @@ PARALLEL_THRESHOLD = 400
 SERIAL_CHUNK = 64  # files read in this process between two progress reports
 
 Outcome = Union[FileFacts, FileError, str]  # facts, why not, or the import lines of a skipped file
-# (needles, checked needles, group modules, watched names, max bytes, (path, module, is_package) items)
+# (needles, checked needles, group modules, watched names, max bytes, (path, module, is_package) items,
+# whether to hash contents for the cache)
 Batch = tuple["AbstractSet[str] | None", "AbstractSet[str] | None", frozenset[str], frozenset[str], int,
-              list[tuple[str, str, bool]]]
+              list[tuple[str, str, bool]], bool]
 
 
 def _worker(batch: Batch) -> list[tuple[str, Outcome, reading.Meta | None]]:
-    needles, checked, whole_modules, watch, max_bytes, items = batch
+    needles, checked, whole_modules, watch, max_bytes, items, digest = batch
     out: list[tuple[str, Outcome, reading.Meta | None]] = []
     for path, module, is_package in items:
         meta, outcome = reading.read_facts(path, module, is_package, max_bytes, needles, checked, whole_modules,
-                                           watch)
+                                           watch, digest)
         out.append((path, outcome, meta))
     return out
 
@@ -61,7 +62,7 @@ def read_files(paths: list[str], module_of: dict[str, tuple[str, bool]], needles
         advance(len(results))
     serial = len(items) < PARALLEL_THRESHOLD or jobs <= 1
     chunk = SERIAL_CHUNK if serial else max(16, len(items) // (jobs * 32))
-    batches: list[Batch] = [(needles, checked, whole_modules, watch, max_bytes, items[i:i + chunk])
+    batches: list[Batch] = [(needles, checked, whole_modules, watch, max_bytes, items[i:i + chunk], cache is not None)
                             for i in range(0, len(items), chunk)]
     if serial:
         fresh = _collect(map(_worker, batches), advance)

@@ -24,11 +24,13 @@ Meta = tuple[int, int, "str | None"]  # (size, mtime_ns, content digest or None)
 def read_facts(path: str | Path, module: str, is_package: bool, max_bytes: int,
                needles: AbstractSet[str] | None = None, checked: AbstractSet[str] | None = None,
                whole_modules: frozenset[str] = frozenset(),
-               watch: frozenset[str] = frozenset()) -> tuple[Meta | None, FileFacts | FileError | str]:
+               watch: frozenset[str] = frozenset(),
+               digest: bool = True) -> tuple[Meta | None, FileFacts | FileError | str]:
     """(meta, facts | error | the import words (a str) when the prefilter says the file cannot matter).
 
     ``meta`` is (size, mtime_ns, digest-or-None) for the cache; the digest is only computed for
-    files that were analysed, where it costs little next to parsing. ``whole_modules`` (the group
+    files that were analysed, where it costs little next to parsing, and only when ``digest`` (a
+    run without cache has no use for it). ``whole_modules`` (the group
     modules) are never skipped and always parsed whole: what they define (or no longer define)
     matters whatever they mention. ``watch``: see ``extract_facts``.
     """
@@ -46,8 +48,8 @@ def read_facts(path: str | Path, module: str, is_package: bool, max_bytes: int,
             return None, FileError(name, "not a regular file")
         return None, FileError(name, too_large(max_bytes))
     outcome = facts_of_bytes(data, name, module, is_package, needles, checked, whole_modules, watch)
-    digest = None if isinstance(outcome, str) else content_digest(data)
-    return (info.st_size, info.st_mtime_ns, digest), outcome
+    hashed = content_digest(data) if digest and not isinstance(outcome, str) else None
+    return (info.st_size, info.st_mtime_ns, hashed), outcome
 
 
 def too_large(max_bytes: int) -> str:
