@@ -187,7 +187,8 @@ Encoded = tuple[Any, Any, tuple[bytes, ...], tuple[tuple[bytes, "re.Pattern[byte
 _ENCODED: dict[frozenset[str], Encoded] = {}
 _IDENT_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") | frozenset(range(128, 256))
 # star imports bind names without spelling them, so such files always pass the prefilter
-STAR_IMPORT = re.compile(rb"import[ \t\\\r\n(]*\*")
+# (searched in a file's ``import_lines``: a star import is on one of them, a continued line followed)
+STAR_IMPORT_TEXT = re.compile(r"import[ \t\\\r\n(]*\*")
 
 
 def mentions(data: bytes, needles: AbstractSet[str]) -> bool:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import threading
 
+import pytest
+
 from ssot_lsp.core import reading as workspace_module
 from ssot_lsp.core.reading import _read_regular_file
 
@@ -41,3 +43,21 @@ def test_opening_a_fifo_does_not_wait_for_a_writer(tmp_path):
     assert not reader.is_alive(), "reading a FIFO blocked"
     info, data = result["out"]
     assert data is None  # not a regular file
+
+
+@pytest.mark.parametrize("star", ["from app.engines import *\n", "from app.engines import \\\n    *\n",
+                                  "from app.engines import \\\r\n    *\r\n", "import os; from app.engines import *\n"])
+def test_a_file_with_a_star_import_passes_the_prefilter_without_any_needle(star):
+    from ssot_lsp.core.reading import facts_of_bytes
+
+    text = '"""Nothing here names a group."""\n\n' + star + "\n\ndef run():\n    return make()\n"
+    outcome = facts_of_bytes(text.encode(), "/ws/app/runner.py", "app.runner", False, needles={"LegacyEngine"})
+    assert not isinstance(outcome, str), "a star import binds names no needle spells: the file must be read"
+
+
+def test_a_file_without_needles_or_star_imports_is_skipped_with_its_import_lines():
+    from ssot_lsp.core.reading import facts_of_bytes
+
+    text = "import os\nfrom app.engines import make  # not a star: 2 * 3\n\nx = 2 * 3\n"
+    outcome = facts_of_bytes(text.encode(), "/ws/app/runner.py", "app.runner", False, needles={"LegacyEngine"})
+    assert outcome == "import os\nfrom app.engines import make  # not a star: 2 * 3"
