@@ -14,6 +14,7 @@ whatever it is unsure of, and any masked text that does not parse, goes to libcs
 from __future__ import annotations
 
 import ast
+import re
 
 from ssot_lsp.core.text import split_lines
 
@@ -83,12 +84,19 @@ def _prefix_before(text: str, quote: int) -> str:
     return run if run.lower() in _PREFIXES else ""
 
 
+# what the lexers stop at: outside strings, inside a plain string (per quote character)
+_CODE_STOPS = re.compile(r"[#'\"\\]")
+_STRING_STOPS = {"'": re.compile(r"['\\\r\n]"), '"': re.compile(r'["\\\r\n]')}
+
+
 def _fstring_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every outermost f-string literal, prefix and quotes included."""
+    """(start, end) of every outermost f-string literal, prefix and quotes included. Jumps from one
+    character that matters to the next (a loop over every character cost 10 ms per file)."""
     spans: list[tuple[int, int]] = []
-    size = len(text)
+    search = _CODE_STOPS.search
     i = 0
-    while i < size:
+    while (found := search(text, i)) is not None:
+        i = found.start()
         ch = text[i]
         if ch == "#":
             i = _line_end(text, i)
@@ -98,10 +106,8 @@ def _fstring_spans(text: str) -> list[tuple[int, int]]:
             if "f" in prefix.lower():
                 spans.append((i - len(prefix), end))
             i = end
-        elif ch == "\\":
+        else:  # a backslash
             i += 2
-        else:
-            i += 1
     return spans
 
 
@@ -118,8 +124,9 @@ def _string_end(text: str, i: int, prefix: str) -> int:
     if "f" in lowered:
         return _fstring_end(text, i + len(closing), closing, "r" in lowered)
     j = i + len(closing)
-    size = len(text)
-    while j < size:
+    search = _STRING_STOPS[quote].search
+    while (found := search(text, j)) is not None:
+        j = found.start()
         ch = text[j]
         if ch == "\\":
             j += 2
