@@ -13,7 +13,7 @@ import os
 from typing import TYPE_CHECKING
 
 from ssot_lsp.lsp.convert import Json, LinesCache, path_to_uri, result_id
-from ssot_lsp.lsp.publishing import disk_diagnostics, document_diagnostics
+from ssot_lsp.lsp.publishing import document_diagnostics
 
 if TYPE_CHECKING:
     from ssot_lsp.lsp.session import Session
@@ -25,6 +25,7 @@ YIELD_EVERY = 50  # files between two looks at cancellation (and at other work) 
 class PullDiagnostics:
     def __init__(self, session: Session) -> None:
         self.session = session
+        self.uris: dict[str, str] = {}  # path -> URI of the workspace files (converting 11,000 per pull: ~40 ms)
 
     async def wait_for_first_index(self, uri: str) -> None:
         """A pull client that cannot be asked to pull again (no ``refreshSupport``, e.g. Neovim 0.11)
@@ -50,17 +51,18 @@ class PullDiagnostics:
         doc = session.documents.get(uri)
         lines_of = LinesCache(session.documents)
         items: list[Json] = []
+        rid = EMPTY
         if doc is not None:
             session.ensure_current(doc)
             items = document_diagnostics(doc, encoding, lines_of)
+            rid = result_id(items)
         else:
             path = session.path_of(uri)
             if path and os.path.isfile(path):
                 folder = session.folders.folder_for(path, session.settings)
                 if path not in folder.disk_facts:
                     folder.refresh_disk_file(path)
-                items = disk_diagnostics(folder, path, encoding, lines_of)
-        rid = result_id(items)
+                items, rid = session.publisher.disk_reports.report(folder, path, encoding, lines_of)
         if previous_result_id is not None and previous_result_id == rid:
             return {"kind": "unchanged", "resultId": rid}
         return {"kind": "full", "resultId": rid, "items": items}
@@ -77,6 +79,7 @@ class PullDiagnostics:
         encoding = session.client.features.encoding
         await session.indexer.wait_for_index(msg_id)
         lines_of = LinesCache(session.documents)
+        reports = session.publisher.disk_reports
         items: list[Json] = []
         seen: set[str] = set()
         for doc in session.documents:
@@ -88,13 +91,15 @@ class PullDiagnostics:
         for folder in session.folders.workspace():
             whole_workspace = folder.settings.diagnostic_mode == "workspace"
             for path in folder.workspace_files():
-                uri = path_to_uri(path)
+                uri = self.uris.get(path)
+                if uri is None:
+                    uri = self.uris[path] = path_to_uri(path)
                 if uri in seen:
                     continue
                 seen.add(uri)
-                diagnostics = disk_diagnostics(folder, path, encoding, lines_of) if whole_workspace else []
+                diagnostics, rid = reports.report(folder, path, encoding, lines_of) if whole_workspace else ([], EMPTY)
                 if diagnostics or previous.get(uri, EMPTY) != EMPTY:
-                    items.append(_item(uri, None, diagnostics, previous.get(uri)))
+                    items.append(_item(uri, None, diagnostics, previous.get(uri), rid))
                 count += 1
                 if count % YIELD_EVERY == 0:
                     cancellations.check(msg_id)
@@ -104,8 +109,10 @@ class PullDiagnostics:
         return items
 
 
-def _item(uri: str, version: int | None, diagnostics: list[Json], previous_id: str | None) -> Json:
-    rid = result_id(diagnostics)
+def _item(uri: str, version: int | None, diagnostics: list[Json], previous_id: str | None,
+          rid: str | None = None) -> Json:
+    """A report of one file; ``rid``: the result id of ``diagnostics`` when it is known."""
+    rid = rid if rid is not None else result_id(diagnostics)
     if previous_id is not None and previous_id == rid:
         return {"kind": "unchanged", "uri": uri, "version": version, "resultId": rid}
     return {"kind": "full", "uri": uri, "version": version, "resultId": rid, "items": diagnostics}
