@@ -99,3 +99,24 @@ async def test_unsafe_fix_all_carries_the_cross_file_fix_in_its_one_edit(client,
     assert changes[user].text_document.version == 5
     shim = apply_text_edits(FILES[SHIM], changes[uri(root / SHIM)].edits, "utf-16")
     assert "import ExecutionEngine" not in shim and '__all__ = []' in shim
+
+
+def test_fix_all_drops_every_file_of_a_cross_file_fix_when_one_of_them_changed_meanwhile():
+    """The check right before the edit is sent (``_unchanged``) drops a file that changed since its
+    fix was computed; for the files of a cross-file fix that must drop them all (the shim would
+    lose the name while that importer keeps importing it). Other files' fixes stay."""
+    from ssot_lsp.lsp.fix_all import Summary, WorkspaceFixAll, _FileFix, _key
+
+    fix_all = WorkspaceFixAll.__new__(WorkspaceFixAll)
+    fix_all.groups = [{_key("/ws/shim.py"), _key("/ws/a.py"), _key("/ws/b.py")}]
+
+    def file_fix(path: str) -> _FileFix:
+        return _FileFix(path, f"file://{path}", None, None, "old", "new", 1)
+
+    summary = Summary()
+    still_unchanged = [file_fix("/ws/shim.py"), file_fix("/ws/a.py"), file_fix("/ws/other.py")]  # b.py changed
+    kept = fix_all._all_or_nothing(still_unchanged, summary)
+    assert [f.path for f in kept] == ["/ws/other.py"]
+    assert sorted(summary.skipped) == ["file:///ws/a.py", "file:///ws/shim.py"]
+    everything = [*still_unchanged, file_fix("/ws/b.py")]
+    assert len(fix_all._all_or_nothing(everything, Summary())) == 4
