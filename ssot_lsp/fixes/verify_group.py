@@ -52,8 +52,10 @@ def verify_group(target: Violation, target_path: str, changes: Mapping[str, File
             trees[path] = ast.parse(change.new_text)
         except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
             return f"{where(path, None, root)}: the result does not parse: {exc}"
+    old_trees = {path: _parsed(c.old_text) for path, c in changed.items()}
     watch = watch_names(config)
-    old_facts = {path: extract_facts(c.old_text, path, c.module, c.is_package, watch=watch) for path, c in changed.items()}
+    old_facts = {path: extract_facts(c.old_text, path, c.module, c.is_package, tree=old_trees[path], watch=watch)
+                 for path, c in changed.items()}
     new_facts = {path: extract_facts(c.new_text, path, c.module, c.is_package, tree=trees[path], watch=watch)
                  for path, c in changed.items()}
     dependents = _dependents(index, {c.module for c in changed.values()}, set(changed))
@@ -66,7 +68,7 @@ def verify_group(target: Violation, target_path: str, changes: Mapping[str, File
         imports_after = _imports_bound(index, new_facts, dependents, changed)
     return (finding_gone(target, before.get(target_path, []), after.get(target_path, []))
             or nothing_new(before, after, root)
-            or no_new_undefined(changed, trees, root)
+            or no_new_undefined(old_trees, trees, root)
             or imports_still_bound(imports_before, imports_after, root))
 
 
@@ -87,17 +89,22 @@ def nothing_new(before: dict[str, list[Violation]], after: dict[str, list[Violat
     return None
 
 
-def no_new_undefined(changed: Mapping[str, FileChange], trees: Mapping[str, ast.Module],
+def no_new_undefined(before: Mapping[str, ast.Module | None], after: Mapping[str, ast.Module],
                      root: str | None) -> str | None:
-    for path, change in sorted(changed.items()):
-        try:
-            old = undefined_names(ast.parse(change.old_text))
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            old = {}
-        new = undefined_names(trees[path])
+    for path in sorted(after):
+        old_tree = before.get(path)
+        old = undefined_names(old_tree) if old_tree is not None else {}
+        new = undefined_names(after[path])
         for name in sorted(set(new) - set(old)):
             return f"{where(path, new[name], root)}: `{name}` would be used but not defined"
     return None
+
+
+def _parsed(text: str) -> ast.Module | None:
+    try:
+        return ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
 
 
 def imports_still_bound(before: dict[tuple[str, int, str, str], bool | None],
