@@ -147,6 +147,18 @@ def test_fix_without_unsafe_says_the_cross_file_fix_is_available(tmp_path):
     assert "not requested (--unsafe-fixes): Unsafe: drop the re-export ExecutionEngine" in line
 
 
+def test_fix_names_the_importer_that_withholds_the_cross_file_fix_and_writes_nothing_of_it(tmp_path):
+    root = _tree(tmp_path / "ws")
+    (root / C / "registry.py").write_text("from netra_backend.app.cases.engine_compat import ExecutionEngine\n\n"
+                                          "ENGINES = {'default': ExecutionEngine}\n", encoding="utf-8")
+    done = subprocess.run([EXE, "fix", "--no-cache", "--unsafe-fixes", "."], cwd=root, capture_output=True,
+                          text=True, timeout=120)
+    line = next(x for x in done.stdout.splitlines() if x.strip().startswith(f"{SHIM}:2:"))
+    assert line.endswith(f"SSOT001 not fixed: the cross-file fix is withheld: {C}/registry.py:1: `ExecutionEngine` "
+                         "at line 3 is used as a value; it cannot be rewritten automatically"), line
+    assert (root / SHIM).read_text(encoding="utf-8") == FILES[SHIM]
+
+
 def _run_fix_in_process(root: Path, between=None):
     """`ssot-lsp fix --unsafe-fixes` in this process, with ``between`` run after the fixes were
     computed and before anything is written (a file edited meanwhile)."""

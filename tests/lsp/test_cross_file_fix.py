@@ -85,6 +85,21 @@ async def test_a_reexport_whose_importer_cannot_be_rewritten_has_no_fix_and_name
                for a in disabled), [a.disabled.reason for a in disabled]
 
 
+async def test_a_client_without_versioned_edits_gets_no_multi_file_quick_fix_and_is_told_why(client, tmp_path):
+    root = _workspace(tmp_path)
+    await initialize(client, root, profile="neovim-0.7")  # no workspace.workspaceEdit.documentChanges
+    shim = open_doc(client, root / SHIM)
+    diagnostics = await wait_for_diagnostics(client, shim, lambda d: any(x.code == "SSOT001" for x in d))
+    reexport = [d for d in diagnostics if d.code == "SSOT001"]
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=shim), range=reexport[0].range,
+        context=types.CodeActionContext(diagnostics=reexport, only=[types.CodeActionKind.QuickFix])))
+    assert not [a for a in actions if a.edit is not None and a.title.startswith("Unsafe: drop")]
+    told = [a.title for a in actions if "applies versioned edits" in a.title or (
+        a.disabled is not None and "applies versioned edits" in a.disabled.reason)]
+    assert told, [a.title for a in actions]
+
+
 async def test_unsafe_fix_all_carries_the_cross_file_fix_in_its_one_edit(client, tmp_path: Path):
     root = _workspace(tmp_path)
     await initialize(client, root)
