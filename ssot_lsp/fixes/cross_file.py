@@ -25,6 +25,7 @@ once.
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 from collections import deque
@@ -35,6 +36,7 @@ from ssot_lsp.config.model import Config
 from ssot_lsp.core.analysis import analyze_text
 from ssot_lsp.core.facts import FileFacts, ImportFact
 from ssot_lsp.core.index import WorkspaceIndex
+from ssot_lsp.core.rules.legacy_construction import ConstructionPayload
 from ssot_lsp.core.rules.legacy_import import ImportPayload
 from ssot_lsp.core.violations import Violation
 from ssot_lsp.fixes.document import Doc, NotFixable, prepare_tree
@@ -118,10 +120,10 @@ def cross_file_fix(path: str, text: str, violation: Violation, index: WorkspaceI
     from ssot_lsp.fixes.api import action_title
     from ssot_lsp.fixes.verify_group import verify_group
 
-    group = _Group(index, config, read, root)
+    configured = config.group(violation.group) if violation.group else None
+    group = _Group(index, config, read, root, configured.canonical if configured is not None else "")
     group.seed(path, text)
     data = violation.payload
-    configured = config.group(violation.group) if violation.group else None
     canonical = configured.canonical_name if configured is not None else "the canonical class"
     name = data.bound if isinstance(data, ImportPayload) and data.bound else violation.symbol
     title = action_title(f"Drop the re-export {name} (migrate its importers to {canonical})", safe=False)
@@ -147,8 +149,10 @@ def cross_file_fix(path: str, text: str, violation: Violation, index: WorkspaceI
 class _Group:
     """The files of one cross-file fix, fixed site by site."""
 
-    def __init__(self, index: WorkspaceIndex, config: Config, read: Reader, root: str | None) -> None:
+    def __init__(self, index: WorkspaceIndex, config: Config, read: Reader, root: str | None,
+                 canonical: str) -> None:
         self.index, self.config, self.read, self.root = index, config, read, root
+        self.canonical = canonical  # ``module:Name`` of the group's canonical class
         self.changes: dict[str, FileChange] = {}
         self.removed: set[tuple[str, str]] = set()
 
@@ -217,8 +221,8 @@ class _Group:
                         rewritten.add(facts.path)
                     elif how == "star":
                         self._star_importer(facts, imp, module, name, work)
-                    elif how == "module":
-                        self._module_importer(facts, imp, module, name)
+                    elif how == "module" and self._module_importer(facts, imp, module, name):
+                        rewritten.add(facts.path)
                 self._patch_targets(facts, module, name)
         self._nothing_left(seen, rewritten)
         self.removed = seen
@@ -232,16 +236,67 @@ class _Group:
                            f"and uses it: make that import explicit, then fix again")
         work.append((facts.module, name))  # it passes the name on: its own importers lose it too
 
-    def _module_importer(self, facts: FileFacts, imp: ImportFact, module: str, name: str) -> None:
+    def _module_importer(self, facts: FileFacts, imp: ImportFact, module: str, name: str) -> bool:
+        """``import shim as s`` (or ``from package import shim``) with ``s.ExecutionEngine`` uses: its
+        constructions get their own fixes (SSOT002, the factory call), its type references (annotations,
+        ``isinstance``, mock specs) become the canonical class; any other use withholds the fix."""
         access = imp.bound if imp.name is not None or imp.asname else module
-        if not access:
-            return
-        text = self.file(facts.path).new_text
-        match = re.search(rf"\b{re.escape(access)}\s*\.\s*{re.escape(name)}\b", text)
+        if not access or not re.search(_attribute_pattern(access, name), self.file(facts.path).new_text):
+            return False
+        self.fix_sites(facts.path, lambda v: v.code == "SSOT002" and isinstance(v.payload, ConstructionPayload)
+                       and v.payload.callee == f"{access}.{name}")
+        change = self.file(facts.path)
+        try:
+            new_text = self._renamed_module_uses(change, access, name)
+        except NotFixable as exc:
+            said = re.search(r"at line (\d+)", str(exc))
+            raise Withheld(f"{where(facts.path, int(said.group(1)) - 1 if said else None, self.root)}: {exc}") from None
+        match = re.search(_attribute_pattern(access, name), new_text)
         if match:
-            line = text.count("\n", 0, match.start())
-            raise Withheld(f"{where(facts.path, line, self.root)} uses `{access}.{name}` through the module; "
-                           f"rewrite it to the canonical class by hand, then fix again")
+            line = new_text.count("\n", 0, match.start())
+            raise Withheld(f"{where(facts.path, line, self.root)} uses `{access}.{name}` through the module in a way "
+                           "no fix rewrites; rewrite it to the canonical class by hand, then fix again")
+        if new_text != change.new_text:
+            change.new_text = _without_unused_import(change, new_text, self, access.partition(".")[0])
+            change.sites += 1
+        return True
+
+    def _renamed_module_uses(self, change: FileChange, access: str, name: str) -> str:
+        """``access.name`` type references renamed to the canonical class, which is imported."""
+        from ssot_lsp.fixes.import_edits import ensure_import
+        from ssot_lsp.fixes.imports import _use_kind, walk
+        from ssot_lsp.fixes.transform import Target
+
+        doc = Doc(change.new_text, change.path, change.module, change.is_package, self.index, self.config, [])
+        canonical_module, _, canonical = self.canonical.partition(":")
+        root = access.partition(".")[0]
+        found = walk(doc.tree, {root, canonical})
+        if any(not isinstance(b, ast.ImportFrom) or b.module != canonical_module
+               for b in found.bindings.get(canonical, [])):
+            raise NotFixable(f"`{canonical}` is already bound to something else there")
+        plan = Plan()
+        for node, ancestors in found.uses:
+            expr: ast.expr = node
+            parents = ancestors
+            for part in access.split(".")[1:] + [name]:
+                parent = parents[-1] if parents else None
+                if not (isinstance(parent, ast.Attribute) and parent.value is expr and parent.attr == part):
+                    break
+                expr, parents = parent, parents[:-1]
+            else:
+                _use_kind(expr, parents, parents[-1] if parents else None, parents[-2] if len(parents) > 1 else None)
+                start_line, start_col, end_line, end_col = doc.node_range(expr)
+                plan.targets.append(Target("rename", (start_line, start_col), (end_line, end_col), canonical))
+        pattern = re.compile(_attribute_pattern(access, name))
+        for const, _ in found.strings:
+            if pattern.search(str(const.value)):
+                start_line, start_col, end_line, end_col = doc.node_range(const)
+                plan.targets.append(Target("string", (start_line, start_col), (end_line, end_col),
+                                           lambda code, p=pattern: p.sub(canonical, code)))
+        if not plan.targets:
+            return change.new_text
+        ensure_import(doc, plan, canonical_module, canonical)
+        return apply_plan(doc, plan)
 
     def _patch_targets(self, facts: FileFacts, module: str, name: str) -> None:
         dotted = f"{module}.{name}"
@@ -263,6 +318,43 @@ class _Group:
                     raise Withheld(f"{where(path, imp.stmt_line, self.root)} still imports `{imp.name}` from "
                                    f"{imp.module}: no fix reaches it there (suppressed, or the rule is off in "
                                    "that file); migrate it by hand, then fix again")
+
+
+def _without_unused_import(change: FileChange, text: str, group: _Group, bound: str) -> str:
+    """``text`` without the module-level import binding ``bound`` when nothing uses it any more (the
+    module a rewritten ``shim.ExecutionEngine`` went through)."""
+    import libcst as cst
+
+    from ssot_lsp.fixes.import_edits import alias_name, remove_aliases
+    from ssot_lsp.fixes.imports import walk
+    from ssot_lsp.fixes.transform import Target
+
+    doc = Doc(text, change.path, change.module, change.is_package, group.index, group.config, [])
+    found = walk(doc.tree, {bound})
+    if found.uses or any(re.search(rf"\b{re.escape(bound)}\b", str(c.value)) for c, _ in found.strings) or \
+            any(e.value == bound for e in found.all_entries):
+        return text
+
+    def binds(alias: cst.ImportAlias) -> bool:
+        asname = alias.asname.name if alias.asname is not None else None
+        named = asname.value if isinstance(asname, cst.Name) else alias_name(alias).partition(".")[0]
+        return named == bound
+
+    def drop(node: cst.CSTNode) -> cst.CSTNode | cst.RemovalSentinel:
+        kept = remove_aliases(cst.ensure_type(node, (cst.Import, cst.ImportFrom)), binds)  # type: ignore[arg-type]
+        return kept if kept is not None else cst.RemovalSentinel.REMOVE
+
+    plan = Plan()
+    for stmt in doc.tree.body:
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)) and any(
+                (a.asname or a.name.partition(".")[0]) == bound for a in stmt.names):
+            line, col = doc.node_range(stmt)[:2]
+            plan.targets.append(Target("import", (line, col), (line, col), drop))
+    return apply_plan(doc, plan) if plan.targets else text
+
+
+def _attribute_pattern(access: str, name: str) -> str:
+    return rf"\b{re.escape(access)}\s*\.\s*{re.escape(name)}\b"
 
 
 def _how_imported(imp: ImportFact, module: str, name: str, public: bool) -> str | None:

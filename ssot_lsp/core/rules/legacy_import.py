@@ -200,10 +200,11 @@ reason) when a use cannot be rewritten: the name passed around as a value, subcl
 twice. A name other modules import from this module, or listed in its `__all__`, is a compatibility
 re-export and is never removed alone: its fix is the **cross-file fix** (unsafe), which drops the
 re-export (import and `__all__` entry) and rewrites every importer in the workspace with its own
-import fix, in one edit verified as a whole and applied all or nothing (`ssot-lsp fix
+import fix (an `import shim as s` importer: `s.ExecutionEngine(...)` by the factory fix, type
+references renamed), in one edit verified as a whole and applied all or nothing (`ssot-lsp fix
 --unsafe-fixes`, the quick fix on the re-export, unsafe fix-all). It is withheld, naming the
 importer's `path:line`, when an importer cannot be rewritten: its own fix is refused, it uses
-`shim.ExecutionEngine` through the module, star-imports and uses the name, patches
+`s.ExecutionEngine` as a value, star-imports and uses the name, patches
 `"shim.ExecutionEngine"`, or suppresses its finding. `patch.object(ExecutionEngine, "method")` moves to the
 canonical class only when it defines `method` (the same rule as [SSOT007](SSOT007.md)'s patch
 targets). A suppression comment the fix makes unused (an alias's `# ssot: ignore[SSOT008]`) goes in
