@@ -34,12 +34,16 @@ def _workspace(tmp_path: Path) -> Path:
     return root
 
 
-async def _reexport_fix(client, shim_uri: str) -> types.CodeAction:
+async def _actions_at_reexport(client, shim_uri: str) -> list[types.CodeAction]:
     diagnostics = await wait_for_diagnostics(client, shim_uri, lambda d: any(x.code == "SSOT001" for x in d))
     reexport = [d for d in diagnostics if d.code == "SSOT001"]
-    actions = await client.text_document_code_action_async(types.CodeActionParams(
+    return await client.text_document_code_action_async(types.CodeActionParams(
         text_document=types.TextDocumentIdentifier(uri=shim_uri), range=reexport[0].range,
         context=types.CodeActionContext(diagnostics=reexport, only=[types.CodeActionKind.QuickFix])))
+
+
+async def _reexport_fix(client, shim_uri: str) -> types.CodeAction:
+    actions = await _actions_at_reexport(client, shim_uri)
     return next(a for a in actions if a.title.startswith("Unsafe: drop the re-export ExecutionEngine"))
 
 
@@ -74,11 +78,7 @@ async def test_a_reexport_whose_importer_cannot_be_rewritten_has_no_fix_and_name
                                       "ENGINES = {'default': ExecutionEngine}\n", encoding="utf-8")
     await initialize(client, root)
     shim = open_doc(client, root / SHIM)
-    diagnostics = await wait_for_diagnostics(client, shim, lambda d: any(x.code == "SSOT001" for x in d))
-    reexport = [d for d in diagnostics if d.code == "SSOT001"]
-    actions = await client.text_document_code_action_async(types.CodeActionParams(
-        text_document=types.TextDocumentIdentifier(uri=shim), range=reexport[0].range,
-        context=types.CodeActionContext(diagnostics=reexport, only=[types.CodeActionKind.QuickFix])))
+    actions = await _actions_at_reexport(client, shim)
     disabled = [a for a in actions if a.disabled is not None]
     assert not [a for a in actions if a.edit is not None and a.title.startswith("Unsafe: drop")]
     assert any(f"{DISK_IMPORTER}:1: `ExecutionEngine` at line 3 is used as a value" in a.disabled.reason
@@ -89,11 +89,7 @@ async def test_a_client_without_versioned_edits_gets_no_multi_file_quick_fix_and
     root = _workspace(tmp_path)
     await initialize(client, root, profile="neovim-0.7")  # no workspace.workspaceEdit.documentChanges
     shim = open_doc(client, root / SHIM)
-    diagnostics = await wait_for_diagnostics(client, shim, lambda d: any(x.code == "SSOT001" for x in d))
-    reexport = [d for d in diagnostics if d.code == "SSOT001"]
-    actions = await client.text_document_code_action_async(types.CodeActionParams(
-        text_document=types.TextDocumentIdentifier(uri=shim), range=reexport[0].range,
-        context=types.CodeActionContext(diagnostics=reexport, only=[types.CodeActionKind.QuickFix])))
+    actions = await _actions_at_reexport(client, shim)
     assert not [a for a in actions if a.edit is not None and a.title.startswith("Unsafe: drop")]
     told = [a.title for a in actions if "applies versioned edits" in a.title or (
         a.disabled is not None and "applies versioned edits" in a.disabled.reason)]
