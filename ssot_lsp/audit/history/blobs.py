@@ -38,30 +38,40 @@ Job = tuple[str, "AbstractSet[str] | None", "AbstractSet[str] | None", frozenset
 
 class BlobFacts:
     def __init__(self) -> None:
-        self.entries: dict[tuple[str, str], Entry] = {}
+        self.entries: dict[str, tuple[str, Entry]] = {}  # path -> (blob, what reading it gave)
         self.blobs: dict[str, str] = {}  # path -> its blob in the commit being scanned
         self.reading: tuple[object, ...] = ()  # what else facts depend on (see ``at_commit``)
         self.needles: frozenset[str] = frozenset()
         self.hits = 0
         self.reads = 0
         self.dirty = False
+        self._stored: set[str] = set()  # paths stored since the needles were last recorded
 
-    def at_commit(self, blobs: dict[str, str], reading: tuple[object, ...]) -> None:
+    def at_commit(self, blobs: dict[str, str], reading: tuple[object, ...], changed: set[str] | None) -> bool:
         """The commit being scanned: ``{absolute path: blob}``; entries of blobs no longer there are
-        dropped. ``reading``: what a file's facts depend on besides its content and the needles (the
+        dropped — those of the ``changed`` paths only, when the caller knows which changed (None:
+        any). ``reading``: what a file's facts depend on besides its content and the needles (the
         group modules read whole, the watched names, the size limit — from the commit's
-        configuration): when it changes, nothing read before is kept."""
+        configuration): when it changes, nothing read before is kept. Whether entries were kept."""
         self.blobs = blobs
         if reading != self.reading:
             self.entries.clear()
             self.reading = reading
-        self.entries = {key: entry for key, entry in self.entries.items() if blobs.get(key[0]) == key[1]}
+            return False
+        if changed is None:
+            self.entries = {path: entry for path, entry in self.entries.items() if blobs.get(path) == entry[0]}
+        else:
+            for path in changed:
+                entry = self.entries.get(path)
+                if entry is not None and blobs.get(path) != entry[0]:
+                    del self.entries[path]
+        return True
 
     def lookup(self, path: str, module: str, is_package: bool, needles: AbstractSet[str] | None) -> Outcome | None:
-        entry = self.entries.get((path, self.blobs[path]))
-        if entry is None:
+        found = self.entries.get(path)
+        if found is None or found[0] != self.blobs[path]:
             return None
-        facts, skipped_needles, words, error = entry
+        facts, skipped_needles, words, error = found[1]
         if error is not None:
             self.hits += 1
             return error
@@ -71,24 +81,32 @@ class BlobFacts:
         return outcome
 
     def store(self, path: str, outcome: Outcome, needles: AbstractSet[str] | None) -> None:
-        key = (path, self.blobs[path])
+        blob = self.blobs[path]
+        self._stored.add(path)
         if isinstance(outcome, FileFacts):
-            self.entries[key] = (outcome, None, None, None)
+            self.entries[path] = (blob, (outcome, None, None, None))
         elif isinstance(outcome, str):
-            self.entries[key] = (None, frozenset(needles) if needles is not None else None, outcome, None)
+            self.entries[path] = (blob, (None, frozenset(needles) if needles is not None else None, outcome, None))
         else:
-            self.entries[key] = (None, None, None, outcome)
+            self.entries[path] = (blob, (None, None, None, outcome))
 
     def record_needles(self, needles: AbstractSet[str] | None, skipped_paths: Iterable[str] = ()) -> None:
-        """Files still skipped at the end of a scan were shown unable to use any of the final needles."""
+        """Files still skipped at the end of a scan were shown unable to use any of the final needles.
+        When the final needles are those recorded last time, only the files stored since can hold
+        fewer: the others were recorded then (an entry that missed a recording only holds fewer
+        needles, which makes it miss, never wrongly hit)."""
         if needles is None:
             return
         final = frozenset(needles)
+        stored, self._stored = self._stored, set()
+        if final == self.needles:
+            skipped = set(skipped_paths)
+            skipped_paths = [path for path in stored if path in skipped]
         for path in skipped_paths:
-            key = (path, self.blobs.get(path, ""))
-            entry = self.entries.get(key)
-            if entry is not None and entry[0] is None and entry[1] is not None:
-                self.entries[key] = (None, final, entry[2], None)
+            found = self.entries.get(path)
+            if found is not None and found[1][0] is None and found[1][1] is not None:
+                entry = found[1]
+                self.entries[path] = (found[0], (None, final, entry[2], None))
         self.needles = final
 
 

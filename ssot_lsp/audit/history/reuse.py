@@ -236,12 +236,16 @@ class Reuse:
         self.tables: dict[str, dict[str, Memo[Any]]] = {}
         self.tokens: dict[Token, Token] = {}
 
-    def sync(self, config: Config, loaded: Iterable[FileFacts], modules: dict[str, str]) -> WorkspaceIndex:
-        """Bring the index to a new state of the workspace; note every token whose answer changed."""
+    def sync(self, config: Config, loaded: Iterable[FileFacts], modules: dict[str, str],
+             moved: set[str] | None = None) -> WorkspaceIndex:
+        """Bring the index to a new state of the workspace; note every token whose answer changed.
+        ``moved``: the modules whose path changed (added, gone, defined elsewhere) since the last
+        sync, when the caller knows them; None compares every module."""
         if config != self.config:
             self.config, self.index = config, RecordingIndex(self.recorder)
             self.classifier = Classifier(config, self.index)
             self.tables.clear()
+            moved = None
         elif config is not self.config:
             # an equal configuration read again: results stay valid, but rules compare groups by
             # identity (``role.group is group``), so the classifier must hand out this one's groups
@@ -258,17 +262,23 @@ class Reuse:
                 changed.update(class_token(c.name) for c in (old or new).classes)  # type: ignore[union-attr]
             else:
                 changed |= changed_parts(old, new)
-        known = dict.copy(index.known_modules)  # without recording
-        if known.keys() != modules.keys():
+        known = index.known_modules
+        if moved is None:
+            moved = {m for m in dict.keys(known) | modules.keys() if dict.get(known, m) != modules.get(m)}
+        moved = {m for m in moved if dict.get(known, m) != modules.get(m)}
+        if any(dict.__contains__(known, m) != (m in modules) for m in moved):
             changed.add(KNOWN_SET)
-        changed.update((m, PRESENT) for m in set(known) | set(modules) if known.get(m) != modules.get(m))
+        changed.update((m, PRESENT) for m in moved)
         replaced = wanted.keys() != index.facts_by_module.keys() or any(
             index.facts_by_module[m] is not f for m, f in wanted.items())
-        if replaced or known != modules:
+        if replaced or moved:
             index.facts_by_module = wanted
-            dict.clear(index.known_modules)
-            dict.update(index.known_modules, modules)
-            if known.keys() != modules.keys():
+            for module in moved:
+                if module in modules:
+                    dict.__setitem__(known, module, modules[module])
+                else:
+                    dict.pop(known, module, None)
+            if KNOWN_SET in changed:
                 # the classifier memoises the packages of the module set by its size alone: a commit
                 # that deletes one module and adds another would leave them stale
                 self.classifier = Classifier(config, index)

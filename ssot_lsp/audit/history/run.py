@@ -21,7 +21,8 @@ from ssot_lsp.audit.history.configuration import ConfigurationAt
 from ssot_lsp.audit.history.git import Commit, GitError, Repository
 from ssot_lsp.audit.history.points import ERROR, INVALID_CONFIGURATION, Point
 from ssot_lsp.audit.history.reuse import Reuse
-from ssot_lsp.audit.history.scan import CommitScan, walk_order
+from ssot_lsp.audit.history.named import NamedFiles
+from ssot_lsp.audit.history.scan import CommitScan, LastScan
 from ssot_lsp.audit.history.tree import GITIGNORE, TreeFiles, has_directory
 from ssot_lsp.audit.sites import Site, sites_of
 from ssot_lsp.audit.tables import BROKEN_CODE, AuditTables, build_tables, rule_order, totals_of
@@ -84,7 +85,9 @@ class HistoryRun:
         self.baseline_blob: str | None = None
         self.baselines: dict[str, core_baseline.Baseline] = {}  # by blob: parsed once, not per commit
         self.gitignores: tuple[tuple[str, str], ...] | None = None  # None: to be listed again
-        self.order: list[str] = []  # the files in walk order (sorted again only when the set changes)
+        self.named = NamedFiles(str(root))
+        self._touched: set[str] = set()  # paths whose blob, name or membership may have changed
+        self.last_scan: LastScan | None = None  # the last commit's, when it was scanned to the end
         self.latest: AuditTables | None = None
         self.points: list[Point] = []
 
@@ -148,8 +151,9 @@ class HistoryRun:
         key = (config.include, config.exclude, config.respect_gitignore, self.gitignores)
         if key != self.files_key or self.tree_files is None:
             self.tree_files = TreeFiles(config, self.entries, self.repo.blob)
-            self.files = {p: e[1] for p, e in self.entries.items() if self.tree_files.keeps(p, e[0])}
-            self.files_key = key
+            files = {p: e[1] for p, e in self.entries.items() if self.tree_files.keeps(p, e[0])}
+            self._touched.update(p for p in files.keys() | self.files.keys() if files.get(p) != self.files.get(p))
+            self.files, self.files_key = files, key
         else:
             for path in self._changed:
                 entry = self.entries.get(path)
@@ -157,32 +161,39 @@ class HistoryRun:
                     self.files[path] = entry[1]
                 else:
                     self.files.pop(path, None)
+            self._touched |= self._changed
         self._changed.clear()
         return self.files
 
-    def _module_names(self, config: Config) -> dict[str, tuple[str, bool]]:
+    def _name(self, config: Config) -> NamedFiles:
+        """The files named as ``check`` names them; only the touched paths are named again, unless
+        what names depend on (the source roots, a ``src`` directory) changed."""
         has_src = has_directory(self.entries, "src")
         key = (config.source_roots, has_src)
         if key != self.names_key:
+            self._touched.update(self.names)
+            self._touched.update(self.files)
             self.names, self.names_key = {}, key
         names = ModuleNames(config, is_dir=lambda p: p == self.root / "src" and has_src)
-        root = str(self.root).rstrip("/") + "/"
-        for rel in self.files:
-            if rel not in self.names:
+        root = self.named.root
+        for rel in self._touched:
+            if rel in self.files:
                 self.names[rel] = names.of_absolute(root + rel) or names.of(Path(root + rel))
-        return self.names
+            else:
+                self.names.pop(rel, None)
+        self.named.update(self._touched, self.files, self.names)
+        self._touched.clear()
+        return self.named
 
     # -- one commit ---------------------------------------------------------------------------------
     def _analyse(self, point: Point, config: Config) -> None:
         workspace = Workspace(config)
         files = self._workspace_files(config)
+        last, self.last_scan = self.last_scan, None
         # the blob facts stand in for the facts cache: the scan asks a cache for the same few things
-        if len(self.order) != len(files) or not files.keys() == set(self.order):
-            self.order = sorted(files, key=walk_order)
-        scan = CommitScan(workspace, cast("FactsCache", self.facts), self.settings.jobs, None, files=dict(files),
-                          order=self.order,
-                          names=self._module_names(config), only=self.settings.only, source=self.source,
-                          reuse=self.reuse)
+        scan = CommitScan(workspace, cast("FactsCache", self.facts), self.settings.jobs, None, files=files,
+                          named=self._name(config), only=self.settings.only, source=self.source,
+                          reuse=self.reuse, last=last)
         result = scan.run(None, self.settings.prefilter, None)
         root = str(self.root).rstrip("/") + "/"
 
@@ -203,6 +214,7 @@ class HistoryRun:
         point.comparison = self._compare(point, config, result.violations, sites, relpath)
         self.latest = build_tables(sites, config, self.settings.depth, point.comparison)
         self._forget_lines()
+        self.last_scan = scan.finished
 
     # -- the baseline ------------------------------------------------------------------------------
     def _compare(self, point: Point, config: Config, violations: list[Violation], sites: list[Site],

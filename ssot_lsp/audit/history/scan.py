@@ -9,34 +9,59 @@ needles only ever analyse more files).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import partial
+from pathlib import Path
 
 from ssot_lsp.audit.history.blobs import BlobFacts, BlobSource, Item
+from ssot_lsp.audit.history.named import NamedFiles, walk_order
 from ssot_lsp.audit.history.reuse import Reuse
 from ssot_lsp.core.engine import analyze
 from ssot_lsp.core.index import WorkspaceIndex
 from ssot_lsp.core.pool import Outcome
 from ssot_lsp.core.prefilter import discovered_needles, watch_names, whole_modules
-from ssot_lsp.core.scan import Scan
-from ssot_lsp.core.violations import Violation
+from ssot_lsp.core.scan import Scan, ScanResult
+from ssot_lsp.core.facts import FileFacts
+from ssot_lsp.core.violations import FileError, Violation
 
 
-def walk_order(path: str) -> tuple[tuple[int, str], ...]:
-    """The order in which ``check``'s walk meets files: depth first, a directory's files before its
-    subdirectories, names sorted (the first file of two with one module name wins)."""
-    parts = path.split("/")
-    return (*((1, part) for part in parts[:-1]), (0, parts[-1]))
+@dataclass
+class LastScan:
+    """What the previous commit's scan ended with: per file, the outcome the blob facts would give
+    again for the same needles (facts, import words, or an error)."""
+
+    needles: frozenset[str] | None
+    loaded: dict[str, FileFacts]
+    skipped: dict[str, str]
+    errors: list[FileError]
+    skipped_large: list[str]
 
 
 @dataclass
 class CommitScan(Scan):
     files: dict[str, str] = field(default_factory=dict)  # root-relative path -> blob
-    order: list[str] = field(default_factory=list)  # ``files`` in walk order
-    names: dict[str, tuple[str, bool]] = field(default_factory=dict)  # root-relative path -> (module, is_package)
+    named: NamedFiles | None = None  # the files, named; kept by the run across commits
     only: tuple[str, ...] = ()  # root-relative prefixes whose findings are reported (empty: all)
     source: BlobSource | None = None
     reuse: Reuse = field(default_factory=Reuse)
+    last: LastScan | None = None  # the previous commit's, when its outcomes still hold (see ``_name_files``)
+    finished: LastScan | None = None  # this commit's, once the scan is complete
+    _changed: set[str] = field(default_factory=set)
+    _changed_modules: set[str] | None = None  # None: compare every module (first sync of a commit)
+    _first_read: bool = True
+    _needles: set[str] | None = None
+
+    def run(self, paths: Iterable[Path] | None, prefilter: bool,
+            severity_overrides: dict[str, str] | None) -> ScanResult:
+        result = super().run(paths, prefilter, severity_overrides)
+        needles = None if self._needles is None else frozenset(self._needles)
+        self.finished = LastScan(needles, self.loaded, self.skipped, list(result.errors), list(result.skipped_large))
+        return result
+
+    def _first_needles(self) -> set[str] | None:
+        self._needles = super()._first_needles()  # the set the rounds widen in place
+        return self._needles
 
     @property
     def blob_facts(self) -> BlobFacts:
@@ -44,23 +69,44 @@ class CommitScan(Scan):
         return self.cache
 
     def _name_files(self, paths: object) -> None:
-        root = str(self.workspace.root).rstrip("/") + "/"
-        blobs: dict[str, str] = {}
-        for rel in self.order or sorted(self.files, key=walk_order):
-            path = root + rel
-            module, is_package = self.names[rel]
-            self.module_of[path] = (module, is_package)
-            self.modules.setdefault(module, path)
-            blobs[path] = self.files[rel]
+        named = self.named
+        assert named is not None
+        # the run's own tables, not copies: the scan only reads them
+        self.module_of, self.modules = named.module_of, named.modules
+        self._changed, self._changed_modules = named.take()
         config = self.workspace.config
-        self.blob_facts.at_commit(blobs, (whole_modules(config), watch_names(config), self.workspace.max_bytes))
+        reading = (whole_modules(config), watch_names(config), self.workspace.max_bytes)
+        if not self.blob_facts.at_commit(named.blobs, reading, self._changed if self.last else None):
+            self.last = None  # facts are read differently now: nothing carries over
         if self.only:
+            root = named.root
             self.requested = {root + rel for rel in self.files
                               if any(rel == p or rel.startswith(p.rstrip("/") + "/") for p in self.only)}
         self.result.files_total = len(self.module_of) if self.requested is None else len(self.requested)
 
     def _read(self, paths: list[str], search: set[str] | None,
               needles: set[str] | None) -> list[tuple[str, Outcome]]:
+        first, self._first_read = self._first_read, False
+        last = self.last
+        if first and last is not None and (None if needles is None else frozenset(needles)) == last.needles:
+            # the first round with the needles the last commit ended with: an unchanged blob gives
+            # what it gave then (``BlobFacts.lookup`` would answer so, one file at a time)
+            paths = self._carry_over(last, paths)
+        return self._read_blobs(paths, search, needles)
+
+    def _carry_over(self, last: LastScan, paths: list[str]) -> list[str]:
+        """Take the unchanged files' outcomes from ``last``; the changed files of ``paths``, to read."""
+        changed = self._changed
+        self.loaded = {p: f for p, f in last.loaded.items() if p not in changed}
+        self.skipped = {p: w for p, w in last.skipped.items() if p not in changed}
+        self.result.errors.extend(e for e in last.errors if e.path not in changed)
+        self.result.skipped_large.extend(p for p in last.skipped_large if p not in changed)
+        todo = [p for p in changed if p in self.module_of]
+        self.blob_facts.hits += len(paths) - len(todo)
+        return sorted(todo, key=lambda p: walk_order(p[len(self.named.root):]))  # type: ignore[union-attr]
+
+    def _read_blobs(self, paths: list[str], search: set[str] | None,
+                    needles: set[str] | None) -> list[tuple[str, Outcome]]:
         cache = self.blob_facts
         results: list[tuple[str, Outcome]] = []
         items: list[Item] = []
@@ -84,7 +130,11 @@ class CommitScan(Scan):
 
     # -- the index and the rules, file by file, reusing what is unchanged (``reuse.py``) ------------
     def _index(self) -> WorkspaceIndex:
-        return self.reuse.sync(self.workspace.config, self.loaded.values(), self.modules)
+        # the modules that moved since the last commit's scan synced the index: known when it
+        # completed (``last``), else every module is compared; later syncs of this commit: none
+        moved = self._changed_modules if self.last is not None else None
+        self._changed_modules = set()
+        return self.reuse.sync(self.workspace.config, self.loaded.values(), self.modules, moved)
 
     def _discovered_names(self) -> tuple[set[str], dict[str, set[str]]]:
         index = self._index()
