@@ -138,19 +138,27 @@ class Repository:
     def changes(self, old: str, new: str, prefix: str) -> list[Change]:
         """The files that differ between two commits (paths relative to ``prefix``; no rename detection)."""
         text = self.run("diff-tree", "-r", "-z", "--no-renames", "--raw", old, new, "--", prefix or ".")
-        parts = text.split("\0")
-        out = []
-        cut = len(prefix)
-        for i in range(0, len(parts) - 1, 2):
-            meta, path = parts[i], parts[i + 1]
-            if not meta.startswith(":"):
-                continue
-            _, new_mode, _, new_oid, status = meta[1:].split()[:5]
-            if new_mode == "160000":  # a submodule: not files of this repository
-                continue
-            deleted = status.startswith("D")
-            out.append(Change(path[cut:], None if deleted else new_mode, None if deleted else new_oid))
-        return out
+        return _changes(text.split("\0"), 0, len(prefix))[0]
+
+    def changes_along(self, commits: list[str], prefix: str) -> dict[str, list[Change]]:
+        """``{commit: its changes since the commit before it in the list}`` for every commit but the
+        first, from one ``git diff-tree --stdin``: 49 runs of git cost a second of CPU, mostly starting up."""
+        if len(commits) < 2:
+            return {}
+        pairs = "".join(f"{new} {old}\n" for old, new in zip(commits, commits[1:]))
+        out = subprocess.run(["git", "diff-tree", "--stdin", "--always", "-r", "-z", "--no-renames", "--raw", "--",
+                              prefix or "."], cwd=self.top, input=pairs.encode(), capture_output=True,
+                             env=_git_env(), check=False)
+        if out.returncode != 0:
+            message = out.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise GitError(message[0] if message else f"git diff-tree failed (exit {out.returncode})")
+        parts = out.stdout.decode("utf-8", "surrogateescape").split("\0")
+        found: dict[str, list[Change]] = {}
+        i = 0
+        while i < len(parts) - 1:  # each commit's line (``--always``: even when nothing changed), its files
+            commit = parts[i]
+            found[commit], i = _changes(parts, i + 1, len(prefix))
+        return found
 
     # -- blobs -----------------------------------------------------------------------------------
     def blob(self, oid: str) -> bytes:
@@ -164,6 +172,22 @@ class Repository:
         if self._blobs is not None:
             self._blobs.close()
             self._blobs = None
+
+
+def _changes(parts: list[str], start: int, cut: int) -> tuple[list[Change], int]:
+    """The changes of ``diff-tree -z --raw`` output from ``parts[start]`` up to the next commit line
+    (a record's status field starts with ':', its path follows it); and where they stop."""
+    out = []
+    i = start
+    while i < len(parts) - 1 and parts[i].startswith(":"):
+        meta, path = parts[i], parts[i + 1]
+        i += 2
+        _, new_mode, _, new_oid, status = meta[1:].split()[:5]
+        if new_mode == "160000":  # a submodule: not files of this repository
+            continue
+        deleted = status.startswith("D")
+        out.append(Change(path[cut:], None if deleted else new_mode, None if deleted else new_oid))
+    return out, i
 
 
 class BlobReader:

@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING, cast
 from ssot_lsp.audit.comparison import Comparison, compare
 from ssot_lsp.audit.history.blobs import BlobFacts, BlobSource
 from ssot_lsp.audit.history.configuration import ConfigurationAt
-from ssot_lsp.audit.history.git import Commit, GitError, Repository
+from ssot_lsp.audit.history.git import Change, Commit, GitError, Repository
 from ssot_lsp.audit.history.points import ERROR, INVALID_CONFIGURATION, Point
 from ssot_lsp.audit.history.reuse import Reuse
 from ssot_lsp.audit.history.named import NamedFiles
 from ssot_lsp.audit.history.scan import CommitScan, LastScan
-from ssot_lsp.audit.history.tree import GITIGNORE, TreeFiles, has_directory
+from ssot_lsp.audit.history.tree import GITIGNORE, TreeFiles
 from ssot_lsp.audit.sites import Site, sites_of
 from ssot_lsp.audit.tables import BROKEN_CODE, AuditTables, build_tables, rule_order, totals_of
 from ssot_lsp.config.loader import ConfigError
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from ssot_lsp.core.cache import FactsCache
 
 Progress = Callable[[int, int, Commit], None]
+SRC = "src/"
 
 
 def sample(commits: Sequence[Commit], max_points: int) -> list[Commit]:
@@ -90,10 +91,14 @@ class HistoryRun:
         self.last_scan: LastScan | None = None  # the last commit's, when it was scanned to the end
         self.latest: AuditTables | None = None
         self.points: list[Point] = []
+        self._in_src = 0  # entries under src/
+        self.keys: dict[int, core_baseline.Keyed] = {}  # id(finding) -> its baseline key (see ``_keyed``)
+        self._diffs: dict[tuple[str, str], list[Change]] = {}  # (commit, next commit) -> what changed
 
     def run(self, commits: Sequence[Commit], progress: Progress | None = None) -> list[Point]:
         """One point per commit, oldest first (``self.points`` holds those done so far)."""
         try:
+            self._diffs = self._changes_along(commits)
             for commit in commits:
                 self.points.append(self.point(commit))
                 if progress is not None:
@@ -126,15 +131,31 @@ class HistoryRun:
         return point
 
     # -- the tree ----------------------------------------------------------------------------------
+    def _changes_along(self, commits: Sequence[Commit]) -> dict[tuple[str, str], list[Change]]:
+        """The changes between each two successive commits, asked of git at once (see
+        ``Repository.changes_along``); none when git cannot give them so, each pair is asked alone then."""
+        oids = [c.oid for c in commits]
+        try:
+            along = self.repo.changes_along(oids, self.prefix)
+        except GitError:
+            return {}
+        return {(old, new): along[new] for old, new in zip(oids, oids[1:]) if new in along}
+
     def _follow_tree(self, commit: Commit) -> None:
         if self.last_commit is None:
             self.entries = self.repo.tree(commit.oid, self.prefix)
             self.files_key = self.gitignores = None
+            self._in_src = sum(p.startswith(SRC) for p in self.entries)
         else:
-            changes = self.repo.changes(self.last_commit, commit.oid, self.prefix)
+            changes = self._diffs.pop((self.last_commit, commit.oid), None)
+            if changes is None:
+                changes = self.repo.changes(self.last_commit, commit.oid, self.prefix)
             for change in changes:
                 if change.path == GITIGNORE or change.path.endswith("/" + GITIGNORE):
                     self.gitignores = None
+                if change.path.startswith(SRC):  # whether the tree has a src/ names modules
+                    self._in_src -= change.path in self.entries
+                    self._in_src += change.oid is not None and change.mode is not None
                 if change.oid is None or change.mode is None:
                     self.entries.pop(change.path, None)
                 else:
@@ -168,7 +189,7 @@ class HistoryRun:
     def _name(self, config: Config) -> NamedFiles:
         """The files named as ``check`` names them; only the touched paths are named again, unless
         what names depend on (the source roots, a ``src`` directory) changed."""
-        has_src = has_directory(self.entries, "src")
+        has_src = self._in_src > 0
         key = (config.source_roots, has_src)
         if key != self.names_key:
             self._touched.update(self.names)
@@ -239,9 +260,20 @@ class HistoryRun:
                 return None
             self.baselines = {entry[1]: baseline}
             label = name
-        items = [core_baseline.Keyed(v, (s.path, v.code, v.fingerprint(self._line(s.path, v.span.line))))
-                 for v, s in zip(violations, sites)]
-        return compare(baseline, items, sites, label)
+        return compare(baseline, self._keyed(violations, sites), sites, label)
+
+    def _keyed(self, violations: list[Violation], sites: list[Site]) -> list[core_baseline.Keyed]:
+        """The baseline keys of the findings; a finding reused from the last commit (the same object:
+        its file's blob is the same) keeps its key, so only the re-analysed files' lines are read."""
+        last, self.keys = self.keys, {}
+        items = []
+        for v, s in zip(violations, sites):
+            found = last.get(id(v))
+            if found is None or found.violation is not v:
+                found = core_baseline.Keyed(v, (s.path, v.code, v.fingerprint(self._line(s.path, v.span.line))))
+            self.keys[id(v)] = found
+            items.append(found)
+        return items
 
     def _line(self, rel: str, line: int) -> str:
         oid = self.files.get(rel)

@@ -78,8 +78,3 @@ def workspace_files(config: Config, entries: Entries, read: Callable[[str], byte
     """``{root-relative path: blob}`` of the files ``check`` would analyse in a checkout of the tree."""
     tree = TreeFiles(config, entries, read)
     return {path: oid for path, (mode, oid) in entries.items() if tree.keeps(path, mode)}
-
-
-def has_directory(entries: Entries, directory: str) -> bool:
-    prefix = directory.rstrip("/") + "/"
-    return any(path.startswith(prefix) for path in entries)
