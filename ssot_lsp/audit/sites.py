@@ -53,6 +53,12 @@ def subject(symbol: str, modules: Container[str]) -> str:
     return symbol
 
 
+def needs_modules(symbol: str) -> bool:
+    """Whether ``subject`` of the symbol depends on which modules there are (a dotted target)."""
+    symbol = symbol.partition(" as ")[0].strip()
+    return ":" not in symbol and "." in symbol
+
+
 def role_of(group: Group | None, subject_name: str, defines: bool) -> str:
     """What the subject is in its group: the canonical class, a legacy symbol or module (configured),
     a duplicate (a class some rule reports as a second implementation), or other."""

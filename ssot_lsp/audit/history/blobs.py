@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from concurrent.futures import ProcessPoolExecutor
+from multiprocessing.util import Finalize
 from pathlib import Path
 
 from ssot_lsp.audit.history.git import BlobReader, GitError
@@ -136,10 +137,7 @@ class BlobSource:
         if self.pool is not None:
             self.pool.shutdown()
             self.pool = None
-        global _READER
-        if _READER is not None:
-            _READER[1].close()
-            _READER = None
+        _close_reader()
 
 
 _READER: tuple[str, BlobReader] | None = None  # one ``git cat-file`` per process, for one repository
@@ -150,8 +148,19 @@ def _reader(top: str) -> BlobReader:
     if _READER is None or _READER[0] != top:
         if _READER is not None:
             _READER[1].close()
+        else:
+            # a worker process ends without closing it: closed (and waited for) as the process
+            # exits, git stops at once and its CPU time counts towards ours, not towards nobody's
+            Finalize(None, _close_reader, exitpriority=0)
         _READER = (top, BlobReader(Path(top)))
     return _READER[1]
+
+
+def _close_reader() -> None:
+    global _READER
+    if _READER is not None:
+        _READER[1].close()
+        _READER = None
 
 
 def _read_job(job: Job) -> list[tuple[str, Outcome]]:

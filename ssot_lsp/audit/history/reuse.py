@@ -18,8 +18,9 @@ whole, the classes, the imports and scopes, anything else. Tokens:
 * ``("", "class:Name")`` the classes of that name anywhere; ``("", "known")`` the set of modules.
 
 Between two states of the workspace (the rounds of one commit, then the next commit) ``Reuse.sync``
-compares each replaced module's facts part by part and stamps the tokens whose answer changed. A
-file's result is reused when its own facts are the same object and none of its tokens changed:
+compares each replaced module's facts part by part and invalidates the results that read a token
+whose answer changed (found through ``dependents``, token -> results, not by asking every result).
+A file's result is reused when its own facts are the same object and none of its tokens changed:
 editing a module that thousands of files import recomputes only those that read what changed.
 """
 
@@ -216,9 +217,9 @@ def _visible_imports(facts: FileFacts) -> list[ImportFact]:
 @dataclass
 class Memo(Generic[T]):
     facts: FileFacts
-    epoch: int  # the state it is known to be valid in
     deps: frozenset[Token]
     value: T
+    valid: bool = True  # no token it read has changed since it was computed
 
 
 class Reuse:
@@ -229,8 +230,10 @@ class Reuse:
         self.config: Config | None = None
         self.index = RecordingIndex(self.recorder)
         self.classifier: Classifier | None = None
-        self.epoch = 0
-        self.changes: dict[int, set[Token]] = {}  # epoch -> the tokens that changed on entering it
+        # token -> the results that read it: a state that changes a token invalidates those at once,
+        # so that checking a file's result costs the same whatever the size of the workspace
+        self.dependents: dict[Token, list[Memo[Any]]] = {}
+        self._listed = 0  # entries of ``dependents`` (some of results since replaced)
         self.computed = 0
         self.reused = 0
         self.tables: dict[str, dict[str, Memo[Any]]] = {}
@@ -245,6 +248,8 @@ class Reuse:
             self.config, self.index = config, RecordingIndex(self.recorder)
             self.classifier = Classifier(config, self.index)
             self.tables.clear()
+            self.dependents.clear()
+            self._listed = 0
             moved = None
         elif config is not self.config:
             # an equal configuration read again: results stay valid, but rules compare groups by
@@ -283,22 +288,23 @@ class Reuse:
                 # that deletes one module and adds another would leave them stale
                 self.classifier = Classifier(config, index)
             index.invalidate()
-            self.epoch += 1
-            self.changes[self.epoch] = changed
+            self._invalidate(changed)
         return index
 
-    def _valid(self, memo: Memo[Any]) -> bool:
-        for epoch in range(memo.epoch + 1, self.epoch + 1):
-            if not memo.deps.isdisjoint(self.changes.get(epoch, ())):
-                return False
-        memo.epoch = self.epoch
-        return True
+    def _invalidate(self, changed: set[Token]) -> None:
+        dependents = self.dependents
+        for token in changed:
+            memos = dependents.pop(token, None)
+            if memos is not None:
+                self._listed -= len(memos)
+                for memo in memos:
+                    memo.valid = False
 
     def result(self, table: str, path: str, facts: FileFacts, compute: Callable[[], T]) -> T:
         """``compute()`` for the file, or its result from a state in which everything it read was the same."""
         memos = self.tables.setdefault(table, {})
         memo = memos.get(path)
-        if memo is not None and memo.facts is facts and self._valid(memo):
+        if memo is not None and memo.valid and memo.facts is facts:
             self.reused += 1
             return memo.value  # type: ignore[no-any-return]
         self.index.start_file()
@@ -308,16 +314,35 @@ class Reuse:
             value = compute()
         finally:
             self.recorder.deps = None
+        if memo is not None:
+            memo.valid = False  # replaced: its entries in ``dependents`` no longer count
         tokens = self.tokens  # one object per distinct token: 25,000 files each keep ~100 of them
-        memos[path] = Memo(facts, self.epoch, frozenset([tokens.setdefault(t, t) for t in deps]), value)
+        memo = memos[path] = Memo(facts, frozenset([tokens.setdefault(t, t) for t in deps]), value)
+        dependents = self.dependents
+        for token in memo.deps:
+            found = dependents.get(token)
+            if found is None:
+                dependents[token] = [memo]
+            else:
+                found.append(memo)
+        self._listed += len(memo.deps)
         self.computed += 1
         return value
 
     def forget(self, paths: set[str]) -> None:
-        """Drop the results of files that are gone, and the changes every result has seen."""
+        """Drop the results of files that are gone; list again the results that count when the
+        replaced ones take more room than they do."""
+        live = 0
         for memos in self.tables.values():
             for path in [p for p in memos if p not in paths]:
+                memos[path].valid = False
                 del memos[path]
-        oldest = min((m.epoch for memos in self.tables.values() for m in memos.values()), default=self.epoch)
-        for epoch in [e for e in self.changes if e <= oldest]:
-            del self.changes[epoch]
+            live += sum(len(m.deps) for m in memos.values() if m.valid)
+        if self._listed > 2 * live + 100_000:
+            dependents: dict[Token, list[Memo[Any]]] = {}
+            for memos in self.tables.values():
+                for memo in memos.values():
+                    if memo.valid:
+                        for token in memo.deps:
+                            dependents.setdefault(token, []).append(memo)
+            self.dependents, self._listed = dependents, live

@@ -24,7 +24,7 @@ from ssot_lsp.audit.history.reuse import Reuse
 from ssot_lsp.audit.history.named import NamedFiles
 from ssot_lsp.audit.history.scan import CommitScan, LastScan
 from ssot_lsp.audit.history.tree import GITIGNORE, TreeFiles
-from ssot_lsp.audit.sites import Site, sites_of
+from ssot_lsp.audit.sites import Site, needs_modules, sites_of
 from ssot_lsp.audit.tables import BROKEN_CODE, AuditTables, build_tables, rule_order, totals_of
 from ssot_lsp.config.loader import ConfigError
 from ssot_lsp.config.model import Config
@@ -92,6 +92,8 @@ class HistoryRun:
         self.latest: AuditTables | None = None
         self.points: list[Point] = []
         self._in_src = 0  # entries under src/
+        self.sites: dict[int, tuple[Violation, Site]] = {}  # id(finding) -> its site (see ``_sites``)
+        self._sites_of: tuple[Config | None, set[str]] = (None, set())
         self.keys: dict[int, core_baseline.Keyed] = {}  # id(finding) -> its baseline key (see ``_keyed``)
         self._diffs: dict[tuple[str, str], list[Change]] = {}  # (commit, next commit) -> what changed
 
@@ -221,7 +223,7 @@ class HistoryRun:
         def relpath(path: str) -> str:
             return path.removeprefix(root)
 
-        sites = sites_of(result.violations, config, relpath, set(result.index.known_modules) if result.index else set())
+        sites = self._sites(result.violations, config, relpath, self.named.modules)
         point.configuration = config.source
         point.files_total, point.files_analysed = result.files_total, result.files_analysed
         point.unreadable = [(relpath(e.path), e.message) for e in result.errors]
@@ -236,6 +238,29 @@ class HistoryRun:
         self.latest = build_tables(sites, config, self.settings.depth, point.comparison)
         self._forget_lines()
         self.last_scan = scan.finished
+
+    def _sites(self, violations: list[Violation], config: Config, relpath: Callable[[str], str],
+               modules: dict[str, str]) -> list[Site]:
+        """``sites_of`` the findings; a finding reused from the last commit keeps its site while the
+        configuration is the same, and the set of modules too when its subject was told apart by it."""
+        if config != self._sites_of[0]:
+            self.sites.clear()
+        elif modules.keys() != self._sites_of[1]:  # only a dotted target's subject depends on the modules
+            self.sites = {k: e for k, e in self.sites.items() if not needs_modules(e[0].symbol)}
+        self._sites_of = (config, set(modules))
+        last, self.sites = self.sites, {}
+        found: list[Site | None] = []
+        missing: list[Violation] = []
+        for v in violations:
+            known = last.get(id(v))
+            site = known[1] if known is not None and known[0] is v else None
+            if site is None:
+                missing.append(v)
+            found.append(site)
+        fresh = iter(sites_of(missing, config, relpath, modules))
+        out = [site if site is not None else next(fresh) for site in found]
+        self.sites = {id(v): (v, site) for v, site in zip(violations, out)}
+        return out
 
     # -- the baseline ------------------------------------------------------------------------------
     def _compare(self, point: Point, config: Config, violations: list[Violation], sites: list[Site],
