@@ -11,6 +11,7 @@ message says what went wrong in the user's terms.
 
 from __future__ import annotations
 
+import itertools
 import os
 import subprocess
 from dataclasses import dataclass
@@ -145,7 +146,7 @@ class Repository:
         first, from one ``git diff-tree --stdin``: 49 runs of git cost a second of CPU, mostly starting up."""
         if len(commits) < 2:
             return {}
-        pairs = "".join(f"{new} {old}\n" for old, new in zip(commits, commits[1:]))
+        pairs = "".join(f"{new} {old}\n" for old, new in itertools.pairwise(commits))
         out = subprocess.run(["git", "diff-tree", "--stdin", "--always", "-r", "-z", "--no-renames", "--raw", "--",
                               prefix or "."], cwd=self.top, input=pairs.encode(), capture_output=True,
                              env=_git_env(), check=False)

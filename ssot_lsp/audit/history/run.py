@@ -9,6 +9,7 @@ point that says so; the others are drawn.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -19,9 +20,9 @@ from ssot_lsp.audit.comparison import Comparison, compare
 from ssot_lsp.audit.history.blobs import BlobFacts, BlobSource
 from ssot_lsp.audit.history.configuration import ConfigurationAt
 from ssot_lsp.audit.history.git import Change, Commit, GitError, Repository
+from ssot_lsp.audit.history.named import NamedFiles
 from ssot_lsp.audit.history.points import ERROR, INVALID_CONFIGURATION, Point
 from ssot_lsp.audit.history.reuse import Reuse
-from ssot_lsp.audit.history.named import NamedFiles
 from ssot_lsp.audit.history.scan import CommitScan, LastScan
 from ssot_lsp.audit.history.tree import GITIGNORE, TreeFiles
 from ssot_lsp.audit.sites import Site, needs_modules, sites_of
@@ -141,7 +142,7 @@ class HistoryRun:
             along = self.repo.changes_along(oids, self.prefix)
         except GitError:
             return {}
-        return {(old, new): along[new] for old, new in zip(oids, oids[1:]) if new in along}
+        return {(old, new): along[new] for old, new in itertools.pairwise(oids) if new in along}
 
     def _follow_tree(self, commit: Commit) -> None:
         if self.last_commit is None:

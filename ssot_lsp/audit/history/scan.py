@@ -18,11 +18,11 @@ from ssot_lsp.audit.history.blobs import BlobFacts, BlobSource, Item
 from ssot_lsp.audit.history.named import NamedFiles, walk_order
 from ssot_lsp.audit.history.reuse import Reuse
 from ssot_lsp.core.engine import analyze
+from ssot_lsp.core.facts import FileFacts
 from ssot_lsp.core.index import WorkspaceIndex
 from ssot_lsp.core.pool import Outcome
 from ssot_lsp.core.prefilter import discovered_needles, watch_names, whole_modules
 from ssot_lsp.core.scan import Scan, ScanResult
-from ssot_lsp.core.facts import FileFacts
 from ssot_lsp.core.violations import FileError, Violation
 
 

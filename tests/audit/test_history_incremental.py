@@ -1,0 +1,187 @@
+"""`audit --history` works by difference — only the files a commit changed are named, read and
+re-analysed, everything else is carried over from the commit before — and draws each point exactly
+as a from-scratch `ssot-lsp audit` of a checkout of that commit would.
+
+The history renames, adds and removes files, changes the configuration between commits, moves the
+legacy class to another module (its callers unchanged) and reaches it through a plain
+``import a.b``, so that every kind of carried-over result is exercised.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import select
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+from ssot_lsp.audit.document import tables_dict
+from ssot_lsp.audit.history.configuration import ConfigurationAt
+from ssot_lsp.audit.history.git import Repository
+from ssot_lsp.audit.history.points import OK
+from ssot_lsp.audit.history.run import HistoryRun, HistorySettings
+from tests.audit.conftest import History, checkout
+from tests.cli.conftest import LEGACY_CALLER, SMALL_CONFIG, SMALL_FILES, base_env, run_ssot, ssot_executable
+
+# ``import a.b`` then ``a.b.Name``: what the caller gets depends on app.compat's bindings
+ATTRIBUTE_CALLER = "import app.compat\n\n\ndef run():\n    return app.compat.Engine()\n"
+COMPAT_LEGACY = "from app.old_engine import OldEngine as Engine\n"
+COMPAT_CANONICAL = "from app.engine import Engine\n"
+SERVICE = "from app.old_engine import OldEngine\n\n\nclass Service:\n    def start(self):\n        return OldEngine()\n"
+TEST_DOUBLE = "from app.old_engine import OldEngine\n\n\ndef test_engine():\n    assert OldEngine()\n"
+MOVED_LEGACY = "class OldEngine:  # ssot: ignore[SSOT004]\n    pass\n"
+WITH_TEST_PATHS = SMALL_CONFIG.replace("[tool.ssot-lsp]\n", '[tool.ssot-lsp]\ntest-paths = ["tests/**"]\n', 1)
+# files no commit touches: carried from commit to commit, analysed again only when what they read changes
+UNTOUCHED = {**{f"app/jobs/job_{n}.py": LEGACY_CALLER.replace("run", f"run_{n}") for n in range(4)},
+             "app/jobs/__init__.py": "",
+             **{f"app/util_{n}.py": f"def helper_{n}(value):\n    return value * {n}\n" for n in range(4)}}
+TABLE_KEYS = ("groups", "codes", "totals", "symbols", "directories", "broken", "baseline")
+
+
+def build(history: History) -> None:
+    history.commit({"pyproject.toml": SMALL_CONFIG, **SMALL_FILES, **UNTOUCHED, "app/caller.py": LEGACY_CALLER,
+                    "app/user.py": ATTRIBUTE_CALLER, "app/compat.py": COMPAT_LEGACY,
+                    "app/services/__init__.py": "", "app/services/billing.py": SERVICE},
+                   "Start: legacy callers, one through a plain import of a re-exporting module")
+    history.commit({"app/caller.py": None, "app/services/caller.py": LEGACY_CALLER,
+                    "tests/test_engine.py": TEST_DOUBLE}, "Rename the caller into services; a test")
+    history.commit({"app/compat.py": COMPAT_CANONICAL}, "compat re-exports the canonical class")
+    history.commit({"pyproject.toml": WITH_TEST_PATHS,
+                    "app/services/billing.py": None}, "Configure test paths; billing is gone")
+    history.commit({"app/compat.py": COMPAT_LEGACY, "app/services/report.py": SERVICE},
+                   "compat goes back to the legacy class; a new legacy user")
+    history.commit({"app/legacy/__init__.py": "", "app/legacy/engine.py": MOVED_LEGACY,
+                    "app/old_engine.py": "from app.legacy.engine import OldEngine\n"},
+                   "Move the legacy class; the old module re-exports it")
+    history.commit({"pyproject.toml": WITH_TEST_PATHS.replace('legacy-modules = ["app.old_engine"]',
+                                                              'legacy-modules = ["app.old_engine", "app.legacy"]')},
+                   "Its new module is legacy too")
+    history.commit({"app/services/__init__.py": None, "app/services/caller.py": None,
+                    "app/services/report.py": None, "app/services.py": LEGACY_CALLER},
+                   "The services package becomes a module")
+    history.commit({"app/compat.py": None}, "compat is gone: the plain import reaches nothing")
+
+
+def run_for(repo: Path) -> HistoryRun:
+    root = repo.resolve()
+    return HistoryRun(Repository(root), root, "", ConfigurationAt(root, None, None, None, None),
+                      HistorySettings(jobs=1))
+
+
+def tables_of_every_point(repo: Path) -> tuple[HistoryRun, list[dict | None]]:
+    """Each commit's tables, from one run that carries results from commit to commit."""
+    run = run_for(repo)
+    out: list[dict | None] = []
+    try:
+        for commit in run.repo.commits("main"):
+            point = run.point(commit)
+            out.append(tables_dict(run.latest) if point.status == OK and run.latest is not None else None)
+    finally:
+        run.source.close()
+        run.repo.close()
+    return run, out
+
+
+def test_every_point_has_the_tables_of_audit_on_a_checkout_of_its_commit(history: History, tmp_path: Path):
+    build(history)
+    run, tables = tables_of_every_point(history.repo)
+    # results and facts were carried over (here ~100 of each), or this proves nothing
+    assert run.reuse.reused >= 50 and run.facts.hits >= 50
+    for number, (commit, drawn) in enumerate(zip(history.commits, tables)):
+        tree = checkout(history.repo, commit, tmp_path / f"commit-{number}")
+        audit = run_ssot("audit", "--format", "json", cwd=tree)
+        assert audit.returncode == 0, (number, audit.stderr)
+        expected = {key: value for key, value in json.loads(audit.stdout).items() if key in TABLE_KEYS}
+        assert drawn == expected, f"commit {number}: {history.commits[number][:10]}"
+
+
+def test_a_plain_import_of_a_module_that_changed_is_analysed_again(history: History):
+    """``app/user.py`` never changes; the module it imports with ``import app.compat`` does."""
+    history.commit({"pyproject.toml": SMALL_CONFIG, **SMALL_FILES, "app/user.py": ATTRIBUTE_CALLER,
+                    "app/compat.py": COMPAT_LEGACY}, "user reaches the legacy class through compat")
+    history.commit({"app/compat.py": COMPAT_CANONICAL}, "compat now re-exports the canonical class")
+    history.commit({"app/compat.py": COMPAT_CANONICAL + "\n\ndef helper():\n    return 1\n"}, "unrelated change")
+    history.commit({"app/compat.py": COMPAT_LEGACY}, "back to the legacy class")
+    run = run_for(history.repo)
+    commits = run.repo.commits("main")
+    points = run.run(commits)
+    user = [sorted((s.line, s.code) for s in p.sites if s.path == "app/user.py") for p in points]
+    assert user[0] and user[3] == user[0]  # the legacy class constructed through the attribute
+    assert user[1] and user[1] != user[0]  # now the canonical class, constructed without its factory
+    assert user[2] == user[1]  # an unrelated change to compat
+    for commit, point in zip(commits, points):
+        alone = run_for(history.repo).run([commit])[0]
+        assert sorted((s.path, s.line, s.code) for s in point.sites) == \
+            sorted((s.path, s.line, s.code) for s in alone.sites), commit.short
+
+
+def fast_history(repo: Path, commits: int) -> None:
+    """``commits`` commits written at once through ``git fast-import``, each changing one of 20
+    legacy callers (a history long enough to interrupt, built in a second)."""
+    files = {"pyproject.toml": SMALL_CONFIG, **SMALL_FILES,
+             **{f"app/callers/caller_{n}.py": LEGACY_CALLER for n in range(20)}}
+    stream = []
+    for number in range(commits):
+        if number:
+            rel = f"app/callers/caller_{number % 20}.py"
+            files = {rel: LEGACY_CALLER + f"\n\ndef step_{number}():\n    return {number}\n"}
+        stream.append(f"commit refs/heads/main\ncommitter Mei Lin <mei@example.org> {1_740_000_000 + number * 3600} +0000\n"
+                      f"data 9\nstep {number:04d}\n")
+        for rel, text in files.items():
+            data = text.encode()
+            stream.append(f"M 100644 inline {rel}\ndata {len(data)}\n{text}\n")
+    subprocess.run(["git", "fast-import", "--quiet"], cwd=repo, input="".join(stream).encode(), check=True,
+                   env=base_env(GIT_CONFIG_NOSYSTEM="1", HOME=str(repo)))
+
+
+def read_until(leader: int, wanted: bytes, seconds: float) -> bytes:
+    """What the terminal received, up to and including ``wanted`` (fails after ``seconds``)."""
+    seen = b""
+    deadline = time.monotonic() + seconds
+    while wanted not in seen:
+        left = deadline - time.monotonic()
+        assert left > 0, f"{wanted!r} never shown; the terminal got {seen[-500:]!r}"
+        ready, _, _ = select.select([leader], [], [], left)
+        if ready:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the other end is closed
+                chunk = b""
+            assert chunk, f"the terminal closed before {wanted!r}; it got {seen[-500:]!r}"
+            seen += chunk
+    return seen
+
+
+def test_ctrl_c_during_history_exits_130_with_a_message_and_no_traceback(history: History):
+    fast_history(history.repo, 400)
+    leader, follower = pty.openpty()
+    env = {k: v for k, v in base_env().items() if k != "CI"}  # the progress bar is drawn on a terminal only
+    proc = subprocess.Popen([ssot_executable(), "audit", "--history", "main", "--max-points", "400", "--format", "json",
+                             "-o", "report.json"],
+                            cwd=history.repo, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=follower,
+                            env=env)
+    os.close(follower)
+    try:
+        shown = read_until(leader, b"/400 commits", 60)  # the progress bar: a commit is done, more are to come
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=60) == 130
+        rest = b""
+        while select.select([leader], [], [], 0.5)[0]:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal's other end closed: nothing more
+                break
+            if not chunk:
+                break
+            rest += chunk
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(leader)
+    said = (shown + rest).decode("utf-8", "replace")
+    assert "interrupted after" in said and "of 400 commits; no report written" in said, said[-800:]
+    assert "Traceback" not in said and "KeyboardInterrupt" not in said, said[-2000:]
+    assert not (history.repo / "report.json").exists()
