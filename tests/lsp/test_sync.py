@@ -111,8 +111,15 @@ def test_the_adaptive_debounce_does_not_wait_after_a_pause_longer_than_the_last_
     from ssot_lsp.lsp.publishing import adaptive_debounce_ms
 
     # nothing to merge: an edit after a pause is analysed at once; keystrokes closer together wait
-    assert adaptive_debounce_ms(40.0, since_last_edit_ms=40.0) == 0
-    assert adaptive_debounce_ms(40.0, since_last_edit_ms=39.0) == 20
+    assert adaptive_debounce_ms(80.0, since_last_edit_ms=80.0) == 0
+    assert adaptive_debounce_ms(80.0, since_last_edit_ms=79.0) == 40
+
+
+def test_edits_of_one_burst_are_merged_even_when_the_analysis_is_quicker():
+    from ssot_lsp.lsp.publishing import TYPING_PAUSE_MS, adaptive_debounce_ms
+
+    assert adaptive_debounce_ms(10.0, since_last_edit_ms=TYPING_PAUSE_MS - 1) == 5
+    assert adaptive_debounce_ms(10.0, since_last_edit_ms=TYPING_PAUSE_MS) == 0
 
 
 def test_debounce_is_adaptive_unless_set_and_null_asks_for_adaptive():
