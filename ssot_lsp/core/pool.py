@@ -61,12 +61,15 @@ def read_files(paths: list[str], module_of: dict[str, tuple[str, bool]], needles
     if advance is not None and results:
         advance(len(results))
     serial = len(items) < PARALLEL_THRESHOLD or jobs <= 1
-    chunk = SERIAL_CHUNK if serial else max(16, len(items) // (jobs * 32))
+    shared = not serial and threading.current_thread() is threading.main_thread()
+    # shared (``_shared``): larger batches, fewer round trips (this process takes its share of them
+    # whole, so the end still comes out even); a pool of workers alone: many small ones
+    chunk = SERIAL_CHUNK if serial else max(16, len(items) // (jobs * (8 if shared else 32)))
     batches: list[Batch] = [(needles, checked, whole_modules, watch, max_bytes, items[i:i + chunk], cache is not None)
                             for i in range(0, len(items), chunk)]
     if serial:
         fresh = _collect(map(_worker, batches), advance)
-    elif threading.current_thread() is threading.main_thread():
+    elif shared:
         fresh = _collect(_shared(batches, jobs, advance), None)
     else:
         from concurrent.futures import ProcessPoolExecutor  # not imported by runs that need no pool
