@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from ssot_lsp.cli.options import RunOptions
 from ssot_lsp.config.loader import ConfigError
+from ssot_lsp.core.files import WalkRecord
 from ssot_lsp.core.project import (
     PathsInSeveralWorkspaces,
     RootResolution,
@@ -34,6 +35,7 @@ from ssot_lsp.core.workspace import ScanResult, Workspace
 
 if TYPE_CHECKING:
     from ssot_lsp.core.cache import FactsCache
+    from ssot_lsp.core.findings_cache import CachedFindings
 
 EXIT_CLEAN, EXIT_VIOLATIONS, EXIT_CONFIG = 0, 1, 2
 
@@ -73,17 +75,20 @@ class OpenedWorkspace:
         findings = FindingsCache.for_workspace(workspace.config, workspace.source_roots, workspace.max_bytes,
                                                not self.options.no_prefilter,
                                                cache_directory(workspace.config, self.options.cache_dir))
-        walked = workspace.discover_files()
+        stored = findings.load()
+        walk = _still_walked(stored[1], workspace) if stored is not None else None
+        walked, record = walk if walk is not None else workspace.files.discover_recorded()
         tree = tree_digest(walked)
-        cached = findings.load(tree)
-        if cached is not None:
+        if stored is not None and stored[0] == tree:
+            cached = stored[1]
             return ScanResult(violations=cached.violations, errors=cached.errors, files_total=cached.files_total,
                               files_analysed=cached.files_analysed, skipped_large=cached.skipped_large,
                               stale=cached.stale, profile_missing=cached.profile_missing)
         result = self.scan(walked=walked)
         stale, missing = self.stale(result), self.profile_missing(result)
         findings.save(tree, CachedFindings(result.violations, result.errors, result.files_total,
-                                           result.files_analysed, result.skipped_large, stale, missing))
+                                           result.files_analysed, result.skipped_large, stale, missing, walked,
+                                           (record.directories, record.gitignores)))
         return result
 
     def nothing_to_do(self, result: ScanResult, what: str) -> bool:
@@ -142,6 +147,18 @@ def open_for(options: RunOptions, anchor: Path | None = None) -> OpenedWorkspace
     workspace = workspace_at(resolution, options.select, options.ignore, force_exclude=options.force_exclude)
     explicit = [p for p in options.paths if p.resolve() != workspace.root]
     return OpenedWorkspace(workspace, explicit, options, resolution)
+
+
+def _still_walked(cached: CachedFindings, workspace: Workspace) -> tuple[list[str], WalkRecord] | None:
+    """The files of the last walk and its record, while no directory or .gitignore it read changed
+    (and every path is the workspace's: the cache file is not trusted to name others)."""
+    record = WalkRecord(*cached.walk)
+    top = str(workspace.root.resolve())
+    root = top.rstrip(os.sep) + os.sep
+    if not record.directories or record.directories[0][0] != top or not record.unchanged() \
+            or not all(path.startswith(root) for path in cached.walked):
+        return None
+    return cached.walked, record
 
 
 def warn_stale(entries: list[StaleEntry], root: Path) -> None:

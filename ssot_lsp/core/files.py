@@ -7,9 +7,11 @@ which was most of the time of a warm run on a large tree, and building a ``Path`
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -63,6 +65,11 @@ class WorkspaceFiles:
                 return True
         return not self.is_included(rel.as_posix())
 
+    def discover_recorded(self) -> tuple[list[str], WalkRecord]:
+        """``discover()`` of the root, and what it looked at (``WalkRecord``)."""
+        record = WalkRecord([], [])
+        return self._walk(str(self.root.resolve()), set(), record), record
+
     def discover(self, paths: Iterable[Path] | None = None, errors: list[FileError] | None = None) -> list[str]:
         """Absolute paths of the Python files under ``paths`` (default: the root), honouring
         include/exclude and .gitignore. A file named explicitly is included even when excluded
@@ -80,9 +87,11 @@ class WorkspaceFiles:
                 errors.append(FileError(str(start), "no such file or directory"))
         return found
 
-    def _walk(self, top: str, seen_dirs: set[tuple[int, int]]) -> list[str]:
+    def _walk(self, top: str, seen_dirs: set[tuple[int, int]], record: WalkRecord | None = None) -> list[str]:
         gitignore = self.config.respect_gitignore
-        top_specs: Specs = self._gitignores_above(Path(top)) if gitignore else []
+        if record is not None:
+            record.directories.append(stamp(top))  # before os.walk lists it
+        top_specs: Specs = self._gitignores_above(Path(top), record) if gitignore else []
         specs_by_dir: dict[str, Specs] = {}
         found: list[str] = []
         for directory, dirnames, filenames in os.walk(top, followlinks=False):
@@ -97,12 +106,16 @@ class WorkspaceFiles:
             seen_dirs.add((info.st_dev, info.st_ino))
             specs = specs_by_dir.pop(directory, top_specs)
             if gitignore and ".gitignore" in filenames:
+                if record is not None:
+                    record.gitignores.append(stamp(os.path.join(directory, ".gitignore")))
                 spec = load_gitignore(Path(directory) / ".gitignore")
                 if spec is not None:
                     specs = [*specs, (directory.rstrip(os.sep) + os.sep, spec, could_match(spec))]
             prefix = directory + os.sep
             rel_dir = prefix[len(self._root_prefix):] if prefix.startswith(self._root_prefix) else None
             dirnames[:] = self._kept_dirs(directory, rel_dir, sorted(dirnames), specs, specs_by_dir)
+            if record is not None:  # each directory to be listed next, before os.walk lists it
+                record.directories.extend(stamp(os.path.join(directory, name)) for name in dirnames)
             found.extend(self._kept_files(directory, rel_dir, sorted(filenames), specs))
         return found
 
@@ -133,10 +146,12 @@ class WorkspaceFiles:
             kept.append(full)
         return kept
 
-    def _gitignores_above(self, start: Path) -> Specs:
+    def _gitignores_above(self, start: Path, record: WalkRecord | None = None) -> Specs:
         specs: Specs = []
         for directory in [start, *start.parents]:
             if directory != start:
+                if record is not None:
+                    record.gitignores.append(stamp(str(directory / ".gitignore")))
                 spec = load_gitignore(directory / ".gitignore")
                 if spec is not None:
                     specs.append((str(directory).rstrip(os.sep) + os.sep, spec, could_match(spec)))
@@ -161,6 +176,33 @@ class WorkspaceFiles:
             if spec.match_file(relative):
                 return True
         return False
+
+
+Stamp = tuple[str, int, int]  # (path, mtime_ns, ctime_ns); (path, -1, -1) when it could not be read
+
+
+@dataclass
+class WalkRecord:
+    """What a walk of the root looked at: every directory it listed and every .gitignore it read,
+    each stamped before it was read. A directory's mtime and ctime change when an entry is added,
+    removed or renamed in it (not when a file's content changes); while no stamp changed, the same
+    walk gives the same files, without listing a directory or matching a .gitignore (a warm `check`
+    then neither walks nor imports pathspec)."""
+
+    directories: list[Stamp]
+    gitignores: list[Stamp]
+
+    def unchanged(self) -> bool:
+        return all(stamp(path) == (path, mtime, ctime)
+                   for path, mtime, ctime in itertools.chain(self.directories, self.gitignores))
+
+
+def stamp(path: str) -> Stamp:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return (path, -1, -1)
+    return (path, info.st_mtime_ns, info.st_ctime_ns)
 
 
 _NAMED_GROUP = re.compile(r"(?<!\\)\(\?P<\w+>")

@@ -13,7 +13,8 @@ configuration entries — under a key of everything it depends on:
   newly git-ignored changes it), and each file's size and mtime (its content, as the facts cache
   trusts it too).
 
-The walk and one ``stat`` per file remain; a miss costs one hash over the list. One file per
+One ``stat`` per file remains, and one per directory: the walk itself is reused while no directory
+it listed and no .gitignore it read changed (``files.WalkRecord``). A miss costs one hash over the list. One file per
 configuration (``findings-<version>-f<format>-<key>.pickle`` beside the facts), replaced by each full run.
 It lives in the workspace, which may not be trusted: unpickling builds only our result types, and
 anything unreadable is a miss.
@@ -32,8 +33,9 @@ from typing import Any
 from ssot_lsp import __version__
 from ssot_lsp.config.model import Config
 from ssot_lsp.core.atomic import write_atomic
+from ssot_lsp.core.files import Stamp
 
-FINDINGS_FORMAT = 1  # bump when what ``CachedFindings`` holds changes shape
+FINDINGS_FORMAT = 2  # bump when what ``CachedFindings`` holds changes shape
 PREFIX = "findings-"
 
 # the result types a finding is made of; payloads (one class per kind of finding) are checked by base class
@@ -56,6 +58,8 @@ class CachedFindings:
     skipped_large: list[str]
     stale: list[Any]  # StaleEntry: what ``OpenedWorkspace.stale`` gave
     profile_missing: bool
+    walked: list[str]  # the files the walk gave, and what it looked at (``files.WalkRecord``)
+    walk: tuple[list[Stamp], list[Stamp]]
 
 
 class _SafeUnpickler(pickle.Unpickler):
@@ -83,12 +87,11 @@ class FindingsCache:
                       [str(root) for root in source_roots], max_bytes, prefilter, package_digest()))
         return cls(directory, hashlib.blake2b(basis.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest())
 
-    def load(self, tree: str) -> CachedFindings | None:
-        """The findings stored for this tree digest (``tree_digest``), or None."""
+    def load(self) -> tuple[str, CachedFindings] | None:
+        """The stored findings and the tree digest (``tree_digest``) they are valid for, or None."""
         if self.dir.is_symlink():
             return None
-        stored = read_stored(self.file)
-        return stored[1] if stored is not None and stored[0] == tree else None
+        return read_stored(self.file)
 
     def save(self, tree: str, findings: CachedFindings) -> None:
         """Replace the stored findings (the directory exists: the facts cache was saved into it)."""

@@ -119,6 +119,25 @@ def test_a_renamed_file_is_a_miss(ssot, workspace):
     assert {Path(v["path"]).name for v in report["violations"]} == {"renamed.py"}
 
 
+def test_a_file_added_in_a_new_subfolder_is_a_miss(ssot, workspace):
+    _filled(ssot, workspace)
+    (workspace / "app" / "sub").mkdir()
+    (workspace / "app" / "sub" / "__init__.py").write_text("")
+    (workspace / "app" / "sub" / "caller.py").write_text(LEGACY_CALLER)
+    report = _check(ssot, workspace)
+    assert not _answered_from_cache(report)
+    assert {v["path"] for v in report["violations"]} >= {"app/sub/caller.py"}
+
+
+def test_an_edited_gitignore_is_a_miss(ssot, workspace):
+    gitignore = workspace / ".gitignore"
+    gitignore.write_text("build/\n")
+    _filled(ssot, workspace)
+    gitignore.write_text("build/\napp/caller.py\n")  # the folder's entries stay the same
+    report = _check(ssot, workspace)
+    assert not _answered_from_cache(report) and report["violations"] == []
+
+
 def test_a_file_newly_git_ignored_is_a_miss(ssot, workspace):
     _filled(ssot, workspace)
     (workspace / ".gitignore").write_text("app/caller.py\n")
@@ -155,7 +174,7 @@ def test_no_cache_neither_reads_nor_writes_findings(ssot, workspace):
 
 
 @pytest.mark.parametrize("content", [b"", b"garbage", pickle.dumps(("x", "y"))[:-3],
-                                     pickle.dumps(("tree", CachedFindings([], [], 0, 0, [], [], False))),
+                                     pickle.dumps(("tree", CachedFindings([], [], 0, 0, [], [], False, [], ([], [])))),
                                      b"cos\nsystem\n(S'echo planted'\ntR."])
 def test_a_corrupt_or_foreign_findings_file_is_a_miss(ssot, workspace, content):
     first = _check(ssot, workspace)

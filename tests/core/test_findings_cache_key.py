@@ -60,3 +60,21 @@ def test_the_tree_digest_follows_order_size_and_mtime(tmp_path):
     a.write_text("x = 10\n")
     os.utime(a, ns=(a.stat().st_atime_ns, os.stat(str(a)).st_mtime_ns))
     assert len({first, moved, tree_digest(files)}) == 3
+
+
+def test_a_walk_record_changes_with_entries_not_with_contents(tmp_path):
+    from ssot_lsp.config.loader import default_config
+    from ssot_lsp.core.files import WorkspaceFiles
+
+    (tmp_path / "pkg" / "deep").mkdir(parents=True)
+    (tmp_path / "pkg" / "deep" / "a.py").write_text("x = 1\n")
+    (tmp_path / ".gitignore").write_text("build/\n")
+    files, record = WorkspaceFiles(default_config(tmp_path)).discover_recorded()
+    assert files == [str(tmp_path / "pkg" / "deep" / "a.py")] and record.unchanged()
+    (tmp_path / "pkg" / "deep" / "a.py").write_text("x = 2  # longer\n")
+    assert record.unchanged(), "a file's content is the tree digest's business, not the walk's"
+    (tmp_path / "pkg" / "deep" / "b.py").write_text("")
+    assert not record.unchanged()
+    _, record = WorkspaceFiles(default_config(tmp_path)).discover_recorded()
+    (tmp_path / ".gitignore").write_text("build/\ndist/\n")
+    assert not record.unchanged()
