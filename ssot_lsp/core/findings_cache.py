@@ -10,8 +10,8 @@ configuration entries — under a key of everything it depends on:
 - the Python version (which syntax parses), the prefilter switch, the largest file analysed;
 - the configuration, every field of it and where each came from (stale entries quote their origin);
 - the workspace's files: the list the walk gives, in order (a file added, removed, renamed or
-  newly git-ignored changes it), and each file's size and mtime (its content, as the facts cache
-  trusts it too).
+  newly git-ignored changes it), and each file's size, mtime and ctime (its content, as the facts
+  cache trusts it too, and its permissions: a file unreadable last time may be readable now).
 
 One ``stat`` per file remains, and one per directory: the walk itself is reused while no directory
 it listed and no .gitignore it read changed (``files.WalkRecord``). A miss costs one hash over the list. One file per
@@ -118,13 +118,14 @@ def read_stored(file: Path) -> tuple[str, CachedFindings] | None:
 
 
 def tree_digest(files: list[str]) -> str:
-    """A digest of the walked files, in walk order, with each one's size and mtime."""
+    """A digest of the walked files, in walk order, with each one's size, mtime and ctime (a file
+    made readable again keeps its mtime: its stored error must not be reported again)."""
     parts = []
     stat = os.stat
     for path in files:
         try:
             info = stat(path)
-            parts.append(f"{path}\0{info.st_size}\0{info.st_mtime_ns}")
+            parts.append(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}")
         except OSError:
             parts.append(f"{path}\0-")
     return hashlib.blake2b("\n".join(parts).encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()

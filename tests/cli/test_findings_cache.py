@@ -20,6 +20,7 @@ from ssot_lsp.core.findings_cache import CachedFindings, read_stored
 from ssot_lsp.core.text import Span
 from ssot_lsp.core.violations import Violation
 from tests.cli.conftest import LEGACY_CALLER, SMALL_CONFIG
+from tests.environment import file_modes_enforced_in_child
 
 MARKER = "planted by the test"
 
@@ -94,6 +95,19 @@ def test_a_touched_file_is_a_miss(ssot, workspace):
     _filled(ssot, workspace)
     _move_mtime(workspace / "app" / "clean.py")
     assert not _answered_from_cache(_check(ssot, workspace))
+
+
+def test_a_file_made_readable_again_is_a_miss(ssot, workspace):
+    # chmod changes the ctime only: the stored "permission denied" must not be reported again
+    caller = workspace / "app" / "caller.py"
+    caller.chmod(0)
+    try:
+        run = ssot("check", "--format", "json", "--exit-zero", cwd=workspace, preexec_fn=file_modes_enforced_in_child())
+        assert [e["message"] for e in json.loads(run.stdout)["errors"]] == ["permission denied"]
+    finally:
+        caller.chmod(0o644)
+    report = _check(ssot, workspace)
+    assert report["errors"] == [] and {v["code"] for v in report["violations"]} == {"SSOT001", "SSOT002"}
 
 
 def test_an_added_file_is_a_miss(ssot, workspace):
