@@ -214,6 +214,7 @@ class _Group:
             for facts in list(self.index.facts_by_module.values()):
                 if facts.module == module:
                     continue
+                self._unparsed_importer(facts, module, name)
                 for imp in facts.imports:
                     how = _how_imported(imp, module, name, name in public)
                     if how == "name":
@@ -297,6 +298,21 @@ class _Group:
             return change.new_text
         ensure_import(doc, plan, canonical_module, canonical)
         return apply_plan(doc, plan)
+
+    def _unparsed_importer(self, facts: FileFacts, module: str, name: str) -> None:
+        """A file with a syntax error (half-typed in the editor) has no facts: it may import ``name``
+        from ``module`` where nothing sees it, and would break once it parses again. Its import lines
+        are read as text; one that reaches ``module`` withholds the fix."""
+        problem = facts.problem
+        if problem is None or problem.newer_syntax:
+            return
+        text = self.read(facts.path)
+        line = None if text is None else _import_line_reaching(text, facts.module, facts.is_package, module)
+        if text is None or line is not None:
+            shown = where(facts.path, problem.span.line if line is None else line, self.root)
+            raise Withheld(f"{shown} imports from {module} in a file with a {problem.message} (line "
+                           f"{problem.span.line + 1}); what it takes from there is unknown: fix the syntax "
+                           f"error, then fix again")
 
     def _patch_targets(self, facts: FileFacts, module: str, name: str) -> None:
         dotted = f"{module}.{name}"
@@ -397,3 +413,30 @@ def _compute(doc: Doc, violation: Violation) -> tuple[str, Plan, str | None]:
     edit = fix_legacy_import(doc, violation, reexport_ok=True)
     new_text = apply_plan(doc, edit.plan)
     return without_spent_suppressions(doc, new_text, doc.violations), edit.plan, edit.reexported
+
+
+_IMPORT_LINE = re.compile(r"^[ \t]*(?:from[ \t]+(\.*)([\w.]*)[ \t]+import\b(.*)|import[ \t]+([^#\n]+))", re.M)
+
+
+def _import_line_reaching(text: str, own: str, is_package: bool, module: str) -> int | None:
+    """The 0-based line of the first import statement in ``text`` that reaches ``module`` (from it,
+    of it from its package, or ``import`` of it), read line by line so that a file that does not
+    parse is read too."""
+    for match in _IMPORT_LINE.finditer(text):
+        dots, source, names, plain = match.groups()
+        line = text.count("\n", 0, match.start())
+        if plain is not None:  # ``import shim`` or ``import shim.sub`` (both bind a path to shim's names)
+            targets = [part.split(" as ")[0].strip() for part in plain.split(",")]
+            if any(t == module or t.startswith(module + ".") for t in targets):
+                return line
+            continue
+        base = own.split(".") if is_package else own.split(".")[:-1]
+        if dots:
+            base = base[:len(base) - (len(dots) - 1)]
+        resolved = ".".join(part for part in [*base, source] if part) if dots else source
+        if "(" in names:  # the names of a parenthesised import run to the closing parenthesis
+            close = text.find(")", match.start(3))
+            names = text[match.start(3):close if close >= 0 else len(text)]
+        if resolved == module or module in {f"{resolved}.{word}" for word in re.findall(r"\w+", names)}:
+            return line
+    return None

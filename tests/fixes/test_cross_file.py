@@ -159,6 +159,44 @@ def test_fix_names_the_importer_that_withholds_the_cross_file_fix_and_writes_not
     assert (root / SHIM).read_text(encoding="utf-8") == FILES[SHIM]
 
 
+def test_fix_withholds_the_cross_file_fix_while_an_importer_does_not_parse_and_writes_nothing_of_it(tmp_path):
+    root = _tree(tmp_path / "ws")
+    half_typed = ("from netra_backend.app.cases.engine_compat import (\n    ExecutionEngine,\n)\n\n\n"
+                  "def draft(ctx):\n    return ExecutionEngine(None, None, user_context=ctx\n")
+    (root / C / "draft.py").write_text(half_typed, encoding="utf-8")
+    done = subprocess.run([EXE, "fix", "--no-cache", "--unsafe-fixes", "."], cwd=root, capture_output=True,
+                          text=True, timeout=120)
+    line = next(x for x in done.stdout.splitlines() if x.strip().startswith(f"{SHIM}:2:"))
+    assert f"the cross-file fix is withheld: {C}/draft.py:1 imports from netra_backend.app.cases.engine_compat " \
+           "in a file with a syntax error" in line, line
+    assert (root / SHIM).read_text(encoding="utf-8") == FILES[SHIM]
+
+
+def test_a_file_that_does_not_parse_and_imports_elsewhere_leaves_the_cross_file_fix_offered(tmp_path):
+    root = _tree(tmp_path / "ws")
+    (root / C / "draft.py").write_text("from netra_backend.app.agents.supervisor.execution_engine import "
+                                       "ExecutionEngine\n\n\ndef draft(ctx):\n    return ExecutionEngine(\n",
+                                       encoding="utf-8")
+    subprocess.run([EXE, "fix", "--no-cache", "--unsafe-fixes", "."], cwd=root, capture_output=True, text=True,
+                   timeout=120)
+    assert "ExecutionEngine" not in (root / SHIM).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("text, line", [
+    ("import os\nfrom netra_backend.app.cases.engine_compat import ExecutionEngine\n", 1),
+    ("from .engine_compat import ExecutionEngine\n", 0),
+    ("from . import (\n    describe,\n    engine_compat,\n)\n", 0),
+    ("import netra_backend.app.cases.engine_compat as compat\n", 0),
+    ("from netra_backend.app.cases.engine_compat_v2 import X\nfrom netra_backend.app.cases import settings\n", None),
+    ("from netra_backend.app.agents.supervisor.execution_engine import ExecutionEngine\n", None),
+])
+def test_import_lines_reaching_the_shim_are_found_in_text_that_does_not_parse(text, line):
+    from ssot_lsp.fixes.cross_file import _import_line_reaching
+
+    own = "netra_backend.app.cases.draft"
+    assert _import_line_reaching(text + "def broken(:\n", own, False, "netra_backend.app.cases.engine_compat") == line
+
+
 def _run_fix_in_process(root: Path, between=None):
     """`ssot-lsp fix --unsafe-fixes` in this process, with ``between`` run after the fixes were
     computed and before anything is written (a file edited meanwhile)."""
