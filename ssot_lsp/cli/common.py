@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from ssot_lsp.cli.options import RunOptions
 from ssot_lsp.config.loader import ConfigError
-from ssot_lsp.core.files import WalkRecord
 from ssot_lsp.core.project import (
     PathsInSeveralWorkspaces,
     RootResolution,
@@ -21,21 +20,16 @@ from ssot_lsp.core.project import (
     resolve_common_root,
     workspace_at,
 )
-from ssot_lsp.core.scan import Progress
 from ssot_lsp.core.severity import SEVERITY_RANK
-from ssot_lsp.core.stale import (
-    StaleEntry,
-    configuration_index,
-    stale_entries,
-    stale_summary,
-    workspace_modules,
-)
-from ssot_lsp.core.violations import Violation
-from ssot_lsp.core.workspace import ScanResult, Workspace
+from ssot_lsp.core.workspace import Workspace
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the scan, the stale entries and the findings are imported when a run needs them
     from ssot_lsp.core.cache import FactsCache
-    from ssot_lsp.core.findings_cache import CachedFindings
+    from ssot_lsp.core.findings_cache import FindingsCache, Tree
+    from ssot_lsp.core.scan import Progress
+    from ssot_lsp.core.stale import StaleEntry
+    from ssot_lsp.core.violations import Violation
+    from ssot_lsp.core.workspace import ScanResult
 
 EXIT_CLEAN, EXIT_VIOLATIONS, EXIT_CONFIG = 0, 1, 2
 
@@ -62,33 +56,37 @@ class OpenedWorkspace:
             cache.save()
         return result
 
-    def scan_findings(self) -> ScanResult:
-        """The scan of `check`, whose report needs no index: a whole-workspace run of a tree whose
-        files and configuration are unchanged is answered from the findings cache
-        (``core/findings_cache.py``); otherwise a scan, whose findings are stored for the next run."""
+    def findings_cache(self) -> FindingsCache | None:
+        """Where a whole-workspace `check` keeps its findings (``core/findings_cache.py``); None
+        without the cache or with explicit paths."""
         if self.options.no_cache or self.explicit:
-            return self.scan()
-        from ssot_lsp.core.cache import cache_directory
-        from ssot_lsp.core.findings_cache import CachedFindings, FindingsCache, tree_digest
+            return None
+        from ssot_lsp.core.cache_dir import cache_directory
+        from ssot_lsp.core.findings_cache import FindingsCache
 
         workspace = self.workspace
-        findings = FindingsCache.for_workspace(workspace.config, workspace.source_roots, workspace.max_bytes,
-                                               not self.options.no_prefilter,
-                                               cache_directory(workspace.config, self.options.cache_dir))
+        return FindingsCache.for_workspace(workspace.config, workspace.source_roots, workspace.max_bytes,
+                                           not self.options.no_prefilter,
+                                           cache_directory(workspace.config, self.options.cache_dir))
+
+    def scan_findings(self, findings: FindingsCache, tree: Tree) -> ScanResult:
+        """The scan of `check`, whose report needs no index: answered from the stored findings while
+        ``tree`` (``FindingsCache.current_tree``) is the one they were made for; otherwise a scan,
+        whose findings are stored for the next run."""
+        from ssot_lsp.core.findings_cache import CachedFindings
+        from ssot_lsp.core.scan import ScanResult
+
         stored = findings.load()
-        walk = _still_walked(stored[1], workspace) if stored is not None else None
-        walked, record = walk if walk is not None else workspace.files.discover_recorded()
-        tree = tree_digest(walked)
-        if stored is not None and stored[0] == tree:
+        if stored is not None and stored[0] == tree.digest():
+            findings.keep_tree(tree)
             cached = stored[1]
             return ScanResult(violations=cached.violations, errors=cached.errors, files_total=cached.files_total,
                               files_analysed=cached.files_analysed, skipped_large=cached.skipped_large,
                               stale=cached.stale, profile_missing=cached.profile_missing)
-        result = self.scan(walked=walked)
+        result = self.scan(walked=tree.walked)
         stale, missing = self.stale(result), self.profile_missing(result)
         findings.save(tree, CachedFindings(result.violations, result.errors, result.files_total,
-                                           result.files_analysed, result.skipped_large, stale, missing, walked,
-                                           (record.directories, record.gitignores)))
+                                           result.files_analysed, result.skipped_large, stale, missing))
         return result
 
     def nothing_to_do(self, result: ScanResult, what: str) -> bool:
@@ -120,6 +118,8 @@ class OpenedWorkspace:
             return result.stale
         if result is not None and self.profile_missing(result):
             return []
+        from ssot_lsp.core.stale import configuration_index, stale_entries, workspace_modules
+
         workspace = self.workspace
         modules = dict(result.index.known_modules) if result is not None and result.index else \
             workspace_modules(workspace)
@@ -149,22 +149,12 @@ def open_for(options: RunOptions, anchor: Path | None = None) -> OpenedWorkspace
     return OpenedWorkspace(workspace, explicit, options, resolution)
 
 
-def _still_walked(cached: CachedFindings, workspace: Workspace) -> tuple[list[str], WalkRecord] | None:
-    """The files of the last walk and its record, while no directory or .gitignore it read changed
-    (and every path is the workspace's: the cache file is not trusted to name others)."""
-    record = WalkRecord(*cached.walk)
-    top = str(workspace.root.resolve())
-    root = top.rstrip(os.sep) + os.sep
-    if not record.directories or record.directories[0][0] != top or not record.unchanged() \
-            or not all(path.startswith(root) for path in cached.walked):
-        return None
-    return cached.walked, record
-
-
 def warn_stale(entries: list[StaleEntry], root: Path) -> None:
     """The stale configuration, in one warning on stderr."""
     if not entries:
         return
+    from ssot_lsp.core.stale import stale_summary
+
     print(f"ssot-lsp: warning: {stale_summary(entries)}:", file=sys.stderr)
     for entry in entries:
         print(f"  {entry.describe(root)}", file=sys.stderr)
@@ -186,7 +176,8 @@ def exit_code_for(violations: Iterable[Violation]) -> int:
 def open_cache(options: RunOptions, workspace: Workspace) -> FactsCache | None:
     if options.no_cache:
         return None
-    from ssot_lsp.core.cache import FactsCache, cache_directory
+    from ssot_lsp.core.cache import FactsCache
+    from ssot_lsp.core.cache_dir import cache_directory
 
     return FactsCache.for_workspace(workspace, cache_directory(workspace.config, options.cache_dir))
 

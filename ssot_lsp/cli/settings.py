@@ -38,7 +38,7 @@ def show_settings(workspace: Any, fmt: str = "json", cache_dir: Path | None = No
                   root_reason: str = "") -> str:
     """``cache_dir``: the ``--cache-dir`` option, if given; ``stale``: the configuration's stale
     entries (``core.stale.StaleEntry``); ``root_reason``: why the root is the root."""
-    from ssot_lsp.core.cache import cache_directory
+    from ssot_lsp.core.cache_dir import cache_directory
 
     where = cache_directory(workspace.config, cache_dir)
     if fmt == "json":

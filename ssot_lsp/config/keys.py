@@ -16,7 +16,7 @@ from typing import Any
 
 from ssot_lsp.config.model import REPLACEMENT_NONE
 from ssot_lsp.config.regex_safety import UnsafePattern, compile_safe_pattern
-from ssot_lsp.core.rules.registry import RULES
+from ssot_lsp.core.rules.codes import CODES as RULE_CODES
 from ssot_lsp.core.severity import SEVERITIES
 
 
@@ -244,13 +244,13 @@ def _pattern(value: str) -> str | None:
 
 
 def _is_code(value: str) -> bool:
-    return value.isascii() and value.upper() in RULES
+    return value.isascii() and value.upper() in RULE_CODES
 
 
 def _code(value: str, star: bool = False) -> str | None:
     if _is_code(value) or (star and value == "*"):
         return None
-    return f"unknown rule code {value!r} (known: {', '.join(RULES)})"
+    return f"unknown rule code {value!r} (known: {', '.join(RULE_CODES)})"
 
 
 def _code_or_star(value: str) -> str | None:
@@ -260,7 +260,7 @@ def _code_or_star(value: str) -> str | None:
 def _code_or_prefix(value: str) -> str | None:
     if _is_code(value) or CODE_PREFIX_RE.fullmatch(value):
         return None
-    return f"unknown rule code {value!r}: use a code ({next(iter(RULES))}) or a prefix (SSOT, SSOT0, SSOT00)"
+    return f"unknown rule code {value!r}: use a code ({RULE_CODES[0]}) or a prefix (SSOT, SSOT0, SSOT00)"
 
 
 def _severity(value: str) -> str | None:

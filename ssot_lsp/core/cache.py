@@ -4,7 +4,7 @@ An entry is trusted when size and mtime are unchanged; when they changed, the co
 and compared before re-analysing. Files the prefilter skipped are remembered together with the
 needles they were checked against: they stay skipped only while today's needles are a subset.
 
-Where it lives (``cache_directory``): one directory per workspace root — ``.ssot-cache`` at the
+Where it lives (``cache_dir.cache_directory``): one directory per workspace root — ``.ssot-cache`` at the
 root, like ruff's ``.ruff_cache`` — so that the command line and the language server share it and
 it goes away with the checkout; ``--cache-dir``, then ``SSOT_LSP_CACHE_DIR``, then the `cache-dir`
 setting move it. A directory the cache has to itself holds a ``.gitignore`` of ``*`` (git status
@@ -19,14 +19,14 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ssot_lsp import __version__
-from ssot_lsp.config.model import Config
 from ssot_lsp.core.atomic import write_atomic
+from ssot_lsp.core.cache_dir import cache_directory
 from ssot_lsp.core.facts import FileFacts
 from ssot_lsp.core.violations import FileError
 
@@ -34,8 +34,6 @@ if TYPE_CHECKING:
     from ssot_lsp.core.reading import Meta
     from ssot_lsp.core.workspace import Workspace
 
-CACHE_DIR = ".ssot-cache"
-CACHE_DIR_ENV = "SSOT_LSP_CACHE_DIR"
 KEEP_CONFIGURATIONS = 8
 CACHEDIR_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
                 "# This file is a cache directory tag created by ssot-lsp.\n"
@@ -216,18 +214,3 @@ def _mtime(path: Path) -> float:
         return path.stat().st_mtime
     except OSError:
         return 0.0
-
-
-def cache_directory(config: Config, option: Path | None = None,
-                    environ: Mapping[str, str] | None = None) -> Path:
-    """Where a workspace's cache lives: ``option`` (``--cache-dir``, relative to the current
-    directory), else ``SSOT_LSP_CACHE_DIR`` in ``environ`` (default: the process environment), else
-    the `cache-dir` setting (relative to the root), else ``.ssot-cache`` at the root."""
-    if option is not None:
-        return option.absolute()
-    value = (os.environ if environ is None else environ).get(CACHE_DIR_ENV)
-    if value:
-        return Path(value).expanduser().absolute()
-    if config.cache_dir:
-        return config.root / Path(config.cache_dir).expanduser()
-    return config.root / CACHE_DIR

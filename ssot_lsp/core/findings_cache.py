@@ -9,33 +9,53 @@ configuration entries — under a key of everything it depends on:
   checkout that changes a rule changes the findings without a version bump);
 - the Python version (which syntax parses), the prefilter switch, the largest file analysed;
 - the configuration, every field of it and where each came from (stale entries quote their origin);
-- the workspace's files: the list the walk gives, in order (a file added, removed, renamed or
-  newly git-ignored changes it), and each file's size, mtime and ctime (its content, as the facts
-  cache trusts it too, and its permissions: a file unreadable last time may be readable now).
+- the workspace's files (``Tree``): the list the walk gives, in order (a file added, removed,
+  renamed or newly git-ignored changes it), and each file's size, mtime and ctime (its content, as
+  the facts cache trusts it too, and its permissions: a file unreadable last time may be readable now).
 
 One ``stat`` per file remains, and one per directory: the walk itself is reused while no directory
-it listed and no .gitignore it read changed (``files.WalkRecord``). A miss costs one hash over the list. One file per
-configuration (``findings-<version>-f<format>-<key>.pickle`` beside the facts), replaced by each full run.
-It lives in the workspace, which may not be trusted: unpickling builds only our result types, and
-anything unreadable is a miss.
+it listed and no .gitignore it read changed (``files.WalkRecord``). Three kinds of file per
+configuration, all named ``findings-<version>-f<format>-<key>``, replaced by each full run:
+
+- ``.tree.json``: the ``Tree`` of the last full run, read first by every warm run. JSON, not a
+  pickle of the findings: validating the tree must not cost unpickling every finding (and
+  importing every rule module whose payloads they hold);
+- ``.pickle``: the findings, for a warm run that must render them (another format);
+- ``.out-<variant>.json``: what was derived from the findings for one variant of a command (the
+  CLI's rendered report, ``cli/replay.py``), so the commonest warm run renders nothing.
+
+Each holds the digest of the tree it was made for. They live in the workspace, which may not be
+trusted: unpickling builds only our result types, JSON only plain values, and anything unreadable
+or of the wrong shape is a miss.
 """
 
 from __future__ import annotations
 
-import hashlib
+import json
 import os
 import pickle
 import sys
+from array import array
+from collections.abc import Sequence
+from itertools import repeat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ssot_lsp import __version__
 from ssot_lsp.config.model import Config
 from ssot_lsp.core.atomic import write_atomic
-from ssot_lsp.core.files import Stamp
+from ssot_lsp.core.files import Stamp, WalkRecord
 
-FINDINGS_FORMAT = 2  # bump when what ``CachedFindings`` holds changes shape
+try:  # not through hashlib, which loads OpenSSL: a warm run imports only what it needs
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - an interpreter without the builtin module
+    from hashlib import blake2b
+
+if TYPE_CHECKING:
+    from ssot_lsp.core.files import WorkspaceFiles
+
+FINDINGS_FORMAT = 3  # bump when what ``CachedFindings``, the tree file or an output file holds changes shape
 PREFIX = "findings-"
 
 # the result types a finding is made of; payloads (one class per kind of finding) are checked by base class
@@ -58,8 +78,40 @@ class CachedFindings:
     skipped_large: list[str]
     stale: list[Any]  # StaleEntry: what ``OpenedWorkspace.stale`` gave
     profile_missing: bool
-    walked: list[str]  # the files the walk gave, and what it looked at (``files.WalkRecord``)
-    walk: tuple[list[Stamp], list[Stamp]]
+
+
+@dataclass
+class Tree:
+    """The workspace's files as a walk of the root gives them, and each one's stamp."""
+
+    walked: list[str]
+    record: WalkRecord  # what the walk looked at: while it is unchanged, the walk gives ``walked`` again
+    stamps: list[int]  # size, mtime_ns and ctime_ns of each walked file, flat (-1, -1, -1: no stat)
+    known_digest: str | None = None  # stored with the walk and stamps it was computed from
+    stored: bool = False  # what the tree file holds
+
+    def digest(self) -> str:
+        """What the stored findings and outputs name as the tree they were made for."""
+        if self.known_digest is None:
+            data = "\0".join(self.walked).encode("utf-8", "surrogatepass") + b"\n" + array("q", self.stamps).tobytes()
+            self.known_digest = blake2b(data, digest_size=16).hexdigest()
+        return self.known_digest
+
+
+def file_stamps(paths: Sequence[str]) -> list[int]:
+    """Size, mtime and ctime of each file, flat: one ``stat`` each and no object per file (a warm
+    run's largest cost on a large tree); a file made readable again keeps its mtime but not its ctime."""
+    stamps: list[int] = []
+    add = stamps.extend
+    stat = os.stat
+    for path in paths:
+        try:
+            info = stat(path)
+        except OSError:
+            add((-1, -1, -1))
+            continue
+        add((info.st_size, info.st_mtime_ns, info.st_ctime_ns))
+    return stamps
 
 
 class _SafeUnpickler(pickle.Unpickler):
@@ -78,29 +130,138 @@ class _SafeUnpickler(pickle.Unpickler):
 class FindingsCache:
     def __init__(self, directory: Path, key: str) -> None:
         self.dir = directory
-        self.file = directory / f"{PREFIX}{__version__}-f{FINDINGS_FORMAT}-{key}.pickle"
+        self.stem = f"{PREFIX}{__version__}-f{FINDINGS_FORMAT}-{key}"
+        self.file = directory / f"{self.stem}.pickle"
+        self.tree_file = directory / f"{self.stem}.tree.json"
 
     @classmethod
     def for_workspace(cls, config: Config, source_roots: list[Path], max_bytes: int, prefilter: bool,
                       directory: Path) -> FindingsCache:
         basis = repr((FINDINGS_FORMAT, sys.version_info[:2], config, sorted(config.origins.items()),
                       [str(root) for root in source_roots], max_bytes, prefilter, package_digest()))
-        return cls(directory, hashlib.blake2b(basis.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest())
+        return cls(directory, blake2b(basis.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest())
+
+    def current_tree(self, files: WorkspaceFiles) -> Tree:
+        """The workspace's files now: the stored walk while nothing it looked at changed (else a new
+        walk), each file stamped again."""
+        stored = None if self.dir.is_symlink() else read_tree(self.tree_file, str(files.root.resolve()))
+        if stored is not None and stored.record.unchanged():
+            stamps = file_stamps(stored.walked)
+            return stored if stamps == stored.stamps else Tree(stored.walked, stored.record, stamps)
+        walked, record = files.discover_recorded()
+        return Tree(walked, record, file_stamps(walked))
+
+    def keep_tree(self, tree: Tree) -> None:
+        """Store ``tree`` when the tree file does not hold it (answered from the findings or a report
+        of the same tree after the file was lost: the next run need not walk again)."""
+        if tree.stored:
+            return
+        try:
+            if self.dir.is_symlink() or not self.dir.is_dir():
+                return
+            record = tree.record
+            write_atomic(self.tree_file, _json_bytes({"walked": tree.walked, "directories": record.directories,
+                                                      "gitignores": record.gitignores, "stamps": tree.stamps,
+                                                      "digest": tree.digest()}), mode=0o600)
+            tree.stored = True
+        except (OSError, ValueError):
+            pass
 
     def load(self) -> tuple[str, CachedFindings] | None:
-        """The stored findings and the tree digest (``tree_digest``) they are valid for, or None."""
+        """The stored findings and the tree digest (``Tree.digest``) they are valid for, or None."""
         if self.dir.is_symlink():
             return None
         return read_stored(self.file)
 
-    def save(self, tree: str, findings: CachedFindings) -> None:
-        """Replace the stored findings (the directory exists: the facts cache was saved into it)."""
+    def save(self, tree: Tree, findings: CachedFindings) -> None:
+        """Replace the stored findings and tree (the directory exists: the facts cache was saved
+        into it), and drop the files of configurations the facts cache no longer keeps."""
         try:
             if self.dir.is_symlink() or not self.dir.is_dir():
                 return
-            write_atomic(self.file, pickle.dumps((tree, findings), protocol=pickle.HIGHEST_PROTOCOL), mode=0o600)
+            write_atomic(self.file, pickle.dumps((tree.digest(), findings), protocol=pickle.HIGHEST_PROTOCOL),
+                         mode=0o600)
+            tree.stored = False
+            self.keep_tree(tree)
+            _prune_derived(self.dir)
         except (OSError, pickle.PicklingError):
             pass
+
+    def output_file(self, variant: str) -> Path:
+        return self.dir / f"{self.stem}.out-{variant}.json"
+
+    def load_output(self, variant: str, tree: Tree) -> dict[str, Any] | None:
+        """What ``save_output`` stored for ``variant``, if made for this tree; else None."""
+        if self.dir.is_symlink():
+            return None
+        try:
+            stored = json.loads(self.output_file(variant).read_bytes())
+        except (OSError, ValueError, RecursionError):
+            return None
+        if not isinstance(stored, dict) or stored.get("tree") != tree.digest() or not isinstance(stored.get("output"), dict):
+            return None
+        output: dict[str, Any] = stored["output"]
+        return output
+
+    def save_output(self, variant: str, tree: Tree, output: dict[str, Any]) -> None:
+        """Keep ``output`` (plain JSON values) for the next run of ``variant`` on this tree."""
+        try:
+            if self.dir.is_symlink() or not self.dir.is_dir():
+                return
+            write_atomic(self.output_file(variant), _json_bytes({"tree": tree.digest(), "output": output}), mode=0o600)
+        except (OSError, ValueError):
+            pass
+
+
+def _json_bytes(value: object) -> bytes:
+    """ASCII JSON: any string (a path with undecodable bytes holds lone surrogates) comes back the
+    same, and reading it back needs no decoding step."""
+    return json.dumps(value, separators=(",", ":")).encode("ascii")
+
+
+def read_tree(file: Path, top: str) -> Tree | None:
+    """The tree stored in ``file``, if it is one of the walk of ``top`` (the file is not trusted to
+    name paths outside the workspace, nor to hold the right types); else None."""
+    try:
+        stored = json.loads(file.read_bytes())
+        walked, directories, gitignores, stamps, digest = (stored["walked"], stored["directories"],
+                                                           stored["gitignores"], stored["stamps"], stored["digest"])
+        root = top.rstrip(os.sep) + os.sep
+        # C loops over the ~10^4 entries: str.startswith refuses a non-string, array("q") a non-integer
+        if not (isinstance(walked, list) and isinstance(stamps, list) and len(stamps) == 3 * len(walked)
+                and isinstance(digest, str) and all(map(str.startswith, walked, repeat(root)))):
+            return None
+        array("q", stamps)
+    except (OSError, ValueError, RecursionError, TypeError, KeyError, OverflowError):
+        return None
+    record = WalkRecord(_stamps(directories), _stamps(gitignores))
+    if not record.directories or record.directories[0][0] != top:
+        return None
+    return Tree(walked, record, stamps, digest, stored=True)
+
+
+def _stamps(value: object) -> list[Stamp]:
+    if not isinstance(value, list):
+        return []
+    stamps = []
+    for item in value:
+        if not (isinstance(item, list) and len(item) == 3 and isinstance(item[0], str)
+                and type(item[1]) is int and type(item[2]) is int):
+            return []
+        stamps.append((item[0], item[1], item[2]))
+    return stamps
+
+
+def _prune_derived(directory: Path) -> None:
+    """Tree and output files whose findings file is gone (the facts cache prunes those): another
+    version, or a configuration no longer kept."""
+    kept = tuple(p.name.removesuffix("pickle") for p in directory.glob(f"{PREFIX}*.pickle"))
+    for path in directory.glob(f"{PREFIX}*.json"):
+        if not path.name.startswith(kept) and not path.is_symlink():
+            try:
+                path.unlink()
+            except OSError:
+                pass
 
 
 def read_stored(file: Path) -> tuple[str, CachedFindings] | None:
@@ -115,20 +276,6 @@ def read_stored(file: Path) -> tuple[str, CachedFindings] | None:
             and isinstance(stored[1], CachedFindings):
         return stored
     return None
-
-
-def tree_digest(files: list[str]) -> str:
-    """A digest of the walked files, in walk order, with each one's size, mtime and ctime (a file
-    made readable again keeps its mtime: its stored error must not be reported again)."""
-    parts = []
-    stat = os.stat
-    for path in files:
-        try:
-            info = stat(path)
-            parts.append(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}")
-        except OSError:
-            parts.append(f"{path}\0-")
-    return hashlib.blake2b("\n".join(parts).encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
 
 
 _PACKAGE_DIGEST: list[str] = []
@@ -154,4 +301,4 @@ def sources_digest(package: str) -> str:
                 except OSError:
                     continue
                 parts.append(f"{directory}/{name}\0{info.st_size}\0{info.st_mtime_ns}")
-    return hashlib.blake2b("\n".join(parts).encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
+    return blake2b("\n".join(parts).encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()

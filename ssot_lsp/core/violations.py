@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,6 +49,8 @@ class Violation:
     def fingerprint(self, line_text: str) -> str:
         """Stable across edits elsewhere in the file: no line numbers, only what and where-in-code."""
         basis = "\x1f".join((self.code, self.symbol, " ".join(line_text.split())))
+        import hashlib  # here: the workspace walk imports this module for FileError, and hashlib loads OpenSSL
+
         return hashlib.sha1(basis.encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
     def to_dict(self) -> dict[str, Any]:

@@ -14,13 +14,23 @@ from typing import TYPE_CHECKING
 from ssot_lsp.config.model import Config
 from ssot_lsp.core.files import WorkspaceFiles
 from ssot_lsp.core.modules import ModuleNames
-from ssot_lsp.core.scan import Progress, ScanResult, scan
 from ssot_lsp.core.violations import FileError
 
 if TYPE_CHECKING:
     from ssot_lsp.core.cache import FactsCache
+    from ssot_lsp.core.scan import Progress, ScanResult
 
 __all__ = ["ScanResult", "Workspace"]
+
+
+def __getattr__(name: str) -> object:
+    """``ScanResult``, re-exported without importing the scan (and every rule) with this module: a
+    warm `check` opens the workspace and answers from the cache without scanning."""
+    if name == "ScanResult":
+        from ssot_lsp.core.scan import ScanResult
+
+        return ScanResult
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class Workspace:
@@ -56,4 +66,6 @@ class Workspace:
     def scan(self, paths: Iterable[Path] | None = None, jobs: int | None = None, cache: FactsCache | None = None,
              progress: Progress | None = None, prefilter: bool = True,
              severity_overrides: dict[str, str] | None = None, walked: list[str] | None = None) -> ScanResult:
+        from ssot_lsp.core.scan import scan
+
         return scan(self, paths, jobs, cache, progress, prefilter, severity_overrides, walked)

@@ -1,10 +1,12 @@
 """The findings cache of `check`: an unchanged workspace is answered from it, any change is a miss.
 
-Each test runs `check` once (which stores the findings), then plants a marker in the stored
-findings — one invented finding — so that the next run shows whether it answered from the cache
-(the marker appears) or analysed again (it does not). A change that must invalidate the cache
+Each test runs `check` once (which stores the findings and the report it printed), then plants a
+marker in both — one invented finding — so that the next run shows whether it answered from the
+cache (the marker appears) or analysed again (it does not). A change that must invalidate the cache
 is made between the two runs; removing that part of the key turns the test red. mtimes are set
 explicitly (``os.utime``): a sleep would depend on the file system's timestamp granularity.
+What only the stored report depends on (options, current directory, baseline) is in
+``test_replayed_report.py``.
 """
 
 from __future__ import annotations
@@ -35,7 +37,11 @@ def _findings_files(root: Path) -> list[Path]:
     return sorted((root / ".ssot-cache").glob("findings-*.pickle"))
 
 
-def _plant(root: Path) -> None:
+def _report_files(root: Path) -> list[Path]:
+    return sorted((root / ".ssot-cache").glob("findings-*.out-*.json"))
+
+
+def plant_in_findings(root: Path) -> None:
     """Add one invented finding to the stored findings (same tree digest: still valid)."""
     [path] = _findings_files(root)
     stored = read_stored(path)
@@ -44,6 +50,23 @@ def _plant(root: Path) -> None:
     findings.violations.append(Violation("SSOT001", MARKER, str(root / "app" / "clean.py"), Span(0, 0, 0, 1),
                                          "warning"))
     path.write_bytes(pickle.dumps((tree, findings)))
+
+
+def plant_in_reports(root: Path) -> None:
+    """Add one invented finding to every stored JSON report (``cli/replay.py``), still valid."""
+    reports = _report_files(root)
+    assert reports
+    for path in reports:
+        stored = json.loads(path.read_text())
+        report = json.loads(stored["output"]["report"])
+        report["violations"].append({"code": "SSOT001", "message": MARKER, "path": "app/clean.py"})
+        stored["output"]["report"] = json.dumps(report)
+        path.write_text(json.dumps(stored))
+
+
+def _plant(root: Path) -> None:
+    plant_in_findings(root)
+    plant_in_reports(root)
 
 
 def _answered_from_cache(report: dict) -> bool:
@@ -66,11 +89,29 @@ def _filled(ssot, root: Path) -> dict:
     return first
 
 
-def test_an_unchanged_workspace_is_answered_from_the_findings(ssot, workspace):
-    first = _filled(ssot, workspace)
+def test_an_unchanged_workspace_is_answered_from_the_stored_report(ssot, workspace):
+    first = _check(ssot, workspace)
+    plant_in_reports(workspace)
     again = _check(ssot, workspace)
     assert _answered_from_cache(again)
     assert [v for v in again["violations"] if v["message"] != MARKER] == first["violations"]
+
+
+def test_without_a_stored_report_an_unchanged_workspace_is_answered_from_the_findings(ssot, workspace):
+    first = _check(ssot, workspace)
+    plant_in_findings(workspace)
+    for path in _report_files(workspace):
+        path.unlink()
+    again = _check(ssot, workspace)
+    assert _answered_from_cache(again)
+    assert [v for v in again["violations"] if v["message"] != MARKER] == first["violations"]
+
+
+def test_another_format_is_rendered_from_the_stored_findings(ssot, workspace):
+    _check(ssot, workspace)
+    plant_in_findings(workspace)
+    run = ssot("check", "--format", "text", "--exit-zero", cwd=workspace)
+    assert MARKER in run.stdout
 
 
 def test_the_findings_are_those_of_a_run_without_cache(ssot, workspace):
@@ -188,12 +229,60 @@ def test_no_cache_neither_reads_nor_writes_findings(ssot, workspace):
 
 
 @pytest.mark.parametrize("content", [b"", b"garbage", pickle.dumps(("x", "y"))[:-3],
-                                     pickle.dumps(("tree", CachedFindings([], [], 0, 0, [], [], False, [], ([], [])))),
+                                     pickle.dumps(("tree", CachedFindings([], [], 0, 0, [], [], False))),
                                      b"cos\nsystem\n(S'echo planted'\ntR."])
 def test_a_corrupt_or_foreign_findings_file_is_a_miss(ssot, workspace, content):
     first = _check(ssot, workspace)
     [path] = _findings_files(workspace)
     path.write_bytes(content)
+    for report in _report_files(workspace):
+        report.unlink()
     run = ssot("check", "--format", "json", "--exit-zero", cwd=workspace)
     assert run.returncode == 0 and "Traceback" not in run.stderr and "planted" not in run.stdout
+    assert json.loads(run.stdout) == first
+
+
+def _tree_file(root: Path) -> Path:
+    [path] = (root / ".ssot-cache").glob("findings-*.tree.json")
+    return path
+
+
+@pytest.mark.parametrize("change", [
+    lambda tree: b"",
+    lambda tree: b"[]",
+    lambda tree: tree[:-10],
+    lambda tree: json.dumps({**json.loads(tree), "stamps": [1.5] * len(json.loads(tree)["stamps"])}).encode(),
+    lambda tree: json.dumps({**json.loads(tree), "walked": ["/etc/passwd"] * len(json.loads(tree)["walked"])}).encode(),
+    lambda tree: json.dumps({**json.loads(tree), "directories": [["/", 0, 0]]}).encode(),
+], ids=["empty", "not-a-tree", "cut", "float-stamps", "outside-paths", "another-root"])
+def test_a_corrupt_or_foreign_tree_file_is_walked_again_and_replaced(ssot, workspace, change):
+    first = _check(ssot, workspace)
+    tree = _tree_file(workspace)
+    good = tree.read_bytes()
+    tree.write_bytes(change(good))
+    run = ssot("check", "--format", "json", "--exit-zero", cwd=workspace)
+    assert run.returncode == 0 and "Traceback" not in run.stderr
+    assert json.loads(run.stdout) == first
+    replaced, before = json.loads(tree.read_bytes()), json.loads(good)
+    assert [replaced[k] for k in ("walked", "stamps", "digest")] == [before[k] for k in ("walked", "stamps", "digest")]
+
+
+def test_the_second_run_stores_the_walk_it_made_after_creating_the_cache(ssot, workspace):
+    # the first run creates .ssot-cache in the root after listing it: the root's stamp moved
+    _check(ssot, workspace)
+    tree = _tree_file(workspace)
+    first = json.loads(tree.read_bytes())
+    _check(ssot, workspace)
+    second = json.loads(tree.read_bytes())
+    root = str(workspace.resolve())
+    assert first["directories"][0][0] == root and second["directories"][0][1] == os.stat(root).st_mtime_ns
+
+
+@pytest.mark.parametrize("content", [b"", b"{}", b'{"tree": "x", "output": {}}', b"\xff\xfe"])
+def test_a_corrupt_stored_report_is_rendered_again(ssot, workspace, content):
+    first = _check(ssot, workspace)
+    [report] = _report_files(workspace)
+    report.write_bytes(content)
+    run = ssot("check", "--format", "json", "--exit-zero", cwd=workspace)
+    assert run.returncode == 0 and "Traceback" not in run.stderr
     assert json.loads(run.stdout) == first

@@ -11,8 +11,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ssot_lsp.core.cache import CACHE_DIR, FactsCache
-
+from ssot_lsp.core.cache import FactsCache
+from ssot_lsp.core.cache_dir import CACHE_DIR
 from tests.environment import file_modes_enforced
 
 CALLER = "netra_backend/app/services/runner.py"

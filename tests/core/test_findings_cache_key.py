@@ -8,7 +8,8 @@ from pathlib import Path
 
 from ssot_lsp.config.loader import default_config
 from ssot_lsp.core import findings_cache
-from ssot_lsp.core.findings_cache import FindingsCache, sources_digest, tree_digest
+from ssot_lsp.core.files import WalkRecord
+from ssot_lsp.core.findings_cache import FindingsCache, Tree, file_stamps, sources_digest
 
 
 def _move_mtime(path: Path) -> None:
@@ -48,6 +49,10 @@ def test_the_key_is_the_same_in_another_process(tmp_path):
     assert len(names) == 1 and names != {""}
 
 
+def tree_digest(files: list[str]) -> str:
+    return Tree(files, WalkRecord([], []), file_stamps(files)).digest()
+
+
 def test_the_tree_digest_follows_order_size_and_mtime(tmp_path):
     a, b = tmp_path / "a.py", tmp_path / "b.py"
     a.write_text("x = 1\n")
@@ -78,3 +83,36 @@ def test_a_walk_record_changes_with_entries_not_with_contents(tmp_path):
     _, record = WorkspaceFiles(default_config(tmp_path)).discover_recorded()
     (tmp_path / ".gitignore").write_text("build/\ndist/\n")
     assert not record.unchanged()
+
+
+def test_a_file_made_readable_again_changes_its_stamp(tmp_path):
+    a = tmp_path / "a.py"
+    a.write_text("x = 1\n")
+    before = file_stamps([str(a)])
+    a.chmod(0o600)  # the ctime moves, the mtime and size do not
+    after = file_stamps([str(a)])
+    assert before[:2] == after[:2] and before != after
+
+
+def test_a_stored_tree_is_stamped_again_and_keeps_its_digest_only_while_unchanged(tmp_path):
+    from ssot_lsp.config.loader import default_config
+    from ssot_lsp.core.files import WorkspaceFiles
+
+    (tmp_path / "a.py").write_text("x = 1\n")
+    files = WorkspaceFiles(default_config(tmp_path))
+    cache = FindingsCache(tmp_path / "cache", "key")
+    cache.dir.mkdir()
+    first = cache.current_tree(files)
+    cache.save(first, findings_cache.CachedFindings([], [], 1, 1, [], [], False))
+    again = cache.current_tree(files)
+    assert again.walked == first.walked and again.digest() == first.digest()
+    _move_mtime(tmp_path / "a.py")
+    moved = cache.current_tree(files)
+    assert moved.walked == first.walked and moved.digest() != first.digest()
+
+
+def test_the_rule_codes_the_configuration_knows_are_the_registry_s():
+    from ssot_lsp.core.rules.codes import CODES
+    from ssot_lsp.core.rules.registry import RULES
+
+    assert CODES == tuple(RULES)

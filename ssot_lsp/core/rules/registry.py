@@ -20,6 +20,7 @@ from ssot_lsp.core.rules import (
     syntax_error,
     unused_suppression,
 )
+from ssot_lsp.core.rules.codes import CODES
 from ssot_lsp.core.rules.rule import Rule
 
 ALL: tuple[Rule, ...] = (
@@ -37,6 +38,8 @@ ALL: tuple[Rule, ...] = (
 )
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in ALL}
+if tuple(RULES) != CODES:
+    raise ImportError(f"ssot_lsp/core/rules/codes.py lists {CODES}, the rules are {tuple(RULES)}")
 
 # the payload types by their wire ``kind`` (several rules may share one type)
 PAYLOADS: dict[str, type[Payload]] = {rule.payload.KIND: rule.payload for rule in ALL}
