@@ -758,14 +758,17 @@ def _is_type_checking(test: ast.expr) -> bool:
 def extract_facts(text: str, path: str, module: str, is_package: bool = False,
                   tree: ast.Module | None = None, call_roots: set[str] | None = None,
                   relevant_module: Callable[[str], bool] | None = None,
-                  watch: frozenset[str] = frozenset()) -> FileFacts:
+                  watch: frozenset[str] = frozenset(), tree_text: str | None = None) -> FileFacts:
     """Facts of one file. Never raises for bad source: a parse failure becomes ``facts.problem``.
 
     ``tree``: an ``ast.parse`` result of ``text`` the caller already has (fix verification), to
     avoid parsing twice. ``call_roots`` and ``relevant_module`` come with statement selection
     (``core/partial/scan.py``): the names calls can start from, and whether a module name mentions a
     needle. ``watch``: the names whose unbound uses are recorded (``prefilter.watch_names`` of the
-    configuration; see ``core/unbound.py``).
+    configuration; see ``core/unbound.py``). ``tree_text``: the text ``tree`` was parsed from
+    when it is not ``text`` but holds the same lines where the tree has statements (statement
+    selection: the selected statements, other lines blank); the extractor only reads those lines,
+    and searching the smaller text is most of what it saves.
     """
     facts = FileFacts(path=path, module=module, is_package=is_package)
     try:
@@ -798,7 +801,8 @@ def extract_facts(text: str, path: str, module: str, is_package: bool = False,
         facts.parsed = False
     if tree is not None:
         try:
-            _Extractor(text, facts, call_roots, relevant_module, watch).run(tree)
+            _Extractor(tree_text if tree_text is not None else text, facts, call_roots, relevant_module,
+                       watch).run(tree)
         except RecursionError:
             facts.problem = ParseProblem("cannot analyse: nesting too deep", Span(0, 0, 0, 0))
             facts.parsed = False

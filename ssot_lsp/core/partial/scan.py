@@ -73,10 +73,13 @@ def partial_facts(text: str, path: str, module: str, is_package: bool,
     parsed: set[int] = set()
     statements: list[ast.stmt] = []
     bound: set[str] = set()
+    source = ""
     while True:
-        fresh = _parse_chunks(text, chunks, sorted(selected - parsed))
+        fresh_source = _assemble(text, chunks, sorted(selected - parsed))
+        fresh = _parse(fresh_source)
         if fresh is None:
             return None
+        source = fresh_source if not parsed else ""  # more than one round: assembled again below
         parsed |= selected
         statements += fresh
         new_bound = _bindings(fresh, plain, words) - bound
@@ -89,17 +92,18 @@ def partial_facts(text: str, path: str, module: str, is_package: bool,
         selected |= more
     statements.sort(key=_LINE)
     tree = ast.Module(body=statements, type_ignores=[])
-    facts = extract_facts(text, path, module, is_package, tree=tree, call_roots=bound | words,
+    facts = extract_facts(text, path, module, is_package, tree=tree, tree_text=source or _assemble(text, chunks, sorted(parsed)),
+                          call_roots=bound | words,
                           relevant_module=lambda name: _mentions(name, plain, words), watch=watch)
     facts.partial_needles = frozenset(needles)
     return facts
 
 
-def _parse_chunks(text: str, chunks: list[tuple[int, int, int]], indexes: list[int]) -> list[ast.stmt] | None:
-    """The statements of the chunks ``indexes`` (ascending), parsed at once: one text of those
-    chunks at their own lines, every other line left blank, so that each statement has its real
-    position (one parse instead of one per chunk: the calls cost as much as the parsing). None
-    when it does not parse: the caller then parses the whole file."""
+def _assemble(text: str, chunks: list[tuple[int, int, int]], indexes: list[int]) -> str:
+    """One text of the chunks ``indexes`` (ascending) at their own lines, every other line left
+    blank: parsed at once, each statement has its real position (one parse instead of one per
+    chunk: the calls cost as much as the parsing), and the extractor searches it instead of the
+    whole file (every line it looks at is a line of a parsed statement)."""
     parts: list[str] = []
     line = 0
     for index in indexes:
@@ -110,8 +114,14 @@ def _parse_chunks(text: str, chunks: list[tuple[int, int, int]], indexes: list[i
         if not chunk.endswith("\n"):  # the last chunk, or one ending in a lone "\r" ("\r\n" is one break)
             parts.append("\n")
         line = chunks[index + 1][2] if index + 1 < len(chunks) else first  # nothing follows the last
+    return "".join(parts)
+
+
+def _parse(source: str) -> list[ast.stmt] | None:
+    """The statements of an assembled text; None when it does not parse: the caller then parses
+    the whole file."""
     try:
-        return ast.parse("".join(parts)).body
+        return ast.parse(source).body
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
 

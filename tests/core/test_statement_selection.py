@@ -1,0 +1,59 @@
+"""Statement selection (``core/partial/scan.py``) records what a whole parse records.
+
+A workspace scan parses only the top-level statements of a long file that mention a needle, an
+import, or a name bound to one (found in rounds), and the extractor then looks only at the lines
+of those statements. Each test here builds a long file whose interesting statement is found in a
+particular way and compares the facts a rule uses with those of the whole file.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from ssot_lsp.core.facts import extract_facts
+from ssot_lsp.core.partial import statements
+from ssot_lsp.core.partial.scan import partial_facts
+
+pytestmark = pytest.mark.skipif(not statements.ENABLED, reason="statement selection is off on Python 3.12+")
+
+NEEDLES = frozenset({"ExecutionEngine", "execution_engine"})
+FILLER = "".join(f"def helper_{i}(value):\n    return value + {i}\n\n\n" for i in range(80))
+
+
+def _calls(facts) -> list[tuple[str, int, int]]:
+    return sorted((call.callee, call.span.line, call.span.col) for call in facts.calls)
+
+
+def _both(text: str):
+    partial = partial_facts(text, "/w/pkg/user.py", "pkg.user", False, NEEDLES)
+    assert partial is not None, "the file must take the statement-selection path"
+    whole = extract_facts(text, "/w/pkg/user.py", "pkg.user", False)
+    return partial, whole
+
+
+def test_calls_in_statements_of_every_selection_round_are_recorded():
+    """Round 1 selects the import and the statement naming the needle; round 2 the statements
+    using the renamed import. Calls of both rounds must be found, at their real positions."""
+    text = ("from app.agents.execution_engine import ExecutionEngine as Engine\nfrom app.agents import execution_engine\n\n\n"
+            + FILLER + "def build(registry):\n    return Engine(registry)\n\n\n" + FILLER.replace("helper_", "more_")
+            + "def legacy():\n    return execution_engine.ExecutionEngine()\n")
+    partial, whole = _both(text)
+    interesting = ("Engine", "execution_engine.ExecutionEngine")
+    wanted = [call for call in _calls(whole) if call[0] in interesting]
+    assert len(wanted) == 2
+    assert [call for call in _calls(partial) if call[0] in interesting] == wanted
+
+
+def test_calls_on_lines_after_windows_line_breaks_keep_their_positions():
+    text = ("from app.agents.execution_engine import ExecutionEngine as Engine\r\n\r\n" + FILLER.replace("\n", "\r\n")
+            + "def build(registry):\r\n    return Engine(\r\n        registry)\r\n")
+    partial, whole = _both(text)
+    assert [c for c in _calls(partial) if c[0] == "Engine"] == [c for c in _calls(whole) if c[0] == "Engine"] != []
+
+
+def test_patch_targets_in_selected_statements_are_recorded():
+    text = ("import unittest.mock\n\n\n" + FILLER
+            + "@unittest.mock.patch('app.agents.execution_engine.ExecutionEngine')\ndef test_it(engine):\n    pass\n")
+    partial, whole = _both(text)
+    assert [(r.kind, r.value, r.span) for r in partial.string_refs] == [(r.kind, r.value, r.span)
+                                                                        for r in whole.string_refs] != []
