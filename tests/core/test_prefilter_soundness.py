@@ -125,3 +125,25 @@ def test_a_file_parsed_in_part_sees_aliases_discovered_in_a_later_round(tmp_path
     fast = _findings(tmp_path, jobs=1)
     assert fast == _findings(tmp_path, jobs=1, prefilter=False)
     assert any(path == "pkg/user.py" and code == "SSOT002" for path, _, _, code in fast)
+
+
+@pytest.mark.parametrize("importing, reference", [
+    ("from netra_backend.app.agents import supervisor", "supervisor.execution_engine.ExecutionEngine"),
+    ("import netra_backend.app.agents.supervisor", "netra_backend.app.agents.supervisor.execution_engine.ExecutionEngine"),
+])
+def test_a_legacy_class_reached_through_a_package_attribute_is_found(tmp_path, importing, reference):
+    """The import names no needle (only the package), the use spells it after the imported name: a
+    long file parsed in part must still record the import and the call through it."""
+    legacy = "netra_backend/app/agents/supervisor/execution_engine.py"
+    filler = "".join(f"def helper_{i}(x):\n    return x + {i}\n\n\n" for i in range(120))
+    _write(tmp_path, {
+        "netra_backend/__init__.py": "", "netra_backend/app/__init__.py": "",
+        "netra_backend/app/agents/__init__.py": "", "netra_backend/app/agents/supervisor/__init__.py": "",
+        legacy: "class ExecutionEngine:\n    pass\n",
+        "netra_backend/app/agents/supervisor/user_execution_engine.py": "class UserExecutionEngine:\n    pass\n",
+        "pkg/__init__.py": "",
+        "pkg/user.py": f"{importing}\n\n\n{filler}def build(registry):\n    return {reference}(registry)\n",
+    })
+    fast = _findings(tmp_path, jobs=1)
+    assert fast == _findings(tmp_path, jobs=1, prefilter=False)
+    assert any(path == "pkg/user.py" and code == "SSOT002" for path, _, _, code in fast)

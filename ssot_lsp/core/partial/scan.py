@@ -22,6 +22,7 @@ import bisect
 import operator
 import re
 from collections.abc import Collection, Iterable
+from collections.abc import Set as AbstractSet
 
 from ssot_lsp.core.facts import FileFacts, extract_facts
 from ssot_lsp.core.partial.statements import (
@@ -66,9 +67,10 @@ def partial_facts(text: str, path: str, module: str, is_package: bool,
         return {bisect.bisect_right(chunk_starts, offset) - 1 for offset in offsets}
 
     selected = {index for index, start in enumerate(chunk_starts) if _IMPORT_OR_ALL.match(text, start)}
-    selected |= chunks_at(find_all(text, plain, whole_words=False))
-    selected |= chunks_at(find_all(text, words, whole_words=True))
+    hits = find_all(text, plain, whole_words=False) + find_all(text, words, whole_words=True)
+    selected |= chunks_at(hits)
     selected.discard(-1)
+    through = _attribute_roots(text, hits)
 
     parsed: set[int] = set()
     statements: list[ast.stmt] = []
@@ -82,7 +84,7 @@ def partial_facts(text: str, path: str, module: str, is_package: bool,
         source = fresh_source if not parsed else ""  # more than one round: assembled again below
         parsed |= selected
         statements += fresh
-        new_bound = _bindings(fresh, plain, words) - bound
+        new_bound = _bindings(fresh, plain, words, through) - bound
         if not new_bound:
             break
         bound |= new_bound
@@ -146,13 +148,41 @@ _MENTIONS: dict[str, bool] = {}
 _MENTIONS_FOR: list[tuple[tuple[str, ...], frozenset[str]] | None] = [None]
 
 
-def _import_names(node: ast.Import | ast.ImportFrom, plain: tuple[str, ...], words: frozenset[str]) -> set[str]:
-    """Names an import binds that can reach a group symbol: the import must mention a needle."""
+def _attribute_roots(text: str, hits: list[int]) -> set[str]:
+    """The names a needle is reached through as an attribute (``agents.execution_engine.X``: the
+    ``agents`` of ``from app import agents``, an import that mentions no needle itself)."""
+    roots: set[str] = set()
+    for position in hits:
+        while position > 0 and _is_ident(text[position - 1]):
+            position -= 1  # to the start of the identifier holding the needle
+        root = None
+        while position > 1 and text[position - 1] == "." and _is_ident(text[position - 2]):
+            position -= 1
+            while position > 0 and _is_ident(text[position - 1]):
+                position -= 1
+            root = position
+        if root is not None:
+            end = root
+            while end < len(text) and _is_ident(text[end]):
+                end += 1
+            roots.add(text[root:end])
+    return roots
+
+
+def _is_ident(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _import_names(node: ast.Import | ast.ImportFrom, plain: tuple[str, ...], words: frozenset[str],
+                  through: AbstractSet[str] = frozenset()) -> set[str]:
+    """Names an import binds that can reach a group symbol: the import must mention a needle, or
+    the name be one a needle is reached through (``through``)."""
     if isinstance(node, ast.Import):
-        return {a.asname or a.name.partition(".")[0] for a in node.names if _mentions(a.name, plain, words)}
+        return {a.asname or a.name.partition(".")[0] for a in node.names
+                if _mentions(a.name, plain, words) or (a.asname or a.name.partition(".")[0]) in through}
     whole = _mentions(node.module or "", plain, words)
     return {a.asname or a.name for a in node.names
-            if a.name != "*" and (whole or _mentions(a.name, plain, words)
+            if a.name != "*" and (whole or _mentions(a.name, plain, words) or (a.asname or a.name) in through
                                     or (a.asname is not None and _mentions(a.asname, plain, words)))}
 
 
@@ -171,13 +201,14 @@ def _has_nested_import(node: ast.stmt) -> bool:
     return False
 
 
-def _bindings(statements: list[ast.stmt], plain: tuple[str, ...], words: frozenset[str]) -> set[str]:
+def _bindings(statements: list[ast.stmt], plain: tuple[str, ...], words: frozenset[str],
+              through: AbstractSet[str] = frozenset()) -> set[str]:
     """Names the parsed (top-level) statements bind to something a rule may care about: imports at
     any depth, classes and plain assignments at the top."""
     names: set[str] = set()
     for node in statements:
         if isinstance(node, (ast.Import, ast.ImportFrom)):
-            names |= _import_names(node, plain, words)
+            names |= _import_names(node, plain, words, through)
         elif isinstance(node, ast.ClassDef):
             names.add(node.name)
         elif isinstance(node, (ast.Assign, ast.AnnAssign)):
@@ -187,6 +218,6 @@ def _bindings(statements: list[ast.stmt], plain: tuple[str, ...], words: frozens
                 and _has_nested_import(node):
             for sub in ast.walk(node):
                 if sub is not node and isinstance(sub, (ast.Import, ast.ImportFrom)):
-                    names |= _import_names(sub, plain, words)
+                    names |= _import_names(sub, plain, words, through)
     names.discard("__all__")
     return names
