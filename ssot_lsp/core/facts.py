@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, cast
 
-from ssot_lsp.core.fstrings import mask_new_fstrings
+from ssot_lsp.core.fstrings import masked_tree
 from ssot_lsp.core.method_bodies import class_attributes, method_kind
 from ssot_lsp.core.signatures import ParamFact, params_of
 from ssot_lsp.core.suppressions import read_suppressions
@@ -406,6 +406,8 @@ class _Extractor:
         module = resolve_relative(facts.module, facts.is_package, node.level or 0, node.module)
         if module == "__future__" and any(alias.name == "annotations" for alias in node.names):
             self.future_annotations = True
+        # whether the module can reach a group: asked once for all the names (see ``irrelevant_import``)
+        relevant = self.relevant_module is None or self.call_roots is None or self.relevant_module(module)
         for alias in node.names:
             if alias.name == "*":
                 facts.imports.append(ImportFact(
@@ -420,7 +422,7 @@ class _Extractor:
             self.watched.bind(scope, bound)
             if top:
                 facts.bindings[bound] = ("import", (True, module, alias.name))
-            if self.irrelevant_import(bound, module):
+            if not relevant and bound not in (self.call_roots or ()):  # ``irrelevant_import``, the module asked once
                 continue
             facts.imports.append(ImportFact(
                 module=module, name=alias.name, asname=alias.asname, bound=bound,
@@ -779,17 +781,13 @@ def extract_facts(text: str, path: str, module: str, is_package: bool = False,
             facts.problem = ParseProblem("cannot parse: source contains NUL bytes", _nul_span(text))
             facts.parsed = False
             return facts
-        masked = mask_new_fstrings(text) if ("f'" in text or 'f"' in text or "F'" in text or 'F"' in text) else None
+        masked = masked_tree(text) if ("f'" in text or 'f"' in text or "F'" in text or 'F"' in text) else None
         if masked is not None:
-            try:
-                tree = ast.parse(masked, filename=path)
-                version = ".".join(map(str, sys.version_info[:2]))
-                facts.problem = ParseProblem(
-                    f"uses syntax newer than Python {version} (PEP 701 f-strings); analysed through libcst",
-                    _error_span(text, exc), newer_syntax=True)
-                text = masked
-            except SyntaxError:
-                tree = None
+            version = ".".join(map(str, sys.version_info[:2]))
+            facts.problem = ParseProblem(
+                f"uses syntax newer than Python {version} (PEP 701 f-strings); analysed through libcst",
+                _error_span(text, exc), newer_syntax=True)
+            text, tree = masked
         if tree is None:
             facts.problem = ParseProblem(f"syntax error: {exc.msg}", _error_span(text, exc))
             facts.parsed = False

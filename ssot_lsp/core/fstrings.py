@@ -38,12 +38,29 @@ def mask_new_fstrings(text: str) -> str | None:
     return _mask_with_libcst(text)
 
 
-def _parses(text: str) -> bool:
+def masked_tree(text: str) -> tuple[str, ast.Module] | None:
+    """``mask_new_fstrings`` and the tree of the masked text (the check that it parses is the parse
+    the caller wants: a file with such f-strings was parsed three times); None if impossible."""
     try:
-        ast.parse(text)
+        masked: str | None = _mask(text, _fstring_spans(text))
+    except (_Unsure, IndexError):
+        masked = None
+    tree = _parse(masked) if masked is not None else None
+    if masked is None or tree is None:
+        masked = _mask_with_libcst(text)
+        tree = _parse(masked) if masked is not None else None
+    return (masked, tree) if masked is not None and tree is not None else None
+
+
+def _parses(text: str) -> bool:
+    return _parse(text) is not None
+
+
+def _parse(text: str) -> ast.Module | None:
+    try:
+        return ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return False
-    return True
+        return None
 
 
 def _mask(text: str, spans: list[tuple[int, int]]) -> str:

@@ -54,3 +54,15 @@ def test_a_backslash_before_a_brace_is_left_to_libcst():
 
 def test_a_file_with_a_real_syntax_error_is_not_masked_into_parsing():
     assert fstrings.mask_new_fstrings('x = f"{d["a"]}"\ndef broken(:\n') is None
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_the_masked_tree_is_the_tree_of_the_masked_text(name):
+    text = CASES[name]
+    masked, tree = fstrings.masked_tree(text)
+    assert masked == fstrings.mask_new_fstrings(text)
+    assert ast.dump(tree, include_attributes=True) == ast.dump(ast.parse(masked), include_attributes=True)
+
+
+def test_a_file_with_a_real_syntax_error_has_no_masked_tree():
+    assert fstrings.masked_tree('x = f"{d["a"]}"\ndef broken(:\n') is None
