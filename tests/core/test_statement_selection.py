@@ -57,3 +57,25 @@ def test_patch_targets_in_selected_statements_are_recorded():
     partial, whole = _both(text)
     assert [(r.kind, r.value, r.span) for r in partial.string_refs] == [(r.kind, r.value, r.span)
                                                                         for r in whole.string_refs] != []
+
+
+def test_every_name_imported_from_a_module_naming_a_needle_keeps_its_import_fact():
+    """An import whose module names a needle can reach a group whatever names it imports: all of them
+    keep their facts; an import of an unrelated module keeps only its binding."""
+    text = ("from app.agents.execution_engine import Helper, ExecutionEngine as Engine, build_context\n"
+            "from app.util import slugify, chunked\n\n\n" + FILLER)
+    partial, whole = _both(text)
+    imported = sorted((i.module, i.name, i.bound) for i in partial.imports)
+    assert imported == sorted((i.module, i.name, i.bound) for i in whole.imports if i.module == "app.agents.execution_engine")
+    assert len(imported) == 3
+    assert {"slugify", "chunked"} <= partial.bindings.keys()
+
+
+def test_a_relative_import_inside_a_package_naming_a_needle_keeps_its_import_fact():
+    """``from .helpers import Thing`` in ``app.execution_engine.user`` imports from
+    ``app.execution_engine.helpers``: the text names no needle, the module it resolves to does."""
+    text = "from .helpers import Thing, other\n\n\n" + FILLER
+    partial = partial_facts(text, "/w/app/execution_engine/user.py", "app.execution_engine.user", False, NEEDLES)
+    assert partial is not None
+    assert sorted((i.module, i.name) for i in partial.imports) == [
+        ("app.execution_engine.helpers", "Thing"), ("app.execution_engine.helpers", "other")]
