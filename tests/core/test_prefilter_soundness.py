@@ -102,29 +102,39 @@ def _write(root: Path, files: dict[str, str]) -> None:
         path.write_text(text)
 
 
+# the engine group's legacy and canonical modules, and filler that makes a file long enough to be
+# parsed in part (statement selection)
+ENGINE_PACKAGE = {
+    "netra_backend/__init__.py": "", "netra_backend/app/__init__.py": "",
+    "netra_backend/app/agents/__init__.py": "", "netra_backend/app/agents/supervisor/__init__.py": "",
+    "netra_backend/app/agents/supervisor/execution_engine.py": "class ExecutionEngine:\n    pass\n",
+    "netra_backend/app/agents/supervisor/user_execution_engine.py": "class UserExecutionEngine:\n    pass\n",
+    "pkg/__init__.py": "",
+}
+FILLER = "".join(f"def helper_{i}(x):\n    return x + {i}\n\n\n" for i in range(120))
+
+
+def _assert_user_construction_found_as_without_prefilter(root: Path) -> None:
+    fast = _findings(root, jobs=1)
+    assert fast == _findings(root, jobs=1, prefilter=False)
+    assert any(path == "pkg/user.py" and code == "SSOT002" for path, _, _, code in fast)
+
+
 def test_a_file_parsed_in_part_sees_aliases_discovered_in_a_later_round(tmp_path):
     """A long file mentioning a configured name elsewhere is parsed in part in the first round;
     the alias it imports is only discovered in a later round and must still be followed."""
-    legacy = "netra_backend/app/agents/supervisor/execution_engine.py"
-    filler = "".join(f"def helper_{i}(x):\n    return x + {i}\n\n\n" for i in range(120))
     _write(tmp_path, {
-        "netra_backend/__init__.py": "", "netra_backend/app/__init__.py": "",
-        "netra_backend/app/agents/__init__.py": "", "netra_backend/app/agents/supervisor/__init__.py": "",
-        legacy: "class ExecutionEngine:\n    pass\n",
-        "netra_backend/app/agents/supervisor/user_execution_engine.py": "class UserExecutionEngine:\n    pass\n",
+        **ENGINE_PACKAGE,
         # round 1 finds this alias; nothing in it but the alias name reaches the user below
-        "pkg/__init__.py": "",
         "pkg/aliases.py": "from netra_backend.app.agents.supervisor.execution_engine import ExecutionEngine\n"
                           "Runner = ExecutionEngine\n",
         # mentions a configured needle (a docstring), so round 1 parses it in part
         "pkg/user.py": '"""Replaces the old ExecutionEngine wiring."""\n'
-                       "from pkg.aliases import Runner\n\n\n" + filler +
+                       "from pkg.aliases import Runner\n\n\n" + FILLER +
                        "async def handle(registry, bridge, ctx):\n"
                        "    return Runner(registry, bridge, user_context=ctx)\n",
     })
-    fast = _findings(tmp_path, jobs=1)
-    assert fast == _findings(tmp_path, jobs=1, prefilter=False)
-    assert any(path == "pkg/user.py" and code == "SSOT002" for path, _, _, code in fast)
+    _assert_user_construction_found_as_without_prefilter(tmp_path)
 
 
 @pytest.mark.parametrize("importing, reference", [
@@ -134,16 +144,8 @@ def test_a_file_parsed_in_part_sees_aliases_discovered_in_a_later_round(tmp_path
 def test_a_legacy_class_reached_through_a_package_attribute_is_found(tmp_path, importing, reference):
     """The import names no needle (only the package), the use spells it after the imported name: a
     long file parsed in part must still record the import and the call through it."""
-    legacy = "netra_backend/app/agents/supervisor/execution_engine.py"
-    filler = "".join(f"def helper_{i}(x):\n    return x + {i}\n\n\n" for i in range(120))
     _write(tmp_path, {
-        "netra_backend/__init__.py": "", "netra_backend/app/__init__.py": "",
-        "netra_backend/app/agents/__init__.py": "", "netra_backend/app/agents/supervisor/__init__.py": "",
-        legacy: "class ExecutionEngine:\n    pass\n",
-        "netra_backend/app/agents/supervisor/user_execution_engine.py": "class UserExecutionEngine:\n    pass\n",
-        "pkg/__init__.py": "",
-        "pkg/user.py": f"{importing}\n\n\n{filler}def build(registry):\n    return {reference}(registry)\n",
+        **ENGINE_PACKAGE,
+        "pkg/user.py": f"{importing}\n\n\n{FILLER}def build(registry):\n    return {reference}(registry)\n",
     })
-    fast = _findings(tmp_path, jobs=1)
-    assert fast == _findings(tmp_path, jobs=1, prefilter=False)
-    assert any(path == "pkg/user.py" and code == "SSOT002" for path, _, _, code in fast)
+    _assert_user_construction_found_as_without_prefilter(tmp_path)
