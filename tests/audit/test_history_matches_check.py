@@ -119,3 +119,22 @@ def test_paths_restrict_every_point_as_they_restrict_check(history: History, tmp
         assert {tuple(s) for s in point["sites"]} == expected, number
         compared += 1
     assert compared >= 3
+
+
+def test_a_baselined_finding_that_an_edit_moved_stays_remaining_as_check_says(history: History, tmp_path: Path):
+    """The baseline keys of a re-read file come from the lines of its new blob (read once, for the
+    scan and the keys alike): the edit moves the baselined findings down and adds one."""
+    history.commit({"pyproject.toml": SMALL_CONFIG, **SMALL_FILES, "app/caller.py": LEGACY_CALLER}, "A legacy caller")
+    recorded = run_ssot("baseline", cwd=history.repo)
+    assert recorded.returncode == 0, recorded.stderr
+    history.commit({}, "Record a baseline")
+    edited = '"""Runs the engine."""\n\n' + LEGACY_CALLER + "\n\ndef again():\n    return OldEngine()\n"
+    history.commit({"app/caller.py": edited}, "Document the caller; one more legacy construction")
+    audit = run_ssot("audit", "--history", "main", "--format", "json", cwd=history.repo)
+    assert audit.returncode == 0, audit.stderr
+    last = json.loads(audit.stdout)["points"][-1]
+    tree = checkout(history.repo, history.commits[-1], tmp_path / "last")
+    with_baseline = json.loads(run_ssot("check", "--no-cache", "--format", "json", cwd=tree).stdout)
+    assert last["baseline"]["new"] == len(with_baseline["violations"]) == 1
+    assert last["baseline"]["remaining"] == last["totals"]["sites"] - 1 >= 2
+    assert last["baseline"]["fixed"] == 0

@@ -290,31 +290,39 @@ class HistoryRun:
 
     def _keyed(self, violations: list[Violation], sites: list[Site]) -> list[core_baseline.Keyed]:
         """The baseline keys of the findings; a finding reused from the last commit (the same object:
-        its file's blob is the same) keeps its key, so only the re-analysed files' lines are read."""
+        its file's blob is the same) keeps its key, so only the re-analysed files' lines are read —
+        asked of git at once, those the scan just read taken from it (``BlobSource.recent``)."""
         last, self.keys = self.keys, {}
+        fresh = [(v, s) for v, s in zip(violations, sites)
+                 if (found := last.get(id(v))) is None or found.violation is not v]
+        self._read_lines({s.path for _, s in fresh})
+        for v, s in fresh:
+            last[id(v)] = core_baseline.Keyed(v, (s.path, v.code, v.fingerprint(self._line(s.path, v.span.line))))
         items = []
-        for v, s in zip(violations, sites):
-            found = last.get(id(v))
-            if found is None or found.violation is not v:
-                found = core_baseline.Keyed(v, (s.path, v.code, v.fingerprint(self._line(s.path, v.span.line))))
+        for v in violations:
+            found = last[id(v)]
             self.keys[id(v)] = found
             items.append(found)
         return items
 
+    def _read_lines(self, paths: set[str]) -> None:
+        """The lines of the files at ``paths`` (root-relative) into ``self.lines``, by blob."""
+        oids = sorted({oid for path in paths if (oid := self.files.get(path)) is not None and oid not in self.lines})
+        for oid, data in zip(oids, self.source.contents(oids)):
+            if isinstance(data, GitError):
+                raise data
+            try:
+                text, _ = decode_source(data or b"")
+                self.lines[oid] = split_lines(text)
+            except UndecodableSource:
+                self.lines[oid] = []
+
     def _line(self, rel: str, line: int) -> str:
         oid = self.files.get(rel)
-        if oid is None:
-            return ""
-        lines = self.lines.get(oid)
-        if lines is None:
-            try:
-                text, _ = decode_source(self.repo.blob(oid))
-                lines = split_lines(text)
-            except UndecodableSource:
-                lines = []
-            self.lines[oid] = lines
+        lines = self.lines.get(oid, []) if oid is not None else []
         return lines[line] if 0 <= line < len(lines) else ""
 
     def _forget_lines(self) -> None:
+        self.source.forget_recent()
         current = set(self.files.values())
         self.lines = {oid: lines for oid, lines in self.lines.items() if oid in current}
