@@ -234,6 +234,7 @@ class Reuse:
         # so that checking a file's result costs the same whatever the size of the workspace
         self.dependents: dict[Token, list[Memo[Any]]] = {}
         self._listed = 0  # entries of ``dependents`` (some of results since replaced)
+        self._live = 0  # those of valid results (kept as they change: summing them per commit cost)
         self.computed = 0
         self.reused = 0
         self.tables: dict[str, dict[str, Memo[Any]]] = {}
@@ -249,7 +250,7 @@ class Reuse:
             self.classifier = Classifier(config, self.index)
             self.tables.clear()
             self.dependents.clear()
-            self._listed = 0
+            self._listed = self._live = 0
             moved = None
         elif config is not self.config:
             # an equal configuration read again: results stay valid, but rules compare groups by
@@ -298,7 +299,13 @@ class Reuse:
             if memos is not None:
                 self._listed -= len(memos)
                 for memo in memos:
-                    memo.valid = False
+                    self._retire(memo)
+
+    def _retire(self, memo: Memo[Any]) -> None:
+        """The result no longer counts (a token it read changed, it was replaced, its file is gone)."""
+        if memo.valid:
+            memo.valid = False
+            self._live -= len(memo.deps)
 
     def result(self, table: str, path: str, facts: FileFacts, compute: Callable[[], T]) -> T:
         """``compute()`` for the file, or its result from a state in which everything it read was the same."""
@@ -315,7 +322,7 @@ class Reuse:
         finally:
             self.recorder.deps = None
         if memo is not None:
-            memo.valid = False  # replaced: its entries in ``dependents`` no longer count
+            self._retire(memo)  # replaced: its entries in ``dependents`` no longer count
         tokens = self.tokens  # one object per distinct token: 25,000 files each keep ~100 of them
         memo = memos[path] = Memo(facts, frozenset([tokens.setdefault(t, t) for t in deps]), value)
         dependents = self.dependents
@@ -326,23 +333,22 @@ class Reuse:
             else:
                 found.append(memo)
         self._listed += len(memo.deps)
+        self._live += len(memo.deps)
         self.computed += 1
         return value
 
     def forget(self, paths: set[str]) -> None:
         """Drop the results of files that are gone; list again the results that count when the
         replaced ones take more room than they do."""
-        live = 0
         for memos in self.tables.values():
-            for path in [p for p in memos if p not in paths]:
-                memos[path].valid = False
-                del memos[path]
-            live += sum(len(m.deps) for m in memos.values() if m.valid)
-        if self._listed > 2 * live + 100_000:
+            for path in memos.keys() - paths:
+                self._retire(memos.pop(path))
+        if self._listed > 2 * self._live + 100_000:
             dependents: dict[Token, list[Memo[Any]]] = {}
             for memos in self.tables.values():
                 for memo in memos.values():
                     if memo.valid:
                         for token in memo.deps:
                             dependents.setdefault(token, []).append(memo)
-            self.dependents, self._listed = dependents, live
+            self.dependents = dependents
+            self._listed = self._live = sum(len(memos) for memos in dependents.values())
