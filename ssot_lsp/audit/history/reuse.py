@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
+from functools import partial
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -259,15 +261,22 @@ class Reuse:
         index = self.index
         wanted = {facts.module: facts for facts in loaded if modules.get(facts.module) == facts.path}
         changed: set[Token] = set()
-        for module in set(index.facts_by_module) | set(wanted):
-            old, new = index.facts_by_module.get(module), wanted.get(module)
+        before = index.facts_by_module
+        replaced = False  # whether any module's facts are another object (one pass: it runs twice a commit)
+        for module, new in wanted.items():
+            old = before.get(module)
             if old is new:
                 continue
-            if old is None or new is None:
+            replaced = True
+            if old is None:
                 changed.add((module, PRESENT))
-                changed.update(class_token(c.name) for c in (old or new).classes)  # type: ignore[union-attr]
+                changed.update(class_token(c.name) for c in new.classes)
             else:
                 changed |= changed_parts(old, new)
+        for module in before.keys() - wanted.keys():
+            replaced = True
+            changed.add((module, PRESENT))
+            changed.update(class_token(c.name) for c in before[module].classes)
         known = index.known_modules
         if moved is None:
             moved = {m for m in dict.keys(known) | modules.keys() if dict.get(known, m) != modules.get(m)}
@@ -275,8 +284,6 @@ class Reuse:
         if any(dict.__contains__(known, m) != (m in modules) for m in moved):
             changed.add(KNOWN_SET)
         changed.update((m, PRESENT) for m in moved)
-        replaced = wanted.keys() != index.facts_by_module.keys() or any(
-            index.facts_by_module[m] is not f for m, f in wanted.items())
         if replaced or moved:
             index.facts_by_module = wanted
             for module in moved:
@@ -306,6 +313,21 @@ class Reuse:
         if memo.valid:
             memo.valid = False
             self._live -= len(memo.deps)
+
+    def results(self, table: str, files: Iterable[tuple[str, FileFacts]],
+                compute: Callable[[FileFacts], T]) -> Iterator[T]:
+        """``result`` of each file, ``compute(facts)`` computing one: the files whose results still
+        hold (nearly all of a commit's) are served here without a call per file."""
+        memos = self.tables.setdefault(table, {})
+        reused = 0
+        for path, facts in files:
+            memo = memos.get(path)
+            if memo is not None and memo.valid and memo.facts is facts:
+                reused += 1
+                yield memo.value
+            else:
+                yield self.result(table, path, facts, partial(compute, facts))
+        self.reused += reused
 
     def result(self, table: str, path: str, facts: FileFacts, compute: Callable[[], T]) -> T:
         """``compute()`` for the file, or its result from a state in which everything it read was the same."""
@@ -337,7 +359,7 @@ class Reuse:
         self.computed += 1
         return value
 
-    def forget(self, paths: set[str]) -> None:
+    def forget(self, paths: AbstractSet[str]) -> None:
         """Drop the results of files that are gone; list again the results that count when the
         replaced ones take more room than they do."""
         for memos in self.tables.values():

@@ -146,10 +146,11 @@ class CommitScan(Scan):
         assert classifier is not None
         names: set[str] = set()
         importers: dict[str, set[str]] = {}
-        for path, facts in self.loaded.items():
-            found, binders = self.reuse.result(
-                "discover", path, facts, partial(discovered_needles, index, classifier, [facts], None))
-            names |= found
+        compute = partial(discovered_needles, index, classifier)
+        for found, binders in self.reuse.results("discover", self.loaded.items(),
+                                                 lambda facts: compute([facts], None)):
+            if found:
+                names |= found
             for name, tails in binders.items():
                 importers.setdefault(name, set()).update(tails)
         return names, importers
@@ -158,15 +159,16 @@ class CommitScan(Scan):
         config, result = self.workspace.config, self.result
         index = self._index()
         classifier = self.reuse.classifier
-        analysed = 0
-        for path, facts in self.loaded.items():
-            if self.requested is not None and path not in self.requested:
-                continue
-            analysed += 1
-            result.violations.extend(self.reuse.result(
-                "analyse", path, facts, partial(analyze, facts, index, config, classifier, severity_overrides)))
+        files = [(path, facts) for path, facts in self.loaded.items()
+                 if self.requested is None or path in self.requested]
+        for found in self.reuse.results("analyse", files, partial(analyze, index=index, config=config,
+                                                                   classifier=classifier,
+                                                                   severity_overrides=severity_overrides)):
+            if found:
+                result.violations.extend(found)
+        analysed = len(files)
         result.violations.sort(key=Violation.sort_key)
         result.files_analysed = analysed  # of ``files_total``: the requested files, or all
         result.index = index
         result.facts = self.loaded
-        self.reuse.forget(set(self.loaded))
+        self.reuse.forget(self.loaded.keys())
