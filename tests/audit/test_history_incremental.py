@@ -143,6 +143,32 @@ def test_a_plain_import_of_a_module_that_changed_is_analysed_again(history: Hist
             sorted((s.path, s.line, s.code) for s in alone.sites), commit.short
 
 
+VENDORED_LEGACY = SMALL_CONFIG.replace('legacy-symbols = ["app.old_engine:OldEngine"]',
+                                      'legacy-symbols = ["app.old_engine:OldEngine", "vendor.old:OldEngine"]')
+# ``vendor`` is bound by the last import either way: only the module-level imports differ, and
+# ``vendor.old.OldEngine`` is the vendored legacy class only while ``import vendor.old`` is there
+MID = "import vendor.{}\nimport vendor.base\n\n\nclass Mid(vendor.old.OldEngine):\n    pass\n"
+USER = "from app.mid import Mid\n\n\nclass MyEngine(Mid):\n    def start(self):\n        return 1\n"
+
+
+def test_a_subclass_is_analysed_again_when_the_imports_its_base_resolves_through_change(history: History):
+    """``app/user.py`` never changes; whether its base extends a legacy class depends on a plain
+    import of ``app/mid.py`` (a module outside the workspace), not on any binding of it."""
+    history.commit({"pyproject.toml": VENDORED_LEGACY, **SMALL_FILES, "app/mid.py": MID.format("old"),
+                    "app/user.py": USER}, "Mid extends the vendored legacy engine")
+    history.commit({"app/mid.py": MID.format("other")}, "mid imports another vendored module")
+    history.commit({"app/mid.py": MID.format("old")}, "and the legacy one again")
+    run = run_for(history.repo)
+    commits = run.repo.commits("main")
+    points = run.run(commits)
+    user = [sorted((s.line, s.code) for s in p.sites if s.path == "app/user.py") for p in points]
+    assert user[0] and user[2] == user[0] and user[1] == []
+    for commit, point in zip(commits, points):
+        alone = run_for(history.repo).run([commit])[0]
+        assert sorted((s.path, s.line, s.code) for s in point.sites) == \
+            sorted((s.path, s.line, s.code) for s in alone.sites), commit.short
+
+
 def fast_history(repo: Path, commits: int) -> None:
     """``commits`` commits written at once through ``git fast-import``, each changing one of 20
     legacy callers (a history long enough to interrupt, built in a second)."""
