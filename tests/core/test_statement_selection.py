@@ -79,3 +79,13 @@ def test_a_relative_import_inside_a_package_naming_a_needle_keeps_its_import_fac
     assert partial is not None
     assert sorted((i.module, i.name) for i in partial.imports) == [
         ("app.execution_engine.helpers", "Thing"), ("app.execution_engine.helpers", "other")]
+
+
+def test_a_call_through_an_import_inside_a_selected_function_is_recorded():
+    """``from ... import ExecutionEngine as Engine`` inside a function binds ``Engine`` there: the
+    nested import is looked for (not only top-level ones), and the call through it recorded."""
+    text = ("import os\n\n\n" + FILLER + "def build(registry):\n"
+            "    from app.agents.execution_engine import ExecutionEngine as Engine\n"
+            "    return Engine(registry)\n")
+    partial, whole = _both(text)
+    assert [c for c in _calls(partial) if c[0] == "Engine"] == [c for c in _calls(whole) if c[0] == "Engine"] != []

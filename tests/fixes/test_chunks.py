@@ -19,7 +19,7 @@ GOLDEN = Path(__file__).parent / "golden"
 REPO = Path(__file__).resolve().parents[2]  # not imported from conftest: another conftest can shadow it
 
 from ssot_lsp.core.partial import fix_tree, statements
-from ssot_lsp.core.text import decode_source
+from ssot_lsp.core.text import decode_source, line_offsets
 from ssot_lsp.fixes import document as common
 from ssot_lsp.fixes.api import fixes_for
 
@@ -54,6 +54,24 @@ def test_chunks_tricky(name):
     assert statements.top_level_chunks(text) == real_starts(text)
 
 
+@pytest.mark.parametrize("name", sorted(TRICKY))
+def test_statement_starts_are_found_at_their_line_offsets(name):
+    """Statement selection cuts the text at these offsets (``partial/scan.py``), computed from the
+    lines starting in column 0 only."""
+    from ssot_lsp.core.partial.scan import _offsets_of_starts
+
+    text = TRICKY[name]
+    lines = statements.top_level_chunks(text)
+    assert _offsets_of_starts(text, lines) == [line_offsets(text)[line] for line in lines]
+
+
+def test_offsets_of_lines_not_starting_in_column_zero_are_still_right():
+    from ssot_lsp.core.partial.scan import _offsets_of_starts
+
+    text = "x = 1\n    y = 2\nz = 3\n"
+    assert _offsets_of_starts(text, [0, 1, 2]) == [0, 6, 16]
+
+
 def test_chunks_non_ascii_code_refused():
     with pytest.raises(statements.ChunkError):
         statements.top_level_chunks("café = 1\n")
@@ -69,6 +87,8 @@ def _python_files():
 
 
 def test_chunks_match_real_files():
+    from ssot_lsp.core.partial.scan import _offsets_of_starts
+
     checked = 0
     for path in _python_files():
         try:
@@ -81,6 +101,7 @@ def test_chunks_match_real_files():
         except statements.ChunkError:
             continue  # non-ASCII code: the fast path falls back to the whole tree
         assert found == expected, path
+        assert _offsets_of_starts(text, found) == [line_offsets(text)[line] for line in found], path
         checked += 1
     assert checked > 150
 

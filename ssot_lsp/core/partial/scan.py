@@ -53,8 +53,7 @@ def partial_facts(text: str, path: str, module: str, is_package: bool,
         return None  # unbalanced brackets, or non-ASCII identifiers a text search could miss
     if len(first_lines) < 8:
         return None
-    offsets = line_offsets(text)
-    starts = [offsets[line] for line in first_lines] + [len(text)]
+    starts = _offsets_of_starts(text, first_lines) + [len(text)]
     if not leading_text_is_inert(text, starts[0]):
         return None
     chunks = [(starts[i], starts[i + 1], first_lines[i]) for i in range(len(starts) - 1)]
@@ -84,7 +83,7 @@ def partial_facts(text: str, path: str, module: str, is_package: bool,
         source = fresh_source if not parsed else ""  # more than one round: assembled again below
         parsed |= selected
         statements += fresh
-        new_bound = _bindings(fresh, plain, words, through) - bound
+        new_bound = _bindings(fresh, plain, words, through, fresh_source) - bound
         if not new_bound:
             break
         bound |= new_bound
@@ -99,6 +98,40 @@ def partial_facts(text: str, path: str, module: str, is_package: bool,
                           relevant_module=lambda name: _mentions(name, plain, words), watch=watch)
     facts.partial_needles = frozenset(needles)
     return facts
+
+
+# a line that starts with code in column 0 (every statement start is one), after the first
+_COLUMN_ZERO = re.compile(r"\n[^ \t\f\n]")
+
+
+def _offsets_of_starts(text: str, lines: list[int]) -> list[int]:
+    """Where the (ascending) statement-start ``lines`` begin: found among the lines that start with
+    code in column 0 (a few per hundred lines) instead of from the offsets of every line."""
+    if "\r" in text:
+        offsets = line_offsets(text)
+        return [offsets[line] for line in lines]
+    found: list[int] = []
+    wanted = iter(lines)
+    line = next(wanted, None)
+    if line == 0:
+        found.append(0)
+        line = next(wanted, None)
+    number = previous = 0
+    for match in _COLUMN_ZERO.finditer(text):
+        if line is None:
+            break
+        position = match.start() + 1
+        number += text.count("\n", previous, position)
+        previous = position
+        if number == line:
+            found.append(position)
+            line = next(wanted, None)
+        elif number > line:
+            break  # not a line starting in column 0 (cannot happen): count every line instead
+    if line is not None:
+        offsets = line_offsets(text)
+        return [offsets[line] for line in lines]
+    return found
 
 
 def _assemble(text: str, chunks: list[tuple[int, int, int]], indexes: list[int]) -> str:
@@ -202,10 +235,14 @@ def _has_nested_import(node: ast.stmt) -> bool:
 
 
 def _bindings(statements: list[ast.stmt], plain: tuple[str, ...], words: frozenset[str],
-              through: AbstractSet[str] = frozenset()) -> set[str]:
+              through: AbstractSet[str] = frozenset(), source: str | None = None) -> set[str]:
     """Names the parsed (top-level) statements bind to something a rule may care about: imports at
-    any depth, classes and plain assignments at the top."""
+    any depth, classes and plain assignments at the top. ``source``: the text they were parsed
+    from; when each "import" in it belongs to a top-level import statement, no statement holds
+    a nested one and none is looked for."""
     names: set[str] = set()
+    nested = source is None or source.count("import") > sum(
+        isinstance(node, (ast.Import, ast.ImportFrom)) for node in statements)
     for node in statements:
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             names |= _import_names(node, plain, words, through)
@@ -214,7 +251,7 @@ def _bindings(statements: list[ast.stmt], plain: tuple[str, ...], words: frozens
         elif isinstance(node, (ast.Assign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             names.update(t.id for t in targets if isinstance(t, ast.Name))
-        if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef, ast.If, ast.Try)) \
+        if nested and isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef, ast.If, ast.Try)) \
                 and _has_nested_import(node):
             for sub in ast.walk(node):
                 if sub is not node and isinstance(sub, (ast.Import, ast.ImportFrom)):
