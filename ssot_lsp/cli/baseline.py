@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ssot_lsp.cli.common import OpenedWorkspace, config_error, open_for, warn_stale
 from ssot_lsp.cli.options import BaselineOptions, RecordOptions
@@ -16,8 +17,10 @@ from ssot_lsp.config.loader import ConfigError
 from ssot_lsp.core import baseline as core
 from ssot_lsp.core.severity import rule_enabled
 from ssot_lsp.core.text import UndecodableSource, decode_source, split_lines
-from ssot_lsp.core.violations import FileError, Violation
 from ssot_lsp.core.workspace import Workspace
+
+if TYPE_CHECKING:
+    from ssot_lsp.core.violations import FileError, Violation
 
 
 class LineSource:

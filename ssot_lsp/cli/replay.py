@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from ssot_lsp.core.findings_cache import FindingsCache, Tree
 
 
-@dataclass(frozen=True)
+@dataclass
 class Output:
     """What one run of `check` wrote: its report (to stdout or ``--output``), stderr and exit code."""
 
@@ -42,7 +42,7 @@ class Output:
     code: int
 
 
-@dataclass(frozen=True)
+@dataclass
 class Replay:
     findings: FindingsCache
     variant: str
@@ -69,14 +69,14 @@ class Replay:
         stored = self.findings.load_output(self.variant, tree)
         if stored is None:
             return None
-        report, stderr, code = stored.get("report"), stored.get("stderr"), stored.get("code")
-        if not (isinstance(report, str) and isinstance(stderr, str) and type(code) is int):
+        header, report = stored
+        stderr, code = header.get("stderr"), header.get("code")
+        if not (isinstance(stderr, str) and type(code) is int):
             return None
         return Output(report, stderr, code)
 
     def save(self, tree: Tree, output: Output) -> None:
-        self.findings.save_output(self.variant, tree,
-                                  {"report": output.report, "stderr": output.stderr, "code": output.code})
+        self.findings.save_output(self.variant, tree, {"stderr": output.stderr, "code": output.code}, output.report)
 
 
 def emit(output: Output, options: CheckOptions) -> int:

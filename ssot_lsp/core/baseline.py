@@ -16,9 +16,12 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ssot_lsp.core.atomic import write_atomic
-from ssot_lsp.core.violations import Violation
+
+if TYPE_CHECKING:
+    from ssot_lsp.core.violations import Violation
 
 FORMAT_VERSION = 1
 DEFAULT_FILE_NAME = ".ssot-baseline.json"

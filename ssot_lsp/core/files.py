@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING
 
 from ssot_lsp.config.model import Config
 from ssot_lsp.core.globs import GlobSet
-from ssot_lsp.core.violations import FileError
 
 if TYPE_CHECKING:
     from pathspec import GitIgnoreSpec
+
+    from ssot_lsp.core.violations import FileError
 
 ALWAYS_SKIPPED_DIRS = {".git", "__pycache__", "node_modules", ".ssot-cache", ".hg", ".svn", ".tox", ".nox",
                        ".mypy_cache", ".ruff_cache", ".pytest_cache"}
@@ -84,6 +85,8 @@ class WorkspaceFiles:
             elif start.is_dir():
                 found.extend(self._walk(str(start.resolve()), seen_dirs))
             elif errors is not None:
+                from ssot_lsp.core.violations import FileError  # not with the module: a warm `check` walks nothing
+
                 errors.append(FileError(str(start), "no such file or directory"))
         return found
 

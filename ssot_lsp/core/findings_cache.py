@@ -21,7 +21,7 @@ configuration, all named ``findings-<version>-f<format>-<key>``, replaced by eac
   pickle of the findings: validating the tree must not cost unpickling every finding (and
   importing every rule module whose payloads they hold);
 - ``.pickle``: the findings, for a warm run that must render them (another format);
-- ``.out-<variant>.json``: what was derived from the findings for one variant of a command (the
+- ``.out-<variant>``: what was derived from the findings for one variant of a command (the
   CLI's rendered report, ``cli/replay.py``), so the commonest warm run renders nothing.
 
 Each holds the digest of the tree it was made for. They live in the workspace, which may not be
@@ -57,6 +57,7 @@ if TYPE_CHECKING:
 
 FINDINGS_FORMAT = 3  # bump when what ``CachedFindings``, the tree file or an output file holds changes shape
 PREFIX = "findings-"
+OUTPUTS_KEPT = 8  # variants of a command (formats, options, directories, baselines) kept per configuration
 
 # the result types a finding is made of; payloads (one class per kind of finding) are checked by base class
 _ALLOWED_GLOBALS = {
@@ -188,29 +189,45 @@ class FindingsCache:
             pass
 
     def output_file(self, variant: str) -> Path:
-        return self.dir / f"{self.stem}.out-{variant}.json"
+        return self.dir / f"{self.stem}.out-{variant}"
 
-    def load_output(self, variant: str, tree: Tree) -> dict[str, Any] | None:
-        """What ``save_output`` stored for ``variant``, if made for this tree; else None."""
+    def load_output(self, variant: str, tree: Tree) -> tuple[dict[str, Any], str] | None:
+        """What ``save_output`` stored for ``variant`` (its header and text), if made for this tree."""
         if self.dir.is_symlink():
             return None
         try:
-            stored = json.loads(self.output_file(variant).read_bytes())
+            data = self.output_file(variant).read_bytes()
+            end = data.index(b"\n")
+            header = json.loads(data[:end])
+            if not isinstance(header, dict) or header.get("tree") != tree.digest() \
+                    or header.get("bytes") != len(data) - end - 1:
+                return None
+            return header, data[end + 1:].decode("utf-8", "surrogatepass")
         except (OSError, ValueError, RecursionError):
             return None
-        if not isinstance(stored, dict) or stored.get("tree") != tree.digest() or not isinstance(stored.get("output"), dict):
-            return None
-        output: dict[str, Any] = stored["output"]
-        return output
 
-    def save_output(self, variant: str, tree: Tree, output: dict[str, Any]) -> None:
-        """Keep ``output`` (plain JSON values) for the next run of ``variant`` on this tree."""
+    def save_output(self, variant: str, tree: Tree, header: dict[str, Any], text: str) -> None:
+        """Keep ``header`` (plain JSON values) and ``text`` for the next run of ``variant`` on this
+        tree: one line of JSON, then the text as it is (a report of a megabyte is not escaped into
+        JSON and parsed back on every run). The ``OUTPUTS_KEPT`` most recent variants are kept."""
         try:
             if self.dir.is_symlink() or not self.dir.is_dir():
                 return
-            write_atomic(self.output_file(variant), _json_bytes({"tree": tree.digest(), "output": output}), mode=0o600)
+            body = text.encode("utf-8", "surrogatepass")
+            write_atomic(self.output_file(variant),
+                         _json_bytes({**header, "tree": tree.digest(), "bytes": len(body)}) + b"\n" + body, mode=0o600)
+            outputs = sorted(self.dir.glob(f"{self.stem}.out-*"), key=_mtime, reverse=True)
+            for old in outputs[OUTPUTS_KEPT:]:
+                old.unlink()
         except (OSError, ValueError):
             pass
+
+
+def _mtime(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return 0
 
 
 def _json_bytes(value: object) -> bytes:
@@ -256,8 +273,8 @@ def _prune_derived(directory: Path) -> None:
     """Tree and output files whose findings file is gone (the facts cache prunes those): another
     version, or a configuration no longer kept."""
     kept = tuple(p.name.removesuffix("pickle") for p in directory.glob(f"{PREFIX}*.pickle"))
-    for path in directory.glob(f"{PREFIX}*.json"):
-        if not path.name.startswith(kept) and not path.is_symlink():
+    for path in directory.glob(f"{PREFIX}*"):
+        if not path.name.endswith(".pickle") and not path.name.startswith(kept) and not path.is_symlink():
             try:
                 path.unlink()
             except OSError:

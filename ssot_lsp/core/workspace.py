@@ -14,10 +14,9 @@ from typing import TYPE_CHECKING
 from ssot_lsp.config.model import Config
 from ssot_lsp.core.files import WorkspaceFiles
 from ssot_lsp.core.modules import ModuleNames
-from ssot_lsp.core.violations import FileError
-
 if TYPE_CHECKING:
     from ssot_lsp.core.cache import FactsCache
+    from ssot_lsp.core.violations import FileError
     from ssot_lsp.core.scan import Progress, ScanResult
 
 __all__ = ["ScanResult", "Workspace"]

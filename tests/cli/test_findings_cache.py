@@ -38,7 +38,7 @@ def _findings_files(root: Path) -> list[Path]:
 
 
 def _report_files(root: Path) -> list[Path]:
-    return sorted((root / ".ssot-cache").glob("findings-*.out-*.json"))
+    return sorted((root / ".ssot-cache").glob("findings-*.out-*"))
 
 
 def plant_in_findings(root: Path) -> None:
@@ -57,11 +57,11 @@ def plant_in_reports(root: Path) -> None:
     reports = _report_files(root)
     assert reports
     for path in reports:
-        stored = json.loads(path.read_text())
-        report = json.loads(stored["output"]["report"])
+        header, body = path.read_text().split("\n", 1)
+        report = json.loads(body)
         report["violations"].append({"code": "SSOT001", "message": MARKER, "path": "app/clean.py"})
-        stored["output"]["report"] = json.dumps(report)
-        path.write_text(json.dumps(stored))
+        body = json.dumps(report)
+        path.write_text(json.dumps({**json.loads(header), "bytes": len(body.encode())}) + "\n" + body)
 
 
 def _plant(root: Path) -> None:
@@ -293,7 +293,7 @@ def test_the_second_run_stores_the_walk_it_made_after_creating_the_cache(ssot, w
     assert first["directories"][0][0] == root and second["directories"][0][1] == os.stat(root).st_mtime_ns
 
 
-@pytest.mark.parametrize("content", [b"", b"{}", b'{"tree": "x", "output": {}}', b"\xff\xfe"])
+@pytest.mark.parametrize("content", [b"", b"{}", b'{"tree": "x", "bytes": 2}\n{}', b"\xff\xfe\n", b"[]\n{}"])
 def test_a_corrupt_stored_report_is_rendered_again(ssot, workspace, content):
     first = _check(ssot, workspace)
     [report] = _report_files(workspace)

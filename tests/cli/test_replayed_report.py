@@ -40,7 +40,7 @@ def workspace(small) -> Path:
 
 
 def _reports(root: Path) -> list[Path]:
-    return sorted((root / ".ssot-cache").glob("findings-*.out-*.json"))
+    return sorted((root / ".ssot-cache").glob("findings-*.out-*"))
 
 
 @pytest.mark.parametrize("args", VARIANTS, ids=[" ".join(a) for a in VARIANTS])

@@ -116,3 +116,32 @@ def test_the_rule_codes_the_configuration_knows_are_the_registry_s():
     from ssot_lsp.core.rules.registry import RULES
 
     assert CODES == tuple(RULES)
+
+
+def _saved_tree(tmp_path) -> tuple[FindingsCache, Tree]:
+    cache = FindingsCache(tmp_path / "cache", "key")
+    cache.dir.mkdir()
+    return cache, Tree([str(tmp_path / "a.py")], WalkRecord([(str(tmp_path), 1, 1)], []), [1, 2, 3])
+
+
+def test_a_stored_output_comes_back_as_it_was_written(tmp_path):
+    cache, tree = _saved_tree(tmp_path)
+    text = "caf\u00e9 \u2014 b\udcffd.py\n\n{\"json\": \"with \\\"quotes\\\"\"}\n"  # a lone surrogate: an undecodable file name
+    cache.save_output("v", tree, {"code": 1}, text)
+    header, loaded = cache.load_output("v", tree)
+    assert loaded == text and header["code"] == 1
+
+
+def test_a_stored_output_is_only_given_for_its_tree(tmp_path):
+    cache, tree = _saved_tree(tmp_path)
+    cache.save_output("v", tree, {}, "report")
+    assert cache.load_output("v", Tree(tree.walked, tree.record, [1, 2, 4])) is None
+
+
+def test_only_the_most_recent_outputs_are_kept(tmp_path):
+    cache, tree = _saved_tree(tmp_path)
+    for number in range(findings_cache.OUTPUTS_KEPT + 3):
+        cache.save_output(f"v{number}", tree, {}, "report")
+        os.utime(cache.output_file(f"v{number}"), ns=(number * 10**9, number * 10**9))
+    kept = sorted(path.name for path in cache.dir.glob("*.out-*"))
+    assert len(kept) == findings_cache.OUTPUTS_KEPT and cache.output_file("v0").name not in kept
