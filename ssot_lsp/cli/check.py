@@ -65,8 +65,8 @@ def run_check(options: CheckOptions) -> int:
 
 
 def _report(opened: OpenedWorkspace, options: CheckOptions, result: ScanResult, colour: bool) -> Output:
-    """The report of a scan, and what the run says on stderr about it (written by ``emit``, after
-    ``--update-baseline``'s own message); ConfigError for a bad baseline."""
+    """The report of a scan, its exit code and what the run says on stderr about it (captured, so
+    that a replayed run says it again; ``emit`` writes it); ConfigError for a bad baseline."""
     from ssot_lsp.cli.baseline import apply_baseline
     from ssot_lsp.cli.report import render
 
