@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from ssot_lsp import __version__
 from ssot_lsp.gc_tuning import tune_garbage_collector
+
+if TYPE_CHECKING:
+    Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
 
 DESCRIPTION = """\
 Find and fix single-source-of-truth (SSOT) violations in a Python monorepo that is consolidating
@@ -28,28 +32,41 @@ without one the built-in profile for the netra monorepo layout applies.
 Exit codes: 0 clean, 1 violations of warning severity or above, 2 usage or configuration error."""
 
 
-def build_parser() -> argparse.ArgumentParser:
+COMMANDS = ("check", "fix", "baseline", "audit", "rule", "serve")
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every subcommand, or (``command``) of that one only: a run of `check` need not
+    build the other five (a few milliseconds of every warm `check`); what it parses is the same."""
     parser = argparse.ArgumentParser(prog="ssot-lsp", description=DESCRIPTION, epilog=EPILOG,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"ssot-lsp {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, add in (("check", _check), ("fix", _fix), ("baseline", _baseline), ("audit", _audit),
+                      ("rule", _rule), ("serve", _serve)):
+        if command in (None, name):
+            add(sub)
+    return parser
 
-    def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("paths", nargs="*", help="files or directories (default: current directory)")
-        p.add_argument("--config", dest="config_file", help="explicit pyproject.toml or ssot-lsp.toml")
-        p.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: all cores)")
-        p.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
-        p.add_argument("--cache-dir", help="where the cache lives (default: .ssot-cache at the workspace root; "
-                                           "also SSOT_LSP_CACHE_DIR or the cache-dir setting)")
-        p.add_argument("--force-exclude", action="store_true",
-                       help="apply exclude even to files named on the command line (pre-commit)")
-        p.add_argument("--no-prefilter", action="store_true", help="analyse every file (slow; for checking)")
-        p.add_argument("--exit-zero", action="store_true", help="exit 0 even when violations are found")
-        p.add_argument("--select", help="comma-separated rule codes to run")
-        p.add_argument("--ignore", help="comma-separated rule codes to skip")
 
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="*", help="files or directories (default: current directory)")
+    p.add_argument("--config", dest="config_file", help="explicit pyproject.toml or ssot-lsp.toml")
+    p.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: all cores)")
+    p.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
+    p.add_argument("--cache-dir", help="where the cache lives (default: .ssot-cache at the workspace root; "
+                                       "also SSOT_LSP_CACHE_DIR or the cache-dir setting)")
+    p.add_argument("--force-exclude", action="store_true",
+                   help="apply exclude even to files named on the command line (pre-commit)")
+    p.add_argument("--no-prefilter", action="store_true", help="analyse every file (slow; for checking)")
+    p.add_argument("--exit-zero", action="store_true", help="exit 0 even when violations are found")
+    p.add_argument("--select", help="comma-separated rule codes to run")
+    p.add_argument("--ignore", help="comma-separated rule codes to skip")
+
+
+def _check(sub: Subparsers) -> None:
     check = sub.add_parser("check", help="list violations (text, JSON, SARIF, GitHub annotations)")
-    common(check)
+    _common(check)
     check.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
     check.add_argument("--output", "-o", help="write the report to a file")
     check.add_argument("--statistics", action="store_true", help="counts per rule instead of sites")
@@ -63,8 +80,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                        help="text format: colour (auto: on a terminal, unless NO_COLOR is set; FORCE_COLOR forces it)")
 
+
+def _fix(sub: Subparsers) -> None:
     fix = sub.add_parser("fix", help="apply verified fixes (safe ones; --unsafe-fixes for the rest)")
-    common(fix)
+    _common(fix)
     fix.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes that change behaviour")
     fix.add_argument("--diff", action="store_true", help="print a unified diff, write nothing")
     fix.add_argument("--dry-run", action="store_true", help="report what would be fixed, write nothing")
@@ -72,24 +91,31 @@ def build_parser() -> argparse.ArgumentParser:
                      help="the report: text, or one JSON document (fixed/remaining per rule, every site left "
                           "with its reason; with --diff, each file's diff)")
 
+
+def _baseline(sub: Subparsers) -> None:
     baseline = sub.add_parser("baseline", help="record today's violations: check then reports only new ones")
-    common(baseline)
+    _common(baseline)
     baseline.add_argument("--output", "-o", help="baseline file (default: .ssot-baseline.json at the root)")
 
+
+def _audit(sub: Subparsers) -> None:
     audit = sub.add_parser("audit", help="the migration's tables: per symbol, directory, baseline; --history: the trend")
-    common(audit)
+    _common(audit)
     add_audit_arguments(audit)
 
+
+def _rule(sub: Subparsers) -> None:
     rule = sub.add_parser("rule", help="explain a rule: what it finds, why, how to fix it")
     rule.add_argument("code", nargs="?", help="rule code or name (default: list all)")
 
+
+def _serve(sub: Subparsers) -> None:
     serve = sub.add_parser("serve", help="start the language server (for editors)")
     where = serve.add_mutually_exclusive_group()
     where.add_argument("--stdio", action="store_true", help="stdio transport (default)")
     where.add_argument("--tcp", metavar="HOST:PORT")
     where.add_argument("--ws", metavar="HOST:PORT")
     serve.add_argument("--log-file", help="also write the server log to a file")
-    return parser
 
 
 def positive(value: str) -> int:
@@ -116,7 +142,8 @@ def add_audit_arguments(audit: argparse.ArgumentParser) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    given = sys.argv[1:] if argv is None else argv
+    parser = build_parser(given[0] if given and given[0] in COMMANDS else None)
     args = parser.parse_args(argv)
     tune_garbage_collector()
     try:
