@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import json
 import os
-import pickle
 import sys
 from array import array
 from collections.abc import Sequence
@@ -53,6 +52,8 @@ except ImportError:  # pragma: no cover - an interpreter without the builtin mod
     from hashlib import blake2b
 
 if TYPE_CHECKING:
+    import pickle
+
     from ssot_lsp.core.files import WorkspaceFiles
 
 FINDINGS_FORMAT = 3  # bump when what ``CachedFindings``, the tree file or an output file holds changes shape
@@ -115,17 +116,31 @@ def file_stamps(paths: Sequence[str]) -> list[int]:
     return stamps
 
 
-class _SafeUnpickler(pickle.Unpickler):
-    def find_class(self, module: str, name: str) -> Any:
-        if (module, name) in _ALLOWED_GLOBALS:
-            return super().find_class(module, name)
-        if module.startswith("ssot_lsp.core.") and name.isidentifier():
-            from ssot_lsp.core.payload import Payload
+def _ResultUnpickler() -> type[pickle.Unpickler]:  # noqa: N802 - it gives a class
+    """The unpickler of stored findings, which builds our result types only (a class made when
+    needed: importing pickle is left to the runs that unpickle)."""
+    import pickle
 
-            found = super().find_class(module, name)
-            if isinstance(found, type) and issubclass(found, Payload):
-                return found
-        raise pickle.UnpicklingError(f"cache refers to {module}.{name}, which is not a result type")
+    class ResultUnpickler(pickle.Unpickler):
+        def find_class(self, module: str, name: str) -> Any:
+            return _find_result_type(self, module, name)
+
+    return ResultUnpickler
+
+
+def _find_result_type(unpickler: pickle.Unpickler, module: str, name: str) -> Any:
+    """``find_class`` of the unpickler of stored findings: our result types only."""
+    import pickle
+
+    if (module, name) in _ALLOWED_GLOBALS:
+        return pickle.Unpickler.find_class(unpickler, module, name)
+    if module.startswith("ssot_lsp.core.") and name.isidentifier():
+        from ssot_lsp.core.payload import Payload
+
+        found = pickle.Unpickler.find_class(unpickler, module, name)
+        if isinstance(found, type) and issubclass(found, Payload):
+            return found
+    raise pickle.UnpicklingError(f"cache refers to {module}.{name}, which is not a result type")
 
 
 class FindingsCache:
@@ -177,6 +192,8 @@ class FindingsCache:
     def save(self, tree: Tree, findings: CachedFindings) -> None:
         """Replace the stored findings and tree (the directory exists: the facts cache was saved
         into it), and drop the files of configurations the facts cache no longer keeps."""
+        import pickle
+
         try:
             if self.dir.is_symlink() or not self.dir.is_dir():
                 return
@@ -283,9 +300,11 @@ def _prune_derived(directory: Path) -> None:
 
 def read_stored(file: Path) -> tuple[str, CachedFindings] | None:
     """(tree digest, findings) as stored in ``file``; None for anything else or unreadable."""
+    import pickle  # here: a warm run answered from its stored report never unpickles
+
     try:
         with open(file, "rb") as handle:
-            stored = _SafeUnpickler(handle).load()
+            stored = _ResultUnpickler()(handle).load()
     except (OSError, EOFError, pickle.UnpicklingError, KeyError, TypeError, AttributeError, ValueError,
             ImportError, IndexError, MemoryError, RecursionError):
         return None
