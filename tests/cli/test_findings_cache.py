@@ -14,11 +14,12 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import sys
 from pathlib import Path
 
 import pytest
 
-from ssot_lsp.core.findings_cache import CachedFindings, read_stored
+from ssot_lsp.core.findings_cache import CachedFindings, Tree, read_stored, read_tree
 from ssot_lsp.core.text import Span
 from ssot_lsp.core.violations import Violation
 from tests.cli.conftest import LEGACY_CALLER, SMALL_CONFIG
@@ -246,28 +247,52 @@ def test_a_corrupt_or_foreign_findings_file_is_a_miss(ssot, workspace, content):
 
 
 def _tree_file(root: Path) -> Path:
-    [path] = (root / ".ssot-cache").glob("findings-*.tree.json")
+    [path] = (root / ".ssot-cache").glob("findings-*.tree")
     return path
+
+
+def _stored_tree(root: Path) -> Tree:
+    tree = read_tree(_tree_file(root), str(root.resolve()))
+    assert tree is not None
+    return tree
+
+
+def _header(data: bytes) -> dict:
+    return json.loads(data.split(b"\n", 1)[0])
+
+
+def _with_header(data: bytes, **changes) -> bytes:
+    header, rest = data.split(b"\n", 1)
+    return json.dumps({**json.loads(header), **changes}).encode() + b"\n" + rest
+
+
+def _outside(data: bytes) -> bytes:
+    header, rest = data.split(b"\n", 1)
+    count, size = json.loads(header)["files"], json.loads(header)["paths"]
+    paths = "\0".join(["/etc/passwd"] * count).encode()
+    return _with_header(header + b"\n", paths=len(paths)) + paths + rest[size:]
 
 
 @pytest.mark.parametrize("change", [
     lambda tree: b"",
-    lambda tree: b"[]",
+    lambda tree: b"[]\n",
     lambda tree: tree[:-10],
-    lambda tree: json.dumps({**json.loads(tree), "stamps": [1.5] * len(json.loads(tree)["stamps"])}).encode(),
-    lambda tree: json.dumps({**json.loads(tree), "walked": ["/etc/passwd"] * len(json.loads(tree)["walked"])}).encode(),
-], ids=["empty", "not-a-tree", "cut", "float-stamps", "outside-paths"])
+    lambda tree: _with_header(tree, files=_header(tree)["files"] + 1),
+    lambda tree: _with_header(tree, byteorder="big" if sys.byteorder == "little" else "little"),
+    _outside,
+], ids=["empty", "not-a-tree", "cut", "wrong-count", "other-byte-order", "outside-paths"])
 def test_a_corrupt_or_foreign_tree_file_is_walked_again_and_replaced(ssot, workspace, change):
     first = _check(ssot, workspace)
     _check(ssot, workspace)  # settled: the stored walk is reused (``_filled``)
+    before = _stored_tree(workspace)
     tree = _tree_file(workspace)
-    good = tree.read_bytes()
-    tree.write_bytes(change(good))
+    tree.write_bytes(change(tree.read_bytes()))
     run = ssot("check", "--format", "json", "--exit-zero", cwd=workspace)
     assert run.returncode == 0 and "Traceback" not in run.stderr
     assert json.loads(run.stdout) == first
-    replaced, before = json.loads(tree.read_bytes()), json.loads(good)
-    assert [replaced[k] for k in ("walked", "stamps", "digest")] == [before[k] for k in ("walked", "stamps", "digest")]
+    replaced = _stored_tree(workspace)
+    assert (replaced.walked, list(replaced.stamps), replaced.digest()) == (before.walked, list(before.stamps),
+                                                                            before.digest())
 
 
 def test_a_tree_file_recording_a_walk_of_another_directory_is_not_trusted(ssot, workspace):
@@ -275,7 +300,7 @@ def test_a_tree_file_recording_a_walk_of_another_directory_is_not_trusted(ssot, 
     _filled(ssot, workspace)
     tree = _tree_file(workspace)
     info = os.stat("/")
-    tree.write_text(json.dumps({**json.loads(tree.read_text()), "directories": [["/", info.st_mtime_ns, info.st_ctime_ns]]}))
+    tree.write_bytes(_with_header(tree.read_bytes(), directories=[["/", info.st_mtime_ns, info.st_ctime_ns]]))
     (workspace / "app" / "second_caller.py").write_text(LEGACY_CALLER)
     report = _check(ssot, workspace)
     assert not _answered_from_cache(report)
@@ -285,12 +310,11 @@ def test_a_tree_file_recording_a_walk_of_another_directory_is_not_trusted(ssot, 
 def test_the_second_run_stores_the_walk_it_made_after_creating_the_cache(ssot, workspace):
     # the first run creates .ssot-cache in the root after listing it: the root's stamp moved
     _check(ssot, workspace)
-    tree = _tree_file(workspace)
-    first = json.loads(tree.read_bytes())
+    first = _stored_tree(workspace)
     _check(ssot, workspace)
-    second = json.loads(tree.read_bytes())
+    second = _stored_tree(workspace)
     root = str(workspace.resolve())
-    assert first["directories"][0][0] == root and second["directories"][0][1] == os.stat(root).st_mtime_ns
+    assert first.record.directories[0][0] == root and second.record.directories[0][1] == os.stat(root).st_mtime_ns
 
 
 @pytest.mark.parametrize("content", [b"", b"{}", b'{"tree": "x", "bytes": 2}\n{}', b"\xff\xfe\n", b"[]\n{}"])

@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from ssot_lsp.config.loader import default_config
 from ssot_lsp.core import findings_cache
 from ssot_lsp.core.files import WalkRecord
@@ -145,3 +147,19 @@ def test_only_the_most_recent_outputs_are_kept(tmp_path):
         os.utime(cache.output_file(f"v{number}"), ns=(number * 10**9, number * 10**9))
     kept = sorted(path.name for path in cache.dir.glob("*.out-*"))
     assert len(kept) == findings_cache.OUTPUTS_KEPT and cache.output_file("v0").name not in kept
+
+
+@pytest.mark.parametrize("names", [[], ["a.py"], ["caf\u00e9.py", "b\udcffd.py", "sub/c.py"]],
+                         ids=["no-files", "one", "undecodable-and-non-ascii-names"])
+def test_a_stored_tree_comes_back_as_it_was_written(tmp_path, names):
+    from ssot_lsp.core.findings_cache import read_tree
+
+    walked = [f"{tmp_path}/{name}" for name in names]
+    stamps = [value for index in range(len(names)) for value in (index, 2**62 + index, -1)]
+    tree = Tree(walked, WalkRecord([(str(tmp_path), 1, 2)], [(f"{tmp_path}/.gitignore", -1, -1)]), stamps)
+    cache = FindingsCache(tmp_path / "cache", "key")
+    cache.dir.mkdir()
+    cache.keep_tree(tree)
+    back = read_tree(cache.tree_file, str(tmp_path))
+    assert back is not None and back.stored
+    assert (back.walked, list(back.stamps), back.record, back.digest()) == (walked, stamps, tree.record, tree.digest())
