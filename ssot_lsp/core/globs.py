@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -63,15 +63,21 @@ def relpath_of(config: Config, path: str) -> str:
 
 
 class GlobSet:
-    """A set of globs compiled once: the file walk matches every file and directory against the
-    configuration's ``include`` and ``exclude``."""
+    """A set of globs compiled once, when first matched: the file walk matches every file and
+    directory against the configuration's ``include`` and ``exclude``; a warm `check` answered
+    from its cache opens the workspace without walking it, and compiles nothing."""
 
     def __init__(self, patterns: Iterable[str]) -> None:
-        patterns = tuple(patterns)
-        self._match = _combined(patterns).match if patterns else None
+        self._patterns = tuple(patterns)
+        self._match: Callable[[str], re.Match[str] | None] | None = None
 
     def __bool__(self) -> bool:
-        return self._match is not None
+        return bool(self._patterns)
 
     def matches(self, relpath: str) -> bool:
-        return self._match is not None and self._match(relpath) is not None
+        match = self._match
+        if match is None:
+            if not self._patterns:
+                return False
+            match = self._match = _combined(self._patterns).match
+        return match(relpath) is not None
