@@ -14,7 +14,7 @@ from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 from ssot_lsp.core.facts import FileFacts, extract_facts
-from ssot_lsp.core.prefilter import STAR_IMPORT_TEXT, holds_suppression, import_lines, import_words, mentions
+from ssot_lsp.core.prefilter import import_words, mentions, skipped_import_lines
 from ssot_lsp.core.text import UndecodableSource, decode_source
 from ssot_lsp.core.violations import FileError
 
@@ -62,11 +62,10 @@ def facts_of_bytes(data: bytes, path: str, module: str, is_package: bool, needle
     """What a scan keeps of one file's content, wherever it was read from (the disk, or a git blob
     for ``audit --history``): its facts, why not, or its import lines when the prefilter skips it."""
     if needles is not None and module not in whole_modules and not mentions(data, needles):
-        # a skipped file is summarised by its import lines, one string (cheap to cache and load);
-        # a star import is on one of them (a continued line is followed), so they are searched
-        # for it instead of the whole file
-        lines = import_lines(data)
-        if not STAR_IMPORT_TEXT.search(lines) and not holds_suppression(data):
+        # a skipped file is summarised by its import lines, one string (cheap to cache and load),
+        # unless a star import or a suppression directive makes it matter all the same
+        lines = skipped_import_lines(data)
+        if lines is not None:
             return lines
     try:
         text, _ = decode_source(data)

@@ -61,3 +61,29 @@ def test_a_file_without_needles_or_star_imports_is_skipped_with_its_import_lines
     text = "import os\nfrom app.engines import make  # not a star: 2 * 3\n\nx = 2 * 3\n"
     outcome = facts_of_bytes(text.encode(), "/ws/app/runner.py", "app.runner", False, needles={"LegacyEngine"})
     assert outcome == "import os\nfrom app.engines import make  # not a star: 2 * 3"
+
+
+@pytest.mark.parametrize("directive", ["# ssot: ignore", "# SsOt: IgNoRe[SSOT001]", "#SSOT:ignore-file",
+                                       "# noqa: SSOT001", "# NoQa: F401, ssot002", "# NOQA:SSOT011"])
+def test_a_file_whose_only_mention_is_a_directive_in_any_case_passes_the_prefilter(directive):
+    from ssot_lsp.core.reading import facts_of_bytes
+
+    text = f"import os\n\nx = os.sep  {directive}\n"
+    outcome = facts_of_bytes(text.encode(), "/ws/app/runner.py", "app.runner", False, needles={"LegacyEngine"})
+    assert not isinstance(outcome, str), "a directive must be seen to be reported unused: the file must be read"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("import os\n", "import os"),
+    ("from a import (\n    b,\n    c)\nimport e\n", "from a import (\n    b,\n    c\nimport e"),
+    ("from a import b, \\\n    c\r\nx = 1\nimport f \\\r\n  , g\n", "from a import b, \\\n    c\r\nimport f \\\r\n  , g"),
+    ("def f():\n    import json; return json  # import\nx = 'important'\n",
+     "    import json; return json  # import\nx = 'important'"),
+    ("import a\n# ssot: someday, not a directive\nimport b  # noqa: F401\n", "import a\nimport b  # noqa: F401"),
+    ("x = 1\n", ""),
+])
+def test_a_skipped_file_keeps_exactly_the_lines_of_its_imports(text, expected):
+    from ssot_lsp.core.prefilter import import_lines, skipped_import_lines
+
+    data = text.encode()
+    assert skipped_import_lines(data) == import_lines(data) == expected
