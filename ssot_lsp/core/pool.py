@@ -60,6 +60,10 @@ def read_files(paths: list[str], module_of: dict[str, tuple[str, bool]], needles
         items.append((path, module, is_package))
     if advance is not None and results:
         advance(len(results))
+    if items and checked is not None:
+        # what reading with needles parses in part: imported here, before any worker forks, not
+        # in every process after (it was 10-50 ms of each process's share of a cold check)
+        import ssot_lsp.core.partial.scan  # noqa: F401
     serial = len(items) < PARALLEL_THRESHOLD or jobs <= 1
     shared = not serial and threading.current_thread() is threading.main_thread()
     # shared (``_shared``): larger batches, fewer round trips (this process takes its share of them
