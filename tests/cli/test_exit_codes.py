@@ -107,3 +107,47 @@ def test_default_profile_on_the_demo_finds_violations(ssot, demo):
     run = ssot("check", "--no-summary", cwd=demo)
     assert run.returncode == 1
     assert "built-in profile" not in run.stderr
+
+
+
+def test_python_dash_m_writes_all_of_a_large_report_and_its_exit_code_before_leaving(small):
+    # ``python -m ssot_lsp`` leaves with os._exit (no interpreter teardown): whatever stdout and
+    # stderr still buffer must be written first, and main's exit code kept
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tests.cli.conftest import base_env
+
+    root = small({f"app/user_{n}.py": LEGACY_CALLER for n in range(120)})
+    env = base_env(PYTHONPATH=str(Path(__file__).resolve().parents[2]))
+
+    def python_m(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "ssot_lsp", "check", "--no-cache", *args], cwd=root,
+                              capture_output=True, env=env, timeout=120, check=False, text=True)
+
+    report = python_m("--format", "json")
+    assert len(report.stdout) > 1 << 16, "the report must outgrow a pipe's buffer for the test to mean anything"
+    assert report.returncode == 1, report.stderr
+    assert len(json.loads(report.stdout)["violations"]) >= 240
+    text = python_m("--exit-zero")
+    assert text.returncode == 0
+    assert "Found 240 violations" in text.stdout.splitlines()[-2] + text.stdout.splitlines()[-1]
+
+
+def test_leaving_without_teardown_still_writes_what_stdout_buffers():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tests.cli.conftest import base_env
+
+    program = ("import sys, ssot_lsp.__main__ as entry\n"
+               "def main():\n    print('partial line', end='')\n    print('to stderr', file=sys.stderr, end='')\n    return 3\n"
+               "entry.main = main\nentry.run()\n")
+    env = base_env(PYTHONPATH=str(Path(__file__).resolve().parents[2]))
+    env.pop("PYTHONUNBUFFERED", None)  # a pipe's stdout is then block-buffered, as for most users
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60, check=False,
+                          env=env)
+    assert (done.returncode, done.stdout, done.stderr) == (3, "partial line", "to stderr")
