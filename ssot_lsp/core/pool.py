@@ -1,16 +1,24 @@
-"""Reading many files at once: the cache first, then worker processes for what is left.
+"""Reading many files at once: the cache first, then other processes for what is left.
 
-Small batches run in this process; large ones are cut into small chunks for a process pool, so the
-last chunks finish close together and no worker idles at the end. Workers call
-``reading.read_facts`` through the module (fault-injection tests replace it there).
+Small batches run in this process; large ones are cut into small chunks shared with forked
+children (``_shared``, from the main thread) or a process pool (from any other thread), so the last
+chunks finish close together and no process idles at the end. Both call ``reading.read_facts``
+through the module (fault-injection tests replace it there).
 """
 
 from __future__ import annotations
 
+import fcntl
+import mmap
+import os
+import pickle
+import signal
+import tempfile
 import threading
+import traceback
 from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
-from typing import TYPE_CHECKING, Union
+from typing import IO, TYPE_CHECKING, NoReturn, Union, cast
 
 from ssot_lsp.core import reading
 from ssot_lsp.core.facts import FileFacts
@@ -66,9 +74,9 @@ def read_files(paths: list[str], module_of: dict[str, tuple[str, bool]], needles
         import ssot_lsp.core.partial.scan  # noqa: F401
     serial = len(items) < PARALLEL_THRESHOLD or jobs <= 1
     shared = not serial and threading.current_thread() is threading.main_thread()
-    # shared (``_shared``): larger batches, fewer round trips (this process takes its share of them
-    # whole, so the end still comes out even); a pool of workers alone: many small ones
-    chunk = SERIAL_CHUNK if serial else max(16, len(items) // (jobs * (8 if shared else 32)))
+    # small batches (~170 files of the realistic corpus): claiming one costs two system calls, and
+    # the processes' last batches end close together
+    chunk = SERIAL_CHUNK if serial else max(16, len(items) // (jobs * 32))
     batches: list[Batch] = [(needles, checked, whole_modules, watch, max_bytes, items[i:i + chunk], cache is not None)
                             for i in range(0, len(items), chunk)]
     if serial:
@@ -87,43 +95,127 @@ def read_files(paths: list[str], module_of: dict[str, tuple[str, bool]], needles
     return results
 
 
-def _shared(batches: list[Batch], jobs: int,
-            advance: Callable[[int], None] | None) -> list[list[tuple[str, Outcome, reading.Meta | None]]]:
-    """The batches' results, in order, computed by ``jobs - 1`` worker processes and this process.
+Part = list[tuple[str, Outcome, "reading.Meta | None"]]
 
-    The workers take batches from the end, this process from the front until it meets one a worker
-    has started: the results of only part of the files cross between processes (pickling the
-    facts both ways was a tenth of a cold check's CPU), and one process fewer starts. Only the main
-    thread does so: a language server scanning in a background thread leaves the interpreter to
-    its event loop.
+
+def _shared(batches: list[Batch], jobs: int, advance: Callable[[int], None] | None) -> list[Part]:
+    """The batches' results, in order, computed by this process and ``jobs - 1`` forked children.
+
+    The children take batches from the end, this process from the front, until they meet: only the
+    children's results cross between processes (pickling the facts both ways was a tenth of a cold
+    check's CPU), and one process fewer starts. Children are forked, not a pool's workers: they
+    inherit the batches (nothing pickled on the way out), and no executor threads (a feeder, a
+    result manager) compete with this process's own reading for the interpreter. Each child writes
+    its results to a file of its own, read when it has finished. Only the main thread does so: a
+    language server scanning in a background thread leaves the interpreter to its event loop.
     """
-    from concurrent.futures import Future, ProcessPoolExecutor
-
-    parts: list[list[tuple[str, Outcome, reading.Meta | None]] | None] = [None] * len(batches)
-    counted: set[int] = set()
-
-    def count_finished(futures: dict[int, Future]) -> None:
-        for index, future in futures.items():
-            if index not in counted and future.done() and not future.cancelled():
-                counted.add(index)
-                if advance is not None:
-                    advance(len(batches[index][5]))
-
-    with ProcessPoolExecutor(max_workers=max(1, jobs - 1)) as pool:
-        futures = {index: pool.submit(_worker, batches[index]) for index in reversed(range(len(batches)))}
-        for index in range(len(batches)):
-            if not futures[index].cancel():
-                break  # a worker has it: the rest are theirs
-            del futures[index]
+    claims = _Claims(len(batches), jobs - 1)
+    children: list[tuple[int, IO[bytes]]] = []
+    parts: list[Part | None] = [None] * len(batches)
+    reported = 0
+    try:
+        for slot in range(jobs - 1):
+            out = tempfile.TemporaryFile()
+            try:
+                pid = os.fork()
+            except OSError:  # no more processes: the ones started (or this one alone) read it all
+                out.close()
+                break
+            if pid == 0:  # pragma: no cover - runs in the child, which never returns
+                _child(batches, claims, slot, out)
+            children.append((pid, out))
+        while (index := claims.take(from_end=False)) is not None:
             parts[index] = _worker(batches[index])
-            counted.add(index)
-            if advance is not None:
-                advance(len(batches[index][5]))
-            count_finished(futures)
-        for index, future in sorted(futures.items()):
-            parts[index] = future.result()
-        count_finished(futures)
-    return [part for part in parts if part is not None]
+            claims.count(len(batches[index][5]), slot=None)
+            done = claims.done()
+            if advance is not None and done > reported:
+                advance(done - reported)
+                reported = done
+        while children:
+            pid, written = children.pop()
+            os.waitpid(pid, 0)
+            _gather(written, parts)
+    finally:
+        for pid, written in children:  # leaving early (an error, an interrupt): the children go too
+            os.kill(pid, signal.SIGTERM)
+            os.waitpid(pid, 0)
+            written.close()
+    for index, part in enumerate(parts):
+        if part is None:  # claimed by a child that was killed before it wrote its results
+            parts[index] = _worker(batches[index])
+    total = sum(len(batch[5]) for batch in batches)
+    if advance is not None and total > reported:
+        advance(total - reported)
+    return cast(list[Part], parts)
+
+
+def _child(batches: list[Batch], claims: _Claims, slot: int, out: IO[bytes]) -> NoReturn:  # pragma: no cover
+    """A forked child's life: batches from the end, each result pickled to ``out``; then leave
+    without running anything the parent registered (exit handlers, buffered output)."""
+    code = 0
+    try:
+        while (index := claims.take(from_end=True)) is not None:
+            pickle.dump((index, _worker(batches[index])), out, protocol=pickle.HIGHEST_PROTOCOL)
+            claims.count(len(batches[index][5]), slot)
+    except BaseException as exc:  # the parent raises it (a bug must not pass for a skipped file)
+        code = 1
+        try:
+            pickle.dump((-1, exc), out, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:
+            pickle.dump((-1, RuntimeError(traceback.format_exc())), out, protocol=pickle.HIGHEST_PROTOCOL)
+    finally:
+        try:
+            out.flush()
+        finally:
+            os._exit(code)
+
+
+def _gather(out: IO[bytes], parts: list[Part | None]) -> None:
+    """The results a child wrote to ``out``; raises what it raised."""
+    out.seek(0)
+    with out:
+        while True:
+            try:
+                index, part = pickle.load(out)
+            except (EOFError, pickle.UnpicklingError):  # the end, or where a killed child stopped
+                return
+            if index < 0:
+                raise part
+            parts[index] = part
+
+
+class _Claims:
+    """Which batch each process takes next, shared by the forked processes: the next from the
+    front and from the end, and the files each child has finished (for progress), in anonymous
+    shared memory, under a POSIX record lock (released by the kernel if its holder dies)."""
+
+    def __init__(self, count: int, children: int) -> None:
+        self._memory = mmap.mmap(-1, 8 * (3 + children))
+        self._ints = memoryview(self._memory).cast("q")
+        self._ints[0], self._ints[1] = 0, count - 1  # front, end
+        self._lock = tempfile.TemporaryFile()
+
+    def take(self, from_end: bool) -> int | None:
+        ints = self._ints
+        fcntl.lockf(self._lock, fcntl.LOCK_EX)
+        try:
+            front, end = ints[0], ints[1]
+            if front > end:
+                return None
+            if from_end:
+                ints[1] = end - 1
+                return end
+            ints[0] = front + 1
+            return front
+        finally:
+            fcntl.lockf(self._lock, fcntl.LOCK_UN)
+
+    def count(self, files: int, slot: int | None) -> None:
+        """``files`` more done by child ``slot`` (None: this process); each counter has one writer."""
+        self._ints[2 if slot is None else 3 + slot] += files
+
+    def done(self) -> int:
+        return sum(self._ints[2:])
 
 
 def _collect(parts: Iterable[list[tuple[str, Outcome, reading.Meta | None]]],

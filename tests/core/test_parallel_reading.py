@@ -1,0 +1,92 @@
+"""Reading a large batch of files in this process and forked children (``core/pool.py``): every file
+is read exactly once, in order, whatever happens to a child."""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+
+import pytest
+
+from ssot_lsp.core import pool, reading
+from ssot_lsp.core.facts import FileFacts
+
+FILES = 2 * pool.PARALLEL_THRESHOLD  # enough for the shared path
+
+
+def _tree(root: Path) -> tuple[list[str], dict[str, tuple[str, bool]]]:
+    paths, modules = [], {}
+    for number in range(FILES):
+        path = root / f"module_{number}.py"
+        # every third file names the needle and is analysed; the others are skipped with their imports
+        body = "from app.engines import LegacyEngine\n" if number % 3 == 0 else "import os\n"
+        path.write_text(f"{body}VALUE = {number}\n")
+        paths.append(str(path))
+        modules[str(path)] = (f"module_{number}", False)
+    return paths, modules
+
+
+def _read(paths: list[str], modules: dict[str, tuple[str, bool]], jobs: int, progress: list[int] | None = None):
+    return pool.read_files(paths, modules, {"LegacyEngine"}, {"LegacyEngine"}, 1 << 20, jobs, None,
+                           advance=None if progress is None else progress.append)
+
+
+def _summary(outcomes) -> list[tuple[str, str]]:
+    return [(path, outcome.module if isinstance(outcome, FileFacts) else repr(outcome)) for path, outcome in outcomes]
+
+
+def test_children_and_this_process_read_every_file_once_in_order(tmp_path: Path):
+    paths, modules = _tree(tmp_path)
+    progress: list[int] = []
+    parallel = _read(paths, modules, jobs=3, progress=progress)
+    assert _summary(parallel) == _summary(_read(paths, modules, jobs=1))
+    assert sum(isinstance(outcome, FileFacts) for _, outcome in parallel) == FILES // 3 + 1
+    assert sum(progress) == FILES and len(progress) > 3
+
+
+def _in_a_child(parent: int, victim: str, act):
+    original = reading.read_facts
+
+    def read_facts(path, *args, **kwargs):
+        if os.getpid() != parent and str(path) == victim:
+            act()
+        return original(path, *args, **kwargs)
+
+    return read_facts
+
+
+def test_files_of_a_child_killed_mid_batch_are_read_by_this_process(tmp_path: Path, monkeypatch):
+    paths, modules = _tree(tmp_path)
+    # children take batches from the end: the last file is one of theirs
+    monkeypatch.setattr(reading, "read_facts",
+                        _in_a_child(os.getpid(), paths[-1], lambda: os.kill(os.getpid(), signal.SIGKILL)))
+    assert _summary(_read(paths, modules, jobs=2)) == _summary(_read(paths, modules, jobs=1))
+
+
+def test_an_error_in_a_child_is_raised_here(tmp_path: Path, monkeypatch):
+    paths, modules = _tree(tmp_path)
+
+    def fail() -> None:
+        raise LookupError("a bug in a child must not pass for a file read")
+
+    monkeypatch.setattr(reading, "read_facts", _in_a_child(os.getpid(), paths[-1], fail))
+    with pytest.raises(LookupError, match="a bug in a child"):
+        _read(paths, modules, jobs=2)
+
+
+def test_no_child_is_left_behind(tmp_path: Path):
+    paths, modules = _tree(tmp_path)
+    _read(paths, modules, jobs=3)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # every child was reaped
+
+
+def test_when_no_process_can_be_forked_this_one_reads_everything(tmp_path: Path, monkeypatch):
+    paths, modules = _tree(tmp_path)
+
+    def no_fork() -> int:
+        raise BlockingIOError("Resource temporarily unavailable")
+
+    monkeypatch.setattr(pool.os, "fork", no_fork)
+    assert _summary(_read(paths, modules, jobs=2)) == _summary(_read(paths, modules, jobs=1))
