@@ -18,7 +18,7 @@ import threading
 import traceback
 from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
-from typing import IO, TYPE_CHECKING, NoReturn, Union, cast
+from typing import TYPE_CHECKING, NoReturn, Union, cast
 
 from ssot_lsp.core import reading
 from ssot_lsp.core.facts import FileFacts
@@ -105,41 +105,44 @@ def _shared(batches: list[Batch], jobs: int, advance: Callable[[int], None] | No
     children's results cross between processes (pickling the facts both ways was a tenth of a cold
     check's CPU), and one process fewer starts. Children are forked, not a pool's workers: they
     inherit the batches (nothing pickled on the way out), and no executor threads (a feeder, a
-    result manager) compete with this process's own reading for the interpreter. Each child writes
-    its results to a file of its own, read when it has finished. Only the main thread does so: a
+    result manager) compete with this process's own reading for the interpreter. Each child appends
+    its results to a file of its own, which this process reads between its own batches. Only the main thread does so: a
     language server scanning in a background thread leaves the interpreter to its event loop.
     """
     claims = _Claims(len(batches), jobs - 1)
-    children: list[tuple[int, IO[bytes]]] = []
+    children: list[tuple[int, _Results]] = []
     parts: list[Part | None] = [None] * len(batches)
     reported = 0
     try:
         for slot in range(jobs - 1):
-            out = tempfile.TemporaryFile()
+            results = _Results()
             try:
                 pid = os.fork()
             except OSError:  # no more processes: the ones started (or this one alone) read it all
-                out.close()
+                results.close()
                 break
             if pid == 0:  # pragma: no cover - runs in the child, which never returns
-                _child(batches, claims, slot, out)
-            children.append((pid, out))
+                _child(batches, claims, slot, results)
+            children.append((pid, results))
         while (index := claims.take(from_end=False)) is not None:
             parts[index] = _worker(batches[index])
             claims.count(len(batches[index][5]), slot=None)
+            for _, results in children:  # unpickled while the children still read, not after
+                results.read_complete(parts)
             done = claims.done()
             if advance is not None and done > reported:
                 advance(done - reported)
                 reported = done
         while children:
-            pid, written = children.pop()
+            pid, results = children.pop()
             os.waitpid(pid, 0)
-            _gather(written, parts)
+            with results:
+                results.read_complete(parts)
     finally:
-        for pid, written in children:  # leaving early (an error, an interrupt): the children go too
+        for pid, results in children:  # leaving early (an error, an interrupt): the children go too
             os.kill(pid, signal.SIGTERM)
             os.waitpid(pid, 0)
-            written.close()
+            results.close()
     for index, part in enumerate(parts):
         if part is None:  # claimed by a child that was killed before it wrote its results
             parts[index] = _worker(batches[index])
@@ -149,39 +152,62 @@ def _shared(batches: list[Batch], jobs: int, advance: Callable[[int], None] | No
     return cast(list[Part], parts)
 
 
-def _child(batches: list[Batch], claims: _Claims, slot: int, out: IO[bytes]) -> NoReturn:  # pragma: no cover
-    """A forked child's life: batches from the end, each result pickled to ``out``; then leave
+def _child(batches: list[Batch], claims: _Claims, slot: int, results: _Results) -> NoReturn:  # pragma: no cover
+    """A forked child's life: batches from the end, each result appended to ``results``; then leave
     without running anything the parent registered (exit handlers, buffered output)."""
     code = 0
     try:
         while (index := claims.take(from_end=True)) is not None:
-            pickle.dump((index, _worker(batches[index])), out, protocol=pickle.HIGHEST_PROTOCOL)
+            results.append(index, _worker(batches[index]))
             claims.count(len(batches[index][5]), slot)
     except BaseException as exc:  # the parent raises it (a bug must not pass for a skipped file)
         code = 1
         try:
-            pickle.dump((-1, exc), out, protocol=pickle.HIGHEST_PROTOCOL)
+            results.append(-1, exc)
         except Exception:
-            pickle.dump((-1, RuntimeError(traceback.format_exc())), out, protocol=pickle.HIGHEST_PROTOCOL)
+            results.append(-1, RuntimeError(traceback.format_exc()))
     finally:
-        try:
-            out.flush()
-        finally:
-            os._exit(code)
+        os._exit(code)
 
 
-def _gather(out: IO[bytes], parts: list[Part | None]) -> None:
-    """The results a child wrote to ``out``; raises what it raised."""
-    out.seek(0)
-    with out:
-        while True:
-            try:
-                index, part = pickle.load(out)
-            except (EOFError, pickle.UnpicklingError):  # the end, or where a killed child stopped
+class _Results:
+    """A child's results: records (length, pickle of (batch index, part)) that the child appends to
+    an anonymous file and this process reads as each is complete (``os.pread``: the file offset
+    the two processes share stays the child's)."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile()
+        self._read = 0  # bytes of complete records read so far
+
+    def append(self, index: int, part: object) -> None:
+        blob = pickle.dumps((index, part), protocol=pickle.HIGHEST_PROTOCOL)
+        view = memoryview(len(blob).to_bytes(8, "little") + blob)
+        while view:
+            view = view[os.write(self._file.fileno(), view):]
+
+    def read_complete(self, parts: list[Part | None]) -> None:
+        """Every record complete by now, into ``parts``; raises what the child raised. A record cut
+        short (being written, or by a child that was killed) is left for later or for ever."""
+        descriptor = self._file.fileno()
+        while len(header := os.pread(descriptor, 8, self._read)) == 8:
+            size = int.from_bytes(header, "little")
+            blob = os.pread(descriptor, size, self._read + 8)
+            if len(blob) < size:
                 return
+            self._read += 8 + size
+            index, part = pickle.loads(blob)
             if index < 0:
                 raise part
             parts[index] = part
+
+    def close(self) -> None:
+        self._file.close()
+
+    def __enter__(self) -> _Results:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
 
 class _Claims:

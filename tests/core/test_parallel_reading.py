@@ -90,3 +90,23 @@ def test_when_no_process_can_be_forked_this_one_reads_everything(tmp_path: Path,
 
     monkeypatch.setattr(pool.os, "fork", no_fork)
     assert _summary(_read(paths, modules, jobs=2)) == _summary(_read(paths, modules, jobs=1))
+
+
+def test_a_result_is_taken_only_once_its_record_is_complete():
+    import pickle
+
+    results = pool._Results()
+    parts: list = [None, None]
+    results.append(0, ["first"])
+    blob = pickle.dumps((1, ["second"]))
+    record = len(blob).to_bytes(8, "little") + blob
+    descriptor = results._file.fileno()
+    os.write(descriptor, record[:5])  # a child still writing (or killed while it wrote)
+    results.read_complete(parts)
+    os.write(descriptor, record[5:-3])
+    results.read_complete(parts)
+    assert parts == [["first"], None]
+    os.write(descriptor, record[-3:])
+    results.read_complete(parts)
+    assert parts == [["first"], ["second"]]
+    results.close()
