@@ -181,13 +181,7 @@ class WorkspaceIndex:
             if kind == "alias":
                 return self.resolve_dotted_in_module(facts, str(payload), depth + 1) or Ref(module, name, kind="other")
             if kind == "import":
-                is_from, source, imported = cast(tuple[bool, str, "str | None"], payload)
-                if imported is None:  # import a.b [as m]
-                    return Ref(source if is_from else source.partition(".")[0])
-                target = self.resolve_name(source, imported, depth + 1)
-                if target is not None and target.kind == "external" and self.is_module(f"{source}.{imported}"):
-                    return Ref(f"{source}.{imported}")
-                return target
+                return self.resolve_import(cast(tuple[bool, str, "str | None"], payload), depth + 1)
         if self.is_module(submodule):
             return Ref(submodule)
         for star in facts.star_imports:
@@ -204,6 +198,16 @@ class WorkspaceIndex:
             if found is not None:
                 return found
         return None
+
+    def resolve_import(self, payload: tuple[bool, str, str | None], depth: int = 0) -> Ref | None:
+        """What an import binding (its payload: is_from, source, imported) refers to."""
+        is_from, source, imported = payload
+        if imported is None:  # import a.b [as m]
+            return Ref(source if is_from else source.partition(".")[0])
+        target = self.resolve_name(source, imported, depth)
+        if target is not None and target.kind == "external" and self.is_module(f"{source}.{imported}"):
+            return Ref(f"{source}.{imported}")
+        return target
 
     def exported_names(self, module: str, _seen: frozenset[str] = frozenset()) -> list[str]:
         """Names ``from module import *`` binds: ``__all__``, else public module-level bindings and

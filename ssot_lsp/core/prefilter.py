@@ -116,19 +116,25 @@ def discovered_needles(index: WorkspaceIndex, classifier: Classifier, all_facts:
     for facts in all_facts:
         tail = facts.module.rpartition(".")[2]
         if classifier.legacy_module_group(facts.module) is None:
+            # the file's own bindings, unless a file of the same module shadows it in the index
+            own = index.get(facts.module) is facts
             for name, (kind, payload) in facts.bindings.items():
                 # a class, def or plain value binds itself; only the listed ones (already
                 # configured needles) have a role, so only imports and aliases need resolving
-                if name.startswith("__") or kind not in ("import", "alias"):
+                if kind != "import" and kind != "alias" or name.startswith("__"):
                     continue
+                outside = kind == "import" and _stops_outside(index, cast(ImportPayload, payload))
                 key = (facts.module, name)
-                if settled is not None and key in settled and _stops_outside(index, kind, payload):
+                if outside and settled is not None and key in settled:
                     continue
-                ref = index.resolve_name(facts.module, name)
+                # an import resolved from its payload: what resolve_name would find, without
+                # looking the binding up again (tens of thousands per round)
+                ref = (index.resolve_import(cast(ImportPayload, payload), 1) if own and kind == "import"
+                       else index.resolve_name(facts.module, name))
                 if classifier.role(ref) is not None:
                     names.add(WORD + name)
                     importers.setdefault(name, set()).add(tail)
-                elif settled is not None and _stops_outside(index, kind, payload):
+                elif outside and settled is not None:
                     settled.add(key)
         for cls in facts.classes:
             if any(d.kind in (Duplicate.DEFINITION, Duplicate.NAME) for d in classifier.discover(facts.module, cls)):
@@ -137,12 +143,13 @@ def discovered_needles(index: WorkspaceIndex, classifier: Classifier, all_facts:
     return names, importers
 
 
-def _stops_outside(index: WorkspaceIndex, kind: str, payload: object) -> bool:
+ImportPayload = tuple[bool, str, "str | None"]  # an import binding's (is_from, source, imported)
+
+
+def _stops_outside(index: WorkspaceIndex, payload: ImportPayload) -> bool:
     """An import whose resolution does not look at any analysed file: ``import a.b`` (the module
     itself), or a from-import out of a module that is not analysed."""
-    if kind != "import":
-        return False
-    _, source, imported = cast(tuple[bool, str, 'str | None'], payload)
+    _, source, imported = payload
     return imported is None or index.get(source) is None
 
 

@@ -149,3 +149,15 @@ def test_a_legacy_class_reached_through_a_package_attribute_is_found(tmp_path, i
         "pkg/user.py": f"{importing}\n\n\n{FILLER}def build(registry):\n    return {reference}(registry)\n",
     })
     _assert_user_construction_found_as_without_prefilter(tmp_path)
+
+
+def test_a_name_an_import_binds_to_a_legacy_class_is_followed_into_files_that_never_name_the_class(tmp_path):
+    """``from legacy import ExecutionEngine as Runner`` in a re-exporting module: a file importing
+    ``Runner`` from there names no needle, and is only read because round 1 discovered the name."""
+    _write(tmp_path, {
+        **ENGINE_PACKAGE,
+        "pkg/engines.py": "from netra_backend.app.agents.supervisor.execution_engine import ExecutionEngine as Runner\n",
+        "pkg/user.py": "from pkg.engines import Runner\n\n\nasync def handle(registry, bridge, ctx):\n"
+                       "    return Runner(registry, bridge, user_context=ctx)\n",
+    })
+    _assert_user_construction_found_as_without_prefilter(tmp_path)
