@@ -273,6 +273,17 @@ def test_nested_gitignore_is_honoured(project):
     assert project.codes(APP + "services/old.py") == []
 
 
+def test_anchored_gitignore_patterns_match_from_their_own_directory(project):
+    # a pattern with a slash is relative to its .gitignore's directory, however deep the file
+    project.write({".gitignore": "/netra_backend/app/services/gen_*.py\n",
+                   APP + "services/.gitignore": "/deep/skip.py\n",
+                   APP + "services/gen_a.py": CONSTRUCT, APP + "services/deep/skip.py": CONSTRUCT,
+                   APP + "services/deep/keep.py": CONSTRUCT, APP + "services/deep/gen_b.py": CONSTRUCT})
+    project.check(SVC, CONSTRUCT)
+    assert project.codes(APP + "services/gen_a.py") == [] and project.codes(APP + "services/deep/skip.py") == []
+    assert project.codes(APP + "services/deep/keep.py") != [] and project.codes(APP + "services/deep/gen_b.py") != []
+
+
 def test_gitignore_can_be_turned_off(project):
     write_profile(project, profile_with(**{"respect-gitignore": False}))
     project.write({".gitignore": "build/\n"})
