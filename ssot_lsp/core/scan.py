@@ -12,8 +12,11 @@ through the rules against one index.
 
 from __future__ import annotations
 
+import gc
 import os
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -71,14 +74,15 @@ class Scan:
 
     def run(self, paths: Iterable[Path] | None, prefilter: bool,
             severity_overrides: dict[str, str] | None) -> ScanResult:
-        self._name_files(paths)
-        needles = self._first_needles() if prefilter else None
-        self._read_rounds(needles)
-        if needles is not None:
-            self._settle_partial_parses(needles)
-        if self.cache is not None:
-            self.cache.record_needles(needles, self.skipped)
-        self._analyse(severity_overrides)
+        with collector_paused():
+            self._name_files(paths)
+            needles = self._first_needles() if prefilter else None
+            self._read_rounds(needles)
+            if needles is not None:
+                self._settle_partial_parses(needles)
+            if self.cache is not None:
+                self.cache.record_needles(needles, self.skipped)
+            self._analyse(severity_overrides)
         return self.result
 
     # -- the files -----------------------------------------------------------------------------
@@ -238,6 +242,29 @@ class Scan:
         result.files_analysed = analysed  # of ``files_total``: the requested files, or all
         result.index = index
         result.facts = self.loaded
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection during a scan run from the main thread (the command line).
+
+    A scan allocates millions of container objects that die by reference counting (syntax trees)
+    or live to the end (facts): a collection finds next to nothing, yet each traversed the live
+    trees of the file being read — 50-60 ms CPU of a cold check of the realistic corpus, with the
+    same peak RSS without it (72 MB, -j 1). A scan in another thread (the language server's) leaves the
+    collector, which is process-wide, to the server."""
+    if threading.current_thread() is not threading.main_thread() or not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        # what the scan built lives on (facts, index, findings) or is garbage already freed: the
+        # first collection after it would traverse all of it for nothing (60-70 ms). Frozen
+        # objects are still freed by reference counting, only never traversed by the collector
+        gc.freeze()
+        gc.enable()
 
 
 def requested_files(found: list[str], paths: Iterable[Path]) -> set[str]:

@@ -29,3 +29,25 @@ def test_parallel_progress_is_reported_chunk_by_chunk(tmp_path: Path):
     seen: list[int] = []
     _workspace(tmp_path, total).scan(jobs=2, progress=lambda done, of: seen.append(done))
     assert len(seen) > 10 and seen == sorted(seen) and seen[-1] == total
+
+
+def test_a_command_line_scan_pauses_the_cyclic_collector_and_resumes_it_after(tmp_path: Path):
+    import gc
+
+    seen: list[bool] = []
+    assert gc.isenabled()
+    _workspace(tmp_path, 10).scan(jobs=1, progress=lambda done, of: seen.append(gc.isenabled()))
+    assert seen and not any(seen), "no collection while the scan builds its facts"
+    assert gc.isenabled(), "the collector runs again after the scan"
+
+
+def test_a_scan_in_another_thread_leaves_the_collector_to_its_process(tmp_path: Path):
+    import gc
+    import threading
+
+    seen: list[bool] = []
+    workspace = _workspace(tmp_path, 10)
+    scanning = threading.Thread(target=lambda: workspace.scan(jobs=1, progress=lambda d, o: seen.append(gc.isenabled())))
+    scanning.start()
+    scanning.join(60)
+    assert seen and all(seen), "a language server's scan must not switch its collector off"
