@@ -109,13 +109,24 @@ def _shared(batches: list[Batch], jobs: int, advance: Callable[[int], None] | No
     its results to a file of its own, which this process reads between its own batches. Only the main thread does so: a
     language server scanning in a background thread leaves the interpreter to its event loop.
     """
-    claims = _Claims(len(batches), jobs - 1)
+    try:
+        claims = _Claims(len(batches), jobs - 1)
+    except OSError:  # no temporary file (a full or read-only TMPDIR): this process reads it all
+        parts_here = []
+        for batch in batches:
+            parts_here.append(_worker(batch))
+            if advance is not None:
+                advance(len(batch[5]))
+        return parts_here
     children: list[tuple[int, _Results]] = []
     parts: list[Part | None] = [None] * len(batches)
     reported = 0
     try:
         for slot in range(jobs - 1):
-            results = _Results()
+            try:
+                results = _Results()
+            except OSError:
+                break
             try:
                 pid = os.fork()
             except OSError:  # no more processes: the ones started (or this one alone) read it all
