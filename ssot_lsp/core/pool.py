@@ -73,7 +73,7 @@ def read_files(paths: list[str], module_of: dict[str, tuple[str, bool]], needles
         # in every process after (it was 10-50 ms of each process's share of a cold check)
         import ssot_lsp.core.partial.scan  # noqa: F401
     serial = len(items) < PARALLEL_THRESHOLD or jobs <= 1
-    shared = not serial and threading.current_thread() is threading.main_thread()
+    shared = not serial and _forking_is_safe()
     # small batches (~170 files of the realistic corpus): claiming one costs two system calls, and
     # the processes' last batches end close together
     chunk = SERIAL_CHUNK if serial else max(16, len(items) // (jobs * 32))
@@ -98,6 +98,12 @@ def read_files(paths: list[str], module_of: dict[str, tuple[str, bool]], needles
 Part = list[tuple[str, Outcome, "reading.Meta | None"]]
 
 
+def _forking_is_safe() -> bool:
+    """Only the main thread of a process with no other thread forks: a thread holding a lock (the
+    import lock, a logging handler's, a buffer's) at the fork leaves it held for ever in the child."""
+    return threading.current_thread() is threading.main_thread() and threading.active_count() == 1
+
+
 def _shared(batches: list[Batch], jobs: int, advance: Callable[[int], None] | None) -> list[Part]:
     """The batches' results, in order, computed by this process and ``jobs - 1`` forked children.
 
@@ -106,8 +112,9 @@ def _shared(batches: list[Batch], jobs: int, advance: Callable[[int], None] | No
     check's CPU), and one process fewer starts. Children are forked, not a pool's workers: they
     inherit the batches (nothing pickled on the way out), and no executor threads (a feeder, a
     result manager) compete with this process's own reading for the interpreter. Each child appends
-    its results to a file of its own, which this process reads between its own batches. Only the main thread does so: a
-    language server scanning in a background thread leaves the interpreter to its event loop.
+    its results to a file of its own, which this process reads between its own batches. Only a process
+    whose main thread is alone does so (``_forking_is_safe``): a language server scanning in a
+    background thread leaves the interpreter to its event loop.
     """
     try:
         claims = _Claims(len(batches), jobs - 1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,14 @@ from ssot_lsp.core import pool, reading
 from ssot_lsp.core.facts import FileFacts
 
 FILES = 2 * pool.PARALLEL_THRESHOLD  # enough for the shared path
+FORKING_IS_SAFE = pool._forking_is_safe
+
+
+@pytest.fixture(autouse=True)
+def _fork_despite_the_test_runners_threads(monkeypatch):
+    """These tests are about the forked children: a thread an earlier test left in this process must
+    not send them to the process pool (the one test about threads puts the real check back)."""
+    monkeypatch.setattr(pool, "_forking_is_safe", lambda: True)
 
 
 def _tree(root: Path) -> tuple[list[str], dict[str, tuple[str, bool]]]:
@@ -129,3 +138,22 @@ def test_without_temporary_files_the_processes_that_could_start_read_everything(
     progress: list[int] = []
     assert _summary(_read(paths, modules, jobs=3, progress=progress)) == expected
     assert sum(progress) == FILES
+
+
+def test_a_process_with_another_thread_reads_through_the_pool_without_forking(tmp_path: Path, monkeypatch):
+    paths, modules = _tree(tmp_path)
+    expected = _summary(_read(paths, modules, jobs=1))
+    monkeypatch.setattr(pool, "_forking_is_safe", FORKING_IS_SAFE)
+
+    def shared(*args, **kwargs):
+        raise AssertionError("forked children beside another thread")
+
+    monkeypatch.setattr(pool, "_shared", shared)
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)  # e.g. a language server's event loop
+    other.start()
+    try:
+        assert _summary(_read(paths, modules, jobs=2)) == expected
+    finally:
+        release.set()
+        other.join()
