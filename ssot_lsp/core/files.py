@@ -10,9 +10,11 @@ from __future__ import annotations
 import itertools
 import os
 import re
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from ssot_lsp.config.model import Config
@@ -259,9 +261,30 @@ def load_gitignore(path: Path) -> GitIgnoreSpec | None:
 
 def gitignore_spec(text: str) -> GitIgnoreSpec | None:
     """The patterns of a .gitignore file's text (None when it has none)."""
-    import pathspec
-
+    pathspec = _pathspec()
     lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
     if not lines:
         return None
     return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
+def _pathspec() -> ModuleType:
+    """pathspec, imported without typing_extensions when nothing has imported that yet.
+
+    Before Python 3.13 pathspec takes ``deprecated`` from typing_extensions, whose decorator imports
+    asyncio to look at each function it wraps: 20-40 ms of a cold `check` of a tree with a .gitignore,
+    spent while the walk waits for it and the other core idles, on an event loop nothing runs.
+    pathspec has no required dependencies and defines its own ``deprecated`` (the same warnings) when
+    that import fails; ``None`` in ``sys.modules`` is the documented way to make an import fail. The
+    entry goes once pathspec is loaded: whatever imports typing_extensions later gets it."""
+    if "typing_extensions" in sys.modules or "pathspec" in sys.modules:
+        import pathspec
+
+        return pathspec
+    sys.modules["typing_extensions"] = None  # type: ignore[assignment]
+    try:
+        import pathspec
+    finally:
+        if sys.modules.get("typing_extensions", sys) is None:
+            del sys.modules["typing_extensions"]
+    return pathspec
