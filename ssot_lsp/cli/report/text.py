@@ -19,10 +19,25 @@ STYLE_ORDER = ("list", "files", "parts", "count")
 
 
 def display_path(path: str) -> str:
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        return path
+    """``path`` relative to the current directory when it lies under it, else as given.
+
+    An absolute, normal path (as the walk makes them) is cut at the current directory: what
+    ``os.path.relpath`` returns, without its splitting and comparing of every component, a
+    third of rendering a report of a thousand findings."""
+    cwd = os.getcwd()
+    if path.startswith(os.sep) and not path.startswith("//") and os.path.normpath(path) == path \
+            and not cwd.startswith("//"):
+        if path == cwd:
+            return os.curdir
+        prefix = cwd if cwd.endswith(os.sep) else cwd + os.sep
+        if not path.startswith(prefix):
+            return path
+        rel = path[len(prefix):]
+    else:
+        try:
+            rel = os.path.relpath(path)
+        except ValueError:
+            return path
     return path if rel.startswith("..") else rel
 
 
