@@ -8,7 +8,6 @@ table) on its own, with the key paths as written there, so an error names what t
 from __future__ import annotations
 
 import ast
-import difflib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -143,6 +142,8 @@ def member(key: str, name: str) -> str:
 
 
 def _suggestion(name: str, known: Mapping[str, Spec]) -> str:
+    import difflib  # only for a misspelt key: not imported by every run (with heapq, 2 ms of a start)
+
     close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
