@@ -25,8 +25,6 @@ import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ssot_lsp.core.findings_cache import blake2b
-
 if TYPE_CHECKING:
     from ssot_lsp.cli.common import OpenedWorkspace
     from ssot_lsp.cli.options import CheckOptions
@@ -61,6 +59,8 @@ class Replay:
 
             path = baseline.file or default_baseline_path(opened.workspace)
             baseline_state = (str(path), bool(baseline.file), _content_digest(path))
+        from ssot_lsp.core.findings_cache import blake2b  # not imported by a run without the cache
+
         basis = repr((options.format, options.statistics, options.summary, options.exit_zero, colour,
                       os.getcwd(), baseline_state))
         return cls(findings, blake2b(basis.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest())
@@ -93,6 +93,8 @@ def emit(output: Output, options: CheckOptions) -> int:
 
 def _content_digest(path: os.PathLike[str]) -> str | None:
     """None when there is no regular file (what `check` treats as no baseline: a FIFO is never opened)."""
+    from ssot_lsp.core.findings_cache import blake2b
+
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):
             return None

@@ -1,6 +1,7 @@
 """What a cold `check` does not import: asyncio (pathspec is loaded without typing_extensions, whose
 ``deprecated`` imports it before Python 3.13: 20-40 ms of every cold `check` of a tree with a
-.gitignore, before the walk can start) and difflib (only a misspelt configuration key needs it)."""
+.gitignore, before the walk can start), difflib (only a misspelt configuration key needs it) and,
+with --no-cache, the findings cache."""
 
 from __future__ import annotations
 
@@ -64,3 +65,4 @@ def test_a_cold_check_of_a_tree_with_a_gitignore_never_imports_asyncio(tmp_path:
     assert "pathspec" in imported, "the walk read the .gitignore"
     assert "asyncio" not in imported
     assert "difflib" not in imported, "only a misspelt configuration key needs it"
+    assert "ssot_lsp.core.findings_cache" not in imported, "--no-cache"
