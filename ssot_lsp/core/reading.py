@@ -52,8 +52,11 @@ def read_facts(path: str | Path, module: str, is_package: bool, max_bytes: int,
     return (info.st_size, info.st_mtime_ns, hashed), outcome
 
 
+TOO_LARGE = "larger than"  # every front end prints "PATH: skipped: " before a file error's message
+
+
 def too_large(max_bytes: int) -> str:
-    return f"skipped: larger than {max_bytes // 1024} KB"
+    return f"{TOO_LARGE} {max_bytes // 1024} KB"
 
 
 def facts_of_bytes(data: bytes, path: str, module: str, is_package: bool, needles: AbstractSet[str] | None = None,

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ssot_lsp.core import reading
 from ssot_lsp.core.classify import Classifier
 from ssot_lsp.core.engine import analyze
 from ssot_lsp.core.facts import FileFacts
@@ -154,7 +155,7 @@ class Scan:
         result = self.result
         for path, outcome in outcomes:
             if isinstance(outcome, FileError):
-                if outcome.message.startswith("skipped: larger"):
+                if outcome.message.startswith(reading.TOO_LARGE):
                     result.skipped_large.append(path)
                 result.errors.append(outcome)
             elif isinstance(outcome, str):

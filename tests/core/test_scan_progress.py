@@ -51,3 +51,11 @@ def test_a_scan_in_another_thread_leaves_the_collector_to_its_process(tmp_path: 
     scanning.start()
     scanning.join(60)
     assert seen and all(seen), "a language server's scan must not switch its collector off"
+
+
+def test_a_file_over_the_size_limit_is_listed_as_skipped_for_its_size(tmp_path: Path):
+    # the language server logs each of these ("skipped PATH: larger than N KB")
+    (tmp_path / "generated.py").write_text("VALUE = 1\n" * 200_000)  # ~2 MB, over the default 1,024 KB
+    result = _workspace(tmp_path, 3).scan(jobs=1)
+    assert [Path(path).name for path in result.skipped_large] == ["generated.py"]
+    assert [Path(error.path).name for error in result.errors] == ["generated.py"]
