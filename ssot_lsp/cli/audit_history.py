@@ -13,7 +13,7 @@ import sys
 import time
 
 from ssot_lsp.audit.history.configuration import ConfigurationAt
-from ssot_lsp.audit.history.git import Commit, GitError, Repository
+from ssot_lsp.audit.history.git import Commit, GitError, GitStopped, Repository
 from ssot_lsp.audit.history.points import OK, HistoryMeta, Point, history_document
 from ssot_lsp.audit.history.run import HistoryRun, HistorySettings, Progress, sample
 from ssot_lsp.cli.audit import emit
@@ -51,6 +51,10 @@ def run_history(opened: OpenedWorkspace, options: AuditOptions) -> int:
         print(f"\nssot-lsp: interrupted after {len(run.points)} of {len(chosen)} commits; "
               f"no report written", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except GitStopped as exc:
+        at = chosen[len(run.points)]
+        return _fail(f"{exc} while reading commit {at.short} ({at.date[:10]}), {len(run.points)} of {len(chosen)} "
+                     f"commits done; no report written")
     _warn(points)
     meta = HistoryMeta(root=str(root), repository=str(repo.top), revision_range=options.history,
                        commits_in_range=len(commits), seconds=time.monotonic() - started,

@@ -1,7 +1,7 @@
 """Reading many files at once: the cache first, then other processes for what is left.
 
 Small batches run in this process; large ones are cut into small chunks shared with forked
-children (``_shared``, from the main thread) or a process pool (from any other thread), so the last
+children (``shared_map``, from the main thread) or a process pool (from any other thread), so the last
 chunks finish close together and no process idles at the end. Both call ``reading.read_facts``
 through the module (fault-injection tests replace it there).
 """
@@ -18,7 +18,7 @@ import threading
 import traceback
 from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
-from typing import TYPE_CHECKING, NoReturn, Union, cast
+from typing import TYPE_CHECKING, NoReturn, TypeVar, Union, cast
 
 from ssot_lsp.core import reading
 from ssot_lsp.core.facts import FileFacts
@@ -35,6 +35,8 @@ Outcome = Union[FileFacts, FileError, str]  # facts, why not, or the import line
 # whether to hash contents for the cache)
 Batch = tuple["AbstractSet[str] | None", "AbstractSet[str] | None", frozenset[str], frozenset[str], int,
               list[tuple[str, str, bool]], bool]
+Task = TypeVar("Task")
+Result = TypeVar("Result")
 
 
 def _worker(batch: Batch) -> list[tuple[str, Outcome, reading.Meta | None]]:
@@ -82,7 +84,7 @@ def read_files(paths: list[str], module_of: dict[str, tuple[str, bool]], needles
     if serial:
         fresh = _collect(map(_worker, batches), advance)
     elif shared:
-        fresh = _collect(_shared(batches, jobs, advance), None)
+        fresh = _collect(shared_map(_worker, batches, jobs, _batch_size, advance), None)
     else:
         from concurrent.futures import ProcessPoolExecutor  # not imported by runs that need no pool
 
@@ -95,8 +97,6 @@ def read_files(paths: list[str], module_of: dict[str, tuple[str, bool]], needles
     return results
 
 
-Part = list[tuple[str, Outcome, "reading.Meta | None"]]
-
 
 def _forking_is_safe() -> bool:
     """Only the main thread of a process with no other thread forks: a thread holding a lock (the
@@ -104,29 +104,38 @@ def _forking_is_safe() -> bool:
     return threading.current_thread() is threading.main_thread() and threading.active_count() == 1
 
 
-def _shared(batches: list[Batch], jobs: int, advance: Callable[[int], None] | None) -> list[Part]:
-    """The batches' results, in order, computed by this process and ``jobs - 1`` forked children.
+def _batch_size(batch: Batch) -> int:
+    return len(batch[5])
 
-    The children take batches from the end, this process from the front, until they meet: only the
+
+def shared_map(work: Callable[[Task], Result], tasks: list[Task], jobs: int, size: Callable[[Task], int],
+               advance: Callable[[int], None] | None = None,
+               leave: Callable[[], None] | None = None) -> list[Result]:
+    """``work`` of each task, in order, computed by this process and ``jobs - 1`` forked children;
+    ``size(task)``: its files, for ``advance``; ``leave``: what a child does before it exits (close
+    what it opened: it leaves without running exit handlers).
+
+    The children take tasks from the end, this process from the front, until they meet: only the
     children's results cross between processes (pickling the facts both ways was a tenth of a cold
     check's CPU), and one process fewer starts. Children are forked, not a pool's workers: they
-    inherit the batches (nothing pickled on the way out), and no executor threads (a feeder, a
+    inherit the tasks (nothing pickled on the way out), and no executor threads (a feeder, a
     result manager) compete with this process's own reading for the interpreter. Each child appends
-    its results to a file of its own, which this process reads between its own batches. Only a process
-    whose main thread is alone does so (``_forking_is_safe``): a language server scanning in a
-    background thread leaves the interpreter to its event loop.
+    its results to a file of its own, which this process reads between its own tasks. Only a process
+    whose main thread is alone may call it (``_forking_is_safe``): a language server scanning in a
+    background thread leaves the interpreter to its event loop. A task whose child was killed is
+    done here; an exception a child raised is raised here.
     """
     try:
-        claims = _Claims(len(batches), jobs - 1)
+        claims = _Claims(len(tasks), jobs - 1)
     except OSError:  # no temporary file (a full or read-only TMPDIR): this process reads it all
         parts_here = []
-        for batch in batches:
-            parts_here.append(_worker(batch))
+        for task in tasks:
+            parts_here.append(work(task))
             if advance is not None:
-                advance(len(batch[5]))
+                advance(size(task))
         return parts_here
     children: list[tuple[int, _Results]] = []
-    parts: list[Part | None] = [None] * len(batches)
+    parts: list[Result | None] = [None] * len(tasks)
     reported = 0
     try:
         for slot in range(jobs - 1):
@@ -140,11 +149,11 @@ def _shared(batches: list[Batch], jobs: int, advance: Callable[[int], None] | No
                 results.close()
                 break
             if pid == 0:  # pragma: no cover - runs in the child, which never returns
-                _child(batches, claims, slot, results)
+                _child(work, tasks, size, claims, slot, results, leave)
             children.append((pid, results))
         while (index := claims.take(from_end=False)) is not None:
-            parts[index] = _worker(batches[index])
-            claims.count(len(batches[index][5]), slot=None)
+            parts[index] = work(tasks[index])
+            claims.count(size(tasks[index]), slot=None)
             for _, results in children:  # unpickled while the children still read, not after
                 results.read_complete(parts)
             done = claims.done()
@@ -163,21 +172,32 @@ def _shared(batches: list[Batch], jobs: int, advance: Callable[[int], None] | No
             results.close()
     for index, part in enumerate(parts):
         if part is None:  # claimed by a child that was killed before it wrote its results
-            parts[index] = _worker(batches[index])
-    total = sum(len(batch[5]) for batch in batches)
+            parts[index] = work(tasks[index])
+    total = sum(size(task) for task in tasks)
     if advance is not None and total > reported:
         advance(total - reported)
-    return cast(list[Part], parts)
+    return cast(list[Result], parts)
 
 
-def _child(batches: list[Batch], claims: _Claims, slot: int, results: _Results) -> NoReturn:  # pragma: no cover
-    """A forked child's life: batches from the end, each result appended to ``results``; then leave
-    without running anything the parent registered (exit handlers, buffered output)."""
+def _child(work: Callable[[Task], Result], tasks: list[Task], size: Callable[[Task], int], claims: _Claims,
+           slot: int, results: _Results, leave: Callable[[], None] | None) -> NoReturn:  # pragma: no cover
+    """A forked child's life: tasks from the end, each result appended to ``results``; then ``leave``,
+    and exit without running anything the parent registered (exit handlers, buffered output)."""
     code = 0
     try:
-        while (index := claims.take(from_end=True)) is not None:
-            results.append(index, _worker(batches[index]))
-            claims.count(len(batches[index][5]), slot)
+        if leave is not None:
+            # stopped by the parent (it failed, or was interrupted: Ctrl-C is the parent's to
+            # handle), the child ends its task and leaves through ``leave``: an exception raised
+            # at any point (in the middle of starting a process) could leave behind what it opened
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.signal(signal.SIGTERM, _stop)
+        try:
+            while not _STOPPING and (index := claims.take(from_end=True)) is not None:
+                results.append(index, work(tasks[index]))
+                claims.count(size(tasks[index]), slot)
+        finally:
+            if leave is not None:
+                leave()
     except BaseException as exc:  # the parent raises it (a bug must not pass for a skipped file)
         code = 1
         try:
@@ -186,6 +206,13 @@ def _child(batches: list[Batch], claims: _Claims, slot: int, results: _Results) 
             results.append(-1, RuntimeError(traceback.format_exc()))
     finally:
         os._exit(code)
+
+
+_STOPPING: list[int] = []  # in a child: the signal that asked it to stop
+
+
+def _stop(signum: int, frame: object) -> None:  # pragma: no cover - in a child
+    _STOPPING.append(signum)
 
 
 class _Results:
@@ -203,7 +230,7 @@ class _Results:
         while view:
             view = view[os.write(self._file.fileno(), view):]
 
-    def read_complete(self, parts: list[Part | None]) -> None:
+    def read_complete(self, parts: list[Result | None]) -> None:
         """Every record complete by now, into ``parts``; raises what the child raised. A record cut
         short (being written, or by a child that was killed) is left for later or for ever."""
         descriptor = self._file.fileno()

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -158,6 +161,45 @@ def test_a_blob_git_cannot_read_marks_its_file_and_the_rest_is_drawn(history: Hi
     assert later and all([u["path"] for u in p["unreadable"]] == ["tests/test_engine.py"] for p in later)
     assert "missing" in later[0]["unreadable"][0]["message"]
     assert points[0]["unreadable"] == [] and points[0]["totals"]["sites"] > 0
+
+
+FAILING_CAT_FILE = """\
+import os, subprocess, sys
+REAL, LIMIT = {real!r}, {limit}
+if "cat-file" not in sys.argv[1:]:
+    os.execv(REAL, [REAL, *sys.argv[1:]])
+git = subprocess.Popen([REAL, *sys.argv[1:]], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+out = sys.stdout.buffer
+for answered, request in enumerate(sys.stdin.buffer):
+    if answered == LIMIT:
+        sys.stderr.write("fatal: packed object is corrupt (as a damaged pack would say)\\n")
+        sys.exit(128)
+    git.stdin.write(request)
+    git.stdin.flush()
+    header = git.stdout.readline()
+    out.write(header)
+    if len(header.split()) == 3:
+        out.write(git.stdout.read(int(header.split()[2]) + 1))
+    out.flush()
+"""
+
+
+def test_git_stopping_mid_way_is_one_clear_error_and_no_report(history: History, tmp_path: Path):
+    """Every `git cat-file` on the PATH answers a few blobs, then stops as git does on a corrupt pack."""
+    build(history, tmp_path)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "git"
+    fake.write_text(f"#!{sys.executable}\n" + FAILING_CAT_FILE.format(real=shutil.which("git"), limit=3))
+    fake.chmod(0o755)
+    env = base_env(PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    run = run_ssot("audit", "--history", "main", "--format", "json", "-o", "report.json", cwd=history.repo, env=env)
+    assert run.returncode == 2, run.stderr
+    last = run.stderr.strip().splitlines()[-1]
+    assert last.startswith("ssot-lsp: error: git cat-file stopped") and "while reading commit" in last, run.stderr
+    assert last.endswith("commits done; no report written"), last
+    assert "Traceback" not in run.stderr
+    assert not (history.repo / "report.json").exists()
 
 
 def test_the_text_report_has_a_row_per_commit_and_marks_those_without_figures(history: History, tmp_path: Path):

@@ -19,7 +19,6 @@ import time
 from pathlib import Path
 
 from ssot_lsp.audit.document import tables_dict
-from ssot_lsp.audit.history import blobs
 from ssot_lsp.audit.history.configuration import ConfigurationAt
 from ssot_lsp.audit.history.git import Repository
 from ssot_lsp.audit.history.points import OK
@@ -97,30 +96,6 @@ def test_every_point_has_the_tables_of_audit_on_a_checkout_of_its_commit(history
         assert audit.returncode == 0, (number, audit.stderr)
         expected = {key: value for key, value in json.loads(audit.stdout).items() if key in TABLE_KEYS}
         assert drawn == expected, f"commit {number}: {history.commits[number][:10]}"
-
-
-def test_files_read_by_worker_processes_give_the_points_read_in_process(history: History, monkeypatch):
-    """Large reads go to worker processes, stopped after each (the later commits are read in
-    process); the configuration changes twice, so the workers are started again for a whole re-read."""
-    build(history)
-    alone = run_for(history.repo).run(run_for(history.repo).repo.commits("main"))
-    monkeypatch.setattr(blobs, "HISTORY_PARALLEL_THRESHOLD", 3)
-    started = []
-
-    class Pool(blobs.ProcessPoolExecutor):
-        def __init__(self, max_workers: int) -> None:
-            started.append(max_workers)
-            super().__init__(max_workers=max_workers)
-
-    monkeypatch.setattr(blobs, "ProcessPoolExecutor", Pool)
-    root = history.repo.resolve()
-    run = HistoryRun(Repository(root), root, "", ConfigurationAt(root, None, None, None, None), HistorySettings(jobs=2))
-    pooled = run.run(run.repo.commits("main"))
-    assert [p.status for p in pooled] == [p.status for p in alone]
-    for number, (one, other) in enumerate(zip(pooled, alone)):
-        assert sorted((s.path, s.line, s.code) for s in one.sites) == \
-            sorted((s.path, s.line, s.code) for s in other.sites), number
-    assert len(started) >= 3  # the first commit, and a whole re-read after each change of the configuration
 
 
 def test_a_plain_import_of_a_module_that_changed_is_analysed_again(history: History):

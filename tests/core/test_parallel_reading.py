@@ -148,7 +148,7 @@ def test_a_process_with_another_thread_reads_through_the_pool_without_forking(tm
     def shared(*args, **kwargs):
         raise AssertionError("forked children beside another thread")
 
-    monkeypatch.setattr(pool, "_shared", shared)
+    monkeypatch.setattr(pool, "shared_map", shared)
     release = threading.Event()
     other = threading.Thread(target=release.wait)  # e.g. a language server's event loop
     other.start()

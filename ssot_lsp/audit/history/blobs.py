@@ -7,8 +7,9 @@ file the prefilter skipped stays skipped while the needles it was checked agains
 today's. ``needles``, ``hits``, ``record_needles`` and ``dirty`` are what the scan asks of a cache.
 
 Misses are read through ``git cat-file`` and turned into facts by ``reading.facts_of_bytes`` — in
-this process for a few hundred files, in worker processes (each with its own ``git cat-file``) for
-the first commit's thousands.
+this process for a few hundred files; the first commit's thousands shared between this process and
+forked children as ``check`` shares its files (``pool.shared_map``), each process with a
+``git cat-file`` of its own: two processes writing to one git would get each other's blobs.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from multiprocessing.util import Finalize
 from pathlib import Path
 
 from ssot_lsp.audit.history.git import MAIN_DELTA_CACHE, WORKER_DELTA_CACHE, BlobReader, GitError
-from ssot_lsp.core import reading
+from ssot_lsp.core import pool, reading
 from ssot_lsp.core.cache import still_valid
 from ssot_lsp.core.facts import FileFacts
 from ssot_lsp.core.pool import Outcome
@@ -32,6 +33,7 @@ from ssot_lsp.core.violations import FileError
 # history: 1.5 s of 18 s CPU over 49 commits of ~230 changed files each)
 HISTORY_PARALLEL_THRESHOLD = 1000
 BLOBS_PER_REQUEST = 256  # asked of git cat-file in one write (its answers stream back meanwhile)
+SMALLEST_JOB = 16  # files a process claims at once, at least
 
 Entry = tuple["FileFacts | None", "frozenset[str] | None", "str | None", "FileError | None"]
 Item = tuple[str, str, str, bool]  # (path, blob, module, is_package)
@@ -114,74 +116,70 @@ class BlobFacts:
 
 
 class BlobSource:
-    """Reads blobs of one repository into outcomes, with a process pool for large batches."""
+    """Reads blobs of one repository into outcomes, sharing large batches with other processes."""
 
     def __init__(self, top: Path, jobs: int) -> None:
         self.top = top
         self.jobs = jobs
-        self.pool: ProcessPoolExecutor | None = None
-        # the contents read here since ``forget_recent``: a new finding's line is read from them
-        # rather than asked of git again (a commit's few hundred changed files, never the first
-        # commit's thousands: see ``read``)
+        # the contents of the files read into facts since ``forget_recent`` (only those can have
+        # findings): a new finding's line is read from them rather than asked of git again
         self.recent: dict[str, bytes] = {}
 
     def read(self, items: list[Item], needles: AbstractSet[str] | None, checked: AbstractSet[str] | None,
              whole_modules: frozenset[str], watch: frozenset[str], max_bytes: int) -> list[tuple[str, Outcome]]:
-        if len(items) < HISTORY_PARALLEL_THRESHOLD:
-            return _read_job((str(self.top), needles, checked, whole_modules, watch, max_bytes, items), self.recent,
-                             MAIN_DELTA_CACHE)
-        if self.jobs <= 1:
-            return _read_job((str(self.top), needles, checked, whole_modules, watch, max_bytes, items), None,
-                             MAIN_DELTA_CACHE)
-        if self.pool is None:
-            self.pool = ProcessPoolExecutor(max_workers=self.jobs)
-        chunk = max(16, len(items) // (self.jobs * 32))
-        jobs: list[Job] = [(str(self.top), needles, checked, whole_modules, watch, max_bytes, items[i:i + chunk])
-                           for i in range(0, len(items), chunk)]
+        def job(part: list[Item]) -> Job:
+            return (str(self.top), needles, checked, whole_modules, watch, max_bytes, part)
+
+        if len(items) < HISTORY_PARALLEL_THRESHOLD or self.jobs <= 1:
+            alone, kept = _read_job(job(items))
+            self.recent.update(kept)
+            return alone
+        chunk = max(SMALLEST_JOB, len(items) // (self.jobs * 32))
+        jobs = [job(items[i:i + chunk]) for i in range(0, len(items), chunk)]
+        if pool._forking_is_safe():
+            parts = pool.shared_map(_read_job, jobs, self.jobs, _job_size, leave=_close_reader)
+        else:  # another thread runs in this process: forking could leave a lock held in the child
+            with ProcessPoolExecutor(max_workers=self.jobs) as executor:
+                parts = list(executor.map(_read_job, jobs))
         out: list[tuple[str, Outcome]] = []
-        for part in self.pool.map(_read_job, jobs):
+        for part, kept in parts:
             out.extend(part)
-        # the later commits are read here (see HISTORY_PARALLEL_THRESHOLD): the workers and their
-        # git would only hold memory (~100 MB each); a commit that needs them again starts them again
-        self.pool.shutdown()
-        self.pool = None
+            self.recent.update(kept)
         return out
 
     def contents(self, oids: list[str]) -> list[bytes | None | GitError]:
         """The blobs' contents (see ``BlobReader.read_many``), those read recently without asking git."""
         missing = [oid for oid in dict.fromkeys(oids) if oid not in self.recent]
-        found = dict(zip(missing, _reader(str(self.top), MAIN_DELTA_CACHE).read_many(missing))) if missing else {}
+        found = dict(zip(missing, _reader(str(self.top)).read_many(missing))) if missing else {}
         return [self.recent[oid] if oid in self.recent else found[oid] for oid in oids]
 
     def forget_recent(self) -> None:
         self.recent = {}
 
     def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown()
-            self.pool = None
         _close_reader()
 
 
 # one ``git cat-file`` per process, for one repository: (repository, the process that started it, it)
 _READER: tuple[str, int, BlobReader] | None = None
+_MAIN_PID = os.getpid()
 
 
-def _reader(top: str, delta_cache: str) -> BlobReader:
+def _reader(top: str) -> BlobReader:
     global _READER
     if _READER is not None and _READER[1] != os.getpid():
-        # inherited through fork from the main process, which reads in process before it starts
-        # workers again: two processes writing to one git and reading its answers in turn would
-        # get each other's blobs; the copy is left alone (the main process still owns that git)
+        # inherited through fork: the parent still owns that git; two processes writing to one git
+        # and reading its answers in turn would get each other's blobs
         _READER = None
     if _READER is None or _READER[0] != top:
         if _READER is not None:
             _READER[2].close()
-        # a worker process ends without closing it: closed (and waited for) as the process exits,
-        # git stops at once and its CPU time counts towards ours, not towards nobody's (a fork
-        # starts without its parent's finalizers: registered again in each process)
+        # closed (and waited for) as this process exits, so that git's CPU time counts towards
+        # ours; a forked child, which leaves without exit handlers, closes it itself (``leave``)
         Finalize(None, _close_reader, exitpriority=0)
-        _READER = (top, os.getpid(), BlobReader(Path(top), delta_cache))
+        # the main process reads every later commit's changed files too (see ``MAIN_DELTA_CACHE``)
+        cache = MAIN_DELTA_CACHE if os.getpid() == _MAIN_PID else WORKER_DELTA_CACHE
+        _READER = (top, os.getpid(), BlobReader(Path(top), cache))
     return _READER[2]
 
 
@@ -192,27 +190,29 @@ def _close_reader() -> None:
     _READER = None
 
 
-def _read_job(job: Job, keep: dict[str, bytes] | None = None,
-              delta_cache: str = WORKER_DELTA_CACHE) -> list[tuple[str, Outcome]]:
-    """The outcomes of the job's blobs; their contents also go to ``keep`` when given."""
+def _job_size(job: Job) -> int:
+    return len(job[6])
+
+
+def _read_job(job: Job) -> tuple[list[tuple[str, Outcome]], dict[str, bytes]]:
+    """The outcomes of the job's blobs, and the contents of those read into facts, by blob.
+    ``GitStopped`` when git stops answering (a blob git does not have is the file's error)."""
     top, needles, checked, whole_modules, watch, max_bytes, items = job
-    reader = _reader(top, delta_cache)
+    reader = _reader(top)
     out: list[tuple[str, Outcome]] = []
+    kept: dict[str, bytes] = {}
     for start in range(0, len(items), BLOBS_PER_REQUEST):
         batch = items[start:start + BLOBS_PER_REQUEST]
-        try:
-            contents = reader.read_many([oid for _, oid, _, _ in batch], max_bytes)
-        except GitError as exc:  # git stopped: every file of the batch is unreadable, and says why
-            out.extend((path, FileError(path, str(exc))) for path, _, _, _ in batch)
-            continue
+        contents = reader.read_many([oid for _, oid, _, _ in batch], max_bytes)
         for (path, oid, module, is_package), data in zip(batch, contents):
             if isinstance(data, GitError):
                 out.append((path, FileError(path, str(data))))
             elif data is None:
                 out.append((path, FileError(path, reading.too_large(max_bytes))))
             else:
-                if keep is not None:
-                    keep[oid] = data
-                out.append((path, reading.facts_of_bytes(data, path, module, is_package, needles, checked,
-                                                         whole_modules, watch)))
-    return out
+                outcome = reading.facts_of_bytes(data, path, module, is_package, needles, checked, whole_modules,
+                                                 watch)
+                if isinstance(outcome, FileFacts):
+                    kept[oid] = data
+                out.append((path, outcome))
+    return out, kept

@@ -34,6 +34,12 @@ class GitError(Exception):
     """A git operation that failed; the message is meant for the user."""
 
 
+class GitStopped(Exception):
+    """``git cat-file`` stopped while answering (killed, a corrupt pack): the run cannot go on
+    reading blobs, so it stops and says so (exit 2) rather than drawing points from what it lacks.
+    Not a ``GitError``: those mark one commit's point and the rest is drawn."""
+
+
 @dataclass(frozen=True)
 class Commit:
     oid: str
@@ -221,7 +227,7 @@ class BlobReader:
             stdin.write("".join(oid + "\n" for oid in oids).encode())
             stdin.flush()
         except (BrokenPipeError, OSError) as exc:
-            raise GitError(f"git cat-file stopped: {exc}") from None
+            raise GitStopped(f"git cat-file stopped: {exc}") from None
         return [self._answer(stdout, oid, limit) for oid in oids]
 
     @staticmethod
@@ -229,33 +235,41 @@ class BlobReader:
         try:
             header = stdout.readline().split()
         except OSError as exc:
-            raise GitError(f"git cat-file stopped: {exc}") from None
+            raise GitStopped(f"git cat-file stopped: {exc}") from None
         if len(header) >= 2 and header[1] == b"missing":
             return GitError(f"blob {oid} is missing from the repository (a partial clone?)")
         if len(header) < 3:
-            raise GitError(f"git cat-file stopped before blob {oid}")
+            raise GitStopped(f"git cat-file stopped before blob {oid}")
         size = int(header[2])
         if limit is not None and size > limit:
             left = size + 1
             while left > 0:
                 chunk = stdout.read(min(left, 1 << 20))
                 if not chunk:
-                    raise GitError(f"git cat-file stopped in the middle of blob {oid}")
+                    raise GitStopped(f"git cat-file stopped in the middle of blob {oid}")
                 left -= len(chunk)
             return None
         data = stdout.read(size + 1)[:size]  # the content and its trailing newline
         if len(data) != size:
-            raise GitError(f"git cat-file stopped in the middle of blob {oid}")
+            raise GitStopped(f"git cat-file stopped in the middle of blob {oid}")
         return data
 
     def _pipes(self) -> tuple[IO[bytes], IO[bytes]]:
-        if self.process.stdin is None or self.process.stdout is None or self.process.poll() is not None:
-            raise GitError("git cat-file is not running")
+        code = self.process.poll()
+        if code is not None:
+            how = f"killed by signal {-code}" if code < 0 else f"exit {code}"
+            raise GitStopped(f"git cat-file stopped ({how})")
+        if self.process.stdin is None or self.process.stdout is None:
+            raise GitStopped("git cat-file stopped (its pipes are closed)")
         return self.process.stdin, self.process.stdout
 
     def close(self) -> None:
-        if self.process.stdin is not None:
-            self.process.stdin.close()
+        """Stop git and wait for it. Both pipes are closed first: git in the middle of answers nobody
+        reads any more (an interrupt, an error) would otherwise wait for ever to write them."""
+        for pipe in (self.process.stdin, self.process.stdout):
+            if pipe is not None:
+                try:
+                    pipe.close()
+                except OSError:  # unwritten requests to a git that has stopped
+                    pass
         self.process.wait()
-        if self.process.stdout is not None:
-            self.process.stdout.close()
