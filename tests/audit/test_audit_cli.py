@@ -154,6 +154,8 @@ def test_a_blob_git_cannot_read_marks_its_file_and_the_rest_is_drawn(history: Hi
     build(history, tmp_path)
     blob = git(history.repo, "rev-parse", f"{history.commits[1]}:tests/test_engine.py").strip()
     (history.repo / ".git" / "objects" / blob[:2] / blob[2:]).unlink()
+    # edited, not committed: the working tree no longer holds the blob either (it would be read from there)
+    (history.repo / "tests" / "test_engine.py").write_text("# edited\n", encoding="utf-8")
     run = run_ssot("audit", "--history", "main", "--format", "json", cwd=history.repo)
     assert run.returncode == 0, run.stderr
     points = json.loads(run.stdout)["points"]

@@ -21,6 +21,7 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.util import Finalize
 from pathlib import Path
 
+from ssot_lsp.audit.history import worktree
 from ssot_lsp.audit.history.git import MAIN_DELTA_CACHE, WORKER_DELTA_CACHE, BlobReader, GitError
 from ssot_lsp.core import pool, reading
 from ssot_lsp.core.cache import still_valid
@@ -37,8 +38,12 @@ SMALLEST_JOB = 16  # files a process claims at once, at least
 
 Entry = tuple["FileFacts | None", "frozenset[str] | None", "str | None", "FileError | None"]
 Item = tuple[str, str, str, bool]  # (path, blob, module, is_package)
-# (repository, needles, checked needles, group modules, watched names, max bytes, items)
-Job = tuple[str, "AbstractSet[str] | None", "AbstractSet[str] | None", frozenset[str], frozenset[str], int, list[Item]]
+# (repository, needles, checked needles, group modules, watched names, max bytes, items,
+# the items' indexes whose working-tree file may hold their blob)
+Job = tuple[str, "AbstractSet[str] | None", "AbstractSet[str] | None", frozenset[str], frozenset[str], int, list[Item],
+            frozenset[int]]
+# a job's outcomes, the contents of the files read into facts (by blob), how many came from the working tree
+Done = tuple[list[tuple[str, Outcome]], dict[str, bytes], int]
 
 
 class BlobFacts:
@@ -124,27 +129,34 @@ class BlobSource:
         # the contents of the files read into facts since ``forget_recent`` (only those can have
         # findings): a new finding's line is read from them rather than asked of git again
         self.recent: dict[str, bytes] = {}
+        self.indexed: dict[str, str] | None = None  # the index's blob per path (``worktree.py``), once asked
+        self.from_worktree = 0  # blobs read from working-tree files
 
     def read(self, items: list[Item], needles: AbstractSet[str] | None, checked: AbstractSet[str] | None,
              whole_modules: frozenset[str], watch: frozenset[str], max_bytes: int) -> list[tuple[str, Outcome]]:
+        if self.indexed is None:
+            self.indexed = worktree.indexed_blobs(self.top)
+        indexed = self.indexed
+
         def job(part: list[Item]) -> Job:
-            return (str(self.top), needles, checked, whole_modules, watch, max_bytes, part)
+            on_disk = frozenset(i for i, (path, oid, _, _) in enumerate(part) if indexed.get(path) == oid)
+            return (str(self.top), needles, checked, whole_modules, watch, max_bytes, part, on_disk)
 
         if len(items) < HISTORY_PARALLEL_THRESHOLD or self.jobs <= 1:
-            alone, kept = _read_job(job(items))
-            self.recent.update(kept)
-            return alone
-        chunk = max(SMALLEST_JOB, len(items) // (self.jobs * 32))
-        jobs = [job(items[i:i + chunk]) for i in range(0, len(items), chunk)]
-        if pool._forking_is_safe():
-            parts = pool.shared_map(_read_job, jobs, self.jobs, _job_size, leave=_close_reader)
-        else:  # another thread runs in this process: forking could leave a lock held in the child
-            with ProcessPoolExecutor(max_workers=self.jobs) as executor:
-                parts = list(executor.map(_read_job, jobs))
+            parts = [_read_job(job(items))]
+        else:
+            chunk = max(SMALLEST_JOB, len(items) // (self.jobs * 32))
+            jobs = [job(items[i:i + chunk]) for i in range(0, len(items), chunk)]
+            if pool._forking_is_safe():
+                parts = pool.shared_map(_read_job, jobs, self.jobs, _job_size, leave=_close_reader)
+            else:  # another thread runs in this process: forking could leave a lock held in the child
+                with ProcessPoolExecutor(max_workers=self.jobs) as executor:
+                    parts = list(executor.map(_read_job, jobs))
         out: list[tuple[str, Outcome]] = []
-        for part, kept in parts:
+        for part, kept, from_worktree in parts:
             out.extend(part)
             self.recent.update(kept)
+            self.from_worktree += from_worktree
         return out
 
     def contents(self, oids: list[str]) -> list[bytes | None | GitError]:
@@ -194,17 +206,28 @@ def _job_size(job: Job) -> int:
     return len(job[6])
 
 
-def _read_job(job: Job) -> tuple[list[tuple[str, Outcome]], dict[str, bytes]]:
-    """The outcomes of the job's blobs, and the contents of those read into facts, by blob.
-    ``GitStopped`` when git stops answering (a blob git does not have is the file's error)."""
-    top, needles, checked, whole_modules, watch, max_bytes, items = job
+def _read_job(job: Job) -> Done:
+    """The outcomes of the job's blobs (those its working-tree files hold read from them, see
+    ``worktree.py``), and the contents of those read into facts, by blob. ``GitStopped`` when git
+    stops answering (a blob git does not have is the file's error)."""
+    top, needles, checked, whole_modules, watch, max_bytes, items, on_disk = job
     reader = _reader(top)
     out: list[tuple[str, Outcome]] = []
     kept: dict[str, bytes] = {}
+    from_worktree = 0
     for start in range(0, len(items), BLOBS_PER_REQUEST):
         batch = items[start:start + BLOBS_PER_REQUEST]
-        contents = reader.read_many([oid for _, oid, _, _ in batch], max_bytes)
-        for (path, oid, module, is_package), data in zip(batch, contents):
+        found: dict[int, bytes] = {}
+        for i in on_disk.intersection(range(start, start + len(batch))):
+            path, oid, _, _ = items[i]
+            on_file = worktree.read_if_blob(path, oid, max_bytes)
+            if on_file is not None:
+                found[i] = on_file
+        from_worktree += len(found)
+        asked = [oid for i, (_, oid, _, _) in enumerate(batch, start) if i not in found]
+        answers = iter(reader.read_many(asked, max_bytes) if asked else ())
+        for i, (path, oid, module, is_package) in enumerate(batch, start):
+            data: bytes | None | GitError = found[i] if i in found else next(answers)
             if isinstance(data, GitError):
                 out.append((path, FileError(path, str(data))))
             elif data is None:
@@ -215,4 +238,4 @@ def _read_job(job: Job) -> tuple[list[tuple[str, Outcome]], dict[str, bytes]]:
                 if isinstance(outcome, FileFacts):
                     kept[oid] = data
                 out.append((path, outcome))
-    return out, kept
+    return out, kept, from_worktree

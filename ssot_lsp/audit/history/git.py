@@ -62,7 +62,7 @@ class Change:
     oid: str | None
 
 
-def _git_env() -> dict[str, str]:
+def git_env() -> dict[str, str]:
     env = dict(os.environ)
     env.update({"LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0"})
     return env
@@ -78,7 +78,7 @@ class Repository:
         """The repository ``path`` is in; GitError when it is in none (or git is missing)."""
         try:
             out = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=path, capture_output=True, text=True,
-                                 env=_git_env(), check=False)
+                                 env=git_env(), check=False)
         except FileNotFoundError:
             raise GitError("git is not installed (or not on PATH); --history reads the repository through it") from None
         if out.returncode != 0:
@@ -86,7 +86,7 @@ class Repository:
         return cls(Path(out.stdout.strip()).resolve())
 
     def run(self, *args: str) -> str:
-        out = subprocess.run(["git", *args], cwd=self.top, capture_output=True, env=_git_env(), check=False)
+        out = subprocess.run(["git", *args], cwd=self.top, capture_output=True, env=git_env(), check=False)
         if out.returncode != 0:
             message = out.stderr.decode("utf-8", "replace").strip().splitlines()
             raise GitError(message[0] if message else f"git {args[0]} failed (exit {out.returncode})")
@@ -161,7 +161,7 @@ class Repository:
         pairs = "".join(f"{new} {old}\n" for old, new in itertools.pairwise(commits))
         out = subprocess.run(["git", "diff-tree", "--stdin", "--always", "-r", "-z", "--no-renames", "--raw", "--",
                               prefix or "."], cwd=self.top, input=pairs.encode(), capture_output=True,
-                             env=_git_env(), check=False)
+                             env=git_env(), check=False)
         if out.returncode != 0:
             message = out.stderr.decode("utf-8", "replace").strip().splitlines()
             raise GitError(message[0] if message else f"git diff-tree failed (exit {out.returncode})")
@@ -209,7 +209,7 @@ class BlobReader:
     def __init__(self, top: Path, delta_cache: str = WORKER_DELTA_CACHE) -> None:
         self.process = subprocess.Popen(["git", *LEAN, "-c", f"core.deltaBaseCacheLimit={delta_cache}", "cat-file",
                                          "--batch"], cwd=top, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        env=_git_env())
+                                        env=git_env())
 
     def read(self, oid: str, limit: int | None = None) -> bytes | None:
         """The blob's content; None when it is larger than ``limit`` bytes (its content is not kept)."""

@@ -1,0 +1,58 @@
+"""A blob whose working-tree file holds exactly it is read from that file (``audit/history/worktree.py``),
+any other through git: the points are the commits' whatever the working tree holds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ssot_lsp.audit.history.configuration import ConfigurationAt
+from ssot_lsp.audit.history.git import Repository
+from ssot_lsp.audit.history.points import Point
+from ssot_lsp.audit.history.run import HistoryRun, HistorySettings
+from ssot_lsp.audit.history.worktree import read_if_blob
+from tests.audit.conftest import History, git
+from tests.audit.test_history_incremental import build
+from tests.cli.conftest import LEGACY_CALLER
+
+
+def run_history(repo: Path) -> tuple[list[tuple[str, list[tuple[str, int, str]]]], int]:
+    """Every point's sites, and how many blobs were read from the working tree."""
+    root = repo.resolve()
+    run = HistoryRun(Repository(root), root, "", ConfigurationAt(root, None, None, None, None),
+                     HistorySettings(jobs=1))
+    points: list[Point] = run.run(run.repo.commits("main"))
+    return [(p.status, sorted((s.path, s.line, s.code) for s in p.sites)) for p in points], run.source.from_worktree
+
+
+def test_files_unchanged_since_a_commit_are_read_from_the_working_tree(history: History):
+    build(history)
+    _, from_worktree = run_history(history.repo)
+    untouched = 8  # UNTOUCHED: the same blob at every commit, read once
+    assert from_worktree >= untouched
+
+
+def test_a_file_edited_in_the_working_tree_is_read_from_git(history: History):
+    build(history)
+    clean, _ = run_history(history.repo)
+    for rel in ("app/jobs/job_0.py", "app/old_engine.py", "app/util_1.py"):
+        (history.repo / rel).write_text("VALUE = 1\n")  # no finding, no legacy class: would change every point
+    assert run_history(history.repo)[0] == clean
+
+
+def test_without_an_index_every_blob_is_read_from_git(history: History):
+    build(history)
+    clean, _ = run_history(history.repo)
+    (history.repo / ".git" / "index").unlink()
+    edited, from_worktree = run_history(history.repo)
+    assert (edited, from_worktree) == (clean, 0)
+
+
+def test_a_file_is_its_blob_only_when_it_hashes_to_its_id(history: History):
+    history.commit({"app/caller.py": LEGACY_CALLER}, "A caller")
+    path = history.repo / "app" / "caller.py"
+    oid = git(history.repo, "rev-parse", "HEAD:app/caller.py").strip()
+    assert read_if_blob(str(path), oid, 1 << 20) == path.read_bytes()
+    assert read_if_blob(str(path), oid, 10) is None  # larger than the limit: git says so
+    path.write_text(LEGACY_CALLER + "\n")
+    assert read_if_blob(str(path), oid, 1 << 20) is None
+    assert read_if_blob(str(path.with_name("gone.py")), oid, 1 << 20) is None
