@@ -27,6 +27,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -153,3 +154,17 @@ def file_modes_enforced_in_child() -> Callable[[], None] | None:
         _capset(libc, header, data)
 
     return drop
+
+
+@contextlib.contextmanager
+def another_thread_running() -> Iterator[None]:
+    """A second thread in this process for the block's duration (a language server's event loop, say):
+    what makes forking unsafe (``core/pool._forking_is_safe``)."""
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        yield
+    finally:
+        release.set()
+        other.join()

@@ -9,7 +9,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,7 @@ from tests.audit.conftest import History
 from tests.audit.forked_reading import kill_own_git, run_history, share_with_a_child
 from tests.audit.test_history_incremental import build
 from tests.cli.conftest import base_env
+from tests.environment import another_thread_running
 
 ROOT = Path(__file__).parents[2]
 
@@ -89,14 +89,8 @@ def test_a_process_with_another_thread_reads_through_a_pool_without_forking(hist
         raise AssertionError("forked children beside another thread")
 
     monkeypatch.setattr(pool, "shared_map", shared_map)
-    release = threading.Event()
-    other = threading.Thread(target=release.wait)  # e.g. a language server's event loop
-    other.start()
-    try:
+    with another_thread_running():
         assert drawn(run_history(history.repo, jobs=2)) == alone
-    finally:
-        release.set()
-        other.join()
 
 
 def in_a_process_adopting_orphans(scenario: str, repo: Path) -> list[str]:

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import os
 import signal
-import threading
 from pathlib import Path
 
 import pytest
 
 from ssot_lsp.core import pool, reading
 from ssot_lsp.core.facts import FileFacts
+from tests.environment import another_thread_running
 
 FILES = 2 * pool.PARALLEL_THRESHOLD  # enough for the shared path
 FORKING_IS_SAFE = pool._forking_is_safe
@@ -149,11 +149,5 @@ def test_a_process_with_another_thread_reads_through_the_pool_without_forking(tm
         raise AssertionError("forked children beside another thread")
 
     monkeypatch.setattr(pool, "shared_map", shared)
-    release = threading.Event()
-    other = threading.Thread(target=release.wait)  # e.g. a language server's event loop
-    other.start()
-    try:
+    with another_thread_running():
         assert _summary(_read(paths, modules, jobs=2)) == expected
-    finally:
-        release.set()
-        other.join()
