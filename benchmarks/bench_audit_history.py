@@ -100,7 +100,8 @@ def describe(report: dict) -> list[str]:
             lines.append("baseline recorded at " + ", ".join(f"{p['short']} ({p['date'][:10]})" for p in marks)
                          + f"; newest point against it: {last['baseline']}")
     timing = report["timing"]
-    lines.append(f"files read from git: {timing['files_read']:,}; facts reused: {timing['files_reused']:,}")
+    lines.append(f"files read: {timing['files_read']:,} ({timing.get('files_from_worktree', 0):,} from working-tree "
+                 f"files holding the blob, the others from git); facts reused: {timing['files_reused']:,}")
     return lines
 
 

@@ -59,6 +59,7 @@ def run_history(opened: OpenedWorkspace, options: AuditOptions) -> int:
     meta = HistoryMeta(root=str(root), repository=str(repo.top), revision_range=options.history,
                        commits_in_range=len(commits), seconds=time.monotonic() - started,
                        files_read=run.facts.reads, files_reused=run.facts.hits,
+                       files_from_worktree=run.source.from_worktree,
                        baseline=_baseline_source(options, settings))
     return emit(history_document(points, run.latest, meta, options.sites), options)
 

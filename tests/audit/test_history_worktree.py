@@ -3,6 +3,7 @@ any other through git: the points are the commits' whatever the working tree hol
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from ssot_lsp.audit.history.configuration import ConfigurationAt
@@ -12,7 +13,7 @@ from ssot_lsp.audit.history.run import HistoryRun, HistorySettings
 from ssot_lsp.audit.history.worktree import read_if_blob
 from tests.audit.conftest import History, git
 from tests.audit.test_history_incremental import build
-from tests.cli.conftest import LEGACY_CALLER
+from tests.cli.conftest import LEGACY_CALLER, run_ssot
 
 
 def run_history(repo: Path) -> tuple[list[tuple[str, list[tuple[str, int, str]]]], int]:
@@ -56,3 +57,13 @@ def test_a_file_is_its_blob_only_when_it_hashes_to_its_id(history: History):
     path.write_text(LEGACY_CALLER + "\n")
     assert read_if_blob(str(path), oid, 1 << 20) is None
     assert read_if_blob(str(path.with_name("gone.py")), oid, 1 << 20) is None
+
+
+def test_the_report_says_how_many_blobs_came_from_the_working_tree(history: History):
+    build(history)
+    run = run_ssot("audit", "--history", "main", "--format", "json", cwd=history.repo)
+    assert run.returncode == 0, run.stderr
+    timing = json.loads(run.stdout)["timing"]
+    assert 0 < timing["files_from_worktree"] < timing["files_read"]  # the edited files came from git
+    text = run_ssot("audit", "--history", "main", cwd=history.repo).stdout
+    assert f"{timing['files_read']:,} files read ({timing['files_from_worktree']:,} from working-tree files" in text

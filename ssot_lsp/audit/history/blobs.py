@@ -145,6 +145,10 @@ class BlobSource:
         if len(items) < HISTORY_PARALLEL_THRESHOLD or self.jobs <= 1:
             parts = [_read_job(job(items))]
         else:
+            if checked is not None:
+                # what reading with needles parses in part: imported once here, not in each process
+                # after the fork (as ``pool.read_files`` does)
+                import ssot_lsp.core.partial.scan  # noqa: F401
             chunk = max(SMALLEST_JOB, len(items) // (self.jobs * 32))
             jobs = [job(items[i:i + chunk]) for i in range(0, len(items), chunk)]
             if pool._forking_is_safe():

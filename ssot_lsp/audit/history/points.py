@@ -47,6 +47,7 @@ class HistoryMeta:
     files_read: int
     files_reused: int
     baseline: str  # where each point's baseline comes from
+    files_from_worktree: int = 0  # of ``files_read``: read from working-tree files holding their blob
 
 
 def point_dict(point: Point, with_sites: bool) -> dict[str, Any]:
@@ -88,5 +89,5 @@ def history_document(points: Sequence[Point], latest: AuditTables | None, meta: 
         "latest": None if latest is None or latest_index is None else {
             "point": latest_index, **tables_dict(latest)},
         "timing": {"seconds": round(meta.seconds, 2), "files_read": meta.files_read,
-                   "files_reused": meta.files_reused},
+                   "files_reused": meta.files_reused, "files_from_worktree": meta.files_from_worktree},
     }

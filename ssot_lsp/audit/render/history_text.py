@@ -60,6 +60,7 @@ def render_history_text(document: Mapping[str, Any], style: TextStyle) -> str:
                   "files": newest["files"], "rules": document["rules"], "errors": newest["unreadable"]}
         out.append(render_audit_text(single, style).rstrip())
     timing = document["timing"]
-    out += ["", style.dim(f"{timing['seconds']:.1f} s; {timing['files_read']:,} files read from git, facts of "
-                          f"{timing['files_reused']:,} reused")]
+    out += ["", style.dim(f"{timing['seconds']:.1f} s; {timing['files_read']:,} files read "
+                          f"({timing.get('files_from_worktree', 0):,} from working-tree files holding the blob, "
+                          f"the others from git), facts of {timing['files_reused']:,} reused")]
     return "\n".join(out) + "\n"
