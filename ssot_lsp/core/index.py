@@ -108,6 +108,10 @@ class WorkspaceIndex:
                 self._classes_by_name = None
         return facts
 
+    def holds(self, facts: FileFacts) -> bool:
+        """Whether ``facts`` are what the index answers for their module (no other file shadows them)."""
+        return self.get(facts.module) is facts
+
     def module_of_path(self, path: str) -> tuple[str, bool]:
         """(module, is_package) the index knows for a file (by its path as given or resolved), else the
         file's stem: what a fix of an open document names its module."""

@@ -117,7 +117,7 @@ def discovered_needles(index: WorkspaceIndex, classifier: Classifier, all_facts:
         tail = facts.module.rpartition(".")[2]
         if classifier.legacy_module_group(facts.module) is None:
             # the file's own bindings, unless a file of the same module shadows it in the index
-            own = index.get(facts.module) is facts
+            own = index.holds(facts)
             for name, (kind, payload) in facts.bindings.items():
                 # a class, def or plain value binds itself; only the listed ones (already
                 # configured needles) have a role, so only imports and aliases need resolving

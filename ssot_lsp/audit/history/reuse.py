@@ -176,6 +176,12 @@ class RecordingIndex(WorkspaceIndex):
         self.recorder.touch((module, PRESENT))
         return super().is_module(module)
 
+    def holds(self, facts: FileFacts) -> bool:
+        # the facts themselves, not the view ``get`` hands out: which file defines the module is
+        # what is read (``(module, PRESENT)`` changes when it moves to another file)
+        self.recorder.touch((facts.module, PRESENT))
+        return WorkspaceIndex.get(self, facts.module) is facts
+
     def classes_named(self, name: str) -> list[tuple[str, ClassFact]]:
         self.recorder.touch(class_token(name))
         return super().classes_named(name)
