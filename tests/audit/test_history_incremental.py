@@ -118,6 +118,25 @@ def test_a_plain_import_of_a_module_that_changed_is_analysed_again(history: Hist
             sorted((s.path, s.line, s.code) for s in alone.sites), commit.short
 
 
+def test_a_file_whose_edit_leaves_its_facts_equal_keeps_its_facts_and_is_not_analysed_again(history: History):
+    """A comment added to the legacy caller changes its blob, not its facts: the facts of the commit
+    before are handed out again, so nothing that was computed from them is computed again."""
+    history.commit({"pyproject.toml": SMALL_CONFIG, **SMALL_FILES, "app/caller.py": LEGACY_CALLER}, "A legacy caller")
+    history.commit({"app/caller.py": LEGACY_CALLER.replace("def run():", "def run():  # the entry point")},
+                   "Comment the caller")
+    run = run_for(history.repo)
+    commits = run.repo.commits("main")
+    first = run.point(commits[0])
+    path = run.named.root + "app/caller.py"
+    before, computed = run.facts.entries[path], run.reuse.computed
+    second = run.point(commits[1])
+    after = run.facts.entries[path]
+    assert after[0] != before[0]  # another blob ...
+    assert after[1][0] is before[1][0]  # ... with the same facts
+    assert run.reuse.computed == computed
+    assert [(s.path, s.line, s.code) for s in second.sites] == [(s.path, s.line, s.code) for s in first.sites] != []
+
+
 VENDORED_LEGACY = SMALL_CONFIG.replace('legacy-symbols = ["app.old_engine:OldEngine"]',
                                       'legacy-symbols = ["app.old_engine:OldEngine", "vendor.old:OldEngine"]')
 # ``vendor`` is bound by the last import either way: only the module-level imports differ, and

@@ -56,6 +56,8 @@ class BlobFacts:
         self.reads = 0
         self.dirty = False
         self._stored: set[str] = set()  # paths stored since the needles were last recorded
+        # the facts of the changed paths' previous blobs (see ``store``), kept for one commit
+        self.replaced: dict[str, FileFacts] = {}
 
     def at_commit(self, blobs: dict[str, str], reading: tuple[object, ...], changed: set[str] | None) -> bool:
         """The commit being scanned: ``{absolute path: blob}``; entries of blobs no longer there are
@@ -64,6 +66,7 @@ class BlobFacts:
         group modules read whole, the watched names, the size limit — from the commit's
         configuration): when it changes, nothing read before is kept. Whether entries were kept."""
         self.blobs = blobs
+        self.replaced = {}
         if reading != self.reading:
             self.entries.clear()
             self.reading = reading
@@ -75,6 +78,8 @@ class BlobFacts:
                 entry = self.entries.get(path)
                 if entry is not None and blobs.get(path) != entry[0]:
                     del self.entries[path]
+                    if entry[1][0] is not None:
+                        self.replaced[path] = entry[1][0]
         return True
 
     def lookup(self, path: str, module: str, is_package: bool, needles: AbstractSet[str] | None) -> Outcome | None:
@@ -90,15 +95,30 @@ class BlobFacts:
             self.hits += 1
         return outcome
 
-    def store(self, path: str, outcome: Outcome, needles: AbstractSet[str] | None) -> None:
+    def store(self, path: str, outcome: Outcome, needles: AbstractSet[str] | None) -> Outcome:
+        """Keep the outcome of the path's blob; the outcome to use: the previous blob's facts
+        themselves when the new ones are equal to them.
+
+        Most edits of a file leave its facts as they were (a helper appended that mentions no group
+        name: the statements that matter, and their lines, are the same). Facts are plain values —
+        everything a rule or another file's analysis reads of a file is in them — so equal facts
+        give equal findings; handing out the same object lets every result computed from it
+        (``reuse.Reuse``: keyed on the facts' identity) and the index (unchanged when no module's
+        facts are another object) carry over as if the file had not changed. What is not in the
+        facts is the text itself: the run keys a finding's baseline fingerprint (its line's text) by
+        blob, not by finding (``run.HistoryRun._keyed``)."""
         blob = self.blobs[path]
         self._stored.add(path)
         if isinstance(outcome, FileFacts):
+            before = self.replaced.pop(path, None)
+            if before is not None and before == outcome:
+                outcome = before
             self.entries[path] = (blob, (outcome, None, None, None))
         elif isinstance(outcome, str):
             self.entries[path] = (blob, (None, frozenset(needles) if needles is not None else None, outcome, None))
         else:
             self.entries[path] = (blob, (None, None, None, outcome))
+        return outcome
 
     def record_needles(self, needles: AbstractSet[str] | None, skipped_paths: Iterable[str] = ()) -> None:
         """Files still skipped at the end of a scan were shown unable to use any of the final needles.

@@ -95,7 +95,8 @@ class HistoryRun:
         self._in_src = 0  # entries under src/
         self.sites: dict[int, tuple[Violation, Site]] = {}  # id(finding) -> its site (see ``_sites``)
         self._sites_of: tuple[Config | None, set[str]] = (None, set())
-        self.keys: dict[int, core_baseline.Keyed] = {}  # id(finding) -> its baseline key (see ``_keyed``)
+        # id(finding) -> its baseline key and the blob of its file it was read from (see ``_keyed``)
+        self.keys: dict[int, tuple[core_baseline.Keyed, str | None]] = {}
         self._diffs: dict[tuple[str, str], list[Change]] = {}  # (commit, next commit) -> what changed
 
     def run(self, commits: Sequence[Commit], progress: Progress | None = None) -> list[Point]:
@@ -289,20 +290,24 @@ class HistoryRun:
         return compare(baseline, self._keyed(violations, sites), sites, label)
 
     def _keyed(self, violations: list[Violation], sites: list[Site]) -> list[core_baseline.Keyed]:
-        """The baseline keys of the findings; a finding reused from the last commit (the same object:
-        its file's blob is the same) keeps its key, so only the re-analysed files' lines are read —
-        asked of git at once, those the scan just read taken from it (``BlobSource.recent``)."""
+        """The baseline keys of the findings; a finding reused from the last commit (the same object)
+        keeps its key while its file's blob is the same, so only the lines of files read again are
+        read — asked of git at once, those the scan just read taken from it (``BlobSource.recent``).
+        By blob, not by finding alone: a file whose edit left its facts equal keeps its findings
+        (``BlobFacts.store``), but the text of a finding's line, which the key holds, may have changed."""
         last, self.keys = self.keys, {}
+        files = self.files
         fresh = [(v, s) for v, s in zip(violations, sites)
-                 if (found := last.get(id(v))) is None or found.violation is not v]
+                 if (found := last.get(id(v))) is None or found[0].violation is not v or found[1] != files.get(s.path)]
         self._read_lines({s.path for _, s in fresh})
         for v, s in fresh:
-            last[id(v)] = core_baseline.Keyed(v, (s.path, v.code, v.fingerprint(self._line(s.path, v.span.line))))
+            last[id(v)] = (core_baseline.Keyed(v, (s.path, v.code, v.fingerprint(self._line(s.path, v.span.line)))),
+                           files.get(s.path))
         items = []
         for v in violations:
             found = last[id(v)]
             self.keys[id(v)] = found
-            items.append(found)
+            items.append(found[0])
         return items
 
     def _read_lines(self, paths: set[str]) -> None:

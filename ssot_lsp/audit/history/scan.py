@@ -128,8 +128,7 @@ class CommitScan(Scan):
                                      self.workspace.max_bytes)
             cache.reads += len(fresh)
             for path, outcome in fresh:
-                cache.store(path, outcome, needles)
-                results.append((path, outcome))
+                results.append((path, cache.store(path, outcome, needles)))
         return results
 
     # -- the index and the rules, file by file, reusing what is unchanged (``reuse.py``) ------------
