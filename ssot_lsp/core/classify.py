@@ -46,6 +46,12 @@ class Duplicate(enum.Enum):
     EVENT_PATH = "event-path"  # defines the group's event methods
 
 
+def package_prefixes(module: str) -> list[str]:
+    """The packages a module's existence implies (``a.b.c``: ``a.b``, ``a``; a top-level module: ``""``)."""
+    parent = module.rpartition(".")[0]
+    return [parent[:i] for i in range(len(parent) + 1) if i == len(parent) or parent[i] == "."]
+
+
 class Classifier:
     def __init__(self, config: Config, index: WorkspaceIndex) -> None:
         self.config = config
@@ -121,10 +127,14 @@ class Classifier:
             return True
         count, packages = self._packages
         if count != len(self.index.known_modules):
-            packages = frozenset(known.rpartition(".")[0] for known in self.index.known_modules)
-            packages = frozenset(p[:i] for p in packages for i in range(len(p) + 1) if i == len(p) or p[i] == ".")
+            packages = frozenset(p for known in self.index.known_modules for p in package_prefixes(known))
             self._packages = (len(self.index.known_modules), packages)
         return module in packages
+
+    def know_packages(self, packages: frozenset[str]) -> None:
+        """The packages of the index's modules (``package_prefixes`` of each), from a caller that
+        keeps them as modules come and go: building them from 25,000 modules costs 6 ms."""
+        self._packages = (len(self.index.known_modules), packages)
 
     def replacement_for(self, group: Group, symbol: str) -> str | None:
         """What replaces a legacy (or discovered) class ``module:Name``: the group's `replacements`

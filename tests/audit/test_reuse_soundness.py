@@ -9,7 +9,10 @@ import pytest
 
 from ssot_lsp.audit.history.configuration import ConfigurationAt
 from ssot_lsp.audit.history.git import Repository
+from ssot_lsp.audit.history.reuse import Reuse
 from ssot_lsp.audit.history.run import HistoryRun, HistorySettings
+from ssot_lsp.config.model import Config
+from ssot_lsp.core.classify import Classifier
 from tests.audit.conftest import History
 from tests.benchmarks.test_corpus_generator import generate
 from tests.benchmarks.test_history_generator import write_history
@@ -96,3 +99,21 @@ def test_a_second_class_of_the_canonical_name_changes_the_related_information_el
         assert [sorted(v.related, key=str) for v in point.violations] == \
             [sorted(v.related, key=str) for v in alone.violations], commit.short
     assert len(points[1].violations[0].related) == len(points[0].violations[0].related) + 1
+
+
+def test_the_classifier_of_each_state_knows_the_packages_of_its_modules_as_one_built_afresh(tmp_path: Path):
+    """The packages a module set implies (a namespace package exists when a module below it does)
+    are kept as modules come and go, and handed to each new classifier; they must be those a
+    classifier finds on its own from the same modules."""
+    config = Config(groups=(), source="test", root=tmp_path)
+    reuse = Reuse()
+    states = [{"app.jobs.nightly": "a", "app.jobs.hourly": "b", "tools": "c"},
+              {"app.jobs.nightly": "a", "plugins.extra.audit": "d", "tools": "c"},  # one gone, a new tree
+              {"plugins.extra.audit": "d"}]
+    for modules in states:
+        reuse.sync(config, [], modules)
+        classifier = reuse.classifier
+        assert classifier is not None
+        afresh = Classifier(config, reuse.index)
+        for module in ("app", "app.jobs", "plugins", "plugins.extra", "", "tools", "nowhere"):
+            assert classifier.module_exists(module) == afresh.module_exists(module), (modules, module)
