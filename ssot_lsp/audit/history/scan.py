@@ -51,6 +51,7 @@ class CommitScan(Scan):
     _changed_modules: set[str] | None = None  # None: compare every module (first sync of a commit)
     _first_read: bool = True
     _needles: set[str] | None = None
+    _synced: bool = False  # the index holds ``loaded`` as it is: no file was read since the last sync
 
     def run(self, paths: Iterable[Path] | None, prefilter: bool,
             severity_overrides: dict[str, str] | None) -> ScanResult:
@@ -87,6 +88,7 @@ class CommitScan(Scan):
     def _read(self, paths: list[str], search: set[str] | None,
               needles: set[str] | None) -> list[tuple[str, Outcome]]:
         first, self._first_read = self._first_read, False
+        self._synced = False  # every change to ``loaded`` comes from a read
         last = self.last
         if first and last is not None and (None if needles is None else frozenset(needles)) == last.needles:
             # the first round with the needles the last commit ended with: an unchanged blob gives
@@ -135,8 +137,13 @@ class CommitScan(Scan):
     def _index(self) -> WorkspaceIndex:
         # the modules that moved since the last commit's scan synced the index: known when it
         # completed (``last``), else every module is compared; later syncs of this commit: none
+        if self._synced:
+            # the analysis after a discovery round that read nothing: comparing the 4,000 facts of
+            # the realistic history again would find nothing
+            return self.reuse.index
         moved = self._changed_modules if self.last is not None else None
         self._changed_modules = set()
+        self._synced = True
         return self.reuse.sync(self.workspace.config, self.loaded.values(), self.modules, moved)
 
     def _discovered_names(self) -> tuple[set[str], dict[str, set[str]]]:
