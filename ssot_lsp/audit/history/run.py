@@ -90,7 +90,8 @@ class HistoryRun:
         self.named = NamedFiles(str(root))
         self._touched: set[str] = set()  # paths whose blob, name or membership may have changed
         self.last_scan: LastScan | None = None  # the last commit's, when it was scanned to the end
-        self.latest: AuditTables | None = None
+        self._latest: tuple[list[Site], Config, Comparison | None] | None = None  # see ``latest``
+        self._latest_tables: AuditTables | None = None
         self.points: list[Point] = []
         self._in_src = 0  # entries under src/
         self.sites: dict[int, tuple[Violation, Site]] = {}  # id(finding) -> its site (see ``_sites``)
@@ -237,9 +238,18 @@ class HistoryRun:
         point.violations = result.violations
         point.groups = [g.name for g in config.groups]
         point.comparison = self._compare(point, config, result.violations, sites, relpath)
-        self.latest = build_tables(sites, config, self.settings.depth, point.comparison)
+        self._latest, self._latest_tables = (sites, config, point.comparison), None
         self._forget_lines()
         self.last_scan = scan.finished
+
+    @property
+    def latest(self) -> AuditTables | None:
+        """The tables of the newest commit analysed: built when asked for (the report wants the last
+        one only), not for each commit."""
+        if self._latest_tables is None and self._latest is not None:
+            sites, config, comparison = self._latest
+            self._latest_tables = build_tables(sites, config, self.settings.depth, comparison)
+        return self._latest_tables
 
     def _sites(self, violations: list[Violation], config: Config, relpath: Callable[[str], str],
                modules: dict[str, str]) -> list[Site]:
