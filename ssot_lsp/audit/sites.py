@@ -59,6 +59,16 @@ def needs_modules(symbol: str) -> bool:
     return ":" not in symbol and "." in symbol
 
 
+def subject_depends_on(symbol: str, modules: Container[str]) -> bool:
+    """Whether ``subject`` of the symbol may change when the ``modules`` (those added or removed)
+    change: a dotted target's subject depends on which of the symbol and its dotted prefixes are
+    modules, and on nothing else about the module set."""
+    if not needs_modules(symbol):
+        return False
+    parts = symbol.partition(" as ")[0].strip().split(".")
+    return any(".".join(parts[:cut]) in modules for cut in range(1, len(parts) + 1))
+
+
 def role_of(group: Group | None, subject_name: str, defines: bool) -> str:
     """What the subject is in its group: the canonical class, a legacy symbol or module (configured),
     a duplicate (a class some rule reports as a second implementation), or other."""

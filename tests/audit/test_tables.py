@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 from ssot_lsp.audit.comparison import compare
-from ssot_lsp.audit.sites import CANONICAL, DUPLICATE, LEGACY, OTHER, Site, role_of, subject
+from ssot_lsp.audit.sites import CANONICAL, DUPLICATE, LEGACY, OTHER, Site, role_of, subject, subject_depends_on
 from ssot_lsp.audit.tables import NO_GROUP, build_tables, directory_of
 from ssot_lsp.config.loader import parse_config_table
 from ssot_lsp.core import baseline as core
@@ -111,3 +112,19 @@ def test_against_a_baseline_each_finding_is_new_or_remaining_and_what_is_gone_is
     assert [s.path for s in result.new_sites] == ["c.py"]
     assert [(e.path, e.code, e.count) for e in result.fixed_entries] == [("b.py", "SSOT001", 1)]
     assert result.by_rule["SSOT001"].fixed == 1 and result.by_rule["SSOT001"].new == 1
+
+
+def test_a_subject_changes_with_the_module_set_only_when_a_module_it_names_comes_or_goes():
+    """``audit --history`` keeps a finding's subject while no module it depends on was added or
+    removed: for every module set and every change to it, a subject that does not depend on the
+    change is the same before and after."""
+    universe = ["app", "app.jobs", "app.jobs.legacy", "app.jobs.legacy.OldEngine", "app.other", "tools"]
+    subsets = [set(c) for n in range(len(universe) + 1) for c in itertools.combinations(universe, n)]
+    for symbol in ("app.jobs.legacy.OldEngine.start", "app.jobs.legacy.OldEngine", "app.jobs.legacy:OldEngine",
+                   "app.jobs.legacy.OldEngine as Engine"):
+        for modules in subsets:
+            for changed in subsets:
+                if not subject_depends_on(symbol, changed):
+                    assert subject(symbol, modules) == subject(symbol, modules ^ changed), (symbol, modules, changed)
+    assert subject_depends_on("app.jobs.legacy.OldEngine.start", {"app.jobs.legacy"})
+    assert not subject_depends_on("app.jobs.legacy.OldEngine.start", {"app.other", "tools"})
