@@ -121,20 +121,26 @@ def test_paths_restrict_every_point_as_they_restrict_check(history: History, tmp
     assert compared >= 3
 
 
-def test_a_baselined_finding_that_an_edit_moved_stays_remaining_as_check_says(history: History, tmp_path: Path):
-    """The baseline keys of a re-read file come from the lines of its new blob (read once, for the
-    scan and the keys alike): the edit moves the baselined findings down and adds one."""
+def baselined_caller_edited(history: History, tmp_path: Path, edited: str) -> tuple[dict, dict]:
+    """A legacy caller, a baseline recorded, then the caller ``edited``: the last point of
+    `audit --history`, and `check` (with the baseline) on a checkout of the last commit."""
     history.commit({"pyproject.toml": SMALL_CONFIG, **SMALL_FILES, "app/caller.py": LEGACY_CALLER}, "A legacy caller")
     recorded = run_ssot("baseline", cwd=history.repo)
     assert recorded.returncode == 0, recorded.stderr
     history.commit({}, "Record a baseline")
-    edited = '"""Runs the engine."""\n\n' + LEGACY_CALLER + "\n\ndef again():\n    return OldEngine()\n"
-    history.commit({"app/caller.py": edited}, "Document the caller; one more legacy construction")
+    history.commit({"app/caller.py": edited}, "Edit the caller")
     audit = run_ssot("audit", "--history", "main", "--format", "json", cwd=history.repo)
     assert audit.returncode == 0, audit.stderr
-    last = json.loads(audit.stdout)["points"][-1]
     tree = checkout(history.repo, history.commits[-1], tmp_path / "last")
-    with_baseline = json.loads(run_ssot("check", "--no-cache", "--format", "json", cwd=tree).stdout)
+    return (json.loads(audit.stdout)["points"][-1],
+            json.loads(run_ssot("check", "--no-cache", "--format", "json", cwd=tree).stdout))
+
+
+def test_a_baselined_finding_that_an_edit_moved_stays_remaining_as_check_says(history: History, tmp_path: Path):
+    """The baseline keys of a re-read file come from the lines of its new blob (read once, for the
+    scan and the keys alike): the edit moves the baselined findings down and adds one."""
+    edited = '"""Runs the engine."""\n\n' + LEGACY_CALLER + "\n\ndef again():\n    return OldEngine()\n"
+    last, with_baseline = baselined_caller_edited(history, tmp_path, edited)
     assert last["baseline"]["new"] == len(with_baseline["violations"]) == 1
     assert last["baseline"]["remaining"] == last["totals"]["sites"] - 1 >= 2
     assert last["baseline"]["fixed"] == 0
@@ -144,17 +150,8 @@ def test_a_baselined_finding_whose_line_gained_a_comment_is_new_as_check_says(hi
     """A comment on the flagged line leaves the caller's facts equal, so its findings carry over
     from the commit before (``BlobFacts.store``); but the line's text is part of the baseline
     fingerprint, so `check` counts that finding new (and the recorded one fixed)."""
-    history.commit({"pyproject.toml": SMALL_CONFIG, **SMALL_FILES, "app/caller.py": LEGACY_CALLER}, "A legacy caller")
-    recorded = run_ssot("baseline", cwd=history.repo)
-    assert recorded.returncode == 0, recorded.stderr
-    history.commit({}, "Record a baseline")
     commented = LEGACY_CALLER.replace("return OldEngine()", "return OldEngine()  # until the factory lands")
-    history.commit({"app/caller.py": commented}, "Say when the caller migrates")
-    audit = run_ssot("audit", "--history", "main", "--format", "json", cwd=history.repo)
-    assert audit.returncode == 0, audit.stderr
-    last = json.loads(audit.stdout)["points"][-1]
-    tree = checkout(history.repo, history.commits[-1], tmp_path / "last")
-    with_baseline = json.loads(run_ssot("check", "--no-cache", "--format", "json", cwd=tree).stdout)
+    last, with_baseline = baselined_caller_edited(history, tmp_path, commented)
     assert last["baseline"]["new"] == len(with_baseline["violations"]) == 1
     assert last["baseline"]["fixed"] == 1
     assert last["baseline"]["remaining"] == last["totals"]["sites"] - 1
