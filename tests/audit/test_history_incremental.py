@@ -125,12 +125,16 @@ def test_a_file_whose_edit_leaves_its_facts_equal_keeps_its_facts_and_is_not_ana
     history.commit({"app/caller.py": LEGACY_CALLER.replace("def run():", "def run():  # the entry point")},
                    "Comment the caller")
     run = run_for(history.repo)
-    commits = run.repo.commits("main")
-    first = run.point(commits[0])
-    path = run.named.root + "app/caller.py"
-    before, computed = run.facts.entries[path], run.reuse.computed
-    second = run.point(commits[1])
-    after = run.facts.entries[path]
+    try:
+        commits = run.repo.commits("main")
+        first = run.point(commits[0])
+        path = run.named.root + "app/caller.py"
+        before, computed = run.facts.entries[path], run.reuse.computed
+        second = run.point(commits[1])
+        after = run.facts.entries[path]
+    finally:
+        run.source.close()  # its git cat-file: no child process outlives the test
+        run.repo.close()
     assert after[0] != before[0]  # another blob ...
     assert after[1][0] is before[1][0]  # ... with the same facts
     assert run.reuse.computed == computed
