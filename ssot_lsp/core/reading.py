@@ -12,11 +12,15 @@ import os
 import stat as stat_module
 from collections.abc import Set as AbstractSet
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ssot_lsp.core.facts import FileFacts, extract_facts
 from ssot_lsp.core.prefilter import import_words, mentions, skipped_import_lines
 from ssot_lsp.core.text import UndecodableSource, decode_source
 from ssot_lsp.core.violations import FileError
+
+if TYPE_CHECKING:
+    from ssot_lsp.core.partial.replay import PartialMemo
 
 Meta = tuple[int, int, "str | None"]  # (size, mtime_ns, content digest or None) for the cache
 
@@ -61,9 +65,10 @@ def too_large(max_bytes: int) -> str:
 
 def facts_of_bytes(data: bytes, path: str, module: str, is_package: bool, needles: AbstractSet[str] | None = None,
                    checked: AbstractSet[str] | None = None, whole_modules: frozenset[str] = frozenset(),
-                   watch: frozenset[str] = frozenset()) -> FileFacts | FileError | str:
+                   watch: frozenset[str] = frozenset(), memo: PartialMemo | None = None) -> FileFacts | FileError | str:
     """What a scan keeps of one file's content, wherever it was read from (the disk, or a git blob
-    for ``audit --history``): its facts, why not, or its import lines when the prefilter skips it."""
+    for ``audit --history``): its facts, why not, or its import lines when the prefilter skips it.
+    ``memo``: for a partial parse (``partial_facts``)."""
     if needles is not None and module not in whole_modules and not mentions(data, needles):
         # a skipped file is summarised by its import lines, one string (cheap to cache and load),
         # unless a star import or a suppression directive makes it matter all the same
@@ -77,7 +82,7 @@ def facts_of_bytes(data: bytes, path: str, module: str, is_package: bool, needle
     if checked is not None and module not in whole_modules:
         from ssot_lsp.core.partial.scan import partial_facts
 
-        facts = partial_facts(text, path, module, is_package, checked, watch)
+        facts = partial_facts(text, path, module, is_package, checked, watch, memo)
         if facts is not None:
             facts.import_words = import_words(data)
             return facts

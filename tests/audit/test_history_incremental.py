@@ -141,6 +141,28 @@ def test_a_file_whose_edit_leaves_its_facts_equal_keeps_its_facts_and_is_not_ana
     assert [(s.path, s.line, s.code) for s in second.sites] == [(s.path, s.line, s.code) for s in first.sites] != []
 
 
+HELPERS = "".join(f"\n\ndef _normalise_{n}(value):\n    return str(value).strip()\n" for n in range(30))
+LONG_CALLER = LEGACY_CALLER + HELPERS  # long enough for its statements that matter to be parsed alone
+
+
+def test_a_long_file_edited_where_nothing_matters_is_not_parsed_again_and_gives_the_same_points(history: History):
+    """Helpers appended to a long legacy caller, commit after commit: the statements that matter
+    are those of the last version, so its partial parse is replayed from the record of the last one
+    (``core/partial/replay.py``) — and every point is still the commit analysed alone."""
+    history.commit({"pyproject.toml": SMALL_CONFIG, **SMALL_FILES, "app/caller.py": LONG_CALLER}, "A long legacy caller")
+    for n in range(3):
+        history.commit({"app/caller.py": LONG_CALLER + f"\n\ndef _tidy_{n}(value):\n    return value\n"},
+                       f"Helper {n}")
+    run = run_for(history.repo)
+    commits = run.repo.commits("main")
+    points = run.run(commits)
+    assert run.source.replays.replayed >= 2
+    for commit, point in zip(commits, points):
+        alone = run_for(history.repo).run([commit])[0]
+        assert sorted((s.path, s.line, s.code) for s in point.sites) == \
+            sorted((s.path, s.line, s.code) for s in alone.sites) != [], commit.short
+
+
 VENDORED_LEGACY = SMALL_CONFIG.replace('legacy-symbols = ["app.old_engine:OldEngine"]',
                                       'legacy-symbols = ["app.old_engine:OldEngine", "vendor.old:OldEngine"]')
 # ``vendor`` is bound by the last import either way: only the module-level imports differ, and

@@ -26,6 +26,7 @@ from ssot_lsp.audit.history.git import MAIN_DELTA_CACHE, WORKER_DELTA_CACHE, Blo
 from ssot_lsp.core import pool, reading
 from ssot_lsp.core.cache import still_valid
 from ssot_lsp.core.facts import FileFacts
+from ssot_lsp.core.partial.replay import PartialMemo, Replay
 from ssot_lsp.core.pool import Outcome
 from ssot_lsp.core.violations import FileError
 
@@ -140,6 +141,25 @@ class BlobFacts:
         self.needles = final
 
 
+class Replays:
+    """The record of the last partial parse of each path read in this process, replayed on the
+    path's next version (``core/partial/replay.py``): most edits of a file leave the statements that
+    matter as they were, and then nothing is parsed. Kept for the paths read after the first commit
+    (in this process); about 1 KB each."""
+
+    def __init__(self) -> None:
+        self.records: dict[str, Replay] = {}
+        self.replayed = 0  # partial parses answered from a record
+
+    def memo(self, path: str) -> PartialMemo:
+        return PartialMemo(self.records.pop(path, None))
+
+    def keep(self, path: str, memo: PartialMemo) -> None:
+        if memo.recorded is not None:
+            self.records[path] = memo.recorded
+        self.replayed += memo.replayed
+
+
 class BlobSource:
     """Reads blobs of one repository into outcomes, sharing large batches with other processes."""
 
@@ -151,6 +171,7 @@ class BlobSource:
         self.recent: dict[str, bytes] = {}
         self.indexed: dict[str, str] | None = None  # the index's blob per path (``worktree.py``), once asked
         self.from_worktree = 0  # blobs read from working-tree files
+        self.replays = Replays()
 
     def read(self, items: list[Item], needles: AbstractSet[str] | None, checked: AbstractSet[str] | None,
              whole_modules: frozenset[str], watch: frozenset[str], max_bytes: int) -> list[tuple[str, Outcome]]:
@@ -163,7 +184,7 @@ class BlobSource:
             return (str(self.top), needles, checked, whole_modules, watch, max_bytes, part, on_disk)
 
         if len(items) < HISTORY_PARALLEL_THRESHOLD or self.jobs <= 1:
-            parts = [_read_job(job(items))]
+            parts = [_read_replaying(job(items), self.replays)]
         else:
             if checked is not None:
                 # what reading with needles parses in part: imported once here, not in each process
@@ -234,6 +255,11 @@ def _read_job(job: Job) -> Done:
     """The outcomes of the job's blobs (those its working-tree files hold read from them, see
     ``worktree.py``), and the contents of those read into facts, by blob. ``GitStopped`` when git
     stops answering (a blob git does not have is the file's error)."""
+    return _read_replaying(job, None)
+
+
+def _read_replaying(job: Job, replays: Replays | None) -> Done:
+    """``_read_job``, partial parses replaying the records of ``replays`` and leaving theirs there."""
     top, needles, checked, whole_modules, watch, max_bytes, items, on_disk = job
     reader = _reader(top)
     out: list[tuple[str, Outcome]] = []
@@ -257,8 +283,11 @@ def _read_job(job: Job) -> Done:
             elif data is None:
                 out.append((path, FileError(path, reading.too_large(max_bytes))))
             else:
+                memo = replays.memo(path) if replays is not None else None
                 outcome = reading.facts_of_bytes(data, path, module, is_package, needles, checked, whole_modules,
-                                                 watch)
+                                                 watch, memo)
+                if replays is not None and memo is not None:
+                    replays.keep(path, memo)
                 if isinstance(outcome, FileFacts):
                     kept[oid] = data
                 out.append((path, outcome))

@@ -19,18 +19,21 @@ from __future__ import annotations
 
 import ast
 import bisect
+import dataclasses
 import operator
 import re
 from collections.abc import Collection, Iterable
 from collections.abc import Set as AbstractSet
 
-from ssot_lsp.core.facts import FileFacts, extract_facts
+from ssot_lsp.core.facts import FileFacts, Suppression, extract_facts
 from ssot_lsp.core.partial.statements import (
     ENABLED,
     ChunkError,
     leading_text_is_inert,
     top_level_chunks,
 )
+from ssot_lsp.core.partial.replay import NO_MEMO, PartialMemo
+from ssot_lsp.core.suppressions import read_suppressions
 from ssot_lsp.core.text import line_offsets
 from ssot_lsp.core.wordsearch import find_all
 
@@ -41,8 +44,11 @@ MIN_LINES_FOR_CHUNKING = 60
 
 
 def partial_facts(text: str, path: str, module: str, is_package: bool,
-                  needles: Collection[str], watch: frozenset[str] = frozenset()) -> FileFacts | None:
-    """Facts from the statements that matter, or None when the file must be parsed whole."""
+                  needles: Collection[str], watch: frozenset[str] = frozenset(),
+                  memo: PartialMemo | None = None) -> FileFacts | None:
+    """Facts from the statements that matter, or None when the file must be parsed whole.
+    ``memo``: the record of the run on the file's previous version, replayed where it still holds
+    (``core/partial/replay.py``), and this run's record."""
     if text.count("\n") < MIN_LINES_FOR_CHUNKING or "\x00" in text or _STAR_IMPORT.search(text):
         return None
     if not ENABLED:
@@ -70,6 +76,9 @@ def partial_facts(text: str, path: str, module: str, is_package: bool,
     selected |= chunks_at(hits)
     selected.discard(-1)
     through = _attribute_roots(text, hits)
+    memo = memo if memo is not None else NO_MEMO
+    context = (plain, words, frozenset(through), watch, path, module, is_package)
+    memo.start(context)
 
     parsed: set[int] = set()
     statements: list[ast.stmt] = []
@@ -77,13 +86,17 @@ def partial_facts(text: str, path: str, module: str, is_package: bool,
     source = ""
     while True:
         fresh_source = _assemble(text, chunks, sorted(selected - parsed))
-        fresh = _parse(fresh_source)
-        if fresh is None:
-            return None
+        found, binds = memo.bindings(fresh_source)
+        if binds is None:
+            fresh = _parse(fresh_source)
+            if fresh is None:
+                return None
+            statements += fresh
+            binds = frozenset(_bindings(fresh, plain, words, through, fresh_source))
+        memo.note(found, binds)
         source = fresh_source if not parsed else ""  # more than one round: assembled again below
         parsed |= selected
-        statements += fresh
-        new_bound = _bindings(fresh, plain, words, through, fresh_source) - bound
+        new_bound = binds - bound
         if not new_bound:
             break
         bound |= new_bound
@@ -91,12 +104,24 @@ def partial_facts(text: str, path: str, module: str, is_package: bool,
         if not more:
             break
         selected |= more
-    statements.sort(key=_LINE)
-    tree = ast.Module(body=statements, type_ignores=[])
-    facts = extract_facts(text, path, module, is_package, tree=tree, tree_text=source or _assemble(text, chunks, sorted(parsed)),
-                          call_roots=bound | words,
-                          relevant_module=lambda name: _mentions(name, plain, words), watch=watch)
+    recorded = memo.final_facts()
+    if recorded is not None:
+        found_suppressions, ignore_file = read_suppressions(text)
+        facts = dataclasses.replace(recorded, suppressions=[Suppression(*item) for item in found_suppressions],
+                                    ignore_file=ignore_file, import_words=frozenset())
+        memo.replayed = True
+    else:  # the rounds replayed before the run diverged from the record were not parsed yet
+        replayed = _parse_all(memo.unparsed())
+        if replayed is None:
+            return None
+        statements += replayed
+        statements.sort(key=_LINE)
+        tree = ast.Module(body=statements, type_ignores=[])
+        facts = extract_facts(text, path, module, is_package, tree=tree,
+                              tree_text=source or _assemble(text, chunks, sorted(parsed)), call_roots=bound | words,
+                              relevant_module=lambda name: _mentions(name, plain, words), watch=watch)
     facts.partial_needles = frozenset(needles)
+    memo.record(context, facts)
     return facts
 
 
@@ -150,6 +175,17 @@ def _assemble(text: str, chunks: list[tuple[int, int, int]], indexes: list[int])
             parts.append("\n")
         line = chunks[index + 1][2] if index + 1 < len(chunks) else first  # nothing follows the last
     return "".join(parts)
+
+
+def _parse_all(sources: list[str]) -> list[ast.stmt] | None:
+    """The statements of each assembled text; None when one does not parse."""
+    out: list[ast.stmt] = []
+    for source in sources:
+        fresh = _parse(source)
+        if fresh is None:
+            return None
+        out += fresh
+    return out
 
 
 def _parse(source: str) -> list[ast.stmt] | None:
