@@ -163,6 +163,26 @@ def test_a_long_file_edited_where_nothing_matters_is_not_parsed_again_and_gives_
             sorted((s.path, s.line, s.code) for s in alone.sites) != [], commit.short
 
 
+def test_files_read_in_a_later_round_of_a_commit_are_in_the_index_the_analysis_resolves_through(history: History):
+    """``app/user.py`` and ``app/third.py`` never change and mention no group name: the prefilter
+    skips them until compat's ``Runner`` becomes the legacy class; then a second round reads them,
+    and third's ``Runner()`` reaches the legacy class through user's import."""
+    history.commit({"pyproject.toml": SMALL_CONFIG, **SMALL_FILES, "app/runners.py": "class Runner:\n    pass\n",
+                    "app/compat.py": "from app.runners import Runner\n", "app/user.py": "from app.compat import Runner\n",
+                    "app/third.py": "from app.user import Runner\n\n\ndef go():\n    return Runner()\n"},
+                   "Runner is a plain class")
+    history.commit({"app/compat.py": "from app.old_engine import OldEngine as Runner\n"}, "Runner is the legacy class")
+    run = run_for(history.repo)
+    commits = run.repo.commits("main")
+    points = run.run(commits)
+    assert not [s for s in points[0].sites if s.path == "app/third.py"]
+    assert [s for s in points[1].sites if s.path == "app/third.py"]
+    for commit, point in zip(commits, points):
+        alone = run_for(history.repo).run([commit])[0]
+        assert sorted((s.path, s.line, s.code) for s in point.sites) == \
+            sorted((s.path, s.line, s.code) for s in alone.sites), commit.short
+
+
 VENDORED_LEGACY = SMALL_CONFIG.replace('legacy-symbols = ["app.old_engine:OldEngine"]',
                                       'legacy-symbols = ["app.old_engine:OldEngine", "vendor.old:OldEngine"]')
 # ``vendor`` is bound by the last import either way: only the module-level imports differ, and

@@ -111,7 +111,7 @@ def test_the_classifier_of_each_state_knows_the_packages_of_its_modules_as_one_b
               {"app.jobs.nightly": "a", "plugins.extra.audit": "d", "tools": "c"},  # one gone, a new tree
               {"plugins.extra.audit": "d"}]
     for modules in states:
-        reuse.sync(config, [], modules)
+        reuse.sync(config, {}, modules)
         classifier = reuse.classifier
         assert classifier is not None
         afresh = Classifier(config, reuse.index)

@@ -274,11 +274,13 @@ class Reuse:
         self.tokens: dict[Token, Token] = {}
         self.packages = PackageCounts()  # of the index's modules, for each new classifier
 
-    def sync(self, config: Config, loaded: Iterable[FileFacts], modules: dict[str, str],
-             moved: set[str] | None = None) -> WorkspaceIndex:
-        """Bring the index to a new state of the workspace; note every token whose answer changed.
-        ``moved``: the modules whose path changed (added, gone, defined elsewhere) since the last
-        sync, when the caller knows them; None compares every module."""
+    def sync(self, config: Config, loaded: Mapping[str, FileFacts], modules: dict[str, str],
+             moved: set[str] | None = None, touched: set[str] | None = None) -> WorkspaceIndex:
+        """Bring the index to a new state of the workspace (``loaded``: path -> facts); note every
+        token whose answer changed. ``moved``: the modules whose path changed (added, gone, defined
+        elsewhere) since the last sync, when the caller knows them; None compares every module.
+        ``touched``: with ``moved``, the modules whose file's facts may have changed since (the
+        others' are those the index holds); None compares every module's."""
         classifier = self.classifier
         if config != self.config:
             self.config, self.index = config, RecordingIndex(self.recorder)
@@ -287,17 +289,35 @@ class Reuse:
             self.tables.clear()
             self.dependents.clear()
             self._listed = self._live = 0
-            moved = None
+            moved = touched = None
         elif config is not self.config:
             # an equal configuration read again: results stay valid, but rules compare groups by
             # identity (``role.group is group``), so the classifier must hand out this one's groups
             self.config, self.classifier = config, Classifier(config, self.index)
         index = self.index
-        wanted = {facts.module: facts for facts in loaded if modules.get(facts.module) == facts.path}
-        changed: set[Token] = set()
         before = index.facts_by_module
+        if moved is None or touched is None:
+            wanted = {facts.module: facts for facts in loaded.values() if modules.get(facts.module) == facts.path}
+            candidates: Iterable[str] = wanted
+            gone = before.keys() - wanted.keys()
+        else:
+            # only the modules that moved or whose file was read again can have other facts: a
+            # commit's few hundred instead of the 4,000 analysed modules of the realistic history
+            wanted, candidates = dict(before), touched | moved
+            for module in candidates:
+                path = modules.get(module)
+                facts = loaded.get(path) if path is not None else None
+                if facts is not None and facts.module == module and facts.path == path:
+                    wanted[module] = facts
+                else:
+                    wanted.pop(module, None)
+            gone = {module for module in candidates if module in before and module not in wanted}
+        changed: set[Token] = set()
         replaced = False  # whether any module's facts are another object (one pass: it runs twice a commit)
-        for module, new in wanted.items():
+        for module in candidates:
+            new = wanted.get(module)
+            if new is None:
+                continue
             old = before.get(module)
             if old is new:
                 continue
@@ -307,7 +327,7 @@ class Reuse:
                 changed.update(class_token(c.name) for c in new.classes)
             else:
                 changed |= changed_parts(old, new)
-        for module in before.keys() - wanted.keys():
+        for module in gone:
             replaced = True
             changed.add((module, PRESENT))
             changed.update(class_token(c.name) for c in before[module].classes)

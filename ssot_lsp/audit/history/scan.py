@@ -52,6 +52,9 @@ class CommitScan(Scan):
     _first_read: bool = True
     _needles: set[str] | None = None
     _synced: bool = False  # the index holds ``loaded`` as it is: no file was read since the last sync
+    # paths whose facts may differ from those the index holds (changed or read since the last sync);
+    # None: any (no commit before this one's scan, whose last sync left the index as ``last.loaded``)
+    _touched: set[str] | None = None
 
     def run(self, paths: Iterable[Path] | None, prefilter: bool,
             severity_overrides: dict[str, str] | None) -> ScanResult:
@@ -75,6 +78,7 @@ class CommitScan(Scan):
         # the run's own tables, not copies: the scan only reads them
         self.module_of, self.modules = named.module_of, named.modules
         self._changed, self._changed_modules = named.take()
+        self._touched = set(self._changed) if self.last is not None else None
         config = self.workspace.config
         reading = (whole_modules(config), watch_names(config), self.workspace.max_bytes)
         if not self.blob_facts.at_commit(named.blobs, reading, self._changed if self.last else None):
@@ -94,6 +98,10 @@ class CommitScan(Scan):
             # the first round with the needles the last commit ended with: an unchanged blob gives
             # what it gave then (``BlobFacts.lookup`` would answer so, one file at a time)
             paths = self._carry_over(last, paths)
+        elif first:
+            self._touched = None  # every file is read: the index compares every module
+        if self._touched is not None:
+            self._touched.update(paths)
         return self._read_blobs(paths, search, needles)
 
     def _carry_over(self, last: LastScan, paths: list[str]) -> list[str]:
@@ -142,9 +150,12 @@ class CommitScan(Scan):
             # the realistic history again would find nothing
             return self.reuse.index
         moved = self._changed_modules if self.last is not None else None
-        self._changed_modules = set()
-        self._synced = True
-        return self.reuse.sync(self.workspace.config, self.loaded.values(), self.modules, moved)
+        touched = None
+        if moved is not None and self._touched is not None:
+            module_of = self.module_of
+            touched = {module_of[path][0] for path in self._touched if path in module_of}
+        self._changed_modules, self._touched, self._synced = set(), set(), True
+        return self.reuse.sync(self.workspace.config, self.loaded, self.modules, moved, touched)
 
     def _discovered_names(self) -> tuple[set[str], dict[str, set[str]]]:
         index = self._index()
