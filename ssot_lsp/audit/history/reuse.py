@@ -222,6 +222,26 @@ def _visible_imports(facts: FileFacts) -> list[ImportFact]:
     return [i for i in facts.imports if i.scope == 0 or i.name is None]
 
 
+def _indexed(before: dict[str, FileFacts], loaded: Mapping[str, FileFacts], modules: dict[str, str],
+             candidates: set[str] | None) -> tuple[dict[str, FileFacts], Iterable[str], set[str]]:
+    """(the facts the index should hold by module, the modules whose facts may differ from
+    ``before``'s, the modules gone). ``candidates``: the modules that moved or whose file was read
+    again, the only ones that can have other facts (a commit's few hundred instead of the 4,000
+    analysed modules of the realistic history); None: every module."""
+    if candidates is None:
+        wanted = {facts.module: facts for facts in loaded.values() if modules.get(facts.module) == facts.path}
+        return wanted, wanted, set(before.keys() - wanted.keys())
+    wanted = dict(before)
+    for module in candidates:
+        path = modules.get(module)
+        facts = loaded.get(path) if path is not None else None
+        if facts is not None and facts.module == module and facts.path == path:
+            wanted[module] = facts
+        else:
+            wanted.pop(module, None)
+    return wanted, candidates, {module for module in candidates if module in before and module not in wanted}
+
+
 @dataclass
 class Memo(Generic[T]):
     facts: FileFacts
@@ -296,22 +316,8 @@ class Reuse:
             self.config, self.classifier = config, Classifier(config, self.index)
         index = self.index
         before = index.facts_by_module
-        if moved is None or touched is None:
-            wanted = {facts.module: facts for facts in loaded.values() if modules.get(facts.module) == facts.path}
-            candidates: Iterable[str] = wanted
-            gone = before.keys() - wanted.keys()
-        else:
-            # only the modules that moved or whose file was read again can have other facts: a
-            # commit's few hundred instead of the 4,000 analysed modules of the realistic history
-            wanted, candidates = dict(before), touched | moved
-            for module in candidates:
-                path = modules.get(module)
-                facts = loaded.get(path) if path is not None else None
-                if facts is not None and facts.module == module and facts.path == path:
-                    wanted[module] = facts
-                else:
-                    wanted.pop(module, None)
-            gone = {module for module in candidates if module in before and module not in wanted}
+        wanted, candidates, gone = _indexed(before, loaded, modules, None if moved is None or touched is None
+                                            else touched | moved)
         changed: set[Token] = set()
         replaced = False  # whether any module's facts are another object (one pass: it runs twice a commit)
         for module in candidates:
