@@ -14,13 +14,15 @@ from pathlib import Path
 import pytest
 
 from ssot_lsp.audit.history import blobs
-from ssot_lsp.audit.history.git import GitStopped
+from ssot_lsp.audit.history.configuration import ConfigurationAt
+from ssot_lsp.audit.history.git import GitStopped, Repository
 from ssot_lsp.audit.history.points import Point
+from ssot_lsp.audit.history.run import HistoryRun, HistorySettings
 from ssot_lsp.core import pool
 from tests.audit.conftest import History
 from tests.audit.forked_reading import kill_own_git, run_history, share_with_a_child
-from tests.audit.test_history_incremental import build
-from tests.cli.conftest import base_env
+from tests.audit.test_history_incremental import LONG_CALLER, build
+from tests.cli.conftest import SMALL_CONFIG, SMALL_FILES, base_env
 from tests.environment import another_thread_running
 
 ROOT = Path(__file__).parents[2]
@@ -112,3 +114,18 @@ def test_git_stopping_in_this_process_stops_the_children_and_their_gits(history:
     build(history)
     said = in_a_process_adopting_orphans("parent-git-stops", history.repo)
     assert said[0].startswith("stopped: git cat-file stopped") and said[1:] == ["no process left"], said
+
+
+def test_a_file_a_forked_child_read_first_replays_its_partial_parse_on_its_next_version(history: History,
+                                                                                        monkeypatch):
+    """The children of the first commit send the records of their partial parses back with the
+    facts: a long file they read, edited later where nothing matters, is not parsed again."""
+    history.commit({"pyproject.toml": SMALL_CONFIG, **SMALL_FILES, "app/caller.py": LONG_CALLER}, "A long legacy caller")
+    history.commit({"app/caller.py": LONG_CALLER + "\n\ndef _tidy(value):\n    return value\n"}, "A helper")
+    alone = drawn(run_history(history.repo, jobs=1))
+    shared = share_with_a_child(monkeypatch.setattr)
+    root = history.repo.resolve()
+    run = HistoryRun(Repository(root), root, "", ConfigurationAt(root, None, None, None, None), HistorySettings(jobs=2))
+    assert drawn(run.run(run.repo.commits("main"))) == alone
+    assert len(shared) == 1  # the first commit only: the second reads its one changed file here
+    assert run.source.replays.replayed == 1

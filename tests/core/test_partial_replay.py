@@ -99,3 +99,46 @@ def test_other_needles_do_not_replay():
     facts = partial_facts(VERSION_1, "/w/app/service.py", "app.service", False, NEEDLES | {"\\bregistry"}, memo=second)
     assert not second.replayed
     assert facts == partial_facts(VERSION_1, "/w/app/service.py", "app.service", False, NEEDLES | {"\\bregistry"})
+
+
+def parse_as(text: str, module: str, needles: frozenset[str], memo: PartialMemo | None = None):
+    facts = partial_facts(text, "/w/" + module.replace(".", "/") + ".py", module, False, needles, memo=memo)
+    assert facts is not None, "the file must take the statement-selection path"
+    return facts
+
+
+def replayed_with(text: str, module: str, more: frozenset[str]) -> tuple[PartialMemo, object]:
+    """The record of a run with ``NEEDLES``, replayed on the same text with ``more`` needles too
+    (``audit --history``: the first commit is read with the first round's needles, later ones with
+    the names discovered since)."""
+    first = PartialMemo()
+    parse_as(text, module, NEEDLES, first)
+    second = PartialMemo(first.recorded)
+    return second, parse_as(text, module, NEEDLES | more, second)
+
+
+def test_word_needles_added_that_the_text_never_uses_replay_and_give_the_wider_needles_facts():
+    more = frozenset({"\\blegacy_engine_module", "\\b_legacy_ee"})
+    memo, facts = replayed_with(VERSION_1, "app.service", more)
+    assert memo.replayed
+    assert facts == parse_as(VERSION_1, "app.service", NEEDLES | more)
+    assert memo.recorded is not None and memo.recorded.context[1] == {"legacy_engine_module", "_legacy_ee"}
+
+
+def test_a_word_needle_added_that_the_text_uses_is_parsed_again():
+    memo, facts = replayed_with(VERSION_1, "app.service", frozenset({"\\bregistry", "\\b_legacy_ee"}))
+    assert not memo.replayed
+    assert facts == parse_as(VERSION_1, "app.service", NEEDLES | {"\\bregistry", "\\b_legacy_ee"})
+
+
+RELATIVE = VERSION_1.replace("from app.agents import registry\n", "from .tools import make_registry\n")
+
+
+def test_a_word_needle_added_that_names_the_files_own_package_is_parsed_again():
+    """``from .tools import …`` in ``legacy_bridge.service`` imports from ``legacy_bridge.tools``:
+    the word is in no line of the text, yet that import now mentions a needle."""
+    more = frozenset({"\\blegacy_bridge"})
+    memo, facts = replayed_with(RELATIVE, "legacy_bridge.service", more)
+    assert not memo.replayed
+    assert facts == parse_as(RELATIVE, "legacy_bridge.service", NEEDLES | more) \
+        != parse_as(RELATIVE, "legacy_bridge.service", NEEDLES)

@@ -43,8 +43,9 @@ Item = tuple[str, str, str, bool]  # (path, blob, module, is_package)
 # the items' indexes whose working-tree file may hold their blob)
 Job = tuple[str, "AbstractSet[str] | None", "AbstractSet[str] | None", frozenset[str], frozenset[str], int, list[Item],
             frozenset[int]]
-# a job's outcomes, the contents of the files read into facts (by blob), how many came from the working tree
-Done = tuple[list[tuple[str, Outcome]], dict[str, bytes], int]
+# a job's outcomes, the contents of the files read into facts (by blob), how many came from the working tree,
+# the records of its partial parses (by path)
+Done = tuple[list[tuple[str, Outcome]], dict[str, bytes], int, dict[str, Replay]]
 
 
 class BlobFacts:
@@ -144,8 +145,10 @@ class BlobFacts:
 class Replays:
     """The record of the last partial parse of each path read in this process, replayed on the
     path's next version (``core/partial/replay.py``): most edits of a file leave the statements that
-    matter as they were, and then nothing is parsed. Kept for the paths read after the first commit
-    (in this process); about 1 KB each."""
+    matter as they were, and then nothing is parsed. Kept for every path parsed in part, the first
+    commit's too: its forked children send their records back with the facts (``_read_job``), which
+    costs little — a record's facts are the outcome's object, pickled once — and lets the first
+    change of a path replay; about 1 KB each."""
 
     def __init__(self) -> None:
         self.records: dict[str, Replay] = {}
@@ -198,10 +201,11 @@ class BlobSource:
                 with ProcessPoolExecutor(max_workers=self.jobs) as executor:
                     parts = list(executor.map(_read_job, jobs))
         out: list[tuple[str, Outcome]] = []
-        for part, kept, from_worktree in parts:
+        for part, kept, from_worktree, records in parts:
             out.extend(part)
             self.recent.update(kept)
             self.from_worktree += from_worktree
+            self.replays.records.update(records)
         return out
 
     def contents(self, oids: list[str]) -> list[bytes | None | GitError]:
@@ -254,11 +258,14 @@ def _job_size(job: Job) -> int:
 def _read_job(job: Job) -> Done:
     """The outcomes of the job's blobs (those its working-tree files hold read from them, see
     ``worktree.py``), and the contents of those read into facts, by blob. ``GitStopped`` when git
-    stops answering (a blob git does not have is the file's error)."""
-    return _read_replaying(job, None)
+    stops answering (a blob git does not have is the file's error); and the records of the partial
+    parses, for the paths' next versions (``Replays``)."""
+    replays = Replays()
+    out, kept, from_worktree, _ = _read_replaying(job, replays)
+    return out, kept, from_worktree, replays.records
 
 
-def _read_replaying(job: Job, replays: Replays | None) -> Done:
+def _read_replaying(job: Job, replays: Replays) -> Done:
     """``_read_job``, partial parses replaying the records of ``replays`` and leaving theirs there."""
     top, needles, checked, whole_modules, watch, max_bytes, items, on_disk = job
     reader = _reader(top)
@@ -283,12 +290,11 @@ def _read_replaying(job: Job, replays: Replays | None) -> Done:
             elif data is None:
                 out.append((path, FileError(path, reading.too_large(max_bytes))))
             else:
-                memo = replays.memo(path) if replays is not None else None
+                memo = replays.memo(path)
                 outcome = reading.facts_of_bytes(data, path, module, is_package, needles, checked, whole_modules,
                                                  watch, memo)
-                if replays is not None and memo is not None:
-                    replays.keep(path, memo)
+                replays.keep(path, memo)
                 if isinstance(outcome, FileFacts):
                     kept[oid] = data
                 out.append((path, outcome))
-    return out, kept, from_worktree
+    return out, kept, from_worktree, {}

@@ -23,6 +23,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from ssot_lsp.core.facts import FileFacts
+from ssot_lsp.core.wordsearch import find_all
 
 # (plain needles, word needles, names needles are reached through, watched names, path, module, is_package)
 Context = tuple[tuple[str, ...], frozenset[str], frozenset[str], frozenset[str], str, str, bool]
@@ -52,8 +53,9 @@ class PartialMemo:
     _rounds: list[tuple[bytes, frozenset[str]]] = field(default_factory=list)
     _unparsed: list[str] = field(default_factory=list)  # the assembled texts of the rounds replayed
 
-    def start(self, context: Context) -> None:
-        if self.previous is not None and self.previous.context != context:
+    def start(self, context: Context, text: str) -> None:
+        previous = self.previous
+        if previous is not None and previous.context != context and not _widened_unused(previous.context, context, text):
             self.previous = None
 
     def digest(self, source: str) -> bytes:
@@ -88,6 +90,27 @@ class PartialMemo:
 
     def record(self, context: Context, facts: FileFacts) -> None:
         self.recorded = Replay(context, tuple(self._rounds), facts)
+
+
+def _widened_unused(recorded: Context, context: Context, text: str) -> bool:
+    """Whether the run's needles are the recorded ones and more word needles that can change nothing
+    in this text — then the record holds as if made with them.
+
+    ``audit --history`` reads its first commit with the first round's needles and every later commit
+    with the needles the last one ended with (the names discovered since are word needles): without
+    this, no file read in the first commit could replay. A word needle enters a run through the
+    places it occurs as a whole word (the hits, hence the selection and the names reached through),
+    and through the dotted names the parsed statements import from (``_mentions`` splits them on
+    dots); those names are written in the text or, for a relative import, start with the file's own
+    package. A word found in neither is looked for in vain: the rounds, the names they bind and the
+    facts are those the recorded needles give, which is what ``check``'s ``_settle_partial_parses``
+    relies on for the files it does not parse again."""
+    if recorded[0] != context[0] or recorded[2:] != context[2:] or not recorded[1] <= context[1]:
+        return False
+    extra = context[1] - recorded[1]
+    if not extra.isdisjoint(context[5].split(".")):
+        return False
+    return not find_all(text, extra, whole_words=True)
 
 
 class _NoMemo(PartialMemo):

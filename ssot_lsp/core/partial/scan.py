@@ -78,7 +78,7 @@ def partial_facts(text: str, path: str, module: str, is_package: bool,
     through = _attribute_roots(text, hits)
     memo = memo if memo is not None else NO_MEMO
     context = (plain, words, frozenset(through), watch, path, module, is_package)
-    memo.start(context)
+    memo.start(context, text)
 
     parsed: set[int] = set()
     statements: list[ast.stmt] = []
