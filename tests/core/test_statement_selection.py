@@ -89,3 +89,21 @@ def test_a_call_through_an_import_inside_a_selected_function_is_recorded():
             "    return Engine(registry)\n")
     partial, whole = _both(text)
     assert [c for c in _calls(partial) if c[0] == "Engine"] == [c for c in _calls(whole) if c[0] == "Engine"] != []
+
+
+def test_the_text_after_the_last_statement_that_can_matter_is_not_lexed():
+    """Lexing stops past the last selected statement (``StatementStarts.cover``): a bracket left open
+    further down is not seen, like any syntax error in a statement that is not parsed (SSOT009's
+    documentation), and the file still gets the facts of its selected statements."""
+    text = ("from app.agents.execution_engine import ExecutionEngine\n\n\n" + "def build():\n    return ExecutionEngine()\n\n\n"
+            + FILLER * 3 + "broken = (\n")
+    partial = partial_facts(text, "/w/pkg/user.py", "pkg.user", False, NEEDLES)
+    assert partial is not None and partial.problem is None
+    assert [call.callee for call in partial.calls] == ["ExecutionEngine"]
+    assert extract_facts(text, "/w/pkg/user.py", "pkg.user", False).problem is not None
+
+
+def test_a_needle_in_the_last_statement_gets_the_whole_text_lexed():
+    text = ("from app.agents.execution_engine import ExecutionEngine\n\n\n" + FILLER * 3
+            + "def build():\n    return ExecutionEngine()\nbroken = (\n")
+    assert partial_facts(text, "/w/pkg/user.py", "pkg.user", False, NEEDLES) is None  # unbalanced: parse whole

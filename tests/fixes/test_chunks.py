@@ -56,20 +56,10 @@ def test_chunks_tricky(name):
 
 @pytest.mark.parametrize("name", sorted(TRICKY))
 def test_statement_starts_are_found_at_their_line_offsets(name):
-    """Statement selection cuts the text at these offsets (``partial/scan.py``), computed from the
-    lines starting in column 0 only."""
-    from ssot_lsp.core.partial.scan import _offsets_of_starts
-
+    """Statement selection cuts the text at these offsets (``partial/scan.py``)."""
     text = TRICKY[name]
-    lines = statements.top_level_chunks(text)
-    assert _offsets_of_starts(text, lines) == [line_offsets(text)[line] for line in lines]
-
-
-def test_offsets_of_lines_not_starting_in_column_zero_are_still_right():
-    from ssot_lsp.core.partial.scan import _offsets_of_starts
-
-    text = "x = 1\n    y = 2\nz = 3\n"
-    assert _offsets_of_starts(text, [0, 1, 2]) == [0, 6, 16]
+    starts = statements.StatementStarts(text, lazy=False)
+    assert starts.offsets == [line_offsets(text)[line] for line in starts.lines]
 
 
 def test_chunks_non_ascii_code_refused():
@@ -87,8 +77,6 @@ def _python_files():
 
 
 def test_chunks_match_real_files():
-    from ssot_lsp.core.partial.scan import _offsets_of_starts
-
     checked = 0
     for path in _python_files():
         try:
@@ -101,7 +89,7 @@ def test_chunks_match_real_files():
         except statements.ChunkError:
             continue  # non-ASCII code: the fast path falls back to the whole tree
         assert found == expected, path
-        assert _offsets_of_starts(text, found) == [line_offsets(text)[line] for line in found], path
+        assert statements.StatementStarts(text, lazy=False).offsets == [line_offsets(text)[line] for line in found], path
         checked += 1
     assert checked > 150
 
@@ -167,3 +155,76 @@ def test_fast_path_equals_whole_tree(bench, monkeypatch, name, text):
     assert fast == slow
     assert warm == slow
     assert any(o[4] is not None or o[5] for o in fast) or not fast
+
+
+# -- lexing only as far as needed (``StatementStarts.cover``) ------------------------------------
+
+# each has a token or a statement that a cut at some line start would split
+LAZY = {
+    "docstring_holding_code": 'x = 1\n"""\ndef not_a_statement():\n    pass\nclass Nope: pass\n"""\ny = 2\n',
+    # cut after the first line, `'''a'` lexes as '' + 'a': the string must still be seen to go on
+    "triple_quote_reading_as_two_strings": "s = '''a'\nx = (\n'''\ny = 2\nz = 3\n",
+    "triple_quote_never_closed": "a = 1\ns = '''a'\nx = 1\ny = 2\n",
+    "string_continued_by_backslash": "a = 'x\\\ny = (1'\nb = 1\n",
+    "line_continued_by_backslash": "x = 1 + \\\n2\ny = 3 + \\\n\\\n4\nz = 5\n",
+    "decorator_lines": "@a\n@b(\n1)\ndef f(): pass\n\n@c\nclass C: pass\nd = 1\n",
+    "open_brackets": "x = (\n1,\n)\ny = [\n]\nz = {\n'a': (\n1)}\nw = 0\n",
+    "else_and_except": "if a:\n    pass\nelse:\n    pass\ntry:\n    pass\nexcept E:\n    pass\nq = 1\n",
+    "f_string_braces": 'a = f"{x!r:>{10}}"\nb = f"""{\n1}"""\nc = 2\n',
+    "comments_and_tabs_and_form_feeds": "# (\nx = 1  # [\n\t\ny = 2\n\x0cz = 3\n    # '\nw = 4\n",
+}
+
+
+def _lazily(text: str, offset: int) -> statements.StatementStarts:
+    starts = statements.StatementStarts(text)
+    starts.cover(offset)
+    return starts
+
+
+@pytest.mark.parametrize("window", [1, 2, 5, 13])
+@pytest.mark.parametrize("name", sorted(LAZY))
+def test_starts_lexed_as_far_as_an_offset_are_those_of_the_whole_text(name, window, monkeypatch):
+    """Whatever line the lexing stops at, the starts it found are the first starts of the whole
+    text, and one of them lies past the offset asked for (the statement holding it has its end)."""
+    monkeypatch.setattr(statements, "_FIRST_WINDOW", window)
+    text = LAZY[name]
+    whole = statements.StatementStarts(text, lazy=False)
+    for offset in range(len(text)):
+        lazy = _lazily(text, offset)
+        count = len(lazy.offsets)
+        assert (lazy.offsets, lazy.lines) == (whole.offsets[:count], whole.lines[:count]), offset
+        assert lazy.complete or lazy.offsets[-1] > offset
+
+
+def test_lexing_goes_on_from_where_it_stopped(monkeypatch):
+    monkeypatch.setattr(statements, "_FIRST_WINDOW", 1)
+    text = "".join(LAZY[name] for name in sorted(LAZY) if "never_closed" not in name)
+    whole = statements.StatementStarts(text, lazy=False)
+    lazy = statements.StatementStarts(text)
+    for offset in range(0, len(text), 7):
+        lazy.cover(offset)
+        assert lazy.offsets == whole.offsets[:len(lazy.offsets)]
+    lazy.cover(len(text))
+    assert lazy.complete and (lazy.offsets, lazy.lines) == (whole.offsets, whole.lines)
+
+
+def test_a_text_with_non_ascii_characters_is_lexed_whole():
+    """The non-ASCII code check needs all of it (an identifier anywhere could be missed)."""
+    text = "x = 1\n" * 50 + "café = 2\n"
+    with pytest.raises(statements.ChunkError):
+        statements.StatementStarts(text)
+    assert statements.StatementStarts("x = 1\n" * 50 + "y = 'café'\n").complete
+
+
+def test_starts_of_real_files_are_found_lazily():
+    checked = 0
+    for path in _python_files()[::7]:
+        text, _ = decode_source(path.read_bytes())
+        if not text.isascii() or "\r" in text:
+            continue
+        whole = statements.StatementStarts(text, lazy=False)
+        for offset in range(0, len(text), max(len(text) // 5, 1)):
+            lazy = _lazily(text, offset)
+            assert lazy.offsets == whole.offsets[:len(lazy.offsets)], (path, offset)
+        checked += 1
+    assert checked > 20

@@ -26,15 +26,14 @@ from collections.abc import Collection, Iterable
 from collections.abc import Set as AbstractSet
 
 from ssot_lsp.core.facts import FileFacts, Suppression, extract_facts
+from ssot_lsp.core.partial.replay import NO_MEMO, PartialMemo
 from ssot_lsp.core.partial.statements import (
     ENABLED,
     ChunkError,
+    StatementStarts,
     leading_text_is_inert,
-    top_level_chunks,
 )
-from ssot_lsp.core.partial.replay import NO_MEMO, PartialMemo
 from ssot_lsp.core.suppressions import read_suppressions
-from ssot_lsp.core.text import line_offsets
 from ssot_lsp.core.wordsearch import find_all
 
 # imports and `__all__`, and a module `__getattr__` (it may bind any name: SSOT011 must know)
@@ -53,26 +52,27 @@ def partial_facts(text: str, path: str, module: str, is_package: bool,
         return None
     if not ENABLED:
         return None
-    try:
-        first_lines = top_level_chunks(text)  # decorators and else/except already joined
-    except ChunkError:
-        return None  # unbalanced brackets, or non-ASCII identifiers a text search could miss
-    if len(first_lines) < 8:
-        return None
-    starts = _offsets_of_starts(text, first_lines) + [len(text)]
-    if not leading_text_is_inert(text, starts[0]):
-        return None
-    chunks = [(starts[i], starts[i + 1], first_lines[i]) for i in range(len(starts) - 1)]
-
     plain = tuple(sorted(n for n in needles if not n.startswith("\\b")))
     words = frozenset(n[2:] for n in needles if n.startswith("\\b"))
-    chunk_starts = starts[:-1]
+    hits = find_all(text, plain, whole_words=False) + find_all(text, words, whole_words=True)
+    starts = StatementStarts(text)  # lexed only as far as the statements selected reach
+    try:
+        starts.at_least(8)
+        if len(starts.offsets) < 8:
+            return None
+        # the statements holding a hit, and every import or `__all__` in column 0: the last such
+        # line is found from the end, without lexing what follows it
+        starts.cover(max(max(hits, default=0), _last_import_line(text)))
+    except ChunkError:
+        return None  # unbalanced brackets, or non-ASCII identifiers a text search could miss
+    if not leading_text_is_inert(text, starts.offsets[0]):
+        return None
+    chunk_starts = starts.offsets
 
     def chunks_at(offsets: Iterable[int]) -> set[int]:
         return {bisect.bisect_right(chunk_starts, offset) - 1 for offset in offsets}
 
     selected = {index for index, start in enumerate(chunk_starts) if _IMPORT_OR_ALL.match(text, start)}
-    hits = find_all(text, plain, whole_words=False) + find_all(text, words, whole_words=True)
     selected |= chunks_at(hits)
     selected.discard(-1)
     through = _attribute_roots(text, hits)
@@ -85,7 +85,7 @@ def partial_facts(text: str, path: str, module: str, is_package: bool,
     bound: set[str] = set()
     source = ""
     while True:
-        fresh_source = _assemble(text, chunks, sorted(selected - parsed))
+        fresh_source = _assemble(starts, sorted(selected - parsed))
         found, binds = memo.bindings(fresh_source)
         if binds is None:
             fresh = _parse(fresh_source)
@@ -100,7 +100,12 @@ def partial_facts(text: str, path: str, module: str, is_package: bool,
         if not new_bound:
             break
         bound |= new_bound
-        more = chunks_at(find_all(text, new_bound, whole_words=True)) - selected - {-1}
+        found_bound = find_all(text, new_bound, whole_words=True)
+        try:
+            starts.cover(max(found_bound, default=0))
+        except ChunkError:
+            return None
+        more = chunks_at(found_bound) - selected - {-1}
         if not more:
             break
         selected |= more
@@ -118,62 +123,38 @@ def partial_facts(text: str, path: str, module: str, is_package: bool,
         statements.sort(key=_LINE)
         tree = ast.Module(body=statements, type_ignores=[])
         facts = extract_facts(text, path, module, is_package, tree=tree,
-                              tree_text=source or _assemble(text, chunks, sorted(parsed)), call_roots=bound | words,
+                              tree_text=source or _assemble(starts, sorted(parsed)), call_roots=bound | words,
                               relevant_module=lambda name: _mentions(name, plain, words), watch=watch)
     facts.partial_needles = frozenset(needles)
     memo.record(context, facts)
     return facts
 
 
-# a line that starts with code in column 0 (every statement start is one), after the first
-_COLUMN_ZERO = re.compile(r"\n[^ \t\f\n]")
+# where an import or `__all__` line may start (`_IMPORT_OR_ALL` at a line start), from the second line on
+_IMPORT_OR_ALL_LINES = ("\nimport", "\nfrom", "\n__all__", "\ndef __getattr__")
 
 
-def _offsets_of_starts(text: str, lines: list[int]) -> list[int]:
-    """Where the (ascending) statement-start ``lines`` begin: found among the lines that start with
-    code in column 0 (a few per hundred lines) instead of from the offsets of every line."""
-    if "\r" in text:
-        offsets = line_offsets(text)
-        return [offsets[line] for line in lines]
-    found: list[int] = []
-    wanted = iter(lines)
-    line = next(wanted, None)
-    if line == 0:
-        found.append(0)
-        line = next(wanted, None)
-    number = previous = 0
-    for match in _COLUMN_ZERO.finditer(text):
-        if line is None:
-            break
-        position = match.start() + 1
-        number += text.count("\n", previous, position)
-        previous = position
-        if number == line:
-            found.append(position)
-            line = next(wanted, None)
-        elif number > line:
-            break  # not a line starting in column 0 (cannot happen): count every line instead
-    if line is not None:
-        offsets = line_offsets(text)
-        return [offsets[line] for line in lines]
-    return found
+def _last_import_line(text: str) -> int:
+    """An offset at or after the last statement start ``_IMPORT_OR_ALL`` can match (0 if none)."""
+    return max(text.rfind(line) for line in _IMPORT_OR_ALL_LINES) + 1
 
 
-def _assemble(text: str, chunks: list[tuple[int, int, int]], indexes: list[int]) -> str:
-    """One text of the chunks ``indexes`` (ascending) at their own lines, every other line left
+def _assemble(starts: StatementStarts, indexes: list[int]) -> str:
+    """One text of the statements ``indexes`` (ascending) at their own lines, every other line left
     blank: parsed at once, each statement has its real position (one parse instead of one per
     chunk: the calls cost as much as the parsing), and the extractor searches it instead of the
     whole file (every line it looks at is a line of a parsed statement)."""
+    text, offsets, lines = starts.text, starts.offsets, starts.lines
     parts: list[str] = []
     line = 0
     for index in indexes:
-        start, end, first = chunks[index]
-        chunk = text[start:end]
+        first = lines[index]
+        chunk = text[offsets[index]:starts.end_of(index)]
         parts.append("\n" * (first - line))
         parts.append(chunk)
         if not chunk.endswith("\n"):  # the last chunk, or one ending in a lone "\r" ("\r\n" is one break)
             parts.append("\n")
-        line = chunks[index + 1][2] if index + 1 < len(chunks) else first  # nothing follows the last
+        line = lines[index + 1] if index + 1 < len(lines) else first  # nothing follows the last
     return "".join(parts)
 
 

@@ -20,9 +20,7 @@ from __future__ import annotations
 import ast
 import re
 import sys
-from collections.abc import Iterator
-
-from ssot_lsp.core.text import LINE_BREAK
+from ssot_lsp.core.text import LINE_BREAK, line_offsets
 
 # Python 3.12+ f-strings may nest the same quote (PEP 701), which the lexer does not follow
 ENABLED = sys.version_info < (3, 12)
@@ -31,15 +29,16 @@ ENABLED = sys.version_info < (3, 12)
 # each string body is written "unrolled" (a run of ordinary characters, then escapes each followed
 # by another run), which the regular-expression engine matches twice as fast as one alternation
 # per character
-_LEX = re.compile(
-    r"'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''"
-    r'|"""[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*"""'
-    r"|'[^'\\\r\n]*(?:\\(?:\r\n|.)[^'\\\r\n]*)*'"
-    r'|"[^"\\\r\n]*(?:\\(?:\r\n|.)[^"\\\r\n]*)*"'
-    r"|#[^\r\n]*"
-    r"|\\(?:\r\n|\r|\n)",
-    re.DOTALL,
-)
+_TRIPLE_QUOTED = (r"'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''"
+                  r'|"""[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*"""')
+_OTHER_TOKENS = (r"|'[^'\\\r\n]*(?:\\(?:\r\n|.)[^'\\\r\n]*)*'"
+                 r'|"[^"\\\r\n]*(?:\\(?:\r\n|.)[^"\\\r\n]*)*"'
+                 r"|#[^\r\n]*"
+                 r"|\\(?:\r\n|\r|\n)")
+_LEX = re.compile(_TRIPLE_QUOTED + _OTHER_TOKENS, re.DOTALL)
+# the same for a piece cut at a line start: a triple quote whose string does not end in the piece
+# matches alone (any other quote no string takes stays as it is): the piece must be lexed further
+_LEX_CUT = re.compile(_TRIPLE_QUOTED + r"|'''" + r'|"""' + _OTHER_TOKENS, re.DOTALL)
 _BRACKETS_ONLY = re.compile(r"[^()\[\]{}\r\n]+")
 _ONE_KIND = str.maketrans("[{]}", "(())")
 _CONTINUES = re.compile(r"(?:else|elif|except|finally)\b")
@@ -68,50 +67,150 @@ def top_level_chunks(text: str) -> list[int]:
     """0-based first lines of the module-level statements (a decorated definition starts at its first
     decorator; ``else``/``elif``/``except``/``finally`` stay with their statement). Raises ChunkError
     when brackets do not balance (the text is not valid Python)."""
-    masked = _LEX.sub(_mask, text)
-    if not masked.isascii():
-        # identifiers are NFKC-normalised by the parser: a word search could miss one
-        raise ChunkError("non-ASCII code outside strings and comments")
-    if "\r" in masked:
-        return _chunks_line_by_line(masked)
-    # only lines that start in column 0 can start a statement: visit just those, and get the bracket
-    # depth before each from the brackets counted (in C) since the previous one
-    starts: list[int] = []
-    depth = line = previous = 0
-    pending_decorator = False
-    brackets = masked.translate(_ONE_KIND)  # one kind per side: the depth is count("(") - count(")")
-    for position in _column_zero(masked):
-        depth += brackets.count("(", previous, position) - brackets.count(")", previous, position)
-        line += masked.count("\n", previous, position)
-        previous = position
-        if depth:
-            if depth < 0:
-                raise ChunkError("unbalanced brackets")
-            continue
-        first = masked[position]
-        if _CONTINUES.match(masked, position) or pending_decorator:
+    starts = StatementStarts(text, lazy=False)
+    return starts.lines
+
+
+class StatementStarts:
+    """The module-level statement starts of a text (lines and offsets), found from the beginning as
+    far as a caller needs them: selecting statements in a workspace scan only needs the statements
+    up to the last one it parses, and lexing is the largest part of reading a long file.
+
+    ``lazy``: the text is lexed in pieces, each only when ``cover`` asks past what is known. A piece
+    ends at a line start; it is kept only when every string in it ends inside it (a triple-quoted
+    string reaching past the cut would be lexed otherwise): then lexing the whole text gives the same
+    tokens up to the cut, and so the same starts. Otherwise the rest is lexed at once. Text after the
+    last piece is never looked at: a syntax error there (unbalanced brackets) goes unseen, as does
+    any syntax error in a statement that is not parsed. Texts with ``\\r`` line breaks or any
+    non-ASCII character are lexed whole (the latter for the non-ASCII-code check).
+
+    Raises ChunkError (from ``__init__`` when not lazy, else from ``cover``) like ``top_level_chunks``.
+    """
+
+    def __init__(self, text: str, lazy: bool = True) -> None:
+        self.text = text
+        self.lines: list[int] = []
+        self.offsets: list[int] = []  # offsets in ``text`` of the starts, ascending
+        self.complete = False
+        self._position = 0  # lexed up to here: a line start where no token is cut
+        self._depth = self._line = 0
+        self._pending_decorator = self._continued = False
+        self._window = _FIRST_WINDOW
+        if "\r" in text:
+            self.lines = _chunks_line_by_line(_LEX.sub(_mask, text))
+            offsets = line_offsets(text)
+            self.offsets = [offsets[line] for line in self.lines]
+            self.complete = True
+        elif not lazy or not text.isascii():
+            self._lex_rest()
+
+    def cover(self, offset: int) -> None:
+        """Lex until a start after ``offset`` is known (the statement holding it has its end), or
+        the whole text is."""
+        while not self.complete and (not self.offsets or self.offsets[-1] <= offset):
+            self._lex_past(max(offset, self._position))
+
+    def at_least(self, count: int) -> None:
+        """Lex until ``count`` starts are known, or the whole text is."""
+        while not self.complete and len(self.offsets) < count:
+            self._lex_past(self._position)
+
+    def end_of(self, index: int) -> int:
+        """Where the statement ``index`` ends: the next start (known for any statement that holds an
+        offset ``cover`` was given), or the end of the text."""
+        return self.offsets[index + 1] if index + 1 < len(self.offsets) else len(self.text)
+
+    def _lex_past(self, offset: int) -> None:
+        """Lex a piece from where lexing stopped to a line start past ``offset``: the first window
+        past it, twice as far each time a piece is lexed (a statement may be long) or a string
+        reaches past the cut (or never ends: then, by doubling, the piece reaches the end)."""
+        text = self.text
+        while True:
+            cut = text.find("\n", offset + self._window) + 1
+            self._window *= 2
+            if cut <= 0:
+                self._lex_rest()
+                return
+            masked = _LEX_CUT.sub(_mask_in_place, text[self._position:cut])
+            if _UNFINISHED not in masked and "'" not in masked and '"' not in masked:
+                self._take(masked, cut)
+                return
+
+    def _lex_rest(self) -> None:
+        """Lex from where lexing stopped to the end of the text."""
+        masked = _LEX.sub(_mask_in_place, self.text[self._position:])
+        if not masked.isascii():
+            # identifiers are NFKC-normalised by the parser: a word search could miss one
+            raise ChunkError("non-ASCII code outside strings and comments")
+        self._take(masked, len(self.text))
+        self.complete = True
+        if self._depth:
+            raise ChunkError("unbalanced brackets")
+
+    def _take(self, masked: str, end: int) -> None:
+        self._take_starts(masked, self._position)
+        self._position = end
+        self._continued = masked.endswith("\\\n")
+
+    def _take_starts(self, masked: str, start: int) -> None:
+        """Only lines that start in column 0 can start a statement: visit just those, and get the
+        bracket depth before each from the brackets counted (in C) since the previous one."""
+        depth, line, pending_decorator = self._depth, self._line, self._pending_decorator
+        previous = 0
+        brackets = masked.translate(_ONE_KIND)  # one kind per side: the depth is count("(") - count(")")
+        positions = [match.start() + 1 for match in _COLUMN_ZERO.finditer(masked)]
+        if "\\\n" in masked:  # a backslash continuation (kept as it is): the line after is no start
+            positions = [p for p in positions if masked[p - 2] != "\\"]
+        if masked and masked[0] not in _NOT_CODE_AT_ZERO and not self._continued:
+            positions.insert(0, 0)
+        for position in positions:
+            depth += brackets.count("(", previous, position) - brackets.count(")", previous, position)
+            line += masked.count("\n", previous, position)
+            previous = position
+            if depth:
+                if depth < 0:
+                    raise ChunkError("unbalanced brackets")
+                continue
+            first = masked[position]
+            if pending_decorator or _CONTINUES.match(masked, position):
+                pending_decorator = first == "@"
+                continue
             pending_decorator = first == "@"
-            continue
-        pending_decorator = first == "@"
-        starts.append(line)
-    if depth + brackets.count("(", previous) - brackets.count(")", previous):
-        raise ChunkError("unbalanced brackets")
-    return starts
+            self.lines.append(line)
+            self.offsets.append(start + position)
+        self._depth = depth + brackets.count("(", previous) - brackets.count(")", previous)
+        self._line = line + masked.count("\n", previous)
+        self._pending_decorator = pending_decorator
 
 
-# a line starting in column 0 with code (masked continuation lines start with "\x01"), after the
-# first: searched from its line break, which the regular-expression engine finds five times faster
-# than trying ``^`` at every position
+# the first piece of a lazy lexing goes this far past the offset asked for; each next one twice as far
+_FIRST_WINDOW = 512
+# a line starting in column 0 with code, after the first (lines inside a string start with "\x01"
+# once masked): searched from its line break, which the regular-expression engine finds five times
+# faster than trying ``^`` at every position (and than a look-behind for a continuation before it)
 _COLUMN_ZERO = re.compile(r"\n[^ \t\f\x01\n]")
 _NOT_CODE_AT_ZERO = " \t\f\x01\n"
+_NOT_LINE_BREAK = re.compile(r"[^\n]")
+_UNFINISHED = "\x02"
 
 
-def _column_zero(masked: str) -> Iterator[int]:
-    """Offsets of the lines of ``masked`` that start with code in column 0."""
-    if masked and masked[0] not in _NOT_CODE_AT_ZERO:
-        yield 0
-    for match in _COLUMN_ZERO.finditer(masked):
-        yield match.start() + 1
+def _mask_in_place(match: re.Match) -> str:
+    """A token replaced by as many characters (so offsets stay those of the text) that hold no
+    bracket, quote or line start: a string by "S..." (code: a string can start a statement), each of
+    its continuation lines starting with "\x01", a comment by spaces; a backslash continuation is
+    kept (the line after it is no start). A triple quote alone (``_LEX_CUT``: the string does not end
+    in the piece) becomes ``_UNFINISHED``."""
+    token = match.group()
+    first = token[0]
+    if first == "#":
+        return " " * len(token)
+    if first == "\\":
+        return token
+    if "\n" not in token:
+        if token == "'''" or token == '"""':
+            return _UNFINISHED * 3
+        return "S" * len(token)
+    return "S" + _NOT_LINE_BREAK.sub("\x01", token[1:])
 
 
 def _chunks_line_by_line(masked: str) -> list[int]:
