@@ -228,3 +228,40 @@ def test_starts_of_real_files_are_found_lazily():
             assert lazy.offsets == whole.offsets[:len(lazy.offsets)], (path, offset)
         checked += 1
     assert checked > 20
+
+
+# -- the starts against an independent lexing, on generated text ----------------------------------
+
+from unittest import mock
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+# pieces of Python that hide or fake a statement start: strings holding brackets, quotes and "#",
+# triple quotes, comments, backslash continuations, tabs, form feeds, decorators, else/except
+FRAGMENTS = ["x = 1", "y", "(", ")", "[", "]", "{", "}", "'", '"', "'''", '"""', "#", "# (", "\\", "\n", "\n",
+             "\n", " ", "    ", "\t", "\x0c", "@d", "else:", "except E:", "def f():", "class C:", "'a(b'",
+             '"#"', "f'{x}'", "'it\\'s'", '"q\\""', "pass", "'''a'", '"""\n"""', "r'\\'", "import os"]
+
+
+def _reference_starts(text: str) -> list[int]:
+    """The first lines of the statements by the line-by-line lexing (masking every string and
+    comment; the path for ``\\r`` line breaks)."""
+    return statements._chunks_line_by_line(statements._LEX.sub(statements._mask, text))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=40), st.integers(1, 9), st.integers(0, 400))
+def test_starts_agree_with_the_line_by_line_lexing(fragments, window, offset):
+    text = "".join(fragments)
+    try:
+        expected = _reference_starts(text)
+    except statements.ChunkError:
+        return  # brackets that do not balance: the two lexings may notice it at different places
+    whole = statements.StatementStarts(text, lazy=False)
+    assert whole.lines == expected
+    assert whole.offsets == [line_offsets(text)[line] for line in expected]
+    with mock.patch.object(statements, "_FIRST_WINDOW", window):
+        lazy = _lazily(text, offset)
+    assert lazy.offsets == whole.offsets[:len(lazy.offsets)]
+    assert lazy.complete or lazy.offsets[-1] > offset

@@ -130,13 +130,17 @@ def partial_facts(text: str, path: str, module: str, is_package: bool,
     return facts
 
 
-# where an import or `__all__` line may start (`_IMPORT_OR_ALL` at a line start), from the second line on
-_IMPORT_OR_ALL_LINES = ("\nimport", "\nfrom", "\n__all__", "\ndef __getattr__")
+# a line where `_IMPORT_OR_ALL` may match a statement start, from the second line on (searched from
+# its line break: the regular-expression engine finds that literal fast, faster than four `rfind`)
+_IMPORT_OR_ALL_LINE = re.compile(r"\n(?=import|from|__all__|def __getattr__)")
 
 
 def _last_import_line(text: str) -> int:
     """An offset at or after the last statement start ``_IMPORT_OR_ALL`` can match (0 if none)."""
-    return max(text.rfind(line) for line in _IMPORT_OR_ALL_LINES) + 1
+    last = 0
+    for match in _IMPORT_OR_ALL_LINE.finditer(text):
+        last = match.end()
+    return last
 
 
 def _assemble(starts: StatementStarts, indexes: list[int]) -> str:

@@ -39,6 +39,20 @@ _LEX = re.compile(_TRIPLE_QUOTED + _OTHER_TOKENS, re.DOTALL)
 # the same for a piece cut at a line start: a triple quote whose string does not end in the piece
 # matches alone (any other quote no string takes stays as it is): the piece must be lexed further
 _LEX_CUT = re.compile(_TRIPLE_QUOTED + r"|'''" + r'|"""' + _OTHER_TOKENS, re.DOTALL)
+# What the mask can leave as it is, matched without returning to Python: code up to the next quote,
+# "#" or backslash; a one-line string and a comment that hold no bracket, backslash or non-ASCII
+# character (nine strings in ten); a backslash that continues no line. Such a string ends at its
+# first quote (no backslash comes before it), as in ``_LEX``; "'(?!'')" leaves a triple quote to
+# ``_LEX``, which tries triple-quoted strings first.
+_PLAIN = r"()\[\]{}\\\r\n\x80-\U0010ffff"  # what makes a string or comment need masking
+_SKIPPED = (r"(?:[^'" + '"' + r"#\\]++"
+            + r"|'(?!'')[^'" + _PLAIN + r"]*+'"
+            + r'|"(?!"")[^"' + _PLAIN + r']*+"'
+            + r"|#[^" + _PLAIN + r"]*+(?=[\r\n]|\Z)"
+            + r"|\\(?![\r\n]))*+")
+# the next token to mask (group 1) after what can stay, or a quote no string takes, or the end
+_TOKENS = re.compile(_SKIPPED + "(?:(" + _LEX.pattern + r"|['" + '"' + r"])|\Z)", re.DOTALL)
+_TOKENS_CUT = re.compile(_SKIPPED + "(?:(" + _LEX_CUT.pattern + r"|['" + '"' + r"])|\Z)", re.DOTALL)
 _BRACKETS_ONLY = re.compile(r"[^()\[\]{}\r\n]+")
 _ONE_KIND = str.maketrans("[{]}", "(())")
 _CONTINUES = re.compile(r"(?:else|elif|except|finally)\b")
@@ -131,14 +145,14 @@ class StatementStarts:
             if cut <= 0:
                 self._lex_rest()
                 return
-            masked = _LEX_CUT.sub(_mask_in_place, text[self._position:cut])
-            if _UNFINISHED not in masked and "'" not in masked and '"' not in masked:
+            masked, ends = _masked(text[self._position:cut], _TOKENS_CUT)
+            if ends:
                 self._take(masked, cut)
                 return
 
     def _lex_rest(self) -> None:
         """Lex from where lexing stopped to the end of the text."""
-        masked = _LEX.sub(_mask_in_place, self.text[self._position:])
+        masked, _ = _masked(self.text[self._position:], _TOKENS)
         if not masked.isascii():
             # identifiers are NFKC-normalised by the parser: a word search could miss one
             raise ChunkError("non-ASCII code outside strings and comments")
@@ -154,32 +168,35 @@ class StatementStarts:
 
     def _take_starts(self, masked: str, start: int) -> None:
         """Only lines that start in column 0 can start a statement: visit just those, and get the
-        bracket depth before each from the brackets counted (in C) since the previous one."""
+        bracket depth before each from the brackets counted (in C) since the previous one, and
+        the line of each start from the line breaks since the previous start."""
         depth, line, pending_decorator = self._depth, self._line, self._pending_decorator
-        previous = 0
+        previous = counted = 0
         brackets = masked.translate(_ONE_KIND)  # one kind per side: the depth is count("(") - count(")")
+        count_brackets, count_breaks = brackets.count, masked.count
         positions = [match.start() + 1 for match in _COLUMN_ZERO.finditer(masked)]
         if "\\\n" in masked:  # a backslash continuation (kept as it is): the line after is no start
             positions = [p for p in positions if masked[p - 2] != "\\"]
         if masked and masked[0] not in _NOT_CODE_AT_ZERO and not self._continued:
             positions.insert(0, 0)
         for position in positions:
-            depth += brackets.count("(", previous, position) - brackets.count(")", previous, position)
-            line += masked.count("\n", previous, position)
+            depth += count_brackets("(", previous, position) - count_brackets(")", previous, position)
             previous = position
             if depth:
                 if depth < 0:
                     raise ChunkError("unbalanced brackets")
                 continue
             first = masked[position]
-            if pending_decorator or _CONTINUES.match(masked, position):
+            if pending_decorator or (first in "ef" and _CONTINUES.match(masked, position)):
                 pending_decorator = first == "@"
                 continue
             pending_decorator = first == "@"
+            line += count_breaks("\n", counted, position)
+            counted = position
             self.lines.append(line)
             self.offsets.append(start + position)
-        self._depth = depth + brackets.count("(", previous) - brackets.count(")", previous)
-        self._line = line + masked.count("\n", previous)
+        self._depth = depth + count_brackets("(", previous) - count_brackets(")", previous)
+        self._line = line + count_breaks("\n", counted)
         self._pending_decorator = pending_decorator
 
 
@@ -188,29 +205,51 @@ _FIRST_WINDOW = 512
 # a line starting in column 0 with code, after the first (lines inside a string start with "\x01"
 # once masked): searched from its line break, which the regular-expression engine finds five times
 # faster than trying ``^`` at every position (and than a look-behind for a continuation before it)
-_COLUMN_ZERO = re.compile(r"\n[^ \t\f\x01\n]")
-_NOT_CODE_AT_ZERO = " \t\f\x01\n"
+_COLUMN_ZERO = re.compile(r"\n[^ \t\f\x01\n#]")
+_NOT_CODE_AT_ZERO = " \t\f\x01\n#"
 _NOT_LINE_BREAK = re.compile(r"[^\n]")
 _UNFINISHED = "\x02"
 
 
-def _mask_in_place(match: re.Match) -> str:
-    """A token replaced by as many characters (so offsets stay those of the text) that hold no
-    bracket, quote or line start: a string by "S..." (code: a string can start a statement), each of
-    its continuation lines starting with "\x01", a comment by spaces; a backslash continuation is
-    kept (the line after it is no start). A triple quote alone (``_LEX_CUT``: the string does not end
-    in the piece) becomes ``_UNFINISHED``."""
-    token = match.group()
-    first = token[0]
-    if first == "#":
-        return " " * len(token)
-    if first == "\\":
-        return token
-    if "\n" not in token:
-        if token == "'''" or token == '"""':
-            return _UNFINISHED * 3
-        return "S" * len(token)
-    return "S" + _NOT_LINE_BREAK.sub("\x01", token[1:])
+def _masked(piece: str, tokens: re.Pattern[str]) -> tuple[str, bool]:
+    """``piece`` with each token that could hide a statement start replaced by as many characters (so
+    offsets stay those of the text) holding no bracket, quote, backslash or line start: a string by
+    "S..." (code: a string can start a statement), each of its continuation lines starting with
+    "\x01", a comment by spaces; a backslash continuation is kept (the line after it is no start).
+    Strings and comments ``_SKIPPED`` stay as they are (a comment in column 0 is no start either).
+
+    And whether every string ends in the piece: false for a triple quote alone (``_LEX_CUT``: its
+    string does not end in the piece) or a quote no string takes."""
+    parts: list[str] = []
+    previous = 0
+    ends = True
+    for match in tokens.finditer(piece):
+        start, end = match.span(1)
+        if start < 0:
+            break  # the end of the piece
+        token = match.group(1)
+        parts.append(piece[previous:start])
+        previous = end
+        first = token[0]
+        if first == "#":
+            parts.append(" " * (end - start))
+        elif first == "\\":
+            parts.append(token)
+        elif end - start == 1:  # a quote no string takes (the text does not parse)
+            ends = False
+            parts.append(token)
+        elif "\n" in token:
+            parts.append("S" + _NOT_LINE_BREAK.sub("\x01", token[1:]))
+        elif token in _TRIPLE_QUOTES:
+            ends = False
+            parts.append(_UNFINISHED * 3)
+        else:
+            parts.append("S" * (end - start))
+    parts.append(piece[previous:])
+    return "".join(parts), ends
+
+
+_TRIPLE_QUOTES = ("'''", '"""')
 
 
 def _chunks_line_by_line(masked: str) -> list[int]:
