@@ -174,10 +174,10 @@ class StatementStarts:
         previous = counted = 0
         brackets = masked.translate(_ONE_KIND)  # one kind per side: the depth is count("(") - count(")")
         count_brackets, count_breaks = brackets.count, masked.count
-        positions = [match.start() + 1 for match in _COLUMN_ZERO.finditer(masked)]
+        positions = [match.end() for match in _COLUMN_ZERO.finditer(masked)]
         if "\\\n" in masked:  # a backslash continuation (kept as it is): the line after is no start
             positions = [p for p in positions if masked[p - 2] != "\\"]
-        if masked and masked[0] not in _NOT_CODE_AT_ZERO and not self._continued:
+        if masked and masked[0] not in _NOT_CODE_AT_ZERO and not self._continued and not masked.startswith("\\\n"):
             positions.insert(0, 0)
         for position in positions:
             depth += count_brackets("(", previous, position) - count_brackets(")", previous, position)
@@ -205,7 +205,7 @@ _FIRST_WINDOW = 512
 # a line starting in column 0 with code, after the first (lines inside a string start with "\x01"
 # once masked): searched from its line break, which the regular-expression engine finds five times
 # faster than trying ``^`` at every position (and than a look-behind for a continuation before it)
-_COLUMN_ZERO = re.compile(r"\n[^ \t\f\x01\n#]")
+_COLUMN_ZERO = re.compile(r"\n(?=[^ \t\f\x01\n#])(?!\\\n)")  # (a line holding only a continuation is none)
 _NOT_CODE_AT_ZERO = " \t\f\x01\n#"
 _NOT_LINE_BREAK = re.compile(r"[^\n]")
 _UNFINISHED = "\x02"
