@@ -34,8 +34,13 @@ def detect_encoding(data: bytes) -> str:
     """PEP 263: a BOM, or a coding cookie on one of the first two lines; UTF-8 otherwise."""
     if data.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
-    first, _, rest = data.partition(b"\n")
-    second = rest.partition(b"\n")[0]
+    # the first two lines, without copying the rest of the file (this runs for every file read)
+    first_end = data.find(b"\n")
+    if first_end < 0:
+        first, second = data, b""
+    else:
+        second_end = data.find(b"\n", first_end + 1)
+        first, second = data[:first_end], data[first_end + 1:second_end if second_end >= 0 else len(data)]
     for line in (first, second):
         match = _CODING.match(line)
         if match:
