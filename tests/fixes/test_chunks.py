@@ -222,7 +222,10 @@ def test_starts_of_real_files_are_found_lazily():
         text, _ = decode_source(path.read_bytes())
         if not text.isascii() or "\r" in text:
             continue
-        whole = statements.StatementStarts(text, lazy=False)
+        try:
+            whole = statements.StatementStarts(text, lazy=False)
+        except statements.ChunkError:
+            continue  # does not parse (a fixture): no statements to compare
         for offset in range(0, len(text), max(len(text) // 5, 1)):
             lazy = _lazily(text, offset)
             assert lazy.offsets == whole.offsets[:len(lazy.offsets)], (path, offset)
