@@ -55,17 +55,8 @@ def partial_facts(text: str, path: str, module: str, is_package: bool,
     plain = tuple(sorted(n for n in needles if not n.startswith("\\b")))
     words = frozenset(n[2:] for n in needles if n.startswith("\\b"))
     hits = find_all(text, plain, whole_words=False) + find_all(text, words, whole_words=True)
-    starts = StatementStarts(text)  # lexed only as far as the statements selected reach
-    try:
-        starts.at_least(8)
-        if len(starts.offsets) < 8:
-            return None
-        # the statements holding a hit, and every import or `__all__` in column 0: the last such
-        # line is found from the end, without lexing what follows it
-        starts.cover(max(max(hits, default=0), _last_import_line(text)))
-    except ChunkError:
-        return None  # unbalanced brackets, or non-ASCII identifiers a text search could miss
-    if not leading_text_is_inert(text, starts.offsets[0]):
+    starts = _starts_reaching(text, hits)
+    if starts is None:
         return None
     chunk_starts = starts.offsets
 
@@ -128,6 +119,21 @@ def partial_facts(text: str, path: str, module: str, is_package: bool,
     facts.partial_needles = frozenset(needles)
     memo.record(context, facts)
     return facts
+
+
+def _starts_reaching(text: str, hits: list[int]) -> StatementStarts | None:
+    """The statement starts, lexed as far as the statements holding a hit and every import or
+    `__all__` in column 0 reach (the last such line found from the end, without lexing what follows
+    it); None when the file must be parsed whole."""
+    starts = StatementStarts(text)
+    try:
+        starts.at_least(8)
+        if len(starts.offsets) < 8:
+            return None
+        starts.cover(max(max(hits, default=0), _last_import_line(text)))
+    except ChunkError:
+        return None  # unbalanced brackets, or non-ASCII identifiers a text search could miss
+    return starts if leading_text_is_inert(text, starts.offsets[0]) else None
 
 
 # a line where `_IMPORT_OR_ALL` may match a statement start, from the second line on (searched from
