@@ -113,6 +113,10 @@ def discovered_needles(index: WorkspaceIndex, classifier: Classifier, all_facts:
     """
     names: set[str] = set()
     importers: dict[str, set[str]] = {}
+    # a file's own import: whether it stops outside, whether it reaches a role — the same for every
+    # file holding the same import (37,000 import bindings, 1,100 distinct imports in the realistic
+    # corpus's analysed files); each is resolved once, as the index's memo would answer after that
+    own_imports: dict[object, tuple[bool, bool | None]] = {}
     for facts in all_facts:
         tail = facts.module.rpartition(".")[2]
         if classifier.legacy_module_group(facts.module) is None:
@@ -123,15 +127,19 @@ def discovered_needles(index: WorkspaceIndex, classifier: Classifier, all_facts:
                 # configured needles) have a role, so only imports and aliases need resolving
                 if kind != "import" and kind != "alias" or name.startswith("__"):
                     continue
-                outside = kind == "import" and _stops_outside(index, cast(ImportPayload, payload))
+                if own and kind == "import":
+                    known = own_imports.get(payload)
+                    if known is None:
+                        known = own_imports[payload] = _own_import(index, classifier, cast(ImportPayload, payload))
+                    outside, reaches = known
+                else:
+                    outside, reaches = kind == "import" and _stops_outside(index, cast(ImportPayload, payload)), None
                 key = (facts.module, name)
                 if outside and settled is not None and key in settled:
                     continue
-                # an import resolved from its payload: what resolve_name would find, without
-                # looking the binding up again (tens of thousands per round)
-                ref = (index.resolve_import(cast(ImportPayload, payload), 1) if own and kind == "import"
-                       else index.resolve_name(facts.module, name))
-                if classifier.role(ref) is not None:
+                if reaches is None:
+                    reaches = classifier.role(index.resolve_name(facts.module, name)) is not None
+                if reaches:
                     names.add(WORD + name)
                     importers.setdefault(name, set()).add(tail)
                 elif outside and settled is not None:
@@ -144,6 +152,13 @@ def discovered_needles(index: WorkspaceIndex, classifier: Classifier, all_facts:
 
 
 ImportPayload = tuple[bool, str, "str | None"]  # an import binding's (is_from, source, imported)
+
+
+def _own_import(index: WorkspaceIndex, classifier: Classifier, payload: ImportPayload) -> tuple[bool, bool | None]:
+    """Whether an import stops outside the analysed files (``_stops_outside``), and whether it
+    reaches a role: resolved from its payload, what resolve_name would find for the name it binds
+    in the module indexed for its file, without looking the binding up again."""
+    return _stops_outside(index, payload), classifier.role(index.resolve_import(payload, 1)) is not None
 
 
 def _stops_outside(index: WorkspaceIndex, payload: ImportPayload) -> bool:
