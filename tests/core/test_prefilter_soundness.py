@@ -161,3 +161,19 @@ def test_a_name_an_import_binds_to_a_legacy_class_is_followed_into_files_that_ne
                        "    return Runner(registry, bridge, user_context=ctx)\n",
     })
     _assert_user_construction_found_as_without_prefilter(tmp_path)
+
+
+def test_each_import_is_followed_by_the_name_it_imports_not_only_by_its_module(tmp_path):
+    """Discovery resolves each distinct import once for all the files holding it: of two names a
+    re-exporting module imports from the same module, the first a plain function, the second bound
+    to the legacy class, the second must still be discovered (and the file using it read)."""
+    engine = "netra_backend.app.agents.supervisor.execution_engine"
+    _write(tmp_path, {
+        **ENGINE_PACKAGE,
+        "pkg/registry.py": f"from {engine} import ExecutionEngine\n\n\ndef engine_settings():\n    return {{}}\n",
+        "pkg/settings.py": "from pkg.registry import engine_settings\n",
+        "pkg/engines.py": "from pkg.registry import engine_settings\nfrom pkg.registry import ExecutionEngine as Runner\n",
+        "pkg/user.py": "from pkg.engines import Runner\n\n\nasync def handle(registry, bridge, ctx):\n"
+                       "    return Runner(registry, bridge, user_context=ctx)\n",
+    })
+    _assert_user_construction_found_as_without_prefilter(tmp_path)
