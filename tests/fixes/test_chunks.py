@@ -268,3 +268,17 @@ def test_starts_agree_with_the_line_by_line_lexing(fragments, window, offset):
         lazy = _lazily(text, offset)
     assert lazy.offsets == whole.offsets[:len(lazy.offsets)]
     assert lazy.complete or lazy.offsets[-1] > offset
+
+
+@pytest.mark.parametrize("excluded", ["'" + statements._PLAIN, '"' + statements._PLAIN, statements._PLAIN],
+                         ids=["single-quoted", "double-quoted", "comment"])
+def test_the_lexers_ascii_classes_match_exactly_the_characters_of_the_negated_class(excluded: str):
+    """``_ascii_except`` spells ``[^excluded\\x80-\\U0010ffff]`` (slow to compile) as ASCII ranges:
+    every code point must be matched by both or by neither."""
+    import re
+
+    every_character = "".join(map(chr, range(0x110000)))
+    negated = re.compile("[^" + re.escape(excluded) + r"\x80-\U0010ffff]")
+    ranges = re.compile(statements._ascii_except(excluded))
+    assert ([m.start() for m in ranges.finditer(every_character)]
+            == [m.start() for m in negated.finditer(every_character)])
