@@ -200,3 +200,13 @@ def test_the_profile_on_a_tree_without_its_modules_says_that_instead_of_listing_
     run = ssot("check", "--no-cache", cwd=tmp_path)
     assert "none of the built-in profile's modules are in" in run.stderr
     assert "naming what this workspace does not contain" not in run.stderr
+
+
+def test_every_dotted_prefix_of_every_module_is_an_enclosing_package():
+    """Modules are visited deepest first and in any order: a package met again must not stop a
+    shorter prefix from being recorded that an earlier module did not reach."""
+    from ssot_lsp.core.stale import enclosing_packages
+
+    modules = ["a.b.c.d", "a.b", "x", "a.b.e.f", "p.q", "p.q.r.s"]
+    assert enclosing_packages(modules) == {"a", "a.b", "a.b.c", "a.b.e", "p", "p.q", "p.q.r"}
+    assert enclosing_packages(reversed(modules)) == enclosing_packages(modules)
