@@ -1,4 +1,6 @@
-"""What a cold `check` does not import: asyncio (pathspec is loaded without typing_extensions, whose
+"""What a cold `check` does not import: the fixer, the language server, the audit and their libraries
+(libcst, jedi, lsprotocol, pygls: each import is paid on every run, before any work can start),
+asyncio (pathspec is loaded without typing_extensions, whose
 ``deprecated`` imports it before Python 3.13: 20-40 ms of every cold `check` of a tree with a
 .gitignore, before the walk can start), difflib (only a misspelt configuration key needs it) and,
 with --no-cache, the findings cache."""
@@ -66,3 +68,29 @@ def test_a_cold_check_of_a_tree_with_a_gitignore_never_imports_asyncio(tmp_path:
     assert "asyncio" not in imported
     assert "difflib" not in imported, "only a misspelt configuration key needs it"
     assert "ssot_lsp.core.findings_cache" not in imported, "--no-cache"
+
+
+# what only `fix`, `serve` and `audit` need; a cold check pays every import before it can start
+NOT_FOR_CHECK = ("libcst", "jedi", "lsprotocol", "pygls", "cattrs", "ssot_lsp.fixes", "ssot_lsp.lsp", "ssot_lsp.audit",
+                 "ssot_lsp.cli.fix", "ssot_lsp.cli.serve", "ssot_lsp.cli.audit", "ssot_lsp.cli.audit_history",
+                 "ssot_lsp.cli.rule", "ssot_lsp.core.partial.fix_tree", "difflib", "subprocess", "concurrent.futures",
+                 "multiprocessing", "logging")
+
+
+@pytest.mark.parametrize("fmt", ["json", "text", "sarif"])
+def test_a_cold_check_imports_nothing_only_fixes_the_server_or_the_audit_need(tmp_path: Path, fmt: str):
+    (tmp_path / "pyproject.toml").write_text('[tool.ssot-lsp]\n[[tool.ssot-lsp.groups]]\nname = "engine"\n'
+                                             'canonical = "app.engine:Engine"\nlegacy-modules = ["app.old"]\n')
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "engine.py").write_text("class Engine:\n    pass\n")
+    (tmp_path / "app" / "old.py").write_text("class Engine:\n    pass\n")
+    (tmp_path / "app" / "use.py").write_text("from app.old import Engine  # noqa: SSOT999\n\nengine = Engine()\n")
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "ssot_lsp", "check", "--no-cache",
+                           "--exit-zero", "--format", fmt, str(tmp_path)],
+                          check=False, capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "SSOT" in done.stdout, "the check found the legacy import"
+    imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+    assert "ssot_lsp.core.scan" in imported
+    assert sorted(m for m in imported if m.startswith(NOT_FOR_CHECK)) == []
