@@ -773,9 +773,11 @@ def extract_facts(text: str, path: str, module: str, is_package: bool = False,
     and searching the smaller text is most of what it saves.
     """
     facts = FileFacts(path=path, module=module, is_package=is_package)
+    parses = False  # ``text`` itself was parsed here (a caller's tree may be of other text)
     try:
         if tree is None:
             tree = ast.parse(text, filename=path, type_comments=False)
+            parses = True
     except SyntaxError as exc:
         if "\x00" in text:  # Python >= 3.11.4 raises SyntaxError (before: ValueError) for NUL bytes
             facts.problem = ParseProblem("cannot parse: source contains NUL bytes", _nul_span(text))
@@ -805,7 +807,7 @@ def extract_facts(text: str, path: str, module: str, is_package: bool = False,
             facts.problem = ParseProblem("cannot analyse: nesting too deep", Span(0, 0, 0, 0))
             facts.parsed = False
     if "\x00" not in text:
-        found, facts.ignore_file = read_suppressions(text)
+        found, facts.ignore_file = read_suppressions(text, parses)
         facts.suppressions = [Suppression(*item) for item in found]
     return facts
 

@@ -36,6 +36,7 @@ _OTHER_TOKENS = (r"|'[^'\\\r\n]*(?:\\(?:\r\n|.)[^'\\\r\n]*)*'"
                  r"|#[^\r\n]*"
                  r"|\\(?:\r\n|\r|\n)")
 _LEX = re.compile(_TRIPLE_QUOTED + _OTHER_TOKENS, re.DOTALL)
+STRINGS_AND_COMMENTS = _LEX  # also finds the comments of a file's suppression directives (core/suppressions.py)
 # the same for a piece cut at a line start: a triple quote whose string does not end in the piece
 # matches alone (any other quote no string takes stays as it is): the piece must be lexed further
 _LEX_CUT = re.compile(_TRIPLE_QUOTED + r"|'''" + r'|"""' + _OTHER_TOKENS, re.DOTALL)
