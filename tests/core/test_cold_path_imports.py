@@ -53,17 +53,23 @@ def test_pathspec_after_typing_extensions_is_the_same_pathspec():
     assert out == "True"
 
 
+def _cold_check(root: Path, fmt: str) -> tuple[str, set[str]]:
+    """The report of ``check --no-cache`` of ``root``, and every module it imported."""
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "ssot_lsp", "check", "--no-cache",
+                           "--exit-zero", "--format", fmt, str(root)],
+                          check=False, capture_output=True, text=True, timeout=120, cwd=root)
+    assert done.returncode == 0, done.stderr
+    return done.stdout, {line.split("|")[-1].strip() for line in done.stderr.splitlines()
+                         if line.startswith("import time:")}
+
+
 @pytest.mark.parametrize("fmt", ["json", "text"])
 def test_a_cold_check_of_a_tree_with_a_gitignore_never_imports_asyncio(tmp_path: Path, fmt: str):
     (tmp_path / ".gitignore").write_text("__pycache__/\n*.pyc\nbackups/\n")
     (tmp_path / "app").mkdir()
     (tmp_path / "app" / "engine.py").write_text("class ExecutionEngine:\n    pass\n")
     (tmp_path / "app" / "use.py").write_text("from app.engine import ExecutionEngine\n\nengine = ExecutionEngine()\n")
-    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "ssot_lsp", "check", "--no-cache",
-                           "--exit-zero", "--format", fmt, str(tmp_path)],
-                          check=False, capture_output=True, text=True, timeout=120, cwd=tmp_path)
-    assert done.returncode == 0, done.stderr
-    imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+    _, imported = _cold_check(tmp_path, fmt)
     assert "pathspec" in imported, "the walk read the .gitignore"
     assert "asyncio" not in imported
     assert "difflib" not in imported, "only a misspelt configuration key needs it"
@@ -86,11 +92,7 @@ def test_a_cold_check_imports_nothing_only_fixes_the_server_or_the_audit_need(tm
     (tmp_path / "app" / "engine.py").write_text("class Engine:\n    pass\n")
     (tmp_path / "app" / "old.py").write_text("class Engine:\n    pass\n")
     (tmp_path / "app" / "use.py").write_text("from app.old import Engine  # noqa: SSOT999\n\nengine = Engine()\n")
-    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "ssot_lsp", "check", "--no-cache",
-                           "--exit-zero", "--format", fmt, str(tmp_path)],
-                          check=False, capture_output=True, text=True, timeout=120, cwd=tmp_path)
-    assert done.returncode == 0, done.stderr
-    assert "SSOT" in done.stdout, "the check found the legacy import"
-    imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+    report, imported = _cold_check(tmp_path, fmt)
+    assert "SSOT" in report, "the check found the legacy import"
     assert "ssot_lsp.core.scan" in imported
     assert sorted(m for m in imported if m.startswith(NOT_FOR_CHECK)) == []
