@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Set as AbstractSet
+from functools import partial
 from typing import Any, cast
 
 from ssot_lsp.config.model import Config
@@ -93,8 +94,14 @@ def reduce_needles(needles: AbstractSet[str]) -> set[str]:
     return set(kept) | words
 
 
+ImportPayload = tuple[bool, str, "str | None"]  # an import binding's (is_from, source, imported)
+# an own import's answer: whether it stops outside the analysed files, whether it reaches a role
+OwnImport = Callable[[ImportPayload], "tuple[bool, bool | None]"]
+
+
 def discovered_needles(index: WorkspaceIndex, classifier: Classifier, all_facts: Iterable[FileFacts],
-                        settled: set[tuple[str, str]] | None = None) -> tuple[set[str], dict[str, set[str]]]:
+                        settled: set[tuple[str, str]] | None = None,
+                        own_import: OwnImport | None = None) -> tuple[set[str], dict[str, set[str]]]:
     """Names that can reach a group symbol without spelling any configured needle.
 
     Sound because a file that uses a legacy symbol must name it: either by a configured needle
@@ -110,13 +117,17 @@ def discovered_needles(index: WorkspaceIndex, classifier: Classifier, all_facts:
     resolution stopped at a module outside the analysed files without reaching a group: later
     rounds only add files, so such an import resolves the same way until its source module is
     analysed — the rounds skip it until then (a file parsed again must drop its entries).
+
+    ``own_import(payload)``: what ``own_import_answer`` answers for an import of the file's own,
+    when the caller shares those answers beyond this call (``audit --history`` calls it file by
+    file); None: each distinct import is resolved once per call.
     """
     names: set[str] = set()
     importers: dict[str, set[str]] = {}
     # a file's own import: whether it stops outside, whether it reaches a role — the same for every
     # file holding the same import (37,000 import bindings, 1,100 distinct imports in the realistic
     # corpus's analysed files); each is resolved once, as the index's memo would answer after that
-    own_imports: dict[object, tuple[bool, bool | None]] = {}
+    answer = own_import or _memoised(partial(own_import_answer, index, classifier))
     for facts in all_facts:
         tail = facts.module.rpartition(".")[2]
         if classifier.legacy_module_group(facts.module) is None:
@@ -128,10 +139,7 @@ def discovered_needles(index: WorkspaceIndex, classifier: Classifier, all_facts:
                 if kind != "import" and kind != "alias" or name.startswith("__"):
                     continue
                 if own and kind == "import":
-                    known = own_imports.get(payload)
-                    if known is None:
-                        known = own_imports[payload] = _own_import(index, classifier, cast(ImportPayload, payload))
-                    outside, reaches = known
+                    outside, reaches = answer(cast(ImportPayload, payload))
                 else:
                     outside, reaches = kind == "import" and _stops_outside(index, cast(ImportPayload, payload)), None
                 key = (facts.module, name)
@@ -151,10 +159,20 @@ def discovered_needles(index: WorkspaceIndex, classifier: Classifier, all_facts:
     return names, importers
 
 
-ImportPayload = tuple[bool, str, "str | None"]  # an import binding's (is_from, source, imported)
+def _memoised(own_import: OwnImport) -> OwnImport:
+    answers: dict[ImportPayload, tuple[bool, bool | None]] = {}
+
+    def answer(payload: ImportPayload) -> tuple[bool, bool | None]:
+        known = answers.get(payload)
+        if known is None:
+            known = answers[payload] = own_import(payload)
+        return known
+
+    return answer
 
 
-def _own_import(index: WorkspaceIndex, classifier: Classifier, payload: ImportPayload) -> tuple[bool, bool | None]:
+def own_import_answer(index: WorkspaceIndex, classifier: Classifier,
+                      payload: ImportPayload) -> tuple[bool, bool | None]:
     """Whether an import stops outside the analysed files (``_stops_outside``), and whether it
     reaches a role: resolved from its payload, what resolve_name would find for the name it binds
     in the module indexed for its file, without looking the binding up again."""

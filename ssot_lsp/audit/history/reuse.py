@@ -27,10 +27,10 @@ editing a module that thousands of files import recomputes only those that read 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
-from functools import partial
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Generic, TypeVar
 
 from ssot_lsp.config.model import Config
@@ -161,6 +161,8 @@ class RecordingIndex(WorkspaceIndex):
         self.recorder = recorder
         self.known_modules = RecordingKnown(recorder)
         self.views: dict[str, FactsView] = {}
+        # answers every file of this state of the index may ask for, with the tokens each read (``shared``)
+        self.answers: dict[Hashable, tuple[Any, frozenset[Token]]] = {}
 
     def get(self, module: str) -> FileFacts | None:
         self.recorder.touch((module, PRESENT))
@@ -185,6 +187,36 @@ class RecordingIndex(WorkspaceIndex):
     def classes_named(self, name: str) -> list[tuple[str, ClassFact]]:
         self.recorder.touch(class_token(name))
         return super().classes_named(name)
+
+    def invalidate(self) -> None:
+        super().invalidate()
+        self.answers.clear()
+
+    def shared(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, computed once for every file that asks while the index stays as it is
+        (``invalidate`` forgets it): the tokens it read are noted for each file that asks, as if that
+        file had computed it. Computed as at the start of a file — the memo emptied, the
+        classifier's forgotten (``start_file``) — so that its tokens are everything it depends on,
+        whichever file asks first. For a question a file's analysis asks at its top level, never
+        from inside a resolution (whose cycle guard the emptied memo would lose).
+
+        The first commit of the realistic history: its 2,357 analysed files hold ~30,000 imports
+        of their own, ~1,100 distinct ones, each resolved for every file that held it."""
+        recorder = self.recorder
+        found = self.answers.get(key)
+        if found is None:
+            outer, memo = recorder.deps, self._memo
+            recorder.deps, self._memo = set(), {}
+            self.generation += 1
+            try:
+                value = compute()
+                found = self.answers[key] = (value, frozenset(recorder.deps))
+            finally:
+                # what the classifier remembers from it stays: the file that asked reads its tokens now
+                recorder.deps, self._memo = outer, memo
+        if recorder.deps is not None:
+            recorder.deps |= found[1]
+        return found[0]  # type: ignore[no-any-return]
 
     def start_file(self) -> None:
         """Forget memoised resolutions (another file's questions) and make the classifier forget its

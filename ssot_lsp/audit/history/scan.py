@@ -21,9 +21,11 @@ from ssot_lsp.core.engine import analyze
 from ssot_lsp.core.facts import FileFacts
 from ssot_lsp.core.index import WorkspaceIndex
 from ssot_lsp.core.pool import Outcome
-from ssot_lsp.core.prefilter import discovered_needles, watch_names, whole_modules
+from ssot_lsp.core.prefilter import ImportPayload, discovered_needles, own_import_answer, watch_names, whole_modules
 from ssot_lsp.core.scan import Scan, ScanResult
 from ssot_lsp.core.violations import FileError, Violation
+
+OWN_IMPORT = "own import"  # the key of an own import's answer among the index's shared ones
 
 
 @dataclass
@@ -163,7 +165,13 @@ class CommitScan(Scan):
         assert classifier is not None
         names: set[str] = set()
         importers: dict[str, set[str]] = {}
-        compute = partial(discovered_needles, index, classifier)
+        shared = self.reuse.index.shared
+
+        def own_import(payload: ImportPayload) -> tuple[bool, bool | None]:
+            # the same for every file that holds the import (as ``check`` resolves it once for all)
+            return shared((OWN_IMPORT, payload), partial(own_import_answer, index, classifier, payload))
+
+        compute = partial(discovered_needles, index, classifier, own_import=own_import)
         for found, binders in self.reuse.results("discover", self.loaded.items(),
                                                  lambda facts: compute([facts], None)):
             if found:
