@@ -282,7 +282,11 @@ def _read_replaying(job: Job, replays: Replays) -> Done:
                 found[i] = on_file
         from_worktree += len(found)
         asked = [oid for i, (_, oid, _, _) in enumerate(batch, start) if i not in found]
-        answers = iter(reader.read_many(asked, max_bytes) if asked else ())
+        # asked last to first: git keeps the bases it resolves a delta chain through (its delta-base
+        # cache), and a blob is mostly stored as a delta against the blob of a file met before it in
+        # walk order (first commit of the realistic history: 4,863 of 7,115 blobs); asked after the
+        # blobs stored against it, it comes out of that cache (git CPU 0.46 -> 0.36 s in one process)
+        answers = iter(reversed(reader.read_many(asked[::-1], max_bytes)) if asked else ())
         for i, (path, oid, module, is_package) in enumerate(batch, start):
             data: bytes | None | GitError = found[i] if i in found else next(answers)
             if isinstance(data, GitError):
