@@ -11,7 +11,7 @@ import itertools
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -77,28 +77,34 @@ class WorkspaceFiles:
         """Absolute paths of the Python files under ``paths`` (default: the root), honouring
         include/exclude and .gitignore. A file named explicitly is included even when excluded
         (as in ruff: ``check path/to/file.py`` always answers) unless `force-exclude` is set."""
-        found: list[str] = []
+        return list(self.discovering(paths, errors))
+
+    def discovering(self, paths: Iterable[Path] | None = None,
+                    errors: list[FileError] | None = None) -> Iterator[str]:
+        """``discover``, one file at a time as the walk finds them: a command-line check reads the
+        first files while it walks on (``core/streaming.py``)."""
         seen_dirs: set[tuple[int, int]] = set()
         for start in paths or [self.root]:
             start = Path(start)
             if start.is_file():
                 if not (self.config.force_exclude and self.is_excluded_file(start)):
-                    found.append(str(start.absolute()))
+                    yield str(start.absolute())
             elif start.is_dir():
-                found.extend(self._walk(str(start.resolve()), seen_dirs))
+                yield from self._walking(str(start.resolve()), seen_dirs)
             elif errors is not None:
                 from ssot_lsp.core.violations import FileError  # not with the module: a warm `check` walks nothing
 
                 errors.append(FileError(str(start), "no such file or directory"))
-        return found
 
     def _walk(self, top: str, seen_dirs: set[tuple[int, int]], record: WalkRecord | None = None) -> list[str]:
+        return list(self._walking(top, seen_dirs, record))
+
+    def _walking(self, top: str, seen_dirs: set[tuple[int, int]], record: WalkRecord | None = None) -> Iterator[str]:
         gitignore = self.config.respect_gitignore
         if record is not None:
             record.directories.append(stamp(top))  # before os.walk lists it
         top_specs: Specs = self._gitignores_above(Path(top), record) if gitignore else []
         specs_by_dir: dict[str, Specs] = {}
-        found: list[str] = []
         for directory, dirnames, filenames in os.walk(top, followlinks=False):
             try:
                 info = os.stat(directory)
@@ -121,8 +127,7 @@ class WorkspaceFiles:
             dirnames[:] = self._kept_dirs(directory, rel_dir, sorted(dirnames), specs, specs_by_dir)
             if record is not None:  # each directory to be listed next, before os.walk lists it
                 record.directories.extend(stamp(os.path.join(directory, name)) for name in dirnames)
-            found.extend(self._kept_files(directory, rel_dir, sorted(filenames), specs))
-        return found
+            yield from self._kept_files(directory, rel_dir, sorted(filenames), specs)
 
     def _kept_dirs(self, directory: str, rel_dir: str | None, names: list[str], specs: Specs,
                    specs_by_dir: dict[str, Specs]) -> list[str]:

@@ -16,7 +16,7 @@ import signal
 import tempfile
 import threading
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, NoReturn, TypeVar, Union, cast
 
@@ -136,40 +136,81 @@ def shared_map(work: Callable[[Task], Result], tasks: list[Task], jobs: int, siz
         return parts_here
     children: list[tuple[int, _Results]] = []
     parts: list[Result | None] = [None] * len(tasks)
-    reported = 0
     try:
-        for slot in range(jobs - 1):
-            try:
-                results = _Results()
-            except OSError:
-                break
-            try:
-                pid = os.fork()
-            except OSError:  # no more processes: the ones started (or this one alone) read it all
-                results.close()
-                break
-            if pid == 0:  # pragma: no cover - runs in the child, which never returns
-                _child(work, tasks, size, claims, slot, results, leave)
-            children.append((pid, results))
-        while (index := claims.take(from_end=False)) is not None:
-            parts[index] = work(tasks[index])
-            claims.count(size(tasks[index]), slot=None)
-            for _, results in children:  # unpickled while the children still read, not after
-                results.read_complete(parts)
-            done = claims.done()
-            if advance is not None and done > reported:
-                advance(done - reported)
-                reported = done
-        while children:
-            pid, results = children.pop()
-            os.waitpid(pid, 0)
-            with results:
-                results.read_complete(parts)
+        fork_children(children, jobs - 1,
+                      lambda slot, results: _child(work, tasks, size, claims, slot, results, leave))
+        reported = take_here(work, tasks, size, claims, children, parts, advance, from_end=False)
+        collect_children(children, parts)
     finally:
-        for pid, results in children:  # leaving early (an error, an interrupt): the children go too
-            os.kill(pid, signal.SIGTERM)
-            os.waitpid(pid, 0)
+        kill_children(children)
+    return completed(work, tasks, size, parts, advance, reported)
+
+
+# -- the pieces of ``shared_map``, shared with ``core/streaming.py`` ---------------------------------
+def fork_children(children: list[tuple[int, _Results]], count: int,
+                  start: Callable[[int, _Results], NoReturn]) -> None:
+    """Up to ``count`` children forked into ``children`` (pid, results), each running ``start(slot,
+    results)``; fewer when the system has no more processes or temporary files to give."""
+    for slot in range(count):
+        try:
+            results = _Results()
+        except OSError:
+            break
+        try:
+            pid = os.fork()
+        except OSError:  # no more processes: the ones started (or this one alone) read it all
             results.close()
+            break
+        if pid == 0:  # pragma: no cover - runs in the child, which never returns
+            start(slot, results)
+        children.append((pid, results))
+
+
+def take_here(work: Callable[[Task], Result], tasks: Sequence[Task], size: Callable[[Task], int],
+              claims: _Claims, children: list[tuple[int, _Results]], parts: list[Result | None],
+              advance: Callable[[int], None] | None, from_end: bool, reported: int = 0) -> int:
+    """This process's share: tasks taken until none is left, the children's results read between
+    them; returns the files reported to ``advance`` so far."""
+    while (index := claims.take(from_end)) is not None:
+        parts[index] = work(tasks[index])
+        claims.count(size(tasks[index]), slot=None)
+        reported = read_children(children, parts, claims, advance, reported)
+    return reported
+
+
+def read_children(children: list[tuple[int, _Results]], parts: list[Result | None], claims: _Claims,
+                  advance: Callable[[int], None] | None, reported: int) -> int:
+    """The children's results complete by now into ``parts`` (unpickled while the children still
+    read, not after), and progress; returns the files reported to ``advance`` so far."""
+    for _, results in children:
+        results.read_complete(parts)
+    done = claims.done()
+    if advance is not None and done > reported:
+        advance(done - reported)
+        reported = done
+    return reported
+
+
+def collect_children(children: list[tuple[int, _Results]], parts: list[Result | None]) -> None:
+    """Wait for each child to end, and read the rest of its results."""
+    while children:
+        pid, results = children.pop()
+        os.waitpid(pid, 0)
+        with results:
+            results.read_complete(parts)
+
+
+def kill_children(children: list[tuple[int, _Results]]) -> None:
+    """Leaving early (an error, an interrupt): the children go too."""
+    for pid, results in children:
+        os.kill(pid, signal.SIGTERM)
+        os.waitpid(pid, 0)
+        results.close()
+
+
+def completed(work: Callable[[Task], Result], tasks: Sequence[Task], size: Callable[[Task], int],
+              parts: list[Result | None], advance: Callable[[int], None] | None, reported: int) -> list[Result]:
+    """``parts``, with the tasks of children killed before they wrote their results done here."""
     for index, part in enumerate(parts):
         if part is None:  # claimed by a child that was killed before it wrote its results
             parts[index] = work(tasks[index])
@@ -179,10 +220,12 @@ def shared_map(work: Callable[[Task], Result], tasks: list[Task], jobs: int, siz
     return cast(list[Result], parts)
 
 
-def _child(work: Callable[[Task], Result], tasks: list[Task], size: Callable[[Task], int], claims: _Claims,
-           slot: int, results: _Results, leave: Callable[[], None] | None) -> NoReturn:  # pragma: no cover
-    """A forked child's life: tasks from the end, each result appended to ``results``; then ``leave``,
-    and exit without running anything the parent registered (exit handlers, buffered output)."""
+def _child(work: Callable[[Task], Result], tasks: Sequence[Task], size: Callable[[Task], int], claims: _Claims,
+           slot: int, results: _Results, leave: Callable[[], None] | None, from_end: bool = True,
+           unpublished: Callable[[], object] | None = None) -> NoReturn:  # pragma: no cover
+    """A forked child's life: tasks from the end (or the front), each result appended to ``results``;
+    ``unpublished()`` waits for more when the next is not published yet; then ``leave``, and exit
+    without running anything the parent registered (exit handlers, buffered output)."""
     code = 0
     try:
         if leave is not None:
@@ -192,7 +235,10 @@ def _child(work: Callable[[Task], Result], tasks: list[Task], size: Callable[[Ta
             signal.signal(signal.SIGINT, signal.SIG_IGN)
             signal.signal(signal.SIGTERM, _stop)
         try:
-            while not _STOPPING and (index := claims.take(from_end=True)) is not None:
+            while not _STOPPING and (index := claims.take(from_end)) is not None:
+                if index == UNPUBLISHED and unpublished is not None:
+                    unpublished()
+                    continue
                 results.append(index, work(tasks[index]))
                 claims.count(size(tasks[index]), slot)
         finally:
@@ -255,18 +301,25 @@ class _Results:
         self.close()
 
 
+UNPUBLISHED = -1  # ``_Claims.take``: the next task is not published yet (``core/streaming.py``)
+
+
 class _Claims:
     """Which batch each process takes next, shared by the forked processes: the next from the
-    front and from the end, and the files each child has finished (for progress), in anonymous
+    front and from the end, how many are published (all, but while a walk publishes them:
+    ``core/streaming.py``), and the files each child has finished (for progress), in anonymous
     shared memory, under a POSIX record lock (released by the kernel if its holder dies)."""
 
-    def __init__(self, count: int, children: int) -> None:
-        self._memory = mmap.mmap(-1, 8 * (3 + children))
+    def __init__(self, count: int, children: int, published: int | None = None) -> None:
+        self._memory = mmap.mmap(-1, 8 * (4 + children))
         self._ints = memoryview(self._memory).cast("q")
         self._ints[0], self._ints[1] = 0, count - 1  # front, end
+        self._ints[2] = count if published is None else published
         self._lock = tempfile.TemporaryFile()
 
     def take(self, from_end: bool) -> int | None:
+        """The next task's index; None when none is left, ``UNPUBLISHED`` when the next from the
+        front is not published yet."""
         ints = self._ints
         fcntl.lockf(self._lock, fcntl.LOCK_EX)
         try:
@@ -276,17 +329,29 @@ class _Claims:
             if from_end:
                 ints[1] = end - 1
                 return end
+            if front >= ints[2]:
+                return UNPUBLISHED
             ints[0] = front + 1
             return front
         finally:
             fcntl.lockf(self._lock, fcntl.LOCK_UN)
 
+    def publish(self, published: int, count: int | None = None) -> None:
+        """``published`` tasks can be taken from the front; ``count``: all there will be, once known."""
+        fcntl.lockf(self._lock, fcntl.LOCK_EX)
+        try:
+            self._ints[2] = published
+            if count is not None:
+                self._ints[1] = count - 1
+        finally:
+            fcntl.lockf(self._lock, fcntl.LOCK_UN)
+
     def count(self, files: int, slot: int | None) -> None:
         """``files`` more done by child ``slot`` (None: this process); each counter has one writer."""
-        self._ints[2 if slot is None else 3 + slot] += files
+        self._ints[3 if slot is None else 4 + slot] += files
 
     def done(self) -> int:
-        return sum(self._ints[2:])
+        return sum(self._ints[3:])
 
 
 def _collect(parts: Iterable[list[tuple[str, Outcome, reading.Meta | None]]],

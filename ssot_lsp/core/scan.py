@@ -21,12 +21,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ssot_lsp.core import reading
+from ssot_lsp.core import pool, reading
 from ssot_lsp.core.classify import Classifier
 from ssot_lsp.core.engine import analyze
 from ssot_lsp.core.facts import FileFacts
 from ssot_lsp.core.index import WorkspaceIndex
 from ssot_lsp.core.pool import Outcome, read_files
+from ssot_lsp.core.streaming import read_while_walking
 from ssot_lsp.core.prefilter import WORD, base_needles, discovered_needles, reduce_needles, watch_names, whole_modules
 from ssot_lsp.core.violations import FileError, Violation
 from ssot_lsp.core.wordsearch import word_matcher
@@ -76,9 +77,12 @@ class Scan:
     def run(self, paths: Iterable[Path] | None, prefilter: bool,
             severity_overrides: dict[str, str] | None) -> ScanResult:
         with collector_paused():
-            self._name_files(paths)
             needles = self._first_needles() if prefilter else None
-            self._read_rounds(needles)
+            if self._reads_while_walking(paths):
+                self._read_rounds(needles, self._read_while_walking(needles))
+            else:
+                self._name_files(paths)
+                self._read_rounds(needles)
             if needles is not None:
                 self._settle_partial_parses(needles)
             if self.cache is not None:
@@ -102,6 +106,31 @@ class Scan:
                     self.module_of[requested] = names.of(Path(requested))
         result.files_total = len(self.module_of) if self.requested is None else len(self.requested)
 
+    def _reads_while_walking(self, paths: Iterable[Path] | None) -> bool:
+        """Whether the first round reads while the walk goes on (``core/streaming.py``): a whole
+        workspace not walked yet, read without a cache (a check with a cache has walked it to know
+        whether its findings are current) by the plain reader, from a process that may fork."""
+        return (not paths and self.walked is None and self.cache is None and self.jobs > 1
+                and type(self)._read is Scan._read and pool._forking_is_safe())
+
+    def _read_while_walking(self, needles: set[str] | None) -> list[tuple[str, Outcome]]:
+        """The first round's outcomes, read while ``_name_files`` walks (what it records, recorded
+        as the walk goes)."""
+        workspace, result = self.workspace, self.result
+        names = workspace.module_names
+
+        def named() -> Iterator[tuple[str, str, bool]]:
+            for path in workspace.files.discovering(None, result.errors):
+                module, is_package = names.of_absolute(path) or names.of(Path(path))
+                self.module_of[path] = (module, is_package)
+                self.modules.setdefault(module, path)
+                yield path, module, is_package
+            result.files_total = len(self.module_of)
+
+        config = workspace.config
+        return read_while_walking(named(), needles, needles, workspace.max_bytes, self.jobs, whole_modules(config),
+                                  watch_names(config), self._advance)
+
     def _first_needles(self) -> set[str] | None:
         needles = base_needles(self.workspace.config)
         if needles is not None and self.cache is not None and self.cache.needles:
@@ -123,8 +152,9 @@ class Scan:
         if self.progress:
             self.progress(self.done, len(self.module_of))
 
-    def _read_rounds(self, needles: set[str] | None) -> None:
-        """Read, widen the needles with what the analysed files bind, read what can use the new ones."""
+    def _read_rounds(self, needles: set[str] | None, first: list[tuple[str, Outcome]] | None = None) -> None:
+        """Read, widen the needles with what the analysed files bind, read what can use the new ones;
+        ``first``: the first round's outcomes, when read already (``_read_while_walking``)."""
         pending = list(self.module_of)
         search = needles
         first_round = True
@@ -132,7 +162,10 @@ class Scan:
             hits_before = self.cache.hits if self.cache is not None else 0
             # progress counts each file once: later rounds read again files the first one skipped
             self.counting, done_before = first_round, self.done
-            outcomes = self._read(pending, search, needles)
+            if first is not None:
+                outcomes, first, done_before = first, None, -1
+            else:
+                outcomes = self._read(pending, search, needles)
             if self.counting and self.done == done_before and outcomes:
                 self._advance(len(outcomes))  # a reader that does not report as it reads (``_read`` overridden)
             self._sort_outcomes(outcomes)
