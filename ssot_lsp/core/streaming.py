@@ -90,7 +90,9 @@ def _share(walk: Iterator[Item], walked: list[Item], batches: _Published, claims
             walked.append(item)
             if len(walked) >= STREAM_CHUNK:
                 publish_full_batches()
-                reported = pool.read_children(children, parts, claims, advance, reported)
+                # only progress: unpickling the children's facts here would slow the walk down
+                # until the children wait for batches (it was 50 ms of a 120 ms walk)
+                reported = pool.report_progress(claims, advance, reported)
         if walked:
             batches.publish(walked, claims, parts)
         batches.end(claims)
