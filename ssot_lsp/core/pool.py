@@ -184,11 +184,6 @@ def read_children(children: list[tuple[int, _Results]], parts: list[Result | Non
     read, not after), and progress; returns the files reported to ``advance`` so far."""
     for _, results in children:
         results.read_complete(parts)
-    return report_progress(claims, advance, reported)
-
-
-def report_progress(claims: _Claims, advance: Callable[[int], None] | None, reported: int) -> int:
-    """The files every process has finished, told to ``advance``; returns the files reported so far."""
     done = claims.done()
     if advance is not None and done > reported:
         advance(done - reported)

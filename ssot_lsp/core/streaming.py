@@ -71,7 +71,6 @@ def _share(walk: Iterator[Item], walked: list[Item], batches: _Published, claims
            advance: Callable[[int], None] | None) -> list[tuple[str, Outcome]]:
     children: list[tuple[int, pool._Results]] = []
     parts: list[Part | None] = []
-    reported = 0
 
     def publish_full_batches() -> None:
         while len(walked) >= STREAM_CHUNK:
@@ -89,15 +88,15 @@ def _share(walk: Iterator[Item], walked: list[Item], batches: _Published, claims
         for item in walk:
             walked.append(item)
             if len(walked) >= STREAM_CHUNK:
+                # nothing else between the batches: unpickling the children's facts here slowed the
+                # walk down until the children waited for batches (50 ms of a 120 ms walk), and
+                # progress waits for the walk's total (a bar would show "all done" at each batch)
                 publish_full_batches()
-                # only progress: unpickling the children's facts here would slow the walk down
-                # until the children wait for batches (it was 50 ms of a 120 ms walk)
-                reported = pool.report_progress(claims, advance, reported)
         if walked:
             batches.publish(walked, claims, parts)
         batches.end(claims)
         reported = pool.take_here(pool._worker, batches, pool._batch_size, claims, children, parts, advance,
-                                  from_end=True, reported=reported)
+                                  from_end=True)
         pool.collect_children(children, parts)
     finally:
         pool.kill_children(children)
