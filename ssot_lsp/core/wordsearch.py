@@ -95,14 +95,20 @@ _AUTOMATA: dict[tuple[frozenset[str], bool], object] = {}
 
 def _automaton(literals: list[str], overlapping: bool) -> Any:
     """One automaton per set of literals: a scan asks about the same needles in every file, and
-    building the automaton costs more than running it over one file."""
+    building the automaton costs more than running it over one file.
+
+    Built from the literals in sorted order: the order changes how fast it searches (up to 4x: the
+    prefilter it picks), and a set's order changes with the hash seed of each run — the search of
+    9,300 skipped files' imports for 18 discovered names (``Scan._pending_for``) took 10 ms in half
+    the runs of the realistic corpus's check, 35-40 ms in the others. Sorted, it takes the same time
+    in every run: the fast one on both realistic corpora, for that search and the needles'."""
     key = (frozenset(literals), overlapping)
     automaton = _AUTOMATA.get(key)
     if automaton is None:
         if len(_AUTOMATA) >= 64:
             _AUTOMATA.clear()
         kind = ahocorasick_rs.MatchKind.Standard if overlapping else ahocorasick_rs.MatchKind.LeftmostLongest
-        automaton = _AUTOMATA[key] = ahocorasick_rs.AhoCorasick(literals, matchkind=kind)
+        automaton = _AUTOMATA[key] = ahocorasick_rs.AhoCorasick(sorted(literals), matchkind=kind)
     return automaton
 
 
