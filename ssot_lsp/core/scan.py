@@ -228,14 +228,23 @@ class Scan:
                        and (plain_new or not f.import_words.isdisjoint(keys)))
         if not stale:
             return
-        reparsed = {self.module_of[path][0] for path in stale}
-        self.settled = {key for key in self.settled if key[0] not in reparsed}
+        self._unsettle({self.module_of[path][0] for path in stale})
         self.counting = False
         for path, outcome in self._read(stale, None, needles):
             if isinstance(outcome, FileFacts):
                 self.loaded[path] = outcome
             else:
                 self.loaded.pop(path, None)
+
+    def _unsettle(self, modules: set[str]) -> None:
+        """The settled imports of ``modules`` dropped (their files are parsed again): each was put
+        there for a name the facts of its module bind (``discovered_needles``), so those names are
+        all there is to drop — not a new set of the ~35,000 settled imports (8.5 ms)."""
+        settled = self.settled
+        for facts in self.loaded.values():
+            if facts.module in modules:
+                for name in facts.bindings:
+                    settled.discard((facts.module, name))
 
     def _settle_partial_parses(self, needles: set[str]) -> None:
         """Every partial parse is now valid for the final needles: files whose imports reached a
