@@ -18,7 +18,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from ssot_lsp.config.model import Config
-from ssot_lsp.core.globs import GlobSet
+from ssot_lsp.core.globs import GlobSet, prunes_directories
 
 if TYPE_CHECKING:
     from pathspec import GitIgnoreSpec
@@ -39,6 +39,10 @@ class WorkspaceFiles:
         self._root_prefix = str(self.root).rstrip(os.sep) + os.sep
         self._include = GlobSet(config.include)
         self._exclude = GlobSet(config.exclude)
+        # what `exclude` can still say of a file once every directory above it was matched on the way
+        # down from the root: a pattern ending in "/**" matches a file only below a directory it matches
+        # (8 of the default profile's 9 patterns; matching them for each of 11,000 files took 10 ms)
+        self._exclude_files = GlobSet(p for p in config.exclude if not prunes_directories(p))
         # the default include (every .py and .pyi file) needs no regular expression per file
         self._include_all_python = {"**/*.py", "**/*.pyi"} <= set(config.include)
 
@@ -49,8 +53,11 @@ class WorkspaceFiles:
             return path.as_posix()
 
     def is_included(self, relpath: str) -> bool:
+        return self._included(relpath, self._exclude)
+
+    def _included(self, relpath: str, exclude: GlobSet) -> bool:
         included = (self._include_all_python and relpath.endswith((".py", ".pyi"))) or self._include.matches(relpath)
-        return included and not self._exclude.matches(relpath)
+        return included and not exclude.matches(relpath)
 
     def is_excluded_file(self, path: Path) -> bool:
         """Whether a walk of the root would leave this file out for `exclude`, `include` or a
@@ -104,6 +111,8 @@ class WorkspaceFiles:
         if record is not None:
             record.directories.append(stamp(top))  # before os.walk lists it
         top_specs: Specs = self._gitignores_above(Path(top), record) if gitignore else []
+        # from the root, every directory a file is under was matched against `exclude` (``_kept_dirs``)
+        exclude = self._exclude_files if top.rstrip(os.sep) + os.sep == self._root_prefix else self._exclude
         specs_by_dir: dict[str, Specs] = {}
         for directory, dirnames, filenames in os.walk(top, followlinks=False):
             try:
@@ -127,7 +136,7 @@ class WorkspaceFiles:
             dirnames[:] = self._kept_dirs(directory, rel_dir, sorted(dirnames), specs, specs_by_dir)
             if record is not None:  # each directory to be listed next, before os.walk lists it
                 record.directories.extend(stamp(os.path.join(directory, name)) for name in dirnames)
-            yield from self._kept_files(directory, rel_dir, sorted(filenames), specs)
+            yield from self._kept_files(directory, rel_dir, sorted(filenames), specs, exclude)
 
     def _kept_dirs(self, directory: str, rel_dir: str | None, names: list[str], specs: Specs,
                    specs_by_dir: dict[str, Specs]) -> list[str]:
@@ -142,11 +151,12 @@ class WorkspaceFiles:
             specs_by_dir[full] = specs
         return kept
 
-    def _kept_files(self, directory: str, rel_dir: str | None, names: list[str], specs: Specs) -> list[str]:
+    def _kept_files(self, directory: str, rel_dir: str | None, names: list[str], specs: Specs,
+                    exclude: GlobSet) -> list[str]:
         """The Python files of one directory that are included and not ignored. What does not
         depend on the file (its directory's path, relative to each .gitignore's) is computed once
         per directory: this runs for every file of the workspace, on the critical path of a cold
-        check."""
+        check. ``exclude``: the patterns left to match (``_walk``)."""
         prefix = directory if directory.endswith(os.sep) else directory + os.sep
         ignores = [(prefix[len(base):].replace(os.sep, "/"), spec, quick)
                    for base, spec, quick in specs if prefix.startswith(base)]
@@ -154,7 +164,7 @@ class WorkspaceFiles:
         for name in names:
             if not name.endswith((".py", ".pyi")):
                 continue
-            if rel_dir is not None and not self.is_included(rel_dir + name):  # include, and exclude
+            if rel_dir is not None and not self._included(rel_dir + name, exclude):  # include, and exclude
                 continue
             if ignores and _ignored_in(name, ignores):
                 continue

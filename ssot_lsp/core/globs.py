@@ -38,6 +38,15 @@ def glob_regex(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(out) + r"\Z")
 
 
+def prunes_directories(pattern: str) -> bool:
+    """Whether ``pattern`` is ``P/**``, matching exactly the paths below a directory ``P`` matches:
+    a walk that matched every directory on its way down (``dir/`` included) need not match it
+    against the files. Checked on the regular expressions, which must be ``P``'s followed by "/.*"."""
+    if not pattern.endswith("/**") or len(pattern) == 3:
+        return False
+    return glob_regex(pattern).pattern == glob_regex(pattern[:-3]).pattern[:-2] + "/.*" + r"\Z"
+
+
 def matches_any(relpath: str, patterns: Iterable[str]) -> bool:
     patterns = tuple(patterns)
     if not patterns:
