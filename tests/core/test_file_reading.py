@@ -87,3 +87,17 @@ def test_a_skipped_file_keeps_exactly_the_lines_of_its_imports(text, expected):
 
     data = text.encode()
     assert skipped_import_lines(data) == import_lines(data) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "import os\n", "importimport x\nfrom a import (\n    b,\n    c)\n", "# ssot:import x\nnoqaimport = 1\n",
+    "from a import b, \\\n    c\r\nx = 1\nimport f \\\r\n  , g  # NOQA: SSOT001 import\n",
+    "def f():\n    import json; return json  # import\nx = 'important'\nSSOT: import y\n", "x = 1\n", "",
+    "x = 1  # noqa: SSOT001\nimport a  # ssot: ignore\ny = 2  # SSOT: sometime\n"])
+def test_an_analysed_file_s_import_words_are_the_identifiers_of_all_its_import_lines(text):
+    import re
+
+    from ssot_lsp.core.prefilter import import_lines, import_words
+
+    data = text.encode()
+    assert import_words(data) == frozenset(re.findall(r"[^\W\d]\w*", import_lines(data)))
