@@ -27,7 +27,7 @@ import tokenize
 from bisect import bisect_right
 
 from ssot_lsp.core.partial.statements import ENABLED as LEXING_MATCHES_TOKENIZE
-from ssot_lsp.core.partial.statements import STRINGS_AND_COMMENTS
+from ssot_lsp.core.partial.statements import STRINGS_AND_COMMENTS, mask_strings_and_comments
 from ssot_lsp.core.text import Span, line_offsets, split_lines
 
 IGNORE_FILE_WINDOW = 30  # `# ssot: ignore-file` counts in the first lines only
@@ -95,7 +95,8 @@ def read_suppressions(text: str, parses: bool = False) -> tuple[list[Found], boo
     ignore_file = False
     if not _DIRECTIVE_ANYWHERE.search(text):
         return found, ignore_file
-    comments = lexed_comments(text) if parses and LEXING_MATCHES_TOKENIZE else tokenized_comments(text)
+    lexed = LEXING_MATCHES_TOKENIZE and (parses or tokenizes_cleanly(text))
+    comments = lexed_comments(text) if lexed else tokenized_comments(text)
     for line, col, comment in comments:
         for start, end, kind, codes in parse_comment(comment):
             if kind == "ignore-file":
@@ -127,7 +128,8 @@ def lexed_comments(text: str) -> list[Comment]:
     Python 3.12, where an f-string cannot hold its own quote or a ``#``) every quote opens a string
     and both find the same end of it; the tokenizer splits lines where ``LINE_BREAK`` does
     (``\\r\\n``, ``\\r``, ``\\n``). A text that does not parse may tokenize differently (an unterminated
-    string) or not at all (the line-wise fallback): it takes ``tokenized_comments``."""
+    string) or not at all (the line-wise fallback): it takes ``tokenized_comments`` unless
+    ``tokenizes_cleanly`` (most files of a partial parse, which are never parsed whole)."""
     starts = line_offsets(text)
     comments: list[Comment] = []
     for match in STRINGS_AND_COMMENTS.finditer(text):
@@ -137,3 +139,61 @@ def lexed_comments(text: str) -> list[Comment]:
             line = bisect_right(starts, offset) - 1
             comments.append((line, offset - starts[line], token))
     return comments
+
+
+_ONE_KIND = str.maketrans("[{]}", "(())")
+
+
+def tokenizes_cleanly(text: str) -> bool:
+    """Whether Python's tokenizer reads ``text`` to its end without an error, every quote opening
+    a string that ends where the lexer ends it; its comments are then ``lexed_comments``. What the
+    tokenizer refuses: a string it does not see end (a quote no string takes; a triple quote the
+    lexer reads as an empty string and a quote), brackets (their count: opened minus closed) or a
+    backslash continuation still open at the end, and a line starting a statement (outside brackets
+    and continuations, as the tokenizer counts them) that dedents to a column no enclosing block
+    started at (the tokenizer's rule: tabs to multiples of 8, a form feed back to 0). Texts breaking
+    lines on a lone "\\r" are left to the tokenizer."""
+    if "\r" in text:
+        return False
+    masked, every_quote_ends = mask_strings_and_comments(text)
+    if not every_quote_ends or _triple_quote_read_as_empty_string(text):
+        return False
+    depth = 0
+    continued = False
+    indents = [0]
+    lines = masked.translate(_ONE_KIND).split("\n")
+    if not lines[-1]:
+        lines.pop()  # what follows the last line break: the end, where a continuation is an error
+    for line in lines:
+        if not depth and not continued and line and line[0] != "\x01":  # a new statement may start here
+            code = line.lstrip(" \t\f")
+            if code and code[0] != "#":  # neither blank nor a comment (the mask may leave a comment as it is)
+                column = _column(line[:len(line) - len(code)])
+                if column > indents[-1]:
+                    indents.append(column)
+                while column < indents[-1]:
+                    indents.pop()
+                    if column > indents[-1]:
+                        return False  # "unindent does not match any outer indentation level"
+        depth += line.count("(") - line.count(")")  # below 0 too, as the tokenizer counts
+        continued = line.endswith("\\")  # the mask keeps only backslash continuations
+    return not depth and not continued
+
+
+def _column(indent: str) -> int:
+    if "\t" not in indent and "\f" not in indent:
+        return len(indent)
+    column = 0
+    for char in indent:
+        column = column + 1 if char == " " else (column // 8 + 1) * 8 if char == "\t" else 0
+    return column
+
+
+def _triple_quote_read_as_empty_string(text: str) -> bool:
+    """A triple quote whose string never ends: the lexer reads its first two quotes as an empty
+    string (the tokenizer, an unterminated string)."""
+    for match in STRINGS_AND_COMMENTS.finditer(text):
+        token = match.group()
+        if token in ("''", '""') and text.startswith(token[0], match.end()):
+            return True
+    return False

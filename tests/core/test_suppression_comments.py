@@ -5,7 +5,10 @@ for a text that does not parse, where the two can differ."""
 from __future__ import annotations
 
 import ast
+import io
 import os
+import random
+import tokenize
 import warnings
 from pathlib import Path
 
@@ -105,3 +108,82 @@ def test_a_file_that_parses_is_never_tokenized(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(tokenize, "generate_tokens", refuse)
     facts = extract_facts("import os  # ssot: ignore\n", "ok.py", "ok")
     assert [s.line for s in facts.suppressions] == [0]
+
+
+# what Python's tokenizer refuses (or reads differently), in a text that is never parsed whole
+NOT_CLEAN = {
+    "lone_quote": "x = 'abc\ny = 1  # ssot: ignore\n",
+    "triple_quote_never_closed": "x = '''abc'  # ssot: ignore\ny = 1\n",
+    "closing_bracket_never_opened": "x = 1)\ny = 2  # ssot: ignore\n",
+    "bracket_open_at_the_end": "x = (1,\n  # ssot: ignore\n",
+    "continuation_at_the_end": "x = 1  # ssot: ignore\ny = 2 \\\n",
+    "bad_dedent": "if x:\n        a = 1\n    b = 2  # ssot: ignore\n",
+    "bad_dedent_after_tabs": "if x:\n\tif y:\n\t\ta = 1\n    b = 2  # ssot: ignore\n",
+    "lone_carriage_returns": "x = 1  # ssot: ignore\ry = 2\r",
+}
+CLEAN = {
+    "tabs_as_eight_columns": "if x:\n\ty = 1\n        z = 2  # ssot: ignore\n",
+    "form_feed_resets_the_column": "if x:\n    y = 1\n\x0c    z = 2  # ssot: ignore\n",
+    "comment_lines_at_any_column": "if x:\n    y = 1\n  # ssot: ignore\n      # deeper\nz = 3\n",
+    "continued_and_bracketed_lines": "x = (1,\n  2)  # ssot: ignore\ny = 1 + \\\n        2\nz = 3\n",
+    "strings_spanning_lines": "x = '''\n  # ssot: ignore\n'''\ny = 'a\\\n b'  # ssot: ignore\n",
+    "invalid_but_tokenizable": "x = = 1 $ ?  # ssot: ignore\n",
+    "closed_before_opened_then_balanced": "x = 1)\n  (y  # ssot: ignore\nz = 2\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(NOT_CLEAN))
+def test_what_the_tokenizer_refuses_or_reads_differently_is_not_clean(name: str):
+    from ssot_lsp.core.suppressions import tokenizes_cleanly
+
+    assert not tokenizes_cleanly(NOT_CLEAN[name])
+
+
+@pytest.mark.parametrize("name", sorted(CLEAN))
+def test_a_clean_text_is_tokenized_without_error_into_the_lexed_comments(name: str):
+    from ssot_lsp.core.suppressions import tokenizes_cleanly
+
+    text = CLEAN[name]
+    assert tokenizes_cleanly(text)
+    assert list(tokenize.generate_tokens(io.StringIO(text, newline=None).readline))  # no error
+    assert lexed_comments(text) == tokenized_comments(text)
+
+
+def test_a_clean_text_that_is_not_known_to_parse_is_not_tokenized(monkeypatch: pytest.MonkeyPatch):
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("tokenized a clean text")
+
+    monkeypatch.setattr(tokenize, "generate_tokens", refuse)
+    found, _ = read_suppressions("import os  # ssot: ignore\nx = (1,\n     2)  # noqa: SSOT001\n")
+    assert [line for line, *_ in found] == [0, 2]
+
+
+def test_every_clean_mutation_of_real_files_tokenizes_into_the_lexed_comments():
+    """Random cuts and edits (quotes, brackets, backslashes, line breaks, tabs, form feeds) of
+    project files: whatever ``tokenizes_cleanly`` accepts, the tokenizer reads without error into
+    the same comments."""
+    from ssot_lsp.core.suppressions import tokenizes_cleanly
+
+    rng = random.Random(10)
+    texts = [decode_source(p.read_bytes())[0] for p in sorted((REPO / "ssot_lsp").rglob("*.py"))]
+    pieces = ["'", '"', "#", "\\", "(", ")", "[", "]", "{", "}", "\n", " ", "\t", "\f", "'''", '"""', "x",
+              "\\\n", "    "]
+    clean = 0
+    for _ in range(3000):
+        lines = rng.choice(texts).split("\n")
+        first = rng.randrange(len(lines))
+        text = "\n".join(lines[first:first + rng.randrange(1, 30)])
+        for _ in range(rng.randrange(1, 4)):
+            at = rng.randrange(len(text) + 1)
+            edit = rng.random()
+            if edit < 0.5:
+                text = text[:at] + rng.choice(pieces) + text[at:]
+            elif edit < 0.8:
+                text = text[:at] + text[at + rng.randrange(1, 4):]
+            else:
+                text = text[:at] + rng.choice(pieces) + text[at + 1:]
+        if tokenizes_cleanly(text):
+            clean += 1
+            assert tokenized_comments(text) == lexed_comments(text), text
+            list(tokenize.generate_tokens(io.StringIO(text, newline=None).readline))  # raises if not clean
+    assert 500 < clean < 2500  # both kinds were tried

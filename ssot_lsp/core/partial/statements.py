@@ -269,6 +269,13 @@ def _masked(piece: str, tokens: re.Pattern[str]) -> tuple[str, bool]:
 _TRIPLE_QUOTES = ("'''", '"""')
 
 
+def mask_strings_and_comments(text: str) -> tuple[str, bool]:
+    """``text`` with its strings and comments masked as for finding statement starts (``_masked``:
+    no bracket, backslash or line start left inside them; strings and comments that hold none may
+    stay as they are), and whether every quote opens a string that ends."""
+    return _masked(text, _TOKENS)
+
+
 def _chunks_line_by_line(masked: str) -> list[int]:
     """The same for text with ``\\r`` line breaks, which ``^`` in a regular expression does not know."""
     starts: list[int] = []
