@@ -20,7 +20,8 @@ def walk_order(path: str) -> tuple[tuple[int, str], ...]:
     """The order in which ``check``'s walk meets files: depth first, a directory's files before its
     subdirectories, names sorted (the first file of two with one module name wins)."""
     parts = path.split("/")
-    return (*((1, part) for part in parts[:-1]), (0, parts[-1]))
+    last = parts.pop()
+    return (*[(1, part) for part in parts], (0, last))
 
 
 class NamedFiles:
@@ -67,7 +68,10 @@ class NamedFiles:
 
     def _claim(self, module: str, rel: str) -> None:
         claims = self._claims.setdefault(module, [])
-        bisect.insort(claims, rel, key=walk_order)
+        if claims:
+            bisect.insort(claims, rel, key=walk_order)
+        else:  # nearly every module has one file
+            claims.append(rel)
         self._define(module, claims)
 
     def _unclaim(self, module: str, rel: str) -> None:
