@@ -109,7 +109,9 @@ def test_the_classifier_of_each_state_knows_the_packages_of_its_modules_as_one_b
     reuse = Reuse()
     states = [{"app.jobs.nightly": "a", "app.jobs.hourly": "b", "tools": "c"},
               {"app.jobs.nightly": "a", "plugins.extra.audit": "d", "tools": "c"},  # one gone, a new tree
-              {"plugins.extra.audit": "d"}]
+              {"plugins.extra.audit": "d"},
+              # modules of one top-level package under different parents, one of them gone next
+              {"app.cli": "e", "app.jobs.nightly": "a"}, {"app.cli": "e"}]
     for modules in states:
         reuse.sync(config, {}, modules)
         classifier = reuse.classifier
