@@ -17,7 +17,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
-from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.util import Finalize
 from pathlib import Path
 
@@ -198,6 +197,8 @@ class BlobSource:
             if pool._forking_is_safe():
                 parts = pool.shared_map(_read_job, jobs, self.jobs, _job_size, leave=_close_reader)
             else:  # another thread runs in this process: forking could leave a lock held in the child
+                from concurrent.futures import ProcessPoolExecutor  # (and logging: not imported by a run that forks)
+
                 with ProcessPoolExecutor(max_workers=self.jobs) as executor:
                     parts = list(executor.map(_read_job, jobs))
         out: list[tuple[str, Outcome]] = []

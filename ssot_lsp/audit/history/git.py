@@ -249,9 +249,10 @@ class BlobReader:
                     raise GitStopped(f"git cat-file stopped in the middle of blob {oid}")
                 left -= len(chunk)
             return None
-        data = stdout.read(size + 1)[:size]  # the content and its trailing newline
+        data = stdout.read(size)
         if len(data) != size:
             raise GitStopped(f"git cat-file stopped in the middle of blob {oid}")
+        stdout.read(1)  # the newline after the content (read apart: slicing it off copied every blob)
         return data
 
     def _pipes(self) -> tuple[IO[bytes], IO[bytes]]:
