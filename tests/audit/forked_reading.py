@@ -11,11 +11,12 @@ from __future__ import annotations
 import ctypes
 import os
 import select
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from ssot_lsp.audit.history import blobs
+from ssot_lsp.audit.history import ahead, blobs
 from ssot_lsp.audit.history.configuration import ConfigurationAt
 from ssot_lsp.audit.history.git import GitStopped, Repository
 from ssot_lsp.audit.history.points import Point
@@ -71,6 +72,32 @@ def kill_own_git(job: tuple) -> None:
     reader.process.wait()
 
 
+def stop_while_reading_ahead() -> None:
+    """The child reading the later commits ahead (``ahead.py``) waits at its second commit until it
+    is told to stop; this process fails at its third commit."""
+    parent, read, point = os.getpid(), ahead._read, HistoryRun.point
+    calls: list[int] = []
+
+    def waiting(*args):
+        calls.append(1)
+        if os.getpid() != parent and len(calls) == 2:
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+            signal.sigwait({signal.SIGTERM})  # the parent's ``ReadAhead.close``
+            pool._STOPPING.append(signal.SIGTERM)
+        elif os.getpid() != parent and pool._STOPPING:
+            os.write(1, b"read after it was told to stop\n")
+        return read(*args)
+
+    def failing(self, commit):
+        if len(self.points) == 2:
+            raise RuntimeError("the run failed")
+        return point(self, commit)
+
+    pool._forking_is_safe = lambda: True
+    ahead._read = waiting
+    HistoryRun.point = failing
+
+
 def run_history(repo: Path, jobs: int) -> list[Point]:
     root = repo.resolve()
     run = HistoryRun(Repository(root), root, "", ConfigurationAt(root, None, None, None, None),
@@ -87,12 +114,14 @@ def _main(scenario: str, repo: Path) -> None:
         share_with_a_child(setattr)
     elif scenario == "parent-git-stops":  # this process's git dies while a child reads
         share_with_a_child(setattr, in_parent=kill_own_git)
+    elif scenario == "read-ahead-stopped":  # the run fails while the child reading ahead still reads
+        stop_while_reading_ahead()
     else:
         raise SystemExit(f"unknown scenario {scenario}")
     try:
         run_history(repo, jobs=2)
         print("finished")
-    except GitStopped as exc:
+    except (GitStopped, RuntimeError) as exc:
         print(f"stopped: {exc}")
     try:
         pid, _ = os.waitpid(-1, os.WNOHANG)

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from multiprocessing.util import Finalize
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ssot_lsp.audit.history import worktree
 from ssot_lsp.audit.history.git import MAIN_DELTA_CACHE, WORKER_DELTA_CACHE, BlobReader, GitError
@@ -28,6 +29,9 @@ from ssot_lsp.core.facts import FileFacts
 from ssot_lsp.core.partial.replay import PartialMemo, Replay
 from ssot_lsp.core.pool import Outcome
 from ssot_lsp.core.violations import FileError
+
+if TYPE_CHECKING:
+    from ssot_lsp.audit.history.ahead import ReadAhead
 
 # the first commit's thousands of files go to the workers; a later commit's few hundred are read
 # here: sending their facts back from workers cost more CPU than it saved in time (realistic
@@ -174,9 +178,29 @@ class BlobSource:
         self.indexed: dict[str, str] | None = None  # the index's blob per path (``worktree.py``), once asked
         self.from_worktree = 0  # blobs read from working-tree files
         self.replays = Replays()
+        self.ahead: ReadAhead | None = None  # the later commits' reads, guessed by a child (``ahead.py``)
+        self.from_ahead = 0  # outcomes taken from it
 
     def read(self, items: list[Item], needles: AbstractSet[str] | None, checked: AbstractSet[str] | None,
              whole_modules: frozenset[str], watch: frozenset[str], max_bytes: int) -> list[tuple[str, Outcome]]:
+        """The outcomes of ``items``, in their order: those the child read ahead taken from it, the
+        others read here."""
+        if self.ahead is None:
+            return self._read(items, needles, checked, whole_modules, watch, max_bytes)
+        taken = list(self.ahead.take(items, needles, checked, whole_modules, watch, max_bytes))
+        for item, found in zip(items, taken):
+            if found is not None:
+                self.from_ahead += 1
+                if found[1] is not None:
+                    self.recent[item[1]] = found[1]
+        rest = iter(self._read([item for item, found in zip(items, taken) if found is None], needles, checked,
+                               whole_modules, watch, max_bytes))
+        return [(item[0], found[0]) if found is not None else next(rest) for item, found in zip(items, taken)]
+
+    def _read(self, items: list[Item], needles: AbstractSet[str] | None, checked: AbstractSet[str] | None,
+              whole_modules: frozenset[str], watch: frozenset[str], max_bytes: int) -> list[tuple[str, Outcome]]:
+        if not items:
+            return []
         if self.indexed is None:
             self.indexed = worktree.indexed_blobs(self.top)
         indexed = self.indexed
@@ -219,6 +243,10 @@ class BlobSource:
         self.recent = {}
 
     def close(self) -> None:
+        if self.ahead is not None:
+            self.ahead.close()
+            self.from_worktree += self.ahead.from_worktree
+            self.ahead = None
         _close_reader()
 
 
@@ -227,7 +255,9 @@ _READER: tuple[str, int, BlobReader] | None = None
 _MAIN_PID = os.getpid()
 
 
-def _reader(top: str) -> BlobReader:
+def _reader(top: str, delta_cache: str | None = None) -> BlobReader:
+    """This process's ``git cat-file`` for ``top``, started at the first call (``delta_cache``: its
+    cache of delta bases, when it is started now; else the main process's or a worker's size)."""
     global _READER
     if _READER is not None and _READER[1] != os.getpid():
         # inherited through fork: the parent still owns that git; two processes writing to one git
@@ -240,8 +270,9 @@ def _reader(top: str) -> BlobReader:
         # ours; a forked child, which leaves without exit handlers, closes it itself (``leave``)
         Finalize(None, _close_reader, exitpriority=0)
         # the main process reads every later commit's changed files too (see ``MAIN_DELTA_CACHE``)
-        cache = MAIN_DELTA_CACHE if os.getpid() == _MAIN_PID else WORKER_DELTA_CACHE
-        _READER = (top, os.getpid(), BlobReader(Path(top), cache))
+        if delta_cache is None:
+            delta_cache = MAIN_DELTA_CACHE if os.getpid() == _MAIN_PID else WORKER_DELTA_CACHE
+        _READER = (top, os.getpid(), BlobReader(Path(top), delta_cache))
     return _READER[2]
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from ssot_lsp.audit.comparison import Comparison, compare
+from ssot_lsp.audit.history import ahead
 from ssot_lsp.audit.history.blobs import BlobFacts, BlobSource
 from ssot_lsp.audit.history.configuration import ConfigurationAt
 from ssot_lsp.audit.history.git import Change, Commit, GitError, Repository
@@ -30,6 +31,7 @@ from ssot_lsp.audit.tables import BROKEN_CODE, AuditTables, build_tables, rule_o
 from ssot_lsp.config.loader import ConfigError
 from ssot_lsp.config.model import Config
 from ssot_lsp.core import baseline as core_baseline
+from ssot_lsp.core import pool
 from ssot_lsp.core.modules import ModuleNames
 from ssot_lsp.core.rules.syntax_error import SyntaxPayload
 from ssot_lsp.core.text import UndecodableSource, decode_source, split_lines
@@ -99,13 +101,19 @@ class HistoryRun:
         # id(finding) -> its baseline key and the blob of its file it was read from (see ``_keyed``)
         self.keys: dict[int, tuple[core_baseline.Keyed, str | None]] = {}
         self._diffs: dict[tuple[str, str], list[Change]] = {}  # (commit, next commit) -> what changed
+        self._ahead_tried = False
 
     def run(self, commits: Sequence[Commit], progress: Progress | None = None) -> list[Point]:
         """One point per commit, oldest first (``self.points`` holds those done so far)."""
         try:
             self._diffs = self._changes_along(commits)
-            for commit in commits:
+            for index, commit in enumerate(commits):
+                if self.source.ahead is not None:
+                    self.source.ahead.at(commit.oid)
                 self.points.append(self.point(commit))
+                if self.source.ahead is None and not self._ahead_tried and self.last_scan is not None:
+                    self._ahead_tried = True
+                    self._read_ahead(commits[index + 1:])
                 if progress is not None:
                     progress(len(self.points), len(commits), commit)
         finally:
@@ -134,6 +142,36 @@ class HistoryRun:
         except GitError as exc:
             point.status, point.problem = ERROR, str(exc)
         return point
+
+    def _read_ahead(self, later: Sequence[Commit]) -> None:
+        """A child reads the ``later`` commits' changed files as this commit read them (``ahead.py``),
+        when there is a second process to use and the commits' changes are known."""
+        last, config = self.last_scan, self._latest[1] if self._latest is not None else None
+        if (self.settings.jobs <= 1 or last is None or last.needles is None or config is None
+                or self.tree_files is None or self.last_commit is None or not pool._forking_is_safe()):
+            return
+        oids: list[str] = []
+        changes: list[list[Change]] = []
+        before = self.last_commit
+        for commit in later:
+            found = self._diffs.get((before, commit.oid))
+            if found is None:
+                break
+            oids.append(commit.oid)
+            changes.append(found)
+            before = commit.oid
+        if not oids:
+            return
+        has_src, known, root = self._in_src > 0, self.names, self.named.root
+        names = ModuleNames(config, is_dir=lambda p: p == self.root / "src" and has_src)
+
+        def name(rel: str) -> tuple[str, bool]:
+            return known.get(rel) or names.of_absolute(root + rel) or names.of(Path(root + rel))
+
+        reading = cast("ahead.Reading", (last.needles, *self.facts.reading))
+        previous = {path: entry[1][0] for path, entry in self.facts.entries.items() if entry[1][0] is not None}
+        self.source.ahead = ahead.start(str(self.source.top), oids, changes, self.tree_files.keeps, name, root,
+                                        reading, previous, self.source.replays, self.source.indexed or {})
 
     # -- the tree ----------------------------------------------------------------------------------
     def _changes_along(self, commits: Sequence[Commit]) -> dict[tuple[str, str], list[Change]]:
