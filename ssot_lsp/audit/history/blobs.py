@@ -255,9 +255,7 @@ _READER: tuple[str, int, BlobReader] | None = None
 _MAIN_PID = os.getpid()
 
 
-def _reader(top: str, delta_cache: str | None = None) -> BlobReader:
-    """This process's ``git cat-file`` for ``top``, started at the first call (``delta_cache``: its
-    cache of delta bases, when it is started now; else the main process's or a worker's size)."""
+def _reader(top: str) -> BlobReader:
     global _READER
     if _READER is not None and _READER[1] != os.getpid():
         # inherited through fork: the parent still owns that git; two processes writing to one git
@@ -270,9 +268,8 @@ def _reader(top: str, delta_cache: str | None = None) -> BlobReader:
         # ours; a forked child, which leaves without exit handlers, closes it itself (``leave``)
         Finalize(None, _close_reader, exitpriority=0)
         # the main process reads every later commit's changed files too (see ``MAIN_DELTA_CACHE``)
-        if delta_cache is None:
-            delta_cache = MAIN_DELTA_CACHE if os.getpid() == _MAIN_PID else WORKER_DELTA_CACHE
-        _READER = (top, os.getpid(), BlobReader(Path(top), delta_cache))
+        cache = MAIN_DELTA_CACHE if os.getpid() == _MAIN_PID else WORKER_DELTA_CACHE
+        _READER = (top, os.getpid(), BlobReader(Path(top), cache))
     return _READER[2]
 
 

@@ -101,7 +101,8 @@ class HistoryRun:
         # id(finding) -> its baseline key and the blob of its file it was read from (see ``_keyed``)
         self.keys: dict[int, tuple[core_baseline.Keyed, str | None]] = {}
         self._diffs: dict[tuple[str, str], list[Change]] = {}  # (commit, next commit) -> what changed
-        self._ahead_tried = False
+        self._ahead_tried = False  # a child was started to read ahead, or could not be (``_read_ahead``)
+        self._later: Sequence[Commit] = ()  # the commits after the one being analysed
 
     def run(self, commits: Sequence[Commit], progress: Progress | None = None) -> list[Point]:
         """One point per commit, oldest first (``self.points`` holds those done so far)."""
@@ -110,10 +111,8 @@ class HistoryRun:
             for index, commit in enumerate(commits):
                 if self.source.ahead is not None:
                     self.source.ahead.at(commit.oid)
+                self._later = commits[index + 1:]
                 self.points.append(self.point(commit))
-                if self.source.ahead is None and not self._ahead_tried and self.last_scan is not None:
-                    self._ahead_tried = True
-                    self._read_ahead(commits[index + 1:])
                 if progress is not None:
                     progress(len(self.points), len(commits), commit)
         finally:
@@ -143,17 +142,20 @@ class HistoryRun:
             point.status, point.problem = ERROR, str(exc)
         return point
 
-    def _read_ahead(self, later: Sequence[Commit]) -> None:
-        """A child reads the ``later`` commits' changed files as this commit read them (``ahead.py``),
-        when there is a second process to use and the commits' changes are known."""
-        last, config = self.last_scan, self._latest[1] if self._latest is not None else None
-        if (self.settings.jobs <= 1 or last is None or last.needles is None or config is None
-                or self.tree_files is None or self.last_commit is None or not pool._forking_is_safe()):
+    def _read_ahead(self, scan: CommitScan) -> None:
+        """Once the first commit's files are read (``scan``: its scan, about to run the rules), a
+        child reads the later commits' changed files as it read them (``ahead.py``) — meanwhile,
+        this process runs the first commit's rules on one core — when there is a second process to
+        use and the commits' changes are known."""
+        self._ahead_tried = True
+        needles, config = scan.final_needles, scan.workspace.config
+        if (self.settings.jobs <= 1 or not self._later or needles is None or self.tree_files is None
+                or self.last_commit is None or not pool._forking_is_safe()):
             return
         oids: list[str] = []
         changes: list[list[Change]] = []
         before = self.last_commit
-        for commit in later:
+        for commit in self._later:
             found = self._diffs.get((before, commit.oid))
             if found is None:
                 break
@@ -168,7 +170,7 @@ class HistoryRun:
         def name(rel: str) -> tuple[str, bool]:
             return known.get(rel) or names.of_absolute(root + rel) or names.of(Path(root + rel))
 
-        reading = cast("ahead.Reading", (last.needles, *self.facts.reading))
+        reading = cast("ahead.Reading", (needles, *self.facts.reading))
         previous = {path: entry[1][0] for path, entry in self.facts.entries.items() if entry[1][0] is not None}
         self.source.ahead = ahead.start(str(self.source.top), oids, changes, self.tree_files.keeps, name, root,
                                         reading, previous, self.source.replays, self.source.indexed or {})
@@ -257,7 +259,7 @@ class HistoryRun:
         # the blob facts stand in for the facts cache: the scan asks a cache for the same few things
         scan = CommitScan(workspace, cast("FactsCache", self.facts), self.settings.jobs, None, files=files,
                           named=self._name(config), only=self.settings.only, source=self.source,
-                          reuse=self.reuse, last=last)
+                          reuse=self.reuse, last=last, on_read=None if self._ahead_tried else self._read_ahead)
         result = scan.run(None, self.settings.prefilter, None)
         root = str(self.root).rstrip("/") + "/"
 

@@ -9,7 +9,7 @@ needles only ever analyse more files).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -49,6 +49,8 @@ class CommitScan(Scan):
     reuse: Reuse = field(default_factory=Reuse)
     last: LastScan | None = None  # the previous commit's, when its outcomes still hold (see ``_name_files``)
     finished: LastScan | None = None  # this commit's, once the scan is complete
+    # told once the files are read (the needles final), before the rules run: ``run.HistoryRun._read_ahead``
+    on_read: Callable[[CommitScan], None] | None = None
     _changed: set[str] = field(default_factory=set)
     _changed_modules: set[str] | None = None  # None: compare every module (first sync of a commit)
     _first_read: bool = True
@@ -61,9 +63,13 @@ class CommitScan(Scan):
     def run(self, paths: Iterable[Path] | None, prefilter: bool,
             severity_overrides: dict[str, str] | None) -> ScanResult:
         result = super().run(paths, prefilter, severity_overrides)
-        needles = None if self._needles is None else frozenset(self._needles)
-        self.finished = LastScan(needles, self.loaded, self.skipped, list(result.errors), list(result.skipped_large))
+        self.finished = LastScan(self.final_needles, self.loaded, self.skipped, list(result.errors), list(result.skipped_large))
         return result
+
+    @property
+    def final_needles(self) -> frozenset[str] | None:
+        """The needles the files were read with, once they are all read (None: no prefilter)."""
+        return None if self._needles is None else frozenset(self._needles)
 
     def _first_needles(self) -> set[str] | None:
         self._needles = super()._first_needles()  # the set the rounds widen in place
@@ -182,6 +188,8 @@ class CommitScan(Scan):
 
     def _analyse(self, severity_overrides: dict[str, str] | None) -> None:
         config, result = self.workspace.config, self.result
+        if self.on_read is not None:
+            self.on_read(self)
         index = self._index()
         classifier = self.reuse.classifier
         files = [(path, facts) for path, facts in self.loaded.items()
