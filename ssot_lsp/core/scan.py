@@ -70,6 +70,9 @@ class Scan:
     skipped: dict[str, str] = field(default_factory=dict)  # path -> its import lines (``import_lines``)
     # imports whose resolution stopped outside the analysed files (see ``discovered_needles``)
     settled: set[tuple[str, str]] = field(default_factory=set)
+    # per discovered name, the modules' last components the skipped files were searched through
+    keyed: dict[str, set[str]] = field(default_factory=dict)
+    everywhere: set[str] = field(default_factory=set)  # needles every skipped file was searched for
     done: int = 0
     counting: bool = True  # whether the files being read count towards ``done`` (the first round's)
     walked: list[str] | None = None  # the workspace's files, when the caller has walked it already
@@ -157,6 +160,7 @@ class Scan:
         ``first``: the first round's outcomes, when read already (``_read_while_walking``)."""
         pending = list(self.module_of)
         search = needles
+        self.everywhere = set(needles or ())
         first_round = True
         while pending:
             hits_before = self.cache.hits if self.cache is not None else 0
@@ -176,13 +180,13 @@ class Scan:
             first_round = False
             if needles is None or unchanged:
                 return
-            new, keys = self._discover(needles)
-            if not new:
+            new, search, keys = self._discover(needles)
+            if not search:
                 return
             needles |= new
-            search = new  # skipped files already lack every older needle
-            pending = self._pending_for(new, keys)
-            self._reparse_stale(new, keys, needles)
+            # skipped files lack every older needle, but for names now reachable through a new module
+            pending = self._pending_for(search, keys)
+            self._reparse_stale(search, keys, needles)
 
     def _sort_outcomes(self, outcomes: list[tuple[str, Outcome]]) -> None:
         result = self.result
@@ -196,14 +200,31 @@ class Scan:
             else:
                 self.loaded[path] = outcome
 
-    def _discover(self, needles: set[str]) -> tuple[set[str], set[str]]:
-        """New needles, and the words a file must import to use one (the names, and the last
-        components of the modules binding them)."""
+    def _discover(self, needles: set[str]) -> tuple[set[str], set[str], set[str]]:
+        """New needles; the needles to search the skipped files for; the words a file must import
+        to use one (the names, and the last components of the modules binding them).
+
+        A known name bound by a module read in the last round is searched for again: a file can use
+        it through that module (``from app import b_user`` ... ``b_user.Thing()``) without
+        importing anything an earlier round searched for, so only the new module's component is a key.
+        """
         discovered, importers = self._discovered_names()
         new = reduce_needles({n for n in discovered - needles if not any(old in n for old in needles)})
+        search = set(new)
         keys = {n[len(WORD):] for n in new if n.startswith(WORD)}
-        keys |= {tail for n in keys for tail in importers.get(n, ())}
-        return new, keys
+        everywhere = self.everywhere
+        everywhere |= {n for n in new if not n.startswith(WORD)}  # plain: every skipped file is searched
+        plain = [n for n in everywhere if not n.startswith(WORD)]
+        for name, tails in importers.items():
+            if WORD + name in everywhere or any(p in name for p in plain):
+                continue  # no skipped file holds it (a configured class imported by 800 modules)
+            seen = self.keyed.setdefault(name, set())
+            fresh = tails if name in keys else tails - seen
+            if fresh:
+                keys |= fresh
+                search.add(WORD + name)
+                seen |= fresh
+        return new, search, keys
 
     def _discovered_names(self) -> tuple[set[str], dict[str, set[str]]]:
         """``prefilter.discovered_needles`` over the files analysed so far."""

@@ -177,3 +177,32 @@ def test_each_import_is_followed_by_the_name_it_imports_not_only_by_its_module(t
                        "    return Runner(registry, bridge, user_context=ctx)\n",
     })
     _assert_user_construction_found_as_without_prefilter(tmp_path)
+
+
+def test_a_known_name_is_followed_through_a_module_read_in_a_later_round(tmp_path):
+    """``Runner`` is discovered in round 1 (``pkg.engines`` re-exports the legacy class); round 2 reads
+    ``pkg.wiring``, which imports ``Runner`` — no new name, but a new module binding it. A file that
+    imports only that module and calls ``wiring.Runner(...)`` must still be read."""
+    _write(tmp_path, {
+        **ENGINE_PACKAGE,
+        "pkg/engines.py": "from netra_backend.app.agents.supervisor.execution_engine import ExecutionEngine as Runner\n",
+        "pkg/wiring.py": "from pkg.engines import Runner\n",
+        "pkg/user.py": "from pkg import wiring\n\n\nasync def handle(registry, bridge, ctx):\n"
+                       "    return wiring.Runner(registry, bridge, user_context=ctx)\n",
+    })
+    _assert_user_construction_found_as_without_prefilter(tmp_path)
+
+
+def test_a_file_parsed_in_part_is_parsed_again_for_a_known_name_reached_through_a_new_module(tmp_path):
+    """As above, but the user mentions a configured needle elsewhere, so round 1 parses it in part
+    without the call: learning that ``pkg.wiring`` binds ``Runner`` must parse it again."""
+    _write(tmp_path, {
+        **ENGINE_PACKAGE,
+        "pkg/engines.py": "from netra_backend.app.agents.supervisor.execution_engine import ExecutionEngine as Runner\n",
+        "pkg/wiring.py": "from pkg.engines import Runner\n",
+        "pkg/user.py": '"""Replaces the old ExecutionEngine wiring."""\n'
+                       "from pkg import wiring\n\n\n" + FILLER +
+                       "async def handle(registry, bridge, ctx):\n"
+                       "    return wiring.Runner(registry, bridge, user_context=ctx)\n",
+    })
+    _assert_user_construction_found_as_without_prefilter(tmp_path)
