@@ -107,3 +107,21 @@ def test_a_needle_in_the_last_statement_gets_the_whole_text_lexed():
     text = ("from app.agents.execution_engine import ExecutionEngine\n\n\n" + FILLER * 3
             + "def build():\n    return ExecutionEngine()\nbroken = (\n")
     assert partial_facts(text, "/w/pkg/user.py", "pkg.user", False, NEEDLES) is None  # unbalanced: parse whole
+
+
+@pytest.mark.parametrize("between", [
+    " . ",
+    ".\\\n        ",
+    "\n        .",
+    "  # the package (a '#' in the comment too)\n        .",
+    ".  # reached through agents\r\n\r\n        ",
+], ids=["spaces", "continuation", "line-break", "comment-before-dot", "comment-after-dot"])
+def test_a_call_through_a_module_reached_by_an_attribute_chain_broken_across_lines_is_recorded(between: str):
+    """``from app import agents`` names no needle; ``(agents  # …\\n .ExecutionEngine(r))`` reaches
+    one through it. Python allows spaces, continuations, line breaks and comments around the dot
+    inside brackets: the import must count as reaching the needle, or the call is dropped."""
+    text = ("from app import agents\n\n\n" + FILLER
+            + f"def build(registry):\n    return (agents{between}ExecutionEngine(registry))\n")
+    partial, whole = _both(text)
+    wanted = [call for call in _calls(whole) if call[0] == "agents.ExecutionEngine"]
+    assert wanted and [call for call in _calls(partial) if call[0] == "agents.ExecutionEngine"] == wanted

@@ -20,6 +20,7 @@ from __future__ import annotations
 import ast
 import bisect
 import dataclasses
+import keyword
 import operator
 import re
 from collections.abc import Collection, Iterable
@@ -210,23 +211,75 @@ _MENTIONS_FOR: list[tuple[tuple[str, ...], frozenset[str]] | None] = [None]
 
 def _attribute_roots(text: str, hits: list[int]) -> set[str]:
     """The names a needle is reached through as an attribute (``agents.execution_engine.X``: the
-    ``agents`` of ``from app import agents``, an import that mentions no needle itself)."""
+    ``agents`` of ``from app import agents``, an import that mentions no needle itself). Python
+    allows spaces, line continuations, line breaks and comments around the dots of a chain inside
+    brackets (``(agents  # the package\n .ExecutionEngine)``), so the chain is followed back across
+    them; where a comment may end the line before, every way of reading it is followed (a ``#``
+    can sit in a string), so a root is never missed, at worst one too many is kept."""
     roots: set[str] = set()
     for position in hits:
-        while position > 0 and _is_ident(text[position - 1]):
-            position -= 1  # to the start of the identifier holding the needle
-        root = None
-        while position > 1 and text[position - 1] == "." and _is_ident(text[position - 2]):
-            position -= 1
-            while position > 0 and _is_ident(text[position - 1]):
-                position -= 1
-            root = position
-        if root is not None:
-            end = root
-            while end < len(text) and _is_ident(text[end]):
-                end += 1
-            roots.add(text[root:end])
+        holder = _identifier_start(text, position)  # the identifier holding the needle
+        before = holder
+        while before > 0 and text[before - 1] in " \t\f":
+            before -= 1
+        if before == 0 or text[before - 1] not in ".\r\n\\":
+            continue  # most hits: `import X`, `= X(`, `(X`: no chain (and no walking back for it)
+        pending, seen = [holder], {holder}
+        while pending:
+            start = pending.pop()
+            while start > 1 and text[start - 1] == "." and _is_ident(text[start - 2]):
+                start = _identifier_start(text, start - 1)  # `agents.execution_engine.X`, the usual spelling
+            previous = [found for dot in _code_ends_before(text, start) if dot > 0 and text[dot - 1] == "."
+                        for end in _code_ends_before(text, dot - 1) if end > 0 and _is_ident(text[end - 1])
+                        for found in [_identifier_start(text, end)]
+                        if not keyword.iskeyword(text[found:end])]  # `from .execution_engine import`
+            if not previous and start != holder:
+                roots.add(text[start:_identifier_end(text, start)])
+            for found in previous:
+                if found not in seen:
+                    seen.add(found)
+                    pending.append(found)
     return roots
+
+
+def _identifier_start(text: str, end: int) -> int:
+    while end > 0 and _is_ident(text[end - 1]):
+        end -= 1
+    return end
+
+
+def _identifier_end(text: str, start: int) -> int:
+    while start < len(text) and _is_ident(text[start]):
+        start += 1
+    return start
+
+
+def _code_ends_before(text: str, position: int) -> list[int]:
+    """Where the code before ``position`` may end once spaces, line continuations, line breaks and
+    a comment ending the line before are passed over: the end of that line, and the place before
+    each ``#`` in it (which ``#`` starts the comment, if any, needs a lexer; all are tried)."""
+    ends: list[int] = []
+    pending = [position]
+    seen: set[int] = set()
+    while pending:
+        at = pending.pop()
+        while at > 0 and text[at - 1] in " \t\f\\":
+            at -= 1
+        if at == 0 or text[at - 1] not in "\r\n":
+            ends.append(at)
+            continue
+        line_end = at - 1 - (text[at - 1] == "\n" and at > 1 and text[at - 2] == "\r")
+        line_start = max(text.rfind("\n", 0, line_end), text.rfind("\r", 0, line_end)) + 1
+        candidates = [line_end]
+        hash_at = text.find("#", line_start, line_end)
+        while hash_at != -1:
+            candidates.append(hash_at)
+            hash_at = text.find("#", hash_at + 1, line_end)
+        for candidate in candidates:
+            if candidate not in seen:
+                seen.add(candidate)
+                pending.append(candidate)
+    return ends
 
 
 def _is_ident(ch: str) -> bool:
