@@ -12,6 +12,7 @@ from ssot_lsp.cli.common import (
     OpenedWorkspace,
     config_error,
     exit_code_for,
+    leave_for_exit,
     open_for,
     relative,
     warn_stale,
@@ -41,6 +42,7 @@ def run_check(options: CheckOptions) -> int:
     findings = opened.findings_cache()
     if findings is None:
         result = opened.scan()
+        leave_for_exit(result)
         try:
             return emit(_report(opened, options, result, colour), options)
         except ConfigError as exc:
@@ -55,6 +57,7 @@ def run_check(options: CheckOptions) -> int:
         findings.keep_tree(tree)
         return emit(stored, options)
     result = opened.scan_findings(findings, tree)
+    leave_for_exit(result)
     try:
         output = _report(opened, options, result, colour)
     except ConfigError as exc:

@@ -182,6 +182,19 @@ def open_cache(options: RunOptions, workspace: Workspace) -> FactsCache | None:
     return FactsCache.for_workspace(workspace, cache_directory(workspace.config, options.cache_dir))
 
 
+_LEFT_FOR_EXIT: list[object] = []
+
+
+def leave_for_exit(*objects: object) -> None:
+    """``objects`` (what a run built: the scan's facts, index and findings) stay alive after the
+    command returns, for the process's end to drop: `python -m ssot_lsp` and the console script
+    leave with ``os._exit`` (``__main__.run``), and freeing them one by one when the command
+    returned took 15 ms CPU of a cold check of the realistic corpus (1,700 files' facts, the index,
+    11,000 skipped files' import lines) while nothing else could happen. Each call replaces what the
+    last one kept: a process that runs several commands (the tests) holds one run's at most."""
+    _LEFT_FOR_EXIT[:] = objects
+
+
 def relative(path: str) -> str:
     """``path`` relative to the current directory (as given when there is no relative path)."""
     try:

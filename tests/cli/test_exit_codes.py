@@ -151,3 +151,32 @@ def test_leaving_without_teardown_still_writes_what_stdout_buffers():
     done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60, check=False,
                           env=env)
     assert (done.returncode, done.stdout, done.stderr) == (3, "partial line", "to stderr")
+
+
+def test_a_check_leaves_its_scan_for_the_exit_and_holds_one_run_at_most(small, monkeypatch, capsys):
+    # ``__main__.run`` leaves with os._exit: the scan's objects are not freed one by one when
+    # the command returns (``leave_for_exit``), and a process that runs several holds the last
+    import gc
+    import weakref
+
+    from ssot_lsp.cli.common import OpenedWorkspace
+    from ssot_lsp.cli.main import main
+
+    root = small({"app/user.py": LEGACY_CALLER})
+    monkeypatch.chdir(root)
+    scans: list[weakref.ref] = []
+    scan = OpenedWorkspace.scan
+
+    def recorded(self, *args, **kwargs):
+        result = scan(self, *args, **kwargs)
+        scans.append(weakref.ref(result))
+        return result
+
+    monkeypatch.setattr(OpenedWorkspace, "scan", recorded)
+    assert main(["check", "--no-cache", "--exit-zero"]) == 0
+    gc.collect()
+    assert scans[0]() is not None, "the scan was freed when the command returned"
+    assert main(["check", "--no-cache", "--exit-zero"]) == 0
+    gc.collect()
+    assert scans[0]() is None and scans[1]() is not None, "a second run holds its own scan only"
+    assert "SSOT002" in capsys.readouterr().out
