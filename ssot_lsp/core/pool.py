@@ -15,7 +15,6 @@ import pickle
 import signal
 import tempfile
 import threading
-import traceback
 from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, NoReturn, TypeVar, Union, cast
@@ -249,6 +248,8 @@ def _child(work: Callable[[Task], Result], tasks: Sequence[Task], size: Callable
         try:
             results.append(-1, exc)
         except Exception:
+            import traceback  # only here: 1.6 ms (with textwrap) before the first file could be read
+
             results.append(-1, RuntimeError(traceback.format_exc()))
     finally:
         os._exit(code)

@@ -7,7 +7,6 @@ skips — the text of its import lines.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat as stat_module
 from collections.abc import Set as AbstractSet
@@ -112,4 +111,8 @@ def _read_regular_file(path: str, max_bytes: int) -> tuple[os.stat_result, bytes
 
 
 def content_digest(data: bytes) -> str:
+    """Only a run with the cache digests what it reads: a cold check without it never loads OpenSSL
+    (hashlib: 3 ms before the first file could be read)."""
+    import hashlib
+
     return hashlib.blake2b(data, digest_size=16).hexdigest()

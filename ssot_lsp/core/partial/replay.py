@@ -19,7 +19,6 @@ facts. ``check`` passes no memo: nothing is hashed or kept.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 
 from ssot_lsp.core.facts import FileFacts
@@ -30,6 +29,8 @@ Context = tuple[tuple[str, ...], frozenset[str], frozenset[str], frozenset[str],
 
 
 def digest(source: str) -> bytes:
+    import hashlib  # here: ``check`` replays nothing, and hashlib loads OpenSSL (3 ms before its first read)
+
     return hashlib.blake2b(source.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
