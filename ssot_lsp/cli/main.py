@@ -146,6 +146,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser(given[0] if given and given[0] in COMMANDS else None)
     args = parser.parse_args(argv)
     tune_garbage_collector()
+    if args.command in ("check", "fix", "baseline", "audit"):  # short runs; the server keeps the defaults
+        from ssot_lsp.malloc_tuning import keep_freed_heap
+
+        keep_freed_heap()
     try:
         return _dispatch(parser, args)
     except KeyboardInterrupt:
