@@ -14,7 +14,9 @@ chooses its statements from the new text, and parses nothing while each round's 
 the recorded one: the same inputs give the same bindings and, when every round was the recorded one,
 the same facts, whose suppressions are then read from the new text. From the first round that
 differs the run goes on as without a record, and parses the rounds it replayed before extracting the
-facts. ``check`` passes no memo: nothing is hashed or kept.
+facts. The record also keeps what lexing the text found (``statements.Lexed``): the next version is
+lexed only from the last mark before its first change, whatever else changed. ``check`` passes no
+memo: nothing is hashed or kept.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ssot_lsp.core.facts import FileFacts
+from ssot_lsp.core.partial.statements import Lexed, StatementStarts
 from ssot_lsp.core.wordsearch import find_all
 
 # (plain needles, word needles, names needles are reached through, watched names, path, module, is_package)
@@ -41,6 +44,9 @@ class Replay:
     context: Context
     rounds: tuple[tuple[bytes, frozenset[str]], ...]  # each round: its assembled text's digest, the names it bound
     facts: FileFacts
+    # what lexing the text found: the next version's lexing starts from it where their texts agree,
+    # whatever else differs (``StatementStarts``)
+    lexed: Lexed | None = None
 
 
 @dataclass
@@ -53,6 +59,10 @@ class PartialMemo:
     replayed: bool = False  # whether this run parsed nothing
     _rounds: list[tuple[bytes, frozenset[str]]] = field(default_factory=list)
     _unparsed: list[str] = field(default_factory=list)  # the assembled texts of the rounds replayed
+
+    def lexed(self) -> Lexed | None:
+        """What lexing the previous version found (asked before ``start``, which may drop the record)."""
+        return self.previous.lexed if self.previous is not None else None
 
     def start(self, context: Context, text: str) -> None:
         previous = self.previous
@@ -89,8 +99,8 @@ class PartialMemo:
             return None
         return previous.facts
 
-    def record(self, context: Context, facts: FileFacts) -> None:
-        self.recorded = Replay(context, tuple(self._rounds), facts)
+    def record(self, context: Context, facts: FileFacts, starts: StatementStarts) -> None:
+        self.recorded = Replay(context, tuple(self._rounds), facts, starts.lexed())
 
 
 def _widened_unused(recorded: Context, context: Context, text: str) -> bool:
@@ -123,7 +133,7 @@ class _NoMemo(PartialMemo):
     def note(self, found: bytes, bound: frozenset[str]) -> None:
         pass
 
-    def record(self, context: Context, facts: FileFacts) -> None:
+    def record(self, context: Context, facts: FileFacts, starts: StatementStarts) -> None:
         pass
 
 

@@ -31,6 +31,7 @@ from ssot_lsp.core.partial.replay import NO_MEMO, PartialMemo
 from ssot_lsp.core.partial.statements import (
     ENABLED,
     ChunkError,
+    Lexed,
     StatementStarts,
     leading_text_is_inert,
 )
@@ -56,7 +57,7 @@ def partial_facts(text: str, path: str, module: str, is_package: bool,
     plain = tuple(sorted(n for n in needles if not n.startswith("\\b")))
     words = frozenset(n[2:] for n in needles if n.startswith("\\b"))
     hits = find_all(text, plain, whole_words=False) + find_all(text, words, whole_words=True)
-    starts = _starts_reaching(text, hits)
+    starts = _starts_reaching(text, hits, memo.lexed() if memo is not None else None)
     if starts is None:
         return None
     chunk_starts = starts.offsets
@@ -118,15 +119,16 @@ def partial_facts(text: str, path: str, module: str, is_package: bool,
                               tree_text=source or _assemble(starts, sorted(parsed)), call_roots=bound | words,
                               relevant_module=lambda name: _mentions(name, plain, words), watch=watch)
     facts.partial_needles = frozenset(needles)
-    memo.record(context, facts)
+    memo.record(context, facts, starts)
     return facts
 
 
-def _starts_reaching(text: str, hits: list[int]) -> StatementStarts | None:
+def _starts_reaching(text: str, hits: list[int], previous: Lexed | None = None) -> StatementStarts | None:
     """The statement starts, lexed as far as the statements holding a hit and every import or
     `__all__` in column 0 reach (the last such line found from the end, without lexing what follows
-    it); None when the file must be parsed whole."""
-    starts = StatementStarts(text)
+    it); None when the file must be parsed whole. ``previous``: what lexing the file's previous
+    version found, to start from (``StatementStarts``)."""
+    starts = StatementStarts(text, previous=previous)
     try:
         starts.at_least(8)
         if len(starts.offsets) < 8:

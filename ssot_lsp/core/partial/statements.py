@@ -18,8 +18,13 @@ there the fast path is off.
 from __future__ import annotations
 
 import ast
+import bisect
+import hashlib
 import re
 import sys
+from array import array
+from dataclasses import dataclass
+
 from ssot_lsp.core.text import LINE_BREAK, line_offsets
 
 # Python 3.12+ f-strings may nest the same quote (PEP 701), which the lexer does not follow
@@ -116,9 +121,16 @@ class StatementStarts:
     non-ASCII character are lexed whole (the latter for the non-ASCII-code check).
 
     Raises ChunkError (from ``__init__`` when not lazy, else from ``cover``) like ``top_level_chunks``.
+
+    ``previous``: what lexing another version of the file found (``lexed``). Lexing goes through
+    the same pieces as without it, but a piece is lexed from the last start of ``previous`` inside
+    it whose text before it is the same here: a start is a line start at depth 0 outside any
+    token, so the state there (the starts before it, its line) depends only on the text before it,
+    and lexing the piece from there finds what lexing it whole finds (the cut of a piece, once
+    more). Same pieces, so the lexing stops at the same place and sees the same errors.
     """
 
-    def __init__(self, text: str, lazy: bool = True) -> None:
+    def __init__(self, text: str, lazy: bool = True, previous: Lexed | None = None) -> None:
         self.text = text
         self.lines: list[int] = []
         self.offsets: list[int] = []  # offsets in ``text`` of the starts, ascending
@@ -127,6 +139,12 @@ class StatementStarts:
         self._depth = self._line = 0
         self._pending_decorator = self._continued = False
         self._window = _FIRST_WINDOW
+        self._previous: Lexed | None = None  # while lexing may still resume from it
+        self._source: Lexed | None = previous
+        self._marked = 0  # marks of ``previous`` whose text is this text's (checked as lexing needs them)
+        # the starts found where every quote opened a string that ends: a quote that opens none is
+        # read otherwise once a later edit closes its string, so the starts after it hold for this text only
+        self._sound = 0
         if "\r" in text:
             self.lines = _chunks_line_by_line(_LEX.sub(_mask, text))
             offsets = line_offsets(text)
@@ -134,6 +152,10 @@ class StatementStarts:
             self.complete = True
         elif not lazy or not text.isascii():
             self._lex_rest()
+        else:
+            self._previous = previous
+        if self._previous is None:
+            self._source = None
 
     def cover(self, offset: int) -> None:
         """Lex until a start after ``offset`` is known (the statement holding it has its end), or
@@ -162,21 +184,84 @@ class StatementStarts:
             if cut <= 0:
                 self._lex_rest()
                 return
-            masked, ends = _masked(text[self._position:cut], _TOKENS_CUT)
+            if self._previous is not None:
+                self._resume(cut)
+            masked, ends, _ = _masked(text[self._position:cut], _TOKENS_CUT)
             if ends:
                 self._take(masked, cut)
+                self._sound = len(self.offsets)
                 return
 
     def _lex_rest(self) -> None:
         """Lex from where lexing stopped to the end of the text."""
-        masked, _ = _masked(self.text[self._position:], _TOKENS)
+        if self._previous is not None:
+            self._resume(len(self.text))
+        start = self._position
+        masked, ends, unclosed = _masked(self.text[start:], _TOKENS)
         if not masked.isascii():
             # identifiers are NFKC-normalised by the parser: a word search could miss one
             raise ChunkError("non-ASCII code outside strings and comments")
         self._take(masked, len(self.text))
+        if ends:
+            # a triple quote whose string never ends is read here as an empty string and a quote,
+            # while a piece holding it would not be taken (``_TOKENS_CUT``): another version of the
+            # text, where it ends, would be lexed in other pieces; the starts after it are not sound
+            self._sound = (len(self.offsets) if unclosed < 0
+                           else bisect.bisect_left(self.offsets, start + unclosed))
         self.complete = True
         if self._depth:
             raise ChunkError("unbalanced brackets")
+
+    def _resume(self, cut: int) -> None:
+        """Lexing moved on to the last start of ``previous`` up to ``cut`` with the same text before
+        it, taking the starts before it from ``previous``."""
+        previous, text = self._previous, self.text
+        assert previous is not None
+        marks, offsets, digests = previous.marks, previous.offsets, previous.digests
+        marked = self._marked
+        while marked < len(marks) and offsets[marks[marked]] <= cut:
+            since = offsets[marks[marked - 1]] if marked else 0
+            if _digest(text[since:offsets[marks[marked]]]) != digests[marked * DIGEST_SIZE:(marked + 1) * DIGEST_SIZE]:
+                self._previous = None  # the texts differ from there: no later mark can hold
+                break
+            marked += 1
+        self._marked = marked
+        if not marked:
+            return
+        index = marks[marked - 1]
+        if offsets[index] <= self._position:
+            return
+        known = len(self.offsets)  # the starts before the position: those of ``previous`` (same text)
+        self.offsets.extend(offsets[known:index])
+        self.lines.extend(previous.lines[known:index])
+        self._position, self._line = offsets[index], previous.lines[index]
+        self._depth, self._pending_decorator, self._continued = 0, False, False
+        self._sound = index
+
+    def lexed(self) -> Lexed:
+        """What this lexing found, for lexing the next version of the text (``previous``): the
+        starts, and marks on some of them (``MARK_SPACING`` characters apart or more), each with
+        the digest of the text from the mark before it; the marks of ``previous`` this text was
+        found to share are kept as they are."""
+        offsets = self.offsets[:self._sound]
+        marks, digests, last = array("i"), bytearray(), 0
+        source = self._source
+        if source is not None:
+            for kept in range(self._marked):
+                index = source.marks[kept]
+                if index >= len(offsets) or offsets[index] != source.offsets[index]:
+                    break
+                marks.append(index)
+                last = offsets[index]
+            digests += source.digests[:len(marks) * DIGEST_SIZE]
+        text = self.text
+        for index in range(marks[-1] + 1 if marks else 0, len(offsets)):
+            offset = offsets[index]
+            if offset - last >= MARK_SPACING:
+                marks.append(index)
+                digests += _digest(text[last:offset])
+                last = offset
+        return Lexed(array("i", offsets), array("i", self.lines[:len(offsets)]), marks, bytes(digests))
 
     def _take(self, masked: str, end: int) -> None:
         self._take_starts(masked, self._position)
@@ -193,7 +278,8 @@ class StatementStarts:
         count_brackets, count_breaks = brackets.count, masked.count
         positions = [match.end() for match in _COLUMN_ZERO.finditer(masked)]
         if "\\\n" in masked:  # a backslash continuation (kept as it is): the line after is no start
-            positions = [p for p in positions if masked[p - 2] != "\\"]
+            # (the second line, after an empty first one, follows no backslash: masked[-1] is the piece's last character)
+            positions = [p for p in positions if p < 2 or masked[p - 2] != "\\"]
         if masked and masked[0] not in _NOT_CODE_AT_ZERO and not self._continued and not masked.startswith("\\\n"):
             positions.insert(0, 0)
         for position in positions:
@@ -219,6 +305,27 @@ class StatementStarts:
 
 # the first piece of a lazy lexing goes this far past the offset asked for; each next one twice as far
 _FIRST_WINDOW = 512
+# a version of a file lexed again resumes from the last mark before its first change (``Lexed``):
+# marks this far apart cost a digest each (~0.5 us) and lex at most that much again
+MARK_SPACING = 1024
+DIGEST_SIZE = 16
+
+
+@dataclass(frozen=True)
+class Lexed:
+    """What lexing a version of a text found (``StatementStarts.lexed``), for lexing the next
+    version from where their texts part: the statement starts (offsets, lines), and some of them
+    marked, with the digest of the text from the mark before (from the start of the text for the
+    first): a mark whose digest and those before it match the new text has the same text before it."""
+
+    offsets: array
+    lines: array
+    marks: array  # indexes in ``offsets``, ascending
+    digests: bytes  # ``DIGEST_SIZE`` bytes per mark
+
+
+def _digest(piece: str) -> bytes:
+    return hashlib.blake2b(piece.encode("utf-8", "surrogatepass"), digest_size=DIGEST_SIZE).digest()
 # a line starting in column 0 with code, after the first (lines inside a string start with "\x01"
 # once masked): searched from its line break, which the regular-expression engine finds five times
 # faster than trying ``^`` at every position (and than a look-behind for a continuation before it)
@@ -228,7 +335,7 @@ _NOT_LINE_BREAK = re.compile(r"[^\n]")
 _UNFINISHED = "\x02"
 
 
-def _masked(piece: str, tokens: re.Pattern[str]) -> tuple[str, bool]:
+def _masked(piece: str, tokens: re.Pattern[str]) -> tuple[str, bool, int]:
     """``piece`` with each token that could hide a statement start replaced by as many characters (so
     offsets stay those of the text) holding no bracket, quote, backslash or line start: a string by
     "S..." (code: a string can start a statement), each of its continuation lines starting with
@@ -236,10 +343,12 @@ def _masked(piece: str, tokens: re.Pattern[str]) -> tuple[str, bool]:
     Strings and comments ``_SKIPPED`` stay as they are (a comment in column 0 is no start either).
 
     And whether every string ends in the piece: false for a triple quote alone (``_LEX_CUT``: its
-    string does not end in the piece) or a quote no string takes."""
+    string does not end in the piece) or a quote no string takes; and where the first triple quote
+    whose string never ends is (-1: none) when ``_TOKENS`` reads it as an empty string and a quote."""
     parts: list[str] = []
     previous = 0
     ends = True
+    unclosed = -1
     for match in tokens.finditer(piece):
         start, end = match.span(1)
         if start < 0:
@@ -261,9 +370,11 @@ def _masked(piece: str, tokens: re.Pattern[str]) -> tuple[str, bool]:
             ends = False
             parts.append(_UNFINISHED * 3)
         else:
+            if end - start == 2 and unclosed < 0 and piece.startswith(first, end):
+                unclosed = start
             parts.append("S" * (end - start))
     parts.append(piece[previous:])
-    return "".join(parts), ends
+    return "".join(parts), ends, unclosed
 
 
 _TRIPLE_QUOTES = ("'''", '"""')
@@ -273,7 +384,8 @@ def mask_strings_and_comments(text: str) -> tuple[str, bool]:
     """``text`` with its strings and comments masked as for finding statement starts (``_masked``:
     no bracket, backslash or line start left inside them; strings and comments that hold none may
     stay as they are), and whether every quote opens a string that ends."""
-    return _masked(text, _TOKENS)
+    masked, ends, _ = _masked(text, _TOKENS)
+    return masked, ends
 
 
 def _chunks_line_by_line(masked: str) -> list[int]:
