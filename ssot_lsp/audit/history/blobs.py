@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ssot_lsp.audit.history import worktree
-from ssot_lsp.audit.history.git import MAIN_DELTA_CACHE, WORKER_DELTA_CACHE, BlobReader, GitError
+from ssot_lsp.audit.history.git import BlobReader, GitError
 from ssot_lsp.core import pool, reading
 from ssot_lsp.core.cache import still_valid
 from ssot_lsp.core.facts import FileFacts
@@ -173,9 +173,11 @@ class BlobSource:
     def __init__(self, top: Path, jobs: int) -> None:
         self.top = top
         self.jobs = jobs
-        # the contents of the files read into facts since ``forget_recent`` (only those can have
-        # findings): a new finding's line is read from them rather than asked of git again
-        self.recent: dict[str, bytes] = {}
+        # blob -> the content of a file read into facts (only those can have findings), while a path
+        # holds that blob: a finding's line is read from it, not asked of git (see ``contents``)
+        self.held: dict[str, bytes] = {}
+        self._held_by_path: dict[str, str] = {}  # path -> its blob in ``held``
+        self._holders: dict[str, int] = {}  # blob -> how many paths hold it in ``held``
         self.indexed: dict[str, str] | None = None  # the index's blob per path (``worktree.py``), once asked
         self.from_worktree = 0  # blobs read from working-tree files
         self.replays = Replays()
@@ -188,21 +190,46 @@ class BlobSource:
         """The outcomes of ``items``, in their order: those the child read ahead taken from it, the
         others read here."""
         if self.ahead is None:
-            return self._read(items, needles, checked, whole_modules, watch, max_bytes)
-        taken = list(self.ahead.take(items, needles, checked, whole_modules, watch, max_bytes))
-        for item, found in zip(items, taken):
+            taken: list[tuple[Outcome, bytes | None] | None] = [None] * len(items)
+        else:
+            taken = list(self.ahead.take(items, needles, checked, whole_modules, watch, max_bytes))
+        rest, kept = self._read([item for item, found in zip(items, taken) if found is None], needles, checked,
+                                whole_modules, watch, max_bytes)
+        read_here = iter(rest)
+        out: list[tuple[str, Outcome]] = []
+        for (path, oid, _, _), found in zip(items, taken):
             if found is not None:
                 self.from_ahead += 1
-                if found[1] is not None:
-                    self.recent[item[1]] = found[1]
-        rest = iter(self._read([item for item, found in zip(items, taken) if found is None], needles, checked,
-                               whole_modules, watch, max_bytes))
-        return [(item[0], found[0]) if found is not None else next(rest) for item, found in zip(items, taken)]
+                outcome, data = found
+            else:
+                outcome = next(read_here)[1]
+                data = kept.get(oid) if isinstance(outcome, FileFacts) else None
+            self._hold(path, oid, data)
+            out.append((path, outcome))
+        return out
+
+    def _hold(self, path: str, oid: str, data: bytes | None) -> None:
+        """The path now holds the blob ``oid``: keep its content (None: it gave no facts), drop the
+        content of the blob it held before unless another path still holds that one."""
+        before = self._held_by_path.pop(path, None)
+        if before is not None:
+            left = self._holders[before] - 1
+            if left:
+                self._holders[before] = left
+            else:
+                del self._holders[before], self.held[before]
+        if data is not None:
+            self._held_by_path[path] = oid
+            self._holders[oid] = self._holders.get(oid, 0) + 1
+            self.held[oid] = data
 
     def _read(self, items: list[Item], needles: AbstractSet[str] | None, checked: AbstractSet[str] | None,
-              whole_modules: frozenset[str], watch: frozenset[str], max_bytes: int) -> list[tuple[str, Outcome]]:
+              whole_modules: frozenset[str], watch: frozenset[str],
+              max_bytes: int) -> tuple[list[tuple[str, Outcome]], dict[str, bytes]]:
+        """The outcomes of ``items`` read here (and by forked children when they are many), and the
+        contents of those read into facts, by blob."""
         if not items:
-            return []
+            return [], {}
         if self.indexed is None:
             self.indexed = worktree.indexed_blobs(self.top)
         indexed = self.indexed
@@ -228,21 +255,23 @@ class BlobSource:
                 with ProcessPoolExecutor(max_workers=self.jobs) as executor:
                     parts = list(executor.map(_read_job, jobs))
         out: list[tuple[str, Outcome]] = []
+        contents: dict[str, bytes] = {}
         for part, kept, from_worktree, records in parts:
             out.extend(part)
-            self.recent.update(kept)
+            contents.update(kept)
             self.from_worktree += from_worktree
             self.replays.records.update(records)
-        return out
+        return out, contents
 
     def contents(self, oids: list[str]) -> list[bytes | None | GitError]:
-        """The blobs' contents (see ``BlobReader.read_many``): those read recently, or held by their
+        """The blobs' contents (see ``BlobReader.read_many``): those held (``held``), or held by their
         working-tree file (``worktree.py``), without asking git. A later commit's new findings are
-        mostly in files it did not change, whose lines were never read (~24 blobs a commit on the
-        realistic history, a third of them in the working tree): git inflated each from its delta
-        chain while this process waited."""
+        mostly in files it did not change (~24 blobs a commit on the realistic history), read into
+        facts commits before: git inflated each from its delta chain while this process waited
+        (0.3 s of git CPU over the run, with a 128 MB cache of delta bases)."""
+        held = self.held
         found: dict[str, bytes | None | GitError] = {}
-        missing = [oid for oid in dict.fromkeys(oids) if oid not in self.recent]
+        missing = [oid for oid in dict.fromkeys(oids) if oid not in held]
         if missing and self.indexed:
             if self._indexed_paths is None:
                 self._indexed_paths = {oid: path for path, oid in self.indexed.items()}
@@ -253,10 +282,7 @@ class BlobSource:
             missing = [oid for oid in missing if oid not in found]
         if missing:
             found.update(zip(missing, _reader(str(self.top)).read_many(missing)))
-        return [self.recent[oid] if oid in self.recent else found[oid] for oid in oids]
-
-    def forget_recent(self) -> None:
-        self.recent = {}
+        return [held[oid] if oid in held else found[oid] for oid in oids]
 
     def close(self) -> None:
         if self.ahead is not None:
@@ -268,7 +294,6 @@ class BlobSource:
 
 # one ``git cat-file`` per process, for one repository: (repository, the process that started it, it)
 _READER: tuple[str, int, BlobReader] | None = None
-_MAIN_PID = os.getpid()
 
 
 def _reader(top: str) -> BlobReader:
@@ -283,9 +308,7 @@ def _reader(top: str) -> BlobReader:
         # closed (and waited for) as this process exits, so that git's CPU time counts towards
         # ours; a forked child, which leaves without exit handlers, closes it itself (``leave``)
         Finalize(None, _close_reader, exitpriority=0)
-        # the main process reads every later commit's changed files too (see ``MAIN_DELTA_CACHE``)
-        cache = MAIN_DELTA_CACHE if os.getpid() == _MAIN_PID else WORKER_DELTA_CACHE
-        _READER = (top, os.getpid(), BlobReader(Path(top), cache))
+        _READER = (top, os.getpid(), BlobReader(Path(top)))
     return _READER[2]
 
 

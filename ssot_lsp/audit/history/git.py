@@ -22,12 +22,10 @@ REGULAR_MODES = ("100644", "100755")
 # one ``git cat-file`` per worker process: git's defaults (a 96 MB delta-base cache, the whole pack
 # mapped) made each one 190 MB resident on the realistic history; capped, ~25 MB, no slower measured
 LEAN = ("-c", "core.packedGitWindowSize=1m", "-c", "core.packedGitLimit=32m")
-WORKER_DELTA_CACHE = "8m"
-# the reader of the main process reads every later commit's changed files, a few hundred blobs
-# scattered over delta chains whose bases come back commit after commit: a larger cache of those
-# bases spares inflating them again (realistic history, its 13,000 later blobs: 2.9 s of git CPU
-# with 8 MB, 2.0 s with 128 MB, which it then holds)
-MAIN_DELTA_CACHE = "128m"
+# the cache of delta bases each keeps: the main process once kept 128 MB for the later commits'
+# blobs, which a forked child now reads (``ahead.py``), and the lines of their findings, now kept
+# from reading them (``blobs.BlobSource.held``)
+DELTA_CACHE = "8m"
 
 
 class GitError(Exception):
@@ -206,8 +204,8 @@ def _changes(parts: list[str], start: int, cut: int) -> tuple[list[Change], int]
 class BlobReader:
     """One ``git cat-file --batch`` process answering blob requests in turn."""
 
-    def __init__(self, top: Path, delta_cache: str = WORKER_DELTA_CACHE) -> None:
-        self.process = subprocess.Popen(["git", *LEAN, "-c", f"core.deltaBaseCacheLimit={delta_cache}", "cat-file",
+    def __init__(self, top: Path) -> None:
+        self.process = subprocess.Popen(["git", *LEAN, "-c", f"core.deltaBaseCacheLimit={DELTA_CACHE}", "cat-file",
                                          "--batch"], cwd=top, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         env=git_env())
 

@@ -348,7 +348,7 @@ class HistoryRun:
     def _keyed(self, violations: list[Violation], sites: list[Site]) -> list[core_baseline.Keyed]:
         """The baseline keys of the findings; a finding reused from the last commit (the same object)
         keeps its key while its file's blob is the same, so only the lines of files read again are
-        read — asked of git at once, those the scan just read taken from it (``BlobSource.recent``).
+        read — taken from the contents of the files read into facts (``BlobSource.held``), or asked of git.
         By blob, not by finding alone: a file whose edit left its facts equal keeps its findings
         (``BlobFacts.store``), but the text of a finding's line, which the key holds, may have changed."""
         last, self.keys = self.keys, {}
@@ -384,6 +384,5 @@ class HistoryRun:
         return lines[line] if 0 <= line < len(lines) else ""
 
     def _forget_lines(self) -> None:
-        self.source.forget_recent()
         current = set(self.files.values())
         self.lines = {oid: lines for oid, lines in self.lines.items() if oid in current}
