@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from ssot_lsp.audit.history.git import BlobReader, GitError
 from tests.cli.conftest import (
     base_env,
     small,  # noqa: F401 - the small configured workspace, as a fixture here too
@@ -69,3 +70,17 @@ def checkout(repo: Path, commit: str, dest: Path) -> Path:
     with tarfile.open(fileobj=io.BytesIO(data)) as tar:
         tar.extractall(dest, filter="data")
     return dest
+
+
+@pytest.fixture
+def git_requests(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The blobs asked of any ``git cat-file``, request by request."""
+    requests: list[list[str]] = []
+    read_many = BlobReader.read_many
+
+    def observed(self: BlobReader, oids: list[str], limit: int | None = None) -> list[bytes | None | GitError]:
+        requests.append(list(oids))
+        return read_many(self, oids, limit)
+
+    monkeypatch.setattr(BlobReader, "read_many", observed)
+    return requests

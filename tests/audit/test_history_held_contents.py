@@ -6,11 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from ssot_lsp.audit.history.blobs import BlobSource
 from ssot_lsp.audit.history.configuration import ConfigurationAt
-from ssot_lsp.audit.history.git import BlobReader, GitError, Repository
+from ssot_lsp.audit.history.git import GitError, Repository
 from ssot_lsp.audit.history.run import HistoryRun, HistorySettings
 from ssot_lsp.core import baseline as core_baseline
 from ssot_lsp.core import pool
@@ -18,20 +16,6 @@ from tests.audit.conftest import History, git
 from tests.cli.conftest import LEGACY_CALLER, SMALL_CONFIG, SMALL_FILES
 
 OTHER = "X = 1\n"
-
-
-@pytest.fixture
-def asked(monkeypatch) -> list[list[str]]:
-    """The blobs asked of any ``git cat-file``, request by request."""
-    requests: list[list[str]] = []
-    read_many = BlobReader.read_many
-
-    def observed(self: BlobReader, oids: list[str], limit: int | None = None) -> list[bytes | None | GitError]:
-        requests.append(list(oids))
-        return read_many(self, oids, limit)
-
-    monkeypatch.setattr(BlobReader, "read_many", observed)
-    return requests
 
 
 def blob(history: History, rel: str) -> str:
@@ -44,7 +28,7 @@ def read(source: BlobSource, top: Path, files: dict[str, str]) -> None:
     source.read(items, None, None, frozenset(), frozenset(), 1 << 20)
 
 
-def test_the_content_of_a_file_read_into_facts_is_not_asked_of_git_again(history: History, asked):
+def test_the_content_of_a_file_read_into_facts_is_not_asked_of_git_again(history: History, git_requests):
     history.commit({"app/caller.py": LEGACY_CALLER, "app/other.py": OTHER}, "Two files")
     top = history.repo.resolve()
     files = {"app/caller.py": blob(history, "app/caller.py"), "app/other.py": blob(history, "app/other.py")}
@@ -52,14 +36,14 @@ def test_the_content_of_a_file_read_into_facts_is_not_asked_of_git_again(history
     source.indexed = {}  # no working-tree file holds them: git would be asked
     try:
         read(source, top, files)
-        asked.clear()
+        git_requests.clear()
         assert source.contents(list(files.values())) == [LEGACY_CALLER.encode(), OTHER.encode()]
     finally:
         source.close()
-    assert asked == []
+    assert git_requests == []
 
 
-def test_a_blob_is_let_go_once_no_path_holds_it(history: History, asked):
+def test_a_blob_is_let_go_once_no_path_holds_it(history: History, git_requests):
     history.commit({"app/caller.py": LEGACY_CALLER, "app/copy.py": LEGACY_CALLER}, "A file and its copy")
     first = blob(history, "app/caller.py")
     history.commit({"app/caller.py": LEGACY_CALLER + "\n\nY = 2\n"}, "The file edited")
@@ -73,11 +57,11 @@ def test_a_blob_is_let_go_once_no_path_holds_it(history: History, asked):
         assert source.held.keys() == {first, second}  # the copy still holds the first blob
         read(source, top, {"app/copy.py": second})
         assert source.held.keys() == {second}
-        asked.clear()
+        git_requests.clear()
         assert source.contents([first]) == [LEGACY_CALLER.encode()]  # from git again
     finally:
         source.close()
-    assert asked == [[first]]
+    assert git_requests == [[first]]
 
 
 def test_a_run_asks_git_for_no_line_of_a_finding(history: History, monkeypatch):

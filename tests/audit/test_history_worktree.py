@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ssot_lsp.audit.history.blobs import BlobSource
 from ssot_lsp.audit.history.configuration import ConfigurationAt
-from ssot_lsp.audit.history.git import BlobReader, GitError, Repository
+from ssot_lsp.audit.history.git import Repository
 from ssot_lsp.audit.history.points import Point
 from ssot_lsp.audit.history.run import HistoryRun, HistorySettings
 from ssot_lsp.audit.history.worktree import indexed_blobs, read_if_blob
@@ -70,25 +70,17 @@ def test_the_report_says_how_many_blobs_came_from_the_working_tree(history: Hist
     assert f"{timing['files_read']:,} files read ({timing['files_from_worktree']:,} from working-tree files" in text
 
 
-def test_the_lines_of_a_blob_its_working_tree_file_holds_are_read_from_that_file(history: History, monkeypatch):
+def test_the_lines_of_a_blob_its_working_tree_file_holds_are_read_from_that_file(history: History, git_requests):
     """A finding's line, for the baseline key, comes from the file when it holds the blob; an edited
     file's blob from git."""
     history.commit({"app/caller.py": LEGACY_CALLER, "app/other.py": "X = 1\n"}, "Two files")
     top = history.repo.resolve()
     caller, other = (git(history.repo, "rev-parse", f"HEAD:app/{name}").strip() for name in ("caller.py", "other.py"))
     (history.repo / "app" / "other.py").write_text("X = 2\n")
-    asked: list[list[str]] = []
-    read_many = BlobReader.read_many
-
-    def observed(self: BlobReader, oids: list[str], limit: int | None = None) -> list[bytes | None | GitError]:
-        asked.append(list(oids))
-        return read_many(self, oids, limit)
-
-    monkeypatch.setattr(BlobReader, "read_many", observed)
     source = BlobSource(top, 1)
     source.indexed = indexed_blobs(top)
     try:
         assert source.contents([caller, other, caller]) == [LEGACY_CALLER.encode(), b"X = 1\n", LEGACY_CALLER.encode()]
     finally:
         source.close()
-    assert asked == [[other]]
+    assert git_requests == [[other]]
