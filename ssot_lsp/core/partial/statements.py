@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import ast
 import bisect
-import hashlib
 import re
 import sys
 from array import array
@@ -325,6 +324,8 @@ class Lexed:
 
 
 def _digest(piece: str) -> bytes:
+    import hashlib  # here: ``check`` marks nothing, and hashlib loads OpenSSL (3 ms before its first read)
+
     return hashlib.blake2b(piece.encode("utf-8", "surrogatepass"), digest_size=DIGEST_SIZE).digest()
 # a line starting in column 0 with code, after the first (lines inside a string start with "\x01"
 # once masked): searched from its line break, which the regular-expression engine finds five times
