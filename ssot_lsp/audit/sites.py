@@ -59,14 +59,19 @@ def needs_modules(symbol: str) -> bool:
     return ":" not in symbol and "." in symbol
 
 
-def subject_depends_on(symbol: str, modules: Container[str]) -> bool:
-    """Whether ``subject`` of the symbol may change when the ``modules`` (those added or removed)
-    change: a dotted target's subject depends on which of the symbol and its dotted prefixes are
-    modules, and on nothing else about the module set."""
+def modules_named(symbol: str) -> list[str]:
+    """The modules whose presence ``subject`` of the symbol depends on: a dotted target's subject
+    depends on which of the symbol and its dotted prefixes are modules, and on nothing else about
+    the module set; any other symbol's, on none."""
     if not needs_modules(symbol):
-        return False
+        return []
     parts = symbol.partition(" as ")[0].strip().split(".")
-    return any(".".join(parts[:cut]) in modules for cut in range(1, len(parts) + 1))
+    return [".".join(parts[:cut]) for cut in range(1, len(parts) + 1)]
+
+
+def subject_depends_on(symbol: str, modules: Container[str]) -> bool:
+    """Whether ``subject`` of the symbol may change when the ``modules`` (those added or removed) change."""
+    return any(module in modules for module in modules_named(symbol))
 
 
 def role_of(group: Group | None, subject_name: str, defines: bool) -> str:

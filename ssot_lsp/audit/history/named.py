@@ -36,6 +36,7 @@ class NamedFiles:
         self._claims: dict[str, list[str]] = {}  # module -> the root-relative paths naming it, in walk order
         self.changed: set[str] = set()  # absolute paths added, removed, renamed or of another blob since ``take``
         self.changed_modules: set[str] = set()  # modules added, removed or defined by another path since ``take``
+        self.come_or_gone: set[str] = set()  # modules added or removed since ``take_come_or_gone``
 
     def update(self, paths: Iterable[str], files: Mapping[str, str], names: Mapping[str, Name]) -> None:
         """Bring ``paths`` (root-relative, changed in any way) to ``files`` (path -> blob) and ``names``;
@@ -66,6 +67,11 @@ class NamedFiles:
         self.changed, self.changed_modules = set(), set()
         return out
 
+    def take_come_or_gone(self) -> set[str]:
+        """The modules added or removed since the last call (the set of modules changed only there)."""
+        out, self.come_or_gone = self.come_or_gone, set()
+        return out
+
     def _claim(self, module: str, rel: str) -> None:
         claims = self._claims.setdefault(module, [])
         if claims:
@@ -88,5 +94,8 @@ class NamedFiles:
         self.changed_modules.add(module)
         if path is None:
             del self.modules[module]
+            self.come_or_gone.add(module)
         else:
+            if module not in self.modules:
+                self.come_or_gone.add(module)
             self.modules[module] = path

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, Generic, TypeVar
 
+from ssot_lsp.audit.history.collected import Change, DiscoveredNames, OrderedFindings
 from ssot_lsp.config.model import Config
 from ssot_lsp.core.classify import Classifier, package_prefixes
 from ssot_lsp.core.facts import ClassFact, FileFacts, ImportFact
@@ -279,6 +280,8 @@ class Memo(Generic[T]):
     facts: FileFacts
     deps: frozenset[Token]
     value: T
+    table: str
+    path: str
     valid: bool = True  # no token it read has changed since it was computed
 
 
@@ -333,6 +336,13 @@ class Reuse:
         self.computed = 0
         self.reused = 0
         self.tables: dict[str, dict[str, Memo[Any]]] = {}
+        # per table, the results last collected (``collect``), and the paths whose result may have
+        # changed since: its memo retired, or its facts noted as read again (``note``); absent: any
+        self.collected: dict[str, dict[str, Any]] = {}
+        self.pending: dict[str, set[str]] = {}
+        # their sums (``collected.py``), updated with every collection's changes
+        self.discovered = DiscoveredNames()
+        self.ordered = OrderedFindings()
         self.tokens: dict[Token, Token] = {}
         self.packages = PackageCounts()  # of the index's modules, for each new classifier
 
@@ -349,6 +359,7 @@ class Reuse:
             self.classifier = Classifier(config, self.index)
             self.packages = PackageCounts()
             self.tables.clear()
+            self.pending.clear()
             self.dependents.clear()
             self._listed = self._live = 0
             moved = touched = None
@@ -420,21 +431,55 @@ class Reuse:
         if memo.valid:
             memo.valid = False
             self._live -= len(memo.deps)
+            pending = self.pending.get(memo.table)
+            if pending is not None:
+                pending.add(memo.path)
 
-    def results(self, table: str, files: Iterable[tuple[str, FileFacts]],
-                compute: Callable[[FileFacts], T]) -> Iterator[T]:
-        """``result`` of each file, ``compute(facts)`` computing one: the files whose results still
-        hold (nearly all of a commit's) are served here without a call per file."""
+    def note(self, paths: Iterable[str] | None) -> None:
+        """The facts of ``paths`` may be other objects now (read again, carried over, gone); None:
+        the facts of any path (a scan that did not start from the last commit's)."""
+        if paths is None:
+            self.pending.clear()
+            return
+        paths = list(paths)
+        for pending in self.pending.values():
+            pending.update(paths)
+
+    def collect(self, table: str, loaded: Mapping[str, FileFacts], compute: Callable[[FileFacts], Any],
+                wanted: Callable[[str], bool] | None = None) -> list[Change]:
+        """Bring the table's collected results (``self.collected[table]``: path -> ``result`` of
+        every file of ``loaded`` that is ``wanted``) up to date, and say which changed.
+
+        Only the pending paths are looked at — those whose memo was retired (a token it read
+        changed, the file is gone) or whose facts were noted since the last collection — so that a
+        commit costs its few dozen changed results, not a pass over the 2,000 analysed files of the
+        realistic history: every other path holds a valid memo of the facts it was collected with."""
+        values = self.collected.setdefault(table, {})
+        pending = self.pending.get(table)
+        self.pending[table] = set()
+        paths: AbstractSet[str] = values.keys() | loaded.keys() if pending is None else pending
         memos = self.tables.setdefault(table, {})
-        reused = 0
-        for path, facts in files:
+        changes: list[Change] = []
+        computed = self.computed
+        for path in paths:
+            facts = loaded.get(path)
+            old = values.get(path)
+            if facts is None or (wanted is not None and not wanted(path)):
+                if old is not None:
+                    del values[path]
+                    changes.append((path, old, None))
+                continue
             memo = memos.get(path)
             if memo is not None and memo.valid and memo.facts is facts:
-                reused += 1
-                yield memo.value
+                new = memo.value
             else:
-                yield self.result(table, path, facts, partial(compute, facts))
-        self.reused += reused
+                new = self.result(table, path, facts, partial(compute, facts))
+            if new is not old:
+                values[path] = new
+                changes.append((path, old, new))
+        self.pending[table] = set()  # the memos ``result`` replaced just now: collected already
+        self.reused += len(values) - (self.computed - computed)
+        return changes
 
     def result(self, table: str, path: str, facts: FileFacts, compute: Callable[[], T]) -> T:
         """``compute()`` for the file, or its result from a state in which everything it read was the same."""
@@ -453,7 +498,7 @@ class Reuse:
         if memo is not None:
             self._retire(memo)  # replaced: its entries in ``dependents`` no longer count
         tokens = self.tokens  # one object per distinct token: 25,000 files each keep ~100 of them
-        memo = memos[path] = Memo(facts, frozenset([tokens.setdefault(t, t) for t in deps]), value)
+        memo = memos[path] = Memo(facts, frozenset([tokens.setdefault(t, t) for t in deps]), value, table, path)
         dependents = self.dependents
         for token in memo.deps:
             found = dependents.get(token)

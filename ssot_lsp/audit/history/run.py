@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
@@ -26,7 +26,7 @@ from ssot_lsp.audit.history.points import ERROR, INVALID_CONFIGURATION, Point
 from ssot_lsp.audit.history.reuse import Reuse
 from ssot_lsp.audit.history.scan import CommitScan, LastScan
 from ssot_lsp.audit.history.tree import GITIGNORE, TreeFiles
-from ssot_lsp.audit.sites import Site, sites_of, subject_depends_on
+from ssot_lsp.audit.sites import Site, modules_named, sites_of
 from ssot_lsp.audit.tables import BROKEN_CODE, AuditTables, build_tables, rule_order, totals_of
 from ssot_lsp.config.loader import ConfigError
 from ssot_lsp.config.model import Config
@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
 Progress = Callable[[int, int, Commit], None]
 SRC = "src/"
+FORGET_LINES_SLACK = 256  # blobs' lines kept beyond twice the files with findings (see ``_forget_lines``)
 
 
 def sample(commits: Sequence[Commit], max_points: int) -> list[Commit]:
@@ -96,10 +97,12 @@ class HistoryRun:
         self._latest_tables: AuditTables | None = None
         self.points: list[Point] = []
         self._in_src = 0  # entries under src/
-        self.sites: dict[int, tuple[Violation, Site]] = {}  # id(finding) -> its site (see ``_sites``)
-        self._sites_of: tuple[Config | None, set[str]] = (None, set())
-        # id(finding) -> its baseline key and the blob of its file it was read from (see ``_keyed``)
-        self.keys: dict[int, tuple[core_baseline.Keyed, str | None]] = {}
+        # per file with findings: its findings (the scan's list), their sites and the modules their
+        # subjects depend on (see ``_sites``), under ``_sites_config``
+        self.sites: dict[str, tuple[list[Violation], list[Site], frozenset[str]]] = {}
+        self._sites_config: Config | None = None
+        # per file with findings: its findings, the blob their keys' lines were read from, the keys (``_keyed``)
+        self.keys: dict[str, tuple[list[Violation], str | None, list[core_baseline.Keyed]]] = {}
         self._diffs: dict[tuple[str, str], list[Change]] = {}  # (commit, next commit) -> what changed
         self._ahead_tried = False  # a child was started to read ahead, or could not be (``_read_ahead``)
         self._later: Sequence[Commit] = ()  # the commits after the one being analysed
@@ -266,7 +269,8 @@ class HistoryRun:
         def relpath(path: str) -> str:
             return path.removeprefix(root)
 
-        sites = self._sites(result.violations, config, relpath, self.named.modules)
+        paths = self.reuse.ordered.paths  # the files with findings, in the order of ``result.violations``
+        sites = self._sites(scan.findings, paths, config, relpath)
         point.configuration = config.source
         point.files_total, point.files_analysed = result.files_total, result.files_analysed
         point.unreadable = [(relpath(e.path), e.message) for e in result.errors]
@@ -277,7 +281,7 @@ class HistoryRun:
         point.sites = sites
         point.violations = result.violations
         point.groups = [g.name for g in config.groups]
-        point.comparison = self._compare(point, config, result.violations, sites, relpath)
+        point.comparison = self._compare(point, config, scan.findings, paths, sites, relpath)
         self._latest, self._latest_tables = (sites, config, point.comparison), None
         self._forget_lines()
         self.last_scan = scan.finished
@@ -291,38 +295,32 @@ class HistoryRun:
             self._latest_tables = build_tables(sites, config, self.settings.depth, comparison)
         return self._latest_tables
 
-    def _sites(self, violations: list[Violation], config: Config, relpath: Callable[[str], str],
-               modules: dict[str, str]) -> list[Site]:
-        """``sites_of`` the findings; a finding reused from the last commit keeps its site while the
-        configuration is the same, and the set of modules too when its subject was told apart by it."""
-        if config != self._sites_of[0]:
-            self.sites.clear()
-        elif modules.keys() != self._sites_of[1]:
+    def _sites(self, findings: Mapping[str, list[Violation]], paths: list[str], config: Config,
+               relpath: Callable[[str], str]) -> list[Site]:
+        """``sites_of`` the findings of the files at ``paths``, in that order; a file's findings
+        reused from the last commit (the same list) keep their sites while the configuration is the
+        same, and the set of modules too when one's subject was told apart by it (a dotted target)."""
+        come_or_gone = self.named.take_come_or_gone()
+        if config is not self._sites_config and config != self._sites_config:
+            self.sites = {}
+        elif come_or_gone:
             # only a dotted target's subject depends on the modules, and only on the modules it names
-            # (nearly every commit adds or removes a file: ~400 sites of the realistic history)
-            moved = modules.keys() ^ self._sites_of[1]
-            stale = {symbol for symbol in {e[0].symbol for e in self.sites.values()}
-                     if subject_depends_on(symbol, moved)}
-            if stale:
-                self.sites = {k: e for k, e in self.sites.items() if e[0].symbol not in stale}
-        self._sites_of = (config, set(modules))
+            # (nearly every commit adds or removes a file)
+            self.sites = {path: entry for path, entry in self.sites.items() if entry[2].isdisjoint(come_or_gone)}
+        self._sites_config = config
         last, self.sites = self.sites, {}
-        found: list[Site | None] = []
-        missing: list[Violation] = []
-        for v in violations:
-            known = last.get(id(v))
-            site = known[1] if known is not None and known[0] is v else None
-            if site is None:
-                missing.append(v)
-            found.append(site)
-        fresh = iter(sites_of(missing, config, relpath, modules))
-        out = [site if site is not None else next(fresh) for site in found]
-        self.sites = {id(v): (v, site) for v, site in zip(violations, out)}
-        return out
+        fresh = [path for path in paths if (known := last.get(path)) is None or known[0] is not findings[path]]
+        made = iter(sites_of([v for path in fresh for v in findings[path]], config, relpath, self.named.modules))
+        for path in fresh:
+            found = findings[path]
+            last[path] = (found, [next(made) for _ in found],
+                          frozenset(module for v in found for module in modules_named(v.symbol)))
+        self.sites = {path: last[path] for path in paths}
+        return [site for path in paths for site in last[path][1]]
 
     # -- the baseline ------------------------------------------------------------------------------
-    def _compare(self, point: Point, config: Config, violations: list[Violation], sites: list[Site],
-                 relpath: Callable[[str], str]) -> Comparison | None:
+    def _compare(self, point: Point, config: Config, findings: Mapping[str, list[Violation]], paths: list[str],
+                 sites: list[Site], relpath: Callable[[str], str]) -> Comparison | None:
         settings = self.settings
         if not settings.use_baselines:
             return None
@@ -343,28 +341,30 @@ class HistoryRun:
                 return None
             self.baselines = {entry[1]: baseline}
             label = name
-        return compare(baseline, self._keyed(violations, sites), sites, label)
+        return compare(baseline, self._keyed(findings, paths, relpath), sites, label)
 
-    def _keyed(self, violations: list[Violation], sites: list[Site]) -> list[core_baseline.Keyed]:
-        """The baseline keys of the findings; a finding reused from the last commit (the same object)
-        keeps its key while its file's blob is the same, so only the lines of files read again are
-        read — taken from the contents of the files read into facts (``BlobSource.held``), or asked of git.
-        By blob, not by finding alone: a file whose edit left its facts equal keeps its findings
-        (``BlobFacts.store``), but the text of a finding's line, which the key holds, may have changed."""
+    def _keyed(self, findings: Mapping[str, list[Violation]], paths: list[str],
+               relpath: Callable[[str], str]) -> list[core_baseline.Keyed]:
+        """The baseline keys of the findings of the files at ``paths``, in that order; a file's
+        findings reused from the last commit (the same list) keep their keys while its blob is the
+        same, so only the lines of files read again are read — taken from the contents of the files
+        read into facts (``BlobSource.held``), or asked of git. By blob, not by findings alone: a file
+        whose edit left its facts equal keeps its findings (``BlobFacts.store``), but the text of a
+        finding's line, which the key holds, may have changed."""
         last, self.keys = self.keys, {}
         files = self.files
-        fresh = [(v, s) for v, s in zip(violations, sites)
-                 if (found := last.get(id(v))) is None or found[0].violation is not v or found[1] != files.get(s.path)]
-        self._read_lines({s.path for _, s in fresh})
-        for v, s in fresh:
-            last[id(v)] = (core_baseline.Keyed(v, (s.path, v.code, v.fingerprint(self._line(s.path, v.span.line)))),
-                           files.get(s.path))
-        items = []
-        for v in violations:
-            found = last[id(v)]
-            self.keys[id(v)] = found
-            items.append(found[0])
-        return items
+        fresh = []
+        for path in paths:
+            known, rel = last.get(path), relpath(path)
+            if known is None or known[0] is not findings[path] or known[1] != files.get(rel):
+                fresh.append((path, rel))
+        self._read_lines({rel for _, rel in fresh})
+        for path, rel in fresh:
+            last[path] = (findings[path], files.get(rel),
+                          [core_baseline.Keyed(v, (rel, v.code, v.fingerprint(self._line(rel, v.span.line))))
+                           for v in findings[path]])
+        self.keys = {path: last[path] for path in paths}
+        return [item for path in paths for item in last[path][2]]
 
     def _read_lines(self, paths: set[str]) -> None:
         """The lines of the files at ``paths`` (root-relative) into ``self.lines``, by blob."""
@@ -384,5 +384,12 @@ class HistoryRun:
         return lines[line] if 0 <= line < len(lines) else ""
 
     def _forget_lines(self) -> None:
-        current = set(self.files.values())
+        """Keep the lines of the blobs of files with findings (lines are read for no others): a
+        finding of such a file, found again without its blob changing, is keyed from them. Lines
+        are kept by blob, so one kept too long is never wrong: they are sorted out once they are
+        twice as many as the files with findings, not at every commit."""
+        if len(self.lines) <= 2 * len(self.sites) + FORGET_LINES_SLACK:
+            return
+        files = self.files
+        current = {files.get(entry[1][0].path) for entry in self.sites.values()}
         self.lines = {oid: lines for oid, lines in self.lines.items() if oid in current}

@@ -59,6 +59,10 @@ class CommitScan(Scan):
     # paths whose facts may differ from those the index holds (changed or read since the last sync);
     # None: any (no commit before this one's scan, whose last sync left the index as ``last.loaded``)
     _touched: set[str] | None = None
+    # the paths whose facts this commit's scan read or dropped, when it carried the others over from
+    # the last commit's (None: it read every file)
+    _read_paths: set[str] | None = None
+    findings: dict[str, list[Violation]] = field(default_factory=dict)  # each analysed file's (``_analyse``)
 
     def run(self, paths: Iterable[Path] | None, prefilter: bool,
             severity_overrides: dict[str, str] | None) -> ScanResult:
@@ -108,8 +112,13 @@ class CommitScan(Scan):
             paths = self._carry_over(last, paths)
         elif first:
             self._touched = None  # every file is read: the index compares every module
+            self._read_paths = None
+            self.reuse.note(None)  # and so do the results collected from the files' facts
         if self._touched is not None:
             self._touched.update(paths)
+        if self._read_paths is not None:
+            self._read_paths.update(paths)
+        self.reuse.note(paths)
         return self._read_blobs(paths, search, needles)
 
     def _carry_over(self, last: LastScan, paths: list[str]) -> list[str]:
@@ -125,6 +134,8 @@ class CommitScan(Scan):
         self.result.skipped_large.extend(p for p in last.skipped_large if p not in changed)
         todo = [p for p in changed if p in self.module_of]
         self.blob_facts.hits += len(paths) - len(todo)
+        self.reuse.note(changed)
+        self._read_paths = set(changed)
         return sorted(todo, key=lambda p: walk_order(p[len(self.named.root):]))  # type: ignore[union-attr]
 
     def _read_blobs(self, paths: list[str], search: set[str] | None,
@@ -149,6 +160,20 @@ class CommitScan(Scan):
                 results.append((path, cache.store(path, outcome, needles)))
         return results
 
+    def _settle_partial_parses(self, needles: set[str]) -> None:
+        """Only the files read by this commit's scan: those carried over from the last commit were
+        settled for its final needles, when they are this one's too."""
+        last = self.last
+        if self._read_paths is None or last is None or last.needles != frozenset(needles):
+            super()._settle_partial_parses(needles)
+            return
+        final, loaded = last.needles, self.loaded
+        for path in self._read_paths:
+            facts = loaded.get(path)
+            if facts is not None and facts.partial_needles is not None and facts.partial_needles != final:
+                facts.partial_needles = final
+                self.blob_facts.dirty = True
+
     # -- the index and the rules, file by file, reusing what is unchanged (``reuse.py``) ------------
     def _index(self) -> WorkspaceIndex:
         # the modules that moved since the last commit's scan synced the index: known when it
@@ -169,8 +194,6 @@ class CommitScan(Scan):
         index = self._index()
         classifier = self.reuse.classifier
         assert classifier is not None
-        names: set[str] = set()
-        importers: dict[str, set[str]] = {}
         shared = self.reuse.index.shared
 
         def own_import(payload: ImportPayload) -> tuple[bool, bool | None]:
@@ -178,13 +201,8 @@ class CommitScan(Scan):
             return shared((OWN_IMPORT, payload), partial(own_import_answer, index, classifier, payload))
 
         compute = partial(discovered_needles, index, classifier, own_import=own_import)
-        for found, binders in self.reuse.results("discover", self.loaded.items(),
-                                                 lambda facts: compute([facts], None)):
-            if found:
-                names |= found
-            for name, tails in binders.items():
-                importers.setdefault(name, set()).update(tails)
-        return names, importers
+        return self.reuse.discovered.update(self.reuse.collect("discover", self.loaded,
+                                                               lambda facts: compute([facts], None)))
 
     def _analyse(self, severity_overrides: dict[str, str] | None) -> None:
         config, result = self.workspace.config, self.result
@@ -192,16 +210,14 @@ class CommitScan(Scan):
             self.on_read(self)
         index = self._index()
         classifier = self.reuse.classifier
-        files = [(path, facts) for path, facts in self.loaded.items()
-                 if self.requested is None or path in self.requested]
-        for found in self.reuse.results("analyse", files, partial(analyze, index=index, config=config,
-                                                                   classifier=classifier,
-                                                                   severity_overrides=severity_overrides)):
-            if found:
-                result.violations.extend(found)
-        analysed = len(files)
-        result.violations.sort(key=Violation.sort_key)
-        result.files_analysed = analysed  # of ``files_total``: the requested files, or all
+        requested = self.requested
+        changes = self.reuse.collect("analyse", self.loaded,
+                                     partial(analyze, index=index, config=config, classifier=classifier,
+                                             severity_overrides=severity_overrides),
+                                     None if requested is None else requested.__contains__)
+        findings = self.findings = self.reuse.collected["analyse"]
+        result.violations = self.reuse.ordered.update(findings, changes)
+        result.files_analysed = len(findings)  # of ``files_total``: the requested files, or all
         result.index = index
         result.facts = self.loaded
         self.reuse.forget(self.loaded.keys())
