@@ -128,3 +128,27 @@ def test_the_baseline_keys_of_an_unchanged_file_whose_findings_changed_are_made_
         # blob names it, and whether this one recorded the baseline
         unlike = {"configuration": "", "baseline_recorded": False}
         assert {**point_dict(point, True), **unlike} == {**point_dict(alone, True), **unlike}, commit.short
+
+
+LEGACY_PACKAGE = SMALL_CONFIG.replace('legacy-modules = ["app.old_engine"]', 'legacy-modules = ["app.old_engine", "app.legacy"]')
+PACKAGE_USER = "import app.legacy\n\n\ndef run():\n    return app.legacy\n"
+
+
+def test_an_unchanged_import_of_a_namespace_package_is_broken_once_its_last_module_is_gone_and_whole_again(
+        history: History):
+    """``app/user.py`` never changes; ``app.legacy`` is a package only while a module lies below it,
+    which commits remove and add while other modules come and go."""
+    history.commit({"pyproject.toml": LEGACY_PACKAGE, **SMALL_FILES, "app/user.py": PACKAGE_USER,
+                    "app/legacy/engine.py": "class LegacyEngine:\n    pass\n"}, "A legacy namespace package")
+    history.commit({"app/helpers.py": "def helper():\n    return 1\n"}, "Another module")
+    history.commit({"app/legacy/engine.py": None}, "The legacy package's last module is gone")
+    history.commit({"app/tools.py": "def tool():\n    return 2\n"}, "Another module")
+    history.commit({"app/legacy/other.py": "VALUE = 1\n"}, "A module below the legacy package again")
+    run = run_for(history.repo)
+    commits = run.repo.commits("main")
+    points = run.run(commits)
+    broken = [[s.line for s in p.sites if s.path == "app/user.py" and s.code == "SSOT011"] for p in points]
+    assert broken == [[], [], [1], [1], []]
+    for commit, point in zip(commits, points):
+        alone = run_for(history.repo).run([commit])[0]
+        assert point.sites == alone.sites, commit.short

@@ -15,6 +15,7 @@ whole, the classes, the imports and scopes, anything else. Tokens:
   file's resolution reads of them (``index._attribute``); ``(X, "scopes")`` its scopes, local names
   and function-level imports, read only when resolving inside one of its functions or classes;
 * ``(X, "")``        any other part of X's facts;
+* ``(X, "package")``  whether X is a package of some module (``Classifier.module_exists``);
 * ``("", "class:Name")`` the classes of that name anywhere; ``("", "known")`` the set of modules.
 
 Between two states of the workspace (the rounds of one commit, then the next commit) ``Reuse.sync``
@@ -42,6 +43,7 @@ from ssot_lsp.core.index import WorkspaceIndex
 Token = tuple[str, str]
 KNOWN_SET: Token = ("", "known")
 PRESENT, ANY, ALL_BINDINGS = "?", "", "b*"
+PACKAGE = "package"  # whether the module is a package of a module of the workspace (``RecordingClassifier``)
 # the parts of a module's facts other files read, each with its own token; the rest is ANY
 TRACKED = {"classes": "classes", "star_imports": "star", "all_names": "all", "imports": "imports",
            "scopes": "scopes", "local_names": "scopes", "scope_chain": "scopes"}
@@ -226,6 +228,24 @@ class RecordingIndex(WorkspaceIndex):
         self.generation += 1
 
 
+class RecordingClassifier(Classifier):
+    """The classifier, noting of ``module_exists`` which package it asks about rather than the whole
+    set of modules (``KNOWN_SET``): nearly every commit adds or removes a module, while whether a
+    module a migration removed is still a package of some module rarely changes (the realistic
+    history: ~10 analyses a commit computed again, of files importing a legacy module gone)."""
+
+    def module_exists(self, module: str) -> bool:
+        index = self.index
+        if index.is_module(module):
+            return True
+        count, packages = self._packages
+        if count != dict.__len__(index.known_modules):  # not kept by ``Reuse.sync``: the whole set is read
+            return super().module_exists(module)
+        assert isinstance(index, RecordingIndex)
+        index.recorder.touch((module, PACKAGE))
+        return module in packages
+
+
 def changed_parts(old: FileFacts, new: FileFacts) -> set[Token]:
     """The tokens of module ``new.module`` whose answer differs between two versions of its facts."""
     module = new.module
@@ -295,10 +315,15 @@ class PackageCounts:
         # modules, 1,300 parents; finding a module's packages character by character cost 30 ms)
         self._of_parent: dict[str, list[str]] = {}
 
-    def add(self, module: str) -> None:
+    def add(self, module: str) -> list[str]:
+        """The module's packages that were none before."""
         counts = self.counts
+        came = []
         for package in self._prefixes(module):
-            counts[package] = counts.get(package, 0) + 1
+            count = counts[package] = counts.get(package, 0) + 1
+            if count == 1:
+                came.append(package)
+        return came
 
     def _prefixes(self, module: str) -> list[str]:
         parent = module.rpartition(".")[0]
@@ -307,14 +332,18 @@ class PackageCounts:
             found = self._of_parent[parent] = package_prefixes(module)
         return found
 
-    def remove(self, module: str) -> None:
+    def remove(self, module: str) -> list[str]:
+        """The module's packages that are none now."""
         counts = self.counts
+        gone = []
         for package in self._prefixes(module):
             left = counts[package] - 1
             if left:
                 counts[package] = left
             else:
                 del counts[package]
+                gone.append(package)
+        return gone
 
     def packages(self) -> frozenset[str]:
         return frozenset(self.counts)
@@ -356,7 +385,7 @@ class Reuse:
         classifier = self.classifier
         if config != self.config:
             self.config, self.index = config, RecordingIndex(self.recorder)
-            self.classifier = Classifier(config, self.index)
+            self.classifier = RecordingClassifier(config, self.index)
             self.packages = PackageCounts()
             self.tables.clear()
             self.pending.clear()
@@ -366,7 +395,7 @@ class Reuse:
         elif config is not self.config:
             # an equal configuration read again: results stay valid, but rules compare groups by
             # identity (``role.group is group``), so the classifier must hand out this one's groups
-            self.config, self.classifier = config, Classifier(config, self.index)
+            self.config, self.classifier = config, RecordingClassifier(config, self.index)
         index = self.index
         before = index.facts_by_module
         wanted, candidates, gone = _indexed(before, loaded, modules, None if moved is None or touched is None
@@ -402,14 +431,14 @@ class Reuse:
             for module in moved:
                 if module in modules:
                     if not dict.__contains__(known, module):
-                        self.packages.add(module)
+                        changed.update((package, PACKAGE) for package in self.packages.add(module))
                     dict.__setitem__(known, module, modules[module])
                 elif dict.pop(known, module, None) is not None:
-                    self.packages.remove(module)
+                    changed.update((package, PACKAGE) for package in self.packages.remove(module))
             if KNOWN_SET in changed:
                 # the classifier memoises the packages of the module set by its size alone: a commit
                 # that deletes one module and adds another would leave them stale
-                self.classifier = Classifier(config, index)
+                self.classifier = RecordingClassifier(config, index)
             index.invalidate()
             self._invalidate(changed)
         if self.classifier is not classifier:
