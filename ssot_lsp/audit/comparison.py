@@ -43,15 +43,19 @@ class Comparison:
     fixed_entries: list[FixedEntry] = field(default_factory=list)
 
 
-def compare(baseline: core.Baseline, items: Sequence[core.Keyed], sites: Sequence[Site], source: str) -> Comparison:
-    """``items[i]`` is the keyed finding of ``sites[i]``."""
+def compare(baseline: core.Baseline, items: Sequence[core.Keyed], sites: Sequence[Site], source: str,
+            entries: Sequence[tuple[core.Key, int]] | None = None) -> Comparison:
+    """``items[i]`` is the keyed finding of ``sites[i]``. ``entries``: the baseline's counts, sorted,
+    from a caller comparing many states with one baseline (``audit --history``)."""
     new, _ = core.filter_new(baseline, items)
     new_ids = {id(v) for v in new}
     by_rule: dict[str, RuleDelta] = {}
     new_sites = []
     matched: Counter[core.Key] = Counter()
     for item, site in zip(items, sites):
-        delta = by_rule.setdefault(site.code, RuleDelta())
+        delta = by_rule.get(site.code)
+        if delta is None:
+            delta = by_rule[site.code] = RuleDelta()
         if id(item.violation) in new_ids:
             delta.new += 1
             new_sites.append(site)
@@ -59,7 +63,7 @@ def compare(baseline: core.Baseline, items: Sequence[core.Keyed], sites: Sequenc
             delta.remaining += 1
             matched[item.key] += 1
     fixed_entries = []
-    for key, count in sorted(baseline.counts.items()):
+    for key, count in sorted(baseline.counts.items()) if entries is None else entries:
         left = count - matched.get(key, 0)
         if left > 0:
             path, code, _ = key

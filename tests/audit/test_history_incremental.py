@@ -23,6 +23,7 @@ from ssot_lsp.audit.history.configuration import ConfigurationAt
 from ssot_lsp.audit.history.git import Repository
 from ssot_lsp.audit.history.points import OK
 from ssot_lsp.audit.history.run import HistoryRun, HistorySettings
+from ssot_lsp.config.loader import DEFAULT_SOURCE
 from tests.audit.conftest import History, checkout
 from tests.cli.conftest import LEGACY_CALLER, SMALL_CONFIG, SMALL_FILES, base_env, run_ssot, ssot_executable
 
@@ -276,3 +277,18 @@ def test_ctrl_c_during_history_exits_130_with_a_message_and_no_traceback(history
     assert "interrupted after" in said and "of 400 commits; no report written" in said, said[-800:]
     assert "Traceback" not in said and "KeyboardInterrupt" not in said, said[-2000:]
     assert not (history.repo / "report.json").exists()
+
+
+def test_a_pyproject_that_gains_the_table_configures_its_commit_and_one_that_loses_it_leaves_the_defaults(
+        history: History):
+    """A pyproject.toml without ``[tool.ssot-lsp]`` is not read again while its blob stays; another
+    blob of it is."""
+    plain = '[project]\nname = "app"\n'
+    history.commit({"pyproject.toml": plain, **SMALL_FILES, "app/caller.py": LEGACY_CALLER}, "No table")
+    history.commit({"app/util_0.py": "def helper():\n    return 1\n"}, "Another file")
+    history.commit({"pyproject.toml": plain + "\n" + SMALL_CONFIG}, "The table")
+    history.commit({"pyproject.toml": plain}, "No table again")
+    run = run_for(history.repo)
+    points = run.run(run.repo.commits("main"))
+    assert [p.configuration for p in points] == [DEFAULT_SOURCE, DEFAULT_SOURCE, f"{points[2].commit.short}:pyproject.toml",
+                                                 DEFAULT_SOURCE]

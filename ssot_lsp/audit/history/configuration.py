@@ -38,6 +38,8 @@ class ConfigurationAt:
         self.ignore = ignore
         self._parsed: dict[tuple[str, str], Config | ConfigError] = {}
         self._default: Config | None = None
+        # (name, blob) of a pyproject.toml without our table: not read from git again at every commit
+        self._not_ours: set[tuple[str, str]] = set()
 
     def at(self, entries: Entries, read: Callable[[str], bytes], label: str) -> tuple[Config, str | None]:
         """(configuration, blob of its file or None); ConfigError for one that does not validate.
@@ -53,12 +55,16 @@ class ConfigurationAt:
             if name not in entries:
                 continue
             oid = entries[name][1]
-            text = read(oid)
-            if name == "ssot-lsp.toml" or b"ssot-lsp" in text:
+            if (name, oid) in self._not_ours:
+                continue
+            if name == "ssot-lsp.toml" or b"ssot-lsp" in read(oid):
                 try:
                     return self._parse(name, oid, read, label, required=name == "ssot-lsp.toml"), oid
                 except _NoTable:
+                    self._not_ours.add((name, oid))
                     continue
+            else:
+                self._not_ours.add((name, oid))
         if self._default is None:
             # one object for every commit without a file, as a file's is one per blob: results
             # computed under a configuration are reused while it is the same object (``reuse.Reuse``

@@ -89,6 +89,7 @@ class HistoryRun:
         self.lines: dict[str, list[str]] = {}
         self.baseline_blob: str | None = None
         self.baselines: dict[str, core_baseline.Baseline] = {}  # by blob: parsed once, not per commit
+        self._entries: tuple[core_baseline.Baseline, list[tuple[core_baseline.Key, int]]] | None = None  # sorted
         self.gitignores: tuple[tuple[str, str], ...] | None = None  # None: to be listed again
         self.named = NamedFiles(str(root))
         self._touched: set[str] = set()  # paths whose blob, name or membership may have changed
@@ -341,7 +342,10 @@ class HistoryRun:
                 return None
             self.baselines = {entry[1]: baseline}
             label = name
-        return compare(baseline, self._keyed(findings, paths, relpath), sites, label)
+        entries = self._entries
+        if entries is None or entries[0] is not baseline:
+            entries = self._entries = (baseline, sorted(baseline.counts.items()))
+        return compare(baseline, self._keyed(findings, paths, relpath), sites, label, entries[1])
 
     def _keyed(self, findings: Mapping[str, list[Violation]], paths: list[str],
                relpath: Callable[[str], str]) -> list[core_baseline.Keyed]:
