@@ -72,6 +72,10 @@ class Classifier:
         self._discovered_roles: dict[Ref, Role | None] = {}
         self._generation = index.generation
         self._legacy_groups: dict[str, Group | None] = {}
+        # per group, its legacy modules and the prefixes of the modules below them: a scan asks
+        # about each of ~2,500 modules once (a loop with a string built per legacy module: 14 ms)
+        self._legacy_prefixes = [(group, frozenset(group.legacy_modules), tuple(m + "." for m in group.legacy_modules))
+                                 for group in config.groups]
         self._roles: dict[Ref, Role | None] = {}
         self.group_modules = group_modules(config)
         self.nature = ClassNature(config, index, self.group_modules)
@@ -94,10 +98,9 @@ class Classifier:
         return group
 
     def _find_legacy_group(self, module: str) -> Group | None:
-        for group in self.config.groups:
-            for legacy in group.legacy_modules:
-                if module == legacy or module.startswith(legacy + "."):
-                    return group
+        for group, legacy, below in self._legacy_prefixes:
+            if module in legacy or module.startswith(below):
+                return group
         return None
 
     def role(self, ref: Ref | None) -> Role | None:

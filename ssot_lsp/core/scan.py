@@ -23,12 +23,13 @@ from typing import TYPE_CHECKING
 
 from ssot_lsp.core import pool, reading
 from ssot_lsp.core.classify import Classifier
+from ssot_lsp.core.discovered import DiscoveredNames, indexed_facts
 from ssot_lsp.core.engine import analyze
 from ssot_lsp.core.facts import FileFacts
 from ssot_lsp.core.index import WorkspaceIndex
 from ssot_lsp.core.pool import Outcome, read_files
 from ssot_lsp.core.streaming import read_while_walking
-from ssot_lsp.core.prefilter import WORD, base_needles, discovered_needles, reduce_needles, watch_names, whole_modules
+from ssot_lsp.core.prefilter import WORD, base_needles, reduce_needles, watch_names, whole_modules
 from ssot_lsp.core.violations import FileError, Violation
 from ssot_lsp.core.wordsearch import word_matcher
 
@@ -68,8 +69,7 @@ class Scan:
     requested: set[str] | None = None  # explicit paths (as the walk names them): only their findings are reported
     loaded: dict[str, FileFacts] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)  # path -> its import lines (``import_lines``)
-    # imports whose resolution stopped outside the analysed files (see ``discovered_needles``)
-    settled: set[tuple[str, str]] = field(default_factory=set)
+    discovered: DiscoveredNames | None = None  # the discovery rounds' questions and answers, once asked
     # per discovered name, the modules' last components the skipped files were searched through
     keyed: dict[str, set[str]] = field(default_factory=dict)
     everywhere: set[str] = field(default_factory=set)  # needles every skipped file was searched for
@@ -227,9 +227,12 @@ class Scan:
         return new, search, keys
 
     def _discovered_names(self) -> tuple[set[str], dict[str, set[str]]]:
-        """``prefilter.discovered_needles`` over the files analysed so far."""
-        index = self._index()
-        return discovered_needles(index, Classifier(self.workspace.config, index), self.loaded.values(), self.settled)
+        """``prefilter.discovered_needles`` over the files analysed so far: after the first round,
+        only the questions whose answers the last round's files can change are asked again
+        (``core/discovered.py``)."""
+        if self.discovered is None:
+            self.discovered = DiscoveredNames(self.workspace.config, self.modules)
+        return self.discovered.update(self.loaded)
 
     def _pending_for(self, new: set[str], keys: set[str]) -> list[str]:
         """Skipped files that could use a new needle: any, for a plain one; else those whose import
@@ -249,23 +252,12 @@ class Scan:
                        and (plain_new or not f.import_words.isdisjoint(keys)))
         if not stale:
             return
-        self._unsettle({self.module_of[path][0] for path in stale})
         self.counting = False
         for path, outcome in self._read(stale, None, needles):
             if isinstance(outcome, FileFacts):
                 self.loaded[path] = outcome
             else:
                 self.loaded.pop(path, None)
-
-    def _unsettle(self, modules: set[str]) -> None:
-        """The settled imports of ``modules`` dropped (their files are parsed again): each was put
-        there for a name the facts of its module bind (``discovered_needles``), so those names are
-        all there is to drop — not a new set of the ~35,000 settled imports (8.5 ms)."""
-        settled = self.settled
-        for facts in self.loaded.values():
-            if facts.module in modules:
-                for name in facts.bindings:
-                    settled.discard((facts.module, name))
 
     def _settle_partial_parses(self, needles: set[str]) -> None:
         """Every partial parse is now valid for the final needles: files whose imports reached a
@@ -286,10 +278,7 @@ class Scan:
         loading it anyway would parse every module any analysed file imports.
         """
         index = WorkspaceIndex(known_modules=self.modules)
-        for facts in self.loaded.values():
-            if facts.module in self.modules and self.modules[facts.module] != facts.path:
-                continue  # a shadowed duplicate module (e.g. both root and src/): first wins
-            index.facts_by_module[facts.module] = facts
+        index.facts_by_module = indexed_facts(self.loaded, self.modules)
         return index
 
     def _analyse(self, severity_overrides: dict[str, str] | None) -> None:

@@ -206,3 +206,37 @@ def test_a_file_parsed_in_part_is_parsed_again_for_a_known_name_reached_through_
                        "    return wiring.Runner(registry, bridge, user_context=ctx)\n",
     })
     _assert_user_construction_found_as_without_prefilter(tmp_path)
+
+
+def _discoveries_checked_against_every_question(root: Path) -> list[tuple[int, int]]:
+    """A scan whose every discovery round is compared with ``discovered_needles`` asked of every
+    analysed file afresh; per round, (analysed files, questions asked so far)."""
+    from ssot_lsp.core.classify import Classifier
+    from ssot_lsp.core.prefilter import discovered_needles
+    from ssot_lsp.core.scan import Scan
+
+    seen: list[tuple[int, int]] = []
+
+    class CheckedScan(Scan):
+        def _discovered_names(self):
+            found = super()._discovered_names()
+            index = self._index()
+            assert found == discovered_needles(index, Classifier(self.workspace.config, index), self.loaded.values())
+            assert self.discovered is not None
+            seen.append((len(self.loaded), self.discovered.asked_count))
+            return found
+
+    CheckedScan(open_workspace([root]), None, 1, None).run(None, True, None)
+    return seen
+
+
+def test_each_discovery_round_finds_what_asking_every_file_again_finds(corpus, realistic):
+    """The rounds ask again only what the files a round read can change (``core/discovered.py``):
+    at every round the names and their modules equal those of every question asked again, on
+    corpora whose later rounds read new files and parse partial parses again."""
+    for root in (corpus, realistic):
+        seen = _discoveries_checked_against_every_question(root)
+        assert len(seen) >= 2
+    # the benchmark corpus's later rounds analyse more files, and ask a few questions, not all again
+    seen = _discoveries_checked_against_every_question(corpus)
+    assert seen[-1][0] > seen[0][0] and 0 < seen[-1][1] - seen[0][1] < seen[0][1] // 10
