@@ -7,7 +7,7 @@ from __future__ import annotations
 import itertools
 import random
 
-from ssot_lsp.audit.history.collected import DiscoveredNames, OrderedFindings
+from ssot_lsp.audit.history.collected import DiscoveredNameCounts, OrderedFindings
 from ssot_lsp.audit.history.configuration import ConfigurationAt
 from ssot_lsp.audit.history.git import Repository
 from ssot_lsp.audit.history.points import point_dict
@@ -34,7 +34,7 @@ def test_discovered_names_are_the_union_of_every_files_after_any_sequence_of_cha
     rng = random.Random(7)
     words = ["_Engine", "_Runner", "_Old"]
     tails = ["compat", "engines", "api"]
-    summed = DiscoveredNames()
+    summed = DiscoveredNameCounts()
     results: dict[str, tuple[set[str], dict[str, set[str]]]] = {}
     for _ in range(300):
         path = rng.choice(["a.py", "b.py", "c.py", "d.py"])
@@ -50,7 +50,7 @@ def test_discovered_names_are_the_union_of_every_files_after_any_sequence_of_cha
 
 
 def test_a_name_two_files_discover_stays_until_neither_does():
-    summed = DiscoveredNames()
+    summed = DiscoveredNameCounts()
     first, second = ({"_Engine"}, {"_Engine": {"compat"}}), ({"_Engine"}, {"_Engine": {"compat"}})
     summed.update([("a.py", None, first), ("b.py", None, second)])
     assert summed.update([("a.py", first, (set(), {}))]) == ({"_Engine"}, {"_Engine": {"compat"}})

@@ -19,7 +19,7 @@ Change = tuple[str, Any, Any]  # (path, its result before or None, its result no
 Discovered = tuple[set[str], dict[str, set[str]]]  # a file's ``discovered_needles``: names, binders' tails per name
 
 
-class DiscoveredNames:
+class DiscoveredNameCounts:
     """The union of every file's discovered names and binders, as counts of the files giving each."""
 
     def __init__(self) -> None:

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, Generic, TypeVar
 
-from ssot_lsp.audit.history.collected import Change, DiscoveredNames, OrderedFindings
+from ssot_lsp.audit.history.collected import Change, DiscoveredNameCounts, OrderedFindings
 from ssot_lsp.config.model import Config
 from ssot_lsp.core.classify import Classifier, package_prefixes
 from ssot_lsp.core.facts import ClassFact, FileFacts, ImportFact
@@ -370,7 +370,7 @@ class Reuse:
         self.collected: dict[str, dict[str, Any]] = {}
         self.pending: dict[str, set[str]] = {}
         # their sums (``collected.py``), updated with every collection's changes
-        self.discovered = DiscoveredNames()
+        self.discovered = DiscoveredNameCounts()
         self.ordered = OrderedFindings()
         self.tokens: dict[Token, Token] = {}
         self.packages = PackageCounts()  # of the index's modules, for each new classifier
