@@ -106,8 +106,26 @@ def _key(v: Violation) -> tuple[str, str, str]:
     return (v.code, v.symbol, v.message)
 
 
-def compute_fix(doc: Doc, violation: Violation) -> Candidate:
-    """The candidate fix of ``violation`` (NotFixable when there is none). Not yet verified."""
+# why the caller does not want a planned fix (None: apply it); asked before the plan is applied
+Withhold = Callable[[Violation, Plan], str | None]
+
+
+class PlanWithheld(Exception):
+    """The caller's ``Withhold`` refused the plan: the fix is not applied (nor verified)."""
+
+    def __init__(self, title: str, safe: bool, reason: str) -> None:
+        super().__init__(reason)
+        self.title, self.safe, self.reason = title, safe, reason
+
+
+def compute_fix(doc: Doc, violation: Violation, withhold: Withhold | None = None) -> Candidate:
+    """The candidate fix of ``violation`` (NotFixable when there is none). Not yet verified.
+
+    ``withhold`` sees the plan before it is applied: applying is the costly part (an import fix
+    rewriting 500 constructions takes a second), and a caller that will not offer the result (the
+    server's quick fix that would change another finding's statement) says so first. A title that
+    names what the transform found (a callable) is only known once applied, so such a plan is
+    always applied."""
     rule = rule_for(violation.code)
     fix = fix_of(rule)
     if fix is None or rule.fix is None:
@@ -115,6 +133,10 @@ def compute_fix(doc: Doc, violation: Violation) -> Candidate:
     prepare_tree(doc, fix.words(doc, violation))
     edit = fix.compute(doc, violation)
     safe = rule.fix.safety is Safety.SAFE or (rule.fix.safety is Safety.PER_SITE and edit.safe)
+    if withhold is not None and not callable(edit.title):
+        reason = withhold(violation, edit.plan)
+        if reason is not None:
+            raise PlanWithheld(action_title(edit.title, safe), safe, reason)
     new_text = apply_plan(doc, edit.plan)
     title = action_title(edit.title() if callable(edit.title) else edit.title, safe)
     return Candidate(new_text, safe, title, edit.plan)
@@ -133,11 +155,14 @@ def action_title(text: str, safe: bool) -> str:
     return title if len(title) <= TITLE_LIMIT else title[:TITLE_LIMIT - 1] + "…"
 
 
-def _outcome(doc: Doc, violation: Violation, baseline: list[Violation]) -> FixOutcome:
+def _outcome(doc: Doc, violation: Violation, baseline: list[Violation],
+             withhold: Withhold | None = None) -> FixOutcome:
     if violation.code not in FIXABLE_CODES:
         return FixOutcome(violation, "", False, None, f"{violation.code} has no automatic fix")
     try:
-        candidate = compute_fix(doc, violation)
+        candidate = compute_fix(doc, violation, withhold)
+    except PlanWithheld as exc:
+        return FixOutcome(violation, exc.title, exc.safe, None, exc.reason)
     except ReexportNotFixable as exc:
         return FixOutcome(violation, "", False, None, str(exc), cross_file=True)
     except NotFixable as exc:
@@ -172,15 +197,16 @@ def make_doc(text: str, path: str, violations: list[Violation], index: Workspace
 
 
 def fixes_for(text: str, path: str, violations: list[Violation], index: WorkspaceIndex, config: Config, *,
-              targets: list[Violation] | None = None) -> list[FixOutcome]:
+              targets: list[Violation] | None = None, withhold: Withhold | None = None) -> list[FixOutcome]:
     """A verified outcome per violation.
 
     ``violations`` is the complete analysis of ``text`` (verification compares against it);
     ``targets`` (default: all of them) are the violations to compute fixes for — the server passes
-    the ones under the cursor.
+    the ones under the cursor; ``withhold`` may refuse a plan before it is applied (``compute_fix``).
     """
     doc = make_doc(text, path, violations, index, config)
-    return [_outcome(doc, violation, doc.violations) for violation in (targets if targets is not None else violations)]
+    return [_outcome(doc, violation, doc.violations, withhold)
+            for violation in (targets if targets is not None else violations)]
 
 
 def _analyse(text: str, path: str, module: str, is_package: bool, index: WorkspaceIndex,

@@ -81,8 +81,19 @@ def module_level_names(doc: Doc) -> set[str]:
 
 
 def ensure_import(doc: Doc, plan: Plan, module: str, name: str, *, extend_ok: bool = True) -> None:
-    """Make ``name`` from ``module`` available at module level; record the edit in ``plan``."""
+    """Make ``name`` from ``module`` available at module level; record the edit in ``plan``.
+
+    A plan asks again for every construction it rewrites (500 on a big file); once made available,
+    a name stays so for the same plan (its removed bindings only grow, and its targets and inserts
+    keep the edit), so a repeated request returns at once."""
     plan.introduced_names.add(name)
+    if (module, name, extend_ok) in plan.ensured:
+        return
+    _ensure_import(doc, plan, module, name, extend_ok)
+    plan.ensured.add((module, name, extend_ok))
+
+
+def _ensure_import(doc: Doc, plan: Plan, module: str, name: str, extend_ok: bool) -> None:
     imports = top_level_imports(doc)
     existing = None
     for first, last, node in imports:

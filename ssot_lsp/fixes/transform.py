@@ -54,6 +54,8 @@ class Plan:
     # patch targets the fix rewrote: (group, old dotted target, new dotted target); verification
     # checks that each new target resolves to the old one's counterpart (core/patch_targets.py)
     retargets: list[tuple[str, str, str]] = field(default_factory=list)
+    # imports ``import_edits.ensure_import`` made available: (module, name, extend_ok)
+    ensured: set[tuple[str, str, bool]] = field(default_factory=set)
 
 
 def apply_plan(doc: Doc, plan: Plan, whole_module: bool = False) -> str:
