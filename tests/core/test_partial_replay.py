@@ -8,10 +8,15 @@ compares the outcome with a run on the second version without one.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+import random
+
 import pytest
 
+from ssot_lsp.core import facts as facts_module
 from ssot_lsp.core.partial import statements
-from ssot_lsp.core.partial.replay import PartialMemo
+from ssot_lsp.core.partial.replay import LINE_FIELD, PartialMemo, position_fields
 from ssot_lsp.core.partial.scan import partial_facts
 
 pytestmark = pytest.mark.skipif(not statements.ENABLED, reason="statement selection is off on Python 3.12+")
@@ -85,11 +90,42 @@ def test_a_run_that_ends_a_round_earlier_than_the_recorded_one_is_parsed():
     assert facts == parse(edited) != parse(VERSION_1)
 
 
-def test_lines_moved_below_the_first_statement_are_parsed_again():
+def test_a_blank_line_added_to_a_selected_statement_is_parsed_again():
+    """The blank lines after a statement are part of its text (up to the next statement's start)."""
     edited = VERSION_1.replace("\n\n\nTIMEOUT", "\n\n\n\nTIMEOUT")
     memo, facts = replayed(edited)
     assert not memo.replayed
     assert facts == parse(edited)
+
+
+def test_statements_moved_by_lines_removed_above_them_replay_with_their_lines_moved():
+    """A helper removed between selected statements (the commonest edit of a history): the rounds
+    are the same statements' texts at other lines, so nothing is parsed and the facts are the
+    recorded ones with every position below the helper moved up."""
+    edited = VERSION_1.replace("def _check_3(value):\n    return str(value).strip()\n\n\n", "")
+    memo, facts = replayed(edited)
+    assert memo.replayed
+    assert facts == parse(edited) != parse(VERSION_1)
+    assert any(c.span.line != before.span.line for c, before in zip(facts.calls, parse(VERSION_1).calls))
+
+
+def test_statements_moved_by_lines_added_above_them_replay_with_their_lines_moved():
+    edited = VERSION_1.replace("def _normalise_5(value):", "def _normalise_5b(value):\n    pass\n\n\ndef _normalise_5(value):")
+    memo, facts = replayed(edited)
+    assert memo.replayed
+    assert facts == parse(edited) != parse(VERSION_1)
+
+
+def test_moved_facts_are_new_objects_where_they_moved_and_the_recorded_ones_elsewhere():
+    """The record's facts are not changed (a later version may replay them again)."""
+    first = PartialMemo()
+    before = parse(VERSION_1, first)
+    kept = copy.deepcopy(before)
+    second = PartialMemo(first.recorded)
+    parse(VERSION_1.replace("def _check_3(value):\n    return str(value).strip()\n\n\n", ""), second)
+    assert second.replayed
+    assert before == kept
+    assert second.recorded.facts.imports[0] is before.imports[0]  # above the edit: not moved, not copied
 
 
 def test_other_needles_do_not_replay():
@@ -142,3 +178,80 @@ def test_a_word_needle_added_that_names_the_files_own_package_is_parsed_again():
     assert not memo.replayed
     assert facts == parse_as(RELATIVE, "legacy_bridge.service", NEEDLES | more) \
         != parse_as(RELATIVE, "legacy_bridge.service", NEEDLES)
+
+
+# -- random histories: every version replayed from the last one's record equals a run without one ------
+BLOCKS = [
+    "from app.agents.execution_engine import ExecutionEngine\n",
+    "from app.agents.execution_engine import ExecutionEngine as Engine\n",
+    "from app.agents import registry\n",
+    "import app.agents.execution_engine as ee\n",
+    "TIMEOUT = 30\n",
+    "Alias = Engine\n",
+    "def build(context):\n    return Engine(context, timeout=TIMEOUT)\n",
+    "def make(context):\n    engine = ExecutionEngine(context)\n    return engine.run()\n",
+    "async def serve(context):\n    return await ee.ExecutionEngine.create(context)\n",
+    "class Runner(Engine):\n    def go(self):\n        return Alias(self)\n",
+    "class Plain:\n    pass\n",
+    "def run(context):\n    return Runner(context)\n",
+    "def patched():\n    from unittest.mock import patch\n    return patch('app.agents.execution_engine.ExecutionEngine.run')\n",
+    "if TYPE_CHECKING:\n    from app.agents.execution_engine import ExecutionEngine as Hinted\n",
+    "def _normalise(value):\n    return str(value).strip()\n",
+    "def _tidy(value):\n    return value.lower()  # ssot: ignore[SSOT001]\n",
+    "VALUES = [\n    1,\n    2,\n]\n",
+    "\"\"\"A string\nover lines.\"\"\"\n",
+]
+
+
+def random_block(r: random.Random, choices: list[str]) -> str:
+    """A statement and the blank lines after it (part of its text up to the next statement)."""
+    return r.choice(choices) + "\n" * r.choice((0, 1, 2, 2, 3))
+
+
+def random_edit(r: random.Random, blocks: list[str]) -> list[str]:
+    blocks = list(blocks)
+    for _ in range(r.choice((1, 1, 2, 3))):
+        kind = r.random()
+        at = r.randrange(len(blocks) + 1)
+        if kind < 0.35 or len(blocks) < 12:  # a block added (most often a helper that mentions nothing)
+            blocks.insert(at, random_block(r, BLOCKS[-4:] if r.random() < 0.6 else BLOCKS))
+        elif kind < 0.75:  # a block removed
+            del blocks[min(at, len(blocks) - 1)]
+        elif kind < 0.85:  # its blank lines changed
+            at = min(at, len(blocks) - 1)
+            blocks[at] = blocks[at].rstrip("\n") + "\n" * r.choice((1, 2, 3))
+        else:  # a block replaced
+            blocks[min(at, len(blocks) - 1)] = random_block(r, BLOCKS)
+    return blocks
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_randomly_edited_versions_replayed_from_the_last_record_equal_runs_without_one(seed):
+    r = random.Random(seed)
+    blocks = [random_block(r, BLOCKS) for _ in range(r.randrange(20, 40))] + [BLOCKS[-4] + "\n\n"] * 30
+    r.shuffle(blocks)
+    record = None
+    moved = 0
+    for _ in range(12):
+        text = "".join(blocks)
+        memo = PartialMemo(record)
+        facts = partial_facts(text, "/w/app/service.py", "app.service", False, NEEDLES, memo=memo)
+        assert facts == partial_facts(text, "/w/app/service.py", "app.service", False, NEEDLES)
+        if facts is not None:
+            record = memo.recorded
+            moved += memo.replayed and facts != memo.previous.facts
+        blocks = random_edit(r, blocks)
+    assert moved, "the history must move statements that replay"
+
+
+def test_every_position_a_fact_holds_is_one_moved_facts_moves():
+    """A position field added to the facts under another name would keep its old line in replayed
+    facts: fields holding a Span or a line are ``stmt_line`` or typed ``Span`` (or ``Span | None``),
+    those ``position_fields`` finds; the facts' own spans are ``all_spans``; suppressions and a
+    problem are never moved (read from the new text; facts with a problem are parsed again)."""
+    for kind in (facts_module.ImportFact, facts_module.AliasFact, facts_module.ClassFact, facts_module.NameRefFact,
+                 facts_module.CallFact, facts_module.StringRefFact):
+        positional = {f.name for f in dataclasses.fields(kind) if "Span" in str(f.type) or "line" in f.name}
+        assert positional == set(position_fields(kind)) and LINE_FIELD in positional, kind
+    outer = {f.name for f in dataclasses.fields(facts_module.FileFacts) if "Span" in str(f.type) or "line" in f.name}
+    assert outer == {"all_spans"}

@@ -17,18 +17,39 @@ differs the run goes on as without a record, and parses the rounds it replayed b
 facts. The record also keeps what lexing the text found (``statements.Lexed``): the next version is
 lexed only from the last mark before its first change, whatever else changed. ``check`` passes no
 memo: nothing is hashed or kept.
+
+A round is recorded as the digest of its statements' texts and, apart, the lines they start at:
+the assembled text is a function of the two (each statement at its line, blank lines between).
+Statements that only moved — lines added or removed above them, the most common edit of all —
+keep their texts, so the round still replays: the names a round binds do not depend on where its
+statements stand. When every round replays but some statements moved, the facts are the recorded
+ones with their lines moved (``moved_facts``): a statement parsed at another line gives the same
+tree with its line numbers moved by as much (the parser reads no position; columns stay, lines are
+never re-indented), and the extractor is equivariant under such a move — it stores positions it
+reads from the tree or from the assembled text's lines (whose contents move with them), compares
+them only with one another (order and containment, kept when the statements keep their order,
+which is checked) and numbers scopes in the order of the tree. Facts recording a problem (their
+spans are not all the statements') are parsed again.
 """
 
 from __future__ import annotations
 
+import bisect
+import copy
+import dataclasses
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from ssot_lsp.core.facts import FileFacts
 from ssot_lsp.core.partial.statements import Lexed, StatementStarts
+from ssot_lsp.core.text import Span
 from ssot_lsp.core.wordsearch import find_all
 
 # (plain needles, word needles, names needles are reached through, watched names, path, module, is_package)
 Context = tuple[tuple[str, ...], frozenset[str], frozenset[str], frozenset[str], str, str, bool]
+# a round: the digest of its statements' texts, the names they bind, the (0-based) lines they start at
+Round = tuple[bytes, frozenset[str], tuple[int, ...]]
 
 
 def digest(source: str) -> bytes:
@@ -42,7 +63,7 @@ class Replay:
     """One run of ``partial_facts``: what it depended on, and the facts it gave."""
 
     context: Context
-    rounds: tuple[tuple[bytes, frozenset[str]], ...]  # each round: its assembled text's digest, the names it bound
+    rounds: tuple[Round, ...]
     facts: FileFacts
     # what lexing the text found: the next version's lexing starts from it where their texts agree,
     # whatever else differs (``StatementStarts``)
@@ -57,8 +78,9 @@ class PartialMemo:
     previous: Replay | None = None
     recorded: Replay | None = None
     replayed: bool = False  # whether this run parsed nothing
-    _rounds: list[tuple[bytes, frozenset[str]]] = field(default_factory=list)
-    _unparsed: list[str] = field(default_factory=list)  # the assembled texts of the rounds replayed
+    _rounds: list[Round] = field(default_factory=list)
+    _unparsed: list[list[int]] = field(default_factory=list)  # the statements of the rounds replayed
+    _pending: tuple[bytes, tuple[int, ...]] = (b"", ())  # the current round's digest and lines
 
     def lexed(self) -> Lexed | None:
         """What lexing the previous version found (asked before ``start``, which may drop the record)."""
@@ -69,38 +91,110 @@ class PartialMemo:
         if previous is not None and previous.context != context and not _widened_unused(previous.context, context, text):
             self.previous = None
 
-    def digest(self, source: str) -> bytes:
-        return digest(source)
-
-    def bindings(self, source: str) -> tuple[bytes, frozenset[str] | None]:
-        """(the digest of a round's assembled text, the names its statements bind when the recorded
-        run had the same round; None: parse it)."""
-        found = self.digest(source)
+    def bindings(self, starts: StatementStarts, indexes: list[int]) -> frozenset[str] | None:
+        """The names the statements ``indexes`` (a round, ascending) bind when the recorded run had a
+        round of the same statements' texts, wherever they stand now; None: parse them."""
+        text, offsets = starts.text, starts.offsets
+        found = digest("\x00".join([text[offsets[i]:starts.end_of(i)] for i in indexes]))  # no NUL in the text
+        self._pending = (found, tuple([starts.lines[i] for i in indexes]))
         previous, index = self.previous, len(self._rounds)
         if previous is not None and index < len(previous.rounds) and previous.rounds[index][0] == found:
-            self._unparsed.append(source)
-            return found, previous.rounds[index][1]
+            self._unparsed.append(indexes)
+            return previous.rounds[index][1]
         self.previous = None  # diverged: the later rounds are parsed
-        return found, None
+        return None
 
-    def note(self, found: bytes, bound: frozenset[str]) -> None:
-        self._rounds.append((found, bound))
+    def note(self, bound: frozenset[str]) -> None:
+        found, lines = self._pending
+        self._rounds.append((found, bound, lines))
 
-    def unparsed(self) -> list[str]:
-        """The assembled texts of the rounds replayed: to be parsed when the run ends otherwise than
-        the recorded one."""
+    def unparsed(self) -> list[list[int]]:
+        """The statements of the rounds replayed: to be parsed when the run ends otherwise than the
+        recorded one."""
         return self._unparsed
 
     def final_facts(self) -> FileFacts | None:
-        """The recorded facts when every round was the recorded one (then so are the extraction's
-        inputs: the chosen statements are those of the rounds, the call roots the names they bound)."""
+        """The recorded facts — their lines moved as the statements moved — when every round was the
+        recorded one (then so are the extraction's inputs, but for the lines: the chosen statements
+        are those of the rounds, the call roots the names they bound); None: extract them."""
         previous = self.previous
         if previous is None or len(self._rounds) != len(previous.rounds):
             return None
-        return previous.facts
+        starts = {old: new for recorded, now in zip(previous.rounds, self._rounds)
+                  for old, new in zip(recorded[2], now[2])}
+        if all(old == new for old, new in starts.items()):
+            return previous.facts
+        return moved_facts(previous.facts, starts)
 
     def record(self, context: Context, facts: FileFacts, starts: StatementStarts) -> None:
         self.recorded = Replay(context, tuple(self._rounds), facts, starts.lexed())
+
+
+class _Unmovable(Exception):
+    pass
+
+
+def moved_facts(facts: FileFacts, starts: Mapping[int, int]) -> FileFacts | None:
+    """``facts`` of statements that moved: ``starts`` maps the (0-based) first line of each parsed
+    statement to its line now, and every position in the facts lies in one of those statements.
+    None when the statements did not keep their order or the facts hold a problem (see the module's
+    docstring). The suppressions are left as they are: the caller reads them from the new text."""
+    if facts.problem is not None:
+        return None
+    old = sorted(starts)
+    new = [starts[line] for line in old]
+    if any(a >= b for a, b in zip(new, new[1:])):
+        return None
+    shifts = [b - a for a, b in zip(old, new)]
+
+    def at(line: int) -> int:
+        index = bisect.bisect_right(old, line) - 1
+        if index < 0:
+            raise _Unmovable
+        return line + shifts[index]
+
+    try:
+        changes: dict[str, Any] = {name: [_moved(item, at) for item in getattr(facts, name)] for name in _FACT_LISTS}
+        changes["all_spans"] = tuple(_moved_span(span, at) for span in facts.all_spans)
+    except _Unmovable:
+        return None
+    return dataclasses.replace(facts, **changes)
+
+
+# the lists of FileFacts whose items hold positions (``suppressions`` are read from the new text)
+_FACT_LISTS = ("imports", "aliases", "classes", "calls", "string_refs", "unbound_refs")
+LINE_FIELD = "stmt_line"  # the one position field of the facts that is not a Span
+_POSITION_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def position_fields(kind: type) -> tuple[str, ...]:
+    """The fields of a fact class that hold a position: a ``Span`` (or None) or ``stmt_line``."""
+    found = _POSITION_FIELDS.get(kind)
+    if found is None:
+        found = _POSITION_FIELDS[kind] = tuple(
+            f.name for f in dataclasses.fields(kind)
+            if f.name == LINE_FIELD or str(f.type).replace(" ", "") in ("Span", "Span|None"))
+    return found
+
+
+def _moved(item: Any, at: Callable[[int], int]) -> Any:
+    """The fact with its positions moved; the same object when none moves."""
+    moved: Any = None
+    for name in position_fields(type(item)):
+        value = getattr(item, name)
+        if value is None:
+            continue
+        now = at(value) if name == LINE_FIELD else _moved_span(value, at)
+        if now != value:
+            if moved is None:
+                moved = copy.copy(item)
+            setattr(moved, name, now)
+    return item if moved is None else moved
+
+
+def _moved_span(span: Span, at: Callable[[int], int]) -> Span:
+    line, end = at(span.line), at(span.end_line)
+    return span if line == span.line and end == span.end_line else Span(line, span.col, end, span.end_col)
 
 
 def _widened_unused(recorded: Context, context: Context, text: str) -> bool:
@@ -127,10 +221,10 @@ def _widened_unused(recorded: Context, context: Context, text: str) -> bool:
 class _NoMemo(PartialMemo):
     """No record to replay and none to keep (``check``): nothing is hashed."""
 
-    def digest(self, source: str) -> bytes:
-        return b""
+    def bindings(self, starts: StatementStarts, indexes: list[int]) -> frozenset[str] | None:
+        return None
 
-    def note(self, found: bytes, bound: frozenset[str]) -> None:
+    def note(self, bound: frozenset[str]) -> None:
         pass
 
     def record(self, context: Context, facts: FileFacts, starts: StatementStarts) -> None:

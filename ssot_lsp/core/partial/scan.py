@@ -78,16 +78,18 @@ def partial_facts(text: str, path: str, module: str, is_package: bool,
     bound: set[str] = set()
     source = ""
     while True:
-        fresh_source = _assemble(starts, sorted(selected - parsed))
-        found, binds = memo.bindings(fresh_source)
+        indexes = sorted(selected - parsed)
+        binds = memo.bindings(starts, indexes)
+        source = ""  # more than one round, or none parsed: assembled again below
         if binds is None:
+            fresh_source = _assemble(starts, indexes)
             fresh = _parse(fresh_source)
             if fresh is None:
                 return None
             statements += fresh
             binds = frozenset(_bindings(fresh, plain, words, through, fresh_source))
-        memo.note(found, binds)
-        source = fresh_source if not parsed else ""  # more than one round: assembled again below
+            source = fresh_source if not parsed else ""
+        memo.note(binds)
         parsed |= selected
         new_bound = binds - bound
         if not new_bound:
@@ -109,7 +111,7 @@ def partial_facts(text: str, path: str, module: str, is_package: bool,
                                     ignore_file=ignore_file, import_words=frozenset())
         memo.replayed = True
     else:  # the rounds replayed before the run diverged from the record were not parsed yet
-        replayed = _parse_all(memo.unparsed())
+        replayed = _parse_all([_assemble(starts, indexes) for indexes in memo.unparsed()])
         if replayed is None:
             return None
         statements += replayed
