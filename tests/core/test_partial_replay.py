@@ -90,12 +90,23 @@ def test_a_run_that_ends_a_round_earlier_than_the_recorded_one_is_parsed():
     assert facts == parse(edited) != parse(VERSION_1)
 
 
-def test_a_blank_line_added_to_a_selected_statement_is_parsed_again():
-    """The blank lines after a statement are part of its text (up to the next statement's start)."""
+def test_a_blank_line_added_after_a_selected_statement_replays_with_the_statements_below_moved():
+    """The blank lines ending a statement (up to the next statement's start) change nothing parsed."""
     edited = VERSION_1.replace("\n\n\nTIMEOUT", "\n\n\n\nTIMEOUT")
     memo, facts = replayed(edited)
-    assert not memo.replayed
-    assert facts == parse(edited)
+    assert memo.replayed
+    assert facts == parse(edited) != parse(VERSION_1)
+
+
+def test_a_statement_ending_in_a_backslash_is_parsed_again_when_its_blank_lines_change():
+    """There the line after the backslash belongs to the statement."""
+    text = VERSION_1.replace("from app.agents import registry\n", "from app.agents import registry \\\n")
+    edited = text.replace("registry \\\n\n\n", "registry \\\n\n\n\n")
+    first = PartialMemo()
+    parse(text, first)
+    second = PartialMemo(first.recorded)
+    assert parse(edited, second) == parse(edited)
+    assert not second.replayed
 
 
 def test_statements_moved_by_lines_removed_above_them_replay_with_their_lines_moved():
@@ -199,6 +210,9 @@ BLOCKS = [
     "def _normalise(value):\n    return str(value).strip()\n",
     "def _tidy(value):\n    return value.lower()  # ssot: ignore[SSOT001]\n",
     "VALUES = [\n    1,\n    2,\n]\n",
+    "DEFAULT = ExecutionEngine \\\n    if TIMEOUT else None\n",
+    "LIMIT = 3  # the engine's limit\n# a comment line after it\n",
+    "def _wrap(value):\n    return value \\\n\n",
     "\"\"\"A string\nover lines.\"\"\"\n",
 ]
 
@@ -217,9 +231,9 @@ def random_edit(r: random.Random, blocks: list[str]) -> list[str]:
             blocks.insert(at, random_block(r, BLOCKS[-4:] if r.random() < 0.6 else BLOCKS))
         elif kind < 0.75:  # a block removed
             del blocks[min(at, len(blocks) - 1)]
-        elif kind < 0.85:  # its blank lines changed
+        elif kind < 0.85:  # its blank lines changed (blank, or holding spaces)
             at = min(at, len(blocks) - 1)
-            blocks[at] = blocks[at].rstrip("\n") + "\n" * r.choice((1, 2, 3))
+            blocks[at] = blocks[at].rstrip("\n") + r.choice(("\n", "\n  \n", "\n\n\n", "\n\t\n\n"))
         else:  # a block replaced
             blocks[min(at, len(blocks) - 1)] = random_block(r, BLOCKS)
     return blocks

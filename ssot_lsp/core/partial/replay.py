@@ -18,8 +18,9 @@ facts. The record also keeps what lexing the text found (``statements.Lexed``): 
 lexed only from the last mark before its first change, whatever else changed. ``check`` passes no
 memo: nothing is hashed or kept.
 
-A round is recorded as the digest of its statements' texts and, apart, the lines they start at:
-the assembled text is a function of the two (each statement at its line, blank lines between).
+A round is recorded as the digest of its statements' texts (without the blank lines ending them)
+and, apart, the lines they start at: the assembled text's tree is a function of the two (each
+statement at its line; blank lines between statements are passed over by the tokenizer).
 Statements that only moved — lines added or removed above them, the most common edit of all —
 keep their texts, so the round still replays: the names a round binds do not depend on where its
 statements stand. When every round replays but some statements moved, the facts are the recorded
@@ -95,7 +96,7 @@ class PartialMemo:
         """The names the statements ``indexes`` (a round, ascending) bind when the recorded run had a
         round of the same statements' texts, wherever they stand now; None: parse them."""
         text, offsets = starts.text, starts.offsets
-        found = digest("\x00".join([text[offsets[i]:starts.end_of(i)] for i in indexes]))  # no NUL in the text
+        found = digest("\x00".join([_statement_text(text[offsets[i]:starts.end_of(i)]) for i in indexes]))  # no NUL in text
         self._pending = (found, tuple([starts.lines[i] for i in indexes]))
         previous, index = self.previous, len(self._rounds)
         if previous is not None and index < len(previous.rounds) and previous.rounds[index][0] == found:
@@ -128,6 +129,15 @@ class PartialMemo:
 
     def record(self, context: Context, facts: FileFacts, starts: StatementStarts) -> None:
         self.recorded = Replay(context, tuple(self._rounds), facts, starts.lexed())
+
+
+def _statement_text(chunk: str) -> str:
+    """A statement's text without the blank lines that end it (up to the next statement): the
+    tokenizer passes over blank lines, so the statement parses alike with any number of them — and
+    removing the statement after it (a helper at the end of the file) changes that number. Kept
+    whole when a backslash ends its last line: that one would join the line after it."""
+    stripped = chunk.rstrip(" \t\f\r\n")
+    return chunk if stripped.endswith("\\") else stripped
 
 
 class _Unmovable(Exception):
