@@ -37,9 +37,9 @@ def parse(text: str, memo: PartialMemo | None = None):
     return facts
 
 
-def replayed(edited: str) -> tuple[PartialMemo, object]:
+def replayed(edited: str, original: str = VERSION_1) -> tuple[PartialMemo, object]:
     first = PartialMemo()
-    parse(VERSION_1, first)
+    parse(original, first)
     assert first.recorded is not None and not first.replayed
     second = PartialMemo(first.recorded)
     return second, parse(edited, second)
@@ -90,9 +90,17 @@ def test_a_run_that_ends_a_round_earlier_than_the_recorded_one_is_parsed():
     assert facts == parse(edited) != parse(VERSION_1)
 
 
-def test_a_blank_line_added_after_a_selected_statement_replays_with_the_statements_below_moved():
-    """The blank lines ending a statement (up to the next statement's start) change nothing parsed."""
-    edited = VERSION_1.replace("\n\n\nTIMEOUT", "\n\n\n\nTIMEOUT")
+MOVES = {
+    # the blank lines ending a statement (up to the next statement's start) change nothing parsed
+    "a blank line added after a selected statement": ("\n\n\nTIMEOUT", "\n\n\n\nTIMEOUT"),
+    "a helper added above selected statements": ("def _normalise_5(value):",
+                                                  "def _normalise_5b(value):\n    pass\n\n\ndef _normalise_5(value):"),
+}
+
+
+@pytest.mark.parametrize("before, after", MOVES.values(), ids=MOVES.keys())
+def test_statements_that_only_moved_replay_with_their_lines_moved(before, after):
+    edited = VERSION_1.replace(before, after)
     memo, facts = replayed(edited)
     assert memo.replayed
     assert facts == parse(edited) != parse(VERSION_1)
@@ -102,11 +110,9 @@ def test_a_statement_ending_in_a_backslash_is_parsed_again_when_its_blank_lines_
     """There the line after the backslash belongs to the statement."""
     text = VERSION_1.replace("from app.agents import registry\n", "from app.agents import registry \\\n")
     edited = text.replace("registry \\\n\n\n", "registry \\\n\n\n\n")
-    first = PartialMemo()
-    parse(text, first)
-    second = PartialMemo(first.recorded)
-    assert parse(edited, second) == parse(edited)
-    assert not second.replayed
+    memo, facts = replayed(edited, text)
+    assert not memo.replayed
+    assert facts == parse(edited)
 
 
 def test_statements_moved_by_lines_removed_above_them_replay_with_their_lines_moved():
@@ -118,13 +124,6 @@ def test_statements_moved_by_lines_removed_above_them_replay_with_their_lines_mo
     assert memo.replayed
     assert facts == parse(edited) != parse(VERSION_1)
     assert any(c.span.line != before.span.line for c, before in zip(facts.calls, parse(VERSION_1).calls))
-
-
-def test_statements_moved_by_lines_added_above_them_replay_with_their_lines_moved():
-    edited = VERSION_1.replace("def _normalise_5(value):", "def _normalise_5b(value):\n    pass\n\n\ndef _normalise_5(value):")
-    memo, facts = replayed(edited)
-    assert memo.replayed
-    assert facts == parse(edited) != parse(VERSION_1)
 
 
 def test_moved_facts_are_new_objects_where_they_moved_and_the_recorded_ones_elsewhere():
