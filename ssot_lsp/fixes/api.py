@@ -29,7 +29,7 @@ from ssot_lsp.fixes.spent_suppressions import without_spent_suppressions
 from ssot_lsp.fixes.text_edits import minimal_edits
 from ssot_lsp.fixes.transform import Plan, apply_plan
 from ssot_lsp.fixes.unfixed import Unfixed, unsafe_reason
-from ssot_lsp.fixes.verify import verify
+from ssot_lsp.fixes.verify import verify_analysed
 
 log = logging.getLogger("ssot_lsp.fixes")
 
@@ -68,6 +68,8 @@ class FixOutcome:
     new_text: str | None
     reason: str | None
     cross_file: bool = False  # a re-export: fixed only with its importers (``fixes/cross_file.py``)
+    # the verified new text's analysis (the file's findings once the fix is applied): fix-all goes on from it
+    analysis: FileAnalysis | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -180,15 +182,15 @@ def _outcome(doc: Doc, violation: Violation, baseline: list[Violation],
         spent = without_spent_suppressions(doc, candidate.new_text, baseline)
         if spent != candidate.new_text:
             candidate = Candidate(spent, candidate.safe, candidate.title, candidate.plan)
-        problem = verify(doc, violation, candidate.new_text, candidate.plan, baseline)
+        problem, analysis = verify_analysed(doc, violation, candidate.new_text, candidate.plan, baseline)
     except ImportError:
         raise
     except Exception as exc:  # noqa: BLE001
-        problem = f"verification failed: {type(exc).__name__}: {exc}"
+        problem, analysis = f"verification failed: {type(exc).__name__}: {exc}", None
     if problem:
         log.info("fix of %s at %s:%d not offered: %s", violation.code, doc.path, violation.span.line + 1, problem)
         return FixOutcome(violation, candidate.title, candidate.safe, None, f"fix rejected by verification: {problem}")
-    return FixOutcome(violation, candidate.title, candidate.safe, candidate.new_text, None)
+    return FixOutcome(violation, candidate.title, candidate.safe, candidate.new_text, None, analysis=analysis)
 
 
 def make_doc(text: str, path: str, violations: list[Violation], index: WorkspaceIndex, config: Config) -> Doc:
@@ -237,9 +239,13 @@ def fix_all(text: str, path: str, index: WorkspaceIndex, config: Config, *, unsa
         applied = _apply_first(doc, violations, failed, unsafe)
         if applied is None:
             break
-        result.applied.append(applied)
+        result.applied.append(replace(applied, analysis=None))
         current = applied.new_text or current
-        violations = _analyse(current, str(path), module, is_package, index, config).violations
+        if applied.analysis is not None:  # verification analysed this very text with the index as now
+            index.add(applied.analysis.facts)
+            violations = applied.analysis.violations
+        else:
+            violations = _analyse(current, str(path), module, is_package, index, config).violations
         failed.clear()
     result.new_text = current
     result.unfixable = _unfixable(violations, failed)
@@ -259,7 +265,7 @@ def _apply_first(doc: Doc, violations: list[Violation], failed: dict[tuple[objec
         if outcome.new_text is not None and not outcome.safe and not unsafe:
             outcome = replace(outcome, reason=unsafe_reason(outcome.title))
         if outcome.new_text is None or (not outcome.safe and not unsafe):
-            failed[key] = outcome
+            failed[key] = replace(outcome, analysis=None)  # reported at the end: its analysis is not kept
             continue
         return outcome
     return None

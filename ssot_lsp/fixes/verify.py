@@ -20,7 +20,7 @@ import builtins
 import re
 from collections import Counter
 
-from ssot_lsp.core.analysis import analyze_text
+from ssot_lsp.core.analysis import FileAnalysis, analyze_text
 from ssot_lsp.core.classify import Classifier
 from ssot_lsp.core.facts import FileFacts
 from ssot_lsp.core.patch_targets import check_rewrite
@@ -34,24 +34,31 @@ _BUILTINS = set(dir(builtins))
 
 def verify(doc: Doc, violation: Violation, new_text: str, plan: Plan, baseline: list[Violation]) -> str | None:
     """None when the new text is acceptable, else why not."""
+    return verify_analysed(doc, violation, new_text, plan, baseline)[0]
+
+
+def verify_analysed(doc: Doc, violation: Violation, new_text: str, plan: Plan,
+                    baseline: list[Violation]) -> tuple[str | None, FileAnalysis | None]:
+    """``verify``, and the analysis of an acceptable new text: the file's analysis once the fix is
+    applied (the index held the new facts while it ran), which fix-all need not compute again."""
     if new_text == doc.text:
-        return "the fix changes nothing"
+        return "the fix changes nothing", None
     try:
         tree = parse_candidate(new_text)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
-        return f"the result does not parse: {exc}"
+        return f"the result does not parse: {exc}", None
     analysis = analyze_text(doc.index, doc.config, doc.path, new_text, doc.module, doc.is_package,
                             keep=False, tree=tree)
     if not analysis.parsed:
-        return "the result cannot be analysed"
+        return "the result cannot be analysed", None
     problem = (violation_gone(violation, baseline, analysis.violations)
                or nothing_new(baseline, analysis.violations)
                or names_bound(tree, plan, new_text, analysis.facts)
                or targets_counterpart(doc, plan))
     if problem:
-        return problem
+        return problem, None
     remember_tree(new_text, tree)
-    return None
+    return None, analysis
 
 
 def _key(v: Violation) -> tuple[str, str, str]:
