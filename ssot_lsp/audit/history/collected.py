@@ -9,6 +9,7 @@ a result's change is taken out and put in again.
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -73,4 +74,4 @@ class OrderedFindings:
                 paths.insert(at, path)
             else:
                 del paths[at]
-        return [v for path in paths for v in findings[path]]
+        return list(itertools.chain.from_iterable(map(findings.__getitem__, paths)))  # (flattened in C)

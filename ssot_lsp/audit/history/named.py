@@ -11,14 +11,18 @@ the next commit reuses everything else.
 from __future__ import annotations
 
 import bisect
+import functools
 from collections.abc import Iterable, Mapping
 
 Name = tuple[str, bool]  # (module, is_package)
 
 
+@functools.lru_cache(maxsize=1 << 15)
 def walk_order(path: str) -> tuple[tuple[int, str], ...]:
     """The order in which ``check``'s walk meets files: depth first, a directory's files before its
-    subdirectories, names sorted (the first file of two with one module name wins)."""
+    subdirectories, names sorted (the first file of two with one module name wins). Remembered: the
+    same paths change again and again along a history, and each change sorts them (the named files,
+    the scan's reads, the read-ahead child's): 60,000 keys of ~9,000 paths on the realistic history."""
     parts = path.split("/")
     last = parts.pop()
     return (*[(1, part) for part in parts], (0, last))
