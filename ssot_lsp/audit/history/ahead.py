@@ -179,12 +179,11 @@ def _child(top: str, changes: list[list[Change]], keeps: Callable[[str, str], bo
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops us
         signal.signal(signal.SIGTERM, pool._stop)
         try:
+            known: dict[tuple[str, str], Name | None] = {}
             for index, changed in enumerate(changes):
                 if pool._STOPPING:
                     break
-                items = sorted(((root + c.path, c.oid, *name(c.path)) for c in changed
-                                if c.oid is not None and c.mode is not None and keeps(c.path, c.mode)),
-                               key=lambda item: walk_order(item[0][len(root):]))
+                items = _items(changed, root, keeps, name, known)
                 results.append(index, _read(top, items, reading, previous, replays, indexed))
                 os.write(notify, b".")
         finally:
@@ -193,6 +192,26 @@ def _child(top: str, changes: list[list[Change]], keeps: Callable[[str, str], bo
         code = 1
     finally:
         os._exit(code)
+
+
+def _items(changed: list[Change], root: str, keeps: Callable[[str, str], bool], name: Callable[[str], Name],
+           known: dict[tuple[str, str], Name | None]) -> list[blobs.Item]:  # pragma: no cover - in the child
+    """The changed workspace files (absolute path, blob, module, is package), in walk order. What a
+    (path, mode) was found to be — its name, None when not a workspace file — is remembered in
+    ``known``: ``keeps`` and ``name`` are fixed for the child's run (the configuration it guesses
+    with), and most paths change several times along a history."""
+    items: list[blobs.Item] = []
+    for change in changed:
+        if change.oid is None or change.mode is None:
+            continue
+        key = (change.path, change.mode)
+        found = known.get(key)
+        if found is None and key not in known:
+            found = known[key] = name(change.path) if keeps(change.path, change.mode) else None
+        if found is not None:
+            items.append((root + change.path, change.oid, *found))
+    items.sort(key=lambda item: walk_order(item[0][len(root):]))
+    return items
 
 
 def _read(top: str, items: list[blobs.Item], reading: Reading, previous: dict[str, FileFacts],
