@@ -24,6 +24,8 @@ from ssot_lsp.core.facts import FileFacts
 from ssot_lsp.core.violations import FileError
 
 if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
     from ssot_lsp.core.cache import FactsCache
 
 PARALLEL_THRESHOLD = 400
@@ -52,11 +54,13 @@ def read_files(paths: list[str], module_of: dict[str, tuple[str, bool]], needles
                checked: AbstractSet[str] | None, max_bytes: int, jobs: int, cache: FactsCache | None,
                whole_modules: frozenset[str] = frozenset(),
                watch: frozenset[str] = frozenset(),
-               advance: Callable[[int], None] | None = None) -> list[tuple[str, Outcome]]:
+               advance: Callable[[int], None] | None = None,
+               executor: Callable[[], Executor] | None = None) -> list[tuple[str, Outcome]]:
     """Read ``paths`` (cache hits first), searching for ``needles``; ``checked`` is every needle a
     skipped file is known to lack after this batch (what the cache records). ``advance(n)`` is told
     of every ``n`` files done as they are done (cache hits at once, then chunk by chunk): progress
-    that follows the files, not the end of the batch."""
+    that follows the files, not the end of the batch. ``executor()``: the process pool to read a
+    large batch with from a process that may not fork (default: one started for this batch)."""
     items: list[tuple[str, str, bool]] = []
     results: list[tuple[str, Outcome]] = []
     for path in paths:
@@ -84,6 +88,8 @@ def read_files(paths: list[str], module_of: dict[str, tuple[str, bool]], needles
         fresh = _collect(map(_worker, batches), advance)
     elif shared:
         fresh = _collect(shared_map(_worker, batches, jobs, _batch_size, advance), None)
+    elif executor is not None:
+        fresh = _collect(executor().map(_worker, batches), advance)
     else:
         from concurrent.futures import ProcessPoolExecutor  # not imported by runs that need no pool
 

@@ -35,6 +35,7 @@ from ssot_lsp.core.wordsearch import word_matcher
 
 if TYPE_CHECKING:
     from ssot_lsp.core.cache import FactsCache
+    from ssot_lsp.core.pooled_streaming import ScanPool
     from ssot_lsp.core.stale import StaleEntry
     from ssot_lsp.core.workspace import Workspace
 
@@ -76,13 +77,20 @@ class Scan:
     done: int = 0
     counting: bool = True  # whether the files being read count towards ``done`` (the first round's)
     walked: list[str] | None = None  # the workspace's files, when the caller has walked it already
+    pool: ScanPool | None = None  # the process pool of every round, when the first one read through it
 
     def run(self, paths: Iterable[Path] | None, prefilter: bool,
             severity_overrides: dict[str, str] | None) -> ScanResult:
         with collector_paused():
             needles = self._first_needles() if prefilter else None
+            hits = self.cache.hits if self.cache is not None else 0
             if self._reads_while_walking(paths):
                 self._read_rounds(needles, self._read_while_walking(needles))
+            elif self._reads_into_pool_while_walking(paths):
+                try:
+                    self._read_rounds(needles, self._read_into_pool_while_walking(needles), hits)
+                finally:
+                    self._close_pool()
             else:
                 self._name_files(paths)
                 self._read_rounds(needles)
@@ -116,23 +124,49 @@ class Scan:
         return (not paths and self.walked is None and self.cache is None and self.jobs > 1
                 and type(self)._read is Scan._read and pool._forking_is_safe())
 
+    def _reads_into_pool_while_walking(self, paths: Iterable[Path] | None) -> bool:
+        """Whether the first round reads while the walk goes on through a process pool
+        (``core/pooled_streaming.py``): a whole workspace not walked yet, read by the plain reader
+        with several processes, from a thread that may not fork (the language server's)."""
+        return (not paths and self.walked is None and self.jobs > 1 and type(self)._read is Scan._read
+                and not pool._forking_is_safe())
+
     def _read_while_walking(self, needles: set[str] | None) -> list[tuple[str, Outcome]]:
         """The first round's outcomes, read while ``_name_files`` walks (what it records, recorded
         as the walk goes)."""
+        workspace = self.workspace
+        config = workspace.config
+        return read_while_walking(self._named_while_walking(), needles, needles, workspace.max_bytes, self.jobs,
+                                  whole_modules(config), watch_names(config), self._advance)
+
+    def _read_into_pool_while_walking(self, needles: set[str] | None) -> list[tuple[str, Outcome]]:
+        """``_read_while_walking`` through a process pool, with the cache; the pool reads the later
+        rounds too (``_read``)."""
+        from ssot_lsp.core.pooled_streaming import ScanPool, read_while_walking_in_pool
+
+        workspace = self.workspace
+        config = workspace.config
+        self.pool = ScanPool(self.jobs)
+        return read_while_walking_in_pool(self._named_while_walking(), needles, needles, workspace.max_bytes,
+                                          self.pool, self.cache, whole_modules(config), watch_names(config),
+                                          self._advance)
+
+    def _close_pool(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+            self.pool = None
+
+    def _named_while_walking(self) -> Iterator[tuple[str, str, bool]]:
+        """The workspace's files with their modules, recorded as ``_name_files`` records them as
+        the walk goes on."""
         workspace, result = self.workspace, self.result
         names = workspace.module_names
-
-        def named() -> Iterator[tuple[str, str, bool]]:
-            for path in workspace.files.discovering(None, result.errors):
-                module, is_package = names.of_absolute(path) or names.of(Path(path))
-                self.module_of[path] = (module, is_package)
-                self.modules.setdefault(module, path)
-                yield path, module, is_package
-            result.files_total = len(self.module_of)
-
-        config = workspace.config
-        return read_while_walking(named(), needles, needles, workspace.max_bytes, self.jobs, whole_modules(config),
-                                  watch_names(config), self._advance)
+        for path in workspace.files.discovering(None, result.errors):
+            module, is_package = names.of_absolute(path) or names.of(Path(path))
+            self.module_of[path] = (module, is_package)
+            self.modules.setdefault(module, path)
+            yield path, module, is_package
+        result.files_total = len(self.module_of)
 
     def _first_needles(self) -> set[str] | None:
         needles = base_needles(self.workspace.config)
@@ -147,7 +181,8 @@ class Scan:
               needles: set[str] | None) -> list[tuple[str, Outcome]]:
         config = self.workspace.config
         return read_files(paths, self.module_of, search, needles, self.workspace.max_bytes, self.jobs, self.cache,
-                          whole_modules(config), watch_names(config), self._advance if self.counting else None)
+                          whole_modules(config), watch_names(config), self._advance if self.counting else None,
+                          self.pool.executor if self.pool is not None else None)
 
     def _advance(self, files: int) -> None:
         """``files`` more files read (called as they are read, see ``read_files``)."""
@@ -155,15 +190,19 @@ class Scan:
         if self.progress:
             self.progress(self.done, len(self.module_of))
 
-    def _read_rounds(self, needles: set[str] | None, first: list[tuple[str, Outcome]] | None = None) -> None:
+    def _read_rounds(self, needles: set[str] | None, first: list[tuple[str, Outcome]] | None = None,
+                     first_hits_before: int = 0) -> None:
         """Read, widen the needles with what the analysed files bind, read what can use the new ones;
-        ``first``: the first round's outcomes, when read already (``_read_while_walking``)."""
+        ``first``: the first round's outcomes, when read already (``_read_while_walking``), and the
+        cache's hits before it was read."""
         pending = list(self.module_of)
         search = needles
         self.everywhere = set(needles or ())
         first_round = True
         while pending:
             hits_before = self.cache.hits if self.cache is not None else 0
+            if first is not None:
+                hits_before = first_hits_before
             # progress counts each file once: later rounds read again files the first one skipped
             self.counting, done_before = first_round, self.done
             if first is not None:

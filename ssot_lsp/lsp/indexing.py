@@ -77,7 +77,12 @@ class Indexer:
 
         def scan() -> tuple[ScanResult, FactsCache | None]:  # in the executor thread
             tracer.scan_started(str(folder.root))
-            return folder.scan(jobs, report)
+            try:
+                return folder.scan(jobs, report)
+            except Superseded as stop:
+                loop.call_soon_threadsafe(session.client.log, f"indexing {folder.root} superseded after "
+                                                              f"{stop.done} of {stop.total} files")
+                raise
 
         started = time.monotonic()
         heartbeat = asyncio.ensure_future(report.keep_alive())
@@ -86,6 +91,9 @@ class Indexer:
         except asyncio.CancelledError:
             progress.end("superseded")
             raise
+        except Superseded:  # a newer scan began after this task was last resumed
+            progress.end("superseded")
+            return
         except Exception as exc:  # noqa: BLE001
             session.client.log(f"indexing {folder.root} failed: {exc}", "error")
             progress.end("failed")
@@ -140,11 +148,22 @@ class Indexer:
         folder.index_ready.set()
 
 
+class Superseded(Exception):
+    """Raised in the scan thread by the progress callback of a scan a newer one superseded: it
+    reads no more files (its pool's batches not started yet are dropped), and leaves the cores
+    to the newer scan."""
+
+    def __init__(self, done: int, total: int) -> None:
+        super().__init__(f"superseded after {done} of {total} files")
+        self.done, self.total = done, total
+
+
 class _ProgressThrottle:
     """The scan's progress callback (called in the scan thread as files are read): at most one
     report per 0.1 s unless it moved by 10 %, delivered on the loop, and only while the scan is
-    current; ``keep_alive`` repeats the last one while nothing moves (walking the tree, analysing),
-    so that a client sees a report at least every ``KEEP_ALIVE`` seconds."""
+    current (a superseded scan is stopped: ``Superseded``); ``keep_alive`` repeats the last one
+    while nothing moves (walking the tree, analysing), so that a client sees a report at least
+    every ``KEEP_ALIVE`` seconds."""
 
     KEEP_ALIVE = 1.0
 
@@ -158,6 +177,8 @@ class _ProgressThrottle:
         self.sent_at = time.monotonic()
 
     def __call__(self, done: int, total: int) -> None:
+        if not self.current():
+            raise Superseded(done, total)
         percent = min(99, int(100 * done / max(total, 1)))
         now = time.monotonic()
         if percent > self.percent and (now - self.time > 0.1 or percent - self.percent >= 10):

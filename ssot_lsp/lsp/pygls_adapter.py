@@ -18,6 +18,7 @@
   fresh uuid, and removes entries only when it answers a request (or on ``$/cancelRequest``):
   one ``concurrent.futures.Future`` (with its Condition, lock and callbacks) leaked per
   keystroke, about 2.7 kB of resident memory each, the whole RSS growth of the load benchmark.
+  ``shutdown`` therefore cancels the pending ones over a copy of the dictionary.
 """
 
 from __future__ import annotations
@@ -105,6 +106,20 @@ class SsotProtocol(LanguageServerProtocol):
                 self._send_response(msg_id, error=exc.to_response_error())
                 return _Answered()
             raise
+
+    @lsp_method(types.SHUTDOWN)
+    def lsp_shutdown(self, *args: Any) -> Generator[Any, Any, None]:
+        """pygls' own, cancelling the pending handlers over a copy of ``_request_futures``: cancelling
+        a ``concurrent.futures.Future`` runs its callbacks at once, ours (``_forget_future``) removes
+        its entry, and pygls' loop over the dictionary itself failed ("dictionary changed size during
+        iteration": shutdown answered with an internal error) when a handler was still running."""
+        if (handler := self.fm.features.get(types.SHUTDOWN)) is not None:
+            yield handler, args, None
+        current = self.msg_id
+        for msg_id, future in list(self._request_futures.items()):
+            if msg_id != current and not future.done():
+                future.cancel()
+        self._shutdown = True
 
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
     def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams) -> Generator[Any, Any, None]:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from ssot_lsp.core import pool, reading, scan, streaming
+from ssot_lsp.core.cache import FactsCache
 from ssot_lsp.core.facts import FileFacts
 from ssot_lsp.core.project import open_workspace
 from tests.environment import another_thread_running
@@ -220,8 +221,8 @@ def _scan_tree(root: Path) -> None:
             (app / f"plain_{number}.py").write_text(f"def helper():\n    return {number}\n")
 
 
-def _findings(root: Path, jobs: int) -> list[tuple[str, int, str]]:
-    state = scan.Scan(open_workspace([root]), None, jobs, None)
+def _findings(root: Path, jobs: int, cache: FactsCache | None = None) -> list[tuple[str, int, str]]:
+    state = scan.Scan(open_workspace([root]), cache, jobs, None)
     result = state.run(None, True, None)
     assert result.files_total == 68
     return [(Path(v.path).relative_to(root).as_posix(), v.span.line, v.code) for v in result.violations]
