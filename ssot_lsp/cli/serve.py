@@ -91,8 +91,8 @@ def _configure_worker_processes(jobs: int) -> None:
     with the default context, so make that default "forkserver" for the server process: workers
     fork from a clean single-threaded server that has the readers' modules preloaded (each worker
     imported them, ~25 ms, in every scan). The forkserver starts now, while the server starts
-    and the client initializes (~0.2 s: its interpreter and the preloaded modules): the first
-    scan began with that wait for its first workers (a seventh of a cold index of the realistic
+    and the client initializes (0.15-0.2 s: its interpreter and the preloaded modules): the first
+    scan began with that wait for its first workers (a tenth of a cold index of the realistic
     corpus)."""
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return  # Windows: "spawn" is the default (and only) method anyway

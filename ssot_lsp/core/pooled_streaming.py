@@ -3,8 +3,8 @@
 The command line forks its readers as its walk goes on (``core/streaming.py``). A language server
 scans in a thread of a process with other threads (the event loop, the stdin reader), which must
 not fork (``pool._forking_is_safe``): its readers are the workers of a process pool started by a
-forkserver. It walked the whole workspace (~60-80 ms of the realistic corpus, with the pool's start
-after it) before it submitted the first batch, with both cores but one thread idle. Here the walk
+forkserver. It walked the whole workspace (~60-80 ms of the realistic corpus) before it started
+the pool and submitted the first batch, the second core idle meanwhile. Here the walk
 looks each file up in the facts cache as it finds it and submits the files the cache cannot answer
 batch by batch as it walks on; the workers start on the first batch while the walk finds the next.
 

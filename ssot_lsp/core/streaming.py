@@ -10,7 +10,8 @@ is what ``pool.read_files`` returns for the walked files, in the walk's order: t
 cannot tell the difference.
 
 Only the main thread of a process with no other thread forks (``pool._forking_is_safe``, checked
-by the caller): the language server's scans walk first, then read.
+by the caller): the language server's scans read while they walk through a process pool instead
+(``core/pooled_streaming.py``).
 """
 
 from __future__ import annotations
