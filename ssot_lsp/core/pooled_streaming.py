@@ -11,7 +11,8 @@ batch by batch as it walks on; the workers start on the first batch while the wa
 What it returns is what ``pool.read_files`` returns for the walked files (the cache's answers
 counted and the fresh outcomes stored in it, each file once, in the walk's order): the scan's later
 rounds cannot tell the difference. Those rounds read through the same pool (``ScanPool``): starting
-one took ~50 ms for each round that needed one.
+one took ~50 ms for each round that needed one. A worker that dies (the out-of-memory killer) no
+longer fails the whole index: its pool's batches are read again (``_Submitted.result``).
 """
 
 from __future__ import annotations
@@ -19,11 +20,12 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterator
 from collections.abc import Set as AbstractSet
-from concurrent.futures import Executor, Future
+from concurrent.futures import Executor
+from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Union, cast
 
 from ssot_lsp.core import pool, reading
-from ssot_lsp.core.pool import Outcome
+from ssot_lsp.core.pool import Batch, Outcome
 
 if TYPE_CHECKING:
     from ssot_lsp.core.cache import FactsCache
@@ -52,6 +54,12 @@ class ScanPool:
             self._executor = ProcessPoolExecutor(max_workers=self.jobs)
         return self._executor
 
+    def discard(self, broken: Executor) -> None:
+        """A worker of ``broken`` died: the next ``executor()`` starts a new pool (if it has not yet)."""
+        if self._executor is broken:
+            broken.shutdown(wait=False)
+            self._executor = None
+
     def close(self, wait: bool = False) -> None:
         """The workers end (in the background unless ``wait``: the scan goes on to its rules
         meanwhile); batches not started yet are dropped (a scan that failed or was superseded)."""
@@ -75,7 +83,8 @@ def read_while_walking_in_pool(walk: Iterator[Item], needles: AbstractSet[str] |
         rest = _submit_while_walking(walk, shared, scan_pool, cache, segments)
         if not segments:  # a short walk, or a warm cache: read as ``read_files`` reads, in this thread
             return _read_here(rest, shared, scan_pool.jobs, cache, advance)
-        return list(itertools.chain.from_iterable(segment.collect(cache, checked, advance) for segment in segments))
+        return list(itertools.chain.from_iterable(segment.collect(scan_pool, cache, checked, advance)
+                                                  for segment in segments))
     finally:
         for segment in segments:
             segment.cancel()  # a walk or batch that failed: the batches not started yet are not read
@@ -85,11 +94,11 @@ class _Segment:
     """Consecutive files of the walk: the cache's outcomes (None for its misses), and the batches
     reading the misses."""
 
-    def __init__(self, slots: list[tuple[str, Outcome | None]], batches: list[Future[Fresh]]) -> None:
+    def __init__(self, slots: list[tuple[str, Outcome | None]], batches: list[_Submitted]) -> None:
         self.slots = slots
         self.batches = batches
 
-    def collect(self, cache: FactsCache | None, checked: AbstractSet[str] | None,
+    def collect(self, scan_pool: ScanPool, cache: FactsCache | None, checked: AbstractSet[str] | None,
                 advance: Callable[[int], None] | None) -> list[tuple[str, Outcome]]:
         """The outcomes in the walk's order, each batch's counted as it is done (and stored in the cache)."""
         misses = [index for index, (_, outcome) in enumerate(self.slots) if outcome is None]
@@ -97,7 +106,7 @@ class _Segment:
             advance(len(self.slots) - len(misses))
         filled = iter(misses)
         for batch in self.batches:
-            fresh = batch.result()
+            fresh = batch.result(scan_pool)
             for path, outcome, meta in fresh:
                 if cache is not None:
                     cache.store(path, outcome, meta, checked)
@@ -108,7 +117,31 @@ class _Segment:
 
     def cancel(self) -> None:
         for batch in self.batches:
-            batch.cancel()
+            batch.future.cancel()
+
+
+class _Submitted:
+    """A batch given to the pool, kept to be read again if a worker dies."""
+
+    def __init__(self, batch: Batch, executor: Executor) -> None:
+        self.batch, self.executor = batch, executor
+        self.future = executor.submit(pool._worker, batch)
+
+    def result(self, scan_pool: ScanPool) -> Fresh:
+        """The batch's outcomes. A worker that dies (killed: out of memory, a signal) breaks its pool
+        and every batch in it: each is read once more by a new pool, then, if that one broke too
+        (the batch itself may kill a worker), in this thread — as the command line reads the batch of
+        a child that was killed. Before, a killed worker failed the whole index."""
+        try:
+            return self.future.result()
+        except BrokenProcessPool:
+            scan_pool.discard(self.executor)
+        executor = scan_pool.executor()
+        try:
+            return executor.submit(pool._worker, self.batch).result()
+        except BrokenProcessPool:
+            scan_pool.discard(executor)
+        return pool._worker(self.batch)
 
 
 def _submit_while_walking(walk: Iterator[Item], shared: Shared, scan_pool: ScanPool, cache: FactsCache | None,
@@ -141,8 +174,8 @@ def _submitted(found: list[tuple[str, Outcome | None, Item]], misses: list[Item]
         import ssot_lsp.core.partial.scan  # noqa: F401 - as ``read_files`` does (a forkserver preloads it)
     executor = scan_pool.executor()
     needles, checked, whole_modules, watch, max_bytes = shared
-    batches = [executor.submit(pool._worker, (needles, checked, whole_modules, watch, max_bytes,
-                                              misses[start:start + POOL_CHUNK], digest))
+    batches = [_Submitted((needles, checked, whole_modules, watch, max_bytes, misses[start:start + POOL_CHUNK],
+                           digest), executor)
                for start in range(0, len(misses), POOL_CHUNK)]
     return _Segment([(path, hit) for path, hit, _ in found], batches)
 

@@ -9,6 +9,7 @@ import concurrent.futures
 import multiprocessing
 import os
 import select
+import signal
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -168,6 +169,34 @@ def test_an_error_in_a_worker_is_raised_here(tmp_path: Path, monkeypatch, scan_p
     monkeypatch.setattr(reading, "read_facts", read_facts)
     with pytest.raises(LookupError, match="a bug in a worker"):
         _read(iter(items), scan_pool)
+
+
+def _killing_workers(monkeypatch, path: str, times: int, tally: Path) -> None:
+    """A worker that reads ``path`` is killed (as the kernel's out-of-memory killer would), the first
+    ``times`` times; ``tally`` has a ``w`` for each time a worker began to read it, an ``h`` for each
+    time this process did."""
+    parent, original = os.getpid(), reading.read_facts
+
+    def read_facts(read, *args, **kwargs):
+        if read == path:
+            with open(tally, "a", encoding="utf-8") as handle:
+                handle.write("h" if os.getpid() == parent else "w")
+            if os.getpid() != parent and len(tally.read_text()) <= times:
+                os.kill(os.getpid(), signal.SIGKILL)
+        return original(read, *args, **kwargs)
+
+    monkeypatch.setattr(reading, "read_facts", read_facts)
+
+
+@pytest.mark.parametrize("kills", [1, 2])  # once: a new pool reads it; every time: this thread does
+def test_the_batches_of_a_worker_that_was_killed_are_read_all_the_same(tmp_path: Path, monkeypatch, scan_pool,
+                                                                      kills):
+    items = _tree(tmp_path, FILES)
+    expected = _serial(items)
+    _killing_workers(monkeypatch, items[POOL_CHUNK + 3][0], kills, tmp_path / "kills")
+    progress: list[int] = []
+    assert _summary(_read(iter(items), scan_pool, progress=progress)) == expected
+    assert (tmp_path / "kills").read_text() == {1: "ww", 2: "wwh"}[kills] and sum(progress) == len(items)
 
 
 # -- a scan from a thread ----------------------------------------------------------------------
