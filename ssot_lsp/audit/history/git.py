@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import os
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -154,22 +155,11 @@ class Repository:
     def changes_along(self, commits: list[str], prefix: str) -> dict[str, list[Change]]:
         """``{commit: its changes since the commit before it in the list}`` for every commit but the
         first, from one ``git diff-tree --stdin``: 49 runs of git cost a second of CPU, mostly starting up."""
-        if len(commits) < 2:
-            return {}
-        pairs = "".join(f"{new} {old}\n" for old, new in itertools.pairwise(commits))
-        out = subprocess.run(["git", "diff-tree", "--stdin", "--always", "-r", "-z", "--no-renames", "--raw", "--",
-                              prefix or "."], cwd=self.top, input=pairs.encode(), capture_output=True,
-                             env=git_env(), check=False)
-        if out.returncode != 0:
-            message = out.stderr.decode("utf-8", "replace").strip().splitlines()
-            raise GitError(message[0] if message else f"git diff-tree failed (exit {out.returncode})")
-        parts = out.stdout.decode("utf-8", "surrogateescape").split("\0")
-        found: dict[str, list[Change]] = {}
-        i = 0
-        while i < len(parts) - 1:  # each commit's line (``--always``: even when nothing changed), its files
-            commit = parts[i]
-            found[commit], i = _changes(parts, i + 1, len(prefix))
-        return found
+        return self.start_changes_along(commits, prefix).result()
+
+    def start_changes_along(self, commits: list[str], prefix: str) -> ChangesAlong:
+        """``changes_along``, computed by git while this process goes on (``ChangesAlong.result``)."""
+        return ChangesAlong(self.top, commits, prefix)
 
     # -- blobs -----------------------------------------------------------------------------------
     def blob(self, oid: str) -> bytes:
@@ -183,6 +173,76 @@ class Repository:
         if self._blobs is not None:
             self._blobs.close()
             self._blobs = None
+
+
+class ChangesAlong:
+    """The changes between successive commits, asked of one ``git diff-tree --stdin`` that runs while
+    this process lists and reads the first commit: asked and waited for in turn, git's 0.2 s on the
+    realistic history (50 commits) were 0.25 s of wall clock in which this process did nothing. Its
+    input and output are anonymous files, not pipes, so git never waits for this process to read."""
+
+    def __init__(self, top: Path, commits: list[str], prefix: str) -> None:
+        self._cut = len(prefix)
+        self._found: dict[str, list[Change]] | None = {} if len(commits) < 2 else None
+        self._process: subprocess.Popen[bytes] | None = None
+        self._failure: GitError | None = None
+        if self._found is not None:
+            return
+        # open until ``result`` or ``close``: git writes to them meanwhile
+        self._out, self._err = tempfile.TemporaryFile(), tempfile.TemporaryFile()  # noqa: SIM115
+        with tempfile.TemporaryFile() as pairs:
+            pairs.write("".join(f"{new} {old}\n" for old, new in itertools.pairwise(commits)).encode())
+            pairs.seek(0)
+            try:
+                self._process = subprocess.Popen(["git", "diff-tree", "--stdin", "--always", "-r", "-z", "--no-renames",
+                                                  "--raw", "--", prefix or "."], cwd=top, stdin=pairs,
+                                                 stdout=self._out, stderr=self._err, env=git_env())
+            except OSError as exc:
+                self._close_files()
+                raise GitError(f"git diff-tree could not start: {exc}") from None
+
+    def result(self) -> dict[str, list[Change]]:
+        """Waits for git (the first time); GitError when it failed."""
+        if self._found is None:
+            try:
+                self._found = self._collect()
+            except GitError as exc:
+                self._found, self._failure = {}, exc
+        if self._failure is not None:
+            raise self._failure
+        return self._found
+
+    def _collect(self) -> dict[str, list[Change]]:
+        assert self._process is not None
+        code = self._process.wait()
+        try:
+            if code != 0:
+                self._err.seek(0)
+                message = self._err.read().decode("utf-8", "replace").strip().splitlines()
+                raise GitError(message[0] if message else f"git diff-tree failed (exit {code})")
+            self._out.seek(0)
+            parts = self._out.read().decode("utf-8", "surrogateescape").split("\0")
+        finally:
+            self._close_files()
+        found: dict[str, list[Change]] = {}
+        i = 0
+        while i < len(parts) - 1:  # each commit's line (``--always``: even when nothing changed), its files
+            commit = parts[i]
+            found[commit], i = _changes(parts, i + 1, self._cut)
+        return found
+
+    def close(self) -> None:
+        """Stop git if it still runs (the run ended before it needed the changes)."""
+        if self._process is not None and self._found is None:
+            if self._process.poll() is None:
+                self._process.kill()
+            self._process.wait()
+            self._close_files()
+            self._found = {}
+
+    def _close_files(self) -> None:
+        self._out.close()
+        self._err.close()
 
 
 def _changes(parts: list[str], start: int, cut: int) -> tuple[list[Change], int]:

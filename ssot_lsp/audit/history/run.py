@@ -20,7 +20,7 @@ from ssot_lsp.audit.comparison import Comparison, compare
 from ssot_lsp.audit.history import ahead
 from ssot_lsp.audit.history.blobs import BlobFacts, BlobSource
 from ssot_lsp.audit.history.configuration import ConfigurationAt
-from ssot_lsp.audit.history.git import Change, Commit, GitError, Repository
+from ssot_lsp.audit.history.git import Change, ChangesAlong, Commit, GitError, Repository
 from ssot_lsp.audit.history.named import NamedFiles
 from ssot_lsp.audit.history.points import ERROR, INVALID_CONFIGURATION, Point
 from ssot_lsp.audit.history.reuse import Reuse
@@ -104,14 +104,17 @@ class HistoryRun:
         self._sites_config: Config | None = None
         # per file with findings: its findings, the blob their keys' lines were read from, the keys (``_keyed``)
         self.keys: dict[str, tuple[list[Violation], str | None, list[core_baseline.Keyed]]] = {}
-        self._diffs: dict[tuple[str, str], list[Change]] = {}  # (commit, next commit) -> what changed
+        # (commit, next commit) -> what changed; None while git computes it (``_along``)
+        self._diffs: dict[tuple[str, str], list[Change]] | None = {}
+        self._along: ChangesAlong | None = None
+        self._oids: list[str] = []  # the commits of the run
         self._ahead_tried = False  # a child was started to read ahead, or could not be (``_read_ahead``)
         self._later: Sequence[Commit] = ()  # the commits after the one being analysed
 
     def run(self, commits: Sequence[Commit], progress: Progress | None = None) -> list[Point]:
         """One point per commit, oldest first (``self.points`` holds those done so far)."""
         try:
-            self._diffs = self._changes_along(commits)
+            self._start_changes_along(commits)
             for index, commit in enumerate(commits):
                 if self.source.ahead is not None:
                     self.source.ahead.at(commit.oid)
@@ -120,6 +123,8 @@ class HistoryRun:
                 if progress is not None:
                     progress(len(self.points), len(commits), commit)
         finally:
+            if self._along is not None:
+                self._along.close()
             self.source.close()
             self.repo.close()
         return self.points
@@ -160,7 +165,7 @@ class HistoryRun:
         changes: list[list[Change]] = []
         before = self.last_commit
         for commit in self._later:
-            found = self._diffs.get((before, commit.oid))
+            found = self._changes_along().get((before, commit.oid))
             if found is None:
                 break
             oids.append(commit.oid)
@@ -180,15 +185,29 @@ class HistoryRun:
                                         reading, previous, self.source.replays, self.source.indexed or {})
 
     # -- the tree ----------------------------------------------------------------------------------
-    def _changes_along(self, commits: Sequence[Commit]) -> dict[tuple[str, str], list[Change]]:
-        """The changes between each two successive commits, asked of git at once (see
-        ``Repository.changes_along``); none when git cannot give them so, each pair is asked alone then."""
-        oids = [c.oid for c in commits]
+    def _start_changes_along(self, commits: Sequence[Commit]) -> None:
+        """Git computes the changes between each two successive commits at once (see
+        ``Repository.changes_along``) while the first commit is listed and read; they are taken when
+        the second commit or the read-ahead needs them (``_changes_along``)."""
+        self._oids = [c.oid for c in commits]
         try:
-            along = self.repo.changes_along(oids, self.prefix)
+            self._along = self.repo.start_changes_along(self._oids, self.prefix)
         except GitError:
-            return {}
-        return {(old, new): along[new] for old, new in itertools.pairwise(oids) if new in along}
+            return
+        self._diffs = None
+
+    def _changes_along(self) -> dict[tuple[str, str], list[Change]]:
+        """The changes between each two successive commits; none when git could not give them so,
+        each pair is asked alone then."""
+        if self._diffs is None:
+            assert self._along is not None
+            try:
+                along = self._along.result()
+            except GitError:
+                along = {}
+            self._along = None
+            self._diffs = {(old, new): along[new] for old, new in itertools.pairwise(self._oids) if new in along}
+        return self._diffs
 
     def _follow_tree(self, commit: Commit) -> None:
         if self.last_commit is None:
@@ -196,7 +215,7 @@ class HistoryRun:
             self.files_key = self.gitignores = None
             self._in_src = sum(p.startswith(SRC) for p in self.entries)
         else:
-            changes = self._diffs.pop((self.last_commit, commit.oid), None)
+            changes = self._changes_along().pop((self.last_commit, commit.oid), None)
             if changes is None:
                 changes = self.repo.changes(self.last_commit, commit.oid, self.prefix)
             for change in changes:
