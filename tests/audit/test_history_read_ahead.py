@@ -4,6 +4,7 @@ with exactly the settings it guessed — whatever happens to the child, and no p
 
 from __future__ import annotations
 
+import ast
 import os
 import signal
 import subprocess
@@ -191,3 +192,26 @@ def test_a_commit_takes_its_own_version_of_a_file_the_child_read_again_since(
     shared, served = history_run(history.repo, jobs=2)
     assert drawn(shared) == drawn(alone)
     assert served == 10 and waited
+
+
+def test_the_child_asks_each_later_commits_blobs_while_it_reads_the_commit_before(history: History, forking: None,
+                                                                                  monkeypatch: pytest.MonkeyPatch,
+                                                                                  tmp_path: Path):
+    """(``blobs._read_replaying``'s ``then``: git inflates them meanwhile.)"""
+    build(history)
+    edits(history, 2)
+    log = tmp_path / "reads.log"
+    read_replaying = blobs._read_replaying
+
+    def logged(job: blobs.Job, replays: blobs.Replays, then: blobs.Job | None = None) -> blobs.Done:
+        if os.getpid() != parent:  # in the child: one line per commit, its files and the next commit's
+            with log.open("a") as out:
+                out.write(repr(([i[0] for i in job[6]], None if then is None else [i[0] for i in then[6]])) + "\n")
+        return read_replaying(job, replays, then)
+
+    parent = os.getpid()
+    monkeypatch.setattr(blobs, "_read_replaying", logged)
+    history_run(history.repo, jobs=2)
+    reads = [ast.literal_eval(line) for line in log.read_text().splitlines()]
+    assert len(reads) == len(history.commits) - 1
+    assert [then for _, then in reads] == [job for job, _ in reads[1:]] + [None]

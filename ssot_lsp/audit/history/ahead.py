@@ -180,11 +180,19 @@ def _child(top: str, changes: list[list[Change]], keeps: Callable[[str, str], bo
         signal.signal(signal.SIGTERM, pool._stop)
         try:
             known: dict[tuple[str, str], Name | None] = {}
-            for index, changed in enumerate(changes):
+
+            def job_of(index: int) -> blobs.Job:
+                return _job(top, _items(changes[index], root, keeps, name, known), reading, indexed)
+
+            job = job_of(0) if changes else None
+            for index in range(len(changes)):
                 if pool._STOPPING:
                     break
-                items = _items(changed, root, keeps, name, known)
-                results.append(index, _read(top, items, reading, previous, replays, indexed))
+                # the next commit's blobs asked of git before this one's are parsed (``blobs._read_replaying``)
+                then = job_of(index + 1) if index + 1 < len(changes) else None
+                assert job is not None
+                results.append(index, _read(job, previous, replays, then))
+                job = then
                 os.write(notify, b".")
         finally:
             blobs._close_reader()
@@ -214,12 +222,16 @@ def _items(changed: list[Change], root: str, keeps: Callable[[str, str], bool], 
     return items
 
 
-def _read(top: str, items: list[blobs.Item], reading: Reading, previous: dict[str, FileFacts],
-          replays: blobs.Replays, indexed: dict[str, str]) -> Record:  # pragma: no cover - in the child
+def _job(top: str, items: list[blobs.Item], reading: Reading, indexed: dict[str, str]) -> blobs.Job:
     needles, whole_modules, watch, max_bytes = reading
     on_disk = frozenset(i for i, (path, oid, _, _) in enumerate(items) if indexed.get(path) == oid)
-    job: blobs.Job = (top, needles, needles, whole_modules, watch, max_bytes, items, on_disk)
-    out, kept, from_worktree, _ = blobs._read_replaying(job, replays)
+    return (top, needles, needles, whole_modules, watch, max_bytes, items, on_disk)
+
+
+def _read(job: blobs.Job, previous: dict[str, FileFacts], replays: blobs.Replays,
+          then: blobs.Job | None) -> Record:  # pragma: no cover - in the child
+    items = job[6]
+    out, kept, from_worktree, _ = blobs._read_replaying(job, replays, then)
     reads: list[Read] = []
     for (path, oid, module, is_package), (_, outcome) in zip(items, out):
         sent: Outcome | int = outcome

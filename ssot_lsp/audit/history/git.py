@@ -11,6 +11,7 @@ message says what went wrong in the user's terms.
 
 from __future__ import annotations
 
+import fcntl
 import itertools
 import os
 import subprocess
@@ -27,6 +28,9 @@ LEAN = ("-c", "core.packedGitWindowSize=1m", "-c", "core.packedGitLimit=32m")
 # blobs, which a forked child now reads (``ahead.py``), and the lines of their findings, now kept
 # from reading them (``blobs.BlobSource.held``)
 DELTA_CACHE = "8m"
+# what git's answers may fill before it waits for this process to read them: a later commit's ~80
+# blobs from git average 17 KB on the realistic history (the kernel's default pipe: 64 KB)
+PIPE_BYTES = 1 << 20
 
 
 class GitError(Exception):
@@ -262,12 +266,24 @@ def _changes(parts: list[str], start: int, cut: int) -> tuple[list[Change], int]
 
 
 class BlobReader:
-    """One ``git cat-file --batch`` process answering blob requests in turn."""
+    """One ``git cat-file --batch`` process answering blob requests in turn.
+
+    A request can be written ahead (``ask``) and answered later (``answers``): git inflates the
+    blobs while this process parses the ones before (a read-ahead child waited on git for a fifth
+    of its time). Its answers wait in the pipe, enlarged to hold a few dozen blobs (``PIPE_BYTES``);
+    one request is outstanding at a time, so git never waits for requests while this process waits
+    for answers."""
 
     def __init__(self, top: Path) -> None:
         self.process = subprocess.Popen(["git", *LEAN, "-c", f"core.deltaBaseCacheLimit={DELTA_CACHE}", "cat-file",
                                          "--batch"], cwd=top, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         env=git_env())
+        self._asked: list[str] | None = None  # the request written and not answered yet
+        if self.process.stdout is not None:
+            try:
+                fcntl.fcntl(self.process.stdout.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+            except OSError:  # a system limit below it: git waits for this process sooner, nothing else
+                pass
 
     def read(self, oid: str, limit: int | None = None) -> bytes | None:
         """The blob's content; None when it is larger than ``limit`` bytes (its content is not kept)."""
@@ -276,16 +292,31 @@ class BlobReader:
             raise result
         return result
 
-    def read_many(self, oids: list[str], limit: int | None = None) -> list[bytes | None | GitError]:
-        """Each blob's content (None: larger than ``limit``; a GitError: missing), asked for in one
-        write: a round trip per blob through the pipe cost more than reading the blob (first
-        commit of a 25,000-file tree: 90 s of waiting on a busy machine)."""
-        stdin, stdout = self._pipes()
+    def ask(self, oids: list[str]) -> None:
+        """Request the blobs (all in one write: a round trip per blob through the pipe cost more than
+        reading the blob — first commit of a 25,000-file tree: 90 s of waiting on a busy machine),
+        to be taken with ``read_many`` of the same list. Asking them again is asking nothing; asking
+        others reads past the answers of the request before, nobody wants them any more."""
+        if oids == self._asked or not oids:
+            return
+        if self._asked is not None:
+            self.read_many(self._asked, 0)
+        stdin, _ = self._pipes()
         try:
             stdin.write("".join(oid + "\n" for oid in oids).encode())
             stdin.flush()
         except (BrokenPipeError, OSError) as exc:
             raise GitStopped(f"git cat-file stopped: {exc}") from None
+        self._asked = list(oids)
+
+    def read_many(self, oids: list[str], limit: int | None = None) -> list[bytes | None | GitError]:
+        """Each blob's content (None: larger than ``limit``; a GitError: missing), asked for unless
+        ``ask`` asked for just these."""
+        if not oids:
+            return []
+        self.ask(oids)
+        self._asked = None
+        _, stdout = self._pipes()
         return [self._answer(stdout, oid, limit) for oid in oids]
 
     @staticmethod
