@@ -4,14 +4,18 @@ any other through git: the points are the commits' whatever the working tree hol
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
+import pytest
+
+from ssot_lsp.audit.history import worktree
 from ssot_lsp.audit.history.blobs import BlobSource
 from ssot_lsp.audit.history.configuration import ConfigurationAt
 from ssot_lsp.audit.history.git import Repository
 from ssot_lsp.audit.history.points import Point
 from ssot_lsp.audit.history.run import HistoryRun, HistorySettings
-from ssot_lsp.audit.history.worktree import indexed_blobs, read_if_blob
+from ssot_lsp.audit.history.worktree import IndexListing, indexed_blobs, read_if_blob
 from tests.audit.conftest import History, git
 from tests.audit.test_history_incremental import build
 from tests.cli.conftest import LEGACY_CALLER, run_ssot
@@ -84,3 +88,50 @@ def test_the_lines_of_a_blob_its_working_tree_file_holds_are_read_from_that_file
     finally:
         source.close()
     assert git_requests == [[other]]
+
+
+def test_the_index_listed_while_the_first_commit_is_named_is_the_one_reading_uses(history: History,
+                                                                                  monkeypatch: pytest.MonkeyPatch):
+    """(``worktree.IndexListing``, started by the run: the first read takes its answer.)"""
+    build(history)
+    clean, from_worktree = run_history(history.repo)
+
+    def listed_again(top: Path) -> dict[str, str]:
+        raise AssertionError("the index listed again when the first blobs are read")
+
+    monkeypatch.setattr(worktree, "indexed_blobs", listed_again)
+    assert run_history(history.repo) == (clean, from_worktree)
+
+
+def test_git_lists_an_index_larger_than_a_pipe_with_nobody_reading_yet(history: History):
+    history.commit({f"pkg/module_{n:04d}.py": f"VALUE = {n}\n" for n in range(1500)}, "Many files")
+    top = history.repo.resolve()
+    listing = IndexListing(top)
+    process = listing._process
+    assert process is not None
+    assert process.wait(timeout=30) == 0  # the event itself: git exits; on a pipe it would wait for ever
+    assert listing.result() == indexed_blobs(top)
+    assert len(listing.result()) == 1500
+
+
+def test_a_run_that_stops_before_reading_a_blob_leaves_no_git_listing_the_index(history: History,
+                                                                               monkeypatch: pytest.MonkeyPatch):
+    build(history)
+    started: list[IndexListing] = []
+    listing = worktree.IndexListing
+
+    def recorded(top: Path) -> IndexListing:
+        started.append(listing(top))
+        return started[-1]
+
+    def interrupted(self: HistoryRun, commit: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(worktree, "IndexListing", recorded)
+    monkeypatch.setattr(HistoryRun, "point", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        run_history(history.repo)
+    process = started[0]._process
+    assert process is not None and process.returncode is not None
+    with pytest.raises(ChildProcessError):
+        os.waitpid(process.pid, os.WNOHANG)

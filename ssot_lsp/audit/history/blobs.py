@@ -179,6 +179,7 @@ class BlobSource:
         self._held_by_path: dict[str, str] = {}  # path -> its blob in ``held``
         self._holders: dict[str, int] = {}  # blob -> how many paths hold it in ``held``
         self.indexed: dict[str, str] | None = None  # the index's blob per path (``worktree.py``), once asked
+        self.listing: worktree.IndexListing | None = None  # git listing it meanwhile (``list_index``)
         self.from_worktree = 0  # blobs read from working-tree files
         self.replays = Replays()
         self.ahead: ReadAhead | None = None  # the later commits' reads, guessed by a child (``ahead.py``)
@@ -231,7 +232,8 @@ class BlobSource:
         if not items:
             return [], {}
         if self.indexed is None:
-            self.indexed = worktree.indexed_blobs(self.top)
+            self.indexed = self.listing.result() if self.listing is not None else worktree.indexed_blobs(self.top)
+            self.listing = None
         indexed = self.indexed
 
         def job(part: list[Item]) -> Job:
@@ -284,7 +286,15 @@ class BlobSource:
             found.update(zip(missing, _reader(str(self.top)).read_many(missing)))
         return [held[oid] if oid in held else found[oid] for oid in oids]
 
+    def list_index(self) -> None:
+        """Start listing the index (``worktree.IndexListing``), to be taken by the first read."""
+        if self.indexed is None and self.listing is None:
+            self.listing = worktree.IndexListing(self.top)
+
     def close(self) -> None:
+        if self.listing is not None:
+            self.listing.close()
+            self.listing = None
         if self.ahead is not None:
             self.ahead.close()
             self.from_worktree += self.ahead.from_worktree

@@ -115,6 +115,7 @@ class HistoryRun:
         """One point per commit, oldest first (``self.points`` holds those done so far)."""
         try:
             self._start_changes_along(commits)
+            self.source.list_index()
             for index, commit in enumerate(commits):
                 if self.source.ahead is not None:
                     self.source.ahead.at(commit.oid)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import subprocess
+import tempfile
 from pathlib import Path
 
 from ssot_lsp.audit.history.git import REGULAR_MODES, git_env
@@ -23,16 +24,51 @@ from ssot_lsp.audit.history.git import REGULAR_MODES, git_env
 def indexed_blobs(top: Path) -> dict[str, str]:
     """``{absolute path: blob id}`` of the files the index lists (merged, regular files); empty
     when there is no index or git cannot list it."""
-    try:
-        out = subprocess.run(["git", "ls-files", "--stage", "-z"], cwd=top, capture_output=True, env=git_env(),
-                             check=False)
-    except OSError:
-        return {}
-    if out.returncode != 0:
-        return {}
-    prefix = str(top).rstrip("/") + "/"
+    return IndexListing(top).result()
+
+
+class IndexListing:
+    """``indexed_blobs``, listed by a ``git ls-files`` started now and taken when the first blobs
+    are read: the run's first commit is listed and named meanwhile (the listing was 25-40 ms of
+    wall clock in which this process waited for git). Its output goes to an anonymous file: git
+    never waits for this process to read."""
+
+    def __init__(self, top: Path) -> None:
+        self._prefix = str(top).rstrip("/") + "/"
+        self._found: dict[str, str] | None = None
+        self._process: subprocess.Popen[bytes] | None = None
+        self._out = tempfile.TemporaryFile()  # noqa: SIM115 - open until ``result`` or ``close``: git writes to it
+        try:
+            self._process = subprocess.Popen(["git", "ls-files", "--stage", "-z"], cwd=top, stdout=self._out,
+                                             stderr=subprocess.DEVNULL, env=git_env())
+        except OSError:
+            self._out.close()
+            self._found = {}
+
+    def result(self) -> dict[str, str]:
+        if self._found is None:
+            assert self._process is not None
+            code = self._process.wait()
+            self._out.seek(0)
+            data = self._out.read()
+            self._out.close()
+            self._found = _index_entries(data, self._prefix) if code == 0 else {}
+        return self._found
+
+    def close(self) -> None:
+        """Stop git if it still lists (the run ended before it read a blob)."""
+        if self._found is None:
+            assert self._process is not None
+            if self._process.poll() is None:
+                self._process.kill()
+            self._process.wait()
+            self._out.close()
+            self._found = {}
+
+
+def _index_entries(listing: bytes, prefix: str) -> dict[str, str]:
     found: dict[str, str] = {}
-    for record in out.stdout.decode("utf-8", "surrogateescape").split("\0"):
+    for record in listing.decode("utf-8", "surrogateescape").split("\0"):
         meta, _, path = record.partition("\t")
         fields = meta.split()
         if len(fields) == 3 and fields[2] == "0" and fields[0] in REGULAR_MODES:
