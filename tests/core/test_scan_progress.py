@@ -24,10 +24,30 @@ def test_progress_is_reported_as_files_are_read(tmp_path: Path):
     assert {of for _, of in seen} == {total}
 
 
-def test_parallel_progress_is_reported_chunk_by_chunk(tmp_path: Path):
+def test_parallel_progress_is_reported_chunk_by_chunk(tmp_path: Path, monkeypatch):
+    """This process reports after each batch it reads. The forked reader is slowed down, so that this
+    process reads most batches whatever the machine's load: with both at full speed, a busy machine
+    let the child read two thirds of them and the reports fell to 10 (the test failed under load)."""
+    import os
+    import time
+
+    from ssot_lsp.core import streaming
+
+    parent, read = os.getpid(), streaming._read_batch
+    here: list[int] = []
+
+    def slow_in_children(batch):
+        if os.getpid() != parent:
+            time.sleep(0.02)
+        else:
+            here.append(len(batch))
+        return read(batch)
+
+    monkeypatch.setattr(streaming, "_read_batch", slow_in_children)
     total = 900  # above the pool's parallel threshold
     seen: list[int] = []
     _workspace(tmp_path, total).scan(jobs=2, progress=lambda done, of: seen.append(done))
+    assert len(here) > 10, "this process read the batches the slow child did not"
     assert len(seen) > 10 and seen == sorted(seen) and seen[-1] == total
 
 
