@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -135,3 +136,23 @@ def test_a_run_that_stops_before_reading_a_blob_leaves_no_git_listing_the_index(
     assert process is not None and process.returncode is not None
     with pytest.raises(ChildProcessError):
         os.waitpid(process.pid, os.WNOHANG)
+
+
+def test_a_fifo_where_the_file_was_is_no_blob_and_is_not_waited_on(history: History):
+    """(``read_if_blob`` opens without blocking: a FIFO has no writer to wait for.)"""
+    history.commit({"app/caller.py": LEGACY_CALLER}, "A caller")
+    path = history.repo / "app" / "caller.py"
+    oid = git(history.repo, "rev-parse", "HEAD:app/caller.py").strip()
+    path.unlink()
+    os.mkfifo(path)
+    found: list[bytes | None] = []
+    reader = threading.Thread(target=lambda: found.append(read_if_blob(str(path), oid, 1 << 20)), daemon=True)
+    reader.start()
+    reader.join(timeout=10)
+    blocked = reader.is_alive()
+    if blocked:  # waiting for a writer: one lets it go before the test fails
+        with open(path, "wb"):
+            pass
+        reader.join()
+    assert not blocked
+    assert found == [None]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import subprocess
 import tempfile
 from pathlib import Path
@@ -77,16 +78,27 @@ def _index_entries(listing: bytes, prefix: str) -> dict[str, str]:
 
 
 def read_if_blob(path: str, oid: str, max_bytes: int) -> bytes | None:
-    """The file's content when it is the blob ``oid`` (and within ``max_bytes``); None otherwise."""
+    """The file's content when it is the blob ``oid`` (and within ``max_bytes``); None otherwise.
+
+    Raw ``os`` calls, as ``check`` reads a file (``reading._read_regular_file``): this runs for
+    every blob the working tree holds — 11,000 at a commit of the realistic history — and ``open``'s
+    buffered file object cost 0.05 s more of them than the reading itself. O_NONBLOCK: a FIFO put
+    where the file was does not wait for a writer (it is no regular file: git is asked)."""
     try:
-        with open(path, "rb") as file:
-            if os.fstat(file.fileno()).st_size > max_bytes:  # (not read(max_bytes + 1): a buffer that large each time)
-                return None
-            data = file.read()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError:
         return None
-    if len(data) > max_bytes:  # grew since
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
+            return None
+        data = os.read(fd, info.st_size + 1)  # one byte more: a file that grew since is not taken whole
+        if len(data) > info.st_size:
+            return None
+    except OSError:
         return None
+    finally:
+        os.close(fd)
     digest = hashlib.sha1(usedforsecurity=False) if len(oid) == 40 else hashlib.sha256()
     digest.update(b"blob %d\0" % len(data))
     digest.update(data)
