@@ -119,8 +119,10 @@ def test_git_stopping_in_this_process_stops_the_children_and_their_gits(history:
 def test_a_file_a_forked_child_read_first_replays_its_partial_parse_on_its_next_version(history: History,
                                                                                         monkeypatch):
     """The children of the first commit send the records of their partial parses back with the
-    facts: a long file they read, edited later where nothing matters, is not parsed again."""
-    history.commit({"pyproject.toml": SMALL_CONFIG, **SMALL_FILES, "app/caller.py": LONG_CALLER}, "A long legacy caller")
+    facts: a long file they read, edited later where nothing matters, is not parsed again; one no
+    later commit changes is not recorded (``blobs.Replays.kept``, handed to them in the job)."""
+    history.commit({"pyproject.toml": SMALL_CONFIG, **SMALL_FILES, "app/caller.py": LONG_CALLER,
+                    "app/steady.py": LONG_CALLER.replace("run", "steady")}, "Two long legacy callers")
     history.commit({"app/caller.py": LONG_CALLER + "\n\ndef _tidy(value):\n    return value\n"}, "A helper")
     alone = drawn(run_history(history.repo, jobs=1))
     shared = share_with_a_child(monkeypatch.setattr)
@@ -129,3 +131,4 @@ def test_a_file_a_forked_child_read_first_replays_its_partial_parse_on_its_next_
     assert drawn(run.run(run.repo.commits("main"))) == alone
     assert len(shared) == 1  # the first commit only: the second reads its one changed file here
     assert run.source.replays.replayed == 1
+    assert set(run.source.replays.records) == {str(root) + "/app/caller.py"}

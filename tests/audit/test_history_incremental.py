@@ -164,6 +164,23 @@ def test_a_long_file_edited_where_nothing_matters_is_not_parsed_again_and_gives_
             sorted((s.path, s.line, s.code) for s in alone.sites) != [], commit.short
 
 
+def test_only_the_partial_parses_of_files_a_later_commit_changes_are_recorded(history: History):
+    """(``blobs.Replays.kept``.) Recording hashes every round of a partial parse: a file no later
+    commit of the run changes is never read again, so its record would only cost."""
+    history.commit({"pyproject.toml": SMALL_CONFIG, **SMALL_FILES, "app/caller.py": LONG_CALLER,
+                    "app/steady.py": LONG_CALLER.replace("run", "steady")}, "Two long legacy callers")
+    history.commit({"app/caller.py": LONG_CALLER + "\n\ndef _tidy(value):\n    return value\n"}, "A helper")
+    run = run_for(history.repo)
+    commits = run.repo.commits("main")
+    first = run.run(commits[:1])[0]
+    assert first.sites and run.source.replays.records == {}  # a single commit: nothing read again
+    run = run_for(history.repo)
+    run.run(commits)
+    root = str(history.repo.resolve()) + "/"
+    assert set(run.source.replays.records) == {root + "app/caller.py"}
+    assert run.source.replays.replayed == 1
+
+
 def test_files_read_in_a_later_round_of_a_commit_are_in_the_index_the_analysis_resolves_through(history: History):
     """``app/user.py`` and ``app/third.py`` never change and mention no group name: the prefilter
     skips them until compat's ``Runner`` becomes the legacy class; then a second round reads them,

@@ -225,7 +225,7 @@ def _items(changed: list[Change], root: str, keeps: Callable[[str, str], bool], 
 def _job(top: str, items: list[blobs.Item], reading: Reading, indexed: dict[str, str]) -> blobs.Job:
     needles, whole_modules, watch, max_bytes = reading
     on_disk = frozenset(i for i, (path, oid, _, _) in enumerate(items) if indexed.get(path) == oid)
-    return (top, needles, needles, whole_modules, watch, max_bytes, items, on_disk)
+    return (top, needles, needles, whole_modules, watch, max_bytes, items, on_disk, None)  # (records: ``replays.kept``)
 
 
 def _read(job: blobs.Job, previous: dict[str, FileFacts], replays: blobs.Replays,

@@ -116,6 +116,7 @@ class HistoryRun:
         try:
             self._start_changes_along(commits)
             self.source.list_index()
+            self.source.later_changed = self._later_changed
             for index, commit in enumerate(commits):
                 if self.source.ahead is not None:
                     self.source.ahead.at(commit.oid)
@@ -209,6 +210,18 @@ class HistoryRun:
             self._along = None
             self._diffs = {(old, new): along[new] for old, new in itertools.pairwise(self._oids) if new in along}
         return self._diffs
+
+    def _later_changed(self) -> set[str] | None:
+        """The absolute paths the run's commits change after its first (``blobs.Replays.kept``: the
+        partial parses worth recording); None when git could not say. A single commit: none."""
+        diffs, root = self._changes_along(), self.named.root
+        found: set[str] = set()
+        for pair in itertools.pairwise(self._oids):
+            changes = diffs.get(pair)
+            if changes is None:  # git failed, or the pair was followed already (the first commit read nothing)
+                return None
+            found.update(root + change.path for change in changes)
+        return found
 
     def _follow_tree(self, commit: Commit) -> None:
         if self.last_commit is None:
