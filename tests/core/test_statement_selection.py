@@ -51,6 +51,14 @@ def test_calls_on_lines_after_windows_line_breaks_keep_their_positions():
     assert [c for c in _calls(partial) if c[0] == "Engine"] == [c for c in _calls(whole) if c[0] == "Engine"] != []
 
 
+def test_a_file_with_windows_line_breaks_whose_brackets_do_not_balance_is_parsed_whole():
+    """Such a text is lexed at once, when its starts are first asked for: an unclosed bracket makes
+    it one to parse whole (None), not an error out of the scan."""
+    text = ("from app.agents.execution_engine import ExecutionEngine\r\n\r\n" + FILLER.replace("\n", "\r\n")
+            + "OPEN = [\r\n")
+    assert partial_facts(text, "/w/pkg/user.py", "pkg.user", False, NEEDLES) is None
+
+
 def test_patch_targets_in_selected_statements_are_recorded():
     text = ("import unittest.mock\n\n\n" + FILLER
             + "@unittest.mock.patch('app.agents.execution_engine.ExecutionEngine')\ndef test_it(engine):\n    pass\n")

@@ -130,8 +130,8 @@ def _starts_reaching(text: str, hits: list[int], previous: Lexed | None = None) 
     `__all__` in column 0 reach (the last such line found from the end, without lexing what follows
     it); None when the file must be parsed whole. ``previous``: what lexing the file's previous
     version found, to start from (``StatementStarts``)."""
-    starts = StatementStarts(text, previous=previous)
     try:
+        starts = StatementStarts(text, previous=previous)  # lexes a text with "\r" line breaks at once
         starts.at_least(8)
         if len(starts.offsets) < 8:
             return None
