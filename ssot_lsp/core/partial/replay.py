@@ -45,7 +45,7 @@ from typing import Any
 from ssot_lsp.core.facts import FileFacts
 from ssot_lsp.core.partial.statements import Lexed, StatementStarts
 from ssot_lsp.core.text import Span
-from ssot_lsp.core.wordsearch import find_all
+from ssot_lsp.core.wordsearch import word_matcher
 
 # (plain needles, word needles, names needles are reached through, watched names, path, module, is_package)
 Context = tuple[tuple[str, ...], frozenset[str], frozenset[str], frozenset[str], str, str, bool]
@@ -69,6 +69,22 @@ class Replay:
     # what lexing the text found: the next version's lexing starts from it where their texts agree,
     # whatever else differs (``StatementStarts``)
     lexed: Lexed | None = None
+    # how far the run looked at the text beyond its whole-text searches: a version whose text up to
+    # there is this one's replays without running (``scan._replayed_within_reach``); None: lexed whole
+    reach: Reach | None = None
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Where the recorded run stopped looking at its text (``Replay.reach``): it lexed up to
+    ``lexed_to`` (a line start) and found every hit, import line and bound name it used before it;
+    ``agreed`` adds how far a match starting before the line break there may reach past it (the
+    longest plain needle: ``scan._replayed_within_reach``), ``digest`` is the digest of the text up
+    to ``agreed``."""
+
+    lexed_to: int
+    agreed: int
+    digest: bytes
 
 
 @dataclass
@@ -89,7 +105,7 @@ class PartialMemo:
 
     def start(self, context: Context, text: str) -> None:
         previous = self.previous
-        if previous is not None and previous.context != context and not _widened_unused(previous.context, context, text):
+        if previous is not None and previous.context != context and not widened_unused(previous.context, context, text):
             self.previous = None
 
     def bindings(self, starts: StatementStarts, indexes: list[int]) -> frozenset[str] | None:
@@ -127,8 +143,25 @@ class PartialMemo:
             return previous.facts
         return moved_facts(previous.facts, starts)
 
-    def record(self, context: Context, facts: FileFacts, starts: StatementStarts) -> None:
-        self.recorded = Replay(context, tuple(self._rounds), facts, starts.lexed())
+    def record(self, context: Context, facts: FileFacts, starts: StatementStarts, margin: int) -> None:
+        """This run's record; ``margin``: how far past the line break ending the text lexed a match
+        starting before it may reach (the longest plain needle: see ``Reach``)."""
+        lexed_to = starts.lexed_to()
+        reach = None
+        if lexed_to is not None and lexed_to + margin <= len(starts.text):
+            agreed = lexed_to + margin
+            reach = Reach(lexed_to, agreed, digest(starts.text[:agreed]))
+        self.recorded = Replay(context, tuple(self._rounds), facts, starts.lexed(), reach)
+
+    def replay_within_reach(self, context: Context, facts: FileFacts) -> FileFacts:
+        """The run on a text that agrees with the recorded one up to its reach (``Reach``): the
+        recorded facts (``facts``: with this text's suppressions), rounds and lexing, in
+        ``context`` (the needles may be wider)."""
+        previous = self.previous
+        assert previous is not None
+        self.recorded = Replay(context, previous.rounds, facts, previous.lexed, previous.reach)
+        self.replayed = True
+        return facts
 
 
 def _statement_text(chunk: str) -> str:
@@ -207,7 +240,7 @@ def _moved_span(span: Span, at: Callable[[int], int]) -> Span:
     return span if line == span.line and end == span.end_line else Span(line, span.col, end, span.end_col)
 
 
-def _widened_unused(recorded: Context, context: Context, text: str) -> bool:
+def widened_unused(recorded: Context, context: Context, text: str) -> bool:
     """Whether the run's needles are the recorded ones and more word needles that can change nothing
     in this text — then the record holds as if made with them.
 
@@ -225,7 +258,7 @@ def _widened_unused(recorded: Context, context: Context, text: str) -> bool:
     extra = context[1] - recorded[1]
     if not extra.isdisjoint(context[5].split(".")):
         return False
-    return not find_all(text, extra, whole_words=True)
+    return not word_matcher(extra)(text)  # one pass that stops at the first (``find_all`` lists them all)
 
 
 class _NoMemo(PartialMemo):
@@ -237,7 +270,7 @@ class _NoMemo(PartialMemo):
     def note(self, bound: frozenset[str]) -> None:
         pass
 
-    def record(self, context: Context, facts: FileFacts, starts: StatementStarts) -> None:
+    def record(self, context: Context, facts: FileFacts, starts: StatementStarts, margin: int) -> None:
         pass
 
 

@@ -27,7 +27,7 @@ from collections.abc import Collection, Iterable
 from collections.abc import Set as AbstractSet
 
 from ssot_lsp.core.facts import FileFacts, Suppression, extract_facts
-from ssot_lsp.core.partial.replay import NO_MEMO, PartialMemo
+from ssot_lsp.core.partial.replay import NO_MEMO, Context, PartialMemo, digest, widened_unused
 from ssot_lsp.core.partial.statements import (
     ENABLED,
     ChunkError,
@@ -36,7 +36,7 @@ from ssot_lsp.core.partial.statements import (
     leading_text_is_inert,
 )
 from ssot_lsp.core.suppressions import read_suppressions
-from ssot_lsp.core.wordsearch import find_all
+from ssot_lsp.core.wordsearch import find_all, word_matcher
 
 # imports and `__all__`, and a module `__getattr__` (it may bind any name: SSOT011 must know)
 _IMPORT_OR_ALL = re.compile(r"(?:import|from|__all__|def __getattr__)\b")
@@ -50,12 +50,13 @@ def partial_facts(text: str, path: str, module: str, is_package: bool,
     """Facts from the statements that matter, or None when the file must be parsed whole.
     ``memo``: the record of the run on the file's previous version, replayed where it still holds
     (``core/partial/replay.py``), and this run's record."""
-    if text.count("\n") < MIN_LINES_FOR_CHUNKING or "\x00" in text or _STAR_IMPORT.search(text):
-        return None
-    if not ENABLED:
+    if not ENABLED or text.count("\n") < MIN_LINES_FOR_CHUNKING or "\x00" in text or _STAR_IMPORT.search(text):
         return None
     plain = tuple(sorted(n for n in needles if not n.startswith("\\b")))
     words = frozenset(n[2:] for n in needles if n.startswith("\\b"))
+    asked = (plain, words, frozenset[str](), watch, path, module, is_package)  # (``through`` comes from the hits)
+    if memo is not None and (within := _replayed_within_reach(text, memo, needles, asked)) is not None:
+        return within
     hits = find_all(text, plain, whole_words=False) + find_all(text, words, whole_words=True)
     starts = _starts_reaching(text, hits, memo.lexed() if memo is not None else None)
     if starts is None:
@@ -121,8 +122,77 @@ def partial_facts(text: str, path: str, module: str, is_package: bool,
                               tree_text=source or _assemble(starts, sorted(parsed)), call_roots=bound | words,
                               relevant_module=lambda name: _mentions(name, plain, words), watch=watch)
     facts.partial_needles = frozenset(needles)
-    memo.record(context, facts, starts)
+    memo.record(context, facts, starts, max(map(len, plain), default=0))
     return facts
+
+
+def _replayed_within_reach(text: str, memo: PartialMemo, needles: Collection[str], asked: Context) -> FileFacts | None:
+    """The facts of a run on ``text`` (``memo`` recording them), ``asked``: its context but for the
+    names needles are reached through, when it agrees with the recorded run's text up to
+    where that run stopped looking (``Reach``) and adds nothing the run would find after it; None: run.
+
+    ``audit --history`` reads a file again at every commit that changes it, and most edits append or
+    remove a helper at the end, past every statement that matters. A run looks at the text in two
+    ways. Whole-text searches: its needles (``hits``), the names its rounds bound, the last import
+    line, and the prechecks (line count, NUL, star import — made on this text by the caller — and,
+    in ``StatementStarts``, whether it holds "\\r" or non-ASCII characters: then it is lexed whole,
+    and no record has a reach). Everything else — the lexing, each statement start's import words,
+    the statements' texts and lines, the names a needle is reached through — reads the text before
+    ``lexed_to``: the lexing stops at the end of the piece holding a start past every hit, import
+    line and bound name it used (``cover``), and reads nothing after it (the cut is the line break
+    found last), and the rest reads statements it found, or the text before a hit.
+
+    So when this text's first ``agreed`` characters are the recorded one's (same digest), every
+    search finds here what it found there up to the line break ending the text lexed, and when none
+    finds anything from that line break on, every search finds the same: the run goes through the
+    same lexing, rounds and bindings, and ends in the recorded facts, suppressions read from this
+    text. A search decides on a match from the text it spans and, for a whole word, the characters
+    either side (a non-overlapping search takes the same matches where two texts agree, one after
+    the other): what the searches look for holds no line break — identifiers, import words — but
+    for a plain needle a configuration may spell with one, so ``agreed`` lies past the text lexed by
+    the longest plain needle. Word needles added since the record that this text never uses change
+    nothing (``widened_unused``)."""
+    previous = memo.previous
+    if previous is None or previous.reach is None:
+        return None
+    reach, recorded = previous.reach, previous.context
+    plain, words = asked[0], asked[1]
+    if (recorded[0] != plain or recorded[3:] != asked[3:] or "\r" in text
+            or not text.isascii() or digest(text[:reach.agreed]) != reach.digest):
+        return None
+    context = (plain, words, recorded[2], *asked[3:])
+    if words != recorded[1] and not widened_unused(recorded, context, text):  # (fewer words: not widened)
+        return None
+    # from the line break ending the text lexed (a cut of the lexing, in the agreed text): no
+    # identifier holds it, so a word found in the tail starts after it, and is checked against it
+    after = reach.lexed_to - 1
+    tail = text[after:]
+    if (find_all(tail, plain, whole_words=False) or _IMPORT_OR_ALL_LINE.search(text, after)
+            or word_matcher(words)(tail)):
+        return None
+    # a bound name holding a plain needle or spelling a word needle has been looked for (and the
+    # other names, different in nearly every file, one by one: an automaton would be built per file)
+    bound = [name for binds in {binds for _, binds, _ in previous.rounds} for name in binds
+             if name not in words and not any(needle in name for needle in plain)]
+    if any(_holds_word(tail, name) for name in bound):
+        return None
+    found_suppressions, ignore_file = read_suppressions(text)
+    facts = dataclasses.replace(previous.facts, ignore_file=ignore_file, import_words=frozenset(),
+                                suppressions=[Suppression(*item) for item in found_suppressions])
+    facts.partial_needles = frozenset(needles)
+    return memo.replay_within_reach(context, facts)
+
+
+def _holds_word(text: str, word: str) -> bool:
+    """Whether the identifier ``word`` occurs in ``text`` as a whole identifier."""
+    size, length = len(text), len(word)
+    position = text.find(word)
+    while position >= 0:
+        end = position + length
+        if not ((position > 0 and _is_ident(text[position - 1])) or (end < size and _is_ident(text[end]))):
+            return True
+        position = text.find(word, position + 1)
+    return False
 
 
 def _starts_reaching(text: str, hits: list[int], previous: Lexed | None = None) -> StatementStarts | None:

@@ -167,6 +167,11 @@ class StatementStarts:
         while not self.complete and len(self.offsets) < count:
             self._lex_past(self._position)
 
+    def lexed_to(self) -> int | None:
+        """Where lexing stopped: a line start, the end of the last piece (nothing after it was looked
+        at); None when the whole text was lexed (at once, or piece by piece to its end)."""
+        return None if self.complete else self._position
+
     def end_of(self, index: int) -> int:
         """Where the statement ``index`` ends: the next start (known for any statement that holds an
         offset ``cover`` was given), or the end of the text."""
