@@ -3,6 +3,7 @@ any other through git: the points are the commits' whatever the working tree hol
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import threading
@@ -104,7 +105,10 @@ def test_the_index_listed_while_the_first_commit_is_named_is_the_one_reading_use
     assert run_history(history.repo) == (clean, from_worktree)
 
 
-def test_git_lists_an_index_larger_than_a_pipe_with_nobody_reading_yet(history: History):
+def test_git_lists_an_index_larger_than_a_pipe_with_nobody_reading_yet(history: History,
+                                                                      monkeypatch: pytest.MonkeyPatch):
+    """(An index this module does not read itself: ``git ls-files`` lists it.)"""
+    monkeypatch.setattr(worktree, "_readable_index", lambda top: None)
     history.commit({f"pkg/module_{n:04d}.py": f"VALUE = {n}\n" for n in range(1500)}, "Many files")
     top = history.repo.resolve()
     listing = IndexListing(top)
@@ -129,6 +133,7 @@ def test_a_run_that_stops_before_reading_a_blob_leaves_no_git_listing_the_index(
         raise KeyboardInterrupt
 
     monkeypatch.setattr(worktree, "IndexListing", recorded)
+    monkeypatch.setattr(worktree, "_readable_index", lambda top: None)  # listed by git
     monkeypatch.setattr(HistoryRun, "point", interrupted)
     with pytest.raises(KeyboardInterrupt):
         run_history(history.repo)
@@ -156,3 +161,128 @@ def test_a_fifo_where_the_file_was_is_no_blob_and_is_not_waited_on(history: Hist
         reader.join()
     assert not blocked
     assert found == [None]
+
+
+# -- files taken without hashing: the index's stat data vouches for them (``worktree.Unhashed``) ----------
+@pytest.fixture
+def hashed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths ``read_if_blob`` hashed; no attributes file of the user's or the system's counts."""
+    monkeypatch.setenv("HOME", "/nonexistent")
+    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    monkeypatch.setenv("GIT_ATTR_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CONFIG_SYSTEM", "/dev/null")
+    seen: list[str] = []
+    sha1 = hashlib.sha1
+
+    def counted(*args: object, **kwargs: object) -> object:
+        seen.append("sha1")
+        return sha1(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(worktree.hashlib, "sha1", counted)
+    return seen
+
+
+def age_index(repo: Path) -> None:
+    """As if the index had been written a while after its files last changed (in a test, git writes it
+    within the same second: every entry is racy)."""
+    index = repo / ".git" / "index"
+    later = index.stat().st_mtime_ns + 10 * worktree.RACY_MARGIN_NS
+    os.utime(index, ns=(later, later))
+
+
+def read_caller(repo: Path) -> bytes | None:
+    top = repo.resolve()
+    worktree.IndexListing(top).result()
+    oid = git(repo, "rev-parse", "HEAD:app/caller.py").strip()
+    return read_if_blob(str(top / "app" / "caller.py"), oid, 1 << 20)
+
+
+def test_a_file_whose_stat_is_its_index_entrys_is_its_blob_unhashed(history: History, hashed: list[str]):
+    history.commit({"app/caller.py": LEGACY_CALLER}, "A caller")
+    age_index(history.repo)
+    assert read_caller(history.repo) == LEGACY_CALLER.encode()
+    assert hashed == []
+
+
+def test_a_file_changed_as_the_index_was_written_is_hashed(history: History, hashed: list[str]):
+    """Racy: it may have changed again within the clock tick git took its stat in."""
+    history.commit({"app/caller.py": LEGACY_CALLER}, "A caller")
+    assert read_caller(history.repo) == LEGACY_CALLER.encode()
+    assert hashed == ["sha1"]
+
+
+def test_a_file_rewritten_to_the_same_size_with_its_mtime_put_back_is_not_its_blob(history: History,
+                                                                                   hashed: list[str]):
+    """Its change time gives it away (``touch -r``, an editor keeping times, a build tool)."""
+    history.commit({"app/caller.py": LEGACY_CALLER}, "A caller")
+    age_index(history.repo)
+    path = history.repo / "app" / "caller.py"
+    before = path.stat()
+    path.write_text(LEGACY_CALLER.replace("run", "go!"))  # as long
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size and path.stat().st_mtime_ns == before.st_mtime_ns
+    assert read_caller(history.repo) is None
+
+
+def test_a_file_checked_out_with_crlf_line_ends_is_not_its_blob(history: History, hashed: list[str]):
+    """``core.autocrlf``: git hashed the file's lines with their carriage returns taken out."""
+    git(history.repo, "config", "core.autocrlf", "true")
+    history.commit({"app/caller.py": LEGACY_CALLER}, "A caller")
+    path = history.repo / "app" / "caller.py"
+    path.unlink()
+    git(history.repo, "checkout", "--", "app/caller.py")
+    assert path.read_bytes() == LEGACY_CALLER.replace("\n", "\r\n").encode()
+    assert git(history.repo, "status", "--porcelain") == ""  # git calls it unchanged
+    age_index(history.repo)
+    assert read_caller(history.repo) is None
+
+
+def filtered_checkout(history: History, attributes: str) -> Path:
+    """A caller checked out through a filter that keeps its size (a smudge git calls unchanged)."""
+    git(history.repo, "config", "filter.shout.smudge", "tr a-z A-Z")
+    git(history.repo, "config", "filter.shout.clean", "tr A-Z a-z")
+    history.commit({"app/caller.py": LEGACY_CALLER.lower()}, "A caller")
+    (history.repo / attributes).write_text("*.py filter=shout\n")
+    path = history.repo / "app" / "caller.py"
+    path.unlink()
+    git(history.repo, "checkout", "--", "app/caller.py")
+    assert path.read_bytes() == LEGACY_CALLER.upper().encode()
+    age_index(history.repo)
+    return path
+
+
+def test_a_file_checked_out_through_a_filter_a_committed_gitattributes_names_is_not_its_blob(history: History,
+                                                                                             hashed: list[str]):
+    """Even gone from the working tree: a checkout reads the index's."""
+    filtered_checkout(history, ".gitattributes")
+    history.commit({}, "Attributes")  # (the caller as checked out)
+    (history.repo / ".gitattributes").unlink()
+    age_index(history.repo)
+    assert read_caller(history.repo) is None
+
+
+def test_a_file_checked_out_through_a_filter_an_uncommitted_gitattributes_names_is_not_its_blob(
+        history: History, hashed: list[str]):
+    """Git reads a ``.gitattributes`` of the working tree whether the index lists it or not."""
+    filtered_checkout(history, "app/.gitattributes")
+    assert "app/.gitattributes" in git(history.repo, "status", "--porcelain", "--untracked-files=all")
+    assert read_caller(history.repo) is None
+
+
+def test_a_file_checked_out_through_a_filter_the_users_attributes_name_is_not_its_blob(
+        history: History, hashed: list[str], monkeypatch: pytest.MonkeyPatch):
+    config = history.repo.parent / "config"
+    (config / "git").mkdir(parents=True)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(config))
+    filtered_checkout(history, "../config/git/attributes")
+    assert read_caller(history.repo) is None
+
+
+def test_an_index_of_version_4_is_listed_by_git_and_every_file_hashed(history: History, hashed: list[str]):
+    history.commit({"app/caller.py": LEGACY_CALLER}, "A caller")
+    git(history.repo, "update-index", "--index-version", "4")
+    age_index(history.repo)
+    top = history.repo.resolve()
+    assert worktree.read_index(top / ".git", str(top) + "/") is None
+    assert read_caller(history.repo) == LEGACY_CALLER.encode()
+    assert hashed == ["sha1"]
