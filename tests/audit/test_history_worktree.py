@@ -18,6 +18,7 @@ from ssot_lsp.audit.history.git import Repository
 from ssot_lsp.audit.history.points import Point
 from ssot_lsp.audit.history.run import HistoryRun, HistorySettings
 from ssot_lsp.audit.history.worktree import IndexListing, indexed_blobs, read_if_blob
+from ssot_lsp.core.facts import FileFacts
 from tests.audit.conftest import History, git
 from tests.audit.test_history_incremental import build
 from tests.cli.conftest import LEGACY_CALLER, run_ssot
@@ -90,6 +91,26 @@ def test_the_lines_of_a_blob_its_working_tree_file_holds_are_read_from_that_file
     finally:
         source.close()
     assert git_requests == [[other]]
+
+
+def test_a_blob_read_from_its_working_tree_file_is_not_held_its_lines_come_from_the_file_again(
+        history: History, git_requests):
+    """(``BlobSource.held``: only what git gave is kept; a file is cheaper to read again.) Edited
+    in the meantime, the file no longer holds the blob: git gives it."""
+    history.commit({"app/caller.py": LEGACY_CALLER}, "A caller")
+    top = history.repo.resolve()
+    oid = git(history.repo, "rev-parse", "HEAD:app/caller.py").strip()
+    source = BlobSource(top, 1)
+    try:
+        [(_, facts)] = source.read([(str(top / "app" / "caller.py"), oid, "app.caller", False)], None, None,
+                                   frozenset(), frozenset(), 1 << 20)
+        assert isinstance(facts, FileFacts) and source.from_worktree == 1
+        assert source.held == {}
+        assert source.contents([oid]) == [LEGACY_CALLER.encode()] and git_requests == []
+        (history.repo / "app" / "caller.py").write_text("VALUE = 1\n")
+        assert source.contents([oid]) == [LEGACY_CALLER.encode()] and git_requests == [[oid]]
+    finally:
+        source.close()
 
 
 def test_the_index_listed_while_the_first_commit_is_named_is_the_one_reading_uses(history: History,
