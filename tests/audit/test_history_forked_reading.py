@@ -21,7 +21,7 @@ from ssot_lsp.audit.history.run import HistoryRun, HistorySettings
 from ssot_lsp.core import pool
 from tests.audit.conftest import History
 from tests.audit.forked_reading import kill_own_git, run_history, share_with_a_child
-from tests.audit.test_history_incremental import LONG_CALLER, build
+from tests.audit.test_history_incremental import LONG_CALLER, build, changes_known_when_asked
 from tests.cli.conftest import SMALL_CONFIG, SMALL_FILES, base_env
 from tests.environment import another_thread_running
 
@@ -121,6 +121,7 @@ def test_a_file_a_forked_child_read_first_replays_its_partial_parse_on_its_next_
     """The children of the first commit send the records of their partial parses back with the
     facts: a long file they read, edited later where nothing matters, is not parsed again; one no
     later commit changes is not recorded (``blobs.Replays.kept``, handed to them in the job)."""
+    changes_known_when_asked(monkeypatch)
     history.commit({"pyproject.toml": SMALL_CONFIG, **SMALL_FILES, "app/caller.py": LONG_CALLER,
                     "app/steady.py": LONG_CALLER.replace("run", "steady")}, "Two long legacy callers")
     history.commit({"app/caller.py": LONG_CALLER + "\n\ndef _tidy(value):\n    return value\n"}, "A helper")

@@ -18,9 +18,11 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
+
 from ssot_lsp.audit.document import tables_dict
 from ssot_lsp.audit.history.configuration import ConfigurationAt
-from ssot_lsp.audit.history.git import Repository
+from ssot_lsp.audit.history.git import ChangesAlong, Repository
 from ssot_lsp.audit.history.points import OK
 from ssot_lsp.audit.history.run import HistoryRun, HistorySettings
 from ssot_lsp.config.loader import DEFAULT_SOURCE
@@ -164,12 +166,23 @@ def test_a_long_file_edited_where_nothing_matters_is_not_parsed_again_and_gives_
             sorted((s.path, s.line, s.code) for s in alone.sites) != [], commit.short
 
 
-def test_only_the_partial_parses_of_files_a_later_commit_changes_are_recorded(history: History):
-    """(``blobs.Replays.kept``.) Recording hashes every round of a partial parse: a file no later
-    commit of the run changes is never read again, so its record would only cost."""
+def changes_known_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Git's changes along the commits waited for when the first read asks whether they are known."""
+    monkeypatch.setattr(ChangesAlong, "ready", lambda self: bool(self.result()) or True)
+
+
+def two_long_callers_one_edited(history: History) -> None:
     history.commit({"pyproject.toml": SMALL_CONFIG, **SMALL_FILES, "app/caller.py": LONG_CALLER,
                     "app/steady.py": LONG_CALLER.replace("run", "steady")}, "Two long legacy callers")
     history.commit({"app/caller.py": LONG_CALLER + "\n\ndef _tidy(value):\n    return value\n"}, "A helper")
+
+
+def test_only_the_partial_parses_of_files_a_later_commit_changes_are_recorded(history: History,
+                                                                              monkeypatch: pytest.MonkeyPatch):
+    """(``blobs.Replays.kept``.) Recording hashes every round of a partial parse: a file no later
+    commit of the run changes is never read again, so its record would only cost."""
+    changes_known_when_asked(monkeypatch)
+    two_long_callers_one_edited(history)
     run = run_for(history.repo)
     commits = run.repo.commits("main")
     first = run.run(commits[:1])[0]
@@ -178,6 +191,21 @@ def test_only_the_partial_parses_of_files_a_later_commit_changes_are_recorded(hi
     run.run(commits)
     root = str(history.repo.resolve()) + "/"
     assert set(run.source.replays.records) == {root + "app/caller.py"}
+    assert run.source.replays.replayed == 1
+
+
+def test_every_partial_parse_is_recorded_while_git_has_not_said_what_changes_later(history: History,
+                                                                                   monkeypatch: pytest.MonkeyPatch):
+    """The first read does not wait for git's changes along the commits; the points are the same."""
+    two_long_callers_one_edited(history)
+    known = run_for(history.repo)
+    changes_known_when_asked(monkeypatch)
+    points = known.run(known.repo.commits("main"))
+    monkeypatch.setattr(ChangesAlong, "ready", lambda self: False)
+    run = run_for(history.repo)
+    assert [p.sites for p in run.run(run.repo.commits("main"))] == [p.sites for p in points]
+    root = str(history.repo.resolve()) + "/"
+    assert set(run.source.replays.records) == {root + "app/caller.py", root + "app/steady.py"}
     assert run.source.replays.replayed == 1
 
 

@@ -205,6 +205,10 @@ class ChangesAlong:
                 self._close_files()
                 raise GitError(f"git diff-tree could not start: {exc}") from None
 
+    def ready(self) -> bool:
+        """Whether ``result`` would not wait for git."""
+        return self._found is not None or self._process is None or self._process.poll() is not None
+
     def result(self) -> dict[str, list[Change]]:
         """Waits for git (the first time); GitError when it failed."""
         if self._found is None:
