@@ -92,8 +92,13 @@ def test_a_kept_files_dotted_target_gets_its_subject_again_when_a_module_it_name
         findings = {path: [Violation(code="SSOT007", message="m", path=path, span=Span(3, 4, 3, 40), severity="warning",
                                      symbol="app.jobs.legacy.OldEngine.start")]}
 
+        changed = {path}
+
         def subjects() -> list[str]:
-            return [s.subject for s in run._sites(findings, [path], config, lambda p: p.removeprefix(run.named.root))]
+            sites = run.ledger.update(findings, [path], changed, config, run.named.modules,
+                                      run.named.take_come_or_gone(), (), {})
+            changed.clear()  # the same list from now on
+            return [s.subject for s in sites]
 
         legacy = {"app/jobs/legacy.py": "0" * 40}
         assert subjects() == ["app.jobs.legacy.OldEngine.start"]

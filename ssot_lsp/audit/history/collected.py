@@ -39,16 +39,17 @@ class DiscoveredNameCounts:
     def _count(self, found: Discovered, step: int) -> None:
         names, binders = found
         for name in names:
-            _add(self.names, name, step)
+            add_count(self.names, name, step)
         for name, tails in binders.items():
             counts = self.tails.setdefault(name, Counter())
             for tail in tails:
-                _add(counts, tail, step)
+                add_count(counts, tail, step)
             if not counts:
                 del self.tails[name]
 
 
-def _add(counts: Counter[str], key: str, step: int) -> None:
+def add_count(counts: Counter[Any], key: Any, step: int) -> None:
+    """``counts[key] += step``, the key dropped at zero (a sum's keys are those with a share)."""
     left = counts[key] + step
     if left:
         counts[key] = left
@@ -62,10 +63,12 @@ class OrderedFindings:
 
     def __init__(self) -> None:
         self.paths: list[str] = []
+        self.changed: set[str] = set()  # the paths whose findings changed since ``take_changed``
 
     def update(self, findings: Mapping[str, list[Violation]], changes: Sequence[Change]) -> list[Violation]:
         """Take the changed results in; every finding, sorted as ``Violation.sort_key`` sorts them."""
         paths = self.paths
+        self.changed.update(change[0] for change in changes)
         for path, old, new in changes:
             if bool(old) == bool(new):
                 continue
@@ -75,3 +78,8 @@ class OrderedFindings:
             else:
                 del paths[at]
         return list(itertools.chain.from_iterable(map(findings.__getitem__, paths)))  # (flattened in C)
+
+    def take_changed(self) -> set[str]:
+        """The paths whose findings are another list than at the last call (``ledger.Ledger``)."""
+        out, self.changed = self.changed, set()
+        return out

@@ -11,31 +11,30 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from ssot_lsp.audit.comparison import Comparison, compare
+from ssot_lsp.audit.comparison import Comparison
 from ssot_lsp.audit.history import ahead
 from ssot_lsp.audit.history.blobs import BlobFacts, BlobSource
 from ssot_lsp.audit.history.configuration import ConfigurationAt
 from ssot_lsp.audit.history.git import Change, ChangesAlong, Commit, GitError, Repository
+from ssot_lsp.audit.history.ledger import Ledger
 from ssot_lsp.audit.history.named import NamedFiles
 from ssot_lsp.audit.history.points import ERROR, INVALID_CONFIGURATION, Point
 from ssot_lsp.audit.history.reuse import Reuse
 from ssot_lsp.audit.history.scan import CommitScan, LastScan
 from ssot_lsp.audit.history.tree import GITIGNORE, TreeFiles
-from ssot_lsp.audit.sites import Site, modules_named, sites_of
-from ssot_lsp.audit.tables import BROKEN_CODE, AuditTables, build_tables, rule_order, totals_of
+from ssot_lsp.audit.sites import Site
+from ssot_lsp.audit.tables import BROKEN_CODE, AuditTables, build_tables
 from ssot_lsp.config.loader import ConfigError
 from ssot_lsp.config.model import Config
 from ssot_lsp.core import baseline as core_baseline
 from ssot_lsp.core import pool
 from ssot_lsp.core.modules import ModuleNames
-from ssot_lsp.core.rules.syntax_error import SyntaxPayload
 from ssot_lsp.core.text import UndecodableSource, decode_source, split_lines
-from ssot_lsp.core.violations import Violation
 from ssot_lsp.core.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -89,7 +88,6 @@ class HistoryRun:
         self.lines: dict[str, list[str]] = {}
         self.baseline_blob: str | None = None
         self.baselines: dict[str, core_baseline.Baseline] = {}  # by blob: parsed once, not per commit
-        self._entries: tuple[core_baseline.Baseline, list[tuple[core_baseline.Key, int]]] | None = None  # sorted
         self.gitignores: tuple[tuple[str, str], ...] | None = None  # None: to be listed again
         self.named = NamedFiles(str(root))
         self._touched: set[str] = set()  # paths whose blob, name or membership may have changed
@@ -98,12 +96,9 @@ class HistoryRun:
         self._latest_tables: AuditTables | None = None
         self.points: list[Point] = []
         self._in_src = 0  # entries under src/
-        # per file with findings: its findings (the scan's list), their sites and the modules their
-        # subjects depend on (see ``_sites``), under ``_sites_config``
-        self.sites: dict[str, tuple[list[Violation], list[Site], frozenset[str]]] = {}
-        self._sites_config: Config | None = None
-        # per file with findings: its findings, the blob their keys' lines were read from, the keys (``_keyed``)
-        self.keys: dict[str, tuple[list[Violation], str | None, list[core_baseline.Keyed]]] = {}
+        # per file with findings: its sites, keys and share of the point's figures (``ledger.py``)
+        self.ledger = Ledger(self.named.root)
+        self._retouched: set[str] = set()  # paths touched since the ledger last looked (``_name``)
         # (commit, next commit) -> what changed; None while git computes it (``_along``)
         self._diffs: dict[tuple[str, str], list[Change]] | None = {}
         self._along: ChangesAlong | None = None
@@ -289,6 +284,7 @@ class HistoryRun:
             else:
                 self.names.pop(rel, None)
         self.named.update(self._touched, self.files, self.names)
+        self._retouched |= self._touched
         self._touched.clear()
         return self.named
 
@@ -302,24 +298,21 @@ class HistoryRun:
                           named=self._name(config), only=self.settings.only, source=self.source,
                           reuse=self.reuse, last=last, on_read=None if self._ahead_tried else self._read_ahead)
         result = scan.run(None, self.settings.prefilter, None)
-        root = str(self.root).rstrip("/") + "/"
-
-        def relpath(path: str) -> str:
-            return path.removeprefix(root)
-
-        paths = self.reuse.ordered.paths  # the files with findings, in the order of ``result.violations``
-        sites = self._sites(scan.findings, paths, config, relpath)
+        root = self.named.root
+        ledger = self.ledger
+        sites = ledger.update(scan.findings, self.reuse.ordered.paths, self.reuse.ordered.take_changed(), config,
+                              self.named.modules, self.named.take_come_or_gone(), self._retouched, self.files)
+        self._retouched = set()
         point.configuration = config.source
         point.files_total, point.files_analysed = result.files_total, result.files_analysed
-        point.unreadable = [(relpath(e.path), e.message) for e in result.errors]
-        point.unparsable = sorted({s.path for s, v in zip(sites, result.violations)
-                                   if isinstance(v.payload, SyntaxPayload) and not v.payload.newer_syntax})
-        point.totals = totals_of(sites, rule_order())
-        point.broken = sum(s.code == BROKEN_CODE for s in sites)
+        point.unreadable = [(e.path.removeprefix(root), e.message) for e in result.errors]
+        point.unparsable = ledger.unparsable_paths()
+        point.totals = ledger.totals()
+        point.broken = ledger.broken(BROKEN_CODE)
         point.sites = sites
         point.violations = result.violations
         point.groups = [g.name for g in config.groups]
-        point.comparison = self._compare(point, config, scan.findings, paths, sites, relpath)
+        point.comparison = self._compare(point, config)
         self._latest, self._latest_tables = (sites, config, point.comparison), None
         self._forget_lines()
         self.last_scan = scan.finished
@@ -333,32 +326,8 @@ class HistoryRun:
             self._latest_tables = build_tables(sites, config, self.settings.depth, comparison)
         return self._latest_tables
 
-    def _sites(self, findings: Mapping[str, list[Violation]], paths: list[str], config: Config,
-               relpath: Callable[[str], str]) -> list[Site]:
-        """``sites_of`` the findings of the files at ``paths``, in that order; a file's findings
-        reused from the last commit (the same list) keep their sites while the configuration is the
-        same, and the set of modules too when one's subject was told apart by it (a dotted target)."""
-        come_or_gone = self.named.take_come_or_gone()
-        if config is not self._sites_config and config != self._sites_config:
-            self.sites = {}
-        elif come_or_gone:
-            # only a dotted target's subject depends on the modules, and only on the modules it names
-            # (nearly every commit adds or removes a file)
-            self.sites = {path: entry for path, entry in self.sites.items() if entry[2].isdisjoint(come_or_gone)}
-        self._sites_config = config
-        last, self.sites = self.sites, {}
-        fresh = [path for path in paths if (known := last.get(path)) is None or known[0] is not findings[path]]
-        made = iter(sites_of([v for path in fresh for v in findings[path]], config, relpath, self.named.modules))
-        for path in fresh:
-            found = findings[path]
-            last[path] = (found, [next(made) for _ in found],
-                          frozenset(module for v in found for module in modules_named(v.symbol)))
-        self.sites = {path: last[path] for path in paths}
-        return [site for path in paths for site in last[path][1]]
-
     # -- the baseline ------------------------------------------------------------------------------
-    def _compare(self, point: Point, config: Config, findings: Mapping[str, list[Violation]], paths: list[str],
-                 sites: list[Site], relpath: Callable[[str], str]) -> Comparison | None:
+    def _compare(self, point: Point, config: Config) -> Comparison | None:
         settings = self.settings
         if not settings.use_baselines:
             return None
@@ -379,33 +348,7 @@ class HistoryRun:
                 return None
             self.baselines = {entry[1]: baseline}
             label = name
-        entries = self._entries
-        if entries is None or entries[0] is not baseline:
-            entries = self._entries = (baseline, sorted(baseline.counts.items()))
-        return compare(baseline, self._keyed(findings, paths, relpath), sites, label, entries[1])
-
-    def _keyed(self, findings: Mapping[str, list[Violation]], paths: list[str],
-               relpath: Callable[[str], str]) -> list[core_baseline.Keyed]:
-        """The baseline keys of the findings of the files at ``paths``, in that order; a file's
-        findings reused from the last commit (the same list) keep their keys while its blob is the
-        same, so only the lines of files read again are read — taken from the contents of the files
-        read into facts (``BlobSource.held``), or asked of git. By blob, not by findings alone: a file
-        whose edit left its facts equal keeps its findings (``BlobFacts.store``), but the text of a
-        finding's line, which the key holds, may have changed."""
-        last, self.keys = self.keys, {}
-        files = self.files
-        fresh = []
-        for path in paths:
-            known, rel = last.get(path), relpath(path)
-            if known is None or known[0] is not findings[path] or known[1] != files.get(rel):
-                fresh.append((path, rel))
-        self._read_lines({rel for _, rel in fresh})
-        for path, rel in fresh:
-            last[path] = (findings[path], files.get(rel),
-                          [core_baseline.Keyed(v, (rel, v.code, v.fingerprint(self._line(rel, v.span.line))))
-                           for v in findings[path]])
-        self.keys = {path: last[path] for path in paths}
-        return [item for path in paths for item in last[path][2]]
+        return self.ledger.compare(baseline, label, self._read_lines, self._line, self.files)
 
     def _read_lines(self, paths: set[str]) -> None:
         """The lines of the files at ``paths`` (root-relative) into ``self.lines``, by blob."""
@@ -429,8 +372,9 @@ class HistoryRun:
         finding of such a file, found again without its blob changing, is keyed from them. Lines
         are kept by blob, so one kept too long is never wrong: they are sorted out once they are
         twice as many as the files with findings, not at every commit."""
-        if len(self.lines) <= 2 * len(self.sites) + FORGET_LINES_SLACK:
+        entries = self.ledger.entries
+        if len(self.lines) <= 2 * len(entries) + FORGET_LINES_SLACK:
             return
         files = self.files
-        current = {files.get(entry[1][0].path) for entry in self.sites.values()}
+        current = {files.get(entry.rel) for entry in entries.values()}
         self.lines = {oid: lines for oid, lines in self.lines.items() if oid in current}
