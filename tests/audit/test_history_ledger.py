@@ -8,13 +8,14 @@ import random
 from pathlib import Path
 
 from ssot_lsp.audit.comparison import compare
-from ssot_lsp.audit.history.ledger import Ledger
+from ssot_lsp.audit.history.git import GitError
+from ssot_lsp.audit.history.ledger import BlobLines, Ledger, split_up_to
 from ssot_lsp.audit.sites import sites_of
 from ssot_lsp.audit.tables import BROKEN_CODE, rule_order, totals_of
 from ssot_lsp.config.loader import parse_config_table
 from ssot_lsp.core import baseline as core
 from ssot_lsp.core.rules.syntax_error import SyntaxPayload
-from ssot_lsp.core.text import Span
+from ssot_lsp.core.text import Span, split_lines
 from ssot_lsp.core.violations import Violation
 
 ROOT = "/ws/"
@@ -97,3 +98,31 @@ def test_the_ledgers_figures_are_those_of_every_finding_after_any_sequence_of_ch
             assert ledger.compare(baseline, "b.json", lambda rels: None,
                                   lambda rel, line: line_of(files, rel, line), files) == expected, step
     assert kept_keys > 20
+
+
+def test_a_blob_split_up_to_a_line_holds_its_lines_up_to_it_as_the_whole_split_does():
+    rng = random.Random(5)
+    for _ in range(500):
+        text = "".join(rng.choice(["a", "b c", "\n", "\r\n", "\r", " "]) for _ in range(rng.randrange(30)))
+        last = rng.randrange(12)
+        lines, complete = split_up_to(text, last)
+        assert lines == split_lines(text)[:last + 1]
+        if complete:
+            assert lines == split_lines(text)
+
+
+def test_a_line_past_those_split_before_is_split_again_from_the_blob():
+    """Keys of a file's findings were read up to line 1; its findings change, the blob stays: line 3
+    is the blob's, not the empty line of a line past its end."""
+    asked: list[list[str]] = []
+
+    def contents(oids: list[str]) -> list[bytes | None | GitError]:
+        asked.append(oids)
+        return [b"zero\none\r\ntwo\rthree\nfour\n" for _ in oids]
+
+    lines = BlobLines(contents)
+    lines.read({"blob": 1})
+    assert lines.line("blob", 1) == "one"
+    assert lines.line("blob", 3) == "three"
+    assert lines.line("blob", 9) == ""
+    assert asked == [["blob"]] * 3  # up to line 1, to line 3, then to its end

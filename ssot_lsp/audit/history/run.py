@@ -21,7 +21,7 @@ from ssot_lsp.audit.history import ahead
 from ssot_lsp.audit.history.blobs import BlobFacts, BlobSource
 from ssot_lsp.audit.history.configuration import ConfigurationAt
 from ssot_lsp.audit.history.git import Change, ChangesAlong, Commit, GitError, Repository
-from ssot_lsp.audit.history.ledger import Ledger
+from ssot_lsp.audit.history.ledger import BlobLines, Ledger
 from ssot_lsp.audit.history.named import NamedFiles
 from ssot_lsp.audit.history.points import ERROR, INVALID_CONFIGURATION, Point
 from ssot_lsp.audit.history.reuse import Reuse
@@ -34,7 +34,6 @@ from ssot_lsp.config.model import Config
 from ssot_lsp.core import baseline as core_baseline
 from ssot_lsp.core import pool
 from ssot_lsp.core.modules import ModuleNames
-from ssot_lsp.core.text import UndecodableSource, decode_source, split_lines
 from ssot_lsp.core.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -85,7 +84,7 @@ class HistoryRun:
         self.files_key: tuple[object, ...] | None = None
         self.names: dict[str, tuple[str, bool]] = {}
         self.names_key: tuple[object, ...] | None = None
-        self.lines: dict[str, list[str]] = {}
+        self.lines = BlobLines(self.source.contents)
         self.baseline_blob: str | None = None
         self.baselines: dict[str, core_baseline.Baseline] = {}  # by blob: parsed once, not per commit
         self.gitignores: tuple[tuple[str, str], ...] | None = None  # None: to be listed again
@@ -350,22 +349,14 @@ class HistoryRun:
             label = name
         return self.ledger.compare(baseline, label, self._read_lines, self._line, self.files)
 
-    def _read_lines(self, paths: set[str]) -> None:
-        """The lines of the files at ``paths`` (root-relative) into ``self.lines``, by blob."""
-        oids = sorted({oid for path in paths if (oid := self.files.get(path)) is not None and oid not in self.lines})
-        for oid, data in zip(oids, self.source.contents(oids)):
-            if isinstance(data, GitError):
-                raise data
-            try:
-                text, _ = decode_source(data or b"")
-                self.lines[oid] = split_lines(text)
-            except UndecodableSource:
-                self.lines[oid] = []
+    def _read_lines(self, wanted: dict[str, int]) -> None:
+        """The lines of the files at root-relative paths, up to the line each maps to at least."""
+        files = self.files
+        self.lines.read({oid: line for rel, line in wanted.items() if (oid := files.get(rel)) is not None})
 
     def _line(self, rel: str, line: int) -> str:
         oid = self.files.get(rel)
-        lines = self.lines.get(oid, []) if oid is not None else []
-        return lines[line] if 0 <= line < len(lines) else ""
+        return self.lines.line(oid, line) if oid is not None else ""
 
     def _forget_lines(self) -> None:
         """Keep the lines of the blobs of files with findings (lines are read for no others): a
@@ -377,4 +368,4 @@ class HistoryRun:
             return
         files = self.files
         current = {files.get(entry.rel) for entry in entries.values()}
-        self.lines = {oid: lines for oid, lines in self.lines.items() if oid in current}
+        self.lines.keep(current)
