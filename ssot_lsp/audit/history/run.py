@@ -77,7 +77,8 @@ class HistoryRun:
         self.reuse = Reuse()
         self.source = BlobSource(repo.top, settings.jobs)
         self.entries: dict[str, tuple[str, str]] = {}
-        self._changed: set[str] = set()  # paths changed since the files were last brought up to date
+        # paths changed since the files were last brought up to date, with their mode then (None: absent)
+        self._changed: dict[str, str | None] = {}
         self.last_commit: str | None = None
         self.tree_files: TreeFiles | None = None
         self.files: dict[str, str] = {}
@@ -230,22 +231,32 @@ class HistoryRun:
             changes = self._changes_along().pop((self.last_commit, commit.oid), None)
             if changes is None:
                 changes = self.repo.changes(self.last_commit, commit.oid, self.prefix)
+            entries, changed = self.entries, self._changed
             for change in changes:
-                if change.path == GITIGNORE or change.path.endswith("/" + GITIGNORE):
+                path = change.path
+                before = entries.get(path)
+                if path not in changed:
+                    changed[path] = None if before is None else before[0]
+                if path.endswith(GITIGNORE) and (path == GITIGNORE or path.endswith("/" + GITIGNORE)):
                     self.gitignores = None
-                if change.path.startswith(SRC):  # whether the tree has a src/ names modules
-                    self._in_src -= change.path in self.entries
+                if path.startswith(SRC):  # whether the tree has a src/ names modules
+                    self._in_src -= before is not None
                     self._in_src += change.oid is not None and change.mode is not None
                 if change.oid is None or change.mode is None:
-                    self.entries.pop(change.path, None)
+                    if before is not None:
+                        del entries[path]
                 else:
-                    self.entries[change.path] = (change.mode, change.oid)
-            self._changed.update(c.path for c in changes)
+                    entries[path] = (change.mode, change.oid)
         self.last_commit = commit.oid
 
     def _workspace_files(self, config: Config) -> dict[str, str]:
         """The files ``check`` would analyse, updated for the paths that changed while the
-        configuration's file settings and the .gitignore files stay the same."""
+        configuration's file settings and the .gitignore files stay the same (``tree_files``).
+
+        Whether a path is kept is ``tree_files.keeps(path, mode)``: a function of the path and its
+        mode alone for one ``TreeFiles``. A path that was in the tree with the same mode when the
+        files were last brought up to date — an edit, ~98 % of a commit's ~500 changes on the
+        realistic history — was decided then: it is a file now if it was one, only of another blob."""
         if self.gitignores is None:
             self.gitignores = tuple(sorted((p, e[1]) for p, e in self.entries.items()
                                            if p == GITIGNORE or p.endswith("/" + GITIGNORE)))
@@ -256,19 +267,27 @@ class HistoryRun:
             self._touched.update(p for p in files.keys() | self.files.keys() if files.get(p) != self.files.get(p))
             self.files, self.files_key = files, key
         else:
-            for path in self._changed:
-                entry = self.entries.get(path)
-                if entry is not None and self.tree_files.keeps(path, entry[0]):
-                    self.files[path] = entry[1]
+            entries, files, keeps = self.entries, self.files, self.tree_files.keeps
+            for path, mode_before in self._changed.items():
+                entry = entries.get(path)
+                if entry is None:
+                    files.pop(path, None)
+                elif entry[0] == mode_before:
+                    if path in files:
+                        files[path] = entry[1]
+                elif keeps(path, entry[0]):
+                    files[path] = entry[1]
                 else:
-                    self.files.pop(path, None)
-            self._touched |= self._changed
+                    files.pop(path, None)
+            self._touched.update(self._changed)
         self._changed.clear()
         return self.files
 
     def _name(self, config: Config) -> NamedFiles:
-        """The files named as ``check`` names them; only the touched paths are named again, unless
-        what names depend on (the source roots, a ``src`` directory) changed."""
+        """The files named as ``check`` names them; only the touched paths that were no file before
+        are named, unless what names depend on (``key``: the source roots, a ``src`` directory)
+        changed — a file's name is a function of its path under one key, and ``names`` holds the
+        name of every file (it is emptied when the key changes)."""
         has_src = self._in_src > 0
         key = (config.source_roots, has_src)
         if key != self.names_key:
@@ -277,11 +296,13 @@ class HistoryRun:
             self.names, self.names_key = {}, key
         names = ModuleNames(config, is_dir=lambda p: p == self.root / "src" and has_src)
         root = self.named.root
+        files, named = self.files, self.names
         for rel in self._touched:
-            if rel in self.files:
-                self.names[rel] = names.of_absolute(root + rel) or names.of(Path(root + rel))
+            if rel in files:
+                if rel not in named:
+                    named[rel] = names.of_absolute(root + rel) or names.of(Path(root + rel))
             else:
-                self.names.pop(rel, None)
+                named.pop(rel, None)
         self.named.update(self._touched, self.files, self.names)
         self._retouched |= self._touched
         self._touched.clear()
