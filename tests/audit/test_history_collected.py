@@ -11,8 +11,10 @@ from ssot_lsp.audit.history.collected import DiscoveredNameCounts, OrderedFindin
 from ssot_lsp.audit.history.configuration import ConfigurationAt
 from ssot_lsp.audit.history.git import Repository
 from ssot_lsp.audit.history.points import point_dict
+from ssot_lsp.audit.history.reuse import Reuse
 from ssot_lsp.audit.history.run import HistoryRun, HistorySettings
 from ssot_lsp.config.loader import default_config
+from ssot_lsp.core.facts import FileFacts
 from ssot_lsp.core.text import Span
 from ssot_lsp.core.violations import Violation
 from tests.audit.conftest import History
@@ -157,3 +159,37 @@ def test_an_unchanged_import_of_a_namespace_package_is_broken_once_its_last_modu
     for commit, point in zip(commits, points):
         alone = run_for(history.repo).run([commit])[0]
         assert point.sites == alone.sites, commit.short
+
+
+def test_the_results_of_files_gone_are_dropped_whichever_were_noted_since():
+    """``Reuse.forget`` looks only at the paths noted since its last call: a file leaves the scan's
+    files only by being noted (read again, carried over as changed, or a scan reading every file)."""
+    reuse = Reuse()
+    loaded = {path: FileFacts(path, module, False) for path, module in (("/ws/a.py", "a"), ("/ws/b.py", "b"),
+                                                                         ("/ws/c.py", "c"))}
+    reuse.collect("analyse", loaded, lambda facts: [facts.module])
+    reuse.forget(loaded.keys())
+    assert set(reuse.tables["analyse"]) == {"/ws/a.py", "/ws/b.py", "/ws/c.py"}
+    del loaded["/ws/b.py"]
+    reuse.note(["/ws/b.py"])  # carried over as changed: gone
+    reuse.forget(loaded.keys())
+    assert set(reuse.tables["analyse"]) == {"/ws/a.py", "/ws/c.py"}
+    loaded.clear()
+    reuse.note(None)  # every file read again: any may be gone
+    reuse.forget(loaded.keys())
+    assert reuse.tables["analyse"] == {}
+
+
+def test_a_commit_without_python_files_drops_every_result(history: History):
+    """Its scan reads nothing and carries nothing over: every file of the commit before is gone."""
+    history.commit({"pyproject.toml": SMALL_CONFIG, **SMALL_FILES, "app/user.py": ATTRIBUTE_CALLER,
+                    "app/compat.py": COMPAT_LEGACY}, "Legacy users")
+    history.commit({path: None for path in [*SMALL_FILES, "app/user.py", "app/compat.py"]}, "No Python left")
+    run = run_for(history.repo)
+    commits = run.repo.commits("main")
+    run.point(commits[0])
+    assert run.reuse.tables["analyse"]
+    run.point(commits[1])
+    assert not any(run.reuse.tables.values())
+    run.source.close()
+    run.repo.close()

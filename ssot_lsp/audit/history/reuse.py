@@ -369,6 +369,8 @@ class Reuse:
         # changed since: its memo retired, or its facts noted as read again (``note``); absent: any
         self.collected: dict[str, dict[str, Any]] = {}
         self.pending: dict[str, set[str]] = {}
+        # the paths noted since the last ``forget`` (None: any): only these can have left the files
+        self._noted: set[str] | None = None
         # their sums (``collected.py``), updated with every collection's changes
         self.discovered = DiscoveredNameCounts()
         self.ordered = OrderedFindings()
@@ -469,10 +471,13 @@ class Reuse:
         the facts of any path (a scan that did not start from the last commit's)."""
         if paths is None:
             self.pending.clear()
+            self._noted = None
             return
         paths = list(paths)
         for pending in self.pending.values():
             pending.update(paths)
+        if self._noted is not None:
+            self._noted.update(paths)
 
     def collect(self, table: str, loaded: Mapping[str, FileFacts], compute: Callable[[FileFacts], Any],
                 wanted: Callable[[str], bool] | None = None) -> list[Change]:
@@ -541,10 +546,17 @@ class Reuse:
         return value
 
     def forget(self, paths: AbstractSet[str]) -> None:
-        """Drop the results of files that are gone; list again the results that count when the
-        replaced ones take more room than they do."""
+        """Drop the results of files that are gone (``paths``: the files now); list again the
+        results that count when the replaced ones take more room than they do.
+
+        Only the paths noted since the last call are looked at: a result is made for a file of
+        the scan's files (``collect`` goes through them), and a file leaves them only by being read
+        again, carried over as changed, or by a scan that reads every file — each noted
+        (``note``), the last as None: every path."""
+        noted, self._noted = self._noted, set()
         for memos in self.tables.values():
-            for path in memos.keys() - paths:
+            gone = memos.keys() - paths if noted is None else [p for p in noted if p in memos and p not in paths]
+            for path in gone:
                 self._retire(memos.pop(path))
         if self._listed > 2 * self._live + 100_000:
             dependents: dict[Token, list[Memo[Any]]] = {}

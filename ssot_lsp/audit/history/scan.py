@@ -220,4 +220,6 @@ class CommitScan(Scan):
         result.files_analysed = len(findings)  # of ``files_total``: the requested files, or all
         result.index = index
         result.facts = self.loaded
+        if self._first_read:  # nothing was read, nor carried over: every file of the last commit is gone
+            self.reuse.note(None)
         self.reuse.forget(self.loaded.keys())
