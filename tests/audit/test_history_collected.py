@@ -78,7 +78,8 @@ def test_findings_in_path_order_are_the_sorted_findings_after_files_gain_and_los
         else:
             findings[path] = new
             change = (path, old, new)
-        got = ordered.update(findings, [change])
+        ordered.update([change])
+        got = ordered.flattened(findings)
         assert got == sorted(itertools.chain.from_iterable(findings.values()), key=Violation.sort_key)
 
 
@@ -100,7 +101,7 @@ def test_a_kept_files_dotted_target_gets_its_subject_again_when_a_module_it_name
             sites = run.ledger.update(findings, [path], changed, config, run.named.modules,
                                       run.named.take_come_or_gone(), (), {})
             changed.clear()  # the same list from now on
-            return [s.subject for s in sites]
+            return [s.subject for s in sites.flat()[0]]
 
         legacy = {"app/jobs/legacy.py": "0" * 40}
         assert subjects() == ["app.jobs.legacy.OldEngine.start"]

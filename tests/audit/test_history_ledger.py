@@ -77,7 +77,8 @@ def test_the_ledgers_figures_are_those_of_every_finding_after_any_sequence_of_ch
                      for p in sorted(findings) for v in findings[p]]
             baselines.append(core.build(keyed))
         paths = sorted(p for p, found in findings.items() if found)
-        got = ledger.update(findings, paths, changed, CONFIG, modules, came_or_went, touched, files)
+        got_sites, got_findings = ledger.update(findings, paths, changed, CONFIG, modules, came_or_went, touched,
+                                                files).flat()
         changed, came_or_went, touched = set(), set(), set()
 
         def relpath(p: str) -> str:
@@ -85,7 +86,8 @@ def test_the_ledgers_figures_are_those_of_every_finding_after_any_sequence_of_ch
 
         violations = [v for p in paths for v in findings[p]]
         sites = sites_of(violations, CONFIG, relpath, modules)
-        assert got == sites, step
+        assert got_sites == sites, step
+        assert got_findings == violations, step
         assert ledger.totals() == totals_of(sites, rule_order()), step
         assert ledger.broken(BROKEN_CODE) == sum(s.code == BROKEN_CODE for s in sites)
         assert ledger.unparsable_paths() == sorted({s.path for s, v in zip(sites, violations)

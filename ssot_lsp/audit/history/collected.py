@@ -65,8 +65,8 @@ class OrderedFindings:
         self.paths: list[str] = []
         self.changed: set[str] = set()  # the paths whose findings changed since ``take_changed``
 
-    def update(self, findings: Mapping[str, list[Violation]], changes: Sequence[Change]) -> list[Violation]:
-        """Take the changed results in; every finding, sorted as ``Violation.sort_key`` sorts them."""
+    def update(self, changes: Sequence[Change]) -> None:
+        """Take the changed results in."""
         paths = self.paths
         self.changed.update(change[0] for change in changes)
         for path, old, new in changes:
@@ -77,7 +77,10 @@ class OrderedFindings:
                 paths.insert(at, path)
             else:
                 del paths[at]
-        return list(itertools.chain.from_iterable(map(findings.__getitem__, paths)))  # (flattened in C)
+
+    def flattened(self, findings: Mapping[str, list[Violation]]) -> list[Violation]:
+        """Every finding, sorted as ``Violation.sort_key`` sorts them (``findings``: by path)."""
+        return list(itertools.chain.from_iterable(map(findings.__getitem__, self.paths)))  # (flattened in C)
 
     def take_changed(self) -> set[str]:
         """The paths whose findings are another list than at the last call (``ledger.Ledger``)."""

@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from ssot_lsp.audit.comparison import Comparison, FixedEntry, RuleDelta
 from ssot_lsp.audit.history.collected import add_count
 from ssot_lsp.audit.history.git import GitError
+from ssot_lsp.audit.history.points import FileLists
 from ssot_lsp.audit.sites import Site, modules_named, sites_of
 from ssot_lsp.audit.tables import NO_GROUP, Totals, rule_order
 from ssot_lsp.config.model import Config
@@ -99,7 +100,8 @@ class Ledger:
     def _reset(self, config: Config | None) -> None:
         self.config = config
         self.entries: dict[str, _Entry] = {}  # absolute path -> entry
-        self._sites: dict[str, list[Site]] = {}  # absolute path -> its sites (flattened in C)
+        self._sites: dict[str, list[Site]] = {}  # absolute path -> its sites
+        self._findings: dict[str, list[Violation]] = {}  # absolute path -> its findings
         self._by_module: dict[str, set[str]] = {}
         self.counts: Counter[tuple[str, str]] = Counter()
         self.severities: Counter[str] = Counter()
@@ -128,9 +130,9 @@ class Ledger:
     # -- the sites -------------------------------------------------------------------------------
     def update(self, findings: Mapping[str, list[Violation]], paths: list[str], changed: Iterable[str] | None,
                config: Config, modules: Mapping[str, str], come_or_gone: Iterable[str],
-               touched: Iterable[str], files: Mapping[str, str]) -> list[Site]:
+               touched: Iterable[str], files: Mapping[str, str]) -> FileLists:
         """Bring the entries to ``findings`` (absolute path -> the file's findings; ``paths``: the
-        files with findings, sorted), the sites of all of them in that order. ``changed``: the paths
+        files with findings, sorted), their sites and findings. ``changed``: the paths
         whose findings may be another list since the last update (None: any); ``come_or_gone``: the
         modules added or removed since; ``touched``: root-relative paths whose blob may have changed
         since (``files``: path -> blob now)."""
@@ -148,7 +150,7 @@ class Ledger:
         except BaseException:
             self._reset(None)  # half updated: the next commit starts over
             raise
-        return list(itertools.chain.from_iterable(map(self._sites.__getitem__, paths)))
+        return FileLists(paths, self._sites, self._findings)
 
     def _make(self, dirty: list[str], findings: Mapping[str, list[Violation]], config: Config,
               modules: Mapping[str, str]) -> None:
@@ -168,6 +170,7 @@ class Ledger:
     def _add(self, path: str, entry: _Entry) -> None:
         self.entries[path] = entry
         self._sites[path] = entry.sites
+        self._findings[path] = entry.findings
         for module in entry.modules:
             self._by_module.setdefault(module, set()).add(path)
         self.counts.update(entry.counts)
@@ -181,7 +184,7 @@ class Ledger:
 
     def _remove(self, path: str, entry: _Entry) -> None:
         self._uncompare(path, entry)
-        del self.entries[path], self._sites[path]
+        del self.entries[path], self._sites[path], self._findings[path]
         for module in entry.modules:
             holders = self._by_module[module]
             holders.discard(path)

@@ -23,11 +23,10 @@ from ssot_lsp.audit.history.configuration import ConfigurationAt
 from ssot_lsp.audit.history.git import Change, ChangesAlong, Commit, GitError, Repository
 from ssot_lsp.audit.history.ledger import BlobLines, Ledger
 from ssot_lsp.audit.history.named import NamedFiles
-from ssot_lsp.audit.history.points import ERROR, INVALID_CONFIGURATION, Point
+from ssot_lsp.audit.history.points import ERROR, INVALID_CONFIGURATION, FileLists, Point
 from ssot_lsp.audit.history.reuse import Reuse
 from ssot_lsp.audit.history.scan import CommitScan, LastScan
 from ssot_lsp.audit.history.tree import GITIGNORE, TreeFiles
-from ssot_lsp.audit.sites import Site
 from ssot_lsp.audit.tables import BROKEN_CODE, AuditTables, build_tables
 from ssot_lsp.config.loader import ConfigError
 from ssot_lsp.config.model import Config
@@ -92,7 +91,7 @@ class HistoryRun:
         self.named = NamedFiles(str(root))
         self._touched: set[str] = set()  # paths whose blob, name or membership may have changed
         self.last_scan: LastScan | None = None  # the last commit's, when it was scanned to the end
-        self._latest: tuple[list[Site], Config, Comparison | None] | None = None  # see ``latest``
+        self._latest: tuple[FileLists, Config, Comparison | None] | None = None  # see ``latest``
         self._latest_tables: AuditTables | None = None
         self.points: list[Point] = []
         self._in_src = 0  # entries under src/
@@ -320,7 +319,7 @@ class HistoryRun:
         result = scan.run(None, self.settings.prefilter, None)
         root = self.named.root
         ledger = self.ledger
-        sites = ledger.update(scan.findings, self.reuse.ordered.paths, self.reuse.ordered.take_changed(), config,
+        lists = ledger.update(scan.findings, self.reuse.ordered.paths, self.reuse.ordered.take_changed(), config,
                               self.named.modules, self.named.take_come_or_gone(), self._retouched, self.files)
         self._retouched = set()
         point.configuration = config.source
@@ -329,11 +328,10 @@ class HistoryRun:
         point.unparsable = ledger.unparsable_paths()
         point.totals = ledger.totals()
         point.broken = ledger.broken(BROKEN_CODE)
-        point.sites = sites
-        point.violations = result.violations
+        point.lists = lists
         point.groups = [g.name for g in config.groups]
         point.comparison = self._compare(point, config)
-        self._latest, self._latest_tables = (sites, config, point.comparison), None
+        self._latest, self._latest_tables = (lists, config, point.comparison), None
         self._forget_lines()
         self.last_scan = scan.finished
 
@@ -342,8 +340,8 @@ class HistoryRun:
         """The tables of the newest commit analysed: built when asked for (the report wants the last
         one only), not for each commit."""
         if self._latest_tables is None and self._latest is not None:
-            sites, config, comparison = self._latest
-            self._latest_tables = build_tables(sites, config, self.settings.depth, comparison)
+            lists, config, comparison = self._latest
+            self._latest_tables = build_tables(lists.flat()[0], config, self.settings.depth, comparison)
         return self._latest_tables
 
     # -- the baseline ------------------------------------------------------------------------------

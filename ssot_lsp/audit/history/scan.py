@@ -216,7 +216,9 @@ class CommitScan(Scan):
                                              severity_overrides=severity_overrides),
                                      None if requested is None else requested.__contains__)
         findings = self.findings = self.reuse.collected["analyse"]
-        result.violations = self.reuse.ordered.update(findings, changes)
+        # the findings are ``findings`` in the order of ``reuse.ordered.paths``: made one list only when
+        # asked for (``points.FileLists``), ``result.violations`` stays empty
+        self.reuse.ordered.update(changes)
         result.files_analysed = len(findings)  # of ``files_total``: the requested files, or all
         result.index = index
         result.facts = self.loaded
