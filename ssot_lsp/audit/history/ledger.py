@@ -35,6 +35,7 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from ssot_lsp.audit.comparison import Comparison, FixedEntry, RuleDelta
@@ -100,8 +101,7 @@ class Ledger:
     def _reset(self, config: Config | None) -> None:
         self.config = config
         self.entries: dict[str, _Entry] = {}  # absolute path -> entry
-        self._sites: dict[str, list[Site]] = {}  # absolute path -> its sites
-        self._findings: dict[str, list[Violation]] = {}  # absolute path -> its findings
+        self._by_rel: dict[str, _Entry] = {}  # root-relative path -> entry
         self._by_module: dict[str, set[str]] = {}
         self.counts: Counter[tuple[str, str]] = Counter()
         self.severities: Counter[str] = Counter()
@@ -130,7 +130,7 @@ class Ledger:
     # -- the sites -------------------------------------------------------------------------------
     def update(self, findings: Mapping[str, list[Violation]], paths: list[str], changed: Iterable[str] | None,
                config: Config, modules: Mapping[str, str], come_or_gone: Iterable[str],
-               touched: Iterable[str], files: Mapping[str, str]) -> FileLists:
+               touched: AbstractSet[str], files: Mapping[str, str]) -> FileLists:
         """Bring the entries to ``findings`` (absolute path -> the file's findings; ``paths``: the
         files with findings, sorted), their sites and findings. ``changed``: the paths
         whose findings may be another list since the last update (None: any); ``come_or_gone``: the
@@ -150,7 +150,7 @@ class Ledger:
         except BaseException:
             self._reset(None)  # half updated: the next commit starts over
             raise
-        return FileLists(paths, self._sites, self._findings)
+        return FileLists(list(map(self.entries.__getitem__, paths)))
 
     def _make(self, dirty: list[str], findings: Mapping[str, list[Violation]], config: Config,
               modules: Mapping[str, str]) -> None:
@@ -169,8 +169,7 @@ class Ledger:
 
     def _add(self, path: str, entry: _Entry) -> None:
         self.entries[path] = entry
-        self._sites[path] = entry.sites
-        self._findings[path] = entry.findings
+        self._by_rel[entry.rel] = entry
         for module in entry.modules:
             self._by_module.setdefault(module, set()).add(path)
         self.counts.update(entry.counts)
@@ -184,7 +183,7 @@ class Ledger:
 
     def _remove(self, path: str, entry: _Entry) -> None:
         self._uncompare(path, entry)
-        del self.entries[path], self._sites[path], self._findings[path]
+        del self.entries[path], self._by_rel[entry.rel]
         for module in entry.modules:
             holders = self._by_module[module]
             holders.discard(path)
@@ -203,13 +202,13 @@ class Ledger:
         self._unkeyed.discard(path)
         self._uncompared.discard(path)
 
-    def _drop_keys(self, touched: Iterable[str], files: Mapping[str, str]) -> None:
+    def _drop_keys(self, touched: AbstractSet[str], files: Mapping[str, str]) -> None:
         """The keys of the entries whose blob is another one now: their lines may read otherwise."""
-        entries, root = self.entries, self.root
-        for rel in touched:
-            path = root + rel
-            entry = entries.get(path)
-            if entry is not None and entry.keyed is not None and entry.blob != files.get(rel):
+        by_rel, root = self._by_rel, self.root
+        for rel in by_rel.keys() & touched:
+            entry = by_rel[rel]
+            if entry.keyed is not None and entry.blob != files.get(rel):
+                path = root + rel
                 self._uncompare(path, entry)
                 entry.keyed = None
                 self._unkeyed.add(path)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from operator import attrgetter
+from typing import Any, Protocol
 
 from ssot_lsp import __version__
 from ssot_lsp.audit.comparison import Comparison
@@ -19,30 +20,35 @@ OK, INVALID_CONFIGURATION, ERROR = "ok", "invalid-configuration", "error"
 UNPARSABLE_LISTED = 20
 
 
+class FileFindings(Protocol):
+    @property
+    def sites(self) -> list[Site]: ...
+
+    @property
+    def findings(self) -> list[Violation]: ...
+
+
 class FileLists:
     """A commit's sites and findings, file by file, made one list each when first asked for.
 
     Flattening a later commit's ~1,400 sites and findings of the realistic history cost ~0.4 ms each
     (every item touched), for the few points whose sites are read (the newest's tables, ``--sites``).
     A file's lists are never changed once made — its findings are the scan's list, made anew when
-    they change, and its sites are made anew with them (``ledger.Ledger``) — so copies of the path
-    order and of the tables mapping paths to lists keep the commit's."""
+    they change, and its sites are made anew with them (``ledger.Ledger``'s entries) — so the list
+    of the files, in order, keeps the commit's."""
 
-    __slots__ = ("_findings", "_flat", "_paths", "_sites")
+    __slots__ = ("_files", "_flat")
 
-    def __init__(self, paths: Sequence[str] = (), sites: Mapping[str, list[Site]] | None = None,
-                 findings: Mapping[str, list[Violation]] | None = None) -> None:
-        self._paths = list(paths)
-        self._sites = dict(sites or {})
-        self._findings = dict(findings or {})
+    def __init__(self, files: Sequence[FileFindings] = ()) -> None:
+        self._files = files
         self._flat: tuple[list[Site], list[Violation]] | None = None
 
     def flat(self) -> tuple[list[Site], list[Violation]]:
         if self._flat is None:
-            paths = self._paths
-            self._flat = (list(itertools.chain.from_iterable(map(self._sites.__getitem__, paths))),
-                          list(itertools.chain.from_iterable(map(self._findings.__getitem__, paths))))
-            self._paths, self._sites, self._findings = [], {}, {}
+            files = self._files
+            self._flat = (list(itertools.chain.from_iterable(map(attrgetter("sites"), files))),
+                          list(itertools.chain.from_iterable(map(attrgetter("findings"), files))))
+            self._files = ()
         return self._flat
 
 
