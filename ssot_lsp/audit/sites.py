@@ -105,20 +105,33 @@ def test_code_matcher(config: Config) -> Callable[[str], bool]:
 def sites_of(violations: Iterable[Violation], config: Config, relpath: Callable[[str], str],
              modules: Container[str]) -> list[Site]:
     """The audit's sites of some findings; ``relpath`` gives a finding's path relative to the root."""
-    is_test = test_code_matcher(config)
-    named = _configured_modules(config)
+    return SiteMaker(config).sites(violations, relpath, modules)
 
-    class Modules:
-        def __contains__(self, name: object) -> bool:
-            return name in modules or name in named
 
-    known = Modules()
-    out = []
-    for v in violations:
-        rel = relpath(v.path)
-        out.append(Site(v.code, v.group, subject(v.symbol, known), rel, v.span.line + 1, is_test(rel), v.severity,
-                        v.message, v.payload.KIND == DEFINITION_KIND))
-    return out
+class SiteMaker:
+    """``sites_of`` under one configuration, made again and again (``audit --history``: each commit
+    makes the sites of the few files whose findings changed): which paths are test code is a
+    function of the path under one configuration, remembered across calls."""
+
+    def __init__(self, config: Config) -> None:
+        self.is_test = test_code_matcher(config)
+        self.named = _configured_modules(config)
+
+    def sites(self, violations: Iterable[Violation], relpath: Callable[[str], str],
+              modules: Container[str]) -> list[Site]:
+        is_test, named = self.is_test, self.named
+
+        class Modules:
+            def __contains__(self, name: object) -> bool:
+                return name in modules or name in named
+
+        known = Modules()
+        out = []
+        for v in violations:
+            rel = relpath(v.path)
+            out.append(Site(v.code, v.group, subject(v.symbol, known), rel, v.span.line + 1, is_test(rel), v.severity,
+                            v.message, v.payload.KIND == DEFINITION_KIND))
+        return out
 
 
 def _configured_modules(config: Config) -> frozenset[str]:

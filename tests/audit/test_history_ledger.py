@@ -23,6 +23,11 @@ CONFIG = parse_config_table({
     "test-paths": ["tests/**"],
     "groups": [{"name": "engine", "canonical": "app.engine:Engine", "legacy-modules": ["app.old_engine"]}],
 }, "test", Path("/ws"))
+# another configuration: other test code, the sites made again
+OTHER_CONFIG = parse_config_table({
+    "test-paths": ["app/**"],
+    "groups": [{"name": "engine", "canonical": "app.engine:Engine", "legacy-modules": ["app.old_engine"]}],
+}, "test", Path("/ws"))
 PATHS = [ROOT + rel for rel in ("app/a.py", "app/b.py", "app/c.py", "tests/test_a.py", "tests/test_b.py", "tools/x.py")]
 # a dotted target's subject depends on which of its prefixes are modules
 SYMBOLS = ["app.old_engine:OldEngine", "app.jobs.legacy.OldEngine.start", "app.engine:Engine", ""]
@@ -55,6 +60,7 @@ def test_the_ledgers_figures_are_those_of_every_finding_after_any_sequence_of_ch
     changed: set[str] = set()
     came_or_went: set[str] = set()
     touched: set[str] = set()
+    config = CONFIG
     kept_keys = 0  # steps where an entry kept its keys while another's blob changed (or this proves little)
     for step in range(400):
         what = rng.random()
@@ -72,12 +78,14 @@ def test_the_ledgers_figures_are_those_of_every_finding_after_any_sequence_of_ch
             files[rel] = f"blob{step}"
             touched.add(rel)
             kept_keys += bool(findings.get(path))
+        elif what < 0.84:
+            config = OTHER_CONFIG if config is CONFIG else CONFIG
         elif what < 0.9:  # a baseline of what is found now, or one recorded before
             keyed = [core.Keyed(v, (p.removeprefix(ROOT), v.code, v.fingerprint(line_of(files, p.removeprefix(ROOT), v.span.line))))
                      for p in sorted(findings) for v in findings[p]]
             baselines.append(core.build(keyed))
         paths = sorted(p for p, found in findings.items() if found)
-        got_sites, got_findings = ledger.update(findings, paths, changed, CONFIG, modules, came_or_went, touched,
+        got_sites, got_findings = ledger.update(findings, paths, changed, config, modules, came_or_went, touched,
                                                 files).flat()
         changed, came_or_went, touched = set(), set(), set()
 
@@ -85,7 +93,7 @@ def test_the_ledgers_figures_are_those_of_every_finding_after_any_sequence_of_ch
             return p.removeprefix(ROOT)
 
         violations = [v for p in paths for v in findings[p]]
-        sites = sites_of(violations, CONFIG, relpath, modules)
+        sites = sites_of(violations, config, relpath, modules)
         assert got_sites == sites, step
         assert got_findings == violations, step
         assert ledger.totals() == totals_of(sites, rule_order()), step

@@ -42,7 +42,7 @@ from ssot_lsp.audit.comparison import Comparison, FixedEntry, RuleDelta
 from ssot_lsp.audit.history.collected import add_count
 from ssot_lsp.audit.history.git import GitError
 from ssot_lsp.audit.history.points import FileLists
-from ssot_lsp.audit.sites import Site, modules_named, sites_of
+from ssot_lsp.audit.sites import Site, SiteMaker, modules_named
 from ssot_lsp.audit.tables import NO_GROUP, Totals, rule_order
 from ssot_lsp.config.model import Config
 from ssot_lsp.core import baseline as core_baseline
@@ -100,6 +100,7 @@ class Ledger:
 
     def _reset(self, config: Config | None) -> None:
         self.config = config
+        self._site_maker = SiteMaker(config) if config is not None else None
         self.entries: dict[str, _Entry] = {}  # absolute path -> entry
         self._by_rel: dict[str, _Entry] = {}  # root-relative path -> entry
         self._by_module: dict[str, set[str]] = {}
@@ -160,8 +161,9 @@ class Ledger:
             if entry is not None:
                 self._remove(path, entry)
         fresh = [path for path in dirty if findings.get(path)]
-        made = iter(sites_of([v for path in fresh for v in findings[path]], config,
-                             lambda p: p.removeprefix(root), modules))
+        maker = self._site_maker
+        assert maker is not None  # made with the configuration (``update``)
+        made = iter(maker.sites([v for path in fresh for v in findings[path]], lambda p: p.removeprefix(root), modules))
         for path in fresh:
             found = findings[path]
             sites = [next(made) for _ in found]
