@@ -11,10 +11,10 @@ from ssot_lsp.audit.history.collected import DiscoveredNameCounts, OrderedFindin
 from ssot_lsp.audit.history.configuration import ConfigurationAt
 from ssot_lsp.audit.history.git import Repository
 from ssot_lsp.audit.history.points import point_dict
-from ssot_lsp.audit.history.reuse import Reuse
+from ssot_lsp.audit.history.reuse import Reuse, changed_parts
 from ssot_lsp.audit.history.run import HistoryRun, HistorySettings
 from ssot_lsp.config.loader import default_config
-from ssot_lsp.core.facts import FileFacts
+from ssot_lsp.core.facts import FileFacts, extract_facts
 from ssot_lsp.core.text import Span
 from ssot_lsp.core.violations import Violation
 from tests.audit.conftest import History
@@ -194,3 +194,34 @@ def test_a_commit_without_python_files_drops_every_result(history: History):
     assert not any(run.reuse.tables.values())
     run.source.close()
     run.repo.close()
+
+
+STATEMENTS = ["from app.old_engine import OldEngine", "import app.compat", "__all__ = ['run']",
+              "from app.helpers import *", "Alias = app.compat.Engine", "OldEngine()", "app.compat.Engine()",
+              "patch('app.old_engine.OldEngine')", "class Runner(OldEngine):\n    pass",
+              "def run(engine):\n    from app.engine import Engine\n    return Engine()", "x = 1  # ssot: ignore",
+              "def broken(:"]
+
+
+def every_changed_part(old: FileFacts, new: FileFacts) -> set[tuple[str, str]]:
+    """``changed_parts`` as it was: every part compared."""
+    import dataclasses
+
+    from ssot_lsp.audit.history.reuse import ANY, TRACKED, UNSEEN
+    out = changed_parts(old, new) - {(new.module, token) for token in ("all", "star", ANY)}
+    for item in dataclasses.fields(FileFacts):
+        if item.name not in UNSEEN and getattr(old, item.name) != getattr(new, item.name):
+            out.add((new.module, TRACKED.get(item.name, ANY)))
+    return out
+
+
+def test_the_changed_parts_of_two_facts_are_those_comparing_every_part_finds():
+    rng = random.Random(5)
+    found_any = 0
+    for _ in range(300):
+        old, new = ("\n".join(rng.sample(STATEMENTS, rng.randrange(1, 6))) + "\n" for _ in range(2))
+        before, after = (extract_facts(text, "/ws/app/m.py", "app.m") for text in (old, new))
+        parts = changed_parts(before, after)
+        assert parts == every_changed_part(before, after), (old, new)
+        found_any += ("app.m", "") in parts
+    assert found_any > 50
