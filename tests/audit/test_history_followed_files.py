@@ -50,3 +50,16 @@ def test_a_file_added_by_a_commit_without_figures_is_a_file_of_the_next_one_that
     points = run.run(run.repo.commits("main"))
     assert [any(s.path == "app/new_caller.py" for s in p.sites) for p in points] == [False, False, True]
     assert assert_every_point_is_its_commit_alone(history) == [OK, INVALID_CONFIGURATION, OK]
+
+
+def test_a_file_edited_by_the_commit_that_changes_a_gitignore_is_read_in_its_new_version(history: History):
+    """A .gitignore changed: every path is decided again — and the edited file is still one of
+    another blob, to be read again."""
+    history.commit({"pyproject.toml": SMALL_CONFIG, **SMALL_FILES, "app/caller.py": LEGACY_CALLER,
+                    "app/other.py": LEGACY_CALLER.replace("run", "other")}, "Two legacy callers")
+    history.commit({".gitignore": "app/other.py\n", "app/caller.py": "VALUE = 1\n"},
+                   "other.py ignored; caller.py no legacy caller any more")
+    run = run_for(history.repo)
+    points = run.run(run.repo.commits("main"))
+    assert [sorted({s.path for s in p.sites}) for p in points] == [["app/caller.py", "app/other.py"], []]
+    assert assert_every_point_is_its_commit_alone(history) == [OK, OK]

@@ -263,7 +263,9 @@ class HistoryRun:
         if key != self.files_key or self.tree_files is None:
             self.tree_files = TreeFiles(config, self.entries, self.repo.blob)
             files = {p: e[1] for p, e in self.entries.items() if self.tree_files.keeps(p, e[0])}
-            self._touched.update(p for p in files.keys() | self.files.keys() if files.get(p) != self.files.get(p))
+            before = self.files  # the paths of another blob, come or gone (the first commit: every file)
+            self._touched.update(files if not before else (p for p, oid in files.items() if before.get(p) != oid))
+            self._touched.update(before.keys() - files.keys())
             self.files, self.files_key = files, key
         else:
             entries, files, keeps = self.entries, self.files, self.tree_files.keeps
