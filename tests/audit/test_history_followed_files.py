@@ -63,3 +63,17 @@ def test_a_file_edited_by_the_commit_that_changes_a_gitignore_is_read_in_its_new
     points = run.run(run.repo.commits("main"))
     assert [sorted({s.path for s in p.sites}) for p in points] == [["app/caller.py", "app/other.py"], []]
     assert assert_every_point_is_its_commit_alone(history) == [OK, OK]
+
+
+def test_a_plain_import_of_a_legacy_module_is_broken_while_the_module_is_gone(history: History):
+    """``app/user.py`` never changes and only imports the module: whether its import is broken
+    (SSOT011) depends on the module being there (``is_module``), nothing it binds."""
+    history.commit({"pyproject.toml": SMALL_CONFIG, **SMALL_FILES, "app/user.py": "import app.old_engine\n"},
+                   "A plain import of the legacy module")
+    history.commit({"app/old_engine.py": None}, "The legacy module is gone")
+    history.commit({"app/old_engine.py": SMALL_FILES["app/old_engine.py"]}, "It is back")
+    run = run_for(history.repo)
+    points = run.run(run.repo.commits("main"))
+    broken = [[s.line for s in p.sites if s.path == "app/user.py" and s.code == "SSOT011"] for p in points]
+    assert broken == [[], [1], []]
+    assert assert_every_point_is_its_commit_alone(history) == [OK, OK, OK]

@@ -178,9 +178,8 @@ class RecordingIndex(WorkspaceIndex):
             view = self.views[module] = FactsView(facts, self.recorder)
         return view  # type: ignore[return-value]  # a FileFacts to every reader
 
-    def is_module(self, module: str) -> bool:
-        self.recorder.touch((module, PRESENT))
-        return super().is_module(module)
+    # ``is_module`` asks ``known_modules`` first, which notes ``(module, PRESENT)`` (the question
+    # asked most: ~58,000 times over the realistic history)
 
     def holds(self, facts: FileFacts) -> bool:
         # the facts themselves, not the view ``get`` hands out: which file defines the module is
