@@ -113,7 +113,7 @@ class BlobFacts:
         (``reuse.Reuse``: keyed on the facts' identity) and the index (unchanged when no module's
         facts are another object) carry over as if the file had not changed. What is not in the
         facts is the text itself: the run keys a finding's baseline fingerprint (its line's text) by
-        blob, not by finding (``run.HistoryRun._keyed``)."""
+        blob, not by finding (``ledger.Ledger``)."""
         blob = self.blobs[path]
         self._stored.add(path)
         if isinstance(outcome, FileFacts):
