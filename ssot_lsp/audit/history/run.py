@@ -89,6 +89,7 @@ class HistoryRun:
         self.baselines: dict[str, core_baseline.Baseline] = {}  # by blob: parsed once, not per commit
         self.gitignores: tuple[tuple[str, str], ...] | None = None  # None: to be listed again
         self.named = NamedFiles(str(root))
+        self._workspace: Workspace | None = None
         self._touched: set[str] = set()  # paths whose blob, name or membership may have changed
         self.last_scan: LastScan | None = None  # the last commit's, when it was scanned to the end
         self._latest: tuple[FileLists, Config, Comparison | None] | None = None  # see ``latest``
@@ -295,12 +296,14 @@ class HistoryRun:
             self._touched.update(self.names)
             self._touched.update(self.files)
             self.names, self.names_key = {}, key
-        names = ModuleNames(config, is_dir=lambda p: p == self.root / "src" and has_src)
+        names: ModuleNames | None = None  # made when a file needs a name (resolving its roots asks the disk)
         root = self.named.root
         files, named = self.files, self.names
         for rel in self._touched:
             if rel in files:
                 if rel not in named:
+                    if names is None:
+                        names = ModuleNames(config, is_dir=lambda p: p == self.root / "src" and has_src)
                     named[rel] = names.of_absolute(root + rel) or names.of(Path(root + rel))
             else:
                 named.pop(rel, None)
@@ -311,7 +314,9 @@ class HistoryRun:
 
     # -- one commit ---------------------------------------------------------------------------------
     def _analyse(self, point: Point, config: Config) -> None:
-        workspace = Workspace(config)
+        if self._workspace is None or self._workspace.config is not config:
+            self._workspace = Workspace(config)  # what it holds is made of the configuration alone
+        workspace = self._workspace
         files = self._workspace_files(config)
         last, self.last_scan = self.last_scan, None
         # the blob facts stand in for the facts cache: the scan asks a cache for the same few things
