@@ -121,7 +121,6 @@ class Ledger:
         self._fixed_rules: Counter[str] = Counter()
         self._new_sites: dict[str, list[Site]] = {}
         self._fixed_of: dict[str, list[FixedEntry]] = {}
-        self.new = 0
         if baseline is not None:
             self._fixed_of = dict(baseline.all_fixed)
             for fixed in baseline.all_fixed.values():
@@ -147,14 +146,13 @@ class Ledger:
             for module in come_or_gone:
                 dirty.update(by_module.get(module, ()))
             self._drop_keys(touched, files)
-            self._make(sorted(dirty), findings, config, modules)
+            self._make(sorted(dirty), findings, modules)
         except BaseException:
             self._reset(None)  # half updated: the next commit starts over
             raise
         return FileLists(list(map(self.entries.__getitem__, paths)))
 
-    def _make(self, dirty: list[str], findings: Mapping[str, list[Violation]], config: Config,
-              modules: Mapping[str, str]) -> None:
+    def _make(self, dirty: list[str], findings: Mapping[str, list[Violation]], modules: Mapping[str, str]) -> None:
         root = self.root
         for path in dirty:
             entry = self.entries.get(path)
