@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -73,13 +74,32 @@ def test_files_of_a_child_killed_mid_batch_are_read_by_this_process(tmp_path: Pa
     assert _summary(_read(paths, modules, jobs=2)) == _summary(_read(paths, modules, jobs=1))
 
 
+def _after_a_child_started(parent: int, marker: Path, read_facts):
+    """``read_facts`` that, in this process, waits until a child has begun reading: children take
+    batches from the end, so the last file is then a child's whatever the load (on a busy machine
+    this process could otherwise read every batch before a child was scheduled)."""
+
+    def waiting(path, *args, **kwargs):
+        if os.getpid() == parent:
+            deadline = time.monotonic() + 30
+            while not marker.exists():
+                assert time.monotonic() < deadline, "no child began reading within 30 s"
+                time.sleep(0.005)
+        else:
+            marker.touch()
+        return read_facts(path, *args, **kwargs)
+
+    return waiting
+
+
 def test_an_error_in_a_child_is_raised_here(tmp_path: Path, monkeypatch):
     paths, modules = _tree(tmp_path)
 
     def fail() -> None:
         raise LookupError("a bug in a child must not pass for a file read")
 
-    monkeypatch.setattr(reading, "read_facts", _in_a_child(os.getpid(), paths[-1], fail))
+    read_facts = _in_a_child(os.getpid(), paths[-1], fail)
+    monkeypatch.setattr(reading, "read_facts", _after_a_child_started(os.getpid(), tmp_path / "began", read_facts))
     with pytest.raises(LookupError, match="a bug in a child"):
         _read(paths, modules, jobs=2)
 
